@@ -1,0 +1,46 @@
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// What a provider natively identifies a label by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum LabelKey {
+    Name,
+    Id,
+}
+
+/// The shape a provider's customer ids must have; checked before any upstream call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CustomerIdFormat {
+    /// A positive decimal integer of at most this many digits.
+    PositiveInteger { max_digits: usize },
+    /// A UUID, normalized to lower case.
+    Uuid,
+    /// Any text of 1..=max_chars characters without control characters, and not `.` or `..`.
+    Opaque { max_chars: usize },
+}
+
+/// Plain flags saying what a provider can do, so callers ask instead of trying.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+pub struct Capabilities {
+    /// A customer's labels can be read.
+    pub read: bool,
+    /// Labels can be attached to a customer.
+    pub add: bool,
+    /// Labels can be detached from a customer.
+    pub remove: bool,
+    /// The vendor account has a label catalog.
+    pub catalog: bool,
+    /// Labels carry a weight.
+    pub weights: bool,
+    /// What the provider natively identifies a label by.
+    pub label_key: LabelKey,
+    #[serde(skip)]
+    pub customer_id_format: CustomerIdFormat,
+}
+
+impl Capabilities {
+    pub fn can_write(&self) -> bool {
+        self.add || self.remove
+    }
+}

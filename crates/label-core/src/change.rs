@@ -1,0 +1,229 @@
+//! The one implementation of "change a customer's labels" that every provider shares: read the
+//! customer fresh, resolve each reference through the current labels or the catalog, decide what
+//! is already `unchanged` or `not_found`, and send the vendor only the rest.
+
+use crate::customer_id::CustomerId;
+use crate::error::{Error, ErrorKind};
+use crate::label_ref::{invalid_request, ChangeRequest, FieldProblem, LabelRef};
+use crate::model::{ChangeResult, ChangeStatus, Label, LabelIdentity, LabelList, Op};
+use crate::provider::{CallContext, LabelProvider};
+use crate::LabelKey;
+
+/// The results of a change, one per reference, in request order.
+pub type ChangeOutcome = Vec<ChangeResult>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Decision {
+    Send,
+    Decided(ChangeStatus),
+}
+
+struct Planned {
+    op: Op,
+    pointer: String,
+    label: LabelIdentity,
+    decision: Decision,
+}
+
+pub async fn apply_change(
+    provider: &dyn LabelProvider,
+    ctx: &CallContext,
+    customer: &CustomerId,
+    request: &ChangeRequest,
+) -> Result<ChangeOutcome, Error> {
+    let capabilities = provider.capabilities();
+    if !capabilities.can_write() {
+        return Err(Error::new(
+            ErrorKind::UnsupportedOperation,
+            format!("provider {} is read-only", provider.name()),
+        ));
+    }
+    // `unchanged` must be judged on what the vendor holds now, never on a cached read.
+    let fresh = CallContext {
+        fresh: true,
+        include_raw: false,
+        ..ctx.clone()
+    };
+    let current = provider.customer_labels(&fresh, customer).await?;
+    let mut catalog: Option<LabelList> = None;
+    let mut plan = Vec::with_capacity(request.add.len() + request.remove.len());
+    let refs = (request.add.iter().enumerate().map(|(i, r)| (Op::Add, i, r)))
+        .chain(request.remove.iter().enumerate().map(|(i, r)| (Op::Remove, i, r)));
+    for (op, index, reference) in refs {
+        let attached = find(&current, reference).map(Label::identity);
+        let known = match (&attached, &catalog, capabilities.catalog) {
+            (Some(_), _, _) | (None, _, false) => None,
+            (None, Some(catalog), true) => find(catalog, reference).map(Label::identity),
+            (None, None, true) => {
+                let fetched = provider.catalog(ctx).await?;
+                let found = find(&fetched, reference).map(Label::identity);
+                catalog = Some(fetched);
+                found
+            }
+        };
+        let (label, decision) = decide(op, reference, attached, known, &capabilities);
+        let list = if op == Op::Add { "add" } else { "remove" };
+        plan.push(Planned {
+            op,
+            pointer: format!("/{list}/{index}"),
+            label,
+            decision,
+        });
+    }
+    reject_same_label_twice(&plan)?;
+    execute(provider, ctx, customer, plan).await
+}
+
+fn decide(
+    op: Op,
+    reference: &LabelRef,
+    attached: Option<LabelIdentity>,
+    known: Option<LabelIdentity>,
+    capabilities: &crate::Capabilities,
+) -> (LabelIdentity, Decision) {
+    let catalog_is_authoritative = capabilities.catalog;
+    match (op, attached, known) {
+        (Op::Add, Some(label), _) => (label, Decision::Decided(ChangeStatus::Unchanged)),
+        (Op::Remove, Some(label), _) => (label, Decision::Send),
+        (Op::Add, None, Some(label)) => (label, Decision::Send),
+        (Op::Remove, None, Some(label)) => (label, Decision::Decided(ChangeStatus::Unchanged)),
+        (op, None, None) => {
+            let label = identity_of(reference);
+            // Without a catalog, a name-keyed vendor is the only judge of whether a name exists.
+            let sendable = !catalog_is_authoritative
+                && op == Op::Add
+                && has_key(&label, capabilities.label_key);
+            let decision = match (sendable, op, catalog_is_authoritative) {
+                (true, _, _) => Decision::Send,
+                (false, Op::Remove, false) => Decision::Decided(ChangeStatus::Unchanged),
+                _ => Decision::Decided(ChangeStatus::NotFound),
+            };
+            (label, decision)
+        }
+    }
+}
+
+/// Two references that resolve to one label would make the outcome depend on their order.
+fn reject_same_label_twice(plan: &[Planned]) -> Result<(), Error> {
+    let mut problems = Vec::new();
+    for (index, planned) in plan.iter().enumerate() {
+        let earlier = plan[..index].iter().find(|other| {
+            other.decision != Decision::Decided(ChangeStatus::NotFound)
+                && planned.decision != Decision::Decided(ChangeStatus::NotFound)
+                && same_label(&other.label, &planned.label)
+        });
+        if let Some(earlier) = earlier {
+            problems.push(FieldProblem {
+                pointer: planned.pointer.clone(),
+                detail: format!("refers to the same label as {}", earlier.pointer),
+            });
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(invalid_request(&problems))
+    }
+}
+
+async fn execute(
+    provider: &dyn LabelProvider,
+    ctx: &CallContext,
+    customer: &CustomerId,
+    mut plan: Vec<Planned>,
+) -> Result<ChangeOutcome, Error> {
+    for op in [Op::Add, Op::Remove] {
+        let positions: Vec<usize> = (0..plan.len())
+            .filter(|&i| plan[i].op == op && plan[i].decision == Decision::Send)
+            .collect();
+        if positions.is_empty() {
+            continue;
+        }
+        let labels: Vec<LabelIdentity> = positions.iter().map(|&i| plan[i].label.clone()).collect();
+        let written = match op {
+            Op::Add => provider.attach(ctx, customer, &labels).await,
+            Op::Remove => provider.detach(ctx, customer, &labels).await,
+        };
+        let statuses = match written {
+            Ok(statuses) if statuses.len() == labels.len() => statuses,
+            Ok(statuses) => {
+                let error = Error::new(
+                    ErrorKind::UpstreamError,
+                    format!(
+                        "provider reported {} outcomes for {} labels",
+                        statuses.len(),
+                        labels.len()
+                    ),
+                );
+                return Err(with_partial_results(error, &plan));
+            }
+            Err(error) => return Err(with_partial_results(error, &plan)),
+        };
+        for (&position, status) in positions.iter().zip(statuses) {
+            plan[position].decision = Decision::Decided(status.into());
+        }
+    }
+    Ok(plan.into_iter().filter_map(result_of).collect())
+}
+
+/// What is known for certain when a change fails part-way: every result already decided.
+fn with_partial_results(mut error: Error, plan: &[Planned]) -> Error {
+    let known = plan
+        .iter()
+        .filter_map(|planned| match planned.decision {
+            Decision::Decided(status) => Some(ChangeResult {
+                op: planned.op,
+                label: planned.label.clone(),
+                status,
+            }),
+            Decision::Send => None,
+        })
+        .collect();
+    error.partial_results = Some(known);
+    error
+}
+
+fn result_of(planned: Planned) -> Option<ChangeResult> {
+    match planned.decision {
+        Decision::Decided(status) => Some(ChangeResult {
+            op: planned.op,
+            label: planned.label,
+            status,
+        }),
+        Decision::Send => None,
+    }
+}
+
+fn find<'a>(labels: &'a [Label], reference: &LabelRef) -> Option<&'a Label> {
+    labels.iter().find(|label| match reference {
+        LabelRef::Id(id) => &label.id == id,
+        LabelRef::Name(name) => label.name.as_ref() == Some(name),
+    })
+}
+
+fn identity_of(reference: &LabelRef) -> LabelIdentity {
+    match reference {
+        LabelRef::Id(id) => LabelIdentity {
+            id: Some(id.clone()),
+            name: None,
+        },
+        LabelRef::Name(name) => LabelIdentity {
+            id: None,
+            name: Some(name.clone()),
+        },
+    }
+}
+
+fn has_key(label: &LabelIdentity, key: LabelKey) -> bool {
+    match key {
+        LabelKey::Id => label.id.is_some(),
+        LabelKey::Name => label.name.is_some(),
+    }
+}
+
+fn same_label(a: &LabelIdentity, b: &LabelIdentity) -> bool {
+    match (&a.id, &b.id) {
+        (Some(x), Some(y)) => x == y,
+        _ => a.name.is_some() && a.name == b.name,
+    }
+}

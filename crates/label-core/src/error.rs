@@ -1,0 +1,192 @@
+use std::fmt;
+use std::time::Duration;
+
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::label_ref::FieldProblem;
+use crate::model::ChangeResult;
+
+/// One kind per error code of the contract; the HTTP layer maps each to its status once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorKind {
+    Unauthorized,
+    Forbidden,
+    TenantNotFound,
+    CustomerNotFound,
+    InvalidCustomerId,
+    InvalidRequest,
+    PayloadTooLarge,
+    IdempotencyKeyReused,
+    IdempotencyInProgress,
+    UnsupportedOperation,
+    UpstreamRateLimited,
+    UpstreamAuthFailed,
+    UpstreamError,
+    UpstreamTimeout,
+    UpstreamUnavailable,
+}
+
+impl ErrorKind {
+    pub const ALL: [ErrorKind; 15] = [
+        ErrorKind::Unauthorized,
+        ErrorKind::Forbidden,
+        ErrorKind::TenantNotFound,
+        ErrorKind::CustomerNotFound,
+        ErrorKind::InvalidCustomerId,
+        ErrorKind::InvalidRequest,
+        ErrorKind::PayloadTooLarge,
+        ErrorKind::IdempotencyKeyReused,
+        ErrorKind::IdempotencyInProgress,
+        ErrorKind::UnsupportedOperation,
+        ErrorKind::UpstreamRateLimited,
+        ErrorKind::UpstreamAuthFailed,
+        ErrorKind::UpstreamError,
+        ErrorKind::UpstreamTimeout,
+        ErrorKind::UpstreamUnavailable,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            ErrorKind::Unauthorized => "unauthorized",
+            ErrorKind::Forbidden => "forbidden",
+            ErrorKind::TenantNotFound => "tenant_not_found",
+            ErrorKind::CustomerNotFound => "customer_not_found",
+            ErrorKind::InvalidCustomerId => "invalid_customer_id",
+            ErrorKind::InvalidRequest => "invalid_request",
+            ErrorKind::PayloadTooLarge => "payload_too_large",
+            ErrorKind::IdempotencyKeyReused => "idempotency_key_reused",
+            ErrorKind::IdempotencyInProgress => "idempotency_in_progress",
+            ErrorKind::UnsupportedOperation => "unsupported_operation",
+            ErrorKind::UpstreamRateLimited => "upstream_rate_limited",
+            ErrorKind::UpstreamAuthFailed => "upstream_auth_failed",
+            ErrorKind::UpstreamError => "upstream_error",
+            ErrorKind::UpstreamTimeout => "upstream_timeout",
+            ErrorKind::UpstreamUnavailable => "upstream_unavailable",
+        }
+    }
+
+    pub fn status(self) -> u16 {
+        match self {
+            ErrorKind::Unauthorized => 401,
+            ErrorKind::Forbidden => 403,
+            ErrorKind::TenantNotFound | ErrorKind::CustomerNotFound => 404,
+            ErrorKind::InvalidCustomerId => 400,
+            ErrorKind::InvalidRequest | ErrorKind::IdempotencyKeyReused => 422,
+            ErrorKind::PayloadTooLarge => 413,
+            ErrorKind::IdempotencyInProgress => 409,
+            ErrorKind::UnsupportedOperation => 405,
+            ErrorKind::UpstreamRateLimited => 429,
+            ErrorKind::UpstreamAuthFailed | ErrorKind::UpstreamError => 502,
+            ErrorKind::UpstreamTimeout => 504,
+            ErrorKind::UpstreamUnavailable => 503,
+        }
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            ErrorKind::Unauthorized => "Unauthorized",
+            ErrorKind::Forbidden => "Forbidden",
+            ErrorKind::TenantNotFound => "Tenant not found",
+            ErrorKind::CustomerNotFound => "Customer not found",
+            ErrorKind::InvalidCustomerId => "Invalid customer id",
+            ErrorKind::InvalidRequest => "Invalid request",
+            ErrorKind::PayloadTooLarge => "Payload too large",
+            ErrorKind::IdempotencyKeyReused => "Idempotency key reused",
+            ErrorKind::IdempotencyInProgress => "Idempotency key in progress",
+            ErrorKind::UnsupportedOperation => "Unsupported operation",
+            ErrorKind::UpstreamRateLimited => "Upstream rate limited",
+            ErrorKind::UpstreamAuthFailed => "Upstream authentication failed",
+            ErrorKind::UpstreamError => "Upstream error",
+            ErrorKind::UpstreamTimeout => "Upstream timeout",
+            ErrorKind::UpstreamUnavailable => "Upstream unavailable",
+        }
+    }
+
+    /// A vendor call that failed this way counts against the tenant's circuit breaker.
+    pub fn is_vendor_failure(self) -> bool {
+        matches!(self, ErrorKind::UpstreamError | ErrorKind::UpstreamTimeout)
+    }
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// Whether repeating the failed call could help, and whether it is safe.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Temporariness {
+    /// Repeating gives the same answer.
+    Permanent,
+    /// May succeed if repeated, but the vendor may have acted: repeat reads and idempotent
+    /// writes only.
+    Temporary,
+    /// May succeed if repeated, and the vendor cannot have acted on it (connection refused,
+    /// 429, 503): any call may be repeated.
+    NotActedOn,
+}
+
+/// What the vendor answered, passed on to the client in the problem body.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, ToSchema)]
+pub struct Upstream {
+    /// The vendor's HTTP status, when it answered at all.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
+    /// The vendor's own error code, when it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// The vendor's message, when it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+/// The one error type of every provider and of the gateway.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{kind}: {detail}")]
+pub struct Error {
+    pub kind: ErrorKind,
+    pub detail: String,
+    pub temporariness: Temporariness,
+    pub upstream: Option<Upstream>,
+    pub retry_after: Option<Duration>,
+    /// What a change had already applied when it failed, so the client knows the vendor's state.
+    pub partial_results: Option<Vec<ChangeResult>>,
+    /// For `invalid_request`: every problem of the body.
+    pub problems: Vec<FieldProblem>,
+}
+
+impl Error {
+    pub fn new(kind: ErrorKind, detail: impl Into<String>) -> Self {
+        Self {
+            kind,
+            detail: detail.into(),
+            temporariness: Temporariness::Permanent,
+            upstream: None,
+            retry_after: None,
+            partial_results: None,
+            problems: Vec::new(),
+        }
+    }
+
+    pub fn temporary(mut self, temporariness: Temporariness) -> Self {
+        self.temporariness = temporariness;
+        self
+    }
+
+    pub fn with_upstream(mut self, upstream: Upstream) -> Self {
+        self.upstream = Some(upstream);
+        self
+    }
+
+    pub fn with_retry_after(mut self, retry_after: Option<Duration>) -> Self {
+        self.retry_after = retry_after;
+        self
+    }
+
+    pub fn is_temporary(&self) -> bool {
+        self.temporariness != Temporariness::Permanent
+    }
+}
