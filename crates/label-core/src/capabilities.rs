@@ -37,6 +37,9 @@ pub struct Capabilities {
     pub label_key: LabelKey,
     #[serde(skip)]
     pub customer_id_format: CustomerIdFormat,
+    /// Repeating an attach or detach cannot change the outcome, so a failed write may be retried.
+    #[serde(skip)]
+    pub idempotent_writes: bool,
 }
 
 impl Capabilities {

@@ -47,8 +47,13 @@ pub async fn apply_change(
     let current = provider.customer_labels(&fresh, customer).await?;
     let mut catalog: Option<LabelList> = None;
     let mut plan = Vec::with_capacity(request.add.len() + request.remove.len());
-    let refs = (request.add.iter().enumerate().map(|(i, r)| (Op::Add, i, r)))
-        .chain(request.remove.iter().enumerate().map(|(i, r)| (Op::Remove, i, r)));
+    let refs = (request.add.iter().enumerate().map(|(i, r)| (Op::Add, i, r))).chain(
+        request
+            .remove
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (Op::Remove, i, r)),
+    );
     for (op, index, reference) in refs {
         let attached = find(&current, reference).map(Label::identity);
         let known = match (&attached, &catalog, capabilities.catalog) {

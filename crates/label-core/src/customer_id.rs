@@ -74,7 +74,17 @@ mod tests {
     fn integers_must_be_positive_decimal_and_short() {
         assert!(CustomerId::parse("564663098", CAPILLARY).is_ok());
         assert!(CustomerId::parse("9999999999999999999", CAPILLARY).is_ok());
-        for bad in ["", "0", "000", "-1", "+1", "1.0", "12a", "99999999999999999999", " 1"] {
+        for bad in [
+            "",
+            "0",
+            "000",
+            "-1",
+            "+1",
+            "1.0",
+            "12a",
+            "99999999999999999999",
+            " 1",
+        ] {
             let err = CustomerId::parse(bad, CAPILLARY).unwrap_err();
             assert_eq!(err.kind, ErrorKind::InvalidCustomerId, "{bad:?}");
         }
@@ -82,8 +92,11 @@ mod tests {
 
     #[test]
     fn uuids_are_lowercased_and_only_hyphenated() {
-        let id = CustomerId::parse("0F8FAD5B-D9CB-469F-A165-70867728950E", CustomerIdFormat::Uuid)
-            .unwrap();
+        let id = CustomerId::parse(
+            "0F8FAD5B-D9CB-469F-A165-70867728950E",
+            CustomerIdFormat::Uuid,
+        )
+        .unwrap();
         assert_eq!(id.as_str(), "0f8fad5b-d9cb-469f-a165-70867728950e");
         for bad in [
             "0f8fad5bd9cb469fa16570867728950e",
@@ -91,7 +104,10 @@ mod tests {
             "urn:uuid:0f8fad5b-d9cb-469f-a165-70867728950e",
             "nope",
         ] {
-            assert!(CustomerId::parse(bad, CustomerIdFormat::Uuid).is_err(), "{bad}");
+            assert!(
+                CustomerId::parse(bad, CustomerIdFormat::Uuid).is_err(),
+                "{bad}"
+            );
         }
     }
 

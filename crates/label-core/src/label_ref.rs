@@ -38,7 +38,10 @@ impl ChangeRequest {
     /// Parses a PATCH body, listing every problem rather than the first.
     pub fn parse(body: &[u8]) -> Result<Self, Vec<FieldProblem>> {
         let value: Value = serde_json::from_slice(body).map_err(|err| {
-            vec![problem(String::new(), format!("body is not valid JSON: {err}"))]
+            vec![problem(
+                String::new(),
+                format!("body is not valid JSON: {err}"),
+            )]
         })?;
         let Value::Object(object) = value else {
             return Err(vec![problem(String::new(), "body must be a JSON object")]);

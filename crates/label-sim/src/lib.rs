@@ -1,1 +1,10 @@
+//! Simulators of the vendors' label APIs, faithful to `shared/vendor-docs`: real HTTP servers on
+//! loopback for `label-gateway demo`, the tests and the benchmarks. Each records the requests it
+//! receives (raw paths included) and can be told to misbehave.
 
+pub mod actionhub;
+pub mod capillary;
+pub mod server;
+pub mod trybe;
+
+pub use server::{Fault, Recorded, SimServer};

@@ -1,0 +1,245 @@
+//! Capillary (v2 API): labels attached to a customer by name; the org catalog maps names to ids.
+
+mod error;
+mod wire;
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use base64::Engine;
+use label_core::{
+    CallContext, Capabilities, CustomerId, CustomerIdFormat, Error, Label, LabelIdentity, LabelKey,
+    LabelList, LabelProvider, WriteStatus,
+};
+use md5::{Digest, Md5};
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::http::{self, segment, Reply};
+use crate::settings::{vendor_settings, ProviderSettings, SettingProblem};
+use wire::{ChangeLabels, ChangeReply, CustomerLabel, Envelope, LabelName, OrgLabel};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CapillarySettings {
+    username: String,
+    password: Option<SecretString>,
+    password_md5: Option<SecretString>,
+}
+
+pub struct Capillary {
+    settings: ProviderSettings,
+    client: reqwest::Client,
+    /// The whole `Authorization` header value; built once, never logged.
+    authorization: SecretString,
+}
+
+impl std::fmt::Debug for Capillary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Capillary")
+            .field("base_url", &self.settings.base_url.as_str())
+            .finish_non_exhaustive()
+    }
+}
+
+pub fn build(settings: &ProviderSettings) -> Result<Arc<dyn LabelProvider>, Vec<SettingProblem>> {
+    let own: CapillarySettings = vendor_settings(settings)?;
+    let hashed = match (&own.password, &own.password_md5) {
+        (Some(password), None) => hex::encode(Md5::digest(password.expose_secret().as_bytes())),
+        (None, Some(md5)) => {
+            let md5 = md5.expose_secret();
+            if md5.len() != 32 || !md5.bytes().all(|b| b.is_ascii_hexdigit()) {
+                return Err(vec![SettingProblem::new(
+                    "password_md5",
+                    "must be 32 hex digits",
+                )]);
+            }
+            md5.to_ascii_lowercase()
+        }
+        (Some(_), Some(_)) => {
+            return Err(vec![SettingProblem::new(
+                "password_md5",
+                "give either password or password_md5, not both",
+            )])
+        }
+        (None, None) => {
+            return Err(vec![SettingProblem::new(
+                "password",
+                "missing: give password or password_md5",
+            )])
+        }
+    };
+    if own.username.is_empty() || own.username.contains(':') {
+        return Err(vec![SettingProblem::new(
+            "username",
+            "must be non-empty and contain no `:`",
+        )]);
+    }
+    let credentials = format!("{}:{hashed}", own.username);
+    let encoded = base64::engine::general_purpose::STANDARD.encode(credentials);
+    Ok(Arc::new(Capillary {
+        client: http::client(settings),
+        settings: settings.clone(),
+        authorization: format!("Basic {encoded}").into(),
+    }))
+}
+
+impl Capillary {
+    async fn get(&self, ctx: &CallContext, path: &str) -> Result<Reply, Error> {
+        let url = http::endpoint(&self.settings, path);
+        let request = self
+            .client
+            .get(url)
+            .header("authorization", self.authorization.expose_secret());
+        let reply = http::send(request, ctx).await?;
+        error::check_status(&reply)?;
+        Ok(reply)
+    }
+
+    async fn change(
+        &self,
+        ctx: &CallContext,
+        customer: &CustomerId,
+        body: &ChangeLabels<'_>,
+    ) -> Result<Vec<WriteStatus>, Error> {
+        let path = format!("/v2/customers/{}/changeLabels", segment(customer.as_str()));
+        let request = self
+            .client
+            .post(http::endpoint(&self.settings, &path))
+            .header("authorization", self.authorization.expose_secret())
+            .json(body);
+        let reply = http::send(request, ctx).await?;
+        error::check_status(&reply)?;
+        let answer: ChangeReply = reply.json()?;
+        error::check_errors(&reply, &answer.errors)?;
+        // 33000 names the label it could not find; every other label of the call was applied.
+        let names = body.add.iter().chain(&body.remove).map(|l| l.label_name);
+        Ok(names
+            .map(|name| {
+                let missing = format!("{name} label not found");
+                let not_found = answer.warnings.iter().any(|w| {
+                    w.is(error::LABEL_NOT_FOUND) && w.message.as_deref() == Some(missing.as_str())
+                });
+                if not_found {
+                    WriteStatus::NotFound
+                } else {
+                    WriteStatus::Applied
+                }
+            })
+            .collect())
+    }
+}
+
+#[async_trait]
+impl LabelProvider for Capillary {
+    fn name(&self) -> &'static str {
+        "capillary"
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        Capabilities {
+            read: true,
+            add: true,
+            remove: true,
+            catalog: true,
+            weights: false,
+            label_key: LabelKey::Name,
+            customer_id_format: CustomerIdFormat::PositiveInteger { max_digits: 19 },
+            idempotent_writes: false,
+        }
+    }
+
+    async fn customer_labels(
+        &self,
+        ctx: &CallContext,
+        customer: &CustomerId,
+    ) -> Result<LabelList, Error> {
+        let path = format!("/v2/customers/{}/labels", segment(customer.as_str()));
+        let reply = self.get(ctx, &path).await?;
+        let envelope: Envelope = reply.json()?;
+        error::check_errors(&reply, &envelope.errors)?;
+        // 33001 "User labels not found" is how Capillary says "no labels": not an error here.
+        let records = envelope.data.unwrap_or_default();
+        let mut labels = Vec::with_capacity(records.len());
+        for record in records {
+            let mapping: CustomerLabel = parse_record(&reply, &record)?;
+            if mapping.deleted {
+                continue;
+            }
+            labels.push(Label {
+                id: wire::id_text(&mapping.label_id).unwrap_or_default(),
+                name: Some(mapping.label_name),
+                weight: None,
+                raw: ctx.include_raw.then_some(record),
+            });
+        }
+        Ok(labels.into())
+    }
+
+    async fn catalog(&self, ctx: &CallContext) -> Result<LabelList, Error> {
+        let reply = self.get(ctx, "/v2/organization/labels").await?;
+        let envelope: Envelope = reply.json()?;
+        error::check_errors(&reply, &envelope.errors)?;
+        let mut labels = Vec::new();
+        for record in envelope.data.unwrap_or_default() {
+            let label: OrgLabel = parse_record(&reply, &record)?;
+            if !label.active {
+                continue;
+            }
+            labels.push(Label {
+                id: wire::id_text(&label.id).unwrap_or_default(),
+                name: Some(label.name),
+                weight: None,
+                raw: ctx.include_raw.then_some(record),
+            });
+        }
+        Ok(labels.into())
+    }
+
+    async fn attach(
+        &self,
+        ctx: &CallContext,
+        customer: &CustomerId,
+        labels: &[LabelIdentity],
+    ) -> Result<Vec<WriteStatus>, Error> {
+        let body = ChangeLabels {
+            add: names(labels),
+            remove: Vec::new(),
+        };
+        self.change(ctx, customer, &body).await
+    }
+
+    async fn detach(
+        &self,
+        ctx: &CallContext,
+        customer: &CustomerId,
+        labels: &[LabelIdentity],
+    ) -> Result<Vec<WriteStatus>, Error> {
+        let body = ChangeLabels {
+            add: Vec::new(),
+            remove: names(labels),
+        };
+        self.change(ctx, customer, &body).await
+    }
+}
+
+/// Capillary is keyed by name; the change planner only sends labels whose name it knows.
+fn names(labels: &[LabelIdentity]) -> Vec<LabelName<'_>> {
+    labels
+        .iter()
+        .map(|l| LabelName {
+            label_name: l.name.as_deref().unwrap_or_default(),
+        })
+        .collect()
+}
+
+fn parse_record<T: serde::de::DeserializeOwned>(reply: &Reply, record: &Value) -> Result<T, Error> {
+    T::deserialize(record).map_err(|err| {
+        Error::new(
+            label_core::ErrorKind::UpstreamError,
+            format!("a Capillary record does not parse: {err}"),
+        )
+        .with_upstream(reply.upstream(None, None))
+    })
+}

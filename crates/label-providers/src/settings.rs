@@ -1,0 +1,53 @@
+use std::time::Duration;
+
+use serde::de::DeserializeOwned;
+use url::Url;
+
+/// What the gateway's config gives a backend: the common keys already checked, and the
+/// tenant's remaining keys, which only the backend knows the meaning of.
+#[derive(Debug, Clone)]
+pub struct ProviderSettings {
+    pub base_url: Url,
+    pub connect_timeout: Duration,
+    /// A bound on one vendor call; the gateway bounds the whole exchange, retries included.
+    pub request_timeout: Duration,
+    /// The tenant's provider-specific keys, `${ENV}` already substituted.
+    pub vendor: toml::Table,
+}
+
+/// A problem with one key of a tenant's provider-specific settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SettingProblem {
+    /// The key's path below the tenant's table, e.g. `password`.
+    pub key: String,
+    pub message: String,
+}
+
+impl SettingProblem {
+    pub fn new(key: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            key: key.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// Deserializes a backend's own settings struct (which should `deny_unknown_fields`) from the
+/// tenant's vendor keys, naming the offending key on failure.
+pub fn vendor_settings<T: DeserializeOwned>(
+    settings: &ProviderSettings,
+) -> Result<T, Vec<SettingProblem>> {
+    let table = toml::Value::Table(settings.vendor.clone());
+    T::deserialize(table).map_err(|err| {
+        let message = err.to_string();
+        let key = key_named_in(&message).unwrap_or_default();
+        vec![SettingProblem::new(key, message.trim().to_owned())]
+    })
+}
+
+/// serde names the key in its message (`missing field `password``, `unknown field `x``).
+fn key_named_in(message: &str) -> Option<String> {
+    let start = message.find('`')? + 1;
+    let end = start + message[start..].find('`')?;
+    Some(message[start..end].to_owned())
+}

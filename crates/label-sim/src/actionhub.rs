@@ -1,0 +1,1 @@
+//! ActionHub simulator: to be written.

@@ -1,0 +1,1 @@
+//! Trybe simulator: to be written.
