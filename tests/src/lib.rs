@@ -1,1 +1,106 @@
-//! Shared helpers for the end-to-end tests.
+//! Shared helpers for the end-to-end tests: start simulators and the real gateway on loopback
+//! (port 0) and talk to it over HTTP, as a client would.
+
+use std::collections::HashMap;
+
+use label_gateway::config;
+use reqwest::{Client, Method, RequestBuilder};
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+
+/// A gateway serving on 127.0.0.1 at a free port; it stops when dropped.
+pub struct TestGateway {
+    pub base_url: String,
+    pub client: Client,
+    task: JoinHandle<std::io::Result<()>>,
+}
+
+impl Drop for TestGateway {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+impl TestGateway {
+    /// Starts the gateway with a TOML config whose `${NAME}` values come from `vars`.
+    pub async fn start(toml: &str, vars: &[(&str, String)]) -> Self {
+        let config = parse_config(toml, vars).unwrap_or_else(|problems| {
+            panic!("test config rejected: {problems:?}");
+        });
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let base_url = format!("http://{}", listener.local_addr().expect("addr"));
+        let task = label_gateway::serve::spawn(&config, listener).await;
+        Self {
+            base_url,
+            client: Client::new(),
+            task,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base_url)
+    }
+
+    /// A request with `Authorization: Bearer <key>`.
+    pub fn call(&self, method: Method, path: &str, key: &str) -> RequestBuilder {
+        self.client.request(method, self.url(path)).bearer_auth(key)
+    }
+
+    pub fn get(&self, path: &str, key: &str) -> RequestBuilder {
+        self.call(Method::GET, path, key)
+    }
+
+    pub fn patch(&self, path: &str, key: &str, body: serde_json::Value) -> RequestBuilder {
+        self.call(Method::PATCH, path, key).json(&body)
+    }
+}
+
+pub fn parse_config(
+    toml: &str,
+    vars: &[(&str, String)],
+) -> Result<config::Config, Vec<config::ConfigProblem>> {
+    let vars: HashMap<String, String> = vars
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), v.clone()))
+        .collect();
+    config::parse(toml, &|name: &str| vars.get(name).cloned())
+}
+
+/// The status and the JSON body of a response (Null for an empty body).
+pub async fn json(response: reqwest::Response) -> (u16, serde_json::Value) {
+    let status = response.status().as_u16();
+    let bytes = response.bytes().await.expect("body");
+    let value = if bytes.is_empty() {
+        serde_json::Value::Null
+    } else {
+        serde_json::from_slice(&bytes)
+            .unwrap_or_else(|_| panic!("not JSON: {}", String::from_utf8_lossy(&bytes)))
+    };
+    (status, value)
+}
+
+/// Checks an error answer against the contract: problem+json, its status, its code.
+pub async fn expect_problem(
+    response: reqwest::Response,
+    status: u16,
+    code: &str,
+) -> serde_json::Value {
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let has_request_id = response.headers().contains_key("x-request-id");
+    let (got, body) = json(response).await;
+    assert_eq!((got, body["code"].as_str()), (status, Some(code)), "{body}");
+    assert_eq!(content_type, "application/problem+json");
+    assert_eq!(body["status"], status);
+    assert_eq!(body["type"], "about:blank");
+    assert!(
+        body["title"].is_string() && body["detail"].is_string(),
+        "{body}"
+    );
+    assert!(has_request_id && body["request_id"].is_string(), "{body}");
+    body
+}

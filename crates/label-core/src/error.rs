@@ -143,10 +143,14 @@ pub struct Upstream {
     pub message: Option<String>,
 }
 
-/// The one error type of every provider and of the gateway.
+/// The one error type of every provider and of the gateway. Boxed, so that a `Result` stays as
+/// small as its success value on the hot path; the fields read through `Deref`.
 #[derive(Debug, Clone, thiserror::Error)]
-#[error("{kind}: {detail}")]
-pub struct Error {
+#[error("{}: {}", .0.kind, .0.detail)]
+pub struct Error(Box<ErrorDetails>);
+
+#[derive(Debug, Clone)]
+pub struct ErrorDetails {
     pub kind: ErrorKind,
     pub detail: String,
     pub temporariness: Temporariness,
@@ -160,7 +164,7 @@ pub struct Error {
 
 impl Error {
     pub fn new(kind: ErrorKind, detail: impl Into<String>) -> Self {
-        Self {
+        Self(Box::new(ErrorDetails {
             kind,
             detail: detail.into(),
             temporariness: Temporariness::Permanent,
@@ -168,7 +172,7 @@ impl Error {
             retry_after: None,
             partial_results: None,
             problems: Vec::new(),
-        }
+        }))
     }
 
     pub fn temporary(mut self, temporariness: Temporariness) -> Self {
@@ -186,7 +190,25 @@ impl Error {
         self
     }
 
+    pub fn into_details(self) -> ErrorDetails {
+        *self.0
+    }
+
     pub fn is_temporary(&self) -> bool {
         self.temporariness != Temporariness::Permanent
+    }
+}
+
+impl std::ops::Deref for Error {
+    type Target = ErrorDetails;
+
+    fn deref(&self) -> &ErrorDetails {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Error {
+    fn deref_mut(&mut self) -> &mut ErrorDetails {
+        &mut self.0
     }
 }

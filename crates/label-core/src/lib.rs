@@ -14,7 +14,7 @@ pub mod provider;
 pub use capabilities::{Capabilities, CustomerIdFormat, LabelKey};
 pub use change::{apply_change, ChangeOutcome};
 pub use customer_id::CustomerId;
-pub use error::{Error, ErrorKind, Temporariness, Upstream};
+pub use error::{Error, ErrorDetails, ErrorKind, Temporariness, Upstream};
 pub use label_ref::{invalid_request, ChangeRequest, FieldProblem, LabelRef};
 pub use model::{ChangeResult, ChangeStatus, Label, LabelIdentity, LabelList, Op, WriteStatus};
 pub use provider::{CallContext, LabelProvider};

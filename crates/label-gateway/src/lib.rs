@@ -1,1 +1,14 @@
+//! label-gateway: one REST API for customer labels across vendors.
 
+pub mod api;
+pub mod auth;
+pub mod config;
+pub mod demo;
+pub mod layers;
+pub mod openapi;
+pub mod problem;
+pub mod request_id;
+pub mod router;
+pub mod routes;
+pub mod serve;
+pub mod state;

@@ -1,1 +1,164 @@
-fn main() {}
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use label_gateway::{config, demo, openapi, serve};
+use tokio::net::TcpListener;
+
+const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
+
+#[derive(Parser)]
+#[command(
+    name = "label-gateway",
+    version,
+    about = "One REST API for customer labels across vendors"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the gateway with a config file.
+    Serve {
+        #[arg(long)]
+        config: PathBuf,
+        /// Overrides `[server] listen`; default 127.0.0.1:8080.
+        #[arg(long)]
+        listen: Option<SocketAddr>,
+    },
+    /// Run the gateway with one demo tenant per provider, each on an in-process simulator.
+    Demo {
+        #[arg(long, default_value = DEFAULT_LISTEN)]
+        listen: SocketAddr,
+    },
+    /// Validate a config: exit 0, or print every problem and exit 1.
+    CheckConfig { file: PathBuf },
+    /// Print the OpenAPI document.
+    Openapi,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match cli.command {
+        Command::Openapi => {
+            print!("{}", openapi::document_json());
+            ExitCode::SUCCESS
+        }
+        Command::CheckConfig { file } => match config::load(&file) {
+            Ok(config) => {
+                println!("{}: ok, {} tenant(s)", file.display(), config.tenants.len());
+                ExitCode::SUCCESS
+            }
+            Err(problems) => {
+                for problem in problems {
+                    println!("{problem}");
+                }
+                ExitCode::FAILURE
+            }
+        },
+        Command::Serve { config, listen } => runtime().block_on(run_serve(config, listen)),
+        Command::Demo { listen } => runtime().block_on(run_demo(listen)),
+    }
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("a tokio runtime")
+}
+
+async fn run_serve(path: PathBuf, listen: Option<SocketAddr>) -> ExitCode {
+    let config = match config::load(&path) {
+        Ok(config) => config,
+        Err(problems) => {
+            for problem in problems {
+                eprintln!("{problem}");
+            }
+            return ExitCode::FAILURE;
+        }
+    };
+    let addr = listen
+        .or(config.server.listen)
+        .unwrap_or_else(|| DEFAULT_LISTEN.parse().expect("a valid default address"));
+    let listener = match TcpListener::bind(addr).await {
+        Ok(listener) => listener,
+        Err(err) => {
+            eprintln!("cannot listen on {addr}: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    tracing::info!(%addr, tenants = config.tenants.len(), "label-gateway listening");
+    finish(serve::serve(&config, listener, shutdown_signal()).await)
+}
+
+async fn run_demo(listen: SocketAddr) -> ExitCode {
+    let vendors = match demo::start_vendors().await {
+        Ok(vendors) => vendors,
+        Err(err) => {
+            eprintln!("cannot start the vendor simulators: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let config = match demo::demo_config(&vendors) {
+        Ok(config) => config,
+        Err(problems) => {
+            for problem in problems {
+                eprintln!("demo config: {problem}");
+            }
+            return ExitCode::FAILURE;
+        }
+    };
+    let listener = match TcpListener::bind(listen).await {
+        Ok(listener) => listener,
+        Err(err) => {
+            eprintln!("cannot listen on {listen}: {err} (try --listen 127.0.0.1:0)");
+            return ExitCode::FAILURE;
+        }
+    };
+    let addr = listener.local_addr().unwrap_or(listen);
+    println!("{}", demo::banner(addr));
+    finish(serve::serve(&config, listener, shutdown_signal()).await)
+}
+
+fn finish(result: std::io::Result<()>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("label-gateway stopped: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Ctrl-C or SIGTERM: stop accepting, let requests in flight finish.
+async fn shutdown_signal() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

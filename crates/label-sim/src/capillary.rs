@@ -161,13 +161,14 @@ impl CapillarySim {
     }
 }
 
-fn authorized(state: &AppState, headers: &HeaderMap) -> Result<(), Response> {
+/// The 401 to answer with, unless the request carries the expected credentials.
+fn refusal(state: &AppState, headers: &HeaderMap) -> Option<Response> {
     let given = headers.get("authorization").and_then(|v| v.to_str().ok());
     if given == Some(state.expected_authorization.as_str()) {
-        Ok(())
+        None
     } else {
         let body = json!({"status": {"success": false, "code": 401, "message": "Unauthorized"}});
-        Err((StatusCode::UNAUTHORIZED, Json(body)).into_response())
+        Some((StatusCode::UNAUTHORIZED, Json(body)).into_response())
     }
 }
 
@@ -185,7 +186,7 @@ async fn customer_labels(
     Path(user_id): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    if let Err(denied) = authorized(&state, &headers) {
+    if let Some(denied) = refusal(&state, &headers) {
         return denied;
     }
     let data = state.data.lock().expect("data lock");
@@ -230,7 +231,7 @@ async fn change_labels(
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Response {
-    if let Err(denied) = authorized(&state, &headers) {
+    if let Some(denied) = refusal(&state, &headers) {
         return denied;
     }
     let Ok(change) = serde_json::from_slice::<ChangeBody>(&body) else {
@@ -278,7 +279,7 @@ async fn change_labels(
 }
 
 async fn org_labels(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    if let Err(denied) = authorized(&state, &headers) {
+    if let Some(denied) = refusal(&state, &headers) {
         return denied;
     }
     let data = state.data.lock().expect("data lock");

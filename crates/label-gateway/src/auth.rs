@@ -1,0 +1,83 @@
+//! Bearer keys per tenant: 401 without a known key, 403 for another tenant's key, 404 for an
+//! unknown tenant with a valid key. The key is checked first, so nobody without a key learns
+//! which tenants exist.
+
+use std::sync::Arc;
+
+use axum::extract::{FromRequestParts, RawPathParams};
+use axum::http::header::AUTHORIZATION;
+use axum::http::request::Parts;
+use label_core::ErrorKind;
+use sha2::{Digest, Sha256};
+
+use crate::problem::ApiError;
+use crate::request_id::RequestId;
+use crate::state::{AppState, TenantRuntime};
+
+/// A request whose key opens the tenant named in its path.
+pub struct TenantAccess {
+    pub tenant: Arc<TenantRuntime>,
+    pub request_id: String,
+}
+
+impl TenantAccess {
+    /// An error for this tenant, with its id and provider in the problem body.
+    pub fn error(&self, error: label_core::Error) -> ApiError {
+        ApiError::new(error, &self.request_id)
+            .for_tenant(&self.tenant.id, self.tenant.provider.name())
+    }
+}
+
+impl FromRequestParts<AppState> for TenantAccess {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let RequestId(request_id) = RequestId::from_request_parts(parts, state)
+            .await
+            .unwrap_or_else(|never| match never {});
+        let reject = |kind, detail: &str| ApiError::kind(kind, detail, &request_id);
+        let key = parts
+            .headers
+            .get(AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(bearer_token)
+            .ok_or_else(|| {
+                reject(
+                    ErrorKind::Unauthorized,
+                    "an `Authorization: Bearer <api key>` header is required",
+                )
+            })?;
+        let fingerprint: [u8; 32] = Sha256::digest(key.as_bytes()).into();
+        let owner = state
+            .tenant_for_key(&fingerprint)
+            .ok_or_else(|| reject(ErrorKind::Unauthorized, "the api key is not valid"))?;
+        let params = RawPathParams::from_request_parts(parts, state)
+            .await
+            .map_err(|_| reject(ErrorKind::TenantNotFound, "no tenant in the path"))?;
+        let named = params
+            .iter()
+            .find(|(name, _)| *name == "tenant")
+            .map(|(_, value)| value.to_owned())
+            .unwrap_or_default();
+        if owner.id == named {
+            return Ok(Self {
+                tenant: owner,
+                request_id,
+            });
+        }
+        match state.tenant(&named) {
+            Some(_) => Err(reject(
+                ErrorKind::Forbidden,
+                "the api key does not open this tenant",
+            )),
+            None => Err(reject(ErrorKind::TenantNotFound, "no such tenant")),
+        }
+    }
+}
+
+/// `Bearer <token>`, the scheme matched case-insensitively as RFC 9110 says.
+fn bearer_token(header: &str) -> Option<&str> {
+    let (scheme, token) = header.split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
+}

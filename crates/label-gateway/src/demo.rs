@@ -1,0 +1,84 @@
+//! `label-gateway demo`: every vendor simulated on loopback, one tenant each, ready to curl.
+
+use std::net::SocketAddr;
+
+use label_sim::capillary::{self, CapillarySim};
+
+use crate::config::{self, Config};
+
+const DEMO_CONFIG: &str = include_str!("../../../config/demo.toml");
+
+/// The simulators behind the demo tenants; they stop when this is dropped.
+pub struct DemoVendors {
+    pub capillary: CapillarySim,
+}
+
+/// One line per demo tenant: what to call and with which key.
+pub struct DemoTenant {
+    pub tenant: &'static str,
+    pub provider: &'static str,
+    pub api_key: &'static str,
+    pub sample_customer: &'static str,
+}
+
+pub const TENANTS: &[DemoTenant] = &[DemoTenant {
+    tenant: "acme",
+    provider: "capillary",
+    api_key: "demo-acme-key",
+    sample_customer: capillary::SAMPLE_CUSTOMER,
+}];
+
+pub async fn start_vendors() -> std::io::Result<DemoVendors> {
+    Ok(DemoVendors {
+        capillary: CapillarySim::start(capillary::DEMO_USERNAME, capillary::DEMO_PASSWORD).await?,
+    })
+}
+
+/// The demo config with the simulators' addresses filled in.
+pub fn demo_config(vendors: &DemoVendors) -> Result<Config, Vec<config::ConfigProblem>> {
+    let lookup = |name: &str| -> Option<String> {
+        match name {
+            "DEMO_CAPILLARY_URL" => Some(vendors.capillary.server.base_url()),
+            "DEMO_CAPILLARY_USERNAME" => Some(capillary::DEMO_USERNAME.to_owned()),
+            "DEMO_CAPILLARY_PASSWORD" => Some(capillary::DEMO_PASSWORD.to_owned()),
+            _ => None,
+        }
+    };
+    config::parse(DEMO_CONFIG, &lookup)
+}
+
+/// What the demo prints: the tenants, their keys and curl lines that work when pasted.
+pub fn banner(addr: SocketAddr) -> String {
+    let base = format!("http://{addr}");
+    let mut text = format!("label-gateway demo listening on {base}\n\n");
+    text.push_str("tenant    provider    api key\n");
+    for t in TENANTS {
+        text.push_str(&format!(
+            "{:<9} {:<11} {}\n",
+            t.tenant, t.provider, t.api_key
+        ));
+    }
+    text.push_str("\nTry:\n");
+    for t in TENANTS {
+        let auth = format!("-H 'Authorization: Bearer {}'", t.api_key);
+        let labels = format!(
+            "{base}/v1/tenants/{}/customers/{}/labels",
+            t.tenant, t.sample_customer
+        );
+        text.push_str(&format!("  curl -s {auth} {labels}\n"));
+        text.push_str(&format!(
+            "  curl -s {auth} {base}/v1/tenants/{}/labels\n",
+            t.tenant
+        ));
+    }
+    if let Some(t) = TENANTS.iter().find(|t| t.provider == "capillary") {
+        text.push_str(&format!(
+            "  curl -s -X PATCH -H 'Authorization: Bearer {}' -H 'Content-Type: application/json' \\\n       -d '{{\"add\":[{{\"name\":\"VIP\"}}],\"remove\":[{{\"name\":\"Old1 Customer1\"}}]}}' \\\n       {base}/v1/tenants/{}/customers/{}/labels\n",
+            t.api_key, t.tenant, t.sample_customer
+        ));
+    }
+    text.push_str(&format!(
+        "\nOpenAPI: {base}/openapi.json   Reference: {base}/docs\n"
+    ));
+    text
+}

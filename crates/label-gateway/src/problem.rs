@@ -1,0 +1,114 @@
+//! RFC 9457 problem details: the one place a `label_core::Error` becomes an HTTP answer.
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use label_core::{ChangeResult, Error, ErrorKind, FieldProblem, Upstream};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// An error on its way to the client, with what the request had established about it.
+#[derive(Debug)]
+pub struct ApiError {
+    pub error: Error,
+    pub request_id: String,
+    pub tenant: Option<String>,
+    pub provider: Option<&'static str>,
+    /// The methods the resource does allow, for a 405.
+    pub allow: Option<&'static str>,
+}
+
+impl ApiError {
+    pub fn new(error: Error, request_id: &str) -> Self {
+        Self {
+            error,
+            request_id: request_id.to_owned(),
+            tenant: None,
+            provider: None,
+            allow: None,
+        }
+    }
+
+    pub fn kind(kind: ErrorKind, detail: impl Into<String>, request_id: &str) -> Self {
+        Self::new(Error::new(kind, detail), request_id)
+    }
+
+    pub fn for_tenant(mut self, tenant: &str, provider: &'static str) -> Self {
+        self.tenant = Some(tenant.to_owned());
+        self.provider = Some(provider);
+        self
+    }
+}
+
+/// The problem body every error answers with (`application/problem+json`).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Problem {
+    /// Always `about:blank`: `code` carries the machine-readable kind.
+    #[schema(example = "about:blank")]
+    pub r#type: &'static str,
+    #[schema(example = "Customer not found")]
+    pub title: &'static str,
+    #[schema(example = 404)]
+    pub status: u16,
+    pub code: ErrorKind,
+    #[schema(example = "Customer not found for the given identifiers")]
+    pub detail: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = "acme")]
+    pub tenant: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = "capillary")]
+    pub provider: Option<&'static str>,
+    /// What the vendor answered, when the error came from it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub upstream: Option<Upstream>,
+    /// For `invalid_request`: every problem of the request body.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub errors: Option<Vec<FieldProblem>>,
+    /// For a change that failed part-way: what is known to be done at the vendor.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub results: Option<Vec<ChangeResult>>,
+    #[schema(example = "0f8fad5b-d9cb-469f-a165-70867728950e")]
+    pub request_id: String,
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let error = self.error.into_details();
+        let kind = error.kind;
+        let status = StatusCode::from_u16(kind.status()).unwrap_or(StatusCode::BAD_GATEWAY);
+        let retry_after = error.retry_after;
+        let allow = self.allow;
+        let problem = Problem {
+            r#type: "about:blank",
+            title: kind.title(),
+            status: kind.status(),
+            code: kind,
+            detail: error.detail,
+            tenant: self.tenant,
+            provider: self.provider,
+            upstream: error.upstream,
+            errors: (kind == ErrorKind::InvalidRequest).then_some(error.problems),
+            results: error.partial_results,
+            request_id: self.request_id,
+        };
+        let mut response = (status, Json(problem)).into_response();
+        let headers = response.headers_mut();
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
+        if let Some(after) = retry_after {
+            // Round up: a client told 0 would retry at once into the same refusal.
+            let seconds = after.as_secs() + u64::from(after.subsec_nanos() > 0);
+            headers.insert(header::RETRY_AFTER, HeaderValue::from(seconds.max(1)));
+        }
+        if kind == ErrorKind::Unauthorized {
+            headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        if let Some(allow) = allow {
+            headers.insert(header::ALLOW, HeaderValue::from_static(allow));
+        }
+        response
+    }
+}

@@ -1,0 +1,60 @@
+//! Every route of the gateway, in one list.
+
+use axum::extract::DefaultBodyLimit;
+use axum::http::{header, StatusCode, Uri};
+use axum::middleware;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use label_core::ErrorKind;
+use utoipa_swagger_ui::{Config as SwaggerConfig, SwaggerUi};
+
+use crate::problem::ApiError;
+use crate::request_id::{self, RequestId};
+use crate::routes::{catalog, change_labels, customer_labels, docs, health, tenant};
+use crate::state::AppState;
+
+pub fn router(state: AppState) -> Router {
+    let body_limit = state.max_body_bytes;
+    let v1 = Router::new()
+        .route("/v1/tenants/{tenant}", get(tenant::get_tenant))
+        .route(
+            "/v1/tenants/{tenant}/customers/{customer_id}/labels",
+            get(customer_labels::get_customer_labels).patch(change_labels::change_customer_labels),
+        )
+        .route("/v1/tenants/{tenant}/labels", get(catalog::list_catalog))
+        .layer(DefaultBodyLimit::max(body_limit));
+    Router::new()
+        .merge(v1)
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .route("/openapi.json", get(docs::openapi_json))
+        .merge(SwaggerUi::new("/docs").config(SwaggerConfig::from("/openapi.json")))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .with_state(state)
+        .layer(middleware::from_fn(request_id::assign))
+}
+
+/// No route at all: not one of the contract's codes, since no tenant or customer was named.
+async fn not_found(RequestId(id): RequestId, uri: Uri) -> Response {
+    let body = serde_json::json!({
+        "type": "about:blank", "title": "Not found", "status": 404, "code": "not_found",
+        "detail": format!("no such resource: {}", uri.path()), "request_id": id,
+    });
+    (
+        StatusCode::NOT_FOUND,
+        [(header::CONTENT_TYPE, "application/problem+json")],
+        body.to_string(),
+    )
+        .into_response()
+}
+
+async fn method_not_allowed(RequestId(id): RequestId) -> Response {
+    ApiError::kind(
+        ErrorKind::UnsupportedOperation,
+        "this method is not allowed on this resource",
+        &id,
+    )
+    .into_response()
+}

@@ -1,0 +1,92 @@
+use axum::extract::rejection::{PathRejection, QueryRejection};
+use axum::extract::{Path, Query};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use label_core::{CallContext, CustomerId, Error, ErrorKind};
+use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+
+use crate::api::CustomerLabelsResponse;
+use crate::auth::TenantAccess;
+use crate::problem::ApiError;
+use crate::routes::errors::ReadErrors;
+use crate::routes::representation::{respond, wants_fresh};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Include {
+    /// Add each label's vendor record as `raw`.
+    Raw,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct LabelsQuery {
+    /// `raw` adds the provider's own record to every label.
+    pub include: Option<Include>,
+}
+
+/// The customer's labels, normalized.
+#[utoipa::path(
+    get,
+    path = "/v1/tenants/{tenant}/customers/{customer_id}/labels",
+    operation_id = "getCustomerLabels",
+    tag = "labels",
+    params(
+        ("tenant" = String, Path, description = "Tenant id", pattern = "^[a-z0-9][a-z0-9_-]{0,62}$"),
+        ("customer_id" = String, Path, description = "The customer's id at the vendor: Capillary a positive integer, Trybe a UUID, ActionHub 1 to 256 characters", min_length = 1, max_length = 256),
+        LabelsQuery,
+    ),
+    responses(
+        (status = 200, description = "The customer's labels", body = CustomerLabelsResponse,
+            headers(
+                ("ETag" = String, description = "Strong validator of the body"),
+                ("Cache-Status" = String, description = "RFC 9211: `label-gateway; hit` or `label-gateway; fwd=miss`"),
+            )),
+        (status = 304, description = "Not modified: the `If-None-Match` tag still matches"),
+        ReadErrors,
+    ),
+    security(("bearer" = []))
+)]
+pub async fn get_customer_labels(
+    access: TenantAccess,
+    path: Result<Path<(String, String)>, PathRejection>,
+    query: Result<Query<LabelsQuery>, QueryRejection>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let provider = &access.tenant.provider;
+    let Path((_, raw_customer)) = path.map_err(|_| {
+        access.error(Error::new(
+            ErrorKind::InvalidCustomerId,
+            "the customer id is not valid UTF-8",
+        ))
+    })?;
+    let customer = CustomerId::parse(&raw_customer, provider.capabilities().customer_id_format)
+        .map_err(|e| access.error(e))?;
+    let Query(query) = query.map_err(|e| access.error(invalid_query(e)))?;
+    let ctx = CallContext {
+        request_id: access.request_id.clone(),
+        fresh: wants_fresh(&headers),
+        include_raw: query.include == Some(Include::Raw),
+    };
+    let labels = provider
+        .customer_labels(&ctx, &customer)
+        .await
+        .map_err(|e| access.error(e))?;
+    let body = CustomerLabelsResponse {
+        tenant: &access.tenant.id,
+        customer_id: customer.as_str(),
+        provider: provider.name(),
+        labels: &labels,
+    };
+    Ok(respond(&body, &headers, "label-gateway; fwd=miss"))
+}
+
+pub fn invalid_query(rejection: QueryRejection) -> Error {
+    let mut error = Error::new(ErrorKind::InvalidRequest, rejection.body_text());
+    error.problems = vec![label_core::FieldProblem {
+        pointer: String::new(),
+        detail: format!("query: {}", rejection.body_text()),
+    }];
+    error
+}

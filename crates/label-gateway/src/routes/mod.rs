@@ -1,0 +1,10 @@
+//! One file per endpoint action; `crate::router` lists them all.
+
+pub mod catalog;
+pub mod change_labels;
+pub mod customer_labels;
+pub mod docs;
+pub mod errors;
+pub mod health;
+pub mod representation;
+pub mod tenant;

@@ -1,0 +1,68 @@
+//! A JSON answer with a strong `ETag` and `Cache-Status`; a matching `If-None-Match` gets 304.
+
+use axum::body::Body;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+pub fn respond<T: Serialize>(
+    body: &T,
+    request: &HeaderMap,
+    cache_status: &'static str,
+) -> Response {
+    let bytes = match serde_json::to_vec(body) {
+        Ok(bytes) => bytes,
+        // Our own types always serialize; should one not, a 500 beats a wrong answer.
+        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    };
+    let digest = Sha256::digest(&bytes);
+    let etag = format!("\"{}\"", hex::encode(&digest[..16]));
+    let status = if not_modified(request, &etag) {
+        StatusCode::NOT_MODIFIED
+    } else {
+        StatusCode::OK
+    };
+    let body = if status == StatusCode::OK {
+        Body::from(bytes)
+    } else {
+        Body::empty()
+    };
+    let mut response = (status, body).into_response();
+    let headers = response.headers_mut();
+    if status == StatusCode::OK {
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+    }
+    if let Ok(value) = HeaderValue::from_str(&etag) {
+        headers.insert(header::ETAG, value);
+    }
+    headers.insert("cache-status", HeaderValue::from_static(cache_status));
+    response
+}
+
+/// RFC 9110 §13.1.2: `*` or any listed tag, compared weakly.
+fn not_modified(request: &HeaderMap, etag: &str) -> bool {
+    request
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(|tag| tag.trim().trim_start_matches("W/"))
+        .any(|tag| tag == "*" || tag == etag)
+}
+
+/// `Cache-Control: no-cache` from the client: answer from the vendor and refresh the cache.
+pub fn wants_fresh(request: &HeaderMap) -> bool {
+    request
+        .get_all(header::CACHE_CONTROL)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|directive| {
+            let directive = directive.trim();
+            directive.eq_ignore_ascii_case("no-cache") || directive.eq_ignore_ascii_case("no-store")
+        })
+}
