@@ -229,3 +229,34 @@ fn parse_label(reply: &Reply, record: Value, include_raw: bool) -> Result<(Label
 fn broken(reply: &Reply, detail: String) -> Error {
     Error::new(ErrorKind::UpstreamError, detail).with_upstream(reply.upstream(None, None))
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    fn settings(vendor: &str) -> ProviderSettings {
+        ProviderSettings {
+            base_url: "https://api.try.be".parse().expect("a valid url"),
+            connect_timeout: Duration::from_secs(1),
+            request_timeout: Duration::from_secs(3),
+            vendor: vendor.parse().expect("valid toml"),
+        }
+    }
+
+    fn problem_key(vendor: &str) -> String {
+        build(&settings(vendor)).map(|_| ()).unwrap_err()[0]
+            .key
+            .clone()
+    }
+
+    #[test]
+    fn settings_name_the_offending_key() {
+        assert!(build(&settings(r#"token = "1|abcDEF""#)).is_ok());
+        assert_eq!(problem_key(""), "token");
+        assert_eq!(problem_key(r#"token = """#), "token");
+        assert_eq!(problem_key(r#"token = "has space""#), "token");
+        assert_eq!(problem_key("token = \"x\"\nusername = \"y\""), "username");
+    }
+}
