@@ -1,14 +1,262 @@
-//! trybe backend: to be written.
+//! Trybe (vendor-docs 003): labels attached to a customer by UUID; the paginated label catalog
+//! maps values (names) to ids. Attach and detach ignore what is already so, which makes them
+//! safe to repeat.
 
+mod error;
+mod wire;
+
+use std::collections::HashSet;
 use std::sync::Arc;
 
-use label_core::LabelProvider;
+use async_trait::async_trait;
+use label_core::{
+    CallContext, Capabilities, CustomerId, CustomerIdFormat, Error, ErrorKind, Label,
+    LabelIdentity, LabelKey, LabelList, LabelProvider, WriteStatus,
+};
+use reqwest::header::{HeaderValue, ACCEPT, AUTHORIZATION};
+use reqwest::{Method, RequestBuilder};
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+use serde_json::Value;
 
-use crate::settings::{ProviderSettings, SettingProblem};
+use crate::http::{self, segment, Reply};
+use crate::settings::{vendor_settings, ProviderSettings, SettingProblem};
+use error::Scope;
+use wire::{Collection, LabelIds, Page};
 
-pub fn build(_settings: &ProviderSettings) -> Result<Arc<dyn LabelProvider>, Vec<SettingProblem>> {
-    Err(vec![SettingProblem::new(
-        "provider",
-        "trybe is not implemented yet",
-    )])
+/// Trybe caps `per_page` silently (at 15 today); asking for more costs nothing and saves
+/// pages should the cap ever rise.
+const PER_PAGE: u32 = 100;
+/// A catalog claiming more pages than this is taken for a broken answer rather than walked:
+/// 500 pages is 7,500 labels even at the cap.
+const MAX_PAGES: u64 = 500;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TrybeSettings {
+    token: SecretString,
+}
+
+pub struct Trybe {
+    settings: ProviderSettings,
+    client: reqwest::Client,
+    /// `Bearer <token>`, marked sensitive so that neither reqwest nor hyper ever prints it.
+    authorization: HeaderValue,
+}
+
+impl std::fmt::Debug for Trybe {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Trybe")
+            .field("base_url", &self.settings.base_url.as_str())
+            .finish_non_exhaustive()
+    }
+}
+
+pub fn build(settings: &ProviderSettings) -> Result<Arc<dyn LabelProvider>, Vec<SettingProblem>> {
+    let own: TrybeSettings = vendor_settings(settings)?;
+    let token = own.token.expose_secret();
+    // A header value must be visible ASCII; a token that is not would fail on every call.
+    if token.is_empty() || !token.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(vec![SettingProblem::new(
+            "token",
+            "must be non-empty, visible ASCII characters without spaces",
+        )]);
+    }
+    let mut authorization = HeaderValue::from_str(&format!("Bearer {token}"))
+        .map_err(|_| vec![SettingProblem::new("token", "is not a valid header value")])?;
+    authorization.set_sensitive(true);
+    Ok(Arc::new(Trybe {
+        client: http::client(settings),
+        settings: settings.clone(),
+        authorization,
+    }))
+}
+
+impl Trybe {
+    fn request(&self, method: Method, path: &str) -> RequestBuilder {
+        self.client
+            .request(method, http::endpoint(&self.settings, path))
+            .header(AUTHORIZATION, self.authorization.clone())
+            // Laravel answers a client that does not ask for JSON with redirects (to a login
+            // page on 401, back on 422) instead of JSON errors.
+            .header(ACCEPT, "application/json")
+    }
+
+    /// Attach (POST) or detach (DELETE): the same path and body, and both ignore labels that
+    /// are already so, which is why every label sent is `applied`.
+    async fn write(
+        &self,
+        ctx: &CallContext,
+        method: Method,
+        customer: &CustomerId,
+        labels: &[LabelIdentity],
+    ) -> Result<Vec<WriteStatus>, Error> {
+        let body = LabelIds {
+            labels: labels.iter().filter_map(|l| l.id.as_deref()).collect(),
+        };
+        if !body.labels.is_empty() {
+            let request = self.request(method, &customer_path(customer)).json(&body);
+            let reply = http::send(request, ctx).await?;
+            error::check(&reply, Scope::Customer)?;
+        }
+        // The planner resolves ids before writing; a label still without one cannot exist here.
+        Ok(labels
+            .iter()
+            .map(|l| match l.id {
+                Some(_) => WriteStatus::Applied,
+                None => WriteStatus::NotFound,
+            })
+            .collect())
+    }
+
+    async fn catalog_page(&self, ctx: &CallContext, page: u64) -> Result<(Reply, Page), Error> {
+        let path = format!("/customers/labels?page={page}&per_page={PER_PAGE}&archived=false");
+        let reply = http::send(self.request(Method::GET, &path), ctx).await?;
+        error::check(&reply, Scope::Account)?;
+        let body: Page = reply.json()?;
+        if body.meta.current_page != page {
+            return Err(broken(
+                &reply,
+                format!("asked for page {page}, got page {}", body.meta.current_page),
+            ));
+        }
+        if body.meta.last_page > MAX_PAGES {
+            return Err(broken(
+                &reply,
+                format!("the catalog claims {} pages", body.meta.last_page),
+            ));
+        }
+        Ok((reply, body))
+    }
+}
+
+fn customer_path(customer: &CustomerId) -> String {
+    format!("/customers/customers/{}/labels", segment(customer.as_str()))
+}
+
+#[async_trait]
+impl LabelProvider for Trybe {
+    fn name(&self) -> &'static str {
+        "trybe"
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        Capabilities {
+            read: true,
+            add: true,
+            remove: true,
+            catalog: true,
+            weights: false,
+            label_key: LabelKey::Id,
+            customer_id_format: CustomerIdFormat::Uuid,
+            idempotent_writes: true,
+        }
+    }
+
+    async fn customer_labels(
+        &self,
+        ctx: &CallContext,
+        customer: &CustomerId,
+    ) -> Result<LabelList, Error> {
+        let request = self.request(Method::GET, &customer_path(customer));
+        let reply = http::send(request, ctx).await?;
+        error::check(&reply, Scope::Customer)?;
+        let collection: Collection = reply.json()?;
+        // An archived label stays attached until detached, so it is still the customer's.
+        let labels = collection
+            .data
+            .into_iter()
+            .map(|record| parse_label(&reply, record, ctx.include_raw).map(|(label, _)| label))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(labels.into())
+    }
+
+    /// Walks the pages by `meta.last_page`: the vendor cuts `per_page` without saying so.
+    async fn catalog(&self, ctx: &CallContext) -> Result<LabelList, Error> {
+        let mut labels = Vec::new();
+        // A label created mid-walk shifts the pages, so one may be seen twice.
+        let mut seen = HashSet::new();
+        let mut page = 1;
+        loop {
+            let (reply, body) = self.catalog_page(ctx, page).await?;
+            for record in body.data {
+                let (label, archived) = parse_label(&reply, record, ctx.include_raw)?;
+                // `archived=false` already filters; this also holds if the filter is ignored.
+                if !archived && seen.insert(label.id.clone()) {
+                    labels.push(label);
+                }
+            }
+            if page >= body.meta.last_page {
+                return Ok(labels.into());
+            }
+            page += 1;
+        }
+    }
+
+    async fn attach(
+        &self,
+        ctx: &CallContext,
+        customer: &CustomerId,
+        labels: &[LabelIdentity],
+    ) -> Result<Vec<WriteStatus>, Error> {
+        self.write(ctx, Method::POST, customer, labels).await
+    }
+
+    async fn detach(
+        &self,
+        ctx: &CallContext,
+        customer: &CustomerId,
+        labels: &[LabelIdentity],
+    ) -> Result<Vec<WriteStatus>, Error> {
+        self.write(ctx, Method::DELETE, customer, labels).await
+    }
+}
+
+/// A label of the common model, and whether Trybe has archived it.
+fn parse_label(reply: &Reply, record: Value, include_raw: bool) -> Result<(Label, bool), Error> {
+    let parsed = wire::Label::deserialize(&record)
+        .map_err(|err| broken(reply, format!("a Trybe label does not parse: {err}")))?;
+    let archived = parsed.archived();
+    let label = Label {
+        id: parsed.id,
+        name: Some(parsed.value),
+        weight: None,
+        raw: include_raw.then_some(record),
+    };
+    Ok((label, archived))
+}
+
+fn broken(reply: &Reply, detail: String) -> Error {
+    Error::new(ErrorKind::UpstreamError, detail).with_upstream(reply.upstream(None, None))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    fn settings(vendor: &str) -> ProviderSettings {
+        ProviderSettings {
+            base_url: "https://api.try.be".parse().expect("a valid url"),
+            connect_timeout: Duration::from_secs(1),
+            request_timeout: Duration::from_secs(3),
+            vendor: vendor.parse().expect("valid toml"),
+        }
+    }
+
+    fn problem_key(vendor: &str) -> String {
+        build(&settings(vendor)).map(|_| ()).unwrap_err()[0]
+            .key
+            .clone()
+    }
+
+    #[test]
+    fn settings_name_the_offending_key() {
+        assert!(build(&settings(r#"token = "1|abcDEF""#)).is_ok());
+        assert_eq!(problem_key(""), "token");
+        assert_eq!(problem_key(r#"token = """#), "token");
+        assert_eq!(problem_key(r#"token = "has space""#), "token");
+        assert_eq!(problem_key("token = \"x\"\nusername = \"y\""), "username");
+    }
 }
