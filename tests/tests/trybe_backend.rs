@@ -106,7 +106,7 @@ async fn an_unknown_customer_is_customer_not_found() {
         .await
         .unwrap_err();
     assert_eq!(err.kind, ErrorKind::CustomerNotFound);
-    assert_eq!(err.upstream.and_then(|u| u.status), Some(404));
+    assert_eq!(err.upstream.as_ref().and_then(|u| u.status), Some(404));
 }
 
 #[tokio::test]
@@ -212,7 +212,7 @@ async fn a_refused_write_is_an_upstream_error_and_a_missing_customer_is_not_foun
         .await
         .unwrap_err();
     assert_eq!(err.kind, ErrorKind::UpstreamError);
-    let upstream = err.upstream.unwrap();
+    let upstream = err.upstream.clone().unwrap();
     assert_eq!(upstream.status, Some(422));
     assert_eq!(upstream.code.as_deref(), Some("labels.0"));
     assert_eq!(sim.attached_values(SAMPLE_CUSTOMER).len(), 3);

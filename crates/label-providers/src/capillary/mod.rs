@@ -12,6 +12,7 @@ use label_core::{
     LabelList, LabelProvider, WriteStatus,
 };
 use md5::{Digest, Md5};
+use reqwest::header::{HeaderValue, AUTHORIZATION};
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use serde_json::Value;
@@ -31,8 +32,8 @@ struct CapillarySettings {
 pub struct Capillary {
     settings: ProviderSettings,
     client: reqwest::Client,
-    /// The whole `Authorization` header value; built once, never logged.
-    authorization: SecretString,
+    /// `Basic ...`, built once and marked sensitive so that neither reqwest nor hyper prints it.
+    authorization: HeaderValue,
 }
 
 impl std::fmt::Debug for Capillary {
@@ -78,10 +79,13 @@ pub fn build(settings: &ProviderSettings) -> Result<Arc<dyn LabelProvider>, Vec<
     }
     let credentials = format!("{}:{hashed}", own.username);
     let encoded = base64::engine::general_purpose::STANDARD.encode(credentials);
+    let mut authorization = HeaderValue::from_str(&format!("Basic {encoded}"))
+        .map_err(|_| vec![SettingProblem::new("username", "is not valid in a header")])?;
+    authorization.set_sensitive(true);
     Ok(Arc::new(Capillary {
         client: http::client(settings),
         settings: settings.clone(),
-        authorization: format!("Basic {encoded}").into(),
+        authorization,
     }))
 }
 
@@ -91,7 +95,7 @@ impl Capillary {
         let request = self
             .client
             .get(url)
-            .header("authorization", self.authorization.expose_secret());
+            .header(AUTHORIZATION, self.authorization.clone());
         let reply = http::send(request, ctx).await?;
         error::check_status(&reply)?;
         Ok(reply)
@@ -107,7 +111,7 @@ impl Capillary {
         let request = self
             .client
             .post(http::endpoint(&self.settings, &path))
-            .header("authorization", self.authorization.expose_secret())
+            .header(AUTHORIZATION, self.authorization.clone())
             .json(body);
         let reply = http::send(request, ctx).await?;
         error::check_status(&reply)?;
