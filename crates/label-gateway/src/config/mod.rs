@@ -1,0 +1,5 @@
+//! The gateway's TOML config.
+
+mod keys;
+
+pub use keys::{ApiKey, ApiKeyError};
