@@ -1,5 +1,196 @@
-//! The gateway's TOML config.
+//! The gateway's TOML config: read, `${VAR}`-substituted, and checked whole, so that every
+//! problem is reported at once with its key path and the gateway never starts half-configured.
 
+mod document;
+mod env;
+mod fields;
 mod keys;
+mod path;
+mod tenant;
+#[cfg(test)]
+mod tests;
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use label_core::LabelProvider;
 
 pub use keys::{ApiKey, ApiKeyError};
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub server: ServerConfig,
+    pub cache: CacheConfig,
+    /// Sorted by id.
+    pub tenants: Vec<Tenant>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerConfig {
+    /// `None`: the command line's `--listen`, or the default.
+    pub listen: Option<SocketAddr>,
+    pub max_body_bytes: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CacheConfig {
+    pub ttl_seconds: u64,
+    pub max_entries: u64,
+    /// How long a `customer_not_found` is kept.
+    pub negative_ttl_seconds: u64,
+    /// How long an expired entry may still be served while the vendor fails.
+    pub stale_if_error_seconds: u64,
+}
+
+#[derive(Clone)]
+pub struct Tenant {
+    pub id: String,
+    pub provider: Arc<dyn LabelProvider>,
+    pub base_url: url::Url,
+    pub api_keys: Vec<ApiKey>,
+    /// Overrides `[cache] ttl_seconds`; `Some(0)` turns this tenant's cache off.
+    pub cache_ttl_seconds: Option<u64>,
+    pub resilience: Resilience,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resilience {
+    /// Bounds the whole wait on the vendor, retries included.
+    pub timeout: Duration,
+    pub connect_timeout: Duration,
+    pub max_retries: u32,
+    /// Consecutive failed vendor calls that open the circuit.
+    pub circuit_failures: u32,
+    pub circuit_open: Duration,
+    /// Concurrent calls to this tenant's vendor.
+    pub max_in_flight: usize,
+}
+
+/// One thing wrong with a config, at a key path such as `tenants.acme.base_url` (`""` for
+/// the file as a whole). The message never holds a configured value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigProblem {
+    pub path: String,
+    pub message: String,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        Self {
+            listen: None,
+            max_body_bytes: 65_536,
+        }
+    }
+}
+
+impl Default for CacheConfig {
+    fn default() -> Self {
+        Self {
+            ttl_seconds: 60,
+            max_entries: 100_000,
+            negative_ttl_seconds: 5,
+            stale_if_error_seconds: 0,
+        }
+    }
+}
+
+impl Default for Resilience {
+    fn default() -> Self {
+        Self {
+            timeout: Duration::from_millis(3000),
+            connect_timeout: Duration::from_millis(1000),
+            max_retries: 2,
+            circuit_failures: 5,
+            circuit_open: Duration::from_secs(30),
+            max_in_flight: 64,
+        }
+    }
+}
+
+impl Config {
+    pub fn tenant(&self, id: &str) -> Option<&Tenant> {
+        self.tenants
+            .binary_search_by(|tenant| tenant.id.as_str().cmp(id))
+            .ok()
+            .map(|i| &self.tenants[i])
+    }
+
+    /// The tenant a presented key belongs to. Every key of every tenant is compared, so the
+    /// time taken does not tell which tenant, or whether any, holds the key.
+    pub fn key_owner(&self, presented: &str) -> Option<&Tenant> {
+        let mut owner = None;
+        for tenant in &self.tenants {
+            for key in &tenant.api_keys {
+                if key.matches(presented) && owner.is_none() {
+                    owner = Some(tenant);
+                }
+            }
+        }
+        owner
+    }
+}
+
+impl Tenant {
+    /// This tenant's entry lifetime: its own, else the `[cache]` default.
+    pub fn cache_ttl(&self, cache: &CacheConfig) -> Duration {
+        Duration::from_secs(self.cache_ttl_seconds.unwrap_or(cache.ttl_seconds))
+    }
+}
+
+/// A provider has no `Debug`, and its keys are secrets: show the provider's name and only
+/// how many keys there are.
+impl fmt::Debug for Tenant {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Tenant")
+            .field("id", &self.id)
+            .field("provider", &self.provider.name())
+            .field("base_url", &self.base_url.as_str())
+            .field("api_keys", &self.api_keys.len())
+            .field("cache_ttl_seconds", &self.cache_ttl_seconds)
+            .field("resilience", &self.resilience)
+            .finish()
+    }
+}
+
+impl ConfigProblem {
+    pub fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            path: path.into(),
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for ConfigProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.path.is_empty() {
+            f.write_str(&self.message)
+        } else {
+            write!(f, "{}: {}", self.path, self.message)
+        }
+    }
+}
+
+impl std::error::Error for ConfigProblem {}
+
+/// Reads and checks a config file, substituting `${VAR}` from the process environment.
+pub fn load(path: &Path) -> Result<Config, Vec<ConfigProblem>> {
+    let text = std::fs::read_to_string(path).map_err(|err| {
+        vec![ConfigProblem::new(
+            "",
+            format!("cannot read {}: {err}", path.display()),
+        )]
+    })?;
+    parse(&text, &|name| std::env::var(name).ok())
+}
+
+/// Checks a config's text, taking `${VAR}` values from `env`; every problem is reported.
+pub fn parse(
+    text: &str,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<Config, Vec<ConfigProblem>> {
+    document::read(text, env)
+}

@@ -1,0 +1,187 @@
+//! Typed reads from one TOML table that collect every problem instead of stopping at the first.
+//!
+//! This walks the table by hand rather than deriving `Deserialize`: serde stops a struct at its
+//! first error, and its type errors quote the offending value (`invalid type: string "..."`),
+//! which for an api key given as a string instead of a list would print the key.
+
+use std::collections::{BTreeSet, HashSet};
+use std::ops::RangeInclusive;
+
+use super::path::{index, join};
+use super::ConfigProblem;
+
+pub struct Section<'a> {
+    path: String,
+    table: &'a toml::Table,
+    /// Keys this section reads; any other key is reported as unknown by [`Section::finish`].
+    known: &'static [&'static str],
+    read: BTreeSet<&'a str>,
+    /// Paths whose `${VAR}` could not be substituted: already reported, so read as absent.
+    unresolved: &'a HashSet<String>,
+    problems: Vec<ConfigProblem>,
+}
+
+impl<'a> Section<'a> {
+    pub fn new(
+        path: String,
+        value: &'a toml::Value,
+        known: &'static [&'static str],
+        unresolved: &'a HashSet<String>,
+    ) -> Result<Self, ConfigProblem> {
+        let Some(table) = value.as_table() else {
+            return Err(ConfigProblem::new(path, wrong_type("a table", value)));
+        };
+        Ok(Self {
+            path,
+            table,
+            known,
+            read: BTreeSet::new(),
+            unresolved,
+            problems: Vec::new(),
+        })
+    }
+
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    pub fn path_of(&self, key: &str) -> String {
+        join(&self.path, key)
+    }
+
+    pub fn unresolved(&self) -> &'a HashSet<String> {
+        self.unresolved
+    }
+
+    pub fn problem(&mut self, path: String, message: impl Into<String>) {
+        self.problems.push(ConfigProblem::new(path, message));
+    }
+
+    /// The raw value of a key, marking it as read.
+    pub fn value(&mut self, key: &'static str) -> Option<&'a toml::Value> {
+        let (key, value) = self.table.get_key_value(key)?;
+        self.read.insert(key.as_str());
+        Some(value)
+    }
+
+    pub fn string(&mut self, key: &'static str, required: bool) -> Option<&'a str> {
+        let Some(value) = self.value(key) else {
+            if required {
+                self.problem(self.path_of(key), "missing required key");
+            }
+            return None;
+        };
+        self.as_str(self.path_of(key), value)
+    }
+
+    /// Reads a string out of a value, or reports why not; `None` for an unresolved `${VAR}`.
+    pub fn as_str(&mut self, path: String, value: &'a toml::Value) -> Option<&'a str> {
+        if self.unresolved.contains(&path) {
+            return None;
+        }
+        match value.as_str() {
+            Some(text) => Some(text),
+            None => {
+                self.problem(path, wrong_type("a string", value));
+                None
+            }
+        }
+    }
+
+    /// A list of strings, each with its own path.
+    pub fn strings(&mut self, key: &'static str) -> Option<Vec<(String, &'a str)>> {
+        let Some(value) = self.value(key) else {
+            self.problem(self.path_of(key), "missing required key");
+            return None;
+        };
+        let Some(items) = value.as_array() else {
+            self.problem(self.path_of(key), wrong_type("a list of strings", value));
+            return None;
+        };
+        let list_path = self.path_of(key);
+        let mut strings = Vec::with_capacity(items.len());
+        for (i, item) in items.iter().enumerate() {
+            let path = index(&list_path, i);
+            if let Some(text) = self.as_str(path.clone(), item) {
+                strings.push((path, text));
+            }
+        }
+        Some(strings)
+    }
+
+    /// An optional integer in `range`; a bad one is reported and `None` is returned.
+    pub fn integer(&mut self, key: &'static str, range: RangeInclusive<u64>) -> Option<u64> {
+        let value = self.value(key)?;
+        let path = self.path_of(key);
+        let Some(number) = value.as_integer() else {
+            self.problem(path, wrong_type("an integer", value));
+            return None;
+        };
+        match u64::try_from(number) {
+            Ok(number) if range.contains(&number) => Some(number),
+            _ => {
+                self.problem(path, range_message(&range));
+                None
+            }
+        }
+    }
+
+    /// An integer with a default that stands in when the key is absent or wrong.
+    pub fn integer_or(
+        &mut self,
+        key: &'static str,
+        default: u64,
+        range: RangeInclusive<u64>,
+    ) -> u64 {
+        self.integer(key, range).unwrap_or(default)
+    }
+
+    /// The keys nobody read: what a tenant hands its provider.
+    pub fn rest(&self) -> toml::Table {
+        self.table
+            .iter()
+            .filter(|(key, _)| !self.read.contains(key.as_str()))
+            .map(|(key, value)| (key.clone(), value.clone()))
+            .collect()
+    }
+
+    /// Every problem found, after reporting each key this section does not know.
+    pub fn finish(mut self) -> Vec<ConfigProblem> {
+        let unknown: Vec<String> = self
+            .table
+            .keys()
+            .filter(|key| !self.read.contains(key.as_str()) && !self.known.contains(&key.as_str()))
+            .map(|key| self.path_of(key))
+            .collect();
+        let expected = self.known.join(", ");
+        for path in unknown {
+            self.problem(path, format!("unknown key; expected one of: {expected}"));
+        }
+        self.problems
+    }
+
+    /// The problems found, leaving unread keys to someone else (see [`Section::rest`]).
+    pub fn into_problems(self) -> Vec<ConfigProblem> {
+        self.problems
+    }
+}
+
+/// Names the type found, never the value: the value may be a secret.
+pub fn wrong_type(expected: &str, found: &toml::Value) -> String {
+    let found = found.type_str();
+    let article = if found.starts_with(['a', 'i']) {
+        "an"
+    } else {
+        "a"
+    };
+    format!("must be {expected}, not {article} {found}")
+}
+
+fn range_message(range: &RangeInclusive<u64>) -> String {
+    let (min, max) = (*range.start(), *range.end());
+    if max >= i64::MAX as u64 {
+        format!("must be an integer of at least {min}")
+    } else {
+        format!("must be an integer from {min} to {max}")
+    }
+}

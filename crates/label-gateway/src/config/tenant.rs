@@ -1,0 +1,303 @@
+//! One `[tenants.<id>]` table: the keys every tenant has, then the provider's own keys, which
+//! only the provider's factory can judge.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+use std::time::Duration;
+
+use label_core::LabelProvider;
+use label_providers::{ProviderSettings, SettingProblem};
+use url::Url;
+
+use super::fields::Section;
+use super::{ApiKey, ConfigProblem, Resilience, Tenant};
+
+const GENERIC_KEYS: &[&str] = &[
+    "provider",
+    "base_url",
+    "api_keys",
+    "cache_ttl_seconds",
+    "timeout_ms",
+    "connect_timeout_ms",
+    "max_retries",
+    "circuit_failures",
+    "circuit_open_seconds",
+    "max_in_flight",
+];
+
+/// Durations end up added to `Instant`s, which panics on overflow; a day bounds any sane one.
+const MAX_MS: u64 = 24 * 60 * 60 * 1000;
+const MAX_SECONDS: u64 = 24 * 60 * 60;
+/// Far above what any vendor allows, far below what a semaphore can count.
+const MAX_IN_FLIGHT: u64 = 1_000_000;
+
+/// What reading a tenant yields: the tenant when all of it is valid, and its keys either way,
+/// so that duplicates are found even among tenants with other problems.
+pub struct Outcome {
+    pub tenant: Option<Tenant>,
+    pub keys: Vec<(String, ApiKey)>,
+    pub problems: Vec<ConfigProblem>,
+}
+
+pub fn read(id: &str, path: String, value: &toml::Value, unresolved: &HashSet<String>) -> Outcome {
+    let mut section = match Section::new(path, value, GENERIC_KEYS, unresolved) {
+        Ok(section) => section,
+        Err(problem) => {
+            return Outcome {
+                tenant: None,
+                keys: Vec::new(),
+                problems: vec![problem],
+            }
+        }
+    };
+    let valid_id = is_tenant_id(id);
+    if !valid_id {
+        let path = section.path().to_owned();
+        section.problem(path, "a tenant id must match [a-z0-9][a-z0-9_-]{0,62}");
+    }
+    let factory = provider_factory(&mut section);
+    let base_url = section.string("base_url", true).and_then(|text| {
+        let checked = check_base_url(text);
+        if let Err(message) = &checked {
+            section.problem(section.path_of("base_url"), *message);
+        }
+        checked.ok()
+    });
+    let keys = api_keys(&mut section);
+    let cache_ttl_seconds = section.integer("cache_ttl_seconds", 0..=MAX_SECONDS);
+    let resilience = resilience(&mut section);
+
+    let provider = factory
+        .and_then(|factory| build_provider(&mut section, factory, base_url.as_ref(), &resilience));
+
+    let problems = section.into_problems();
+    let complete = valid_id && problems.is_empty() && !keys.is_empty();
+    let tenant = match (provider, base_url) {
+        (Some(provider), Some(base_url)) if complete => Some(Tenant {
+            id: id.to_owned(),
+            provider,
+            base_url,
+            api_keys: keys.iter().map(|(_, key)| key.clone()).collect(),
+            cache_ttl_seconds,
+            resilience,
+        }),
+        _ => None,
+    };
+    Outcome {
+        tenant,
+        keys,
+        problems,
+    }
+}
+
+/// Hands the tenant's remaining keys to its provider, placing any problem under the tenant.
+fn build_provider(
+    section: &mut Section,
+    factory: label_providers::Factory,
+    base_url: Option<&Url>,
+    resilience: &Resilience,
+) -> Option<Arc<dyn LabelProvider>> {
+    let vendor = section.rest();
+    let settings = ProviderSettings {
+        // A stand-in lets the provider judge its own keys even when base_url is wrong, so
+        // one run of check-config reports both.
+        base_url: base_url
+            .cloned()
+            .unwrap_or_else(|| Url::parse("http://base-url.invalid").expect("a valid URL")),
+        connect_timeout: resilience.connect_timeout,
+        request_timeout: resilience.timeout,
+        vendor,
+    };
+    factory(&settings)
+        .map_err(|problems| provider_problems(section, problems, &settings.vendor))
+        .ok()
+}
+
+/// Every key configured twice, named at both places.
+pub fn duplicate_keys(keys: &[(String, ApiKey)]) -> Vec<ConfigProblem> {
+    let mut first_seen: HashMap<[u8; 32], &str> = HashMap::new();
+    let mut problems = Vec::new();
+    for (path, key) in keys {
+        match first_seen.get(&key.fingerprint()) {
+            Some(first) => problems.push(ConfigProblem::new(
+                path,
+                format!(
+                    "the same api key is already configured at {first}; a key may appear once only"
+                ),
+            )),
+            None => {
+                first_seen.insert(key.fingerprint(), path);
+            }
+        }
+    }
+    problems
+}
+
+fn is_tenant_id(id: &str) -> bool {
+    let first_ok = id
+        .bytes()
+        .next()
+        .is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
+    first_ok
+        && id.len() <= 63
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
+}
+
+fn provider_factory(section: &mut Section) -> Option<label_providers::Factory> {
+    let name = section.string("provider", true)?;
+    let factory = label_providers::factory(name);
+    if factory.is_none() {
+        let known: Vec<&str> = label_providers::provider_names().collect();
+        section.problem(
+            section.path_of("provider"),
+            format!(
+                "unknown provider `{name}`; known providers: {}",
+                known.join(", ")
+            ),
+        );
+    }
+    factory
+}
+
+/// The gateway appends the vendor's paths to this, so it may carry a path prefix but nothing
+/// that appending would break or that would leak (credentials belong in the provider's keys).
+fn check_base_url(text: &str) -> Result<Url, &'static str> {
+    let url = Url::parse(text).map_err(|_| "must be an absolute http:// or https:// URL")?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err("must be an http:// or https:// URL");
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err("must name a host");
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err("must not carry credentials; give them in the provider's own keys");
+    }
+    if url.query().is_some() {
+        return Err("must not have a query (`?...`)");
+    }
+    if url.fragment().is_some() {
+        return Err("must not have a fragment (`#...`)");
+    }
+    Ok(url)
+}
+
+fn api_keys(section: &mut Section) -> Vec<(String, ApiKey)> {
+    let Some(written) = section.strings("api_keys") else {
+        return Vec::new();
+    };
+    let unresolved_any = section
+        .unresolved()
+        .iter()
+        .any(|path| path.starts_with(&format!("{}[", section.path_of("api_keys"))));
+    if written.is_empty() && !unresolved_any {
+        section.problem(
+            section.path_of("api_keys"),
+            "at least one api key is required",
+        );
+    }
+    let mut keys = Vec::with_capacity(written.len());
+    for (path, text) in written {
+        match ApiKey::parse(text) {
+            Ok(key) => keys.push((path, key)),
+            Err(err) => section.problem(path, err.to_string()),
+        }
+    }
+    keys
+}
+
+fn resilience(section: &mut Section) -> Resilience {
+    let default = Resilience::default();
+    let ms = |d: Duration| d.as_millis() as u64;
+    Resilience {
+        timeout: Duration::from_millis(section.integer_or(
+            "timeout_ms",
+            ms(default.timeout),
+            1..=MAX_MS,
+        )),
+        connect_timeout: Duration::from_millis(section.integer_or(
+            "connect_timeout_ms",
+            ms(default.connect_timeout),
+            1..=MAX_MS,
+        )),
+        max_retries: section.integer_or(
+            "max_retries",
+            default.max_retries.into(),
+            0..=u32::MAX.into(),
+        ) as u32,
+        circuit_failures: section.integer_or(
+            "circuit_failures",
+            default.circuit_failures.into(),
+            1..=u32::MAX.into(),
+        ) as u32,
+        circuit_open: Duration::from_secs(section.integer_or(
+            "circuit_open_seconds",
+            default.circuit_open.as_secs(),
+            1..=MAX_SECONDS,
+        )),
+        max_in_flight: section.integer_or(
+            "max_in_flight",
+            default.max_in_flight as u64,
+            1..=MAX_IN_FLIGHT,
+        ) as usize,
+    }
+}
+
+/// Places the provider's problems under the tenant's path. A key whose `${VAR}` was unset is
+/// already reported; and since a provider may quote what it was given, any value of the
+/// tenant's provider keys is masked out of the messages.
+fn provider_problems(section: &mut Section, problems: Vec<SettingProblem>, vendor: &toml::Table) {
+    for problem in problems {
+        let path = if problem.key.is_empty() {
+            section.path().to_owned()
+        } else {
+            format!("{}.{}", section.path(), problem.key)
+        };
+        if section.unresolved().contains(&path) {
+            continue;
+        }
+        let mut message = redact(&problem.message, vendor);
+        // Every key a tenant does not share goes to its provider, so a misspelt common key
+        // comes back as the provider's unknown field: say which common keys there are.
+        if message.starts_with("unknown field") {
+            message.push_str(&format!(
+                "; every tenant may also have: {}",
+                GENERIC_KEYS.join(", ")
+            ));
+        }
+        section.problem(path, message);
+    }
+}
+
+fn redact(message: &str, vendor: &toml::Table) -> String {
+    let mut message = message.to_owned();
+    let mut secrets: Vec<&str> = vendor.values().filter_map(toml::Value::as_str).collect();
+    // Longest first, so that a value containing another is masked whole.
+    secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    for secret in secrets.into_iter().filter(|s| !s.is_empty()) {
+        for quoted in [format!("{secret:?}"), format!("`{secret}`")] {
+            message = message.replace(&quoted, "\"***\"");
+        }
+        // Bare occurrences only for longer values: a short one may be a word of the message.
+        if secret.len() >= 6 {
+            message = message.replace(secret, "***");
+        }
+    }
+    message
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn provider_messages_are_stripped_of_configured_values() {
+        let vendor: toml::Table = toml::from_str("token = \"tok-123456\"\nshort = \"ab\"").unwrap();
+        let said = "invalid value: string \"tok-123456\", saw tok-123456, `ab`, \"ab\", about";
+        assert_eq!(
+            redact(said, &vendor),
+            "invalid value: string \"***\", saw ***, \"***\", \"***\", about"
+        );
+    }
+}
