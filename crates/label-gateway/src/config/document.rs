@@ -5,8 +5,8 @@ use super::fields::{self, Section};
 use super::{env, path, tenant, CacheConfig, Config, ConfigProblem, ServerConfig};
 
 const ROOT_KEYS: &[&str] = &["server", "cache", "tenants"];
-const SERVER_KEYS: &[&str] = &["listen", "max_body_bytes"];
-const CACHE_KEYS: &[&str] = &[
+pub(super) const SERVER_KEYS: &[&str] = &["listen", "max_body_bytes"];
+pub(super) const CACHE_KEYS: &[&str] = &[
     "ttl_seconds",
     "max_entries",
     "negative_ttl_seconds",

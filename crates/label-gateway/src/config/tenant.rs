@@ -12,7 +12,7 @@ use url::Url;
 use super::fields::Section;
 use super::{ApiKey, ConfigProblem, Resilience, Tenant};
 
-const GENERIC_KEYS: &[&str] = &[
+pub(super) const GENERIC_KEYS: &[&str] = &[
     "provider",
     "base_url",
     "api_keys",
