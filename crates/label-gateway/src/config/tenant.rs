@@ -2,15 +2,17 @@
 //! only the provider's factory can judge.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 use std::time::Duration;
 
+use label_core::LabelProvider;
 use label_providers::{ProviderSettings, SettingProblem};
 use url::Url;
 
 use super::fields::Section;
 use super::{ApiKey, ConfigProblem, Resilience, Tenant};
 
-const GENERIC_KEYS: &[&str] = &[
+pub(super) const GENERIC_KEYS: &[&str] = &[
     "provider",
     "base_url",
     "api_keys",
@@ -65,22 +67,8 @@ pub fn read(id: &str, path: String, value: &toml::Value, unresolved: &HashSet<St
     let cache_ttl_seconds = section.integer("cache_ttl_seconds", 0..=MAX_SECONDS);
     let resilience = resilience(&mut section);
 
-    let vendor = section.rest();
-    let provider = factory.and_then(|factory| {
-        // A stand-in URL lets the provider judge its own keys even when base_url is wrong,
-        // so one run of check-config reports both.
-        let settings = ProviderSettings {
-            base_url: base_url
-                .clone()
-                .unwrap_or_else(|| Url::parse("http://base-url.invalid").unwrap()),
-            connect_timeout: resilience.connect_timeout,
-            request_timeout: resilience.timeout,
-            vendor: vendor.clone(),
-        };
-        factory(&settings)
-            .map_err(|problems| provider_problems(&mut section, problems, &vendor))
-            .ok()
-    });
+    let provider = factory
+        .and_then(|factory| build_provider(&mut section, factory, base_url.as_ref(), &resilience));
 
     let problems = section.into_problems();
     let complete = valid_id && problems.is_empty() && !keys.is_empty();
@@ -102,6 +90,29 @@ pub fn read(id: &str, path: String, value: &toml::Value, unresolved: &HashSet<St
     }
 }
 
+/// Hands the tenant's remaining keys to its provider, placing any problem under the tenant.
+fn build_provider(
+    section: &mut Section,
+    factory: label_providers::Factory,
+    base_url: Option<&Url>,
+    resilience: &Resilience,
+) -> Option<Arc<dyn LabelProvider>> {
+    let vendor = section.rest();
+    let settings = ProviderSettings {
+        // A stand-in lets the provider judge its own keys even when base_url is wrong, so
+        // one run of check-config reports both.
+        base_url: base_url
+            .cloned()
+            .unwrap_or_else(|| Url::parse("http://base-url.invalid").expect("a valid URL")),
+        connect_timeout: resilience.connect_timeout,
+        request_timeout: resilience.timeout,
+        vendor,
+    };
+    factory(&settings)
+        .map_err(|problems| provider_problems(section, problems, &settings.vendor))
+        .ok()
+}
+
 /// Every key configured twice, named at both places.
 pub fn duplicate_keys(keys: &[(String, ApiKey)]) -> Vec<ConfigProblem> {
     let mut first_seen: HashMap<[u8; 32], &str> = HashMap::new();
@@ -111,7 +122,7 @@ pub fn duplicate_keys(keys: &[(String, ApiKey)]) -> Vec<ConfigProblem> {
             Some(first) => problems.push(ConfigProblem::new(
                 path,
                 format!(
-                    "the same api key is already configured at {first}; a key must name one tenant"
+                    "the same api key is already configured at {first}; a key may appear once only"
                 ),
             )),
             None => {
@@ -243,9 +254,19 @@ fn provider_problems(section: &mut Section, problems: Vec<SettingProblem>, vendo
         } else {
             format!("{}.{}", section.path(), problem.key)
         };
-        if !section.unresolved().contains(&path) {
-            section.problem(path, redact(&problem.message, vendor));
+        if section.unresolved().contains(&path) {
+            continue;
         }
+        let mut message = redact(&problem.message, vendor);
+        // Every key a tenant does not share goes to its provider, so a misspelt common key
+        // comes back as the provider's unknown field: say which common keys there are.
+        if message.starts_with("unknown field") {
+            message.push_str(&format!(
+                "; every tenant may also have: {}",
+                GENERIC_KEYS.join(", ")
+            ));
+        }
+        section.problem(path, message);
     }
 }
 
@@ -264,4 +285,19 @@ fn redact(message: &str, vendor: &toml::Table) -> String {
         }
     }
     message
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn provider_messages_are_stripped_of_configured_values() {
+        let vendor: toml::Table = toml::from_str("token = \"tok-123456\"\nshort = \"ab\"").unwrap();
+        let said = "invalid value: string \"tok-123456\", saw tok-123456, `ab`, \"ab\", about";
+        assert_eq!(
+            redact(said, &vendor),
+            "invalid value: string \"***\", saw ***, \"***\", \"***\", about"
+        );
+    }
 }

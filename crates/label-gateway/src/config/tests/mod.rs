@@ -1,6 +1,8 @@
 //! `parse` with a fake environment: a valid config, then (in `problems`) every way to break one.
 
+mod example;
 mod problems;
+mod reporting;
 
 use std::time::Duration;
 

@@ -1,0 +1,149 @@
+//! Reading a whole config document: syntax, `${VAR}` substitution, `[server]`, `[cache]`
+//! and every tenant, collecting all problems before deciding.
+
+use super::fields::{self, Section};
+use super::{env, path, tenant, CacheConfig, Config, ConfigProblem, ServerConfig};
+
+const ROOT_KEYS: &[&str] = &["server", "cache", "tenants"];
+pub(super) const SERVER_KEYS: &[&str] = &["listen", "max_body_bytes"];
+pub(super) const CACHE_KEYS: &[&str] = &[
+    "ttl_seconds",
+    "max_entries",
+    "negative_ttl_seconds",
+    "stale_if_error_seconds",
+];
+/// moka refuses lifetimes over 1000 years; a year is far beyond any useful one.
+const MAX_TTL_SECONDS: u64 = 365 * 24 * 60 * 60;
+
+/// The whole of [`super::parse`]: syntax, substitution, every section, then duplicates.
+pub fn read(
+    text: &str,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<Config, Vec<ConfigProblem>> {
+    let mut root = toml::Value::Table(
+        text.parse::<toml::Table>()
+            .map_err(|err| vec![syntax_problem(text, &err)])?,
+    );
+    let interpolation = env::interpolate(&mut root, env);
+    let mut problems = interpolation.problems;
+    let unresolved = &interpolation.unresolved;
+    let mut section = Section::new(String::new(), &root, ROOT_KEYS, unresolved)
+        .expect("a parsed document is a table");
+
+    let server = sub_section(&mut section, "server", SERVER_KEYS, &mut problems, server);
+    let cache = sub_section(&mut section, "cache", CACHE_KEYS, &mut problems, cache);
+    let mut tenants = Vec::new();
+    let mut keys = Vec::new();
+    match section.value("tenants") {
+        Some(toml::Value::Table(table)) if !table.is_empty() => {
+            for (id, value) in table {
+                let outcome = tenant::read(id, path::join("tenants", id), value, unresolved);
+                tenants.extend(outcome.tenant);
+                keys.extend(outcome.keys);
+                problems.extend(outcome.problems);
+            }
+        }
+        Some(other) if !other.is_table() => problems.push(ConfigProblem::new(
+            "tenants",
+            fields::wrong_type("a table", other),
+        )),
+        _ => problems.push(ConfigProblem::new(
+            "tenants",
+            "at least one tenant is required",
+        )),
+    }
+    problems.extend(section.finish());
+    problems.extend(tenant::duplicate_keys(&keys));
+
+    if !problems.is_empty() {
+        problems.sort_by(|a, b| a.path.cmp(&b.path));
+        return Err(problems);
+    }
+    tenants.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(Config {
+        server: server.unwrap_or_default(),
+        cache: cache.unwrap_or_default(),
+        tenants,
+    })
+}
+
+/// Reads an optional table with `read`; `None` (and a problem) when it is not a table.
+fn sub_section<T: Default>(
+    parent: &mut Section,
+    key: &'static str,
+    known: &'static [&'static str],
+    problems: &mut Vec<ConfigProblem>,
+    read: fn(&mut Section) -> T,
+) -> Option<T> {
+    let Some(value) = parent.value(key) else {
+        return Some(T::default());
+    };
+    match Section::new(parent.path_of(key), value, known, parent.unresolved()) {
+        Ok(mut section) => {
+            let read = read(&mut section);
+            problems.extend(section.finish());
+            Some(read)
+        }
+        Err(problem) => {
+            problems.push(problem);
+            None
+        }
+    }
+}
+
+fn server(section: &mut Section) -> ServerConfig {
+    let default = ServerConfig::default();
+    let listen = section.string("listen", false).and_then(|text| {
+        let parsed = text.parse().ok();
+        if parsed.is_none() {
+            section.problem(
+                section.path_of("listen"),
+                "must be an IP address and port, like 127.0.0.1:8080",
+            );
+        }
+        parsed
+    });
+    let max_body_bytes = section.integer_or(
+        "max_body_bytes",
+        default.max_body_bytes as u64,
+        1..=usize::MAX as u64,
+    );
+    ServerConfig {
+        listen,
+        max_body_bytes: max_body_bytes as usize,
+    }
+}
+
+fn cache(section: &mut Section) -> CacheConfig {
+    let default = CacheConfig::default();
+    CacheConfig {
+        ttl_seconds: section.integer_or("ttl_seconds", default.ttl_seconds, 0..=MAX_TTL_SECONDS),
+        max_entries: section.integer_or("max_entries", default.max_entries, 1..=u64::MAX),
+        negative_ttl_seconds: section.integer_or(
+            "negative_ttl_seconds",
+            default.negative_ttl_seconds,
+            0..=MAX_TTL_SECONDS,
+        ),
+        stale_if_error_seconds: section.integer_or(
+            "stale_if_error_seconds",
+            default.stale_if_error_seconds,
+            0..=MAX_TTL_SECONDS,
+        ),
+    }
+}
+
+/// toml's own `Display` quotes the offending line, which may hold a secret: give only the
+/// position and what was wrong.
+fn syntax_problem(text: &str, err: &toml::de::Error) -> ConfigProblem {
+    let message = err.message().trim().replace('\n', ", ");
+    let Some(span) = err.span() else {
+        return ConfigProblem::new("", format!("not valid TOML: {message}"));
+    };
+    let before = text.get(..span.start).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let column = before.chars().rev().take_while(|&c| c != '\n').count() + 1;
+    ConfigProblem::new(
+        "",
+        format!("not valid TOML at line {line}, column {column}: {message}"),
+    )
+}
