@@ -1,6 +1,8 @@
 //! Shared helpers for the end-to-end tests: start simulators and the real gateway on loopback
 //! (port 0) and talk to it over HTTP, as a client would.
 
+pub mod actionhub;
+
 use std::collections::HashMap;
 
 use label_gateway::config;

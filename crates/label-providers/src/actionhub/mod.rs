@@ -1,14 +1,209 @@
-//! actionhub backend: to be written.
+//! ActionHub by Data Baller: weighted labels per user, read-only for us (labels change only
+//! through the vendor's own event processing), scoped to one program by the `program-id` header.
 
+mod error;
+mod wire;
+
+use std::collections::HashSet;
 use std::sync::Arc;
 
-use label_core::LabelProvider;
+use async_trait::async_trait;
+use label_core::{
+    CallContext, Capabilities, CustomerId, CustomerIdFormat, Error, ErrorKind, Label, LabelKey,
+    LabelList, LabelProvider,
+};
+use reqwest::header::HeaderValue;
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+use serde_json::json;
 
-use crate::settings::{ProviderSettings, SettingProblem};
+use crate::http::{self, segment, Reply};
+use crate::settings::{vendor_settings, ProviderSettings, SettingProblem};
+use error::Call;
+use wire::{CatalogItem, CatalogPage, UserLabels, Weighted};
 
-pub fn build(_settings: &ProviderSettings) -> Result<Arc<dyn LabelProvider>, Vec<SettingProblem>> {
-    Err(vec![SettingProblem::new(
-        "provider",
-        "actionhub is not implemented yet",
-    )])
+/// The page size asked of `/labels`; the vendor may answer with fewer.
+const PAGE_SIZE: u64 = 50;
+/// A catalog that has not ended after this many pages is a vendor gone wrong, not a catalog.
+const MAX_PAGES: u64 = 1000;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ActionHubSettings {
+    api_key: SecretString,
+    program_id: String,
+}
+
+pub struct ActionHub {
+    settings: ProviderSettings,
+    client: reqwest::Client,
+    /// Marked sensitive, so no `Debug` of a header map shows it.
+    api_key: HeaderValue,
+    program_id: HeaderValue,
+}
+
+impl std::fmt::Debug for ActionHub {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ActionHub")
+            .field("base_url", &self.settings.base_url.as_str())
+            .field("program_id", &self.program_id)
+            .finish_non_exhaustive()
+    }
+}
+
+pub fn build(settings: &ProviderSettings) -> Result<Arc<dyn LabelProvider>, Vec<SettingProblem>> {
+    let own: ActionHubSettings = vendor_settings(settings)?;
+    let mut problems = Vec::new();
+    let api_key = header_value("api_key", own.api_key.expose_secret(), &mut problems);
+    let program_id = header_value("program_id", &own.program_id, &mut problems);
+    let (Some(mut api_key), Some(program_id)) = (api_key, program_id) else {
+        return Err(problems);
+    };
+    api_key.set_sensitive(true);
+    Ok(Arc::new(ActionHub {
+        client: http::client(settings),
+        settings: settings.clone(),
+        api_key,
+        program_id,
+    }))
+}
+
+/// A value that travels unchanged as a header: HTTP would trim surrounding blanks and cannot
+/// carry control characters. The message never repeats the value, which may be a secret.
+fn header_value(key: &str, value: &str, problems: &mut Vec<SettingProblem>) -> Option<HeaderValue> {
+    let printable = value.bytes().all(|b| b.is_ascii_graphic() || b == b' ');
+    let valid = !value.is_empty() && printable && value.trim() == value;
+    let header = HeaderValue::from_str(value).ok().filter(|_| valid);
+    if header.is_none() {
+        problems.push(SettingProblem::new(
+            key,
+            "must be non-empty printable ASCII without leading or trailing spaces",
+        ));
+    }
+    header
+}
+
+impl ActionHub {
+    async fn get(&self, ctx: &CallContext, path: &str, call: Call) -> Result<Reply, Error> {
+        let request = self
+            .client
+            .get(http::endpoint(&self.settings, path))
+            .header("actionhub-key", self.api_key.clone())
+            .header("program-id", self.program_id.clone());
+        let reply = http::send(request, ctx).await?;
+        error::check(&reply, call)?;
+        Ok(reply)
+    }
+}
+
+#[async_trait]
+impl LabelProvider for ActionHub {
+    fn name(&self) -> &'static str {
+        "actionhub"
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        Capabilities {
+            read: true,
+            add: false,
+            remove: false,
+            catalog: true,
+            weights: true,
+            label_key: LabelKey::Name,
+            customer_id_format: CustomerIdFormat::Opaque { max_chars: 256 },
+            idempotent_writes: false,
+        }
+    }
+
+    async fn customer_labels(
+        &self,
+        ctx: &CallContext,
+        customer: &CustomerId,
+    ) -> Result<LabelList, Error> {
+        let path = format!("/users/{}/labels", segment(customer.as_str()));
+        let reply = self.get(ctx, &path, Call::UserLabels).await?;
+        let answer: UserLabels = reply.json()?;
+        let mut labels: Vec<Label> = answer
+            .labels
+            .0
+            .into_iter()
+            .map(|entry| weighted_label(entry, ctx.include_raw))
+            .collect();
+        by_weight_then_name(&mut labels);
+        Ok(labels.into())
+    }
+
+    async fn catalog(&self, ctx: &CallContext) -> Result<LabelList, Error> {
+        let mut labels = Vec::new();
+        let mut seen = HashSet::new();
+        // Counted as received, not as kept: a vendor that ignores `page` still ends the walk.
+        let mut received: u64 = 0;
+        for page in 1..=MAX_PAGES {
+            let path = format!("/labels?page={page}&size={PAGE_SIZE}");
+            let reply = self.get(ctx, &path, Call::Catalog).await?;
+            let answer: CatalogPage = reply.json()?;
+            let count = answer.items.len() as u64;
+            received += count;
+            for record in answer.items {
+                let item = catalog_item(&reply, &record)?;
+                // A label added while we walk shifts the pages: one seen twice is kept once.
+                if !seen.insert(item.label.clone()) {
+                    continue;
+                }
+                let weight = Weighted {
+                    weight: item.weight.as_f64().unwrap_or(0.0),
+                    label: item.label,
+                    number: item.weight,
+                };
+                let mut label = weighted_label(weight, false);
+                label.raw = ctx.include_raw.then_some(record);
+                labels.push(label);
+            }
+            // An empty page ends the walk even short of `total`: a catalog that shrank has no more.
+            if count == 0 || received >= answer.total {
+                by_weight_then_name(&mut labels);
+                return Ok(labels.into());
+            }
+        }
+        Err(Error::new(
+            ErrorKind::UpstreamError,
+            format!("the ActionHub catalog did not end within {MAX_PAGES} pages"),
+        ))
+    }
+}
+
+fn weighted_label(entry: Weighted, include_raw: bool) -> Label {
+    let raw = include_raw.then(|| json!({"label": entry.label, "weight": entry.number}));
+    Label {
+        id: entry.label.clone(),
+        name: Some(entry.label),
+        weight: Some(entry.weight),
+        raw,
+    }
+}
+
+/// The contract's order: highest weight first, ties by name. Sorted here rather than trusted
+/// from the vendor, whose order for equal weights is unspecified.
+fn by_weight_then_name(labels: &mut [Label]) {
+    labels.sort_by(|a, b| {
+        let weight = |l: &Label| l.weight.unwrap_or(f64::NEG_INFINITY);
+        // Weights are finite (parsing refuses others), so only -0.0 and 0.0 compare equal.
+        weight(b)
+            .partial_cmp(&weight(a))
+            .unwrap_or(std::cmp::Ordering::Equal)
+            .then_with(|| a.name.cmp(&b.name))
+    });
+}
+
+fn catalog_item(reply: &Reply, record: &serde_json::Value) -> Result<CatalogItem, Error> {
+    let problem = match CatalogItem::deserialize(record) {
+        Ok(item) if item.weight.as_f64().is_some_and(f64::is_finite) => return Ok(item),
+        Ok(item) => format!("the weight of {:?} is not a finite number", item.label),
+        Err(err) => err.to_string(),
+    };
+    Err(Error::new(
+        ErrorKind::UpstreamError,
+        format!("an ActionHub catalog item does not parse: {problem}"),
+    )
+    .with_upstream(reply.upstream(None, None)))
 }
