@@ -2,6 +2,8 @@
 //! (port 0) and talk to it over HTTP, as a client would.
 
 pub mod actionhub;
+pub mod conformance;
+pub mod subjects;
 
 use std::collections::HashMap;
 
@@ -29,9 +31,14 @@ impl TestGateway {
         let config = parse_config(toml, vars).unwrap_or_else(|problems| {
             panic!("test config rejected: {problems:?}");
         });
+        Self::serve(&config).await
+    }
+
+    /// Starts the gateway with a config already made.
+    pub async fn serve(config: &config::Config) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let base_url = format!("http://{}", listener.local_addr().expect("addr"));
-        let task = label_gateway::serve::spawn(&config, listener).await;
+        let task = label_gateway::serve::spawn(config, listener).await;
         Self {
             base_url,
             client: Client::new(),

@@ -2,7 +2,9 @@
 
 use std::net::SocketAddr;
 
+use label_sim::actionhub::{self, ActionHubSim};
 use label_sim::capillary::{self, CapillarySim};
+use label_sim::trybe::{self, TrybeSim};
 
 use crate::config::{self, Config};
 
@@ -11,6 +13,8 @@ const DEMO_CONFIG: &str = include_str!("../../../config/demo.toml");
 /// The simulators behind the demo tenants; they stop when this is dropped.
 pub struct DemoVendors {
     pub capillary: CapillarySim,
+    pub trybe: TrybeSim,
+    pub actionhub: ActionHubSim,
 }
 
 /// One line per demo tenant: what to call and with which key.
@@ -19,18 +23,39 @@ pub struct DemoTenant {
     pub provider: &'static str,
     pub api_key: &'static str,
     pub sample_customer: &'static str,
+    /// A change worth pasting, for providers that can write.
+    pub change: Option<&'static str>,
 }
 
-pub const TENANTS: &[DemoTenant] = &[DemoTenant {
-    tenant: "acme",
-    provider: "capillary",
-    api_key: "demo-acme-key",
-    sample_customer: capillary::SAMPLE_CUSTOMER,
-}];
+pub const TENANTS: &[DemoTenant] = &[
+    DemoTenant {
+        tenant: "acme",
+        provider: "capillary",
+        api_key: "demo-acme-key",
+        sample_customer: capillary::SAMPLE_CUSTOMER,
+        change: Some(r#"{"add":[{"name":"VIP"}],"remove":[{"name":"Old1 Customer1"}]}"#),
+    },
+    DemoTenant {
+        tenant: "globex",
+        provider: "trybe",
+        api_key: "demo-globex-key",
+        sample_customer: trybe::SAMPLE_CUSTOMER,
+        change: Some(r#"{"add":[{"name":"Gym Member"}],"remove":[{"name":"VIP"}]}"#),
+    },
+    DemoTenant {
+        tenant: "initech",
+        provider: "actionhub",
+        api_key: "demo-initech-key",
+        sample_customer: actionhub::SAMPLE_USER,
+        change: None,
+    },
+];
 
 pub async fn start_vendors() -> std::io::Result<DemoVendors> {
     Ok(DemoVendors {
         capillary: CapillarySim::start(capillary::DEMO_USERNAME, capillary::DEMO_PASSWORD).await?,
+        trybe: TrybeSim::start(trybe::DEMO_TOKEN).await?,
+        actionhub: ActionHubSim::start(actionhub::DEMO_API_KEY).await?,
     })
 }
 
@@ -41,6 +66,10 @@ pub fn demo_config(vendors: &DemoVendors) -> Result<Config, Vec<config::ConfigPr
             "DEMO_CAPILLARY_URL" => Some(vendors.capillary.server.base_url()),
             "DEMO_CAPILLARY_USERNAME" => Some(capillary::DEMO_USERNAME.to_owned()),
             "DEMO_CAPILLARY_PASSWORD" => Some(capillary::DEMO_PASSWORD.to_owned()),
+            "DEMO_TRYBE_URL" => Some(vendors.trybe.server.base_url()),
+            "DEMO_TRYBE_TOKEN" => Some(trybe::DEMO_TOKEN.to_owned()),
+            "DEMO_ACTIONHUB_URL" => Some(vendors.actionhub.server.base_url()),
+            "DEMO_ACTIONHUB_KEY" => Some(actionhub::DEMO_API_KEY.to_owned()),
             _ => None,
         }
     };
@@ -71,11 +100,13 @@ pub fn banner(addr: SocketAddr) -> String {
             t.tenant
         ));
     }
-    if let Some(t) = TENANTS.iter().find(|t| t.provider == "capillary") {
-        text.push_str(&format!(
-            "  curl -s -X PATCH -H 'Authorization: Bearer {}' -H 'Content-Type: application/json' \\\n       -d '{{\"add\":[{{\"name\":\"VIP\"}}],\"remove\":[{{\"name\":\"Old1 Customer1\"}}]}}' \\\n       {base}/v1/tenants/{}/customers/{}/labels\n",
-            t.api_key, t.tenant, t.sample_customer
-        ));
+    for t in TENANTS {
+        if let Some(change) = t.change {
+            text.push_str(&format!(
+                "  curl -s -X PATCH -H 'Authorization: Bearer {}' -H 'Content-Type: application/json' \\\n       -d '{change}' {base}/v1/tenants/{}/customers/{}/labels\n",
+                t.api_key, t.tenant, t.sample_customer
+            ));
+        }
     }
     text.push_str(&format!(
         "\nOpenAPI: {base}/openapi.json   Reference: {base}/docs\n"

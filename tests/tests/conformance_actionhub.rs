@@ -1,0 +1,3 @@
+//! The shared provider conformance suite, through the gateway, against the actionhub simulator.
+
+label_gateway_tests::conformance_tests!(label_gateway_tests::subjects::actionhub);

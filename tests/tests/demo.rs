@@ -1,0 +1,89 @@
+//! `label-gateway demo` as a new user meets it: every tenant it prints answers the curl lines
+//! it prints.
+
+use label_gateway::demo;
+use label_gateway_tests::{expect_problem, json, TestGateway};
+
+#[tokio::test]
+async fn every_printed_tenant_answers_its_curl_lines() {
+    let vendors = demo::start_vendors().await.expect("simulators start");
+    let config = demo::demo_config(&vendors).expect("the demo config is valid");
+    let gateway = TestGateway::serve(&config).await;
+    let banner = demo::banner(
+        gateway
+            .base_url
+            .trim_start_matches("http://")
+            .parse()
+            .unwrap(),
+    );
+    for tenant in demo::TENANTS {
+        assert!(banner.contains(tenant.api_key), "{banner}");
+        let labels = format!(
+            "/v1/tenants/{}/customers/{}/labels",
+            tenant.tenant, tenant.sample_customer
+        );
+        assert!(banner.contains(&labels), "{banner}");
+        let (status, body) = json(gateway.get(&labels, tenant.api_key).send().await.unwrap()).await;
+        assert_eq!(
+            (status, body["provider"].as_str()),
+            (200, Some(tenant.provider)),
+            "{body}"
+        );
+        assert!(!body["labels"].as_array().unwrap().is_empty(), "{body}");
+        let catalog = format!("/v1/tenants/{}/labels", tenant.tenant);
+        let (status, _) = json(gateway.get(&catalog, tenant.api_key).send().await.unwrap()).await;
+        assert_eq!(status, 200);
+        let Some(change) = tenant.change else {
+            let body = serde_json::json!({"add": [{"name": "x"}]});
+            expect_problem(
+                gateway
+                    .patch(&labels, tenant.api_key, body)
+                    .send()
+                    .await
+                    .unwrap(),
+                405,
+                "unsupported_operation",
+            )
+            .await;
+            continue;
+        };
+        let body: serde_json::Value = serde_json::from_str(change).unwrap();
+        let (status, answer) = json(
+            gateway
+                .patch(&labels, tenant.api_key, body)
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(status, 200, "{answer}");
+        for result in answer["results"].as_array().unwrap() {
+            assert_eq!(result["status"], "applied", "{answer}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_sample_capillary_customer_shows_its_five_labels() {
+    let vendors = demo::start_vendors().await.expect("simulators start");
+    let gateway = TestGateway::serve(&demo::demo_config(&vendors).unwrap()).await;
+    let (_, body) = json(
+        gateway
+            .get(
+                "/v1/tenants/acme/customers/564663098/labels",
+                "demo-acme-key",
+            )
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    let names: Vec<&str> = body["labels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names.len(), 5);
+    assert_eq!(names[0], "Premium Customer");
+}
