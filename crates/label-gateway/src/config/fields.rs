@@ -126,6 +126,18 @@ impl<'a> Section<'a> {
         }
     }
 
+    /// A boolean, `false` when absent or wrong (the wrong type is reported).
+    pub fn flag(&mut self, key: &'static str) -> bool {
+        let Some(value) = self.value(key) else {
+            return false;
+        };
+        let path = self.path_of(key);
+        value.as_bool().unwrap_or_else(|| {
+            self.problem(path, wrong_type("true or false", value));
+            false
+        })
+    }
+
     /// An integer with a default that stands in when the key is absent or wrong.
     pub fn integer_or(
         &mut self,

@@ -23,6 +23,7 @@ pub(super) const GENERIC_KEYS: &[&str] = &[
     "circuit_failures",
     "circuit_open_seconds",
     "max_in_flight",
+    "allow_insecure_http",
 ];
 
 /// Durations end up added to `Instant`s, which panics on overflow; a day bounds any sane one.
@@ -56,8 +57,9 @@ pub fn read(id: &str, path: String, value: &toml::Value, unresolved: &HashSet<St
         section.problem(path, "a tenant id must match [a-z0-9][a-z0-9_-]{0,62}");
     }
     let factory = provider_factory(&mut section);
+    let allow_insecure_http = section.flag("allow_insecure_http");
     let base_url = section.string("base_url", true).and_then(|text| {
-        let checked = check_base_url(text);
+        let checked = check_base_url(text, allow_insecure_http);
         if let Err(message) = &checked {
             section.problem(section.path_of("base_url"), *message);
         }
@@ -163,13 +165,19 @@ fn provider_factory(section: &mut Section) -> Option<label_providers::Factory> {
 
 /// The gateway appends the vendor's paths to this, so it may carry a path prefix but nothing
 /// that appending would break or that would leak (credentials belong in the provider's keys).
-fn check_base_url(text: &str) -> Result<Url, &'static str> {
+fn check_base_url(text: &str, allow_insecure_http: bool) -> Result<Url, &'static str> {
     let url = Url::parse(text).map_err(|_| "must be an absolute http:// or https:// URL")?;
     if !matches!(url.scheme(), "http" | "https") {
         return Err("must be an http:// or https:// URL");
     }
     if url.host_str().is_none_or(str::is_empty) {
         return Err("must name a host");
+    }
+    // Vendor credentials travel in every request: in clear text only to this machine.
+    if url.scheme() == "http" && !allow_insecure_http && !is_loopback(&url) {
+        return Err(
+            "must be https:// unless the host is loopback (or set allow_insecure_http = true)",
+        );
     }
     if !url.username().is_empty() || url.password().is_some() {
         return Err("must not carry credentials; give them in the provider's own keys");
@@ -181,6 +189,15 @@ fn check_base_url(text: &str) -> Result<Url, &'static str> {
         return Err("must not have a fragment (`#...`)");
     }
     Ok(url)
+}
+
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+        None => false,
+    }
 }
 
 fn api_keys(section: &mut Section) -> Vec<(String, ApiKey)> {

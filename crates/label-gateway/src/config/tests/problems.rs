@@ -171,6 +171,33 @@ fn base_urls_must_be_plain_http_addresses() {
 }
 
 #[test]
+fn plain_http_is_for_loopback_unless_allowed() {
+    let remote = tenant_with("base_url", "base_url = \"http://eu.api.capillarytech.com\"");
+    assert_one(&remote, "tenants.acme.base_url", "must be https://");
+    for local in [
+        "http://127.0.0.1:9000",
+        "http://localhost:9000",
+        "http://[::1]:9000",
+    ] {
+        super::parse_ok(&tenant_with("base_url", &format!("base_url = \"{local}\"")));
+    }
+    let allowed = tenant_with(
+        "base_url",
+        "base_url = \"http://capillary.internal\"\nallow_insecure_http = true",
+    );
+    super::parse_ok(&allowed);
+    let wrong_type = tenant_with(
+        "base_url",
+        "base_url = \"https://x.example\"\nallow_insecure_http = \"yes\"",
+    );
+    assert_one(
+        &wrong_type,
+        "tenants.acme.allow_insecure_http",
+        "true or false",
+    );
+}
+
+#[test]
 fn an_unknown_provider_lists_the_known_ones() {
     let text = tenant_with("provider", "provider = \"salesforce\"");
     assert_one(
