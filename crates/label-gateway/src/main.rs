@@ -1,9 +1,11 @@
+use std::io::Read;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use label_gateway::{config, demo, openapi, serve};
+use sha2::{Digest, Sha256};
 use tokio::net::TcpListener;
 
 const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
@@ -38,6 +40,8 @@ enum Command {
     CheckConfig { file: PathBuf },
     /// Print the OpenAPI document.
     Openapi,
+    /// Read an api key from stdin and print its `sha256:` form for `api_keys`.
+    HashKey,
 }
 
 fn main() -> ExitCode {
@@ -53,6 +57,7 @@ fn main() -> ExitCode {
             print!("{}", openapi::document_json());
             ExitCode::SUCCESS
         }
+        Command::HashKey => hash_key(),
         Command::CheckConfig { file } => match config::load(&file) {
             Ok(config) => {
                 println!("{}: ok, {} tenant(s)", file.display(), config.tenants.len());
@@ -67,6 +72,30 @@ fn main() -> ExitCode {
         },
         Command::Serve { config, listen } => runtime().block_on(run_serve(config, listen)),
         Command::Demo { listen } => runtime().block_on(run_demo(listen)),
+    }
+}
+
+/// The key comes from stdin, not an argument, so it never lands in shell history or `ps`.
+fn hash_key() -> ExitCode {
+    let mut input = String::new();
+    if let Err(err) = std::io::stdin().read_to_string(&mut input) {
+        eprintln!("cannot read the key from stdin: {err}");
+        return ExitCode::FAILURE;
+    }
+    let key = input.trim_end_matches(['\r', '\n']);
+    match config::ApiKey::parse(key) {
+        Ok(config::ApiKey::Plain(_)) => {
+            println!("sha256:{}", hex::encode(Sha256::digest(key.as_bytes())));
+            ExitCode::SUCCESS
+        }
+        Ok(config::ApiKey::Sha256(_)) => {
+            eprintln!("that is already a sha256: key");
+            ExitCode::FAILURE
+        }
+        Err(err) => {
+            eprintln!("not a usable api key: {err}");
+            ExitCode::FAILURE
+        }
     }
 }
 
