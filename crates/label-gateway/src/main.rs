@@ -1,4 +1,4 @@
-use std::io::Read;
+use std::io::{IsTerminal, Read};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -51,6 +51,8 @@ fn main() -> ExitCode {
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
         )
         .with_writer(std::io::stderr)
+        // Colour codes only for a person at a terminal, never in files and collectors.
+        .with_ansi(std::io::stderr().is_terminal())
         .init();
     match cli.command {
         Command::Openapi => {
@@ -126,6 +128,7 @@ async fn run_serve(path: PathBuf, listen: Option<SocketAddr>) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let addr = listener.local_addr().unwrap_or(addr);
     tracing::info!(%addr, tenants = config.tenants.len(), "label-gateway listening");
     finish(serve::serve(&config, listener, shutdown_signal()).await)
 }
