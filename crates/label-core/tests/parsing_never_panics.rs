@@ -1,0 +1,96 @@
+//! Whatever a client sends, parsing answers with a value or a list of problems, never a panic,
+//! and what it accepts obeys the contract's rules.
+
+use label_core::{ChangeRequest, CustomerId, CustomerIdFormat, LabelRef};
+use proptest::prelude::*;
+use serde_json::{json, Value};
+
+fn any_json() -> impl Strategy<Value = Value> {
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<i64>().prop_map(|n| json!(n)),
+        any::<f64>()
+            .prop_filter("finite", |f| f.is_finite())
+            .prop_map(|f| json!(f)),
+        ".{0,40}".prop_map(Value::String),
+        prop_oneof![Just("name"), Just("id"), Just("add"), Just("remove")].prop_map(|s| json!(s)),
+    ];
+    leaf.prop_recursive(4, 64, 8, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..8).prop_map(Value::Array),
+            prop::collection::btree_map(
+                prop_oneof![
+                    Just("add".to_owned()),
+                    Just("remove".to_owned()),
+                    Just("name".to_owned()),
+                    Just("id".to_owned()),
+                    ".{0,8}"
+                ],
+                inner,
+                0..4
+            )
+            .prop_map(|m| Value::Object(m.into_iter().collect())),
+        ]
+    })
+}
+
+fn label_text() -> impl Strategy<Value = String> {
+    "[^\\p{Cc}]{1,40}"
+}
+
+proptest! {
+    #[test]
+    fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..512)) {
+        let _ = ChangeRequest::parse(&bytes);
+    }
+
+    #[test]
+    fn arbitrary_json_never_panics_and_what_passes_obeys_the_rules(value in any_json()) {
+        let bytes = serde_json::to_vec(&value).unwrap();
+        match ChangeRequest::parse(&bytes) {
+            Ok(request) => {
+                let total = request.add.len() + request.remove.len();
+                prop_assert!((1..=100).contains(&total));
+                for reference in request.add.iter().chain(&request.remove) {
+                    let (LabelRef::Name(text) | LabelRef::Id(text)) = reference;
+                    prop_assert!((1..=255).contains(&text.chars().count()));
+                    prop_assert!(!text.chars().any(char::is_control));
+                }
+                for removed in &request.remove {
+                    prop_assert!(!request.add.contains(removed));
+                }
+            }
+            Err(problems) => prop_assert!(!problems.is_empty()),
+        }
+    }
+
+    #[test]
+    fn valid_requests_are_accepted_as_sent(
+        add in prop::collection::btree_set(label_text(), 0..5),
+        remove in prop::collection::btree_set(label_text(), 1..5),
+    ) {
+        let remove: Vec<String> = remove.into_iter().filter(|r| !add.contains(r)).collect();
+        prop_assume!(!remove.is_empty());
+        let body = json!({
+            "add": add.iter().map(|n| json!({"name": n})).collect::<Vec<_>>(),
+            "remove": remove.iter().map(|i| json!({"id": i})).collect::<Vec<_>>(),
+        });
+        let request = ChangeRequest::parse(&serde_json::to_vec(&body).unwrap()).unwrap();
+        prop_assert_eq!(request.add, add.into_iter().map(LabelRef::Name).collect::<Vec<_>>());
+        prop_assert_eq!(request.remove, remove.into_iter().map(LabelRef::Id).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn customer_ids_never_panic_and_accepted_ones_keep_their_format(raw in ".{0,300}") {
+        if let Ok(id) = CustomerId::parse(&raw, CustomerIdFormat::PositiveInteger { max_digits: 19 }) {
+            prop_assert!(id.as_str().bytes().all(|b| b.is_ascii_digit()) && id.as_str().len() <= 19);
+        }
+        if let Ok(id) = CustomerId::parse(&raw, CustomerIdFormat::Uuid) {
+            prop_assert_eq!(id.as_str(), raw.to_lowercase());
+        }
+        if let Ok(id) = CustomerId::parse(&raw, CustomerIdFormat::Opaque { max_chars: 256 }) {
+            prop_assert!(id.as_str() != "." && id.as_str() != ".." && !id.as_str().chars().any(char::is_control));
+        }
+    }
+}
