@@ -54,6 +54,20 @@ api_keys = ["${KEY_BROKEN}"]
 struct Running {
     child: Child,
     log: Arc<Mutex<String>>,
+    reader: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Running {
+    /// Stops the gateway and returns everything it logged, up to its last line.
+    fn stop(mut self) -> String {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        if let Some(reader) = self.reader.take() {
+            let _ = reader.join();
+        }
+        let log = self.log.lock().unwrap().clone();
+        log
+    }
 }
 
 impl Drop for Running {
@@ -80,7 +94,7 @@ fn start(config_path: &std::path::Path, env: &[(&str, String)]) -> (Running, Str
     let log = Arc::new(Mutex::new(String::new()));
     let stderr = child.stderr.take().unwrap();
     let sink = log.clone();
-    std::thread::spawn(move || {
+    let reader = std::thread::spawn(move || {
         for line in BufReader::new(stderr).lines().map_while(Result::ok) {
             let mut log = sink.lock().unwrap();
             log.push_str(&line);
@@ -106,7 +120,12 @@ fn start(config_path: &std::path::Path, env: &[(&str, String)]) -> (Running, Str
         );
         std::thread::sleep(Duration::from_millis(20));
     };
-    (Running { child, log }, format!("http://{addr}"))
+    let running = Running {
+        child,
+        log,
+        reader: Some(reader),
+    };
+    (running, format!("http://{addr}"))
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -251,8 +270,7 @@ async fn no_secret_reaches_the_logs_at_trace_level() {
         statuses,
         [200, 200, 200, 422, 413, 404, 400, 401, 403, 404, 502, 200, 200, 200, 200, 405]
     );
-    drop(running.child.id());
-    let log = running.log.lock().unwrap().clone();
+    let log = running.stop();
     assert!(log.contains("TRACE"), "trace logging was not on:\n{log}");
     for secret in secrets() {
         assert!(
