@@ -5,6 +5,7 @@ pub mod auth;
 pub mod config;
 pub mod demo;
 pub mod layers;
+pub mod listener;
 pub mod openapi;
 pub mod problem;
 pub mod request_id;

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use tokio::net::TcpListener;
 
 use crate::config::Config;
+use crate::listener::{self, Limits};
 use crate::router::router;
 use crate::state::Gateway;
 
@@ -16,9 +17,7 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let app = router(Arc::new(Gateway::new(config)));
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
+    listener::serve(listener, app, limits(config), shutdown).await
 }
 
 /// Starts the gateway on a background task; for `demo` and the tests.
@@ -27,5 +26,18 @@ pub async fn spawn(
     listener: TcpListener,
 ) -> tokio::task::JoinHandle<std::io::Result<()>> {
     let app = router(Arc::new(Gateway::new(config)));
-    tokio::spawn(async move { axum::serve(listener, app).await })
+    let limits = limits(config);
+    tokio::spawn(listener::serve(
+        listener,
+        app,
+        limits,
+        std::future::pending(),
+    ))
+}
+
+fn limits(config: &Config) -> Limits {
+    Limits {
+        max_connections: config.server.max_connections,
+        header_read_timeout: config.server.header_read_timeout,
+    }
 }

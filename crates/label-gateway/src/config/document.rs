@@ -1,11 +1,18 @@
 //! Reading a whole config document: syntax, `${VAR}` substitution, `[server]`, `[cache]`
 //! and every tenant, collecting all problems before deciding.
 
+use std::time::Duration;
+
 use super::fields::{self, Section};
 use super::{env, path, tenant, CacheConfig, Config, ConfigProblem, ServerConfig};
 
 const ROOT_KEYS: &[&str] = &["server", "cache", "tenants"];
-pub(super) const SERVER_KEYS: &[&str] = &["listen", "max_body_bytes"];
+pub(super) const SERVER_KEYS: &[&str] = &[
+    "listen",
+    "max_body_bytes",
+    "max_connections",
+    "header_read_timeout_ms",
+];
 pub(super) const CACHE_KEYS: &[&str] = &[
     "ttl_seconds",
     "max_entries",
@@ -108,9 +115,21 @@ fn server(section: &mut Section) -> ServerConfig {
         default.max_body_bytes as u64,
         1..=usize::MAX as u64,
     );
+    let max_connections = section.integer_or(
+        "max_connections",
+        default.max_connections as u64,
+        1..=1_000_000,
+    );
+    let header_read_timeout_ms = section.integer_or(
+        "header_read_timeout_ms",
+        default.header_read_timeout.as_millis() as u64,
+        1..=3_600_000,
+    );
     ServerConfig {
         listen,
         max_body_bytes: max_body_bytes as usize,
+        max_connections: max_connections as usize,
+        header_read_timeout: Duration::from_millis(header_read_timeout_ms),
     }
 }
 

@@ -33,6 +33,10 @@ pub struct ServerConfig {
     /// `None`: the command line's `--listen`, or the default.
     pub listen: Option<SocketAddr>,
     pub max_body_bytes: usize,
+    /// Open client connections at most; more wait in the listen backlog.
+    pub max_connections: usize,
+    /// A client must send its request headers within this, or its connection is closed.
+    pub header_read_timeout: Duration,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,6 +86,8 @@ impl Default for ServerConfig {
         Self {
             listen: None,
             max_body_bytes: 65_536,
+            max_connections: 1024,
+            header_read_timeout: Duration::from_secs(10),
         }
     }
 }

@@ -155,7 +155,9 @@ fn omitted_sections_and_keys_take_their_defaults() {
         config.server,
         ServerConfig {
             listen: None,
-            max_body_bytes: 65_536
+            max_body_bytes: 65_536,
+            max_connections: 1024,
+            header_read_timeout: Duration::from_secs(10),
         }
     );
     assert_eq!(
