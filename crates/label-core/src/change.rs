@@ -86,7 +86,6 @@ fn decide(
     known: Option<LabelIdentity>,
     capabilities: &crate::Capabilities,
 ) -> (LabelIdentity, Decision) {
-    let catalog_is_authoritative = capabilities.catalog;
     match (op, attached, known) {
         (Op::Add, Some(label), _) => (label, Decision::Decided(ChangeStatus::Unchanged)),
         (Op::Remove, Some(label), _) => (label, Decision::Send),
@@ -94,14 +93,17 @@ fn decide(
         (Op::Remove, None, Some(label)) => (label, Decision::Decided(ChangeStatus::Unchanged)),
         (op, None, None) => {
             let label = identity_of(reference);
-            // Without a catalog, a name-keyed vendor is the only judge of whether a name exists.
-            let sendable = !catalog_is_authoritative
-                && op == Op::Add
-                && has_key(&label, capabilities.label_key);
-            let decision = match (sendable, op, catalog_is_authoritative) {
-                (true, _, _) => Decision::Send,
-                (false, Op::Remove, false) => Decision::Decided(ChangeStatus::Unchanged),
-                _ => Decision::Decided(ChangeStatus::NotFound),
+            let decision = if capabilities.catalog {
+                // The catalog lists every label the vendor has.
+                Decision::Decided(ChangeStatus::NotFound)
+            } else if op == Op::Remove {
+                // Without a catalog, "not attached" and "unknown" look the same.
+                Decision::Decided(ChangeStatus::Unchanged)
+            } else if has_key(&label, capabilities.label_key) {
+                // The vendor itself judges whether the name exists.
+                Decision::Send
+            } else {
+                Decision::Decided(ChangeStatus::NotFound)
             };
             (label, decision)
         }
