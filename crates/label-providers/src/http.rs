@@ -27,12 +27,6 @@ pub fn segment(raw: &str) -> String {
     utf8_percent_encode(raw, SEGMENT).to_string()
 }
 
-/// `base_url` joined with an already-encoded path, keeping any path prefix of the base.
-pub fn endpoint(settings: &ProviderSettings, encoded_path: &str) -> String {
-    let base = settings.base_url.as_str().trim_end_matches('/');
-    format!("{base}{encoded_path}")
-}
-
 /// One client per tenant, so its connection pool is reused across requests; redirects are
 /// never followed, since a vendor redirect could point credentials at another host.
 pub fn client(settings: &ProviderSettings) -> reqwest::Client {

@@ -4,6 +4,7 @@
 
 pub mod actionhub;
 pub mod capillary;
+mod endpoint;
 mod http;
 pub mod settings;
 pub mod trybe;

@@ -12,11 +12,12 @@ use label_core::{
     CallContext, Capabilities, CustomerId, CustomerIdFormat, Error, ErrorKind, Label, LabelKey,
     LabelList, LabelProvider,
 };
-use reqwest::header::HeaderValue;
+use reqwest::Method;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use serde_json::json;
 
+use crate::endpoint::{self, Endpoint};
 use crate::http::{self, segment, Reply};
 use crate::settings::{vendor_settings, ProviderSettings, SettingProblem};
 use error::Call;
@@ -34,62 +35,31 @@ struct ActionHubSettings {
     program_id: String,
 }
 
+#[derive(Debug)]
 pub struct ActionHub {
-    settings: ProviderSettings,
-    client: reqwest::Client,
-    /// Marked sensitive, so no `Debug` of a header map shows it.
-    api_key: HeaderValue,
-    program_id: HeaderValue,
-}
-
-impl std::fmt::Debug for ActionHub {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ActionHub")
-            .field("base_url", &self.settings.base_url.as_str())
-            .field("program_id", &self.program_id)
-            .finish_non_exhaustive()
-    }
+    /// Carries `actionhub-key` (sensitive) and `program-id`.
+    endpoint: Endpoint,
 }
 
 pub fn build(settings: &ProviderSettings) -> Result<Arc<dyn LabelProvider>, Vec<SettingProblem>> {
     let own: ActionHubSettings = vendor_settings(settings)?;
-    let mut problems = Vec::new();
-    let api_key = header_value("api_key", own.api_key.expose_secret(), &mut problems);
-    let program_id = header_value("program_id", &own.program_id, &mut problems);
-    let (Some(mut api_key), Some(program_id)) = (api_key, program_id) else {
-        return Err(problems);
-    };
-    api_key.set_sensitive(true);
+    let headers = endpoint::headers(&[
+        (
+            "actionhub-key",
+            "api_key",
+            own.api_key.expose_secret(),
+            true,
+        ),
+        ("program-id", "program_id", &own.program_id, false),
+    ])?;
     Ok(Arc::new(ActionHub {
-        client: http::client(settings),
-        settings: settings.clone(),
-        api_key,
-        program_id,
+        endpoint: Endpoint::new(settings, headers),
     }))
-}
-
-/// A value that travels unchanged as a header: HTTP would trim surrounding blanks and cannot
-/// carry control characters. The message never repeats the value, which may be a secret.
-fn header_value(key: &str, value: &str, problems: &mut Vec<SettingProblem>) -> Option<HeaderValue> {
-    let printable = value.bytes().all(|b| b.is_ascii_graphic() || b == b' ');
-    let valid = !value.is_empty() && printable && value.trim() == value;
-    let header = HeaderValue::from_str(value).ok().filter(|_| valid);
-    if header.is_none() {
-        problems.push(SettingProblem::new(
-            key,
-            "must be non-empty printable ASCII without leading or trailing spaces",
-        ));
-    }
-    header
 }
 
 impl ActionHub {
     async fn get(&self, ctx: &CallContext, path: &str, call: Call) -> Result<Reply, Error> {
-        let request = self
-            .client
-            .get(http::endpoint(&self.settings, path))
-            .header("actionhub-key", self.api_key.clone())
-            .header("program-id", self.program_id.clone());
+        let request = self.endpoint.request(Method::GET, path);
         let reply = http::send(request, ctx).await?;
         error::check(&reply, call)?;
         Ok(reply)

@@ -12,11 +12,12 @@ use label_core::{
     LabelList, LabelProvider, WriteStatus,
 };
 use md5::{Digest, Md5};
-use reqwest::header::{HeaderValue, AUTHORIZATION};
+use reqwest::Method;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use serde_json::Value;
 
+use crate::endpoint::{self, Endpoint};
 use crate::http::{self, segment, Reply};
 use crate::settings::{vendor_settings, ProviderSettings, SettingProblem};
 use wire::{ChangeLabels, ChangeReply, CustomerLabel, Envelope, LabelName, OrgLabel};
@@ -29,19 +30,10 @@ struct CapillarySettings {
     password_md5: Option<SecretString>,
 }
 
+#[derive(Debug)]
 pub struct Capillary {
-    settings: ProviderSettings,
-    client: reqwest::Client,
-    /// `Basic ...`, built once and marked sensitive so that neither reqwest nor hyper prints it.
-    authorization: HeaderValue,
-}
-
-impl std::fmt::Debug for Capillary {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Capillary")
-            .field("base_url", &self.settings.base_url.as_str())
-            .finish_non_exhaustive()
-    }
+    /// Carries `Authorization: Basic ...`, built once.
+    endpoint: Endpoint,
 }
 
 pub fn build(settings: &ProviderSettings) -> Result<Arc<dyn LabelProvider>, Vec<SettingProblem>> {
@@ -79,23 +71,16 @@ pub fn build(settings: &ProviderSettings) -> Result<Arc<dyn LabelProvider>, Vec<
     }
     let credentials = format!("{}:{hashed}", own.username);
     let encoded = base64::engine::general_purpose::STANDARD.encode(credentials);
-    let mut authorization = HeaderValue::from_str(&format!("Basic {encoded}"))
-        .map_err(|_| vec![SettingProblem::new("username", "is not valid in a header")])?;
-    authorization.set_sensitive(true);
+    let basic = format!("Basic {encoded}");
+    let headers = endpoint::headers(&[("authorization", "username", &basic, true)])?;
     Ok(Arc::new(Capillary {
-        client: http::client(settings),
-        settings: settings.clone(),
-        authorization,
+        endpoint: Endpoint::new(settings, headers),
     }))
 }
 
 impl Capillary {
     async fn get(&self, ctx: &CallContext, path: &str) -> Result<Reply, Error> {
-        let url = http::endpoint(&self.settings, path);
-        let request = self
-            .client
-            .get(url)
-            .header(AUTHORIZATION, self.authorization.clone());
+        let request = self.endpoint.request(Method::GET, path);
         let reply = http::send(request, ctx).await?;
         error::check_status(&reply)?;
         Ok(reply)
@@ -108,11 +93,7 @@ impl Capillary {
         body: &ChangeLabels<'_>,
     ) -> Result<Vec<WriteStatus>, Error> {
         let path = format!("/v2/customers/{}/changeLabels", segment(customer.as_str()));
-        let request = self
-            .client
-            .post(http::endpoint(&self.settings, &path))
-            .header(AUTHORIZATION, self.authorization.clone())
-            .json(body);
+        let request = self.endpoint.request(Method::POST, &path).json(body);
         let reply = http::send(request, ctx).await?;
         error::check_status(&reply)?;
         let answer: ChangeReply = reply.json()?;

@@ -13,12 +13,12 @@ use label_core::{
     CallContext, Capabilities, CustomerId, CustomerIdFormat, Error, ErrorKind, Label,
     LabelIdentity, LabelKey, LabelList, LabelProvider, WriteStatus,
 };
-use reqwest::header::{HeaderValue, ACCEPT, AUTHORIZATION};
 use reqwest::{Method, RequestBuilder};
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use serde_json::Value;
 
+use crate::endpoint::{self, Endpoint};
 use crate::http::{self, segment, Reply};
 use crate::settings::{vendor_settings, ProviderSettings, SettingProblem};
 use error::Scope;
@@ -37,19 +37,10 @@ struct TrybeSettings {
     token: SecretString,
 }
 
+#[derive(Debug)]
 pub struct Trybe {
-    settings: ProviderSettings,
-    client: reqwest::Client,
-    /// `Bearer <token>`, marked sensitive so that neither reqwest nor hyper ever prints it.
-    authorization: HeaderValue,
-}
-
-impl std::fmt::Debug for Trybe {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Trybe")
-            .field("base_url", &self.settings.base_url.as_str())
-            .finish_non_exhaustive()
-    }
+    /// Carries `Authorization: Bearer <token>` and `Accept: application/json`.
+    endpoint: Endpoint,
 }
 
 pub fn build(settings: &ProviderSettings) -> Result<Arc<dyn LabelProvider>, Vec<SettingProblem>> {
@@ -62,24 +53,21 @@ pub fn build(settings: &ProviderSettings) -> Result<Arc<dyn LabelProvider>, Vec<
             "must be non-empty, visible ASCII characters without spaces",
         )]);
     }
-    let mut authorization = HeaderValue::from_str(&format!("Bearer {token}"))
-        .map_err(|_| vec![SettingProblem::new("token", "is not a valid header value")])?;
-    authorization.set_sensitive(true);
+    let bearer = format!("Bearer {token}");
+    // Laravel answers a client that does not ask for JSON with redirects (to a login page on
+    // 401, back on 422) instead of JSON errors.
+    let headers = endpoint::headers(&[
+        ("authorization", "token", &bearer, true),
+        ("accept", "token", "application/json", false),
+    ])?;
     Ok(Arc::new(Trybe {
-        client: http::client(settings),
-        settings: settings.clone(),
-        authorization,
+        endpoint: Endpoint::new(settings, headers),
     }))
 }
 
 impl Trybe {
     fn request(&self, method: Method, path: &str) -> RequestBuilder {
-        self.client
-            .request(method, http::endpoint(&self.settings, path))
-            .header(AUTHORIZATION, self.authorization.clone())
-            // Laravel answers a client that does not ask for JSON with redirects (to a login
-            // page on 401, back on 422) instead of JSON errors.
-            .header(ACCEPT, "application/json")
+        self.endpoint.request(method, path)
     }
 
     /// Attach (POST) or detach (DELETE): the same path and body, and both ignore labels that
