@@ -6,11 +6,12 @@ use std::sync::Arc;
 use label_core::LabelProvider;
 
 use crate::config::Config;
+use crate::idempotency::IdempotencyStore;
 use crate::layers;
 
 pub struct TenantRuntime {
     pub id: String,
-    /// The backend wrapped in the gateway's layers (deadline, cache, ...).
+    /// The backend wrapped in the gateway's layers (resilience, cache, ...).
     pub provider: Arc<dyn LabelProvider>,
 }
 
@@ -24,6 +25,7 @@ pub struct Gateway {
     tenants: HashMap<String, Arc<TenantRuntime>>,
     keys: Vec<KeyEntry>,
     pub max_body_bytes: usize,
+    pub idempotency: IdempotencyStore,
 }
 
 pub type AppState = Arc<Gateway>;
@@ -49,6 +51,7 @@ impl Gateway {
             tenants,
             keys,
             max_body_bytes: config.server.max_body_bytes,
+            idempotency: IdempotencyStore::new(),
         }
     }
 
