@@ -4,6 +4,7 @@
 pub mod actionhub;
 pub mod conformance;
 pub mod subjects;
+pub mod world;
 
 use std::collections::HashMap;
 

@@ -15,22 +15,21 @@ use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 
-/// How long requests in flight may take to finish once shutdown begins.
-pub const DRAIN: Duration = Duration::from_secs(30);
-
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
     pub max_connections: usize,
     pub header_read_timeout: Duration,
 }
 
-/// Serves `app` until `shutdown` completes, then lets open connections finish for up to
-/// [`DRAIN`].
+/// Serves `app` until `shutdown` completes, then stops accepting and lets open connections
+/// finish for up to `grace`: past it the process may exit under them, since a deploy must not
+/// wait for ever on one stuck request.
 pub async fn serve(
     listener: TcpListener,
     app: Router,
     limits: Limits,
     shutdown: impl Future<Output = ()> + Send,
+    grace: Duration,
 ) -> std::io::Result<()> {
     let permits = Arc::new(Semaphore::new(limits.max_connections.max(1)));
     let graceful = GracefulShutdown::new();
@@ -74,7 +73,10 @@ pub async fn serve(
     drop(listener);
     tokio::select! {
         () = graceful.shutdown() => {},
-        () = tokio::time::sleep(DRAIN) => tracing::warn!("requests still in flight after the drain period"),
+        () = tokio::time::sleep(grace) => tracing::warn!(
+            grace_seconds = grace.as_secs(),
+            "requests still in flight at the end of the grace period: stopping anyway"
+        ),
     }
     Ok(())
 }

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use label_gateway::state::{AppState, Gateway};
 use label_gateway::{config, demo, openapi, serve};
 use sha2::{Digest, Sha256};
 use tokio::net::TcpListener;
@@ -130,8 +131,47 @@ async fn run_serve(path: PathBuf, listen: Option<SocketAddr>) -> ExitCode {
     };
     let addr = listener.local_addr().unwrap_or(addr);
     tracing::info!(%addr, tenants = config.tenants.len(), "label-gateway listening");
-    finish(serve::serve(&config, listener, shutdown_signal()).await)
+    let gateway: AppState = std::sync::Arc::new(Gateway::new(&config));
+    // Both signals are hooked before the first request can arrive: a SIGTERM or SIGHUP that
+    // found no handler would kill the process.
+    let shutdown = shutdown_signal();
+    reload_on_hangup(path, gateway.clone());
+    let served = serve::serve_gateway(gateway, listener, shutdown, serve::SHUTDOWN_GRACE).await;
+    finish(served)
 }
+
+/// SIGHUP: read the config file again; a config that fails validation is logged and ignored.
+#[cfg(unix)]
+fn reload_on_hangup(path: PathBuf, gateway: AppState) {
+    use tokio::signal::unix::{signal, SignalKind};
+    let mut hangups = match signal(SignalKind::hangup()) {
+        Ok(hangups) => hangups,
+        Err(err) => {
+            tracing::warn!(%err, "cannot listen for SIGHUP: config reload is off");
+            return;
+        }
+    };
+    tokio::spawn(async move {
+        while hangups.recv().await.is_some() {
+            match config::load(&path) {
+                Ok(config) => {
+                    gateway.reload(&config);
+                    tracing::info!(tenants = config.tenants.len(), "config reloaded");
+                }
+                Err(problems) => {
+                    let problems: Vec<String> = problems.iter().map(ToString::to_string).collect();
+                    tracing::error!(
+                        problems = %problems.join("; "),
+                        "config reload rejected: the running config stays"
+                    );
+                }
+            }
+        }
+    });
+}
+
+#[cfg(not(unix))]
+fn reload_on_hangup(_path: PathBuf, _gateway: AppState) {}
 
 async fn run_demo(listen: SocketAddr) -> ExitCode {
     let vendors = match demo::start_vendors().await {
@@ -172,25 +212,30 @@ fn finish(result: std::io::Result<()>) -> ExitCode {
     }
 }
 
-/// Ctrl-C or SIGTERM: stop accepting, let requests in flight finish.
-async fn shutdown_signal() {
-    let interrupt = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// Ctrl-C or SIGTERM: stop accepting, let requests in flight finish. The SIGTERM handler is
+/// installed on the call, not when the future is first polled.
+fn shutdown_signal() -> impl std::future::Future<Output = ()> + Send + 'static {
     #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
+    let terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate());
+    async move {
+        let interrupt = async {
+            let _ = tokio::signal::ctrl_c().await;
+        };
+        #[cfg(unix)]
+        let terminate = async {
+            match terminate {
+                Ok(mut signal) => {
+                    signal.recv().await;
+                }
+                Err(_) => std::future::pending::<()>().await,
             }
-            Err(_) => std::future::pending::<()>().await,
+        };
+        #[cfg(not(unix))]
+        let terminate = std::future::pending::<()>();
+        tokio::select! {
+            () = interrupt => {},
+            () = terminate => {},
         }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = interrupt => {},
-        () = terminate => {},
+        tracing::info!("shutting down: finishing requests in flight");
     }
-    tracing::info!("shutting down: finishing requests in flight");
 }

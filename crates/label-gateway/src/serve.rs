@@ -2,13 +2,17 @@
 
 use std::future::Future;
 use std::sync::Arc;
+use std::time::Duration;
 
 use tokio::net::TcpListener;
 
 use crate::config::Config;
-use crate::listener::{self, Limits};
+use crate::listener;
 use crate::router::router;
-use crate::state::Gateway;
+use crate::state::{AppState, Gateway};
+
+/// How long requests in flight may take to finish once shutdown has begun.
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
 
 /// Serves `config` on `listener` until `shutdown` completes, then lets requests in flight finish.
 pub async fn serve(
@@ -16,8 +20,20 @@ pub async fn serve(
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let app = router(Arc::new(Gateway::new(config)));
-    listener::serve(listener, app, limits(config), shutdown).await
+    let gateway = Arc::new(Gateway::new(config));
+    serve_gateway(gateway, listener, shutdown, SHUTDOWN_GRACE).await
+}
+
+/// Serves `gateway` until `shutdown` completes; then stops accepting and gives the requests in
+/// flight up to `grace` to finish.
+pub async fn serve_gateway(
+    gateway: AppState,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+    grace: Duration,
+) -> std::io::Result<()> {
+    let limits = gateway.connection_limits;
+    listener::serve(listener, router(gateway), limits, shutdown, grace).await
 }
 
 /// Starts the gateway on a background task; for `demo` and the tests.
@@ -25,19 +41,7 @@ pub async fn spawn(
     config: &Config,
     listener: TcpListener,
 ) -> tokio::task::JoinHandle<std::io::Result<()>> {
-    let app = router(Arc::new(Gateway::new(config)));
-    let limits = limits(config);
-    tokio::spawn(listener::serve(
-        listener,
-        app,
-        limits,
-        std::future::pending(),
-    ))
-}
-
-fn limits(config: &Config) -> Limits {
-    Limits {
-        max_connections: config.server.max_connections,
-        header_read_timeout: config.server.header_read_timeout,
-    }
+    let gateway = Arc::new(Gateway::new(config));
+    let never = std::future::pending();
+    tokio::spawn(serve_gateway(gateway, listener, never, SHUTDOWN_GRACE))
 }

@@ -1,16 +1,19 @@
-//! What every handler shares: the tenants with their (layered) providers and their keys.
+//! What every handler shares: the tenants with their (layered) providers and their keys, which
+//! a config reload replaces whole, and what outlives a reload (idempotency keys).
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 
 use label_core::LabelProvider;
 
 use crate::config::Config;
+use crate::idempotency::IdempotencyStore;
 use crate::layers;
+use crate::listener::Limits;
 
 pub struct TenantRuntime {
     pub id: String,
-    /// The backend wrapped in the gateway's layers (deadline, cache, ...).
+    /// The backend wrapped in the gateway's layers (resilience, cache, ...).
     pub provider: Arc<dyn LabelProvider>,
 }
 
@@ -20,16 +23,66 @@ struct KeyEntry {
     tenant: Arc<TenantRuntime>,
 }
 
-pub struct Gateway {
+/// The tenants of one config. A request reads it once and keeps it, so a reload never changes
+/// the tenants under a request in flight.
+struct Tenants {
     tenants: HashMap<String, Arc<TenantRuntime>>,
     keys: Vec<KeyEntry>,
+}
+
+pub struct Gateway {
+    current: RwLock<Arc<Tenants>>,
+    /// Fixed at start: the router's body limit and the listener are built once (a reload does
+    /// not change them).
     pub max_body_bytes: usize,
+    pub connection_limits: Limits,
+    pub idempotency: IdempotencyStore,
 }
 
 pub type AppState = Arc<Gateway>;
 
 impl Gateway {
     pub fn new(config: &Config) -> Self {
+        Self {
+            current: RwLock::new(Arc::new(Tenants::new(config))),
+            max_body_bytes: config.server.max_body_bytes,
+            connection_limits: Limits {
+                max_connections: config.server.max_connections,
+                header_read_timeout: config.server.header_read_timeout,
+            },
+            idempotency: IdempotencyStore::new(),
+        }
+    }
+
+    /// Serves `config`'s tenants from now on. Requests already running finish with the old
+    /// ones; every tenant starts afresh (circuit closed, no calls in flight).
+    pub fn reload(&self, config: &Config) {
+        let tenants = Arc::new(Tenants::new(config));
+        *self.current.write().unwrap_or_else(|p| p.into_inner()) = tenants;
+    }
+
+    fn tenants(&self) -> Arc<Tenants> {
+        self.current
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    pub fn tenant_count(&self) -> usize {
+        self.tenants().tenants.len()
+    }
+
+    pub fn tenant(&self, id: &str) -> Option<Arc<TenantRuntime>> {
+        self.tenants().tenants.get(id).cloned()
+    }
+
+    pub fn tenant_for_key(&self, presented: &[u8; 32]) -> Option<Arc<TenantRuntime>> {
+        self.tenants().tenant_for_key(presented)
+    }
+}
+
+impl Tenants {
+    fn new(config: &Config) -> Self {
         let mut tenants = HashMap::new();
         let mut keys = Vec::new();
         for tenant in &config.tenants {
@@ -45,24 +98,12 @@ impl Gateway {
             }
             tenants.insert(tenant.id.clone(), runtime);
         }
-        Self {
-            tenants,
-            keys,
-            max_body_bytes: config.server.max_body_bytes,
-        }
-    }
-
-    pub fn tenant_count(&self) -> usize {
-        self.tenants.len()
-    }
-
-    pub fn tenant(&self, id: &str) -> Option<&Arc<TenantRuntime>> {
-        self.tenants.get(id)
+        Self { tenants, keys }
     }
 
     /// The tenant a presented key opens. Every entry is compared, in constant time, so the
     /// time taken says nothing about which key or how much of it matched.
-    pub fn tenant_for_key(&self, presented: &[u8; 32]) -> Option<Arc<TenantRuntime>> {
+    fn tenant_for_key(&self, presented: &[u8; 32]) -> Option<Arc<TenantRuntime>> {
         use subtle::ConstantTimeEq;
         let mut found = None;
         for entry in &self.keys {

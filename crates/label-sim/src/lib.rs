@@ -4,7 +4,10 @@
 
 pub mod actionhub;
 pub mod capillary;
+mod conn;
+pub mod fault;
 pub mod server;
 pub mod trybe;
 
-pub use server::{Fault, Recorded, SimServer};
+pub use fault::{Breakage, Fault};
+pub use server::{closed_base_url, Recorded, SimServer};

@@ -2,16 +2,16 @@ use std::collections::VecDeque;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
-use axum::body::Body;
-use axum::extract::{Request, State};
-use axum::http::{HeaderValue, StatusCode};
+use axum::extract::{ConnectInfo, Request, State};
 use axum::middleware::{self, Next};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::Router;
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
+
+use crate::conn::{ConnHandle, FaultListener};
+pub use crate::fault::Fault;
 
 /// One request as the simulator received it, before any routing or decoding.
 #[derive(Debug, Clone)]
@@ -29,16 +29,6 @@ impl Recorded {
             .find(|(key, _)| key.eq_ignore_ascii_case(name))
             .map(|(_, value)| value.as_str())
     }
-}
-
-/// A misbehaviour for the next request: answer this instead of the real thing.
-#[derive(Debug, Clone, Default)]
-pub struct Fault {
-    pub delay: Duration,
-    /// `None` lets the real handler answer (after `delay`).
-    pub status: Option<u16>,
-    pub body: String,
-    pub retry_after: Option<String>,
 }
 
 #[derive(Default)]
@@ -66,9 +56,10 @@ impl SimServer {
         let app = router.layer(middleware::from_fn_with_state(shared.clone(), record));
         let listener = TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
+        let service = app.into_make_service_with_connect_info::<ConnHandle>();
         let task = tokio::spawn(async move {
             // A failed accept loop only ends the simulator; the tests then see refused connections.
-            let _ = axum::serve(listener, app).await;
+            let _ = axum::serve(FaultListener(listener), service).await;
         });
         Ok(Self { addr, shared, task })
     }
@@ -86,7 +77,8 @@ impl SimServer {
         self.shared.log.lock().expect("log lock").clone()
     }
 
-    /// Queues a fault: each request takes the next one, then the simulator behaves again.
+    /// Queues a fault: each request takes the next one that applies to it, then the simulator
+    /// behaves again.
     pub fn push_fault(&self, fault: Fault) {
         self.shared
             .faults
@@ -94,6 +86,26 @@ impl SimServer {
             .expect("faults lock")
             .push_back(fault);
     }
+
+    /// Queues the same fault for the next `count` requests.
+    pub fn push_faults(&self, count: usize, fault: Fault) {
+        let mut faults = self.shared.faults.lock().expect("faults lock");
+        faults.extend(std::iter::repeat_n(fault, count));
+    }
+
+    /// Forgets the faults no request has taken yet.
+    pub fn clear_faults(&self) {
+        self.shared.faults.lock().expect("faults lock").clear();
+    }
+}
+
+/// A base URL where nothing listens: a port bound and at once released, so that a connection
+/// to it is refused (unless another process happens to take the port in between).
+pub fn closed_base_url() -> std::io::Result<String> {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+    let addr = listener.local_addr()?;
+    drop(listener);
+    Ok(format!("http://{addr}"))
 }
 
 impl Drop for SimServer {
@@ -122,24 +134,24 @@ async fn record(State(shared): State<Arc<Shared>>, request: Request, next: Next)
             .collect(),
     };
     shared.calls.fetch_add(1, Ordering::SeqCst);
+    let fault = {
+        let mut faults = shared.faults.lock().expect("faults lock");
+        let next = faults.iter().position(|f| f.applies_to(&recorded.method));
+        next.and_then(|i| faults.remove(i))
+    };
     shared.log.lock().expect("log lock").push(recorded);
-    let fault = shared.faults.lock().expect("faults lock").pop_front();
     let Some(fault) = fault else {
         return next.run(request).await;
     };
     if !fault.delay.is_zero() {
         tokio::time::sleep(fault.delay).await;
     }
-    let Some(status) = fault.status else {
-        return next.run(request).await;
-    };
-    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let mut response = (status, Body::from(fault.body)).into_response();
-    if let Some(value) = fault
-        .retry_after
-        .and_then(|v| HeaderValue::from_str(&v).ok())
-    {
-        response.headers_mut().insert("retry-after", value);
+    let conn = request
+        .extensions()
+        .get::<ConnectInfo<ConnHandle>>()
+        .map(|ConnectInfo(handle)| handle.clone());
+    match fault.answer(conn.as_ref()) {
+        Some(response) => response,
+        None => next.run(request).await,
     }
-    response
 }

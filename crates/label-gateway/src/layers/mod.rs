@@ -1,6 +1,6 @@
 //! Cross-cutting behaviour as providers that wrap providers.
 
-mod deadline;
+mod resilience;
 
 use std::sync::Arc;
 
@@ -8,10 +8,13 @@ use label_core::LabelProvider;
 
 use crate::config::{CacheConfig, Tenant};
 
+pub use resilience::Resilient;
+
 /// The backend of a tenant with every gateway layer around it.
 pub fn wrap(tenant: &Tenant, _cache: &CacheConfig) -> Arc<dyn LabelProvider> {
-    Arc::new(deadline::Deadline::new(
+    Arc::new(Resilient::new(
         tenant.provider.clone(),
-        tenant.resilience.timeout,
+        &tenant.id,
+        &tenant.resilience,
     ))
 }

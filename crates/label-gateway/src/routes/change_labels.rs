@@ -1,7 +1,7 @@
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, PathRejection};
-use axum::extract::Path;
-use axum::http::StatusCode;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use label_core::{
@@ -10,8 +10,10 @@ use label_core::{
 
 use crate::api::{ChangeLabelsRequest, ChangeLabelsResponse};
 use crate::auth::TenantAccess;
+use crate::idempotency::{self, Claim};
 use crate::problem::ApiError;
 use crate::routes::errors::ChangeErrors;
+use crate::state::AppState;
 
 /// Attach and detach labels; one result per reference, in request order.
 #[utoipa::path(
@@ -22,17 +24,21 @@ use crate::routes::errors::ChangeErrors;
     params(
         ("tenant" = String, Path, description = "Tenant id", pattern = "^[a-z0-9][a-z0-9_-]{0,62}$"),
         ("customer_id" = String, Path, description = "The customer's id at the vendor", min_length = 1, max_length = 256),
+        ("Idempotency-Key" = Option<String>, Header, nullable = false, description = "1 to 255 visible ASCII characters. The same key with the same customer and body within 24 h gets the first answer again, without a vendor call; with another customer or body: 422 `idempotency_key_reused`; while the first still runs: 409 `idempotency_in_progress`. Keys are scoped per tenant.", min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$"),
     ),
     request_body = ChangeLabelsRequest,
     responses(
-        (status = 200, description = "What happened to each reference", body = ChangeLabelsResponse),
+        (status = 200, description = "What happened to each reference", body = ChangeLabelsResponse,
+            headers(("Idempotent-Replayed" = String, description = "`true` on an answer replayed for a repeated `Idempotency-Key`"))),
         ChangeErrors,
     ),
     security(("bearer" = []))
 )]
 pub async fn change_customer_labels(
     access: TenantAccess,
+    State(state): State<AppState>,
     path: Result<Path<(String, String)>, PathRejection>,
+    headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
     let provider = &access.tenant.provider;
@@ -56,15 +62,45 @@ pub async fn change_customer_labels(
     })?;
     let customer = CustomerId::parse(&raw_customer, capabilities.customer_id_format)
         .map_err(|e| access.error(e))?;
+    let key = idempotency::key_of(&headers).map_err(|e| access.error(e))?;
     let body = body.map_err(|rejection| access.error(body_error(&rejection)))?;
     let request =
         ChangeRequest::parse(&body).map_err(|problems| access.error(invalid_request(&problems)))?;
+    // Only a request that passed every check takes its key: one refused before running keeps
+    // nothing, and a corrected retry with the same key may run.
+    let Some(key) = key else {
+        return change(&access, &customer, &request).await;
+    };
+    let fingerprint = idempotency::fingerprint(customer.as_str(), &body);
+    match state
+        .idempotency
+        .claim(&access.tenant.id, key, fingerprint)
+        .await
+        .map_err(|e| access.error(e))?
+    {
+        Claim::Replay(response) => Ok(response),
+        Claim::Execute(guard) => {
+            let response = change(&access, &customer, &request)
+                .await
+                .unwrap_or_else(IntoResponse::into_response);
+            Ok(guard.finish(response).await)
+        }
+    }
+}
+
+/// Runs the change at the vendor and answers with its results.
+async fn change(
+    access: &TenantAccess,
+    customer: &CustomerId,
+    request: &ChangeRequest,
+) -> Result<Response, ApiError> {
+    let provider = &access.tenant.provider;
     let ctx = CallContext {
         request_id: access.request_id.clone(),
         fresh: false,
         include_raw: false,
     };
-    let results = apply_change(provider.as_ref(), &ctx, &customer, &request)
+    let results = apply_change(provider.as_ref(), &ctx, customer, request)
         .await
         .map_err(|e| access.error(e))?;
     let response = ChangeLabelsResponse {
