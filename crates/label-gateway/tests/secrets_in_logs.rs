@@ -101,6 +101,12 @@ fn start(config_path: &std::path::Path, env: &[(&str, String)]) -> (Running, Str
             log.push('\n');
         }
     });
+    // Made before waiting, so that a gateway that never starts is still killed on the panic.
+    let running = Running {
+        child,
+        log: log.clone(),
+        reader: Some(reader),
+    };
     let deadline = Instant::now() + Duration::from_secs(30);
     let addr = loop {
         let text = log.lock().unwrap().clone();
@@ -119,11 +125,6 @@ fn start(config_path: &std::path::Path, env: &[(&str, String)]) -> (Running, Str
             "the gateway did not start:\n{text}"
         );
         std::thread::sleep(Duration::from_millis(20));
-    };
-    let running = Running {
-        child,
-        log,
-        reader: Some(reader),
     };
     (running, format!("http://{addr}"))
 }

@@ -185,11 +185,24 @@ mod tests {
         headers.insert(RETRY_AFTER, "7".parse().unwrap());
         assert_eq!(retry_after(&headers), Some(Duration::from_secs(7)));
         let in_a_minute = SystemTime::now() + Duration::from_secs(60);
-        headers.insert(RETRY_AFTER, httpdate::fmt_http_date(in_a_minute).parse().unwrap());
+        headers.insert(
+            RETRY_AFTER,
+            httpdate::fmt_http_date(in_a_minute).parse().unwrap(),
+        );
         let wait = retry_after(&headers).unwrap();
-        assert!((Duration::from_secs(58)..=Duration::from_secs(60)).contains(&wait), "{wait:?}");
-        headers.insert(RETRY_AFTER, "Sun, 06 Nov 1994 08:49:37 GMT".parse().unwrap());
-        assert_eq!(retry_after(&headers), Some(Duration::ZERO), "a date past is no wait");
+        assert!(
+            (Duration::from_secs(58)..=Duration::from_secs(60)).contains(&wait),
+            "{wait:?}"
+        );
+        headers.insert(
+            RETRY_AFTER,
+            "Sun, 06 Nov 1994 08:49:37 GMT".parse().unwrap(),
+        );
+        assert_eq!(
+            retry_after(&headers),
+            Some(Duration::ZERO),
+            "a date past is no wait"
+        );
         headers.insert(RETRY_AFTER, "soon".parse().unwrap());
         assert_eq!(retry_after(&headers), None);
     }
