@@ -12,6 +12,7 @@ use crate::api::{ChangeLabelsRequest, ChangeLabelsResponse};
 use crate::auth::TenantAccess;
 use crate::problem::ApiError;
 use crate::routes::errors::ChangeErrors;
+use crate::routes::params::CustomerPath;
 
 /// Attach and detach labels; one result per reference, in request order.
 #[utoipa::path(
@@ -19,10 +20,7 @@ use crate::routes::errors::ChangeErrors;
     path = "/v1/tenants/{tenant}/customers/{customer_id}/labels",
     operation_id = "changeCustomerLabels",
     tag = "labels",
-    params(
-        ("tenant" = String, Path, description = "Tenant id", pattern = "^[a-z0-9][a-z0-9_-]{0,62}$"),
-        ("customer_id" = String, Path, description = "The customer's id at the vendor", min_length = 1, max_length = 256),
-    ),
+    params(CustomerPath),
     request_body = ChangeLabelsRequest,
     responses(
         (status = 200, description = "What happened to each reference", body = ChangeLabelsResponse),
