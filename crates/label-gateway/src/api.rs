@@ -2,6 +2,8 @@
 
 use label_core::{Capabilities, ChangeResult, Label};
 use serde::Serialize;
+use utoipa::openapi::schema::{Array, ArrayBuilder, SchemaType, Type};
+use utoipa::openapi::Ref;
 use utoipa::ToSchema;
 
 #[derive(Serialize, ToSchema)]
@@ -40,12 +42,30 @@ pub struct CatalogResponse<'a> {
 #[serde(deny_unknown_fields)]
 #[allow(dead_code)] // documents the body that `ChangeRequest::parse` reads
 pub struct ChangeLabelsRequest {
-    /// Labels to attach, in order.
-    #[schema(max_items = 100)]
+    #[schema(schema_with = add_refs)]
     pub add: Option<Vec<LabelRefBody>>,
-    /// Labels to detach, in order, after every `add`.
-    #[schema(max_items = 100)]
+    #[schema(schema_with = remove_refs)]
     pub remove: Option<Vec<LabelRefBody>>,
+}
+
+fn add_refs() -> Array {
+    label_refs("Labels to attach, in order.")
+}
+
+fn remove_refs() -> Array {
+    label_refs("Labels to detach, in order, after every `add`.")
+}
+
+/// utoipa has no `unique_items` attribute, hence hand-built: the same reference twice in one
+/// list is refused, as `uniqueItems` says.
+fn label_refs(description: &str) -> Array {
+    ArrayBuilder::new()
+        .schema_type(SchemaType::from_iter([Type::Array, Type::Null]))
+        .description(Some(description))
+        .items(Ref::from_schema_name("LabelRef"))
+        .max_items(Some(100))
+        .unique_items(true)
+        .build()
 }
 
 /// A label reference: exactly one of `{"name": ...}` or `{"id": ...}`. The gateway resolves one

@@ -30,8 +30,13 @@ pub mod problems;
         routes::health::readyz,
         routes::docs::openapi_json,
     ),
-    // Referenced only from hand-built responses and parameters, which utoipa does not walk.
-    components(schemas(crate::problem::Problem, routes::customer_labels::Include)),
+    // Referenced only from hand-built schemas, responses and parameters, which utoipa does not
+    // walk.
+    components(schemas(
+        crate::problem::Problem,
+        crate::api::LabelRefBody,
+        routes::customer_labels::Include
+    )),
     modifiers(&BearerAuth, &Decorations),
     tags(
         (name = "tenants", description = "Who the caller is and what its provider can do"),
