@@ -34,8 +34,7 @@ impl Modify for Decorations {
 fn request_id_header() -> Header {
     let schema = ObjectBuilder::new()
         .schema_type(Type::String)
-        .min_length(Some(1))
-        .max_length(Some(128))
+        .pattern(Some("^[A-Za-z0-9_.:/+=-]{1,128}$"))
         .examples(["0f8fad5b-d9cb-469f-a165-70867728950e"]);
     HeaderBuilder::new()
         .schema(schema)

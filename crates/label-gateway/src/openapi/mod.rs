@@ -4,9 +4,9 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use crate::routes;
+use decorate::Decorations;
 
 mod decorate;
-use decorate::Decorations;
 mod examples;
 mod finish;
 pub mod problems;
