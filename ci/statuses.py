@@ -22,13 +22,14 @@ from label_gateway_client.api.labels import (  # noqa: E402
 from label_gateway_client.api.tenants import get_tenant  # noqa: E402
 from label_gateway_client.models import ChangeLabelsRequest, LabelByName  # noqa: E402
 
-# Why each status the demo cannot answer is not seen. The demo's simulators never fail on request.
+# Why each status the demo cannot answer is not seen: its simulators never fail on request, and
+# answer too fast for a request to overlap another.
 VENDOR_FAILS = {
-    429: "needs a vendor answering 429 until retries run out; no test drives it yet (resilience work)",
-    502: "needs a vendor that fails or refuses the gateway's credentials; tests/ drives both "
-    "through simulators (broken answers, wrong credentials)",
-    503: "needs the tenant's circuit breaker open; it comes with the resilience work",
-    504: "needs a vendor that does not answer in timeout_ms; no test drives it yet (resilience work)",
+    429: "needs a vendor answering 429 until the retries run out",
+    502: "needs a vendor that fails or refuses the gateway's credentials (tests/ drives both "
+    "through simulators: broken answers, wrong credentials)",
+    503: "needs the tenant's circuit breaker open, after consecutive vendor failures",
+    504: "needs a vendor that does not answer within timeout_ms",
 }
 EXCLUDED = {
     **{
@@ -38,8 +39,8 @@ EXCLUDED = {
     },
     ("listCatalogLabels", 405): "every demo provider has a catalog; the 405 branch is for one "
     "without (routes/catalog.rs reads Capabilities::catalog)",
-    ("changeCustomerLabels", 409): "idempotency_in_progress needs two concurrent requests with "
-    "one Idempotency-Key; that header comes with the resilience work, not this branch",
+    ("changeCustomerLabels", 409): "idempotency_in_progress needs a second request with the "
+    "same Idempotency-Key while the first is still at the vendor",
     ("getReadiness", 503): "the demo always serves three tenants, so it is always ready",
 }
 
