@@ -83,3 +83,32 @@ fn every_error_is_a_problem_whose_examples_carry_that_status() {
         .collect();
     assert_eq!(codes, all);
 }
+
+#[test]
+fn every_link_names_an_operation_and_its_parameters() {
+    let doc: serde_json::Value = serde_json::from_str(COMMITTED).unwrap();
+    let mut parameters = std::collections::BTreeMap::new();
+    for item in doc["paths"].as_object().unwrap().values() {
+        for op in item.as_object().unwrap().values() {
+            let names: Vec<String> = op["parameters"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|p| p["name"].as_str().unwrap().to_owned())
+                .collect();
+            parameters.insert(op["operationId"].as_str().unwrap().to_owned(), names);
+        }
+    }
+    let mut links = 0;
+    for (path, method, status, response) in responses(&doc) {
+        for (name, link) in response["links"].as_object().into_iter().flatten() {
+            links += 1;
+            let target = link["operationId"].as_str().unwrap();
+            let known = &parameters[target];
+            for parameter in link["parameters"].as_object().unwrap().keys() {
+                assert!(known.contains(parameter), "{method} {path} {status} {name}");
+            }
+        }
+    }
+    assert_eq!(links, 3);
+}
