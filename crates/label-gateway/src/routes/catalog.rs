@@ -40,6 +40,7 @@ pub async fn list_catalog(access: TenantAccess, headers: HeaderMap) -> Result<Re
         request_id: access.request_id.clone(),
         fresh: wants_fresh(&headers),
         include_raw: false,
+        ..CallContext::default()
     };
     let labels = provider.catalog(&ctx).await.map_err(|e| access.error(e))?;
     let body = CatalogResponse {

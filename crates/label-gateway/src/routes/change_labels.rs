@@ -63,6 +63,7 @@ pub async fn change_customer_labels(
         request_id: access.request_id.clone(),
         fresh: false,
         include_raw: false,
+        ..CallContext::default()
     };
     let results = apply_change(provider.as_ref(), &ctx, &customer, &request)
         .await

@@ -68,6 +68,7 @@ pub async fn get_customer_labels(
         request_id: access.request_id.clone(),
         fresh: wants_fresh(&headers),
         include_raw: query.include == Some(Include::Raw),
+        ..CallContext::default()
     };
     let labels = provider
         .customer_labels(&ctx, &customer)
