@@ -7,6 +7,7 @@ use label_core::LabelProvider;
 
 use crate::config::Config;
 use crate::layers;
+use crate::layers::cache::Store;
 
 pub struct TenantRuntime {
     pub id: String,
@@ -24,6 +25,8 @@ pub struct Gateway {
     tenants: HashMap<String, Arc<TenantRuntime>>,
     keys: Vec<KeyEntry>,
     pub max_body_bytes: usize,
+    /// The one cache every tenant's reads share; its counters are for the metrics.
+    pub cache: Store,
 }
 
 pub type AppState = Arc<Gateway>;
@@ -32,10 +35,11 @@ impl Gateway {
     pub fn new(config: &Config) -> Self {
         let mut tenants = HashMap::new();
         let mut keys = Vec::new();
+        let cache = Store::new(&config.cache);
         for tenant in &config.tenants {
             let runtime = Arc::new(TenantRuntime {
                 id: tenant.id.clone(),
-                provider: layers::wrap(tenant, &config.cache),
+                provider: layers::wrap(tenant, &config.cache, &cache),
             });
             for key in &tenant.api_keys {
                 keys.push(KeyEntry {
@@ -49,6 +53,7 @@ impl Gateway {
             tenants,
             keys,
             max_body_bytes: config.server.max_body_bytes,
+            cache,
         }
     }
 

@@ -1,16 +1,14 @@
-//! A JSON answer with a strong `ETag` and `Cache-Status`; a matching `If-None-Match` gets 304.
+//! A JSON answer with a strong `ETag`, `Cache-Status` and `Age`; a matching `If-None-Match`
+//! gets 304.
 
 use axum::body::Body;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use label_core::Served;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-pub fn respond<T: Serialize>(
-    body: &T,
-    request: &HeaderMap,
-    cache_status: &'static str,
-) -> Response {
+pub fn respond<T: Serialize>(body: &T, request: &HeaderMap, served: Option<Served>) -> Response {
     let bytes = match serde_json::to_vec(body) {
         Ok(bytes) => bytes,
         // Our own types always serialize; should one not, a 500 beats a wrong answer.
@@ -39,8 +37,26 @@ pub fn respond<T: Serialize>(
     if let Ok(value) = HeaderValue::from_str(&etag) {
         headers.insert(header::ETAG, value);
     }
-    headers.insert("cache-status", HeaderValue::from_static(cache_status));
+    add_cache_headers(&mut response, served);
     response
+}
+
+/// RFC 9211 `Cache-Status`, and `Age` for an answer from the cache. Without a cache in the way
+/// (the tenant's TTL is 0) the request bypassed it.
+pub fn add_cache_headers(response: &mut Response, served: Option<Served>) {
+    let (status, age) = match served {
+        None => ("label-gateway; fwd=bypass", None),
+        Some(Served::Miss) => ("label-gateway; fwd=miss", None),
+        Some(Served::Collapsed) => ("label-gateway; fwd=miss; collapsed", None),
+        Some(Served::Refreshed) => ("label-gateway; fwd=request", None),
+        Some(Served::Hit { age }) => ("label-gateway; hit", Some(age)),
+        Some(Served::Stale { age }) => ("label-gateway; hit; detail=stale", Some(age)),
+    };
+    let headers = response.headers_mut();
+    headers.insert("cache-status", HeaderValue::from_static(status));
+    if let Some(age) = age {
+        headers.insert(header::AGE, HeaderValue::from(age));
+    }
 }
 
 /// RFC 9110 §13.1.2: `*` or any listed tag, compared weakly.
