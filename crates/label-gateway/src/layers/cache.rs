@@ -2,6 +2,8 @@
 //! call per key however many ask at once, the customer's entries dropped on every write.
 
 mod store;
+#[cfg(test)]
+mod tests;
 
 use std::future::Future;
 use std::sync::atomic::{AtomicBool, Ordering};

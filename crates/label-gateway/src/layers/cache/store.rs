@@ -220,6 +220,11 @@ impl Store {
         self.inner.entries.entry_count()
     }
 
+    /// Expiries and evictions, done now (the housekeeping task does them every 250 ms).
+    pub async fn run_pending_tasks(&self) {
+        self.inner.entries.run_pending_tasks().await;
+    }
+
     pub(crate) fn count(&self, event: Event) {
         self.inner.stats.count(event);
     }
