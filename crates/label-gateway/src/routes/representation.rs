@@ -8,15 +8,22 @@ use label_core::Served;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+/// Room for a typical answer up front: growing the buffer from empty copies it several times.
+const TYPICAL_BODY: usize = 1024;
+
 pub fn respond<T: Serialize>(body: &T, request: &HeaderMap, served: Option<Served>) -> Response {
-    let bytes = match serde_json::to_vec(body) {
-        Ok(bytes) => bytes,
+    let mut bytes = Vec::with_capacity(TYPICAL_BODY);
+    if serde_json::to_writer(&mut bytes, body).is_err() {
         // Our own types always serialize; should one not, a 500 beats a wrong answer.
-        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
-    };
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    }
     let digest = Sha256::digest(&bytes);
-    let etag = format!("\"{}\"", hex::encode(&digest[..16]));
-    let status = if not_modified(request, &etag) {
+    let mut tag = [b'"'; 34];
+    let encoded = hex::encode_to_slice(&digest[..16], &mut tag[1..33]);
+    let (Ok(()), Ok(etag)) = (encoded, std::str::from_utf8(&tag)) else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    let status = if not_modified(request, etag) {
         StatusCode::NOT_MODIFIED
     } else {
         StatusCode::OK
@@ -34,7 +41,7 @@ pub fn respond<T: Serialize>(body: &T, request: &HeaderMap, served: Option<Serve
             HeaderValue::from_static("application/json"),
         );
     }
-    if let Ok(value) = HeaderValue::from_str(&etag) {
+    if let Ok(value) = HeaderValue::from_str(etag) {
         headers.insert(header::ETAG, value);
     }
     add_cache_headers(&mut response, served);
