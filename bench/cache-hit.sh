@@ -71,16 +71,23 @@ grep -qi '^cache-status: label-gateway; hit' "$work/headers" || {
     exit 1
 }
 "$BIN/ceiling" --listen "127.0.0.1:$CEILING_PORT" --body "$work/body.json" &
-pids+=($!)
+ceiling_pid=$!
+pids+=("$ceiling_pid")
 ceiling=http://127.0.0.1:$CEILING_PORT
 wait_for "$ceiling$sample_path"
 
-load() { # name url
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+load() { # name url pid: wrk's report, plus the server's CPU time per request in µs
+    local before after
+    before=$(cpu_ticks "$3")
     wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -H "$auth" "$2" >"$work/$1.wrk"
+    after=$(cpu_ticks "$3")
     if grep -q "Non-2xx" "$work/$1.wrk"; then
         cat "$work/$1.wrk" >&2
         exit 1
     fi
+    awk -v t="$((after - before))" -v hz="$(getconf CLK_TCK)" \
+        '/requests in/ { printf "%.1f\n", t * 1e6 / hz / $1 }' "$work/$1.wrk" >"$work/$1.cpu"
 }
 field() { awk -v k="$2" '$1 == k { print $2 }' "$work/$1.wrk"; }
 # Warm both up, then alternate them, so that a burst of other load on the machine falls on both.
@@ -91,14 +98,14 @@ rows=""
 ceiling_sum=0
 gateway_sum=0
 for round in $(seq 1 "$ROUNDS"); do
-    load "ceiling$round" "$ceiling$sample_path"
-    load "gateway$round" "$gateway$sample_path"
+    load "ceiling$round" "$ceiling$sample_path" "$ceiling_pid"
+    load "gateway$round" "$gateway$sample_path" "$gateway_pid"
     c=$(field "ceiling$round" Requests/sec:)
     g=$(field "gateway$round" Requests/sec:)
     ceiling_sum=$(awk -v a="$ceiling_sum" -v b="$c" 'BEGIN { print a + b }')
     gateway_sum=$(awk -v a="$gateway_sum" -v b="$g" 'BEGIN { print a + b }')
-    rows+="| $round | ceiling (bare axum, same bytes) | $c | $(field "ceiling$round" 50%) | $(field "ceiling$round" 99%) |"$'\n'
-    rows+="| $round | label-gateway, cache hit | $g | $(field "gateway$round" 50%) | $(field "gateway$round" 99%) |"$'\n'
+    rows+="| $round | ceiling (bare axum, same bytes) | $c | $(field "ceiling$round" 50%) | $(field "ceiling$round" 99%) | $(cat "$work/ceiling$round.cpu") |"$'\n'
+    rows+="| $round | label-gateway, cache hit | $g | $(field "gateway$round" 50%) | $(field "gateway$round" 99%) | $(cat "$work/gateway$round.cpu") |"$'\n'
 done
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 ratio=$(awk -v g="$gateway_sum" -v c="$ceiling_sum" 'BEGIN { printf "%.1f", 100 * g / c }')
@@ -112,8 +119,8 @@ cat <<EOF
 - load: \`wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency\` from the same machine, after a 3 s warm-up
   of each; $ROUNDS rounds, each loading the ceiling, then the gateway
 
-| round | target | req/s | p50 | p99 |
-| --- | --- | ---: | ---: | ---: |
+| round | target | req/s | p50 | p99 | server CPU µs/request |
+| --- | --- | ---: | ---: | ---: | ---: |
 $rows
 Gateway / ceiling, requests/s summed over the rounds: **$ratio %** (target ≥ 90 %).
 Load average (1, 5, 15 min) before the runs: $load_before; after: $load_after.
