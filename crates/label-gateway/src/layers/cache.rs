@@ -137,7 +137,9 @@ impl Cached {
             },
             Err(error) if error.kind == ErrorKind::CustomerNotFound => {
                 // A customer the vendor no longer knows has no stale labels worth serving.
-                self.store.invalidate(&key.shadow()).await;
+                if !stale_window.is_zero() {
+                    self.store.invalidate(&key.shadow()).await;
+                }
                 if negative.is_zero() {
                     return Err(error);
                 }
