@@ -1,13 +1,13 @@
 use axum::http::HeaderMap;
-use axum::response::{IntoResponse, Response};
-use label_core::{CallContext, Error, ErrorKind};
+use axum::response::Response;
+use label_core::{Error, ErrorKind};
 
 use crate::api::CatalogResponse;
 use crate::auth::TenantAccess;
 use crate::problem::ApiError;
 use crate::routes::errors::CatalogErrors;
 use crate::routes::params::{CacheHeaders, TenantPath};
-use crate::routes::representation::{add_cache_headers, respond, wants_fresh};
+use crate::routes::representation::{answer_read, read_context, respond};
 
 /// Every label of the tenant's vendor account, all pages walked.
 #[utoipa::path(
@@ -39,27 +39,14 @@ pub async fn list_catalog(access: TenantAccess, headers: HeaderMap) -> Result<Re
         error.allow = Some("");
         return Err(error);
     }
-    let ctx = CallContext {
-        request_id: access.request_id.clone(),
-        fresh: wants_fresh(&headers),
-        include_raw: false,
-        ..CallContext::default()
-    };
+    let ctx = read_context(&access, &headers, false);
     let result = provider.catalog(&ctx).await;
-    let served = ctx.served.get();
-    let labels = match result {
-        Ok(labels) => labels,
-        // A kept `customer_not_found` is a cache hit too, and says so.
-        Err(error) => {
-            let mut response = access.error(error).into_response();
-            add_cache_headers(&mut response, served);
-            return Ok(response);
-        }
-    };
-    let body = CatalogResponse {
-        tenant: &access.tenant.id,
-        provider: provider.name(),
-        labels: &labels,
-    };
-    Ok(respond(&body, &headers, served))
+    Ok(answer_read(&access, &ctx, result, |labels, served| {
+        let body = CatalogResponse {
+            tenant: &access.tenant.id,
+            provider: provider.name(),
+            labels,
+        };
+        respond(&body, &headers, served)
+    }))
 }

@@ -1,8 +1,8 @@
 use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query};
 use axum::http::HeaderMap;
-use axum::response::{IntoResponse, Response};
-use label_core::{CallContext, CustomerId, Error, ErrorKind};
+use axum::response::Response;
+use label_core::{CustomerId, Error, ErrorKind};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
@@ -11,7 +11,7 @@ use crate::auth::TenantAccess;
 use crate::problem::ApiError;
 use crate::routes::errors::ReadErrors;
 use crate::routes::params::{CacheHeaders, CustomerPath};
-use crate::routes::representation::{add_cache_headers, respond, wants_fresh};
+use crate::routes::representation::{answer_read, read_context, respond};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
@@ -63,30 +63,17 @@ pub async fn get_customer_labels(
     let customer = CustomerId::parse(&raw_customer, provider.capabilities().customer_id_format)
         .map_err(|e| access.error(e))?;
     let Query(query) = query.map_err(|e| access.error(invalid_query(e)))?;
-    let ctx = CallContext {
-        request_id: access.request_id.clone(),
-        fresh: wants_fresh(&headers),
-        include_raw: query.include == Some(Include::Raw),
-        ..CallContext::default()
-    };
+    let ctx = read_context(&access, &headers, query.include == Some(Include::Raw));
     let result = provider.customer_labels(&ctx, &customer).await;
-    let served = ctx.served.get();
-    let labels = match result {
-        Ok(labels) => labels,
-        // A kept `customer_not_found` is a cache hit too, and says so.
-        Err(error) => {
-            let mut response = access.error(error).into_response();
-            add_cache_headers(&mut response, served);
-            return Ok(response);
-        }
-    };
-    let body = CustomerLabelsResponse {
-        tenant: &access.tenant.id,
-        customer_id: customer.as_str(),
-        provider: provider.name(),
-        labels: &labels,
-    };
-    Ok(respond(&body, &headers, served))
+    Ok(answer_read(&access, &ctx, result, |labels, served| {
+        let body = CustomerLabelsResponse {
+            tenant: &access.tenant.id,
+            customer_id: customer.as_str(),
+            provider: provider.name(),
+            labels,
+        };
+        respond(&body, &headers, served)
+    }))
 }
 
 pub fn invalid_query(rejection: QueryRejection) -> Error {

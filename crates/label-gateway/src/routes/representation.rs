@@ -4,9 +4,11 @@
 use axum::body::Body;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use label_core::Served;
+use label_core::{CallContext, Error, Label, LabelList, Served};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+
+use crate::auth::TenantAccess;
 
 /// Room for a typical answer up front: growing the buffer from empty copies it several times.
 const TYPICAL_BODY: usize = 1024;
@@ -88,4 +90,33 @@ pub fn wants_fresh(request: &HeaderMap) -> bool {
             let directive = directive.trim();
             directive.eq_ignore_ascii_case("no-cache") || directive.eq_ignore_ascii_case("no-store")
         })
+}
+
+/// The context of a cacheable read: the client's `no-cache` decides whether the vendor is asked.
+pub fn read_context(access: &TenantAccess, request: &HeaderMap, include_raw: bool) -> CallContext {
+    CallContext {
+        request_id: access.request_id.clone(),
+        fresh: wants_fresh(request),
+        include_raw,
+        ..CallContext::default()
+    }
+}
+
+/// The answer to a cacheable read, made by `answer` from the labels, or the problem; both say
+/// how the cache served them (a kept `customer_not_found` is a hit too).
+pub fn answer_read(
+    access: &TenantAccess,
+    ctx: &CallContext,
+    result: Result<LabelList, Error>,
+    answer: impl FnOnce(&[Label], Option<Served>) -> Response,
+) -> Response {
+    let served = ctx.served.get();
+    match result {
+        Ok(labels) => answer(&labels, served),
+        Err(error) => {
+            let mut response = access.error(error).into_response();
+            add_cache_headers(&mut response, served);
+            response
+        }
+    }
 }
