@@ -43,6 +43,8 @@ pub type AppState = Arc<Gateway>;
 
 impl Gateway {
     pub fn new(config: &Config) -> Self {
+        // Before the layers are built: they set their gauges as they are made.
+        crate::telemetry::handle();
         Self {
             current: RwLock::new(Arc::new(Tenants::new(config))),
             max_body_bytes: config.server.max_body_bytes,
