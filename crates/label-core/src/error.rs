@@ -132,14 +132,18 @@ pub enum Temporariness {
 /// What the vendor answered, passed on to the client in the problem body.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, ToSchema)]
 pub struct Upstream {
+    // Each is left out when unknown, never null: `nullable = false` tells generated clients so.
     /// The vendor's HTTP status, when it answered at all.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub status: Option<u16>,
     /// The vendor's own error code, when it has one.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub code: Option<String>,
     /// The vendor's message, when it has one.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub message: Option<String>,
 }
 

@@ -6,17 +6,19 @@ use utoipa::ToSchema;
 /// A label as every provider reports it.
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct Label {
+    // `name` and `weight` are always sent, null when unknown: `required = true` says so.
     /// The provider's label identifier: Capillary `labelId`, a Trybe UUID, the ActionHub label text.
     #[schema(example = "20942")]
     pub id: String,
     /// The label's name where the provider knows it.
-    #[schema(example = "Premium Customer")]
+    #[schema(example = "Premium Customer", required = true)]
     pub name: Option<String>,
     /// The label's weight (ActionHub), else null.
+    #[schema(required = true)]
     pub weight: Option<f64>,
     /// The provider's own record, unchanged; only with `?include=raw`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<Object>)]
+    #[schema(value_type = Object, nullable = false)]
     pub raw: Option<serde_json::Value>,
 }
 
@@ -37,9 +39,10 @@ impl Label {
 /// resolution guarantees is present.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, ToSchema)]
 pub struct LabelIdentity {
-    #[schema(example = "20957")]
+    // Both are always sent, null when unresolved: `required = true` says so.
+    #[schema(example = "20957", required = true)]
     pub id: Option<String>,
-    #[schema(example = "VIP")]
+    #[schema(example = "VIP", required = true)]
     pub name: Option<String>,
 }
 

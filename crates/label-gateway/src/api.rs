@@ -1,7 +1,9 @@
 //! The bodies of the v1 API; the handlers serialize these and utoipa documents them.
 
-use label_core::{Capabilities, ChangeResult, Label, LabelRef};
+use label_core::{Capabilities, ChangeResult, Label};
 use serde::Serialize;
+use utoipa::openapi::schema::{Array, ArrayBuilder, SchemaType, Type};
+use utoipa::openapi::Ref;
 use utoipa::ToSchema;
 
 #[derive(Serialize, ToSchema)]
@@ -35,13 +37,76 @@ pub struct CatalogResponse<'a> {
     pub labels: &'a [Label],
 }
 
-/// Labels to attach and detach; at least one reference in all, at most 100.
+/// Labels to attach and detach: at least one reference in all, at most 100, none in both lists.
 #[derive(ToSchema)]
-#[schema(example = json!({"add": [{"name": "VIP"}, {"id": "20949"}], "remove": [{"name": "Old1 Customer1"}]}))]
+#[serde(deny_unknown_fields)]
 #[allow(dead_code)] // documents the body that `ChangeRequest::parse` reads
 pub struct ChangeLabelsRequest {
-    pub add: Option<Vec<LabelRef>>,
-    pub remove: Option<Vec<LabelRef>>,
+    #[schema(schema_with = add_refs)]
+    pub add: Option<Vec<LabelRefBody>>,
+    #[schema(schema_with = remove_refs)]
+    pub remove: Option<Vec<LabelRefBody>>,
+}
+
+fn add_refs() -> Array {
+    label_refs("Labels to attach, in order.")
+}
+
+fn remove_refs() -> Array {
+    label_refs("Labels to detach, in order, after every `add`.")
+}
+
+/// utoipa has no `unique_items` attribute, hence hand-built: the same reference twice in one
+/// list is refused, as `uniqueItems` says.
+fn label_refs(description: &str) -> Array {
+    ArrayBuilder::new()
+        .schema_type(SchemaType::from_iter([Type::Array, Type::Null]))
+        .description(Some(description))
+        .items(Ref::from_schema_name("LabelRef"))
+        .max_items(Some(100))
+        .unique_items(true)
+        .build()
+}
+
+/// A label reference: exactly one of `{"name": ...}` or `{"id": ...}`. The gateway resolves one
+/// into the other through the tenant's catalog.
+#[derive(ToSchema)]
+#[schema(as = LabelRef)]
+#[serde(untagged)]
+#[allow(dead_code)] // documentation only
+pub enum LabelRefBody {
+    Name(LabelByName),
+    Id(LabelById),
+}
+
+/// A label named by its name.
+#[derive(ToSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)] // documentation only
+pub struct LabelByName {
+    /// 1 to 255 characters, no control characters.
+    #[schema(
+        min_length = 1,
+        max_length = 255,
+        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*$",
+        example = "VIP"
+    )]
+    pub name: String,
+}
+
+/// A label named by the provider's id (Capillary `labelId`, a Trybe UUID).
+#[derive(ToSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)] // documentation only
+pub struct LabelById {
+    /// 1 to 255 characters, no control characters; compared exactly.
+    #[schema(
+        min_length = 1,
+        max_length = 255,
+        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*$",
+        example = "20949"
+    )]
+    pub id: String,
 }
 
 /// One result per reference, in request order.

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use axum::extract::{FromRequestParts, RawPathParams};
+use axum::extract::{FromRequestParts, MatchedPath, RawPathParams};
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use label_core::ErrorKind;
@@ -51,14 +51,9 @@ impl FromRequestParts<AppState> for TenantAccess {
         let owner = state
             .tenant_for_key(&fingerprint)
             .ok_or_else(|| reject(ErrorKind::Unauthorized, "the api key is not valid"))?;
-        let params = RawPathParams::from_request_parts(parts, state)
+        let named = tenant_in_path(parts, state)
             .await
-            .map_err(|_| reject(ErrorKind::TenantNotFound, "no tenant in the path"))?;
-        let named = params
-            .iter()
-            .find(|(name, _)| *name == "tenant")
-            .map(|(_, value)| value.to_owned())
-            .unwrap_or_default();
+            .ok_or_else(|| reject(ErrorKind::TenantNotFound, "no tenant in the path"))?;
         if owner.id == named {
             return Ok(Self {
                 tenant: owner,
@@ -73,6 +68,27 @@ impl FromRequestParts<AppState> for TenantAccess {
             None => Err(reject(ErrorKind::TenantNotFound, "no such tenant")),
         }
     }
+}
+
+/// The path's `{tenant}`. axum refuses every path parameter when any one of them is not UTF-8
+/// once decoded, so then the tenant's segment is decoded alone: a customer id like that is the
+/// handler's to refuse (400 `invalid_customer_id`), not a reason to call the tenant missing.
+async fn tenant_in_path(parts: &mut Parts, state: &AppState) -> Option<String> {
+    if let Ok(params) = RawPathParams::from_request_parts(parts, state).await {
+        let tenant = params.iter().find(|(name, _)| *name == "tenant");
+        return Some(
+            tenant
+                .map(|(_, value)| value.to_owned())
+                .unwrap_or_default(),
+        );
+    }
+    let template = MatchedPath::from_request_parts(parts, state).await.ok()?;
+    let index = template.as_str().split('/').position(|s| s == "{tenant}")?;
+    let raw = parts.uri.path().split('/').nth(index)?;
+    let decoded = percent_encoding::percent_decode_str(raw)
+        .decode_utf8()
+        .ok()?;
+    Some(decoded.into_owned())
 }
 
 /// `Bearer <token>`, the scheme matched case-insensitively as RFC 9110 says.

@@ -53,20 +53,24 @@ pub struct Problem {
     pub code: ErrorKind,
     #[schema(example = "Customer not found for the given identifiers")]
     pub detail: String,
+    // The rest are left out when they do not apply, never null: `nullable = false` says so.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(example = "acme")]
+    #[schema(example = "acme", nullable = false)]
     pub tenant: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(example = "capillary")]
+    #[schema(example = "capillary", nullable = false)]
     pub provider: Option<&'static str>,
     /// What the vendor answered, when the error came from it.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub upstream: Option<Upstream>,
     /// For `invalid_request`: every problem of the request body.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub errors: Option<Vec<FieldProblem>>,
     /// For a change that failed part-way: what is known to be done at the vendor.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub results: Option<Vec<ChangeResult>>,
     #[schema(example = "0f8fad5b-d9cb-469f-a165-70867728950e")]
     pub request_id: String,

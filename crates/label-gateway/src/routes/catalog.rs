@@ -5,7 +5,8 @@ use label_core::{CallContext, Error, ErrorKind};
 use crate::api::CatalogResponse;
 use crate::auth::TenantAccess;
 use crate::problem::ApiError;
-use crate::routes::errors::ReadErrors;
+use crate::routes::errors::CatalogErrors;
+use crate::routes::params::{CacheHeaders, TenantPath};
 use crate::routes::representation::{respond, wants_fresh};
 
 /// Every label of the tenant's vendor account, all pages walked.
@@ -14,15 +15,16 @@ use crate::routes::representation::{respond, wants_fresh};
     path = "/v1/tenants/{tenant}/labels",
     operation_id = "listCatalogLabels",
     tag = "labels",
-    params(("tenant" = String, Path, description = "Tenant id", pattern = "^[a-z0-9][a-z0-9_-]{0,62}$")),
+    params(TenantPath, CacheHeaders),
     responses(
         (status = 200, description = "The tenant's label catalog", body = CatalogResponse,
             headers(
                 ("ETag" = String, description = "Strong validator of the body"),
                 ("Cache-Status" = String, description = "RFC 9211: `label-gateway; hit` or `label-gateway; fwd=miss`"),
             )),
-        (status = 304, description = "Not modified: the `If-None-Match` tag still matches"),
-        ReadErrors,
+        (status = 304, description = "Not modified: the `If-None-Match` tag still matches",
+            headers(("ETag" = String), ("Cache-Status" = String))),
+        CatalogErrors,
     ),
     security(("bearer" = []))
 )]

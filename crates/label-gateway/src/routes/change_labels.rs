@@ -13,6 +13,7 @@ use crate::auth::TenantAccess;
 use crate::idempotency::{self, Claim};
 use crate::problem::ApiError;
 use crate::routes::errors::ChangeErrors;
+use crate::routes::params::CustomerPath;
 use crate::state::AppState;
 
 /// Attach and detach labels; one result per reference, in request order.
@@ -22,8 +23,7 @@ use crate::state::AppState;
     operation_id = "changeCustomerLabels",
     tag = "labels",
     params(
-        ("tenant" = String, Path, description = "Tenant id", pattern = "^[a-z0-9][a-z0-9_-]{0,62}$"),
-        ("customer_id" = String, Path, description = "The customer's id at the vendor", min_length = 1, max_length = 256),
+        CustomerPath,
         ("Idempotency-Key" = Option<String>, Header, nullable = false, description = "1 to 255 visible ASCII characters. The same key with the same customer and body within 24 h gets the first answer again, without a vendor call; with another customer or body: 422 `idempotency_key_reused`; while the first still runs: 409 `idempotency_in_progress`. Keys are scoped per tenant.", min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$"),
     ),
     request_body = ChangeLabelsRequest,

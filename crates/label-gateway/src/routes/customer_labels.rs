@@ -10,6 +10,7 @@ use crate::api::CustomerLabelsResponse;
 use crate::auth::TenantAccess;
 use crate::problem::ApiError;
 use crate::routes::errors::ReadErrors;
+use crate::routes::params::{CacheHeaders, CustomerPath};
 use crate::routes::representation::{respond, wants_fresh};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
@@ -32,18 +33,15 @@ pub struct LabelsQuery {
     path = "/v1/tenants/{tenant}/customers/{customer_id}/labels",
     operation_id = "getCustomerLabels",
     tag = "labels",
-    params(
-        ("tenant" = String, Path, description = "Tenant id", pattern = "^[a-z0-9][a-z0-9_-]{0,62}$"),
-        ("customer_id" = String, Path, description = "The customer's id at the vendor: Capillary a positive integer, Trybe a UUID, ActionHub 1 to 256 characters", min_length = 1, max_length = 256),
-        LabelsQuery,
-    ),
+    params(CustomerPath, LabelsQuery, CacheHeaders),
     responses(
         (status = 200, description = "The customer's labels", body = CustomerLabelsResponse,
             headers(
                 ("ETag" = String, description = "Strong validator of the body"),
                 ("Cache-Status" = String, description = "RFC 9211: `label-gateway; hit` or `label-gateway; fwd=miss`"),
             )),
-        (status = 304, description = "Not modified: the `If-None-Match` tag still matches"),
+        (status = 304, description = "Not modified: the `If-None-Match` tag still matches",
+            headers(("ETag" = String), ("Cache-Status" = String))),
         ReadErrors,
     ),
     security(("bearer" = []))

@@ -3,7 +3,9 @@ use axum::response::IntoResponse;
 
 use crate::openapi;
 
-/// The OpenAPI document, the same bytes `label-gateway openapi` prints.
+/// This OpenAPI document, the same bytes `label-gateway openapi` prints.
+#[utoipa::path(get, path = "/openapi.json", operation_id = "getOpenApiDocument", tag = "operations",
+    responses((status = 200, description = "The OpenAPI 3.1 document", body = Object)))]
 pub async fn openapi_json() -> impl IntoResponse {
     (
         [(header::CONTENT_TYPE, "application/json")],

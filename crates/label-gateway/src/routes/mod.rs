@@ -6,5 +6,6 @@ pub mod customer_labels;
 pub mod docs;
 pub mod errors;
 pub mod health;
+pub mod params;
 pub mod representation;
 pub mod tenant;

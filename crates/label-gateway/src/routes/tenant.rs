@@ -4,6 +4,7 @@ use axum::Json;
 use crate::api::TenantResponse;
 use crate::auth::TenantAccess;
 use crate::routes::errors::TenantErrors;
+use crate::routes::params::TenantPath;
 
 /// The tenant's provider and what it can do.
 #[utoipa::path(
@@ -11,7 +12,7 @@ use crate::routes::errors::TenantErrors;
     path = "/v1/tenants/{tenant}",
     operation_id = "getTenant",
     tag = "tenants",
-    params(("tenant" = String, Path, description = "Tenant id", pattern = "^[a-z0-9][a-z0-9_-]{0,62}$")),
+    params(TenantPath),
     responses((status = 200, description = "The tenant", body = TenantResponse), TenantErrors),
     security(("bearer" = []))
 )]

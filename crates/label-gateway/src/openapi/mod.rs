@@ -4,12 +4,21 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use crate::routes;
+use decorate::Decorations;
+
+mod decorate;
+mod examples;
+mod finish;
+pub mod problems;
 
 #[derive(OpenApi)]
 #[openapi(
     info(
         title = "label-gateway",
-        description = "One API for customer labels across Capillary, Trybe and ActionHub.",
+        description = "One API for customer labels across Capillary, Trybe and ActionHub.\n\n\
+            Every `/v1` request carries `Authorization: Bearer <api key>` of the tenant in its \
+            path. Every error is an RFC 9457 `application/problem+json` body whose `code` says \
+            what happened; every response carries `X-Request-Id`.",
         license(name = "Apache-2.0", identifier = "Apache-2.0"),
     ),
     paths(
@@ -19,12 +28,20 @@ use crate::routes;
         routes::catalog::list_catalog,
         routes::health::healthz,
         routes::health::readyz,
+        routes::docs::openapi_json,
     ),
-    modifiers(&BearerAuth),
+    // Referenced only from hand-built schemas, responses and parameters, which utoipa does not
+    // walk.
+    components(schemas(
+        crate::problem::Problem,
+        crate::api::LabelRefBody,
+        routes::customer_labels::Include
+    )),
+    modifiers(&BearerAuth, &Decorations),
     tags(
         (name = "tenants", description = "Who the caller is and what its provider can do"),
         (name = "labels", description = "Customer labels and the label catalog"),
-        (name = "operations", description = "Liveness and readiness"),
+        (name = "operations", description = "Liveness, readiness and this document"),
     )
 )]
 pub struct ApiDoc;
@@ -46,11 +63,12 @@ impl Modify for BearerAuth {
     }
 }
 
-/// The document as committed in `openapi/label-gateway.json`.
+/// The document as committed in `openapi/label-gateway.json` (keys in sorted order: it goes
+/// through `serde_json::Value`, whose map is sorted without the `preserve_order` feature).
 pub fn document_json() -> String {
-    let mut text = ApiDoc::openapi()
-        .to_pretty_json()
-        .expect("the derived document always serializes");
+    let mut document = serde_json::to_value(ApiDoc::openapi()).expect("the document serializes");
+    finish::finish(&mut document);
+    let mut text = serde_json::to_string_pretty(&document).expect("a value serializes");
     text.push('\n');
     text
 }

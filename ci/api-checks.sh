@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# The API as its users meet it, against a running `label-gateway demo`: the committed OpenAPI
+# document validates; Python and TypeScript clients generate from it without a warning and drive
+# the demo; schemathesis fuzzes every operation for every tenant; every documented status is seen
+# or excluded with a reason (ci/statuses.py). Installs what it needs from PyPI and npm, pinned.
+# Called by .ci/run; runs alone too: bash ci/api-checks.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
+OUT=$TARGET/api-checks
+mkdir -p "$OUT"
+DOCUMENT=$ROOT/openapi/label-gateway.json
+DEMO_PID=
+STEP_NAME=
+STEP_START=$SECONDS
+TIMES=()
+
+# Starts a step, noting how long the one before took.
+step() {
+    [[ -n $STEP_NAME ]] && TIMES+=("$(printf '%4ds  %s' $((SECONDS - STEP_START)) "$STEP_NAME")")
+    STEP_NAME=$1
+    STEP_START=$SECONDS
+    echo "== api-checks: $1"
+}
+
+finish() {
+    local status=$?
+    if [[ -n $DEMO_PID ]]; then
+        kill "$DEMO_PID" 2>/dev/null || true
+        wait "$DEMO_PID" 2>/dev/null || true
+    fi
+    if [[ $status -ne 0 ]]; then
+        echo "== api-checks FAILED in step: $STEP_NAME (exit $status)" >&2
+        if [[ -f $OUT/demo.log ]]; then
+            echo "-- last lines of the demo's log ($OUT/demo.log):" >&2
+            tail -n 40 "$OUT/demo.log" >&2
+        fi
+    fi
+    exit "$status"
+}
+trap finish EXIT
+
+# A generator's output must not warn about the document: a warning means a piece of the client
+# is missing or guessed.
+no_warnings() {
+    local log=$1
+    if grep -qiE 'warn|error' "$log"; then
+        echo "the generator warned; its output:" >&2
+        cat "$log" >&2
+        return 1
+    fi
+}
+
+step "install schemathesis and openapi-python-client (PyPI, ci/requirements.txt)"
+VENV=$OUT/venv
+if [[ ! -x $VENV/bin/python ]] || ! cmp -s ci/constraints.txt "$VENV/constraints.txt"; then
+    rm -rf "$VENV"
+    python3 -m venv "$VENV"
+    "$VENV/bin/pip" install --quiet --disable-pip-version-check \
+        -r ci/requirements.txt -c ci/constraints.txt
+    cp ci/constraints.txt "$VENV/constraints.txt"
+fi
+
+step "install @hey-api/openapi-ts and typescript (npm ci, clients/typescript)"
+(cd clients/typescript && npm ci --no-audit --no-fund --loglevel=error)
+
+step "validate the document"
+"$VENV/bin/openapi-spec-validator" "$DOCUMENT"
+
+step "generate the Python client"
+rm -rf clients/python/label_gateway_client
+"$VENV/bin/openapi-python-client" generate --path "$DOCUMENT" --meta none \
+    --config clients/python/config.yaml --output-path clients/python/label_gateway_client \
+    >"$OUT/python-generate.log" 2>&1 || { cat "$OUT/python-generate.log" >&2; exit 1; }
+no_warnings "$OUT/python-generate.log"
+
+step "generate and compile the TypeScript client"
+rm -rf clients/typescript/src/client clients/typescript/dist
+(cd clients/typescript && ./node_modules/.bin/openapi-ts) >"$OUT/ts-generate.log" 2>&1 \
+    || { cat "$OUT/ts-generate.log" >&2; exit 1; }
+no_warnings "$OUT/ts-generate.log"
+(cd clients/typescript && ./node_modules/.bin/tsc -p .)
+
+step "build label-gateway"
+cargo build --locked --quiet -p label-gateway --bin label-gateway
+
+step "start the demo"
+# Port 0: the kernel picks a free port, which the demo's banner names.
+"$TARGET/debug/label-gateway" demo --listen 127.0.0.1:0 >"$OUT/demo.log" 2>&1 &
+DEMO_PID=$!
+BASE_URL=
+for _ in $(seq 100); do
+    BASE_URL=$(sed -n 's/^label-gateway demo listening on \(http:[^ ]*\).*/\1/p' "$OUT/demo.log")
+    [[ -n $BASE_URL ]] && break
+    kill -0 "$DEMO_PID" || { echo "the demo exited" >&2; exit 1; }
+    sleep 0.1
+done
+[[ -n $BASE_URL ]] || { echo "the demo printed no address" >&2; exit 1; }
+"$VENV/bin/python" - "$BASE_URL/readyz" <<'EOF'
+import sys, time, urllib.request
+for _ in range(100):
+    try:
+        if urllib.request.urlopen(sys.argv[1], timeout=1).status == 200:
+            sys.exit(0)
+    except OSError:
+        time.sleep(0.1)
+sys.exit(f"{sys.argv[1]} never answered 200")
+EOF
+echo "demo at $BASE_URL"
+
+step "Python client against the demo"
+(cd clients/python && "$VENV/bin/python" demo.py "$BASE_URL")
+
+step "TypeScript client against the demo"
+node clients/typescript/dist/demo.js "$BASE_URL"
+
+for tenant in acme globex initech; do
+    step "schemathesis, tenant $tenant"
+    # From $OUT: schemathesis and hypothesis keep state in the working directory.
+    (cd "$OUT" && ST_BASE_URL=$BASE_URL ST_TENANT=$tenant ST_KEY=demo-$tenant-key \
+        "$VENV/bin/schemathesis" --config-file "$ROOT/ci/schemathesis.toml" run "$DOCUMENT" \
+        --checks all --report har --report-har-path "$OUT/schemathesis-$tenant.har")
+done
+
+step "every documented status seen or excluded"
+"$VENV/bin/python" ci/statuses.py "$BASE_URL" "$DOCUMENT" "$OUT"/schemathesis-*.har
+
+step "done"
+printf '%s\n' "== api-checks: passed; time per step:" "${TIMES[@]}"

@@ -1,0 +1,149 @@
+"""Every status the OpenAPI document promises is seen, or excluded here with a reason.
+
+Seen means: in schemathesis' HAR reports of its runs against `label-gateway demo`, or answered to
+one of the probes below, which ask through the generated Python client for what random
+generation hits only by luck (another tenant's key, an unknown tenant or customer, a conditional
+request, an oversized body). Usage: python statuses.py BASE_URL DOCUMENT HAR...
+"""
+
+import json
+import re
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "clients" / "python"))
+
+from label_gateway_client import AuthenticatedClient  # noqa: E402
+from label_gateway_client.api.labels import (  # noqa: E402
+    change_customer_labels,
+    get_customer_labels,
+    list_catalog_labels,
+)
+from label_gateway_client.api.tenants import get_tenant  # noqa: E402
+from label_gateway_client.models import ChangeLabelsRequest, LabelByName  # noqa: E402
+
+# Why each status the demo cannot answer is not seen: its simulators never fail on request, and
+# answer too fast for a request to overlap another.
+VENDOR_FAILS = {
+    429: "needs a vendor answering 429 until the retries run out",
+    502: "needs a vendor that fails or refuses the gateway's credentials (tests/ drives both "
+    "through simulators: broken answers, wrong credentials)",
+    503: "needs the tenant's circuit breaker open, after consecutive vendor failures",
+    504: "needs a vendor that does not answer within timeout_ms",
+}
+EXCLUDED = {
+    **{
+        (op, status): reason
+        for op in ("getCustomerLabels", "listCatalogLabels", "changeCustomerLabels")
+        for status, reason in VENDOR_FAILS.items()
+    },
+    ("listCatalogLabels", 405): "every demo provider has a catalog; the 405 branch is for one "
+    "without (routes/catalog.rs reads Capabilities::catalog)",
+    ("changeCustomerLabels", 409): "idempotency_in_progress needs a second request with the "
+    "same Idempotency-Key while the first is still at the vendor",
+    ("getReadiness", 503): "the demo always serves three tenants, so it is always ready",
+}
+
+
+# (method, path template) of the document -> operationId, matched against request paths.
+def operations(document: dict) -> dict:
+    table = {}
+    for template, item in document["paths"].items():
+        pattern = re.compile("^" + re.sub(r"\{[^}]+\}", "[^/]+", template) + "$")
+        for method, operation in item.items():
+            table[(method.upper(), pattern)] = operation["operationId"]
+    return table
+
+
+def documented(document: dict) -> set:
+    return {
+        (operation["operationId"], int(status))
+        for item in document["paths"].values()
+        for operation in item.values()
+        for status in operation["responses"]
+    }
+
+
+def seen_in_har(paths: list, table: dict) -> set:
+    seen = set()
+    for path in paths:
+        for entry in json.loads(Path(path).read_text())["log"]["entries"]:
+            request = entry["request"]
+            url_path = re.sub(r"^[a-z]+://[^/]+", "", request["url"]).split("?")[0]
+            for (method, pattern), operation_id in table.items():
+                if method == request["method"] and pattern.match(url_path):
+                    seen.add((operation_id, entry["response"]["status"]))
+    return seen
+
+
+def probes(base_url: str) -> set:
+    acme = AuthenticatedClient(base_url=base_url, token="demo-acme-key")
+    globex = AuthenticatedClient(base_url=base_url, token="demo-globex-key")
+    unknown_customer = "00000000-0000-4000-8000-000000000000"
+    valid = ChangeLabelsRequest(add=[LabelByName(name="VIP")])
+    # Over the demo's 64 KiB `max_body_bytes`: 300 references of 255 characters.
+    oversized = ChangeLabelsRequest(add=[LabelByName(name=f"{i:03}" + "x" * 252) for i in range(300)])
+    answers = {
+        "getTenant": [
+            get_tenant.sync_detailed("globex", client=acme),  # 403: another tenant's key
+            get_tenant.sync_detailed("nosuch", client=acme),  # 404: no such tenant
+        ],
+        "getCustomerLabels": [
+            get_customer_labels.sync_detailed("globex", "564663098", client=acme),
+            get_customer_labels.sync_detailed("nosuch", "564663098", client=acme),
+            get_customer_labels.sync_detailed("globex", unknown_customer, client=globex),
+        ],
+        "listCatalogLabels": [
+            list_catalog_labels.sync_detailed("globex", client=acme),
+            list_catalog_labels.sync_detailed("nosuch", client=acme),
+        ],
+        "changeCustomerLabels": [
+            change_customer_labels.sync_detailed("globex", "1", client=acme, body=valid),
+            change_customer_labels.sync_detailed("nosuch", "1", client=acme, body=valid),
+            change_customer_labels.sync_detailed("globex", unknown_customer, client=globex, body=valid),
+            change_customer_labels.sync_detailed("acme", "564663098", client=acme, body=oversized),
+        ],
+    }
+    seen = {(op, int(r.status_code)) for op, rs in answers.items() for r in rs}
+    # 304: the ETag of a first answer, sent back as If-None-Match.
+    for op, call in (
+        ("getCustomerLabels", lambda **kw: get_customer_labels.sync_detailed("acme", "564663098", client=acme, **kw)),
+        ("listCatalogLabels", lambda **kw: list_catalog_labels.sync_detailed("acme", client=acme, **kw)),
+    ):
+        etag = call().headers["etag"]
+        seen.add((op, int(call(if_none_match=etag).status_code)))
+    return seen
+
+
+def main() -> None:
+    base_url, document_path, *hars = sys.argv[1:]
+    document = json.loads(Path(document_path).read_text())
+    promised = documented(document)
+    from_fuzzing = seen_in_har(hars, operations(document))
+    from_probes = probes(base_url)
+    missing = []
+    reasons = sorted(set(EXCLUDED.values()))
+    for key in sorted(promised):
+        operation_id, status = key
+        if key in from_fuzzing:
+            how = "schemathesis"
+        elif key in from_probes:
+            how = "probe"
+        elif key in EXCLUDED:
+            how = f"excluded ({reasons.index(EXCLUDED[key]) + 1})"
+        else:
+            how = "NEVER SEEN"
+            missing.append(key)
+        print(f"  {operation_id:22} {status}  {how}")
+    for number, reason in enumerate(reasons, 1):
+        print(f"  ({number}) {reason}")
+    stale = sorted(k for k in EXCLUDED if k not in promised)
+    if stale:
+        print(f"excluded but no longer documented (drop them from EXCLUDED): {stale}")
+    if missing or stale:
+        sys.exit(f"documented statuses never answered: {missing}")
+    print(f"statuses: all {len(promised)} documented statuses seen or excluded with a reason")
+
+
+if __name__ == "__main__":
+    main()

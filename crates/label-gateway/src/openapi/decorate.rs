@@ -1,0 +1,77 @@
+//! What every operation shares, added once to the derived document instead of to each handler:
+//! the `X-Request-Id` header on every response, and named examples.
+
+use utoipa::openapi::header::{Header, HeaderBuilder};
+use utoipa::openapi::path::Operation;
+use utoipa::openapi::{ObjectBuilder, OpenApi, RefOr, Type};
+use utoipa::Modify;
+
+use super::examples;
+
+pub struct Decorations;
+
+impl Modify for Decorations {
+    fn modify(&self, openapi: &mut OpenApi) {
+        for item in openapi.paths.paths.values_mut() {
+            let operations = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.options,
+                &mut item.head,
+                &mut item.patch,
+                &mut item.trace,
+            ];
+            for operation in operations.into_iter().flatten() {
+                add_request_id(operation);
+                add_examples(operation);
+            }
+        }
+    }
+}
+
+fn request_id_header() -> Header {
+    let schema = ObjectBuilder::new()
+        .schema_type(Type::String)
+        .pattern(Some("^[A-Za-z0-9_.:/+=-]{1,128}$"))
+        .examples(["0f8fad5b-d9cb-469f-a165-70867728950e"]);
+    HeaderBuilder::new()
+        .schema(schema)
+        .description(Some(
+            "The request's id: the client's `X-Request-Id` when it sent a sane one (1 to 128 of \
+             `A-Z a-z 0-9 - _ . : / + =`), else a fresh UUID. The same id is sent to the vendor \
+             and logged.",
+        ))
+        .build()
+}
+
+fn add_request_id(operation: &mut Operation) {
+    for response in operation.responses.responses.values_mut() {
+        if let RefOr::T(response) = response {
+            response
+                .headers
+                .insert("X-Request-Id".to_owned(), request_id_header());
+        }
+    }
+}
+
+fn add_examples(operation: &mut Operation) {
+    let id = operation.operation_id.clone().unwrap_or_default();
+    if let Some(RefOr::T(ok)) = operation.responses.responses.get_mut("200") {
+        if let Some(content) = ok.content.get_mut("application/json") {
+            for (name, example) in examples::ok_examples(&id) {
+                content.examples.insert(name.to_owned(), example.into());
+            }
+        }
+    }
+    if id == "changeCustomerLabels" {
+        if let Some(body) = operation.request_body.as_mut() {
+            if let Some(content) = body.content.get_mut("application/json") {
+                for (name, example) in examples::change_request_examples() {
+                    content.examples.insert(name.to_owned(), example.into());
+                }
+            }
+        }
+    }
+}
