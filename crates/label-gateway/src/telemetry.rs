@@ -90,7 +90,10 @@ pub async fn upkeep() {
     }
 }
 
-/// `GET /metrics`: the Prometheus text exposition format.
+/// Prometheus metrics in the text exposition format: requests, vendor calls, retries, circuits.
+#[utoipa::path(get, path = "/metrics", operation_id = "getMetrics", tag = "operations",
+    responses((status = 200, description = "Prometheus text exposition format 0.0.4",
+        content_type = "text/plain; version=0.0.4; charset=utf-8", body = String)))]
 pub async fn render() -> Response {
     (
         [(
