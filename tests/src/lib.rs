@@ -2,6 +2,7 @@
 //! (port 0) and talk to it over HTTP, as a client would.
 
 pub mod actionhub;
+pub mod cache;
 pub mod conformance;
 pub mod subjects;
 pub mod world;

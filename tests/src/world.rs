@@ -16,10 +16,13 @@ pub struct World {
 
 /// A `[tenants.<id>]` block for a Capillary tenant with key `<id>-key`; `settings` are extra
 /// lines (timeouts, retries, ...).
+/// The cache is off (`cache_ttl_seconds = 0`): these tests count the vendor calls the
+/// resilience layer makes, which a cache would answer or coalesce.
 pub fn capillary_tenant(id: &str, base_url: &str, settings: &str) -> String {
     format!(
         "[tenants.{id}]\nprovider = \"capillary\"\nbase_url = \"{base_url}\"\n\
-         username = \"{USERNAME}\"\npassword = \"{PASSWORD}\"\napi_keys = [\"{id}-key\"]\n{settings}\n"
+         username = \"{USERNAME}\"\npassword = \"{PASSWORD}\"\napi_keys = [\"{id}-key\"]\n\
+         cache_ttl_seconds = 0\n{settings}\n"
     )
 }
 

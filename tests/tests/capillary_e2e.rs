@@ -248,6 +248,8 @@ async fn request_ids_are_echoed_and_forwarded_or_replaced_when_insane() {
         .gateway
         .get(&labels_path(SAMPLE_CUSTOMER), "acme-key")
         .header("x-request-id", "bad id with spaces and \"quotes\"")
+        // Past the cache, so that the vendor sees this request too.
+        .header("cache-control", "no-cache")
         .send()
         .await
         .unwrap();

@@ -8,8 +8,9 @@ use label_gateway_tests::world::{capillary_sim, capillary_tenant, labels_path};
 use label_gateway_tests::TestGateway;
 use label_sim::{capillary, Fault};
 
-/// The cache is off, so that every read is a vendor call; the circuit stays out of the way.
-const SETTINGS: &str = "cache_ttl_seconds = 0\nmax_retries = 2\ncircuit_failures = 100";
+/// The cache is off (`capillary_tenant`), so every read is a vendor call; the circuit stays out
+/// of the way.
+const SETTINGS: &str = "max_retries = 2\ncircuit_failures = 100";
 
 async fn scrape(gateway: &TestGateway) -> String {
     let response = gateway
@@ -119,7 +120,7 @@ async fn metrics_count_requests_and_every_vendor_attempt() {
 #[tokio::test]
 async fn the_circuit_gauge_follows_the_breaker() {
     let sim = capillary_sim().await;
-    let settings = "cache_ttl_seconds = 0\nmax_retries = 0\ncircuit_failures = 1";
+    let settings = "max_retries = 0\ncircuit_failures = 1";
     let config = capillary_tenant("fragile", &sim.server.base_url(), settings);
     let gateway = TestGateway::start(&config, &[]).await;
     let gauge = "label_gateway_circuit_open{tenant=\"fragile\"}";

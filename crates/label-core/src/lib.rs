@@ -10,6 +10,7 @@ pub mod error;
 pub mod label_ref;
 pub mod model;
 pub mod provider;
+pub mod served;
 
 pub use capabilities::{Capabilities, CustomerIdFormat, LabelKey};
 pub use change::{apply_change, ChangeOutcome};
@@ -18,3 +19,4 @@ pub use error::{Error, ErrorDetails, ErrorKind, Temporariness, Upstream};
 pub use label_ref::{invalid_request, ChangeRequest, FieldProblem, LabelRef};
 pub use model::{ChangeResult, ChangeStatus, Label, LabelIdentity, LabelList, Op, WriteStatus};
 pub use provider::{CallContext, LabelProvider};
+pub use served::{Served, ServedSlot};

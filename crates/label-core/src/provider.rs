@@ -4,6 +4,7 @@ use crate::capabilities::Capabilities;
 use crate::customer_id::CustomerId;
 use crate::error::{Error, ErrorKind};
 use crate::model::{LabelIdentity, LabelList, WriteStatus};
+use crate::served::ServedSlot;
 
 /// What travels with every call: the request's identity and what the client asked of caches.
 #[derive(Debug, Clone, Default)]
@@ -14,6 +15,8 @@ pub struct CallContext {
     pub fresh: bool,
     /// Keep each label's vendor record in `Label::raw`.
     pub include_raw: bool,
+    /// Filled by a cache layer, read by the HTTP layer for `Cache-Status` and `Age`.
+    pub served: ServedSlot,
 }
 
 /// The one seam between the gateway and a vendor. A backend translates its vendor's API into

@@ -23,6 +23,14 @@ fn sane(value: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b"-_.:/+=".contains(&b))
 }
 
+/// A UUID v4 from the thread's CSPRNG: `Uuid::new_v4` asks the kernel for every id, a system
+/// call on every request.
+fn fresh_id() -> String {
+    uuid::Builder::from_random_bytes(rand::random())
+        .into_uuid()
+        .to_string()
+}
+
 pub async fn assign(mut request: Request, next: Next) -> Response {
     let id = request
         .headers()
@@ -30,7 +38,7 @@ pub async fn assign(mut request: Request, next: Next) -> Response {
         .and_then(|v| v.to_str().ok())
         .filter(|v| sane(v))
         .map(str::to_owned)
-        .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+        .unwrap_or_else(fresh_id);
     request.extensions_mut().insert(RequestId(id.clone()));
     // tenant, provider and route are filled in once routing has matched (telemetry::track).
     let span = tracing::info_span!("request", request_id = %id, method = %request.method(),
@@ -51,6 +59,6 @@ impl<S: Send + Sync> FromRequestParts<S> for RequestId {
             .extensions
             .get::<RequestId>()
             .cloned()
-            .unwrap_or_else(|| RequestId(uuid::Uuid::new_v4().to_string())))
+            .unwrap_or_else(|| RequestId(fresh_id())))
     }
 }

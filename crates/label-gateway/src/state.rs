@@ -9,6 +9,7 @@ use label_core::LabelProvider;
 use crate::config::Config;
 use crate::idempotency::IdempotencyStore;
 use crate::layers;
+use crate::layers::cache::Store;
 use crate::listener::Limits;
 
 pub struct TenantRuntime {
@@ -37,6 +38,8 @@ pub struct Gateway {
     pub max_body_bytes: usize,
     pub connection_limits: Limits,
     pub idempotency: IdempotencyStore,
+    /// The one cache every tenant's reads share, sized once; its counters are for the metrics.
+    pub cache: Store,
 }
 
 pub type AppState = Arc<Gateway>;
@@ -45,21 +48,25 @@ impl Gateway {
     pub fn new(config: &Config) -> Self {
         // Before the layers are built: they set their gauges as they are made.
         crate::telemetry::handle();
+        let cache = Store::new(&config.cache);
         Self {
-            current: RwLock::new(Arc::new(Tenants::new(config))),
+            current: RwLock::new(Arc::new(Tenants::new(config, &cache))),
             max_body_bytes: config.server.max_body_bytes,
             connection_limits: Limits {
                 max_connections: config.server.max_connections,
                 header_read_timeout: config.server.header_read_timeout,
             },
             idempotency: IdempotencyStore::new(),
+            cache,
         }
     }
 
     /// Serves `config`'s tenants from now on. Requests already running finish with the old
     /// ones; every tenant starts afresh (circuit closed, no calls in flight).
     pub fn reload(&self, config: &Config) {
-        let tenants = Arc::new(Tenants::new(config));
+        let tenants = Arc::new(Tenants::new(config, &self.cache));
+        // A tenant may now reach another vendor account: nothing cached before may answer it.
+        self.cache.clear();
         *self.current.write().unwrap_or_else(|p| p.into_inner()) = tenants;
     }
 
@@ -84,13 +91,13 @@ impl Gateway {
 }
 
 impl Tenants {
-    fn new(config: &Config) -> Self {
+    fn new(config: &Config, cache: &Store) -> Self {
         let mut tenants = HashMap::new();
         let mut keys = Vec::new();
         for tenant in &config.tenants {
             let runtime = Arc::new(TenantRuntime {
                 id: tenant.id.clone(),
-                provider: layers::wrap(tenant, &config.cache),
+                provider: layers::wrap(tenant, &config.cache, cache),
             });
             for key in &tenant.api_keys {
                 keys.push(KeyEntry {

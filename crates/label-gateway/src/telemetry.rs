@@ -23,6 +23,30 @@ pub const VENDOR_CALLS: &str = "label_gateway_vendor_calls_total";
 pub const VENDOR_DURATION: &str = "label_gateway_vendor_call_duration_seconds";
 pub const VENDOR_RETRIES: &str = "label_gateway_vendor_retries_total";
 pub const CIRCUIT_OPEN: &str = "label_gateway_circuit_open";
+/// The cache's own counters (`layers::cache::CacheCounts`), copied in at each scrape.
+const CACHE_COUNTERS: [(&str, &str); 5] = [
+    (
+        "label_gateway_cache_hits_total",
+        "reads answered from a live entry",
+    ),
+    (
+        "label_gateway_cache_misses_total",
+        "reads answered by a vendor call of their own",
+    ),
+    (
+        "label_gateway_cache_stale_total",
+        "reads answered from an expired entry as the vendor failed",
+    ),
+    (
+        "label_gateway_cache_coalesced_total",
+        "reads that waited for another read's vendor call",
+    ),
+    (
+        "label_gateway_cache_evictions_total",
+        "entries dropped to stay within max_entries",
+    ),
+];
+const CACHE_ENTRIES: &str = "label_gateway_cache_entries";
 
 /// Loopback vendor calls take ~100 µs, real ones tens to hundreds of ms: buckets span both.
 const BUCKETS: &[f64] = &[
@@ -75,6 +99,10 @@ fn describe() {
         "time of one vendor call attempt"
     );
     metrics::describe_counter!(VENDOR_RETRIES, "vendor calls repeated after a failure");
+    for (name, help) in CACHE_COUNTERS {
+        metrics::describe_counter!(name, help);
+    }
+    metrics::describe_gauge!(CACHE_ENTRIES, "entries in the cache (moka's estimate)");
     metrics::describe_gauge!(
         CIRCUIT_OPEN,
         "1 while the tenant's circuit to its vendor is open, else 0"
@@ -94,7 +122,21 @@ pub async fn upkeep() {
 #[utoipa::path(get, path = "/metrics", operation_id = "getMetrics", tag = "operations",
     responses((status = 200, description = "Prometheus text exposition format 0.0.4",
         content_type = "text/plain; version=0.0.4; charset=utf-8", body = String)))]
-pub async fn render() -> Response {
+pub async fn render(State(state): State<AppState>) -> Response {
+    // The cache keeps its own atomic counters (one process-wide cache, no tenant label); they
+    // are copied in here rather than counted twice on the hit path.
+    let counts = state.cache.stats();
+    let values = [
+        counts.hits,
+        counts.misses,
+        counts.stale,
+        counts.coalesced,
+        counts.evictions,
+    ];
+    for ((name, _), value) in CACHE_COUNTERS.iter().zip(values) {
+        metrics::counter!(*name).absolute(value);
+    }
+    metrics::gauge!(CACHE_ENTRIES).set(state.cache.entry_count() as f64);
     (
         [(
             header::CONTENT_TYPE,

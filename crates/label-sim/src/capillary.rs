@@ -16,6 +16,9 @@ use serde_json::{json, Value};
 
 use crate::server::SimServer;
 
+mod synthetic;
+pub use synthetic::SYNTHETIC_LABELS;
+
 pub const ORG_ID: u64 = 100737;
 /// The customer of the vendor page, with its five labels.
 pub const SAMPLE_CUSTOMER: &str = "564663098";
@@ -41,6 +44,8 @@ pub struct Mapping {
 pub struct CapillaryData {
     pub labels: Vec<OrgLabel>,
     pub customers: BTreeMap<u64, Vec<Mapping>>,
+    /// Any numeric id not in `customers` exists, read-only, with five labels (for benchmarks).
+    pub synthetic: bool,
     next_mapping_id: u64,
 }
 
@@ -193,7 +198,7 @@ async fn customer_labels(
     let Some((id, mappings)) = user_id
         .parse::<u64>()
         .ok()
-        .and_then(|id| data.customers.get(&id).map(|m| (id, m)))
+        .and_then(|id| data.mappings_of(id).map(|m| (id, m)))
     else {
         return customer_not_found();
     };

@@ -1,5 +1,6 @@
 //! Cross-cutting behaviour as providers that wrap providers.
 
+pub mod cache;
 mod instrument;
 mod resilience;
 
@@ -12,9 +13,15 @@ use crate::config::{CacheConfig, Tenant};
 pub use instrument::Instrumented;
 pub use resilience::Resilient;
 
-/// The backend of a tenant with every gateway layer around it.
-pub fn wrap(tenant: &Tenant, _cache: &CacheConfig) -> Arc<dyn LabelProvider> {
-    // Instrumented sits inside Resilient so that every attempt, retries included, is measured.
+/// The backend of a tenant with every gateway layer around it. The cache is outermost, so that
+/// a hit costs no deadline timer, no circuit check and no vendor slot; Instrumented sits inside
+/// Resilient, so that every attempt, retries included, is measured.
+pub fn wrap(tenant: &Tenant, cache: &CacheConfig, store: &cache::Store) -> Arc<dyn LabelProvider> {
     let measured = Arc::new(Instrumented::new(tenant.provider.clone(), &tenant.id));
-    Arc::new(Resilient::new(measured, &tenant.id, &tenant.resilience))
+    let resilient: Arc<dyn LabelProvider> =
+        Arc::new(Resilient::new(measured, &tenant.id, &tenant.resilience));
+    match cache::Cached::wrap(resilient.clone(), tenant, cache, store) {
+        Some(cached) => Arc::new(cached),
+        None => resilient,
+    }
 }

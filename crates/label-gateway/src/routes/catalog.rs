@@ -1,5 +1,5 @@
 use axum::http::HeaderMap;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use label_core::{CallContext, Error, ErrorKind};
 
 use crate::api::CatalogResponse;
@@ -7,7 +7,7 @@ use crate::auth::TenantAccess;
 use crate::problem::ApiError;
 use crate::routes::errors::CatalogErrors;
 use crate::routes::params::{CacheHeaders, TenantPath};
-use crate::routes::representation::{respond, wants_fresh};
+use crate::routes::representation::{add_cache_headers, respond, wants_fresh};
 
 /// Every label of the tenant's vendor account, all pages walked.
 #[utoipa::path(
@@ -20,7 +20,8 @@ use crate::routes::representation::{respond, wants_fresh};
         (status = 200, description = "The tenant's label catalog", body = CatalogResponse,
             headers(
                 ("ETag" = String, description = "Strong validator of the body"),
-                ("Cache-Status" = String, description = "RFC 9211: `label-gateway; hit` or `label-gateway; fwd=miss`"),
+                ("Cache-Status" = String, description = "RFC 9211: `label-gateway; hit`, `label-gateway; fwd=miss`, `fwd=request` after `Cache-Control: no-cache`, `hit; detail=stale` when the vendor failed"),
+                ("Age" = u64, description = "Seconds since the answer was fetched from the vendor; on hits only"),
             )),
         (status = 304, description = "Not modified: the `If-None-Match` tag still matches",
             headers(("ETag" = String), ("Cache-Status" = String))),
@@ -42,12 +43,23 @@ pub async fn list_catalog(access: TenantAccess, headers: HeaderMap) -> Result<Re
         request_id: access.request_id.clone(),
         fresh: wants_fresh(&headers),
         include_raw: false,
+        ..CallContext::default()
     };
-    let labels = provider.catalog(&ctx).await.map_err(|e| access.error(e))?;
+    let result = provider.catalog(&ctx).await;
+    let served = ctx.served.get();
+    let labels = match result {
+        Ok(labels) => labels,
+        // A kept `customer_not_found` is a cache hit too, and says so.
+        Err(error) => {
+            let mut response = access.error(error).into_response();
+            add_cache_headers(&mut response, served);
+            return Ok(response);
+        }
+    };
     let body = CatalogResponse {
         tenant: &access.tenant.id,
         provider: provider.name(),
         labels: &labels,
     };
-    Ok(respond(&body, &headers, "label-gateway; fwd=miss"))
+    Ok(respond(&body, &headers, served))
 }

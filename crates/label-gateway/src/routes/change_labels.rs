@@ -99,6 +99,7 @@ async fn change(
         request_id: access.request_id.clone(),
         fresh: false,
         include_raw: false,
+        ..CallContext::default()
     };
     let results = apply_change(provider.as_ref(), &ctx, customer, request)
         .await

@@ -1,7 +1,7 @@
 use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query};
 use axum::http::HeaderMap;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use label_core::{CallContext, CustomerId, Error, ErrorKind};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
@@ -11,7 +11,7 @@ use crate::auth::TenantAccess;
 use crate::problem::ApiError;
 use crate::routes::errors::ReadErrors;
 use crate::routes::params::{CacheHeaders, CustomerPath};
-use crate::routes::representation::{respond, wants_fresh};
+use crate::routes::representation::{add_cache_headers, respond, wants_fresh};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
@@ -38,7 +38,8 @@ pub struct LabelsQuery {
         (status = 200, description = "The customer's labels", body = CustomerLabelsResponse,
             headers(
                 ("ETag" = String, description = "Strong validator of the body"),
-                ("Cache-Status" = String, description = "RFC 9211: `label-gateway; hit` or `label-gateway; fwd=miss`"),
+                ("Cache-Status" = String, description = "RFC 9211: `label-gateway; hit`, `label-gateway; fwd=miss`, `fwd=request` after `Cache-Control: no-cache`, `hit; detail=stale` when the vendor failed"),
+                ("Age" = u64, description = "Seconds since the answer was fetched from the vendor; on hits only"),
             )),
         (status = 304, description = "Not modified: the `If-None-Match` tag still matches",
             headers(("ETag" = String), ("Cache-Status" = String))),
@@ -66,18 +67,26 @@ pub async fn get_customer_labels(
         request_id: access.request_id.clone(),
         fresh: wants_fresh(&headers),
         include_raw: query.include == Some(Include::Raw),
+        ..CallContext::default()
     };
-    let labels = provider
-        .customer_labels(&ctx, &customer)
-        .await
-        .map_err(|e| access.error(e))?;
+    let result = provider.customer_labels(&ctx, &customer).await;
+    let served = ctx.served.get();
+    let labels = match result {
+        Ok(labels) => labels,
+        // A kept `customer_not_found` is a cache hit too, and says so.
+        Err(error) => {
+            let mut response = access.error(error).into_response();
+            add_cache_headers(&mut response, served);
+            return Ok(response);
+        }
+    };
     let body = CustomerLabelsResponse {
         tenant: &access.tenant.id,
         customer_id: customer.as_str(),
         provider: provider.name(),
         labels: &labels,
     };
-    Ok(respond(&body, &headers, "label-gateway; fwd=miss"))
+    Ok(respond(&body, &headers, served))
 }
 
 pub fn invalid_query(rejection: QueryRejection) -> Error {

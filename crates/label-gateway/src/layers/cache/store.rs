@@ -1,0 +1,270 @@
+//! The one moka cache every tenant shares: its keys (always with the tenant), its entries (each
+//! with its own lifetime), its counters, and the periodic housekeeping.
+
+use std::hash::{Hash, Hasher};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Weak};
+use std::time::{Duration, Instant};
+
+use label_core::{Error, LabelList};
+use moka::future::Cache;
+use moka::notification::RemovalCause;
+use moka::{Equivalent, Expiry};
+
+use crate::config::CacheConfig;
+
+/// moka does its housekeeping on whichever task calls it once enough work is pending; a
+/// periodic task does it first, so requests rarely pay for it.
+const HOUSEKEEPING_EVERY: Duration = Duration::from_millis(250);
+
+/// What an entry is: a customer's labels (with or without the vendor records), or a catalog.
+/// A shadow is the copy kept past the entry's lifetime for stale-if-error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum Kind {
+    Labels { raw: bool },
+    Catalog,
+}
+
+/// An entry's key. The tenant is always part of it: two tenants on one vendor account with the
+/// same customer id have two entries.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct Key {
+    tenant: Arc<str>,
+    customer: Box<str>,
+    kind: Kind,
+    shadow: bool,
+}
+
+/// A key borrowed from the request, so that a hit allocates nothing to look itself up.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct KeyRef<'a> {
+    pub tenant: &'a Arc<str>,
+    /// Empty for a catalog.
+    pub customer: &'a str,
+    pub kind: Kind,
+    pub shadow: bool,
+}
+
+impl KeyRef<'_> {
+    pub fn to_key(self) -> Key {
+        Key {
+            tenant: self.tenant.clone(),
+            customer: self.customer.into(),
+            kind: self.kind,
+            shadow: self.shadow,
+        }
+    }
+
+    pub fn shadow(self) -> Self {
+        Self {
+            shadow: true,
+            ..self
+        }
+    }
+}
+
+// `Key` and `KeyRef` must hash alike for moka to find one by the other.
+impl Hash for Key {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        (&*self.tenant, &*self.customer, self.kind, self.shadow).hash(state);
+    }
+}
+
+impl Hash for KeyRef<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        (&**self.tenant, self.customer, self.kind, self.shadow).hash(state);
+    }
+}
+
+impl Equivalent<Key> for KeyRef<'_> {
+    fn equivalent(&self, key: &Key) -> bool {
+        *key.tenant == **self.tenant
+            && *key.customer == *self.customer
+            && key.kind == self.kind
+            && key.shadow == self.shadow
+    }
+}
+
+/// A stored answer: the labels, or a `customer_not_found` kept briefly.
+#[derive(Debug, Clone)]
+pub(crate) struct Entry {
+    pub answer: Result<LabelList, Arc<Error>>,
+    pub stored: Instant,
+    /// How long moka keeps it; read by [`PerEntry`].
+    pub lifetime: Duration,
+}
+
+impl Entry {
+    pub fn age(&self) -> u64 {
+        self.stored.elapsed().as_secs()
+    }
+}
+
+/// Every entry lives as long as it says: the tenant's TTL, the negative TTL, or (a shadow) the
+/// TTL plus the stale-if-error window.
+struct PerEntry;
+
+impl Expiry<Key, Entry> for PerEntry {
+    fn expire_after_create(&self, _: &Key, entry: &Entry, _: Instant) -> Option<Duration> {
+        Some(entry.lifetime)
+    }
+
+    fn expire_after_update(
+        &self,
+        _: &Key,
+        entry: &Entry,
+        _: Instant,
+        _: Option<Duration>,
+    ) -> Option<Duration> {
+        Some(entry.lifetime)
+    }
+}
+
+/// What the cache has done since the gateway started.
+#[derive(Debug, Default)]
+pub struct CacheStats {
+    hits: AtomicU64,
+    misses: AtomicU64,
+    stale: AtomicU64,
+    coalesced: AtomicU64,
+    evictions: AtomicU64,
+}
+
+/// A reading of [`CacheStats`], for the metrics endpoint.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CacheCounts {
+    /// Answered from a live entry (negative entries included).
+    pub hits: u64,
+    /// Answered by a vendor call this request made (client `no-cache` included).
+    pub misses: u64,
+    /// Answered from an expired entry because the vendor failed.
+    pub stale: u64,
+    /// Waited for another request's vendor call instead of making one.
+    pub coalesced: u64,
+    /// Entries dropped to keep the cache within `max_entries`.
+    pub evictions: u64,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Event {
+    Hit,
+    Miss,
+    Stale,
+    Coalesced,
+}
+
+impl CacheStats {
+    pub(crate) fn count(&self, event: Event) {
+        let counter = match event {
+            Event::Hit => &self.hits,
+            Event::Miss => &self.misses,
+            Event::Stale => &self.stale,
+            Event::Coalesced => &self.coalesced,
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub fn read(&self) -> CacheCounts {
+        let get = |counter: &AtomicU64| counter.load(Ordering::Relaxed);
+        CacheCounts {
+            hits: get(&self.hits),
+            misses: get(&self.misses),
+            stale: get(&self.stale),
+            coalesced: get(&self.coalesced),
+            evictions: get(&self.evictions),
+        }
+    }
+}
+
+/// The shared cache; cloning shares it.
+#[derive(Clone)]
+pub struct Store {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    entries: Cache<Key, Entry>,
+    stats: Arc<CacheStats>,
+}
+
+impl Store {
+    /// Builds the cache and, inside a tokio runtime, its housekeeping task, which ends once
+    /// every clone of the store is gone.
+    pub fn new(config: &CacheConfig) -> Self {
+        let stats = Arc::new(CacheStats::default());
+        let counted = stats.clone();
+        let entries = Cache::builder()
+            .max_capacity(config.max_entries)
+            .expire_after(PerEntry)
+            .eviction_listener(move |_, _, cause| {
+                if cause == RemovalCause::Size {
+                    counted.evictions.fetch_add(1, Ordering::Relaxed);
+                }
+            })
+            .build();
+        let store = Self {
+            inner: Arc::new(Inner { entries, stats }),
+        };
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(housekeeping(Arc::downgrade(&store.inner)));
+        }
+        store
+    }
+
+    pub fn stats(&self) -> CacheCounts {
+        self.inner.stats.read()
+    }
+
+    /// How many entries the cache holds (shadows included), as of the last housekeeping.
+    pub fn entry_count(&self) -> u64 {
+        self.inner.entries.entry_count()
+    }
+
+    /// Drops every entry, as a config reload must.
+    pub fn clear(&self) {
+        self.inner.entries.invalidate_all();
+    }
+
+    /// Expiries and evictions, done now (the housekeeping task does them every 250 ms).
+    pub async fn run_pending_tasks(&self) {
+        self.inner.entries.run_pending_tasks().await;
+    }
+
+    pub(crate) fn count(&self, event: Event) {
+        self.inner.stats.count(event);
+    }
+
+    pub(crate) async fn get(&self, key: &KeyRef<'_>) -> Option<Entry> {
+        self.inner.entries.get(key).await
+    }
+
+    pub(crate) async fn insert(&self, key: KeyRef<'_>, entry: Entry) {
+        self.inner.entries.insert(key.to_key(), entry).await;
+    }
+
+    pub(crate) async fn invalidate(&self, key: &KeyRef<'_>) {
+        self.inner.entries.invalidate(key).await;
+    }
+
+    /// The live entry, or the one entry `load` makes however many callers ask at once; its
+    /// error is shared by every caller and stored by no one.
+    pub(crate) async fn get_or_load(
+        &self,
+        key: KeyRef<'_>,
+        load: impl std::future::Future<Output = Result<Entry, Error>>,
+    ) -> Result<Entry, Arc<Error>> {
+        self.inner.entries.try_get_with(key.to_key(), load).await
+    }
+}
+
+async fn housekeeping(store: Weak<Inner>) {
+    let mut every = tokio::time::interval(HOUSEKEEPING_EVERY);
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        every.tick().await;
+        let Some(inner) = store.upgrade() else {
+            return;
+        };
+        inner.entries.run_pending_tasks().await;
+    }
+}
