@@ -14,3 +14,4 @@ pub mod router;
 pub mod routes;
 pub mod serve;
 pub mod state;
+pub mod telemetry;

@@ -47,14 +47,7 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
-        )
-        .with_writer(std::io::stderr)
-        // Colour codes only for a person at a terminal, never in files and collectors.
-        .with_ansi(std::io::stderr().is_terminal())
-        .init();
+    init_logging();
     match cli.command {
         Command::Openapi => {
             print!("{}", openapi::document_json());
@@ -75,6 +68,27 @@ fn main() -> ExitCode {
         },
         Command::Serve { config, listen } => runtime().block_on(run_serve(config, listen)),
         Command::Demo { listen } => runtime().block_on(run_demo(listen)),
+    }
+}
+
+/// Text lines by default; `LOG_FORMAT=json` gives one JSON object per line for collectors, each
+/// carrying its spans' fields (request id, tenant, route, vendor call) so every line of a
+/// request can be found by its id.
+fn init_logging() {
+    let filter =
+        tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if std::env::var("LOG_FORMAT").is_ok_and(|format| format.eq_ignore_ascii_case("json")) {
+        builder
+            .json()
+            .with_current_span(false)
+            .with_span_list(true)
+            .init();
+    } else {
+        // Colour codes only for a person at a terminal, never in files and collectors.
+        builder.with_ansi(std::io::stderr().is_terminal()).init();
     }
 }
 

@@ -40,7 +40,10 @@ pub async fn assign(mut request: Request, next: Next) -> Response {
         .map(str::to_owned)
         .unwrap_or_else(fresh_id);
     request.extensions_mut().insert(RequestId(id.clone()));
-    let span = tracing::info_span!("request", request_id = %id, method = %request.method());
+    // tenant, provider and route are filled in once routing has matched (telemetry::track).
+    let span = tracing::info_span!("request", request_id = %id, method = %request.method(),
+        route = tracing::field::Empty, tenant = tracing::field::Empty,
+        provider = tracing::field::Empty);
     let mut response = next.run(request).instrument(span).await;
     if let Ok(value) = HeaderValue::from_str(&id) {
         response.headers_mut().insert(HEADER, value);

@@ -13,6 +13,7 @@ use crate::problem::ApiError;
 use crate::request_id::{self, RequestId};
 use crate::routes::{catalog, change_labels, customer_labels, docs, health, tenant};
 use crate::state::AppState;
+use crate::telemetry;
 
 pub fn router(state: AppState) -> Router {
     let body_limit = state.max_body_bytes;
@@ -28,10 +29,16 @@ pub fn router(state: AppState) -> Router {
         .merge(v1)
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .route("/metrics", get(telemetry::render))
         .route("/openapi.json", get(docs::openapi_json))
         .merge(SwaggerUi::new("/docs").config(SwaggerConfig::from("/openapi.json")))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
+        // Inside the request id's span, so that the span gets the tenant and route too.
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            telemetry::track,
+        ))
         .with_state(state)
         .layer(middleware::from_fn(request_id::assign))
 }

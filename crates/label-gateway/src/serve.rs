@@ -10,6 +10,7 @@ use crate::config::Config;
 use crate::listener;
 use crate::router::router;
 use crate::state::{AppState, Gateway};
+use crate::telemetry;
 
 /// How long requests in flight may take to finish once shutdown has begun.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
@@ -33,7 +34,10 @@ pub async fn serve_gateway(
     grace: Duration,
 ) -> std::io::Result<()> {
     let limits = gateway.connection_limits;
-    listener::serve(listener, router(gateway), limits, shutdown, grace).await
+    let upkeep = tokio::spawn(telemetry::upkeep());
+    let served = listener::serve(listener, router(gateway), limits, shutdown, grace).await;
+    upkeep.abort();
+    served
 }
 
 /// Starts the gateway on a background task; for `demo` and the tests.

@@ -46,6 +46,8 @@ pub type AppState = Arc<Gateway>;
 
 impl Gateway {
     pub fn new(config: &Config) -> Self {
+        // Before the layers are built: they set their gauges as they are made.
+        crate::telemetry::handle();
         let cache = Store::new(&config.cache);
         Self {
             current: RwLock::new(Arc::new(Tenants::new(config, &cache))),

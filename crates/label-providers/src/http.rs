@@ -7,8 +7,9 @@ use bytes::Bytes;
 use label_core::{CallContext, Error, ErrorKind, Temporariness, Upstream};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use reqwest::header::{HeaderMap, RETRY_AFTER};
-use reqwest::{RequestBuilder, StatusCode};
+use reqwest::{Method, RequestBuilder, StatusCode};
 use serde::de::DeserializeOwned;
+use tracing::Instrument;
 
 use crate::settings::ProviderSettings;
 
@@ -104,8 +105,29 @@ impl Reply {
     }
 }
 
-/// Sends a request with the request id attached and reads the whole answer.
-pub async fn send(request: RequestBuilder, ctx: &CallContext) -> Result<Reply, Error> {
+/// Sends a request with the request id attached and reads the whole answer. `template` names
+/// the vendor path with its customer id left out (`/users/{id}/labels`): it is what the trace
+/// shows, so that no customer id reaches a log line.
+pub async fn send(
+    request: RequestBuilder,
+    ctx: &CallContext,
+    method: &Method,
+    template: &'static str,
+) -> Result<Reply, Error> {
+    let span = tracing::info_span!("vendor_http", %method, path = template,
+        status = tracing::field::Empty);
+    let reply = exchange(request, ctx).instrument(span.clone()).await;
+    span.in_scope(|| match &reply {
+        Ok(reply) => {
+            span.record("status", reply.status.as_u16());
+            tracing::debug!("vendor answered");
+        }
+        Err(error) => tracing::debug!(error = error.kind.code(), "no vendor answer"),
+    });
+    reply
+}
+
+async fn exchange(request: RequestBuilder, ctx: &CallContext) -> Result<Reply, Error> {
     let request = if ctx.request_id.is_empty() {
         request
     } else {

@@ -60,7 +60,12 @@ pub fn build(settings: &ProviderSettings) -> Result<Arc<dyn LabelProvider>, Vec<
 impl ActionHub {
     async fn get(&self, ctx: &CallContext, path: &str, call: Call) -> Result<Reply, Error> {
         let request = self.endpoint.request(Method::GET, path);
-        let reply = http::send(request, ctx).await?;
+        // The path as traces show it: without the user id.
+        let template = match call {
+            Call::UserLabels => "/users/{id}/labels",
+            Call::Catalog => "/labels",
+        };
+        let reply = http::send(request, ctx, &Method::GET, template).await?;
         error::check(&reply, call)?;
         Ok(reply)
     }

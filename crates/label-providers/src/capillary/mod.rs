@@ -79,9 +79,14 @@ pub fn build(settings: &ProviderSettings) -> Result<Arc<dyn LabelProvider>, Vec<
 }
 
 impl Capillary {
-    async fn get(&self, ctx: &CallContext, path: &str) -> Result<Reply, Error> {
+    async fn get(
+        &self,
+        ctx: &CallContext,
+        template: &'static str,
+        path: &str,
+    ) -> Result<Reply, Error> {
         let request = self.endpoint.request(Method::GET, path);
-        let reply = http::send(request, ctx).await?;
+        let reply = http::send(request, ctx, &Method::GET, template).await?;
         error::check_status(&reply)?;
         Ok(reply)
     }
@@ -94,7 +99,8 @@ impl Capillary {
     ) -> Result<Vec<WriteStatus>, Error> {
         let path = format!("/v2/customers/{}/changeLabels", segment(customer.as_str()));
         let request = self.endpoint.request(Method::POST, &path).json(body);
-        let reply = http::send(request, ctx).await?;
+        let template = "/v2/customers/{id}/changeLabels";
+        let reply = http::send(request, ctx, &Method::POST, template).await?;
         error::check_status(&reply)?;
         let answer: ChangeReply = reply.json()?;
         error::check_errors(&reply, &answer.errors)?;
@@ -141,7 +147,7 @@ impl LabelProvider for Capillary {
         customer: &CustomerId,
     ) -> Result<LabelList, Error> {
         let path = format!("/v2/customers/{}/labels", segment(customer.as_str()));
-        let reply = self.get(ctx, &path).await?;
+        let reply = self.get(ctx, "/v2/customers/{id}/labels", &path).await?;
         let envelope: Envelope = reply.json()?;
         error::check_errors(&reply, &envelope.errors)?;
         // 33001 "User labels not found" is how Capillary says "no labels": not an error here.
@@ -163,7 +169,8 @@ impl LabelProvider for Capillary {
     }
 
     async fn catalog(&self, ctx: &CallContext) -> Result<LabelList, Error> {
-        let reply = self.get(ctx, "/v2/organization/labels").await?;
+        let path = "/v2/organization/labels";
+        let reply = self.get(ctx, path, path).await?;
         let envelope: Envelope = reply.json()?;
         error::check_errors(&reply, &envelope.errors)?;
         let mut labels = Vec::new();

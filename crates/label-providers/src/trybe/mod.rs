@@ -83,8 +83,9 @@ impl Trybe {
             labels: labels.iter().filter_map(|l| l.id.as_deref()).collect(),
         };
         if !body.labels.is_empty() {
-            let request = self.request(method, &customer_path(customer)).json(&body);
-            let reply = http::send(request, ctx).await?;
+            let request = self.request(method.clone(), &customer_path(customer));
+            let request = request.json(&body);
+            let reply = http::send(request, ctx, &method, CUSTOMER_TEMPLATE).await?;
             error::check(&reply, Scope::Customer)?;
         }
         // The planner resolves ids before writing; a label still without one cannot exist here.
@@ -99,7 +100,8 @@ impl Trybe {
 
     async fn catalog_page(&self, ctx: &CallContext, page: u64) -> Result<(Reply, Page), Error> {
         let path = format!("/customers/labels?page={page}&per_page={PER_PAGE}&archived=false");
-        let reply = http::send(self.request(Method::GET, &path), ctx).await?;
+        let request = self.request(Method::GET, &path);
+        let reply = http::send(request, ctx, &Method::GET, "/customers/labels").await?;
         error::check(&reply, Scope::Account)?;
         let body: Page = reply.json()?;
         if body.meta.current_page != page {
@@ -117,6 +119,9 @@ impl Trybe {
         Ok((reply, body))
     }
 }
+
+/// `customer_path` as traces show it: without the customer id.
+const CUSTOMER_TEMPLATE: &str = "/customers/customers/{id}/labels";
 
 fn customer_path(customer: &CustomerId) -> String {
     format!("/customers/customers/{}/labels", segment(customer.as_str()))
@@ -147,7 +152,7 @@ impl LabelProvider for Trybe {
         customer: &CustomerId,
     ) -> Result<LabelList, Error> {
         let request = self.request(Method::GET, &customer_path(customer));
-        let reply = http::send(request, ctx).await?;
+        let reply = http::send(request, ctx, &Method::GET, CUSTOMER_TEMPLATE).await?;
         error::check(&reply, Scope::Customer)?;
         let collection: Collection = reply.json()?;
         // An archived label stays attached until detached, so it is still the customer's.

@@ -17,8 +17,10 @@ use label_core::{
 };
 use tokio::sync::Semaphore;
 use tokio::time::Instant;
+use tracing::Instrument;
 
 use crate::config::Resilience;
+use crate::telemetry::{CIRCUIT_OPEN, VENDOR_RETRIES};
 use breaker::{Breaker, Transition};
 use retry::{Call, Next};
 
@@ -44,6 +46,8 @@ enum Failed {
 
 impl Resilient {
     pub fn new(inner: Arc<dyn LabelProvider>, tenant: &str, settings: &Resilience) -> Self {
+        // A (re)loaded tenant starts with its circuit closed.
+        metrics::gauge!(CIRCUIT_OPEN, "tenant" => tenant.to_owned()).set(0.0);
         Self {
             inner,
             tenant: tenant.to_owned(),
@@ -54,7 +58,12 @@ impl Resilient {
     }
 
     /// Runs `attempt` until it succeeds, fails for good, or the deadline leaves no room.
-    async fn call<T, F, Fut>(&self, call: Call, attempt: F) -> Result<T, Error>
+    async fn call<T, F, Fut>(
+        &self,
+        call: Call,
+        operation: &'static str,
+        attempt: F,
+    ) -> Result<T, Error>
     where
         F: Fn() -> Fut + Send + Sync,
         Fut: Future<Output = Result<T, Error>> + Send,
@@ -64,7 +73,12 @@ impl Resilient {
         let idempotent = self.inner.capabilities().idempotent_writes;
         let mut last: Option<Error> = None;
         for retry in 0..=self.settings.max_retries {
-            let error = match self.attempt(deadline, &attempt).await {
+            // One span per attempt; the vendor's method, path template and status are recorded
+            // beneath it by the backend's HTTP call.
+            let span = tracing::info_span!("vendor_call", tenant = %self.tenant,
+                provider = self.inner.name(), operation, attempt = retry + 1,
+                outcome = tracing::field::Empty);
+            let error = match self.attempt(deadline, &attempt).instrument(span).await {
                 Ok(value) => return Ok(value),
                 // A retry that cannot be made reports what the vendor did, not why we stopped.
                 Err(Failed::NotCalled(error)) => return Err(last.unwrap_or(error)),
@@ -78,6 +92,9 @@ impl Resilient {
                 Next::GiveUp => return Err(error),
                 Next::WaitThenRetry(wait) => {
                     tracing::debug!(tenant = %self.tenant, error = %error, ?wait, "retrying a vendor call");
+                    metrics::counter!(VENDOR_RETRIES, "tenant" => self.tenant.clone(),
+                        "provider" => self.inner.name(), "operation" => operation)
+                    .increment(1);
                     tokio::time::sleep(wait).await;
                 }
             }
@@ -112,9 +129,11 @@ impl Resilient {
         match transition {
             Some(Transition::Opened) => {
                 tracing::warn!(tenant = %self.tenant, "circuit opened: the vendor keeps failing");
+                metrics::gauge!(CIRCUIT_OPEN, "tenant" => self.tenant.clone()).set(1.0);
             }
             Some(Transition::Closed) => {
                 tracing::info!(tenant = %self.tenant, "circuit closed: the vendor answers again");
+                metrics::gauge!(CIRCUIT_OPEN, "tenant" => self.tenant.clone()).set(0.0);
             }
             None => {}
         }
@@ -168,8 +187,10 @@ impl LabelProvider for Resilient {
         ctx: &CallContext,
         customer: &CustomerId,
     ) -> Result<LabelList, Error> {
-        self.call(Call::Read, || self.inner.customer_labels(ctx, customer))
-            .await
+        self.call(Call::Read, "customer_labels", || {
+            self.inner.customer_labels(ctx, customer)
+        })
+        .await
     }
 
     async fn catalog(&self, ctx: &CallContext) -> Result<LabelList, Error> {
@@ -177,7 +198,8 @@ impl LabelProvider for Resilient {
         if !self.capabilities().catalog {
             return self.inner.catalog(ctx).await;
         }
-        self.call(Call::Read, || self.inner.catalog(ctx)).await
+        self.call(Call::Read, "catalog", || self.inner.catalog(ctx))
+            .await
     }
 
     async fn attach(
@@ -189,8 +211,10 @@ impl LabelProvider for Resilient {
         if !self.capabilities().add {
             return self.inner.attach(ctx, customer, labels).await;
         }
-        self.call(Call::Write, || self.inner.attach(ctx, customer, labels))
-            .await
+        self.call(Call::Write, "attach", || {
+            self.inner.attach(ctx, customer, labels)
+        })
+        .await
     }
 
     async fn detach(
@@ -202,7 +226,9 @@ impl LabelProvider for Resilient {
         if !self.capabilities().remove {
             return self.inner.detach(ctx, customer, labels).await;
         }
-        self.call(Call::Write, || self.inner.detach(ctx, customer, labels))
-            .await
+        self.call(Call::Write, "detach", || {
+            self.inner.detach(ctx, customer, labels)
+        })
+        .await
     }
 }

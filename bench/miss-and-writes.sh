@@ -1,0 +1,199 @@
+#!/usr/bin/env bash
+# Benchmarks of issue 8 beyond the cache's (see bench/README.md): the miss path against the
+# vendor called directly, upstream connection reuse, writes, tenant and catalog scaling.
+# Prints a Markdown section; every comparison is measured in the same run, side by side.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+DURATION=${DURATION:-5s}
+PEAK_CONNECTIONS=${PEAK_CONNECTIONS:-64}
+GATEWAY_PORT=${GATEWAY_PORT:-18090}
+CATALOGS=${CATALOGS:-"10 100 1000 10000"}
+TENANT_COUNTS=${TENANT_COUNTS:-"1 2 4 8 16"}
+CAP_CUSTOMER=564663098                               # the Capillary sample customer
+TRYBE_CUSTOMER=9b2e4f6a-1c3d-4e5f-8a7b-0c1d2e3f4a5b  # the Trybe sample customer
+
+command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+cargo build --release --quiet -p label-gateway -p label-sim
+BIN=${CARGO_TARGET_DIR:-target}/release
+
+work=$(mktemp -d)
+vendor_pid=""
+gateway_pid=""
+stop() { for pid in "$@"; do [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; done; true; }
+cleanup() { stop "$gateway_pid" "$vendor_pid"; rm -rf "$work"; }
+trap cleanup EXIT
+
+start_vendors() { # catalog size
+    stop "$gateway_pid" "$vendor_pid"
+    "$BIN/bench-vendors" "$1" >"$work/vendors.out" &
+    vendor_pid=$!
+    for _ in $(seq 1 100); do [ "$(wc -l <"$work/vendors.out")" -ge 2 ] && break; sleep 0.1; done
+    cap_url=$(awk '$1 == "capillary" { print $2 }' "$work/vendors.out")
+    trybe_url=$(awk '$1 == "trybe" { print $2 }' "$work/vendors.out")
+    cap_port=${cap_url##*:}
+}
+
+start_gateway() { # number of Capillary tenants t1..tN; plus one Trybe tenant "tr"
+    stop "$gateway_pid"
+    {
+        for i in $(seq 1 "$1"); do
+            printf '[tenants.t%s]\nprovider = "capillary"\nbase_url = "%s"\n' "$i" "$cap_url"
+            printf 'username = "demo_till"\npassword = "demo-password"\napi_keys = ["t%s-key"]\n' "$i"
+            printf 'cache_ttl_seconds = 0\nmax_in_flight = 1024\n\n'
+        done
+        printf '[tenants.tr]\nprovider = "trybe"\nbase_url = "%s"\ntoken = "trybe-demo-token"\n' "$trybe_url"
+        printf 'api_keys = ["tr-key"]\ncache_ttl_seconds = 0\nmax_in_flight = 1024\n'
+    } >"$work/gateway.toml"
+    RUST_LOG=warn "$BIN/label-gateway" serve --config "$work/gateway.toml" \
+        --listen "127.0.0.1:$GATEWAY_PORT" &
+    gateway_pid=$!
+    for _ in $(seq 1 100); do curl -sf -o /dev/null "$gateway/healthz" && return; sleep 0.1; done
+    echo "the gateway did not start" >&2; exit 1
+}
+
+gateway=http://127.0.0.1:$GATEWAY_PORT
+cap_basic="Basic $(printf 'demo_till:%s' "$(printf demo-password | md5sum | cut -d' ' -f1)" | base64 -w0)"
+
+run() { # name connections url header [script]: wrk's report in $work/name.wrk
+    wrk -t"$(( $2 < 2 ? 1 : 2 ))" -c"$2" -d"$DURATION" --latency -H "$4" ${5:+-s "$5"} "$3" >"$work/$1.wrk"
+    if grep -q "Non-2xx\|Socket errors" "$work/$1.wrk"; then
+        echo "errors in $1:" >&2; cat "$work/$1.wrk" >&2
+    fi
+}
+rps() { awk '$1 == "Requests/sec:" { printf "%.0f", $2 }' "$work/$1.wrk"; }
+pct() { awk -v k="$2" '$1 == k { print $2 }' "$work/$1.wrk"; }
+us() { # wrk's latency ("71.00us", "1.20ms") in µs
+    awk -v v="$(pct "$1" "$2")" 'BEGIN { n = v + 0; if (v ~ /ms$/) n *= 1000; else if (v ~ /[0-9]s$/) n *= 1e6; printf "%.0f", n }'
+}
+row() { echo "| $1 | $2 | $(rps "$2") | $(pct "$2" 50%) | $(pct "$2" 99%) |"; }
+vendor_calls() { curl -s "$gateway/metrics" | awk '/^label_gateway_vendor_calls_total\{/ { s += $NF } END { print s + 0 }'; }
+
+# --- (a) miss path -------------------------------------------------------------------------
+start_vendors 0
+start_gateway 1
+direct_url=$cap_url/v2/customers/$CAP_CUSTOMER/labels
+gw_url=$gateway/v1/tenants/t1/customers/$CAP_CUSTOMER/labels
+wrk -t2 -c16 -d2s -H "Authorization: $cap_basic" "$direct_url" >/dev/null   # warm-up
+wrk -t2 -c16 -d2s -H "Authorization: Bearer t1-key" "$gw_url" >/dev/null
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+run direct1 1 "$direct_url" "Authorization: $cap_basic"
+run gateway1 1 "$gw_url" "Authorization: Bearer t1-key"
+run directpeak "$PEAK_CONNECTIONS" "$direct_url" "Authorization: $cap_basic"
+run gatewaypeak "$PEAK_CONNECTIONS" "$gw_url" "Authorization: Bearer t1-key"
+# Half of the gateway's peak: each connection waits between requests (wrk's delay(), in ms).
+half=$(( $(rps gatewaypeak) / 2 ))
+per_conn_ms=$(( PEAK_CONNECTIONS * 1000 / (half > 0 ? half : 1) ))
+echo "function delay() return $per_conn_ms end" >"$work/delay.lua"
+run directhalf "$PEAK_CONNECTIONS" "$direct_url" "Authorization: $cap_basic" "$work/delay.lua"
+# Connections to the vendor while the gateway runs at half load: the distinct gateway-side
+# ports seen established, sampled every 0.2 s, and the vendor-port sockets in TIME_WAIT
+# (a connection closed by either side) before and after.
+tw() { ss -tanH state time-wait "( sport = :$cap_port or dport = :$cap_port )" | wc -l; }
+tw_before=$(tw)
+run gatewayhalf "$PEAK_CONNECTIONS" "$gw_url" "Authorization: Bearer t1-key" "$work/delay.lua" &
+wrk_pid=$!
+: >"$work/ports"
+while kill -0 "$wrk_pid" 2>/dev/null; do
+    ss -tanH state established "( dport = :$cap_port )" | awk '{ print $3 }' >>"$work/ports"
+    sleep 0.2
+done
+wait "$wrk_pid"
+tw_after=$(tw)
+distinct_ports=$(sort -u "$work/ports" | wc -l)
+
+# --- (b) writes ------------------------------------------------------------------------------
+patch_script() { # file path key label
+    cat >"$1" <<EOF
+n = 0
+request = function()
+    n = n + 1
+    local body = '{"add":[{"name":"$4"}]}'
+    if n % 2 == 0 then body = '{"remove":[{"name":"$4"}]}' end
+    return wrk.format("PATCH", "$2", {["Authorization"] = "Bearer $3",
+        ["Content-Type"] = "application/json"}, body)
+end
+EOF
+}
+patch_script "$work/cap.lua" "/v1/tenants/t1/customers/$CAP_CUSTOMER/labels" t1-key VIP
+patch_script "$work/trybe.lua" "/v1/tenants/tr/customers/$TRYBE_CUSTOMER/labels" tr-key "Gym Member"
+calls_before=$(vendor_calls)
+run capw1 1 "$gateway" "X-Bench: 1" "$work/cap.lua"
+run capw16 16 "$gateway" "X-Bench: 1" "$work/cap.lua"
+calls_after=$(vendor_calls)
+run trybew1 1 "$gateway" "X-Bench: 1" "$work/trybe.lua"
+run trybew16 16 "$gateway" "X-Bench: 1" "$work/trybe.lua"
+cap_writes=$(awk '/requests in/ { s += $1 } END { print s }' "$work/capw1.wrk" "$work/capw16.wrk")
+calls_per_write=$(awk -v c="$((calls_after - calls_before))" -v w="$cap_writes" 'BEGIN { printf "%.2f", c / w }')
+
+# --- (c) tenants and catalog sizes -----------------------------------------------------------
+tenant_rows=""
+for n in $TENANT_COUNTS; do
+    start_gateway "$n"
+    cat >"$work/tenants.lua" <<EOF
+i = 0
+request = function()
+    i = i + 1
+    local t = "t" .. (i % $n + 1)
+    return wrk.format("GET", "/v1/tenants/" .. t .. "/customers/$CAP_CUSTOMER/labels",
+        {["Authorization"] = "Bearer " .. t .. "-key"})
+end
+EOF
+    run "tenants$n" "$PEAK_CONNECTIONS" "$gateway" "X-Bench: 1" "$work/tenants.lua"
+    tenant_rows+="$(row "$n tenant(s), GET miss, c=$PEAK_CONNECTIONS" "tenants$n")"$'\n'
+done
+catalog_rows=""
+for size in $CATALOGS; do
+    start_vendors "$size"
+    start_gateway 1
+    run "catalog$size" 8 "$gateway" "X-Bench: 1" "$work/cap.lua"
+    catalog_rows+="$(row "Capillary PATCH by name, catalog of $size labels, c=8" "catalog$size")"$'\n'
+done
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+
+added() { echo $(( $(us "$2" "$3") - $(us "$1" "$3") )); }
+cat <<EOF
+## Miss path, writes, scaling: $(date -u '+%Y-%m-%d %H:%M UTC')
+
+- machine: $(nproc) CPUs, $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo), $(uname -sr);
+  load generator, gateway and vendor simulators are three processes on these same CPUs
+- command: \`DURATION=$DURATION PEAK_CONNECTIONS=$PEAK_CONNECTIONS bench/miss-and-writes.sh\`
+  (\`wrk --latency -d$DURATION\`, 1 thread at c=1, else 2 threads); \`RUST_LOG=warn\`, cache off
+  (\`cache_ttl_seconds = 0\`); load average before: $load_before, after: $load_after
+
+### Miss path: gateway → simulator vs the simulator called directly
+
+| case | run | req/s | p50 | p99 |
+| --- | --- | ---: | ---: | ---: |
+$(row "simulator direct, c=1" direct1)
+$(row "gateway → simulator, c=1" gateway1)
+$(row "simulator direct, c=$PEAK_CONNECTIONS (peak)" directpeak)
+$(row "gateway → simulator, c=$PEAK_CONNECTIONS (peak)" gatewaypeak)
+$(row "simulator direct, half of gateway peak (${per_conn_ms} ms between requests per connection)" directhalf)
+$(row "gateway → simulator, half of gateway peak" gatewayhalf)
+
+- added by the gateway at c=1: p50 **$(added direct1 gateway1 50%) µs**, p99 **$(added direct1 gateway1 99%) µs** (targets ≤ 40 µs, ≤ 100 µs)
+- added at half of peak: p50 $(added directhalf gatewayhalf 50%) µs, p99 $(added directhalf gatewayhalf 99%) µs
+- peak throughput, gateway / direct: $(awk -v g="$(rps gatewaypeak)" -v d="$(rps directpeak)" 'BEGIN { printf "%.1f %%", 100 * g / d }')
+- upstream connections during the half-load run: $distinct_ports distinct gateway-side ports seen
+  established; vendor-port sockets in TIME_WAIT before/after: $tw_before/$tw_after (no new or
+  closed connection in steady state means $tw_before = $tw_after)
+
+### Writes (PATCH, alternating add and remove of one label)
+
+| case | run | req/s | p50 | p99 |
+| --- | --- | ---: | ---: | ---: |
+$(row "Capillary, c=1" capw1)
+$(row "Capillary, c=16" capw16)
+$(row "Trybe, c=1" trybew1)
+$(row "Trybe, c=16" trybew16)
+
+Vendor calls per Capillary PATCH (from \`/metrics\`): $calls_per_write (a fresh read, the
+catalog since the cache is off, one changeLabels).
+
+### Tenants and catalog size
+
+| case | run | req/s | p50 | p99 |
+| --- | --- | ---: | ---: | ---: |
+$tenant_rows$catalog_rows
+EOF

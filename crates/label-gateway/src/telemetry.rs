@@ -1,0 +1,209 @@
+//! Prometheus metrics: one process-wide recorder, rendered by `GET /metrics` (no listener of the
+//! exporter's own, so the endpoint shares the gateway's port, limits and shutdown).
+//!
+//! Cardinality is bounded by construction: label values are tenant ids from the config (an
+//! unknown tenant in a path is `unknown`), route templates (never raw paths), methods, status
+//! codes, provider names, operation names and error kinds. No customer id or label name is
+//! ever a label value.
+
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{header, Method};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
+
+use crate::state::AppState;
+
+pub const HTTP_REQUESTS: &str = "label_gateway_http_requests_total";
+pub const HTTP_DURATION: &str = "label_gateway_http_request_duration_seconds";
+pub const VENDOR_CALLS: &str = "label_gateway_vendor_calls_total";
+pub const VENDOR_DURATION: &str = "label_gateway_vendor_call_duration_seconds";
+pub const VENDOR_RETRIES: &str = "label_gateway_vendor_retries_total";
+pub const CIRCUIT_OPEN: &str = "label_gateway_circuit_open";
+/// The cache's own counters (`layers::cache::CacheCounts`), copied in at each scrape.
+const CACHE_COUNTERS: [(&str, &str); 5] = [
+    (
+        "label_gateway_cache_hits_total",
+        "reads answered from a live entry",
+    ),
+    (
+        "label_gateway_cache_misses_total",
+        "reads answered by a vendor call of their own",
+    ),
+    (
+        "label_gateway_cache_stale_total",
+        "reads answered from an expired entry as the vendor failed",
+    ),
+    (
+        "label_gateway_cache_coalesced_total",
+        "reads that waited for another read's vendor call",
+    ),
+    (
+        "label_gateway_cache_evictions_total",
+        "entries dropped to stay within max_entries",
+    ),
+];
+const CACHE_ENTRIES: &str = "label_gateway_cache_entries";
+
+/// Loopback vendor calls take ~100 µs, real ones tens to hundreds of ms: buckets span both.
+const BUCKETS: &[f64] = &[
+    0.000_1, 0.000_25, 0.000_5, 0.001, 0.002_5, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5,
+    5.0,
+];
+
+/// How often histogram samples are folded into their buckets when nobody scrapes, so that an
+/// unscraped gateway does not keep every sample.
+pub const UPKEEP_EVERY: Duration = Duration::from_secs(5);
+
+static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
+
+/// The process's recorder, installed on first use. Several gateways in one process (the tests)
+/// share it; their series differ by tenant.
+pub fn handle() -> &'static PrometheusHandle {
+    HANDLE.get_or_init(|| {
+        let recorder = PrometheusBuilder::new()
+            .set_buckets_for_metric(Matcher::Suffix("_seconds".into()), BUCKETS)
+            .expect("the bucket list is not empty")
+            .build_recorder();
+        let handle = recorder.handle();
+        // Another recorder may already be installed (an embedding program's); then ours still
+        // renders, only empty, which beats refusing to start.
+        if let Err(err) = metrics::set_global_recorder(recorder) {
+            tracing::warn!(%err, "a metrics recorder was already installed; /metrics stays empty");
+        }
+        describe();
+        handle
+    })
+}
+
+fn describe() {
+    metrics::describe_counter!(
+        HTTP_REQUESTS,
+        "HTTP requests answered, by tenant, route template, method and status"
+    );
+    metrics::describe_histogram!(
+        HTTP_DURATION,
+        metrics::Unit::Seconds,
+        "time to answer an HTTP request"
+    );
+    metrics::describe_counter!(
+        VENDOR_CALLS,
+        "vendor calls (each attempt), by tenant, provider, operation and outcome"
+    );
+    metrics::describe_histogram!(
+        VENDOR_DURATION,
+        metrics::Unit::Seconds,
+        "time of one vendor call attempt"
+    );
+    metrics::describe_counter!(VENDOR_RETRIES, "vendor calls repeated after a failure");
+    for (name, help) in CACHE_COUNTERS {
+        metrics::describe_counter!(name, help);
+    }
+    metrics::describe_gauge!(CACHE_ENTRIES, "entries in the cache (moka's estimate)");
+    metrics::describe_gauge!(
+        CIRCUIT_OPEN,
+        "1 while the tenant's circuit to its vendor is open, else 0"
+    );
+}
+
+/// Folds histogram samples periodically; runs until the task is dropped.
+pub async fn upkeep() {
+    let mut every = tokio::time::interval(UPKEEP_EVERY);
+    loop {
+        every.tick().await;
+        handle().run_upkeep();
+    }
+}
+
+/// Prometheus metrics in the text exposition format: requests, vendor calls, retries, circuits.
+#[utoipa::path(get, path = "/metrics", operation_id = "getMetrics", tag = "operations",
+    responses((status = 200, description = "Prometheus text exposition format 0.0.4",
+        content_type = "text/plain; version=0.0.4; charset=utf-8", body = String)))]
+pub async fn render(State(state): State<AppState>) -> Response {
+    // The cache keeps its own atomic counters (one process-wide cache, no tenant label); they
+    // are copied in here rather than counted twice on the hit path.
+    let counts = state.cache.stats();
+    let values = [
+        counts.hits,
+        counts.misses,
+        counts.stale,
+        counts.coalesced,
+        counts.evictions,
+    ];
+    for ((name, _), value) in CACHE_COUNTERS.iter().zip(values) {
+        metrics::counter!(*name).absolute(value);
+    }
+    metrics::gauge!(CACHE_ENTRIES).set(state.cache.entry_count() as f64);
+    (
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        handle().render(),
+    )
+        .into_response()
+}
+
+/// Counts every answered request by tenant, route template, method and status.
+pub async fn track(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or("unmatched", |m| m.as_str())
+        .to_owned();
+    let tenant = named_tenant(&state, &route, request.uri().path());
+    let span = tracing::Span::current();
+    span.record("route", route.as_str());
+    span.record("tenant", tenant.as_str());
+    if let Some(runtime) = state.tenant(&tenant) {
+        span.record("provider", runtime.provider.name());
+    }
+    let method = method_label(request.method());
+    let started = std::time::Instant::now();
+    let response = next.run(request).await;
+    let elapsed = started.elapsed();
+    // An access log at debug: at info it would be a line per request, too much at full load.
+    tracing::debug!(
+        status = response.status().as_u16(),
+        elapsed_us = elapsed.as_micros() as u64,
+        "request answered"
+    );
+    let labels = [
+        ("tenant", tenant),
+        ("route", route),
+        ("method", method.to_owned()),
+        ("status", response.status().as_str().to_owned()),
+    ];
+    metrics::histogram!(HTTP_DURATION, &labels[..3]).record(elapsed);
+    metrics::counter!(HTTP_REQUESTS, &labels).increment(1);
+    response
+}
+
+/// The tenant named in a `/v1/tenants/{tenant}` path when the config knows it; `unknown` for
+/// any other name, so a client cannot mint series; `none` where no tenant is named.
+fn named_tenant(state: &AppState, route: &str, path: &str) -> String {
+    if !route.starts_with("/v1/tenants/{tenant}") {
+        return "none".to_owned();
+    }
+    match path.split('/').nth(3) {
+        Some(named) if state.tenant(named).is_some() => named.to_owned(),
+        _ => "unknown".to_owned(),
+    }
+}
+
+/// Any method, even an invented one, is a client-chosen string: only the known ones are kept.
+fn method_label(method: &Method) -> &'static str {
+    match *method {
+        Method::GET => "GET",
+        Method::HEAD => "HEAD",
+        Method::POST => "POST",
+        Method::PUT => "PUT",
+        Method::PATCH => "PATCH",
+        Method::DELETE => "DELETE",
+        Method::OPTIONS => "OPTIONS",
+        _ => "other",
+    }
+}
