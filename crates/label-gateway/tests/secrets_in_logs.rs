@@ -76,7 +76,11 @@ impl Drop for Running {
     }
 }
 
-fn start(config_path: &std::path::Path, env: &[(&str, String)]) -> (Running, String) {
+fn start(
+    config_path: &std::path::Path,
+    env: &[(&str, String)],
+    log_format: &str,
+) -> (Running, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_label-gateway"))
         .args([
             "serve",
@@ -87,6 +91,7 @@ fn start(config_path: &std::path::Path, env: &[(&str, String)]) -> (Running, Str
         ])
         .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
         .env("RUST_LOG", "trace")
+        .env("LOG_FORMAT", log_format)
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
@@ -113,10 +118,7 @@ fn start(config_path: &std::path::Path, env: &[(&str, String)]) -> (Running, Str
         if let Some(addr) = text
             .lines()
             .find(|l| l.contains("label-gateway listening"))
-            .and_then(|l| {
-                let start = l.find("addr=")? + 5;
-                Some(l[start..].split_whitespace().next()?.to_owned())
-            })
+            .and_then(listening_addr)
         {
             break addr;
         }
@@ -129,12 +131,32 @@ fn start(config_path: &std::path::Path, env: &[(&str, String)]) -> (Running, Str
     (running, format!("http://{addr}"))
 }
 
+/// The address in the "listening" line, as text (`addr=...`) or JSON (`"addr":"..."`) logs it.
+fn listening_addr(line: &str) -> Option<String> {
+    if let Some(at) = line.find("\"addr\":\"") {
+        let rest = &line[at + 8..];
+        return Some(rest[..rest.find('"')?].to_owned());
+    }
+    let start = line.find("addr=")? + 5;
+    Some(line[start..].split_whitespace().next()?.to_owned())
+}
+
 #[tokio::test(flavor = "multi_thread")]
-async fn no_secret_reaches_the_logs_at_trace_level() {
+async fn no_secret_reaches_the_text_logs_at_trace_level() {
+    scenario("text").await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn no_secret_reaches_the_json_logs_at_trace_level() {
+    scenario("json").await;
+}
+
+async fn scenario(log_format: &str) {
     let cap = CapillarySim::start("till", CAP_PASSWORD).await.unwrap();
     let trybe = TrybeSim::start(TRYBE_TOKEN).await.unwrap();
     let ah = ActionHubSim::start(AH_KEY).await.unwrap();
-    let path = std::env::temp_dir().join(format!("secrets-{}.toml", std::process::id()));
+    let path =
+        std::env::temp_dir().join(format!("secrets-{}-{log_format}.toml", std::process::id()));
     std::fs::write(&path, CONFIG).unwrap();
     let env = [
         ("CAP_URL", cap.server.base_url()),
@@ -148,7 +170,7 @@ async fn no_secret_reaches_the_logs_at_trace_level() {
         ("KEY_INITECH", CLIENT_KEYS[2].to_owned()),
         ("KEY_BROKEN", CLIENT_KEYS[3].to_owned()),
     ];
-    let (running, base) = start(&path, &env);
+    let (running, base) = start(&path, &env, log_format);
     let client = reqwest::Client::new();
     let trybe_customer = label_sim::trybe::SAMPLE_CUSTOMER;
     let calls: Vec<(reqwest::Method, String, &str, Option<serde_json::Value>)> = vec![
