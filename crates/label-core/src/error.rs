@@ -108,6 +108,13 @@ impl ErrorKind {
     pub fn is_vendor_failure(self) -> bool {
         matches!(self, ErrorKind::UpstreamError | ErrorKind::UpstreamTimeout)
     }
+
+    /// The vendor could not be used at all: a failure, or its circuit is open. What a cache may
+    /// answer with an expired entry (stale-if-error); the breaker's own 503 is not counted
+    /// against it, so it is not a vendor failure.
+    pub fn is_vendor_outage(self) -> bool {
+        self.is_vendor_failure() || self == ErrorKind::UpstreamUnavailable
+    }
 }
 
 impl fmt::Display for ErrorKind {

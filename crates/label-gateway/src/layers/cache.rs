@@ -169,11 +169,7 @@ impl Cached {
         key: KeyRef<'_>,
         error: Error,
     ) -> Result<LabelList, Error> {
-        let vendor_failed = matches!(
-            error.kind,
-            ErrorKind::UpstreamError | ErrorKind::UpstreamTimeout | ErrorKind::UpstreamUnavailable
-        );
-        if !vendor_failed || self.lifetimes.stale_window.is_zero() {
+        if !error.kind.is_vendor_outage() || self.lifetimes.stale_window.is_zero() {
             return Err(error);
         }
         match self.store.get(&key.shadow()).await {
