@@ -9,6 +9,11 @@ use label_gateway::{config, demo, openapi, serve};
 use sha2::{Digest, Sha256};
 use tokio::net::TcpListener;
 
+/// Cheaper small allocations than glibc's under two busy threads, and no per-allocation header:
+/// see BENCHMARKS.md (cache hits and memory per cached customer).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 
 #[derive(Parser)]
