@@ -2,10 +2,13 @@
 //! customer fresh, resolve each reference through the current labels or the catalog, decide what
 //! is already `unchanged` or `not_found`, and send the vendor only the rest.
 
+use std::sync::Arc;
+
+use crate::catalog::Catalog;
 use crate::customer_id::CustomerId;
 use crate::error::{Error, ErrorKind};
 use crate::label_ref::{invalid_request, ChangeRequest, FieldProblem, LabelRef};
-use crate::model::{ChangeResult, ChangeStatus, Label, LabelIdentity, LabelList, Op};
+use crate::model::{ChangeResult, ChangeStatus, Label, LabelIdentity, Op};
 use crate::provider::{CallContext, LabelProvider};
 use crate::LabelKey;
 
@@ -45,7 +48,7 @@ pub async fn apply_change(
         ..ctx.clone()
     };
     let current = provider.customer_labels(&fresh, customer).await?;
-    let mut catalog: Option<LabelList> = None;
+    let mut catalog: Option<Arc<Catalog>> = None;
     let mut plan = Vec::with_capacity(request.add.len() + request.remove.len());
     let refs = (request.add.iter().enumerate().map(|(i, r)| (Op::Add, i, r))).chain(
         request
@@ -58,10 +61,10 @@ pub async fn apply_change(
         let attached = find(&current, reference).map(Label::identity);
         let known = match (&attached, &catalog, capabilities.catalog) {
             (Some(_), _, _) | (None, _, false) => None,
-            (None, Some(catalog), true) => find(catalog, reference).map(Label::identity),
+            (None, Some(catalog), true) => catalog.find(reference).map(Label::identity),
             (None, None, true) => {
-                let fetched = provider.catalog(ctx).await?;
-                let found = find(&fetched, reference).map(Label::identity);
+                let fetched = provider.indexed_catalog(ctx).await?;
+                let found = fetched.find(reference).map(Label::identity);
                 catalog = Some(fetched);
                 found
             }
@@ -201,6 +204,7 @@ fn result_of(planned: Planned) -> Option<ChangeResult> {
     }
 }
 
+/// A customer has a handful of labels: a scan beats building lookups.
 fn find<'a>(labels: &'a [Label], reference: &LabelRef) -> Option<&'a Label> {
     labels.iter().find(|label| match reference {
         LabelRef::Id(id) => &label.id == id,

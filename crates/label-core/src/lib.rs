@@ -4,6 +4,7 @@
 //! these types, and the gateway only ever reads [`Capabilities`] to decide what a tenant can do.
 
 pub mod capabilities;
+pub mod catalog;
 pub mod change;
 pub mod customer_id;
 pub mod error;
@@ -13,6 +14,7 @@ pub mod provider;
 pub mod served;
 
 pub use capabilities::{Capabilities, CustomerIdFormat, LabelKey};
+pub use catalog::Catalog;
 pub use change::{apply_change, ChangeOutcome};
 pub use customer_id::CustomerId;
 pub use error::{Error, ErrorDetails, ErrorKind, Temporariness, Upstream};

@@ -1,10 +1,10 @@
 use std::sync::Arc;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 /// A label as every provider reports it.
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Label {
     // `name` and `weight` are always sent, null when unknown: `required = true` says so.
     /// The provider's label identifier: Capillary `labelId`, a Trybe UUID, the ActionHub label text.

@@ -1,6 +1,9 @@
+use std::sync::Arc;
+
 use async_trait::async_trait;
 
 use crate::capabilities::Capabilities;
+use crate::catalog::Catalog;
 use crate::customer_id::CustomerId;
 use crate::error::{Error, ErrorKind};
 use crate::model::{LabelIdentity, LabelList, WriteStatus};
@@ -39,6 +42,12 @@ pub trait LabelProvider: Send + Sync + 'static {
     async fn catalog(&self, ctx: &CallContext) -> Result<LabelList, Error> {
         let _ = ctx;
         Err(unsupported(self.name(), "a label catalog"))
+    }
+
+    /// The catalog with its name and id lookups, which change requests resolve through. A cache
+    /// layer keeps it built; without one, it is built from [`LabelProvider::catalog`] per call.
+    async fn indexed_catalog(&self, ctx: &CallContext) -> Result<Arc<Catalog>, Error> {
+        Ok(Arc::new(Catalog::new(self.catalog(ctx).await?)))
     }
 
     /// Attaches resolved labels; one status per label, in order.

@@ -4,18 +4,36 @@
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
-use label_core::LabelProvider;
+use label_core::{CallContext, CustomerId, Error, LabelProvider};
 
 use crate::config::Config;
 use crate::idempotency::IdempotencyStore;
 use crate::layers;
-use crate::layers::cache::Store;
+use crate::layers::cache::{Cached, Store};
 use crate::listener::Limits;
+use crate::rendered::{self, Rendered};
 
 pub struct TenantRuntime {
     pub id: String,
     /// The backend wrapped in the gateway's layers (resilience, cache, ...).
     pub provider: Arc<dyn LabelProvider>,
+    /// The cache layer of `provider`, when the tenant has one.
+    cache: Option<Arc<Cached>>,
+}
+
+impl TenantRuntime {
+    /// A customer's labels as the API answers them, from the cache where the tenant has one.
+    pub async fn customer_answer(
+        &self,
+        ctx: &CallContext,
+        customer: &CustomerId,
+    ) -> Result<Rendered, Error> {
+        if let Some(cache) = &self.cache {
+            return cache.customer_answer(ctx, customer).await;
+        }
+        let labels = self.provider.customer_labels(ctx, customer).await?;
+        rendered::customer_labels(&self.id, customer, self.provider.name(), &labels)
+    }
 }
 
 /// Every accepted key by its SHA-256, with the tenant it opens.
@@ -95,9 +113,11 @@ impl Tenants {
         let mut tenants = HashMap::new();
         let mut keys = Vec::new();
         for tenant in &config.tenants {
+            let layered = layers::wrap(tenant, &config.cache, cache);
             let runtime = Arc::new(TenantRuntime {
                 id: tenant.id.clone(),
-                provider: layers::wrap(tenant, &config.cache, cache),
+                provider: layered.provider,
+                cache: layered.cache,
             });
             for key in &tenant.api_keys {
                 keys.push(KeyEntry {

@@ -1,5 +1,7 @@
 //! The cache layer: a tenant's reads answered from the shared [`Store`] where it can, one vendor
 //! call per key however many ask at once, the customer's entries dropped on every write.
+//! A customer's labels are kept as the rendered answer ([`Cached::customer_answer`]), a
+//! catalog with its lookups ([`LabelProvider::indexed_catalog`]).
 
 mod store;
 #[cfg(test)]
@@ -12,14 +14,15 @@ use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use label_core::{
-    CallContext, Capabilities, CustomerId, Error, ErrorKind, LabelIdentity, LabelList,
+    CallContext, Capabilities, Catalog, CustomerId, Error, ErrorKind, LabelIdentity, LabelList,
     LabelProvider, Served, WriteStatus,
 };
 
 pub use store::{CacheCounts, CacheStats, Store};
-use store::{Entry, Event, KeyRef, Kind};
+use store::{Entry, Event, KeyRef, Kind, Stored};
 
 use crate::config::{CacheConfig, Tenant};
+use crate::rendered::{self, Rendered};
 
 /// Lifetimes of one tenant's entries.
 #[derive(Debug, Clone, Copy)]
@@ -72,15 +75,10 @@ impl Cached {
     }
 
     /// `load` is only called on a miss: making the inner call's future costs an allocation.
-    async fn read<L, F>(
-        &self,
-        ctx: &CallContext,
-        key: KeyRef<'_>,
-        load: L,
-    ) -> Result<LabelList, Error>
+    async fn read<L, F>(&self, ctx: &CallContext, key: KeyRef<'_>, load: L) -> Result<Stored, Error>
     where
         L: FnOnce() -> F + Send,
-        F: Future<Output = Result<LabelList, Error>> + Send,
+        F: Future<Output = Result<Stored, Error>> + Send,
     {
         if ctx.fresh {
             self.store.count(Event::Miss);
@@ -118,11 +116,7 @@ impl Cached {
 
     /// Turns a vendor answer into the entry to store, storing its shadow on the side; a failure
     /// other than `customer_not_found` stays an error and is stored nowhere.
-    async fn keep(
-        &self,
-        key: KeyRef<'_>,
-        answer: Result<LabelList, Error>,
-    ) -> Result<Entry, Error> {
+    async fn keep(&self, key: KeyRef<'_>, answer: Result<Stored, Error>) -> Result<Entry, Error> {
         let Lifetimes {
             ttl,
             negative,
@@ -130,8 +124,8 @@ impl Cached {
         } = self.lifetimes;
         let stored = Instant::now();
         let entry = match answer {
-            Ok(labels) => Entry {
-                answer: Ok(labels),
+            Ok(answer) => Entry {
+                answer: Ok(answer),
                 stored,
                 lifetime: ttl,
             },
@@ -168,13 +162,13 @@ impl Cached {
         ctx: &CallContext,
         key: KeyRef<'_>,
         error: Error,
-    ) -> Result<LabelList, Error> {
+    ) -> Result<Stored, Error> {
         if !error.kind.is_vendor_outage() || self.lifetimes.stale_window.is_zero() {
             return Err(error);
         }
         match self.store.get(&key.shadow()).await {
             Some(Entry {
-                answer: Ok(labels),
+                answer: Ok(answer),
                 stored,
                 ..
             }) => {
@@ -182,9 +176,30 @@ impl Cached {
                 ctx.served.set(Served::Stale {
                     age: stored.elapsed().as_secs(),
                 });
-                Ok(labels)
+                Ok(answer)
             }
             _ => Err(error),
+        }
+    }
+
+    /// The customer's labels as the API answers them: a hit is a lookup and a reference count.
+    pub async fn customer_answer(
+        &self,
+        ctx: &CallContext,
+        customer: &CustomerId,
+    ) -> Result<Rendered, Error> {
+        let kind = Kind::Labels {
+            raw: ctx.include_raw,
+        };
+        let key = self.key(customer.as_str(), kind);
+        let load = || async {
+            let labels = self.inner.customer_labels(ctx, customer).await?;
+            let answer = rendered::customer_labels(&self.tenant, customer, self.name(), &labels)?;
+            Ok(Stored::Customer(answer))
+        };
+        match self.read(ctx, key, load).await? {
+            Stored::Customer(answer) => Ok(answer),
+            Stored::Catalog(_) => Err(mismatch()),
         }
     }
 
@@ -198,11 +213,20 @@ impl Cached {
     }
 }
 
-fn answer(entry: &Entry) -> Result<LabelList, Error> {
+fn answer(entry: &Entry) -> Result<Stored, Error> {
     match &entry.answer {
-        Ok(labels) => Ok(labels.clone()),
+        Ok(stored) => Ok(stored.clone()),
         Err(error) => Err(Error::clone(error)),
     }
+}
+
+/// Keys of a kind only ever hold answers of that kind; a mismatch would be a bug here, and is
+/// answered as a failed read rather than with another key's data.
+fn mismatch() -> Error {
+    Error::new(
+        ErrorKind::UpstreamError,
+        "the cache held an entry of another kind",
+    )
 }
 
 #[async_trait]
@@ -216,22 +240,30 @@ impl LabelProvider for Cached {
         self.inner.capabilities()
     }
 
+    /// Read back from the rendered answer: the HTTP reads use [`Cached::customer_answer`], and a
+    /// change's fresh read pays a decode beside its vendor call.
     async fn customer_labels(
         &self,
         ctx: &CallContext,
         customer: &CustomerId,
     ) -> Result<LabelList, Error> {
-        let kind = Kind::Labels {
-            raw: ctx.include_raw,
-        };
-        let key = self.key(customer.as_str(), kind);
-        self.read(ctx, key, || self.inner.customer_labels(ctx, customer))
-            .await
+        self.customer_answer(ctx, customer).await?.customer_labels()
     }
 
     async fn catalog(&self, ctx: &CallContext) -> Result<LabelList, Error> {
+        Ok(self.indexed_catalog(ctx).await?.labels().clone())
+    }
+
+    async fn indexed_catalog(&self, ctx: &CallContext) -> Result<Arc<Catalog>, Error> {
         let key = self.key("", Kind::Catalog);
-        self.read(ctx, key, || self.inner.catalog(ctx)).await
+        let load = || async {
+            let labels = self.inner.catalog(ctx).await?;
+            Ok(Stored::Catalog(Arc::new(Catalog::new(labels))))
+        };
+        match self.read(ctx, key, load).await? {
+            Stored::Catalog(catalog) => Ok(catalog),
+            Stored::Customer(_) => Err(mismatch()),
+        }
     }
 
     async fn attach(

@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use async_trait::async_trait;
 use label_core::{
-    CallContext, Capabilities, CustomerId, Error, LabelIdentity, LabelList, LabelProvider,
+    CallContext, Capabilities, Catalog, CustomerId, Error, LabelIdentity, LabelList, LabelProvider,
     WriteStatus,
 };
 
@@ -83,6 +83,11 @@ impl LabelProvider for Instrumented {
             return self.inner.catalog(ctx).await;
         }
         self.measure("catalog", self.inner.catalog(ctx)).await
+    }
+
+    async fn indexed_catalog(&self, ctx: &CallContext) -> Result<Arc<Catalog>, Error> {
+        // Built from this layer's own `catalog`, so that the call goes through the layer.
+        Ok(Arc::new(Catalog::new(self.catalog(ctx).await?)))
     }
 
     async fn attach(

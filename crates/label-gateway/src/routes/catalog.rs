@@ -5,9 +5,10 @@ use label_core::{Error, ErrorKind};
 use crate::api::CatalogResponse;
 use crate::auth::TenantAccess;
 use crate::problem::ApiError;
+use crate::rendered::Rendered;
 use crate::routes::errors::CatalogErrors;
 use crate::routes::params::{CacheHeaders, TenantPath};
-use crate::routes::representation::{answer_read, read_context, respond};
+use crate::routes::representation::{answer_read, read_context};
 
 /// Every label of the tenant's vendor account, all pages walked.
 #[utoipa::path(
@@ -40,13 +41,12 @@ pub async fn list_catalog(access: TenantAccess, headers: HeaderMap) -> Result<Re
         return Err(error);
     }
     let ctx = read_context(&access, &headers, false);
-    let result = provider.catalog(&ctx).await;
-    Ok(answer_read(&access, &ctx, result, |labels, served| {
-        let body = CatalogResponse {
+    let result = provider.catalog(&ctx).await.and_then(|labels| {
+        Rendered::new(&CatalogResponse {
             tenant: &access.tenant.id,
             provider: provider.name(),
-            labels,
-        };
-        respond(&body, &headers, served)
-    }))
+            labels: &labels,
+        })
+    });
+    Ok(answer_read(&access, &ctx, result, &headers))
 }

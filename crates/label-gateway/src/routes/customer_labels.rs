@@ -11,7 +11,7 @@ use crate::auth::TenantAccess;
 use crate::problem::ApiError;
 use crate::routes::errors::ReadErrors;
 use crate::routes::params::{CacheHeaders, CustomerPath};
-use crate::routes::representation::{answer_read, read_context, respond};
+use crate::routes::representation::{answer_read, read_context};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
@@ -64,16 +64,8 @@ pub async fn get_customer_labels(
         .map_err(|e| access.error(e))?;
     let Query(query) = query.map_err(|e| access.error(invalid_query(e)))?;
     let ctx = read_context(&access, &headers, query.include == Some(Include::Raw));
-    let result = provider.customer_labels(&ctx, &customer).await;
-    Ok(answer_read(&access, &ctx, result, |labels, served| {
-        let body = CustomerLabelsResponse {
-            tenant: &access.tenant.id,
-            customer_id: customer.as_str(),
-            provider: provider.name(),
-            labels,
-        };
-        respond(&body, &headers, served)
-    }))
+    let result = access.tenant.customer_answer(&ctx, &customer).await;
+    Ok(answer_read(&access, &ctx, result, &headers))
 }
 
 pub fn invalid_query(rejection: QueryRejection) -> Error {

@@ -4,48 +4,25 @@
 use axum::body::Body;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use label_core::{CallContext, Error, Label, LabelList, Served};
-use serde::Serialize;
-use sha2::{Digest, Sha256};
+use label_core::{CallContext, Error, Served};
 
 use crate::auth::TenantAccess;
+use crate::rendered::Rendered;
 
-/// Room for a typical answer up front: growing the buffer from empty copies it several times.
-const TYPICAL_BODY: usize = 1024;
-
-pub fn respond<T: Serialize>(body: &T, request: &HeaderMap, served: Option<Served>) -> Response {
-    let mut bytes = Vec::with_capacity(TYPICAL_BODY);
-    if serde_json::to_writer(&mut bytes, body).is_err() {
-        // Our own types always serialize; should one not, a 500 beats a wrong answer.
-        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-    }
-    let digest = Sha256::digest(&bytes);
-    let mut tag = [b'"'; 34];
-    let encoded = hex::encode_to_slice(&digest[..16], &mut tag[1..33]);
-    let (Ok(()), Ok(etag)) = (encoded, std::str::from_utf8(&tag)) else {
-        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-    };
-    let status = if not_modified(request, etag) {
-        StatusCode::NOT_MODIFIED
+pub fn respond(answer: &Rendered, request: &HeaderMap, served: Option<Served>) -> Response {
+    let mut response = if not_modified(request, answer.etag()) {
+        StatusCode::NOT_MODIFIED.into_response()
     } else {
-        StatusCode::OK
-    };
-    let body = if status == StatusCode::OK {
-        Body::from(bytes)
-    } else {
-        Body::empty()
-    };
-    let mut response = (status, body).into_response();
-    let headers = response.headers_mut();
-    if status == StatusCode::OK {
-        headers.insert(
+        let mut response = Body::from(answer.body()).into_response();
+        response.headers_mut().insert(
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/json"),
         );
-    }
-    if let Ok(value) = HeaderValue::from_str(etag) {
-        headers.insert(header::ETAG, value);
-    }
+        response
+    };
+    response
+        .headers_mut()
+        .insert(header::ETAG, answer.etag_header());
     add_cache_headers(&mut response, served);
     response
 }
@@ -102,17 +79,17 @@ pub fn read_context(access: &TenantAccess, request: &HeaderMap, include_raw: boo
     }
 }
 
-/// The answer to a cacheable read, made by `answer` from the labels, or the problem; both say
-/// how the cache served them (a kept `customer_not_found` is a hit too).
+/// The answer to a cacheable read, or the problem; both say how the cache served them (a kept
+/// `customer_not_found` is a hit too).
 pub fn answer_read(
     access: &TenantAccess,
     ctx: &CallContext,
-    result: Result<LabelList, Error>,
-    answer: impl FnOnce(&[Label], Option<Served>) -> Response,
+    result: Result<Rendered, Error>,
+    request: &HeaderMap,
 ) -> Response {
     let served = ctx.served.get();
     match result {
-        Ok(labels) => answer(&labels, served),
+        Ok(answer) => respond(&answer, request, served),
         Err(error) => {
             let mut response = access.error(error).into_response();
             add_cache_headers(&mut response, served);

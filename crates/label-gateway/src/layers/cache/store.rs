@@ -6,12 +6,13 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Weak};
 use std::time::{Duration, Instant};
 
-use label_core::{Error, LabelList};
+use label_core::{Catalog, Error};
 use moka::future::Cache;
 use moka::notification::RemovalCause;
 use moka::{Equivalent, Expiry};
 
 use crate::config::CacheConfig;
+use crate::rendered::Rendered;
 
 /// moka does its housekeeping on whichever task calls it once enough work is pending; a
 /// periodic task does it first, so requests rarely pay for it.
@@ -29,16 +30,23 @@ pub(crate) enum Kind {
 /// same customer id have two entries.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) struct Key {
-    tenant: Arc<str>,
-    customer: Box<str>,
+    /// The tenant, `/`, the customer (empty for a catalog): one allocation per entry. A tenant
+    /// id has no `/`, so the first one splits the two.
+    scope: Box<str>,
     kind: Kind,
     shadow: bool,
+}
+
+impl Key {
+    fn parts(&self) -> (&str, &str) {
+        self.scope.split_once('/').unwrap_or((&self.scope, ""))
+    }
 }
 
 /// A key borrowed from the request, so that a hit allocates nothing to look itself up.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct KeyRef<'a> {
-    pub tenant: &'a Arc<str>,
+    pub tenant: &'a str,
     /// Empty for a catalog.
     pub customer: &'a str,
     pub kind: Kind,
@@ -48,8 +56,7 @@ pub(crate) struct KeyRef<'a> {
 impl KeyRef<'_> {
     pub fn to_key(self) -> Key {
         Key {
-            tenant: self.tenant.clone(),
-            customer: self.customer.into(),
+            scope: [self.tenant, "/", self.customer].concat().into(),
             kind: self.kind,
             shadow: self.shadow,
         }
@@ -66,29 +73,37 @@ impl KeyRef<'_> {
 // `Key` and `KeyRef` must hash alike for moka to find one by the other.
 impl Hash for Key {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        (&*self.tenant, &*self.customer, self.kind, self.shadow).hash(state);
+        let (tenant, customer) = self.parts();
+        (tenant, customer, self.kind, self.shadow).hash(state);
     }
 }
 
 impl Hash for KeyRef<'_> {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        (&**self.tenant, self.customer, self.kind, self.shadow).hash(state);
+        (self.tenant, self.customer, self.kind, self.shadow).hash(state);
     }
 }
 
 impl Equivalent<Key> for KeyRef<'_> {
     fn equivalent(&self, key: &Key) -> bool {
-        *key.tenant == **self.tenant
-            && *key.customer == *self.customer
+        key.parts() == (self.tenant, self.customer)
             && key.kind == self.kind
             && key.shadow == self.shadow
     }
 }
 
-/// A stored answer: the labels, or a `customer_not_found` kept briefly.
+/// What a live entry holds: a customer's labels as the API answers them (a hit only clones a
+/// reference), or a catalog with the lookups change requests resolve through.
+#[derive(Debug, Clone)]
+pub(crate) enum Stored {
+    Customer(Rendered),
+    Catalog(Arc<Catalog>),
+}
+
+/// A stored answer, or a `customer_not_found` kept briefly.
 #[derive(Debug, Clone)]
 pub(crate) struct Entry {
-    pub answer: Result<LabelList, Arc<Error>>,
+    pub answer: Result<Stored, Arc<Error>>,
     pub stored: Instant,
     /// How long moka keeps it; read by [`PerEntry`].
     pub lifetime: Duration,
@@ -266,5 +281,32 @@ async fn housekeeping(store: Weak<Inner>) {
             return;
         };
         inner.entries.run_pending_tasks().await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::hash::BuildHasher;
+
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        /// moka finds a stored key by a borrowed one only if both hash alike and compare equal;
+        /// a `/` in a customer id must not move the split between tenant and customer.
+        #[test]
+        fn a_borrowed_key_finds_its_own_entry_only(
+            tenant in "[a-z0-9][a-z0-9_-]{0,8}",
+            customer in "[a-z/]{0,6}",
+            other in "[a-z/]{0,6}",
+        ) {
+            let hasher = std::collections::hash_map::RandomState::new();
+            let borrowed = |customer| KeyRef { tenant: &tenant, customer, kind: Kind::Catalog, shadow: false };
+            let key = borrowed(customer.as_str()).to_key();
+            prop_assert_eq!(hasher.hash_one(borrowed(&customer)), hasher.hash_one(&key));
+            prop_assert!(borrowed(&customer).equivalent(&key));
+            prop_assert_eq!(borrowed(&other).equivalent(&key), other == customer);
+        }
     }
 }

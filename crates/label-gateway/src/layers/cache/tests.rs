@@ -32,7 +32,7 @@ impl LabelProvider for Counting {
             read: true,
             add: false,
             remove: false,
-            catalog: false,
+            catalog: true,
             weights: false,
             label_key: LabelKey::Name,
             customer_id_format: CustomerIdFormat::PositiveInteger { max_digits: 19 },
@@ -46,14 +46,31 @@ impl LabelProvider for Counting {
         if let Some(kind) = *self.failure.lock().unwrap() {
             return Err(Error::new(kind, "told to fail"));
         }
-        let label = Label {
-            id: "1".into(),
-            name: Some("VIP".into()),
-            weight: None,
-            raw: None,
-        };
-        Ok(Arc::from(vec![label]))
+        Ok(labels())
     }
+
+    async fn catalog(&self, _: &CallContext) -> Result<LabelList, Error> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        Ok(labels())
+    }
+}
+
+/// Values that must come back exactly from a rendered entry: a weight, a vendor record,
+/// characters JSON escapes.
+fn labels() -> LabelList {
+    let label = Label {
+        id: "1".into(),
+        name: Some("VIP \"gold\" ü".into()),
+        weight: Some(0.1 + 0.2),
+        raw: Some(serde_json::json!({"labelId": 1, "tags": [null, true, 1e300]})),
+    };
+    let plain = Label {
+        id: "2".into(),
+        name: None,
+        weight: None,
+        raw: None,
+    };
+    Arc::from(vec![label, plain])
 }
 
 fn cached(provider: &Arc<Counting>, config: &CacheConfig, store: &Store) -> Cached {
@@ -139,4 +156,38 @@ async fn evictions_keep_the_cache_within_max_entries_and_are_counted() {
     assert!(store.entry_count() <= 10, "{}", store.entry_count());
     let CacheCounts { evictions, .. } = store.stats();
     assert!(evictions >= 190 - 10, "{evictions}");
+}
+
+#[tokio::test]
+async fn labels_read_back_from_a_rendered_entry_are_the_vendors() {
+    let provider = Arc::new(Counting::default());
+    let config = CacheConfig::default();
+    let store = Store::new(&config);
+    let layer = cached(&provider, &config, &store);
+    let ctx = CallContext {
+        include_raw: true,
+        ..CallContext::default()
+    };
+    let miss = layer.customer_labels(&ctx, &customer(7)).await.unwrap();
+    let hit = layer.customer_labels(&ctx, &customer(7)).await.unwrap();
+    assert!(matches!(ctx.served.get(), Some(Served::Hit { .. })));
+    assert_eq!(provider.calls.load(Ordering::SeqCst), 1);
+    assert_eq!(miss, labels());
+    assert_eq!(hit, labels());
+}
+
+#[tokio::test]
+async fn a_cached_catalog_is_indexed_once_and_shared() {
+    let provider = Arc::new(Counting::default());
+    let config = CacheConfig::default();
+    let store = Store::new(&config);
+    let layer = cached(&provider, &config, &store);
+    let ctx = CallContext::default();
+    let first = layer.indexed_catalog(&ctx).await.unwrap();
+    let second = layer.indexed_catalog(&ctx).await.unwrap();
+    assert!(Arc::ptr_eq(&first, &second), "the hit rebuilt the lookups");
+    assert_eq!(provider.calls.load(Ordering::SeqCst), 1);
+    let vip = label_core::LabelRef::Name("VIP \"gold\" ü".into());
+    assert_eq!(second.find(&vip).map(|l| l.id.as_str()), Some("1"));
+    assert_eq!(layer.catalog(&ctx).await.unwrap(), labels());
 }

@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use label_core::{
-    CallContext, Capabilities, CustomerId, Error, ErrorKind, LabelIdentity, LabelList,
+    CallContext, Capabilities, Catalog, CustomerId, Error, ErrorKind, LabelIdentity, LabelList,
     LabelProvider, Temporariness, WriteStatus,
 };
 use tokio::sync::Semaphore;
@@ -200,6 +200,11 @@ impl LabelProvider for Resilient {
         }
         self.call(Call::Read, "catalog", || self.inner.catalog(ctx))
             .await
+    }
+
+    async fn indexed_catalog(&self, ctx: &CallContext) -> Result<Arc<Catalog>, Error> {
+        // Built from this layer's own `catalog`, so that the call goes through the layer.
+        Ok(Arc::new(Catalog::new(self.catalog(ctx).await?)))
     }
 
     async fn attach(
