@@ -6,7 +6,9 @@
 //! codes, provider names, operation names and error kinds. No customer id or label name is
 //! ever a label value.
 
-use std::sync::OnceLock;
+mod series;
+
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use axum::extract::{MatchedPath, Request, State};
@@ -15,7 +17,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 
-use crate::state::AppState;
+use crate::state::{AppState, TenantRuntime};
 
 pub const HTTP_REQUESTS: &str = "label_gateway_http_requests_total";
 pub const HTTP_DURATION: &str = "label_gateway_http_request_duration_seconds";
@@ -149,16 +151,13 @@ pub async fn render(State(state): State<AppState>) -> Response {
 
 /// Counts every answered request by tenant, route template, method and status.
 pub async fn track(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let route = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or("unmatched", |m| m.as_str())
-        .to_owned();
-    let tenant = named_tenant(&state, &route, request.uri().path());
+    let route = request.extensions().get::<MatchedPath>().cloned();
+    let route = route.as_ref().map_or("unmatched", MatchedPath::as_str);
+    let tenant = NamedTenant::of(&state, route, request.uri().path());
     let span = tracing::Span::current();
-    span.record("route", route.as_str());
-    span.record("tenant", tenant.as_str());
-    if let Some(runtime) = state.tenant(&tenant) {
+    span.record("route", route);
+    span.record("tenant", tenant.label());
+    if let NamedTenant::Known(runtime) = &tenant {
         span.record("provider", runtime.provider.name());
     }
     let method = method_label(request.method());
@@ -171,26 +170,36 @@ pub async fn track(State(state): State<AppState>, request: Request, next: Next) 
         elapsed_us = elapsed.as_micros() as u64,
         "request answered"
     );
-    let labels = [
-        ("tenant", tenant),
-        ("route", route),
-        ("method", method.to_owned()),
-        ("status", response.status().as_str().to_owned()),
-    ];
-    metrics::histogram!(HTTP_DURATION, &labels[..3]).record(elapsed);
-    metrics::counter!(HTTP_REQUESTS, &labels).increment(1);
+    series::record_request(tenant.label(), route, method, response.status(), elapsed);
     response
 }
 
-/// The tenant named in a `/v1/tenants/{tenant}` path when the config knows it; `unknown` for
-/// any other name, so a client cannot mint series; `none` where no tenant is named.
-fn named_tenant(state: &AppState, route: &str, path: &str) -> String {
-    if !route.starts_with("/v1/tenants/{tenant}") {
-        return "none".to_owned();
+/// The tenant of a `/v1/tenants/{tenant}` path as a label value: its id when the config knows
+/// it, `unknown` for any other name, so a client cannot mint series; `none` where no tenant is
+/// named.
+enum NamedTenant {
+    Known(Arc<TenantRuntime>),
+    Unknown,
+    None,
+}
+
+impl NamedTenant {
+    fn of(state: &AppState, route: &str, path: &str) -> Self {
+        if !route.starts_with("/v1/tenants/{tenant}") {
+            return Self::None;
+        }
+        match path.split('/').nth(3).and_then(|named| state.tenant(named)) {
+            Some(runtime) => Self::Known(runtime),
+            None => Self::Unknown,
+        }
     }
-    match path.split('/').nth(3) {
-        Some(named) if state.tenant(named).is_some() => named.to_owned(),
-        _ => "unknown".to_owned(),
+
+    fn label(&self) -> &str {
+        match self {
+            Self::Known(runtime) => &runtime.id,
+            Self::Unknown => "unknown",
+            Self::None => "none",
+        }
     }
 }
 
