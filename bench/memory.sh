@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Resident memory per cached customer (issue 4, issue 8 item 5): for each size in SIZES, a fresh
+# gateway on the synthetic Capillary vendor is filled with that many distinct customers of
+# five labels, each one vendor call and one new cache entry. Prints a Markdown section.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+SIZES=${SIZES:-"10000 100000 1000000"}
+GATEWAY_PORT=${GATEWAY_PORT:-18082}
+SAMPLE=564663098
+KEY=bench-key
+
+cargo build --release --quiet -p label-gateway -p label-bench
+BIN=${CARGO_TARGET_DIR:-target}/release
+
+work=$(mktemp -d)
+pids=()
+cleanup() {
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+kib() { awk -v f="$2" '$1 == f":" { print $2 }' "/proc/$1/status"; }
+per_customer() { echo $(( ($2 - $1) * 1024 / $3 )); } # from_kib to_kib customers -> bytes
+
+"$BIN/synthetic-vendor" >"$work/vendor.out" &
+pids+=($!)
+for _ in $(seq 1 100); do [ -s "$work/vendor.out" ] && break; sleep 0.1; done
+vendor_url=$(head -n1 "$work/vendor.out")
+
+gateway=http://127.0.0.1:$GATEWAY_PORT
+auth="Authorization: Bearer $KEY"
+# bench.toml's tenant, with room for the largest size: nothing is evicted while filling.
+largest=$(tr ' ' '\n' <<<"$SIZES" | sort -n | tail -n1)
+sed "s/^max_entries = .*/max_entries = $((largest * 2))/" bench/bench.toml >"$work/gateway.toml"
+
+rows=""
+for size in $SIZES; do
+    BENCH_VENDOR_URL=$vendor_url RUST_LOG=warn \
+        "$BIN/label-gateway" serve --config "$work/gateway.toml" --listen "127.0.0.1:$GATEWAY_PORT" &
+    gateway_pid=$!
+    pids+=("$gateway_pid")
+    for _ in $(seq 1 100); do curl -sf -o /dev/null "$gateway/healthz" && break; sleep 0.1; done
+    # The nearly empty process: warmed by a little traffic, one customer cached.
+    for _ in $(seq 1 200); do
+        curl -sf -o /dev/null -H "$auth" "$gateway/v1/tenants/bench/customers/$SAMPLE/labels"
+    done
+    empty=$(kib "$gateway_pid" VmRSS)
+    "$BIN/fill" --gateway "$gateway" --tenant bench --key "$KEY" --count "$size" >&2
+    full=$(kib "$gateway_pid" VmRSS)
+    peak=$(kib "$gateway_pid" VmHWM)
+    entries=$(curl -sf "$gateway/metrics" | awk '$1 == "label_gateway_cache_entries" { print $2 }')
+    rows+="| $size | $entries | $empty | $full | $peak | $(per_customer "$empty" "$full" "$size") | $(per_customer "$empty" "$peak" "$size") |"$'\n'
+    kill "$gateway_pid"
+    wait "$gateway_pid" 2>/dev/null || true
+done
+
+cat <<EOF
+## Memory per cached customer, $(date -u +%Y-%m-%d)
+
+- machine: $(nproc) CPUs, $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo), $(uname -sr)
+- command: \`SIZES="$SIZES" bench/memory.sh\`
+- each size in a fresh gateway: \`VmRSS\` after 200 reads of one customer (the nearly empty
+  process), then after \`fill\` has read that many distinct customers (five labels each, every
+  one a vendor call and a new entry); \`VmHWM\` is the peak
+
+| customers | cache entries | empty KiB | filled KiB | peak KiB | bytes/customer (filled) | bytes/customer (peak) |
+| ---: | ---: | ---: | ---: | ---: | ---: | ---: |
+$rows
+Target: ≤ 1024 bytes per customer above the nearly empty process, at the peak too.
+EOF
