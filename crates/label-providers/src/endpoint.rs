@@ -4,13 +4,15 @@
 use std::fmt;
 
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
-use reqwest::{Method, RequestBuilder};
+use reqwest::{Method, RequestBuilder, Url};
 
 use crate::http;
 use crate::settings::{ProviderSettings, SettingProblem};
 
 pub struct Endpoint {
-    base_url: String,
+    base_url: Url,
+    /// The base URL's path without its trailing `/`, which every request's path extends.
+    base_path: String,
     client: reqwest::Client,
     headers: HeaderMap,
 }
@@ -18,16 +20,26 @@ pub struct Endpoint {
 impl Endpoint {
     pub fn new(settings: &ProviderSettings, headers: HeaderMap) -> Self {
         Self {
-            base_url: settings.base_url.as_str().trim_end_matches('/').to_owned(),
+            base_url: settings.base_url.clone(),
+            base_path: settings.base_url.path().trim_end_matches('/').to_owned(),
             client: http::client(settings),
             headers,
         }
     }
 
-    /// A request to `base_url` + an already-encoded path, with the vendor's headers.
+    /// A request to the base URL + an already-encoded path (and query), with the vendor's
+    /// headers. The parsed base is reused: parsing the whole URL again, host included, was a
+    /// tenth of the gateway's instructions on a cache miss.
     pub fn request(&self, method: Method, encoded_path: &str) -> RequestBuilder {
+        let (path, query) = match encoded_path.split_once('?') {
+            Some((path, query)) => (path, Some(query)),
+            None => (encoded_path, None),
+        };
+        let mut url = self.base_url.clone();
+        url.set_path(&[self.base_path.as_str(), path].concat());
+        url.set_query(query);
         self.client
-            .request(method, format!("{}{encoded_path}", self.base_url))
+            .request(method, url)
             .headers(self.headers.clone())
     }
 }
@@ -67,5 +79,58 @@ pub fn headers(
         Ok(headers)
     } else {
         Err(problems)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    fn url_of(base: &str, encoded_path: &str) -> String {
+        let settings = ProviderSettings {
+            base_url: Url::parse(base).unwrap(),
+            connect_timeout: Duration::from_secs(1),
+            request_timeout: Duration::from_secs(1),
+            vendor: toml::Table::new(),
+        };
+        let request = Endpoint::new(&settings, HeaderMap::new())
+            .request(Method::GET, encoded_path)
+            .build()
+            .unwrap();
+        request.url().to_string()
+    }
+
+    #[test]
+    fn paths_extend_the_base_url_as_given() {
+        let cases = [
+            (
+                "http://127.0.0.1:9/",
+                "/v2/customers/7/labels",
+                "http://127.0.0.1:9/v2/customers/7/labels",
+            ),
+            (
+                "https://h.example/api/",
+                "/v2/x",
+                "https://h.example/api/v2/x",
+            ),
+            (
+                "https://h.example/api",
+                "/v2/x",
+                "https://h.example/api/v2/x",
+            ),
+            // Encoded segments stay encoded: nothing a customer id holds becomes a path step.
+            ("http://h/", "/u/a%2F..%2Fb/l", "http://h/u/a%2F..%2Fb/l"),
+            ("http://h/", "/u/%252F/l", "http://h/u/%252F/l"),
+            (
+                "http://h/p/",
+                "/labels?page=2&per_page=100",
+                "http://h/p/labels?page=2&per_page=100",
+            ),
+        ];
+        for (base, path, expected) in cases {
+            assert_eq!(url_of(base, path), expected, "{base} + {path}");
+        }
     }
 }
