@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The cache benchmark of issue 4 (see bench/README.md): resident memory per cached customer,
-# then cache-hit throughput and latency of label-gateway against a bare axum ceiling, both
-# loaded by wrk from a second process with the same threads, connections and duration.
+# The cache benchmark of issue 4 (see bench/README.md): cache-hit throughput and latency of
+# label-gateway against a bare axum ceiling, both loaded by wrk from a second process with the
+# same threads, connections and duration. Memory per cached customer: bench/memory.sh.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -9,7 +9,6 @@ THREADS=${THREADS:-2}
 CONNECTIONS=${CONNECTIONS:-64}
 DURATION=${DURATION:-10s}
 ROUNDS=${ROUNDS:-3}
-CUSTOMERS=${CUSTOMERS:-100000}
 GATEWAY_PORT=${GATEWAY_PORT:-18080}
 CEILING_PORT=${CEILING_PORT:-18081}
 SAMPLE=564663098   # the vendor page's customer, five labels
@@ -40,7 +39,6 @@ wait_for() { # url [auth header]
     echo "no answer from $1" >&2
     exit 1
 }
-kib() { awk -v f="$2" '$1 == f":" { print $2 }' "/proc/$1/status"; }
 
 "$BIN/synthetic-vendor" >"$work/vendor.out" &
 pids+=($!)
@@ -56,15 +54,8 @@ gateway_pid=$!
 pids+=("$gateway_pid")
 wait_for "$gateway/healthz"
 
-# Memory: the process after a little traffic (one customer cached), then with CUSTOMERS more.
-for _ in $(seq 1 200); do curl -sf -o /dev/null -H "$auth" "$gateway$sample_path"; done
-empty_kib=$(kib "$gateway_pid" VmRSS)
-"$BIN/fill" --gateway "$gateway" --tenant bench --key "$KEY" --count "$CUSTOMERS" >&2
-full_kib=$(kib "$gateway_pid" VmRSS)
-peak_kib=$(kib "$gateway_pid" VmHWM)
-per_customer=$(( (full_kib - empty_kib) * 1024 / CUSTOMERS ))
-
 # Throughput: the ceiling answers the exact bytes of the gateway's cached answer.
+curl -sf -H "$auth" -o /dev/null "$gateway$sample_path"
 curl -sf -H "$auth" -o "$work/body.json" -D "$work/headers" "$gateway$sample_path"
 grep -qi '^cache-status: label-gateway; hit' "$work/headers" || {
     echo "the sample read is not a cache hit" >&2
@@ -109,13 +100,12 @@ for round in $(seq 1 "$ROUNDS"); do
 done
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 ratio=$(awk -v g="$gateway_sum" -v c="$ceiling_sum" 'BEGIN { printf "%.1f", 100 * g / c }')
-end_peak_kib=$(kib "$gateway_pid" VmHWM)
 
 cat <<EOF
 ## Cache benchmark, $(date -u +%Y-%m-%d)
 
 - machine: $(nproc) CPUs, $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo), $(uname -sr)
-- command: \`THREADS=$THREADS CONNECTIONS=$CONNECTIONS DURATION=$DURATION ROUNDS=$ROUNDS CUSTOMERS=$CUSTOMERS bench/cache-hit.sh\`
+- command: \`THREADS=$THREADS CONNECTIONS=$CONNECTIONS DURATION=$DURATION ROUNDS=$ROUNDS bench/cache-hit.sh\`
 - load: \`wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency\` from the same machine, after a 3 s warm-up
   of each; $ROUNDS rounds, each loading the ceiling, then the gateway
 
@@ -124,13 +114,4 @@ cat <<EOF
 $rows
 Gateway / ceiling, requests/s summed over the rounds: **$ratio %** (target ≥ 90 %).
 Load average (1, 5, 15 min) before the runs: $load_before; after: $load_after.
-
-| memory (VmRSS) | KiB |
-| --- | ---: |
-| gateway, one customer cached | $empty_kib |
-| with $CUSTOMERS more customers cached (5 labels each) | $full_kib |
-| peak while filling (VmHWM) | $peak_kib |
-| peak by the end of the load runs | $end_peak_kib |
-
-Per cached customer: **$per_customer bytes** above the nearly empty process (target ≤ 1024).
 EOF
