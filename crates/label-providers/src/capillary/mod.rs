@@ -15,6 +15,7 @@ use md5::{Digest, Md5};
 use reqwest::Method;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
+use serde_json::value::RawValue;
 use serde_json::Value;
 
 use crate::endpoint::{self, Endpoint};
@@ -162,7 +163,7 @@ impl LabelProvider for Capillary {
                 id: wire::id_text(&mapping.label_id).unwrap_or_default(),
                 name: Some(mapping.label_name),
                 weight: None,
-                raw: ctx.include_raw.then_some(record),
+                raw: raw_record(ctx, &reply, &record)?,
             });
         }
         Ok(labels.into())
@@ -183,7 +184,7 @@ impl LabelProvider for Capillary {
                 id: wire::id_text(&label.id).unwrap_or_default(),
                 name: Some(label.name),
                 weight: None,
-                raw: ctx.include_raw.then_some(record),
+                raw: raw_record(ctx, &reply, &record)?,
             });
         }
         Ok(labels.into())
@@ -226,8 +227,20 @@ fn names(labels: &[LabelIdentity]) -> Vec<LabelName<'_>> {
         .collect()
 }
 
-fn parse_record<T: serde::de::DeserializeOwned>(reply: &Reply, record: &Value) -> Result<T, Error> {
-    T::deserialize(record).map_err(|err| {
+/// The vendor's record as it came, for `include=raw`.
+fn raw_record(ctx: &CallContext, reply: &Reply, record: &RawValue) -> Result<Option<Value>, Error> {
+    if ctx.include_raw {
+        parse_record(reply, record).map(Some)
+    } else {
+        Ok(None)
+    }
+}
+
+fn parse_record<T: serde::de::DeserializeOwned>(
+    reply: &Reply,
+    record: &RawValue,
+) -> Result<T, Error> {
+    serde_json::from_str(record.get()).map_err(|err| {
         Error::new(
             label_core::ErrorKind::UpstreamError,
             format!("a Capillary record does not parse: {err}"),

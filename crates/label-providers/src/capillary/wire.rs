@@ -1,6 +1,7 @@
 //! Capillary's JSON, as vendor-docs 000–002 show it.
 
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 use serde_json::Value;
 
 /// Capillary wraps every answer the same way and reports problems inside it, often with HTTP 200.
@@ -8,8 +9,10 @@ use serde_json::Value;
 /// comes without `data` and means an empty list.
 #[derive(Debug, Deserialize)]
 pub struct Envelope {
+    /// Kept as text: each record is read once into its own type, and into a `Value` only when
+    /// the client asked for the vendor's records (`include=raw`).
     #[serde(default)]
-    pub data: Option<Vec<Value>>,
+    pub data: Option<Vec<Box<RawValue>>>,
     #[serde(default)]
     pub errors: Vec<Problem>,
 }
