@@ -6,8 +6,8 @@ set -euo pipefail
 
 cd "$(dirname "$0")/.."
 SIZES=${SIZES:-"10000 100000 1000000"}
+WARM=${WARM:-1000}
 GATEWAY_PORT=${GATEWAY_PORT:-18082}
-SAMPLE=564663098
 KEY=bench-key
 
 cargo build --release --quiet -p label-gateway -p label-bench
@@ -30,7 +30,6 @@ for _ in $(seq 1 100); do [ -s "$work/vendor.out" ] && break; sleep 0.1; done
 vendor_url=$(head -n1 "$work/vendor.out")
 
 gateway=http://127.0.0.1:$GATEWAY_PORT
-auth="Authorization: Bearer $KEY"
 # bench.toml's tenant, with room for the largest size: nothing is evicted while filling.
 largest=$(tr ' ' '\n' <<<"$SIZES" | sort -n | tail -n1)
 sed "s/^max_entries = .*/max_entries = $((largest * 2))/" bench/bench.toml >"$work/gateway.toml"
@@ -42,10 +41,10 @@ for size in $SIZES; do
     gateway_pid=$!
     pids+=("$gateway_pid")
     for _ in $(seq 1 100); do curl -sf -o /dev/null "$gateway/healthz" && break; sleep 0.1; done
-    # The nearly empty process: warmed by a little traffic, one customer cached.
-    for _ in $(seq 1 200); do
-        curl -sf -o /dev/null -H "$auth" "$gateway/v1/tenants/bench/customers/$SAMPLE/labels"
-    done
+    # The nearly empty process: warmed by the same load as the fill (WARM customers read 32 at
+    # a time), so that its connections, buffers and pools, which do not grow with the number
+    # of customers, are in the baseline.
+    "$BIN/fill" --gateway "$gateway" --tenant bench --key "$KEY" --first 1 --count "$WARM" >&2
     empty=$(kib "$gateway_pid" VmRSS)
     "$BIN/fill" --gateway "$gateway" --tenant bench --key "$KEY" --count "$size" >&2
     full=$(kib "$gateway_pid" VmRSS)
@@ -60,10 +59,11 @@ cat <<EOF
 ## Memory per cached customer, $(date -u +%Y-%m-%d)
 
 - machine: $(nproc) CPUs, $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo), $(uname -sr)
-- command: \`SIZES="$SIZES" bench/memory.sh\`
-- each size in a fresh gateway: \`VmRSS\` after 200 reads of one customer (the nearly empty
-  process), then after \`fill\` has read that many distinct customers (five labels each, every
-  one a vendor call and a new entry); \`VmHWM\` is the peak
+- command: \`SIZES="$SIZES" WARM=$WARM bench/memory.sh\`
+- each size in a fresh gateway: \`VmRSS\` after \`fill\` has read $WARM customers (the nearly
+  empty process, warmed by the same load: 32 requests at a time), then after it has read that
+  many more distinct customers (five labels each, every one a vendor call and a new entry);
+  \`VmHWM\` is the peak
 
 | customers | cache entries | empty KiB | filled KiB | peak KiB | bytes/customer (filled) | bytes/customer (peak) |
 | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
