@@ -2,8 +2,9 @@
 //! so each attempt is one call here: a read retried twice shows as three calls, as the vendor
 //! saw them. Calls the resilience layer refused (open circuit, no free slot) never get here.
 
+use std::collections::HashMap;
 use std::future::Future;
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 use std::time::Instant;
 
 use async_trait::async_trait;
@@ -12,11 +13,19 @@ use label_core::{
     WriteStatus,
 };
 
+use metrics::{Counter, Histogram};
+
 use crate::telemetry::{VENDOR_CALLS, VENDOR_DURATION};
+
+/// The count and the latency histogram of one operation's calls with one outcome.
+type CallSeries = (Counter, Histogram);
 
 pub struct Instrumented {
     inner: Arc<dyn LabelProvider>,
     tenant: String,
+    /// Handles by operation and outcome (both closed sets): registering a series on every call
+    /// cloned its labels and took the registry's lock.
+    series: RwLock<HashMap<(&'static str, &'static str), CallSeries>>,
 }
 
 impl Instrumented {
@@ -24,7 +33,26 @@ impl Instrumented {
         Self {
             inner,
             tenant: tenant.to_owned(),
+            series: RwLock::default(),
         }
+    }
+
+    fn series(&self, operation: &'static str, outcome: &'static str) -> CallSeries {
+        let known = self.series.read().unwrap_or_else(|p| p.into_inner());
+        if let Some(handles) = known.get(&(operation, outcome)) {
+            return handles.clone();
+        }
+        drop(known);
+        let provider = self.inner.name();
+        let handles = (
+            metrics::counter!(VENDOR_CALLS, "tenant" => self.tenant.clone(),
+                "provider" => provider, "operation" => operation, "outcome" => outcome),
+            metrics::histogram!(VENDOR_DURATION, "tenant" => self.tenant.clone(),
+                "provider" => provider, "operation" => operation),
+        );
+        let mut known = self.series.write().unwrap_or_else(|p| p.into_inner());
+        known.insert((operation, outcome), handles.clone());
+        handles
     }
 
     async fn measure<T>(
@@ -40,19 +68,15 @@ impl Instrumented {
             Ok(_) => "ok",
             Err(error) => error.kind.code(),
         };
-        let provider = self.inner.name();
         tracing::Span::current().record("outcome", outcome);
         tracing::debug!(
             outcome,
             elapsed_us = elapsed.as_micros() as u64,
             "vendor call answered"
         );
-        metrics::counter!(VENDOR_CALLS, "tenant" => self.tenant.clone(), "provider" => provider,
-            "operation" => operation, "outcome" => outcome)
-        .increment(1);
-        metrics::histogram!(VENDOR_DURATION, "tenant" => self.tenant.clone(), "provider" => provider,
-            "operation" => operation)
-        .record(elapsed);
+        let (calls, duration) = self.series(operation, outcome);
+        calls.increment(1);
+        duration.record(elapsed);
         result
     }
 }
