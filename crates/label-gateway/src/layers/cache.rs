@@ -94,13 +94,13 @@ impl Cached {
         }
         // Set only by the one caller whose load runs; the others waited for it.
         let loaded = &AtomicBool::new(false);
-        let result = self
-            .store
-            .get_or_load(key, async move {
-                loaded.store(true, Ordering::Relaxed);
-                self.keep(key, load().await).await
-            })
-            .await;
+        // Boxed: moka's loading future is large, and inline it would make the future of every
+        // read, hits included, as large, copied whole each time it moves.
+        let result = Box::pin(self.store.get_or_load(key, async move {
+            loaded.store(true, Ordering::Relaxed);
+            self.keep(key, load().await).await
+        }))
+        .await;
         let (event, served) = if loaded.load(Ordering::Relaxed) {
             (Event::Miss, Served::Miss)
         } else {
