@@ -73,7 +73,10 @@ fn labels() -> LabelList {
     Arc::from(vec![label, plain])
 }
 
-fn cached(provider: &Arc<Counting>, config: &CacheConfig, store: &Store) -> Cached {
+/// The layer around `provider` for tenant `acme`, with its store; the provider to count calls.
+fn layered(provider: Counting, config: CacheConfig) -> (Arc<Counting>, Store, Cached) {
+    let provider = Arc::new(provider);
+    let store = Store::new(&config);
     let tenant = Tenant {
         id: "acme".into(),
         provider: provider.clone(),
@@ -82,7 +85,8 @@ fn cached(provider: &Arc<Counting>, config: &CacheConfig, store: &Store) -> Cach
         cache_ttl_seconds: None,
         resilience: Resilience::default(),
     };
-    Cached::wrap(provider.clone(), &tenant, config, store).expect("a TTL above 0")
+    let layer = Cached::wrap(provider.clone(), &tenant, &config, &store).expect("a TTL above 0");
+    (provider, store, layer)
 }
 
 fn customer(id: u64) -> CustomerId {
@@ -95,13 +99,11 @@ fn customer(id: u64) -> CustomerId {
 
 #[tokio::test]
 async fn hits_misses_and_coalesced_waits_are_counted() {
-    let provider = Arc::new(Counting {
+    let slow = Counting {
         delay: Duration::from_millis(100),
         ..Counting::default()
-    });
-    let config = CacheConfig::default();
-    let store = Store::new(&config);
-    let layer = cached(&provider, &config, &store);
+    };
+    let (provider, store, layer) = layered(slow, CacheConfig::default());
     let ctx = CallContext::default();
     let seven = customer(7);
     let reads = (0..10).map(|_| layer.customer_labels(&ctx, &seven));
@@ -116,14 +118,12 @@ async fn hits_misses_and_coalesced_waits_are_counted() {
 
 #[tokio::test]
 async fn a_stale_serve_is_counted() {
-    let provider = Arc::new(Counting::default());
     let config = CacheConfig {
         ttl_seconds: 1,
         stale_if_error_seconds: 60,
         ..CacheConfig::default()
     };
-    let store = Store::new(&config);
-    let layer = cached(&provider, &config, &store);
+    let (provider, store, layer) = layered(Counting::default(), config);
     layer
         .customer_labels(&CallContext::default(), &customer(7))
         .await
@@ -141,13 +141,11 @@ async fn a_stale_serve_is_counted() {
 
 #[tokio::test]
 async fn evictions_keep_the_cache_within_max_entries_and_are_counted() {
-    let provider = Arc::new(Counting::default());
     let config = CacheConfig {
         max_entries: 10,
         ..CacheConfig::default()
     };
-    let store = Store::new(&config);
-    let layer = cached(&provider, &config, &store);
+    let (_, store, layer) = layered(Counting::default(), config);
     for id in 1..=200 {
         let ctx = CallContext::default();
         layer.customer_labels(&ctx, &customer(id)).await.unwrap();
@@ -160,10 +158,7 @@ async fn evictions_keep_the_cache_within_max_entries_and_are_counted() {
 
 #[tokio::test]
 async fn labels_read_back_from_a_rendered_entry_are_the_vendors() {
-    let provider = Arc::new(Counting::default());
-    let config = CacheConfig::default();
-    let store = Store::new(&config);
-    let layer = cached(&provider, &config, &store);
+    let (provider, _, layer) = layered(Counting::default(), CacheConfig::default());
     let ctx = CallContext {
         include_raw: true,
         ..CallContext::default()
@@ -178,10 +173,7 @@ async fn labels_read_back_from_a_rendered_entry_are_the_vendors() {
 
 #[tokio::test]
 async fn a_cached_catalog_is_indexed_once_and_shared() {
-    let provider = Arc::new(Counting::default());
-    let config = CacheConfig::default();
-    let store = Store::new(&config);
-    let layer = cached(&provider, &config, &store);
+    let (provider, _, layer) = layered(Counting::default(), CacheConfig::default());
     let ctx = CallContext::default();
     let first = layer.indexed_catalog(&ctx).await.unwrap();
     let second = layer.indexed_catalog(&ctx).await.unwrap();
