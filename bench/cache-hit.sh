@@ -20,16 +20,7 @@ if ! command -v wrk >/dev/null; then
     $sudo apt-get update -qq && $sudo apt-get install -y -qq wrk >/dev/null
 fi
 
-cargo build --release --quiet -p label-gateway -p label-bench
-BIN=${CARGO_TARGET_DIR:-target}/release
-
-work=$(mktemp -d)
-pids=()
-cleanup() {
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    rm -rf "$work"
-}
-trap cleanup EXIT
+source bench/setup.sh label-gateway label-bench
 
 wait_for() { # url [auth header]
     for _ in $(seq 1 100); do

@@ -10,16 +10,7 @@ WARM=${WARM:-1000}
 GATEWAY_PORT=${GATEWAY_PORT:-18082}
 KEY=bench-key
 
-cargo build --release --quiet -p label-gateway -p label-bench
-BIN=${CARGO_TARGET_DIR:-target}/release
-
-work=$(mktemp -d)
-pids=()
-cleanup() {
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    rm -rf "$work"
-}
-trap cleanup EXIT
+source bench/setup.sh label-gateway label-bench
 
 kib() { awk -v f="$2" '$1 == f":" { print $2 }' "/proc/$1/status"; }
 per_customer() { echo $(( ($2 - $1) * 1024 / $3 )); } # from_kib to_kib customers -> bytes

@@ -14,12 +14,7 @@ CUSTOMER=564663098
 for tool in wrk nginx; do
     command -v "$tool" >/dev/null || { apt-get update -qq && apt-get install -y -qq "$tool" >/dev/null; }
 done
-cargo build --release --quiet -p label-gateway -p label-sim
-BIN=${CARGO_TARGET_DIR:-target}/release
-work=$(mktemp -d)
-pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; rm -rf "$work"; }
-trap cleanup EXIT
+source bench/setup.sh label-gateway label-sim
 
 "$BIN/bench-vendors" 0 >"$work/vendors.out" &
 pids+=($!)

@@ -1,0 +1,15 @@
+# Sourced by the bench scripts, from the repository root: builds the packages given, in release
+# mode, and sets BIN (their directory), work (a scratch directory) and pids (processes to stop
+# on exit, which the script appends to).
+# shellcheck shell=bash
+packages=()
+for package in "$@"; do packages+=(-p "$package"); done
+cargo build --release --quiet "${packages[@]}"
+BIN=${CARGO_TARGET_DIR:-target}/release
+work=$(mktemp -d)
+pids=()
+cleanup() {
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    rm -rf "$work"
+}
+trap cleanup EXIT
