@@ -4,9 +4,7 @@
 use axum::extract::{FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::HeaderValue;
-use axum::middleware::Next;
 use axum::response::Response;
-use tracing::Instrument;
 
 pub const HEADER: &str = "x-request-id";
 const MAX_LEN: usize = 128;
@@ -31,7 +29,9 @@ fn fresh_id() -> String {
         .to_string()
 }
 
-pub async fn assign(mut request: Request, next: Next) -> Response {
+/// The request's id, kept in its extensions for the handlers ([`RequestId`]) and returned for
+/// the request's span and [`echo`].
+pub fn assign(request: &mut Request) -> String {
     let id = request
         .headers()
         .get(HEADER)
@@ -40,15 +40,14 @@ pub async fn assign(mut request: Request, next: Next) -> Response {
         .map(str::to_owned)
         .unwrap_or_else(fresh_id);
     request.extensions_mut().insert(RequestId(id.clone()));
-    // tenant, provider and route are filled in once routing has matched (telemetry::track).
-    let span = tracing::info_span!("request", request_id = %id, method = %request.method(),
-        route = tracing::field::Empty, tenant = tracing::field::Empty,
-        provider = tracing::field::Empty);
-    let mut response = next.run(request).instrument(span).await;
-    if let Ok(value) = HeaderValue::from_str(&id) {
+    id
+}
+
+/// The id on the answer, whatever the answer is.
+pub fn echo(response: &mut Response, id: &str) {
+    if let Ok(value) = HeaderValue::from_str(id) {
         response.headers_mut().insert(HEADER, value);
     }
-    response
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for RequestId {

@@ -10,7 +10,7 @@ use label_core::ErrorKind;
 use utoipa_swagger_ui::{Config as SwaggerConfig, SwaggerUi};
 
 use crate::problem::ApiError;
-use crate::request_id::{self, RequestId};
+use crate::request_id::RequestId;
 use crate::routes::{catalog, change_labels, customer_labels, docs, health, tenant};
 use crate::state::AppState;
 use crate::telemetry;
@@ -34,13 +34,12 @@ pub fn router(state: AppState) -> Router {
         .merge(SwaggerUi::new("/docs").config(SwaggerConfig::from("/openapi.json")))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
-        // Inside the request id's span, so that the span gets the tenant and route too.
+        // Applied to every route and the fallbacks, after routing: it reads the matched route.
         .layer(middleware::from_fn_with_state(
             state.clone(),
             telemetry::track,
         ))
         .with_state(state)
-        .layer(middleware::from_fn(request_id::assign))
 }
 
 /// No route at all: not one of the contract's codes, since no tenant or customer was named.

@@ -16,7 +16,9 @@ use axum::http::{header, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
+use tracing::Instrument;
 
+use crate::request_id;
 use crate::state::{AppState, TenantRuntime};
 
 pub const HTTP_REQUESTS: &str = "label_gateway_http_requests_total";
@@ -149,29 +151,37 @@ pub async fn render(State(state): State<AppState>) -> Response {
         .into_response()
 }
 
-/// Counts every answered request by tenant, route template, method and status.
-pub async fn track(State(state): State<AppState>, request: Request, next: Next) -> Response {
+/// Every request's id, span and series: the id is assigned (or the client's kept) and echoed,
+/// the span carries the id, route, tenant and provider, and the answer is counted by tenant,
+/// route template, method and status. One middleware rather than two: each `from_fn` layer
+/// costs a boxed future and a clone of the router per request.
+pub async fn track(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let id = request_id::assign(&mut request);
     let route = request.extensions().get::<MatchedPath>().cloned();
     let route = route.as_ref().map_or("unmatched", MatchedPath::as_str);
     let tenant = NamedTenant::of(&state, route, request.uri().path());
-    let span = tracing::Span::current();
-    span.record("route", route);
-    span.record("tenant", tenant.label());
-    if let NamedTenant::Known(runtime) = &tenant {
-        span.record("provider", runtime.provider.name());
-    }
+    let provider = match &tenant {
+        NamedTenant::Known(runtime) => Some(runtime.provider.name()),
+        _ => None,
+    };
     let method = method_label(request.method());
-    let started = std::time::Instant::now();
-    let response = next.run(request).await;
-    let elapsed = started.elapsed();
-    // An access log at debug: at info it would be a line per request, too much at full load.
-    tracing::debug!(
-        status = response.status().as_u16(),
-        elapsed_us = elapsed.as_micros() as u64,
-        "request answered"
-    );
-    series::record_request(tenant.label(), route, method, response.status(), elapsed);
-    response
+    let span = tracing::info_span!("request", request_id = %id, method = %request.method(),
+        route, tenant = tenant.label(), provider);
+    let answer = async {
+        let started = std::time::Instant::now();
+        let mut response = next.run(request).await;
+        let elapsed = started.elapsed();
+        // An access log at debug: at info it would be a line per request, too much at full load.
+        tracing::debug!(
+            status = response.status().as_u16(),
+            elapsed_us = elapsed.as_micros() as u64,
+            "request answered"
+        );
+        series::record_request(tenant.label(), route, method, response.status(), elapsed);
+        request_id::echo(&mut response, &id);
+        response
+    };
+    answer.instrument(span).await
 }
 
 /// The tenant of a `/v1/tenants/{tenant}` path as a label value: its id when the config knows
