@@ -176,3 +176,39 @@ async fn a_tenant_with_ttl_0_asks_the_vendor_every_time() {
     }
     assert_eq!(w.catalog_calls(), 2);
 }
+
+#[tokio::test]
+async fn a_cached_answer_is_guarded_and_answered_alike_however_it_is_asked_for() {
+    let w = CacheWorld::start(&config(&capillary_tenant("umbrella", "umbrella-key", ""))).await;
+    let path = labels_path("acme", SAMPLE_CUSTOMER);
+    assert_eq!(w.read(&path, "acme-key", &[]).await.status, 200);
+    let hit = w.read(&path, "acme-key", &[]).await;
+    assert!(hit.is_hit(), "{hit:?}");
+    // Held in the cache, the answer is still refused without the tenant's own key.
+    for (key, status, code) in [
+        ("", 401, "unauthorized"),
+        ("not-a-key", 401, "unauthorized"),
+        ("umbrella-key", 403, "forbidden"),
+    ] {
+        let refused = w.read(&path, key, &[]).await;
+        assert_eq!(
+            (refused.status, &refused.body["code"]),
+            (status, &code.into())
+        );
+        assert!(refused.body.get("labels").is_none(), "{refused:?}");
+    }
+    // An escaped digit names the same customer: the same entry, bytes and validator.
+    let (head, last) = path.split_at(path.len() - "8/labels".len());
+    assert_eq!(last, "8/labels", "the sample customer ends in 8");
+    let escaped = w.read(&format!("{head}%38/labels"), "acme-key", &[]).await;
+    assert!(escaped.is_hit(), "{escaped:?}");
+    assert_eq!((escaped.body, escaped.etag), (hit.body, hit.etag));
+    let unchanged = w
+        .read(&path, "acme-key", &[("if-none-match", "W/\"x\", *")])
+        .await;
+    assert_eq!(
+        (unchanged.status, unchanged.cache_status.as_str()),
+        (304, "label-gateway; hit")
+    );
+    assert_eq!(w.label_calls(SAMPLE_CUSTOMER), 1);
+}

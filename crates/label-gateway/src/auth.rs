@@ -7,12 +7,13 @@ use std::sync::Arc;
 use axum::extract::{FromRequestParts, MatchedPath, RawPathParams};
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
+use axum::http::HeaderValue;
 use label_core::ErrorKind;
 use sha2::{Digest, Sha256};
 
 use crate::problem::ApiError;
 use crate::request_id::RequestId;
-use crate::state::{AppState, TenantRuntime};
+use crate::state::{AppState, Gateway, TenantRuntime};
 
 /// A request whose key opens the tenant named in its path.
 pub struct TenantAccess {
@@ -36,21 +37,8 @@ impl FromRequestParts<AppState> for TenantAccess {
             .await
             .unwrap_or_else(|never| match never {});
         let reject = |kind, detail: &str| ApiError::kind(kind, detail, &request_id);
-        let key = parts
-            .headers
-            .get(AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(bearer_token)
-            .ok_or_else(|| {
-                reject(
-                    ErrorKind::Unauthorized,
-                    "an `Authorization: Bearer <api key>` header is required",
-                )
-            })?;
-        let fingerprint: [u8; 32] = Sha256::digest(key.as_bytes()).into();
-        let owner = state
-            .tenant_for_key(&fingerprint)
-            .ok_or_else(|| reject(ErrorKind::Unauthorized, "the api key is not valid"))?;
+        let owner = key_owner(state, parts.headers.get(AUTHORIZATION))
+            .map_err(|detail| reject(ErrorKind::Unauthorized, detail))?;
         let named = tenant_in_path(parts, state)
             .await
             .ok_or_else(|| reject(ErrorKind::TenantNotFound, "no tenant in the path"))?;
@@ -68,6 +56,21 @@ impl FromRequestParts<AppState> for TenantAccess {
             None => Err(reject(ErrorKind::TenantNotFound, "no such tenant")),
         }
     }
+}
+
+/// The tenant whose key the `Authorization` header presents, or why there is none (401).
+pub fn key_owner(
+    state: &Gateway,
+    authorization: Option<&HeaderValue>,
+) -> Result<Arc<TenantRuntime>, &'static str> {
+    let key = authorization
+        .and_then(|v| v.to_str().ok())
+        .and_then(bearer_token)
+        .ok_or("an `Authorization: Bearer <api key>` header is required")?;
+    let fingerprint: [u8; 32] = Sha256::digest(key.as_bytes()).into();
+    state
+        .tenant_for_key(&fingerprint)
+        .ok_or("the api key is not valid")
 }
 
 /// The path's `{tenant}`. axum refuses every path parameter when any one of them is not UTF-8

@@ -3,7 +3,7 @@
 
 use axum::extract::{FromRequestParts, Request};
 use axum::http::request::Parts;
-use axum::http::HeaderValue;
+use axum::http::{HeaderMap, HeaderValue};
 use axum::response::Response;
 
 pub const HEADER: &str = "x-request-id";
@@ -29,16 +29,20 @@ fn fresh_id() -> String {
         .to_string()
 }
 
-/// The request's id, kept in its extensions for the handlers ([`RequestId`]) and returned for
-/// the request's span and [`echo`].
-pub fn assign(request: &mut Request) -> String {
-    let id = request
-        .headers()
+/// The client's id when it is sane, else a fresh one.
+pub fn of(headers: &HeaderMap) -> String {
+    headers
         .get(HEADER)
         .and_then(|v| v.to_str().ok())
         .filter(|v| sane(v))
         .map(str::to_owned)
-        .unwrap_or_else(fresh_id);
+        .unwrap_or_else(fresh_id)
+}
+
+/// The request's id, kept in its extensions for the handlers ([`RequestId`]) and returned for
+/// the request's span and [`echo`].
+pub fn assign(request: &mut Request) -> String {
+    let id = of(request.headers());
     request.extensions_mut().insert(RequestId(id.clone()));
     id
 }

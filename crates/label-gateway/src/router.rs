@@ -20,7 +20,7 @@ pub fn router(state: AppState) -> Router {
     let v1 = Router::new()
         .route("/v1/tenants/{tenant}", get(tenant::get_tenant))
         .route(
-            "/v1/tenants/{tenant}/customers/{customer_id}/labels",
+            customer_labels::ROUTE,
             get(customer_labels::get_customer_labels).patch(change_labels::change_customer_labels),
         )
         .route("/v1/tenants/{tenant}/labels", get(catalog::list_catalog))

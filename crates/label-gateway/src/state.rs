@@ -34,6 +34,12 @@ impl TenantRuntime {
         let labels = self.provider.customer_labels(ctx, customer).await?;
         rendered::customer_labels(&self.id, customer, self.provider.name(), &labels)
     }
+
+    /// The customer's labels and their age in seconds when the cache holds them (counted as a
+    /// hit); `None` leaves the read to [`Self::customer_answer`], which counts it.
+    pub async fn cached_answer(&self, customer: &CustomerId) -> Option<(Rendered, u64)> {
+        self.cache.as_ref()?.live_answer(customer).await
+    }
 }
 
 /// Every accepted key by its SHA-256, with the tenant it opens.

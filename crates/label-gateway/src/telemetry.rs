@@ -9,14 +9,14 @@
 mod series;
 
 use std::sync::{Arc, OnceLock};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::{header, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
-use tracing::Instrument;
+use tracing::{Instrument, Span};
 
 use crate::request_id;
 use crate::state::{AppState, TenantRuntime};
@@ -156,20 +156,50 @@ pub async fn render(State(state): State<AppState>) -> Response {
 /// route template, method and status. One middleware rather than two: each `from_fn` layer
 /// costs a boxed future and a clone of the router per request.
 pub async fn track(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
-    let id = request_id::assign(&mut request);
+    let started = Instant::now();
+    let request_id = request_id::assign(&mut request);
     let route = request.extensions().get::<MatchedPath>().cloned();
     let route = route.as_ref().map_or("unmatched", MatchedPath::as_str);
     let tenant = NamedTenant::of(&state, route, request.uri().path());
-    let provider = match &tenant {
-        NamedTenant::Known(runtime) => Some(runtime.provider.name()),
-        _ => None,
+    let method = request.method().clone();
+    let exchange = Exchange {
+        request_id,
+        method: &method,
+        route,
+        tenant: tenant.label(),
+        provider: match &tenant {
+            NamedTenant::Known(runtime) => Some(runtime.provider.name()),
+            _ => None,
+        },
     };
-    let method = method_label(request.method());
-    let span = tracing::info_span!("request", request_id = %id, method = %request.method(),
-        route, tenant = tenant.label(), provider);
     let answer = async {
-        let started = std::time::Instant::now();
         let mut response = next.run(request).await;
+        exchange.answered(&mut response, started);
+        response
+    };
+    answer.instrument(exchange.span()).await
+}
+
+/// One request as its span, log line and series see it: also what `front` answers a cache hit
+/// with, so that a hit answered before the router is traced and counted like any other.
+pub struct Exchange<'a> {
+    pub request_id: String,
+    pub method: &'a Method,
+    /// The route template, never the raw path.
+    pub route: &'a str,
+    /// A label value: a configured tenant's id, `unknown` or `none`.
+    pub tenant: &'a str,
+    pub provider: Option<&'static str>,
+}
+
+impl Exchange<'_> {
+    pub fn span(&self) -> Span {
+        tracing::info_span!("request", request_id = %self.request_id, method = %self.method,
+            route = self.route, tenant = self.tenant, provider = self.provider)
+    }
+
+    /// Logs, counts and times the answer (from `started`) and gives it the request's id.
+    pub fn answered(&self, response: &mut Response, started: Instant) {
         let elapsed = started.elapsed();
         // An access log at debug: at info it would be a line per request, too much at full load.
         tracing::debug!(
@@ -177,11 +207,10 @@ pub async fn track(State(state): State<AppState>, mut request: Request, next: Ne
             elapsed_us = elapsed.as_micros() as u64,
             "request answered"
         );
-        series::record_request(tenant.label(), route, method, response.status(), elapsed);
-        request_id::echo(&mut response, &id);
-        response
-    };
-    answer.instrument(span).await
+        let method = method_label(self.method);
+        series::record_request(self.tenant, self.route, method, response.status(), elapsed);
+        request_id::echo(response, &self.request_id);
+    }
 }
 
 /// The tenant of a `/v1/tenants/{tenant}` path as a label value: its id when the config knows

@@ -17,10 +17,11 @@ base_url = "${CAP_URL}"
 username = "till"
 password = "pw-Jx81"
 api_keys = ["client-key"]
-cache_ttl_seconds = 0
+cache_ttl_seconds = 60
 "#;
 
 const REQUEST_ID: &str = "trace-me-4711";
+const HIT_ID: &str = "trace-me-4712";
 
 /// The `request` span's fields on a line, if the line belongs to a request.
 fn request_span(line: &Value) -> Option<&Value> {
@@ -69,16 +70,24 @@ async fn json_logs_are_json_lines_with_the_request_id_on_each() {
         }
         std::thread::sleep(Duration::from_millis(20));
     };
-    let response = reqwest::Client::new()
-        .get(format!(
-            "http://{addr}/v1/tenants/acme/customers/{SAMPLE_CUSTOMER}/labels"
-        ))
-        .bearer_auth("client-key")
-        .header("x-request-id", REQUEST_ID)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
+    let url = format!("http://{addr}/v1/tenants/acme/customers/{SAMPLE_CUSTOMER}/labels");
+    let client = reqwest::Client::new();
+    // A miss, then a hit: the gateway answers hits before its router, and they must be logged
+    // in the same span as every other request.
+    for (id, cache_status) in [
+        (REQUEST_ID, "label-gateway; fwd=miss"),
+        (HIT_ID, "label-gateway; hit"),
+    ] {
+        let response = client
+            .get(&url)
+            .bearer_auth("client-key")
+            .header("x-request-id", id)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        assert_eq!(response.headers()["cache-status"], cache_status);
+    }
     let _ = child.kill();
     let _ = child.wait();
     let _ = reader.join();
@@ -96,12 +105,24 @@ async fn json_logs_are_json_lines_with_the_request_id_on_each() {
     assert!(of_request.len() >= 2, "{lines:#?}");
     for line in &of_request {
         let span = request_span(line).unwrap();
-        assert_eq!(span["request_id"], REQUEST_ID, "{line}");
+        assert!(
+            span["request_id"] == REQUEST_ID || span["request_id"] == HIT_ID,
+            "{line}"
+        );
         assert_eq!(span["tenant"], "acme", "{line}");
         assert_eq!(span["provider"], "capillary", "{line}");
         assert_eq!(
             span["route"], "/v1/tenants/{tenant}/customers/{customer_id}/labels",
             "{line}"
+        );
+    }
+    for id in [REQUEST_ID, HIT_ID] {
+        assert!(
+            of_request
+                .iter()
+                .any(|l| l["fields"]["message"] == "request answered"
+                    && request_span(l).unwrap()["request_id"] == id),
+            "no answer logged for {id}: {lines:#?}"
         );
     }
     let vendor = of_request

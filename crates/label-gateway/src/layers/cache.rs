@@ -203,6 +203,19 @@ impl Cached {
         }
     }
 
+    /// A live answer for the customer (without vendor records), counted as a hit; a miss or
+    /// a kept `customer_not_found` is left uncounted, to [`Self::customer_answer`].
+    pub async fn live_answer(&self, customer: &CustomerId) -> Option<(Rendered, u64)> {
+        let key = self.key(customer.as_str(), Kind::Labels { raw: false });
+        let entry = self.store.get(&key).await?;
+        let age = entry.age();
+        let Ok(Stored::Customer(answer)) = entry.answer else {
+            return None;
+        };
+        self.store.count(Event::Hit);
+        Some((answer, age))
+    }
+
     /// Every entry of the customer, both representations and their shadows.
     async fn forget(&self, customer: &CustomerId) {
         for raw in [false, true] {

@@ -27,6 +27,9 @@ pub struct LabelsQuery {
     pub include: Option<Include>,
 }
 
+/// The route's template, as the router matches it and the metrics name it.
+pub const ROUTE: &str = "/v1/tenants/{tenant}/customers/{customer_id}/labels";
+
 /// The customer's labels, normalized.
 #[utoipa::path(
     get,
