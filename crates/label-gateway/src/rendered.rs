@@ -50,12 +50,13 @@ impl Rendered {
         std::str::from_utf8(&self.0[..ETAG_LEN]).expect("quotes and hex digits")
     }
 
-    pub fn etag_header(&self) -> HeaderValue {
-        HeaderValue::from_bytes(&self.0[..ETAG_LEN]).expect("quotes and hex digits")
-    }
-
-    pub fn body(&self) -> Bytes {
-        Bytes::from_owner(self.clone()).slice(ETAG_LEN..)
+    /// The `ETag` header and the body, both views of this answer's one buffer: nothing is
+    /// copied or allocated per answer but the view's owner.
+    pub fn etag_and_body(&self) -> (HeaderValue, Bytes) {
+        let whole = Bytes::from_owner(self.clone());
+        let etag =
+            HeaderValue::from_maybe_shared(whole.slice(..ETAG_LEN)).expect("quotes and hex digits");
+        (etag, whole.slice(ETAG_LEN..))
     }
 
     /// The labels back from a customer's answer, for callers that want them rather than JSON.

@@ -3,10 +3,11 @@
 
 use axum::extract::{FromRequestParts, Request};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue};
+use axum::http::{HeaderMap, HeaderName, HeaderValue};
 use axum::response::Response;
 
-pub const HEADER: &str = "x-request-id";
+/// Built once: a header named by a string is parsed and checked again on every use.
+pub const HEADER: HeaderName = HeaderName::from_static("x-request-id");
 const MAX_LEN: usize = 128;
 
 #[derive(Debug, Clone)]
@@ -24,9 +25,10 @@ fn sane(value: &str) -> bool {
 /// A UUID v4 from the thread's CSPRNG: `Uuid::new_v4` asks the kernel for every id, a system
 /// call on every request.
 fn fresh_id() -> String {
-    uuid::Builder::from_random_bytes(rand::random())
-        .into_uuid()
-        .to_string()
+    let uuid = uuid::Builder::from_random_bytes(rand::random()).into_uuid();
+    // Encoded directly: `to_string` goes through the formatting machinery.
+    let mut text = [0; uuid::fmt::Hyphenated::LENGTH];
+    uuid.hyphenated().encode_lower(&mut text).to_owned()
 }
 
 /// The client's id when it is sane, else a fresh one.

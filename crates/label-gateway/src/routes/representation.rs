@@ -2,27 +2,29 @@
 //! gets 304.
 
 use axum::body::Body;
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use label_core::{CallContext, Error, Served};
 
 use crate::auth::TenantAccess;
 use crate::rendered::Rendered;
 
+/// RFC 9211. Built once: a header named by a string is parsed and checked on every use.
+const CACHE_STATUS: HeaderName = HeaderName::from_static("cache-status");
+
 pub fn respond(answer: &Rendered, request: &HeaderMap, served: Option<Served>) -> Response {
+    let (etag, body) = answer.etag_and_body();
     let mut response = if not_modified(request, answer.etag()) {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
-        let mut response = Body::from(answer.body()).into_response();
+        let mut response = Body::from(body).into_response();
         response.headers_mut().insert(
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/json"),
         );
         response
     };
-    response
-        .headers_mut()
-        .insert(header::ETAG, answer.etag_header());
+    response.headers_mut().insert(header::ETAG, etag);
     add_cache_headers(&mut response, served);
     response
 }
@@ -39,7 +41,7 @@ pub fn add_cache_headers(response: &mut Response, served: Option<Served>) {
         Some(Served::Stale { age }) => ("label-gateway; hit; detail=stale", Some(age)),
     };
     let headers = response.headers_mut();
-    headers.insert("cache-status", HeaderValue::from_static(status));
+    headers.insert(CACHE_STATUS, HeaderValue::from_static(status));
     if let Some(age) = age {
         headers.insert(header::AGE, HeaderValue::from(age));
     }

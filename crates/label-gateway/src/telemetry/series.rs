@@ -3,11 +3,11 @@
 //! the answer itself. The handles stay valid for the life of the process, as the recorder does.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::time::Duration;
 
 use axum::http::StatusCode;
 use metrics::{Counter, Histogram};
+use rustc_hash::FxHashMap;
 
 use super::{HTTP_DURATION, HTTP_REQUESTS};
 
@@ -18,10 +18,10 @@ struct RequestSeries {
 
 /// Tenant, then route template, then method and status: a lookup borrows every part and
 /// allocates nothing. Bounded as the labels are: tenants of the config, the router's routes.
-type ByTenant = HashMap<String, HashMap<String, HashMap<(&'static str, u16), RequestSeries>>>;
+type ByTenant = FxHashMap<String, FxHashMap<String, FxHashMap<(&'static str, u16), RequestSeries>>>;
 
 thread_local! {
-    static SERIES: RefCell<ByTenant> = RefCell::new(HashMap::new());
+    static SERIES: RefCell<ByTenant> = RefCell::new(FxHashMap::default());
 }
 
 pub fn record_request(
