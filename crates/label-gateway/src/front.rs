@@ -10,16 +10,19 @@
 
 use std::convert::Infallible;
 use std::future::Future;
+use std::sync::Arc;
 use std::time::Instant;
 
+use axum::body::Body;
 use axum::extract::Request;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use axum::http::Method;
 use axum::response::Response;
 use axum::Router;
+use hyper::body::Incoming;
 use label_core::{CustomerId, Served};
-use tower::{Service, ServiceExt};
+use tower::ServiceExt;
 
 use crate::auth;
 use crate::request_id;
@@ -28,33 +31,37 @@ use crate::routes::representation::{respond, wants_fresh};
 use crate::state::AppState;
 use crate::telemetry::Exchange;
 
-/// The gateway's service: cache hits first, then the router.
-pub fn service<B>(
+/// The gateway's service: cache hits first, then the router. A connection holds a clone; each
+/// of its requests clones the one `Arc` inside (a tower service would be cloned whole per
+/// request, and every clone is an atomic write that both CPUs contend for).
+#[derive(Clone)]
+pub struct Front(Arc<Routes>);
+
+struct Routes {
     state: AppState,
     router: Router,
-) -> impl Service<
-    Request<B>,
-    Response = Response,
-    Error = Infallible,
-    Future = impl Future<Output = Result<Response, Infallible>> + Send,
-> + Clone
-       + Send
-where
-    B: axum::body::HttpBody<Data = axum::body::Bytes> + Send + 'static,
-    B::Error: Into<axum::BoxError>,
-{
-    tower::service_fn(move |request: Request<B>| {
-        let state = state.clone();
-        let router = router.clone();
+}
+
+impl Front {
+    pub fn new(state: AppState, router: Router) -> Self {
+        Self(Arc::new(Routes { state, router }))
+    }
+
+    pub fn answer(
+        &self,
+        request: Request<Incoming>,
+    ) -> impl Future<Output = Result<Response, Infallible>> + Send + 'static {
+        let routes = self.0.clone();
         async move {
-            // Split, because a request's body need not be `Sync`; its head is.
+            // Split, because a request's body is not `Sync`; its head is.
             let (head, body) = request.into_parts();
-            if let Some(response) = cache_hit(&state, &head).await {
+            if let Some(response) = cache_hit(&routes.state, &head).await {
                 return Ok(response);
             }
-            router.oneshot(Request::from_parts(head, body)).await
+            let request = Request::from_parts(head, Body::new(body));
+            routes.router.clone().oneshot(request).await
         }
-    })
+    }
 }
 
 /// The answer to a `GET` of a customer's labels that the cache holds, or `None`.
@@ -74,7 +81,7 @@ async fn cache_hit(state: &AppState, request: &Parts) -> Option<Response> {
     }
     let customer =
         CustomerId::parse(customer, tenant.provider.capabilities().customer_id_format).ok()?;
-    let (answer, age) = tenant.cached_answer(&customer).await?;
+    let (answer, age) = tenant.cached_answer(&customer, started).await?;
     let exchange = Exchange {
         request_id: request_id::of(headers),
         method: &Method::GET,

@@ -3,21 +3,21 @@
 //! headers (slow loris) holds nothing for long, and a flood of connections waits in the
 //! kernel's backlog instead of exhausting the gateway's sockets and memory.
 
-use std::convert::Infallible;
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::Request;
-use axum::response::Response;
-use hyper::body::Incoming;
-use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use hyper::service::service_fn;
+use hyper_util::rt::{TokioExecutor, TokioIo};
 use hyper_util::server::conn::auto;
 use hyper_util::server::graceful::GracefulShutdown;
-use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
-use tower::Service;
+
+use crate::front::Front;
+use header_timer::Deadlines;
+
+mod header_timer;
 
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
@@ -28,25 +28,17 @@ pub struct Limits {
 /// Serves `app` until `shutdown` completes, then stops accepting and lets open connections
 /// finish for up to `grace`: past it the process may exit under them, since a deploy must not
 /// wait for ever on one stuck request.
-pub async fn serve<S>(
+pub async fn serve(
     listener: TcpListener,
-    app: S,
+    app: Front,
     limits: Limits,
     shutdown: impl Future<Output = ()> + Send,
     grace: Duration,
-) -> std::io::Result<()>
-where
-    S: Service<Request<Incoming>, Response = Response, Error = Infallible> + Clone + Send + 'static,
-    S::Future: Send + 'static,
-{
+) -> std::io::Result<()> {
     let permits = Arc::new(Semaphore::new(limits.max_connections.max(1)));
     let graceful = GracefulShutdown::new();
-    let mut builder = auto::Builder::new(TokioExecutor::new());
-    builder
-        .http1()
-        .timer(TokioTimer::new())
-        .header_read_timeout(limits.header_read_timeout);
-    let builder = Arc::new(builder);
+    let deadlines = Deadlines::new(limits.header_read_timeout);
+    let watching = tokio::spawn(deadlines.clone().watch());
     tokio::pin!(shutdown);
     loop {
         let permit = tokio::select! {
@@ -65,8 +57,14 @@ where
             },
             () = &mut shutdown => break,
         };
-        let service = TowerToHyperService::new(app.clone());
-        let builder = builder.clone();
+        let app = app.clone();
+        let service = service_fn(move |request| app.answer(request));
+        // A builder per connection: the header deadline's timer is the connection's own.
+        let mut builder = auto::Builder::new(TokioExecutor::new());
+        builder
+            .http1()
+            .timer(deadlines.timer())
+            .header_read_timeout(limits.header_read_timeout);
         let connection = builder
             .serve_connection_with_upgrades(TokioIo::new(stream), service)
             .into_owned();
@@ -86,5 +84,6 @@ where
             "requests still in flight at the end of the grace period: stopping anyway"
         ),
     }
+    watching.abort();
     Ok(())
 }

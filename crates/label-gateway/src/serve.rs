@@ -7,7 +7,7 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 
 use crate::config::Config;
-use crate::front;
+use crate::front::Front;
 use crate::listener;
 use crate::router::router;
 use crate::state::{AppState, Gateway};
@@ -36,7 +36,7 @@ pub async fn serve_gateway(
 ) -> std::io::Result<()> {
     let limits = gateway.connection_limits;
     let upkeep = tokio::spawn(telemetry::upkeep());
-    let app = front::service(gateway.clone(), router(gateway));
+    let app = Front::new(gateway.clone(), router(gateway));
     let served = listener::serve(listener, app, limits, shutdown, grace).await;
     upkeep.abort();
     served

@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
+use std::time::Instant;
 
 use label_core::{CallContext, CustomerId, Error, LabelProvider};
 
@@ -35,10 +36,14 @@ impl TenantRuntime {
         rendered::customer_labels(&self.id, customer, self.provider.name(), &labels)
     }
 
-    /// The customer's labels and their age in seconds when the cache holds them (counted as a
-    /// hit); `None` leaves the read to [`Self::customer_answer`], which counts it.
-    pub async fn cached_answer(&self, customer: &CustomerId) -> Option<(Rendered, u64)> {
-        self.cache.as_ref()?.live_answer(customer).await
+    /// The customer's labels and their age in seconds at `now` when the cache holds them
+    /// (counted as a hit); `None` leaves the read to [`Self::customer_answer`], which counts it.
+    pub async fn cached_answer(
+        &self,
+        customer: &CustomerId,
+        now: Instant,
+    ) -> Option<(Rendered, u64)> {
+        self.cache.as_ref()?.live_answer(customer, now).await
     }
 }
 
@@ -110,7 +115,10 @@ impl Gateway {
     }
 
     pub fn tenant_for_key(&self, presented: &[u8; 32]) -> Option<Arc<TenantRuntime>> {
-        self.tenants().tenant_for_key(presented)
+        // Under the lock rather than on a clone of the tenants: every request passes here, and
+        // each clone and drop of a shared `Arc` is a write both CPUs contend for.
+        let tenants = self.current.read().unwrap_or_else(|p| p.into_inner());
+        tenants.tenant_for_key(presented)
     }
 }
 

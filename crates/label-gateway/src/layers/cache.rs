@@ -203,12 +203,17 @@ impl Cached {
         }
     }
 
-    /// A live answer for the customer (without vendor records), counted as a hit; a miss or
-    /// a kept `customer_not_found` is left uncounted, to [`Self::customer_answer`].
-    pub async fn live_answer(&self, customer: &CustomerId) -> Option<(Rendered, u64)> {
+    /// A live answer for the customer (without vendor records) and its age at `now`, counted
+    /// as a hit; a miss or a kept `customer_not_found` is left uncounted, to
+    /// [`Self::customer_answer`].
+    pub async fn live_answer(
+        &self,
+        customer: &CustomerId,
+        now: Instant,
+    ) -> Option<(Rendered, u64)> {
         let key = self.key(customer.as_str(), Kind::Labels { raw: false });
         let entry = self.store.get(&key).await?;
-        let age = entry.age();
+        let age = entry.age_at(now);
         let Ok(Stored::Customer(answer)) = entry.answer else {
             return None;
         };

@@ -111,7 +111,12 @@ pub(crate) struct Entry {
 
 impl Entry {
     pub fn age(&self) -> u64 {
-        self.stored.elapsed().as_secs()
+        self.age_at(Instant::now())
+    }
+
+    /// The age at `now`, for a caller that has read the clock already.
+    pub fn age_at(&self, now: Instant) -> u64 {
+        now.saturating_duration_since(self.stored).as_secs()
     }
 }
 

@@ -1,0 +1,230 @@
+//! The timer behind hyper's header-read deadline, kept to within a tick instead of exactly.
+//!
+//! hyper makes a new sleep for every request head it waits for and drops it once the head is
+//! in. On tokio's timer each of those is an entry put into and taken out of the runtime's
+//! timer wheel, under its lock: about 6 % of the instructions of a cache hit (BENCHMARKS.md).
+//! Here a connection owns one slot holding its current deadline and the waker of its task;
+//! a sleep only writes its deadline into the slot, and one task per listener checks every
+//! slot once a tick and wakes the connections whose deadline has passed. For a limit of
+//! seconds against clients that never finish their headers, a tick's lateness is harmless.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, Weak};
+use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
+
+use futures::task::AtomicWaker;
+use hyper::rt::{Sleep, Timer};
+
+/// No deadline: the slot's connection is not waiting for a head.
+const UNSET: u64 = u64::MAX;
+
+/// Every connection's slot, and a clock that moves once a tick.
+pub struct Deadlines {
+    started: Instant,
+    tick: Duration,
+    /// Nanoseconds since `started` at the last tick.
+    now: AtomicU64,
+    slots: Mutex<Vec<Weak<Slot>>>,
+}
+
+struct Slot {
+    /// Nanoseconds since `started`, or [`UNSET`].
+    deadline: AtomicU64,
+    waker: AtomicWaker,
+}
+
+impl Deadlines {
+    /// Deadlines kept to within a tenth of `limit` (at least 10 ms, at most a second).
+    pub fn new(limit: Duration) -> Arc<Self> {
+        let tick = (limit / 10).clamp(Duration::from_millis(10), Duration::from_secs(1));
+        Arc::new(Self {
+            started: Instant::now(),
+            tick,
+            now: AtomicU64::new(0),
+            slots: Mutex::new(Vec::new()),
+        })
+    }
+
+    /// A connection's timer: one slot, checked every tick while the connection lives.
+    pub fn timer(self: &Arc<Self>) -> ConnectionTimer {
+        let slot = Arc::new(Slot {
+            deadline: AtomicU64::new(UNSET),
+            waker: AtomicWaker::new(),
+        });
+        self.slots
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(Arc::downgrade(&slot));
+        ConnectionTimer {
+            deadlines: self.clone(),
+            slot,
+        }
+    }
+
+    /// Wakes the connections whose deadline has passed, once a tick, until dropped.
+    pub async fn watch(self: Arc<Self>) {
+        let mut every = tokio::time::interval(self.tick);
+        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            every.tick().await;
+            let now = self.since_start(Instant::now());
+            self.now.store(now, Ordering::Relaxed);
+            let mut slots = self.slots.lock().unwrap_or_else(|p| p.into_inner());
+            slots.retain(|slot| match slot.upgrade() {
+                Some(slot) => {
+                    if slot.deadline.load(Ordering::Acquire) <= now {
+                        slot.waker.wake();
+                    }
+                    true
+                }
+                None => false,
+            });
+        }
+    }
+
+    fn since_start(&self, at: Instant) -> u64 {
+        let nanos = at.saturating_duration_since(self.started).as_nanos();
+        u64::try_from(nanos).unwrap_or(UNSET - 1)
+    }
+
+    fn now(&self) -> u64 {
+        self.now.load(Ordering::Relaxed)
+    }
+}
+
+/// hyper's timer for one connection.
+#[derive(Clone)]
+pub struct ConnectionTimer {
+    deadlines: Arc<Deadlines>,
+    slot: Arc<Slot>,
+}
+
+impl ConnectionTimer {
+    /// Makes `deadline` the one the connection is woken for.
+    fn set(&self, deadline: Instant) -> u64 {
+        let deadline = self.deadlines.since_start(deadline);
+        self.slot.deadline.store(deadline, Ordering::Release);
+        deadline
+    }
+}
+
+impl Timer for ConnectionTimer {
+    fn sleep(&self, duration: Duration) -> Pin<Box<dyn Sleep>> {
+        self.sleep_until(self.now() + duration)
+    }
+
+    fn sleep_until(&self, deadline: Instant) -> Pin<Box<dyn Sleep>> {
+        Box::pin(SlotSleep {
+            deadlines: self.deadlines.clone(),
+            slot: self.slot.clone(),
+            deadline: self.set(deadline),
+        })
+    }
+
+    /// The tick's time, which costs no clock read; deadlines are counted from it.
+    fn now(&self) -> Instant {
+        self.deadlines.started + Duration::from_nanos(self.deadlines.now())
+    }
+
+    fn reset(&self, sleep: &mut Pin<Box<dyn Sleep>>, new_deadline: Instant) {
+        match sleep.as_mut().downcast_mut_pin::<SlotSleep>() {
+            Some(mut sleep) => sleep.deadline = self.set(new_deadline),
+            None => *sleep = self.sleep_until(new_deadline),
+        }
+    }
+}
+
+struct SlotSleep {
+    deadlines: Arc<Deadlines>,
+    slot: Arc<Slot>,
+    deadline: u64,
+}
+
+impl Future for SlotSleep {
+    type Output = ();
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        if self.deadlines.now() >= self.deadline {
+            return Poll::Ready(());
+        }
+        self.slot.waker.register(cx.waker());
+        // A tick between the check and the registration would have woken nobody.
+        if self.deadlines.now() >= self.deadline {
+            Poll::Ready(())
+        } else {
+            Poll::Pending
+        }
+    }
+}
+
+impl Sleep for SlotSleep {}
+
+impl Drop for SlotSleep {
+    /// The head arrived: the connection is no longer woken for this deadline.
+    fn drop(&mut self) {
+        let _ = self.slot.deadline.compare_exchange(
+            self.deadline,
+            UNSET,
+            Ordering::AcqRel,
+            Ordering::Relaxed,
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::Ordering;
+    use std::time::Duration;
+
+    use futures::FutureExt;
+    use hyper::rt::Timer;
+
+    use super::{Deadlines, UNSET};
+
+    /// Bounds a wait that should end within ticks, so that a broken timer fails, not hangs.
+    const AT_MOST: Duration = Duration::from_secs(10);
+
+    /// Whether `sleep` was woken and ended before `AT_MOST`. The bound is checked first, so a
+    /// sleep that is never woken is not rescued by being polled when the bound ends.
+    async fn woken(sleep: impl std::future::Future<Output = ()>) -> bool {
+        tokio::select! {
+            biased;
+            () = tokio::time::sleep(AT_MOST) => false,
+            () = sleep => true,
+        }
+    }
+
+    #[tokio::test]
+    async fn a_sleep_is_pending_until_its_deadline_then_woken() {
+        let deadlines = Deadlines::new(Duration::from_millis(100));
+        let watching = tokio::spawn(deadlines.clone().watch());
+        let timer = deadlines.timer();
+        let mut far = timer.sleep(Duration::from_secs(3600));
+        assert!((&mut far).now_or_never().is_none());
+        let near = timer.sleep(Duration::from_millis(20));
+        assert!(woken(near).await);
+        watching.abort();
+    }
+
+    #[tokio::test]
+    async fn a_reset_sleep_keeps_the_new_deadline() {
+        let deadlines = Deadlines::new(Duration::from_millis(100));
+        let watching = tokio::spawn(deadlines.clone().watch());
+        let timer = deadlines.timer();
+        let mut sleep = timer.sleep(Duration::from_secs(3600));
+        timer.reset(&mut sleep, timer.now() + Duration::from_millis(20));
+        assert!(woken(sleep).await);
+        watching.abort();
+    }
+
+    #[test]
+    fn a_dropped_sleep_leaves_its_connection_unwoken() {
+        let deadlines = Deadlines::new(Duration::from_millis(100));
+        let timer = deadlines.timer();
+        drop(timer.sleep(Duration::from_millis(1)));
+        assert_eq!(timer.slot.deadline.load(Ordering::Relaxed), UNSET);
+    }
+}
