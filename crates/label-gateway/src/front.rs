@@ -91,7 +91,7 @@ async fn cache_hit(state: &AppState, request: &Parts) -> Option<Response> {
     };
     let span = exchange.span();
     let _in_span = span.enter();
-    let mut response = respond(&answer, headers, Some(Served::Hit { age }));
+    let mut response = respond(answer, headers, Some(Served::Hit { age }));
     exchange.answered(&mut response, started);
     Some(response)
 }
@@ -102,7 +102,8 @@ fn customer_labels_path(path: &str) -> Option<(&str, &str)> {
     let rest = path.strip_prefix("/v1/tenants/")?;
     let (tenant, rest) = rest.split_once('/')?;
     let customer = rest.strip_prefix("customers/")?.strip_suffix("/labels")?;
-    let plain = |segment: &str| !segment.is_empty() && !segment.contains(['/', '%']);
+    let plain =
+        |segment: &str| !segment.is_empty() && !segment.bytes().any(|b| b == b'/' || b == b'%');
     (plain(tenant) && plain(customer)).then_some((tenant, customer))
 }
 

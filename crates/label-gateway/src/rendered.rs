@@ -52,8 +52,8 @@ impl Rendered {
 
     /// The `ETag` header and the body, both views of this answer's one buffer: nothing is
     /// copied or allocated per answer but the view's owner.
-    pub fn etag_and_body(&self) -> (HeaderValue, Bytes) {
-        let whole = Bytes::from_owner(self.clone());
+    pub fn into_etag_and_body(self) -> (HeaderValue, Bytes) {
+        let whole = Bytes::from_owner(self);
         let etag =
             HeaderValue::from_maybe_shared(whole.slice(..ETAG_LEN)).expect("quotes and hex digits");
         (etag, whole.slice(ETAG_LEN..))

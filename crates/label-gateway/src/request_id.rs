@@ -24,36 +24,41 @@ fn sane(value: &str) -> bool {
 
 /// A UUID v4 from the thread's CSPRNG: `Uuid::new_v4` asks the kernel for every id, a system
 /// call on every request.
-fn fresh_id() -> String {
+fn fresh_id() -> HeaderValue {
     let uuid = uuid::Builder::from_random_bytes(rand::random()).into_uuid();
     // Encoded directly: `to_string` goes through the formatting machinery.
     let mut text = [0; uuid::fmt::Hyphenated::LENGTH];
-    uuid.hyphenated().encode_lower(&mut text).to_owned()
+    let text = uuid.hyphenated().encode_lower(&mut text);
+    HeaderValue::from_str(text).expect("hex digits and hyphens")
 }
 
-/// The client's id when it is sane, else a fresh one.
-pub fn of(headers: &HeaderMap) -> String {
+/// The client's id when it is sane, else a fresh one, as the header value it is echoed as
+/// (the client's is then shared, not copied).
+pub fn of(headers: &HeaderMap) -> HeaderValue {
     headers
         .get(HEADER)
-        .and_then(|v| v.to_str().ok())
-        .filter(|v| sane(v))
-        .map(str::to_owned)
+        .filter(|v| v.to_str().is_ok_and(sane))
+        .cloned()
         .unwrap_or_else(fresh_id)
+}
+
+/// The id as text: every id [`of`] gives is printable ASCII.
+pub fn as_str(id: &HeaderValue) -> &str {
+    id.to_str().unwrap_or_default()
 }
 
 /// The request's id, kept in its extensions for the handlers ([`RequestId`]) and returned for
 /// the request's span and [`echo`].
-pub fn assign(request: &mut Request) -> String {
+pub fn assign(request: &mut Request) -> HeaderValue {
     let id = of(request.headers());
-    request.extensions_mut().insert(RequestId(id.clone()));
+    let text = as_str(&id).to_owned();
+    request.extensions_mut().insert(RequestId(text));
     id
 }
 
 /// The id on the answer, whatever the answer is.
-pub fn echo(response: &mut Response, id: &str) {
-    if let Ok(value) = HeaderValue::from_str(id) {
-        response.headers_mut().insert(HEADER, value);
-    }
+pub fn echo(response: &mut Response, id: HeaderValue) {
+    response.headers_mut().insert(HEADER, id);
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for RequestId {
@@ -64,6 +69,6 @@ impl<S: Send + Sync> FromRequestParts<S> for RequestId {
             .extensions
             .get::<RequestId>()
             .cloned()
-            .unwrap_or_else(|| RequestId(fresh_id())))
+            .unwrap_or_else(|| RequestId(as_str(&fresh_id()).to_owned())))
     }
 }

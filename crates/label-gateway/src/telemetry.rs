@@ -12,7 +12,7 @@ use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use axum::extract::{MatchedPath, Request, State};
-use axum::http::{header, Method};
+use axum::http::{header, HeaderValue, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
@@ -172,18 +172,19 @@ pub async fn track(State(state): State<AppState>, mut request: Request, next: Ne
             _ => None,
         },
     };
-    let answer = async {
+    let span = exchange.span();
+    let answer = async move {
         let mut response = next.run(request).await;
         exchange.answered(&mut response, started);
         response
     };
-    answer.instrument(exchange.span()).await
+    answer.instrument(span).await
 }
 
 /// One request as its span, log line and series see it: also what `front` answers a cache hit
 /// with, so that a hit answered before the router is traced and counted like any other.
 pub struct Exchange<'a> {
-    pub request_id: String,
+    pub request_id: HeaderValue,
     pub method: &'a Method,
     /// The route template, never the raw path.
     pub route: &'a str,
@@ -194,12 +195,13 @@ pub struct Exchange<'a> {
 
 impl Exchange<'_> {
     pub fn span(&self) -> Span {
-        tracing::info_span!("request", request_id = %self.request_id, method = %self.method,
+        tracing::info_span!("request", request_id = request_id::as_str(&self.request_id),
+            method = %self.method,
             route = self.route, tenant = self.tenant, provider = self.provider)
     }
 
     /// Logs, counts and times the answer (from `started`) and gives it the request's id.
-    pub fn answered(&self, response: &mut Response, started: Instant) {
+    pub fn answered(self, response: &mut Response, started: Instant) {
         let elapsed = started.elapsed();
         // An access log at debug: at info it would be a line per request, too much at full load.
         tracing::debug!(
@@ -209,7 +211,7 @@ impl Exchange<'_> {
         );
         let method = method_label(self.method);
         series::record_request(self.tenant, self.route, method, response.status(), elapsed);
-        request_id::echo(response, &self.request_id);
+        request_id::echo(response, self.request_id);
     }
 }
 

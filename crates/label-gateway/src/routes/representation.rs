@@ -12,9 +12,10 @@ use crate::rendered::Rendered;
 /// RFC 9211. Built once: a header named by a string is parsed and checked on every use.
 const CACHE_STATUS: HeaderName = HeaderName::from_static("cache-status");
 
-pub fn respond(answer: &Rendered, request: &HeaderMap, served: Option<Served>) -> Response {
-    let (etag, body) = answer.etag_and_body();
-    let mut response = if not_modified(request, answer.etag()) {
+pub fn respond(answer: Rendered, request: &HeaderMap, served: Option<Served>) -> Response {
+    let unchanged = not_modified(request, answer.etag());
+    let (etag, body) = answer.into_etag_and_body();
+    let mut response = if unchanged {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
         let mut response = Body::from(body).into_response();
@@ -91,7 +92,7 @@ pub fn answer_read(
 ) -> Response {
     let served = ctx.served.get();
     match result {
-        Ok(answer) => respond(&answer, request, served),
+        Ok(answer) => respond(answer, request, served),
         Err(error) => {
             let mut response = access.error(error).into_response();
             add_cache_headers(&mut response, served);
