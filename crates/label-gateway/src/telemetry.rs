@@ -53,7 +53,7 @@ const CACHE_COUNTERS: [(&str, &str); 5] = [
 const CACHE_ENTRIES: &str = "label_gateway_cache_entries";
 
 /// Loopback vendor calls take ~100 µs, real ones tens to hundreds of ms: buckets span both.
-const BUCKETS: &[f64] = &[
+const BUCKETS: [f64; 15] = [
     0.000_1, 0.000_25, 0.000_5, 0.001, 0.002_5, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5,
     5.0,
 ];
@@ -69,7 +69,7 @@ static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
 pub fn handle() -> &'static PrometheusHandle {
     HANDLE.get_or_init(|| {
         let recorder = PrometheusBuilder::new()
-            .set_buckets_for_metric(Matcher::Suffix("_seconds".into()), BUCKETS)
+            .set_buckets_for_metric(Matcher::Suffix("_seconds".into()), &BUCKETS)
             .expect("the bucket list is not empty")
             .build_recorder();
         let handle = recorder.handle();
@@ -84,15 +84,7 @@ pub fn handle() -> &'static PrometheusHandle {
 }
 
 fn describe() {
-    metrics::describe_counter!(
-        HTTP_REQUESTS,
-        "HTTP requests answered, by tenant, route template, method and status"
-    );
-    metrics::describe_histogram!(
-        HTTP_DURATION,
-        metrics::Unit::Seconds,
-        "time to answer an HTTP request"
-    );
+    // The request series are not the recorder's: `series` keeps and renders them.
     metrics::describe_counter!(
         VENDOR_CALLS,
         "vendor calls (each attempt), by tenant, provider, operation and outcome"
@@ -141,12 +133,14 @@ pub async fn render(State(state): State<AppState>) -> Response {
         metrics::counter!(*name).absolute(value);
     }
     metrics::gauge!(CACHE_ENTRIES).set(state.cache.entry_count() as f64);
+    let mut text = handle().render();
+    series::render(&mut text);
     (
         [(
             header::CONTENT_TYPE,
             "text/plain; version=0.0.4; charset=utf-8",
         )],
-        handle().render(),
+        text,
     )
         .into_response()
 }
