@@ -182,7 +182,7 @@ mod tests {
     use futures::FutureExt;
     use hyper::rt::Timer;
 
-    use super::{Deadlines, UNSET};
+    use super::{ConnectionTimer, Deadlines, UNSET};
 
     /// Bounds a wait that should end within ticks, so that a broken timer fails, not hangs.
     const AT_MOST: Duration = Duration::from_secs(10);
@@ -197,11 +197,16 @@ mod tests {
         }
     }
 
-    #[tokio::test]
-    async fn a_sleep_is_pending_until_its_deadline_then_woken() {
+    /// A connection's timer, with its listener's watch running until the handle is aborted.
+    fn watched_timer() -> (ConnectionTimer, tokio::task::JoinHandle<()>) {
         let deadlines = Deadlines::new(Duration::from_millis(100));
         let watching = tokio::spawn(deadlines.clone().watch());
-        let timer = deadlines.timer();
+        (deadlines.timer(), watching)
+    }
+
+    #[tokio::test]
+    async fn a_sleep_is_pending_until_its_deadline_then_woken() {
+        let (timer, watching) = watched_timer();
         let mut far = timer.sleep(Duration::from_secs(3600));
         assert!((&mut far).now_or_never().is_none());
         let near = timer.sleep(Duration::from_millis(20));
@@ -211,9 +216,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_reset_sleep_keeps_the_new_deadline() {
-        let deadlines = Deadlines::new(Duration::from_millis(100));
-        let watching = tokio::spawn(deadlines.clone().watch());
-        let timer = deadlines.timer();
+        let (timer, watching) = watched_timer();
         let mut sleep = timer.sleep(Duration::from_secs(3600));
         timer.reset(&mut sleep, timer.now() + Duration::from_millis(20));
         assert!(woken(sleep).await);
