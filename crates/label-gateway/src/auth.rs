@@ -63,14 +63,18 @@ pub fn key_owner(
     state: &Gateway,
     authorization: Option<&HeaderValue>,
 ) -> Result<Arc<TenantRuntime>, &'static str> {
+    state
+        .tenant_for_key(&presented_key(authorization)?)
+        .ok_or("the api key is not valid")
+}
+
+/// The SHA-256 of the bearer key the `Authorization` header presents: what keys are compared by.
+pub fn presented_key(authorization: Option<&HeaderValue>) -> Result<[u8; 32], &'static str> {
     let key = authorization
         .and_then(|v| v.to_str().ok())
         .and_then(bearer_token)
         .ok_or("an `Authorization: Bearer <api key>` header is required")?;
-    let fingerprint: [u8; 32] = Sha256::digest(key.as_bytes()).into();
-    state
-        .tenant_for_key(&fingerprint)
-        .ok_or("the api key is not valid")
+    Ok(Sha256::digest(key.as_bytes()).into())
 }
 
 /// The path's `{tenant}`. axum refuses every path parameter when any one of them is not UTF-8

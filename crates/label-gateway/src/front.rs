@@ -9,7 +9,7 @@
 //! answered, checked and counted exactly as before.
 
 use std::convert::Infallible;
-use std::future::Future;
+use std::future::{ready, Future};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -20,6 +20,7 @@ use axum::http::request::Parts;
 use axum::http::Method;
 use axum::response::Response;
 use axum::Router;
+use futures::future::Either;
 use hyper::body::Incoming;
 use label_core::{CustomerId, Served};
 use tower::ServiceExt;
@@ -28,12 +29,13 @@ use crate::auth;
 use crate::request_id;
 use crate::routes::customer_labels;
 use crate::routes::representation::{respond, wants_fresh};
-use crate::state::AppState;
+use crate::state::{AppState, Gateway, TenantRuntime};
 use crate::telemetry::Exchange;
 
-/// The gateway's service: cache hits first, then the router. A connection holds a clone; each
-/// of its requests clones the one `Arc` inside (a tower service would be cloned whole per
-/// request, and every clone is an atomic write that both CPUs contend for).
+/// The gateway's service: cache hits first, then the router. A connection holds a clone; a hit
+/// is answered without cloning anything shared, any other request clones the router (each
+/// clone and drop of a shared `Arc` is an atomic write that both CPUs contend for, and tower's
+/// adapter would clone the whole service per request).
 #[derive(Clone)]
 pub struct Front(Arc<Routes>);
 
@@ -51,21 +53,18 @@ impl Front {
         &self,
         request: Request<Incoming>,
     ) -> impl Future<Output = Result<Response, Infallible>> + Send + 'static {
-        let routes = self.0.clone();
-        async move {
-            // Split, because a request's body is not `Sync`; its head is.
-            let (head, body) = request.into_parts();
-            if let Some(response) = cache_hit(&routes.state, &head).await {
-                return Ok(response);
-            }
-            let request = Request::from_parts(head, Body::new(body));
-            routes.router.clone().oneshot(request).await
+        let (head, body) = request.into_parts();
+        // A hit is answered here and now, with nothing cloned for a future to own.
+        if let Some(response) = cache_hit(&self.0.state, &head) {
+            return Either::Left(ready(Ok(response)));
         }
+        let request = Request::from_parts(head, Body::new(body));
+        Either::Right(self.0.router.clone().oneshot(request))
     }
 }
 
 /// The answer to a `GET` of a customer's labels that the cache holds, or `None`.
-async fn cache_hit(state: &AppState, request: &Parts) -> Option<Response> {
+fn cache_hit(state: &Gateway, request: &Parts) -> Option<Response> {
     let started = Instant::now();
     if request.method != Method::GET || request.uri.query().is_some() {
         return None;
@@ -75,25 +74,28 @@ async fn cache_hit(state: &AppState, request: &Parts) -> Option<Response> {
     if wants_fresh(headers) {
         return None;
     }
-    let tenant = auth::key_owner(state, headers.get(AUTHORIZATION)).ok()?;
-    if tenant.id != named {
-        return None;
-    }
-    let customer =
-        CustomerId::parse(customer, tenant.provider.capabilities().customer_id_format).ok()?;
-    let (answer, age) = tenant.cached_answer(&customer, started).await?;
-    let exchange = Exchange {
-        request_id: request_id::of(headers),
-        method: &Method::GET,
-        route: customer_labels::ROUTE,
-        tenant: &tenant.id,
-        provider: Some(tenant.provider.name()),
+    let presented = auth::presented_key(headers.get(AUTHORIZATION)).ok()?;
+    let answer_from = |tenant: &Arc<TenantRuntime>| {
+        if tenant.id != named {
+            return None;
+        }
+        let format = tenant.provider.capabilities().customer_id_format;
+        let customer = CustomerId::parse(customer, format).ok()?;
+        let (answer, age) = tenant.cached_answer(&customer, started)?;
+        let exchange = Exchange {
+            request_id: request_id::of(headers),
+            method: &Method::GET,
+            route: customer_labels::ROUTE,
+            tenant: &tenant.id,
+            provider: Some(tenant.provider.name()),
+        };
+        let span = exchange.span();
+        let _in_span = span.enter();
+        let mut response = respond(answer, headers, Some(Served::Hit { age }));
+        exchange.answered(&mut response, started);
+        Some(response)
     };
-    let span = exchange.span();
-    let _in_span = span.enter();
-    let mut response = respond(answer, headers, Some(Served::Hit { age }));
-    exchange.answered(&mut response, started);
-    Some(response)
+    state.with_key_owner(&presented, answer_from).flatten()
 }
 
 /// The tenant and customer of `/v1/tenants/{tenant}/customers/{customer_id}/labels`, when no

@@ -38,12 +38,8 @@ impl TenantRuntime {
 
     /// The customer's labels and their age in seconds at `now` when the cache holds them
     /// (counted as a hit); `None` leaves the read to [`Self::customer_answer`], which counts it.
-    pub async fn cached_answer(
-        &self,
-        customer: &CustomerId,
-        now: Instant,
-    ) -> Option<(Rendered, u64)> {
-        self.cache.as_ref()?.live_answer(customer, now).await
+    pub fn cached_answer(&self, customer: &CustomerId, now: Instant) -> Option<(Rendered, u64)> {
+        self.cache.as_ref()?.live_answer(customer, now)
     }
 }
 
@@ -115,10 +111,19 @@ impl Gateway {
     }
 
     pub fn tenant_for_key(&self, presented: &[u8; 32]) -> Option<Arc<TenantRuntime>> {
-        // Under the lock rather than on a clone of the tenants: every request passes here, and
-        // each clone and drop of a shared `Arc` is a write both CPUs contend for.
+        self.with_key_owner(presented, Arc::clone)
+    }
+
+    /// `answer` applied to the tenant a presented key opens, under the lock rather than on
+    /// clones of the tenants or the tenant: every request passes here, and each clone and drop
+    /// of a shared `Arc` is a write both CPUs contend for.
+    pub fn with_key_owner<R>(
+        &self,
+        presented: &[u8; 32],
+        answer: impl FnOnce(&Arc<TenantRuntime>) -> R,
+    ) -> Option<R> {
         let tenants = self.current.read().unwrap_or_else(|p| p.into_inner());
-        tenants.tenant_for_key(presented)
+        tenants.tenant_for_key(presented).map(answer)
     }
 }
 
@@ -146,12 +151,12 @@ impl Tenants {
 
     /// The tenant a presented key opens. Every entry is compared, in constant time, so the
     /// time taken says nothing about which key or how much of it matched.
-    fn tenant_for_key(&self, presented: &[u8; 32]) -> Option<Arc<TenantRuntime>> {
+    fn tenant_for_key(&self, presented: &[u8; 32]) -> Option<&Arc<TenantRuntime>> {
         use subtle::ConstantTimeEq;
         let mut found = None;
         for entry in &self.keys {
             if bool::from(entry.fingerprint.ct_eq(presented)) {
-                found = Some(entry.tenant.clone());
+                found = Some(&entry.tenant);
             }
         }
         found

@@ -13,6 +13,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
+use futures::FutureExt;
 use label_core::{
     CallContext, Capabilities, Catalog, CustomerId, Error, ErrorKind, LabelIdentity, LabelList,
     LabelProvider, Served, WriteStatus,
@@ -205,14 +206,12 @@ impl Cached {
 
     /// A live answer for the customer (without vendor records) and its age at `now`, counted
     /// as a hit; a miss or a kept `customer_not_found` is left uncounted, to
-    /// [`Self::customer_answer`].
-    pub async fn live_answer(
-        &self,
-        customer: &CustomerId,
-        now: Instant,
-    ) -> Option<(Rendered, u64)> {
+    /// [`Self::customer_answer`]. Without waiting: moka's lookup waits only when its
+    /// housekeeping is due, and then it is dropped (moka's futures may be) and the read is
+    /// left to [`Self::customer_answer`] too.
+    pub fn live_answer(&self, customer: &CustomerId, now: Instant) -> Option<(Rendered, u64)> {
         let key = self.key(customer.as_str(), Kind::Labels { raw: false });
-        let entry = self.store.get(&key).await?;
+        let entry = self.store.get(&key).now_or_never()??;
         let age = entry.age_at(now);
         let Ok(Stored::Customer(answer)) = entry.answer else {
             return None;
