@@ -34,6 +34,9 @@ struct Slot {
     /// Nanoseconds since `started`, or [`UNSET`].
     deadline: AtomicU64,
     waker: AtomicWaker,
+    /// Reached through the slot, so that a request's sleep clones only its connection's
+    /// `Arc`: one shared by every connection would be an atomic write both CPUs contend for.
+    deadlines: Arc<Deadlines>,
 }
 
 impl Deadlines {
@@ -53,15 +56,13 @@ impl Deadlines {
         let slot = Arc::new(Slot {
             deadline: AtomicU64::new(UNSET),
             waker: AtomicWaker::new(),
+            deadlines: self.clone(),
         });
         self.slots
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .push(Arc::downgrade(&slot));
-        ConnectionTimer {
-            deadlines: self.clone(),
-            slot,
-        }
+        ConnectionTimer { slot }
     }
 
     /// Wakes the connections whose deadline has passed, once a tick, until dropped.
@@ -98,14 +99,13 @@ impl Deadlines {
 /// hyper's timer for one connection.
 #[derive(Clone)]
 pub struct ConnectionTimer {
-    deadlines: Arc<Deadlines>,
     slot: Arc<Slot>,
 }
 
 impl ConnectionTimer {
     /// Makes `deadline` the one the connection is woken for.
     fn set(&self, deadline: Instant) -> u64 {
-        let deadline = self.deadlines.since_start(deadline);
+        let deadline = self.slot.deadlines.since_start(deadline);
         self.slot.deadline.store(deadline, Ordering::Release);
         deadline
     }
@@ -118,7 +118,6 @@ impl Timer for ConnectionTimer {
 
     fn sleep_until(&self, deadline: Instant) -> Pin<Box<dyn Sleep>> {
         Box::pin(SlotSleep {
-            deadlines: self.deadlines.clone(),
             slot: self.slot.clone(),
             deadline: self.set(deadline),
         })
@@ -126,7 +125,8 @@ impl Timer for ConnectionTimer {
 
     /// The tick's time, which costs no clock read; deadlines are counted from it.
     fn now(&self) -> Instant {
-        self.deadlines.started + Duration::from_nanos(self.deadlines.now())
+        let deadlines = &self.slot.deadlines;
+        deadlines.started + Duration::from_nanos(deadlines.now())
     }
 
     fn reset(&self, sleep: &mut Pin<Box<dyn Sleep>>, new_deadline: Instant) {
@@ -138,7 +138,6 @@ impl Timer for ConnectionTimer {
 }
 
 struct SlotSleep {
-    deadlines: Arc<Deadlines>,
     slot: Arc<Slot>,
     deadline: u64,
 }
@@ -147,12 +146,12 @@ impl Future for SlotSleep {
     type Output = ();
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        if self.deadlines.now() >= self.deadline {
+        if self.slot.deadlines.now() >= self.deadline {
             return Poll::Ready(());
         }
         self.slot.waker.register(cx.waker());
         // A tick between the check and the registration would have woken nobody.
-        if self.deadlines.now() >= self.deadline {
+        if self.slot.deadlines.now() >= self.deadline {
             Poll::Ready(())
         } else {
             Poll::Pending
