@@ -37,16 +37,14 @@ use crate::telemetry::Exchange;
 /// clone and drop of a shared `Arc` is an atomic write that both CPUs contend for, and tower's
 /// adapter would clone the whole service per request).
 #[derive(Clone)]
-pub struct Front(Arc<Routes>);
-
-struct Routes {
+pub struct Front {
     state: AppState,
     router: Router,
 }
 
 impl Front {
     pub fn new(state: AppState, router: Router) -> Self {
-        Self(Arc::new(Routes { state, router }))
+        Self { state, router }
     }
 
     pub fn answer(
@@ -55,11 +53,11 @@ impl Front {
     ) -> impl Future<Output = Result<Response, Infallible>> + Send + 'static {
         let (head, body) = request.into_parts();
         // A hit is answered here and now, with nothing cloned for a future to own.
-        if let Some(response) = cache_hit(&self.0.state, &head) {
+        if let Some(response) = cache_hit(&self.state, &head) {
             return Either::Left(ready(Ok(response)));
         }
         let request = Request::from_parts(head, Body::new(body));
-        Either::Right(self.0.router.clone().oneshot(request))
+        Either::Right(self.router.clone().oneshot(request))
     }
 }
 
