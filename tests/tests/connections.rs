@@ -1,5 +1,6 @@
-//! Connection-level protection: a client that never finishes its headers is cut off, and open
-//! connections are capped.
+//! Connection-level protection: every connection must deliver a request head within the header
+//! deadline whatever it sends (nothing, a partial line, an HTTP/2 preface), heads are bounded,
+//! and connections that send nothing can never keep out a client that sends a request.
 
 use std::time::Duration;
 
@@ -20,6 +21,17 @@ password = "p"
 api_keys = ["k"]
 "#;
 
+/// Only keeps a broken build from hanging the suite: every wait below ends far sooner.
+const AT_MOST: Duration = Duration::from_secs(20);
+
+/// A deadline the tests never reach: what is cut off under it was cut off for another reason.
+fn with_a_long_header_deadline(config: &str) -> String {
+    config.replace(
+        "header_read_timeout_ms = 300",
+        "header_read_timeout_ms = 60000",
+    )
+}
+
 fn addr(gateway: &TestGateway) -> String {
     gateway.base_url.trim_start_matches("http://").to_owned()
 }
@@ -30,8 +42,20 @@ async fn healthz_on(stream: &mut TcpStream) -> String {
         .await
         .unwrap();
     let mut buffer = vec![0; 1024];
-    let read = stream.read(&mut buffer).await.unwrap();
+    let read = tokio::time::timeout(AT_MOST, stream.read(&mut buffer))
+        .await
+        .expect("an answer")
+        .unwrap_or(0);
     String::from_utf8_lossy(&buffer[..read]).into_owned()
+}
+
+/// Whether the gateway closes the connection (before `AT_MOST`), and what it said before.
+async fn closed_after(stream: &mut TcpStream) -> Option<String> {
+    let mut said = Vec::new();
+    match tokio::time::timeout(AT_MOST, stream.read_to_end(&mut said)).await {
+        Ok(_) => Some(String::from_utf8_lossy(&said).into_owned()),
+        Err(_) => None,
+    }
 }
 
 #[tokio::test]
@@ -42,41 +66,68 @@ async fn a_client_that_never_finishes_its_headers_is_cut_off() {
         .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
         .await
         .unwrap();
-    let mut rest = Vec::new();
-    // The generous outer bound only keeps a broken build from hanging the suite.
-    let closed = tokio::time::timeout(Duration::from_secs(20), stream.read_to_end(&mut rest)).await;
-    assert!(closed.is_ok(), "the gateway kept a half-sent request open");
-    assert!(!String::from_utf8_lossy(&rest).contains("200 OK"));
+    let said = closed_after(&mut stream).await;
+    let said = said.expect("the gateway kept a half-sent request open");
+    assert!(!said.contains("200 OK"), "{said}");
 }
 
 #[tokio::test]
-async fn connections_over_the_cap_wait_until_one_closes() {
-    // Idle connections must outlive the test, or the cap would be freed by the header timeout.
-    let config = CONFIG.replace(
-        "header_read_timeout_ms = 300",
-        "header_read_timeout_ms = 60000",
-    );
-    let gateway = TestGateway::start(&config, &[]).await;
+async fn silence_a_lone_byte_or_an_http2_preface_are_cut_off_at_the_header_deadline() {
+    let gateway = TestGateway::start(CONFIG, &[]).await;
+    let preface: &[u8] = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
+    for sent in [&b""[..], b"P", preface] {
+        let mut stream = TcpStream::connect(addr(&gateway)).await.unwrap();
+        stream.write_all(sent).await.unwrap();
+        let said = closed_after(&mut stream).await;
+        let shown = String::from_utf8_lossy(sent);
+        let said = said.unwrap_or_else(|| panic!("a connection that sent {shown:?} stayed open"));
+        assert!(!said.contains(" 200 "), "{shown:?} was served: {said}");
+    }
+}
+
+#[tokio::test]
+async fn silent_sockets_beyond_the_cap_cannot_keep_out_a_client_with_a_key() {
+    let gateway = TestGateway::start(&with_a_long_header_deadline(CONFIG), &[]).await;
+    let mut silent = Vec::new();
+    for _ in 0..10 {
+        silent.push(TcpStream::connect(addr(&gateway)).await.unwrap());
+    }
+    let answer = tokio::time::timeout(AT_MOST, gateway.get("/v1/tenants/acme", "k").send())
+        .await
+        .expect("a client with a key was kept out by silent sockets")
+        .expect("the gateway answers");
+    assert_eq!(answer.status(), 200);
+    drop(silent);
+}
+
+#[tokio::test]
+async fn idle_connections_give_way_at_the_cap() {
+    let gateway = TestGateway::start(&with_a_long_header_deadline(CONFIG), &[]).await;
     let mut first = TcpStream::connect(addr(&gateway)).await.unwrap();
     let mut second = TcpStream::connect(addr(&gateway)).await.unwrap();
     assert!(healthz_on(&mut first).await.starts_with("HTTP/1.1 200"));
     assert!(healthz_on(&mut second).await.starts_with("HTTP/1.1 200"));
     let mut third = TcpStream::connect(addr(&gateway)).await.unwrap();
-    third
-        .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
-        .await
-        .unwrap();
-    let mut buffer = vec![0; 1024];
-    let early = tokio::time::timeout(Duration::from_millis(200), third.read(&mut buffer)).await;
-    assert!(
-        early.is_err(),
-        "a third connection was served while two were open"
+    assert!(healthz_on(&mut third).await.starts_with("HTTP/1.1 200"));
+    // The one that had waited longest for its next request made room.
+    assert_eq!(closed_after(&mut first).await.as_deref(), Some(""));
+    assert!(healthz_on(&mut third).await.starts_with("HTTP/1.1 200"));
+}
+
+#[tokio::test]
+async fn a_request_head_over_max_header_bytes_is_431() {
+    let config = CONFIG.replace("[server]\n", "[server]\nmax_header_bytes = 8192\n");
+    let gateway = TestGateway::start(&config, &[]).await;
+    let mut stream = TcpStream::connect(addr(&gateway)).await.unwrap();
+    let big = format!(
+        "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Padding: {}\r\n\r\n",
+        "a".repeat(9000)
     );
-    drop(first);
-    let read = tokio::time::timeout(Duration::from_secs(20), third.read(&mut buffer))
+    stream.write_all(big.as_bytes()).await.unwrap();
+    let said = closed_after(&mut stream)
         .await
-        .unwrap()
-        .unwrap();
-    assert!(String::from_utf8_lossy(&buffer[..read]).starts_with("HTTP/1.1 200"));
-    drop(second);
+        .expect("closed after the 431");
+    assert!(said.starts_with("HTTP/1.1 431"), "{said}");
+    let mut fits = TcpStream::connect(addr(&gateway)).await.unwrap();
+    assert!(healthz_on(&mut fits).await.starts_with("HTTP/1.1 200"));
 }

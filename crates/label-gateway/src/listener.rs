@@ -1,20 +1,30 @@
-//! The accept loop: hyper with a cap on open connections and a deadline for request headers,
-//! which `axum::serve` does not offer. A client that opens connections and never finishes its
-//! headers (slow loris) holds nothing for long, and a flood of connections waits in the
-//! kernel's backlog instead of exhausting the gateway's sockets and memory.
+//! The accept loop: HTTP/1.1 only, with a deadline for every request head, a bound on its size
+//! and a cap on open connections, none of which `axum::serve` offers.
+//!
+//! Every connection must deliver a complete request head within `header_read_timeout` of being
+//! accepted, and again within it of its previous answer, whatever it sends or does not send:
+//! hyper's HTTP/1 server starts that deadline as soon as it waits for a head. (hyper-util's
+//! automatic HTTP/1-or-2 server first waited, without any deadline, for the bytes that tell the
+//! two apart, and then served cleartext HTTP/2 with no deadline at all; cleartext HTTP/2 is now
+//! refused.) At the connection cap, the connection that has waited longest for a head is closed
+//! to make room, so that idle or silent sockets can never keep out clients that send requests.
 
+use std::convert::Infallible;
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
+use axum::body::Body;
+use axum::extract::Request;
+use axum::response::Response;
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
 use hyper::service::service_fn;
-use hyper_util::rt::{TokioExecutor, TokioIo};
-use hyper_util::server::conn::auto;
+use hyper_util::rt::TokioIo;
 use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
-use tokio::sync::Semaphore;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
-use crate::front::Front;
 use header_timer::Deadlines;
 
 mod header_timer;
@@ -23,28 +33,30 @@ mod header_timer;
 pub struct Limits {
     pub max_connections: usize,
     pub header_read_timeout: Duration,
+    /// The most a request head (request line and headers) may weigh; over it, 431.
+    pub max_header_bytes: usize,
 }
 
-/// Serves `app` until `shutdown` completes, then stops accepting and lets open connections
-/// finish for up to `grace`: past it the process may exit under them, since a deploy must not
-/// wait for ever on one stuck request.
-pub async fn serve(
+/// Serves every connection with `app` until `shutdown` completes, then stops accepting and lets
+/// open connections finish for up to `grace`: past it the process may exit under them, since a
+/// deploy must not wait for ever on one stuck request.
+pub async fn serve<App, Answer>(
     listener: TcpListener,
-    app: Front,
+    app: App,
     limits: Limits,
     shutdown: impl Future<Output = ()> + Send,
     grace: Duration,
-) -> std::io::Result<()> {
+) -> std::io::Result<()>
+where
+    App: Fn(Request<Incoming>) -> Answer + Clone + Send + Sync + 'static,
+    Answer: Future<Output = Result<Response<Body>, Infallible>> + Send + 'static,
+{
     let permits = Arc::new(Semaphore::new(limits.max_connections.max(1)));
     let graceful = GracefulShutdown::new();
     let deadlines = Deadlines::new(limits.header_read_timeout);
     let watching = tokio::spawn(deadlines.clone().watch());
     tokio::pin!(shutdown);
     loop {
-        let permit = tokio::select! {
-            permit = permits.clone().acquire_owned() => permit.expect("the semaphore is never closed"),
-            () = &mut shutdown => break,
-        };
         let stream = tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok((stream, _)) => stream,
@@ -57,17 +69,17 @@ pub async fn serve(
             },
             () = &mut shutdown => break,
         };
+        let permit = tokio::select! {
+            permit = room(&permits, &deadlines) => permit,
+            () = &mut shutdown => break,
+        };
         let app = app.clone();
-        let service = service_fn(move |request| app.answer(request));
         // A builder per connection: the header deadline's timer is the connection's own.
-        let mut builder = auto::Builder::new(TokioExecutor::new());
-        builder
-            .http1()
+        let connection = http1::Builder::new()
             .timer(deadlines.timer())
-            .header_read_timeout(limits.header_read_timeout);
-        let connection = builder
-            .serve_connection_with_upgrades(TokioIo::new(stream), service)
-            .into_owned();
+            .header_read_timeout(limits.header_read_timeout)
+            .max_buf_size(limits.max_header_bytes)
+            .serve_connection(TokioIo::new(stream), service_fn(app));
         let connection = graceful.watch(connection);
         tokio::spawn(async move {
             if let Err(err) = connection.await {
@@ -86,4 +98,32 @@ pub async fn serve(
     }
     watching.abort();
     Ok(())
+}
+
+/// A connection slot. At the cap, the connection that has waited longest for a request head
+/// is closed to make room; while every connection is busy serving a request, this waits for
+/// the first to end (one accepted a moment ago may not wait for its head yet: looked at again
+/// each tick).
+async fn room(permits: &Arc<Semaphore>, deadlines: &Deadlines) -> OwnedSemaphorePermit {
+    loop {
+        if let Ok(permit) = permits.clone().try_acquire_owned() {
+            return permit;
+        }
+        let look_again = if deadlines.evict_longest_waiting() {
+            Duration::MAX
+        } else {
+            deadlines.tick()
+        };
+        tokio::select! {
+            permit = permits.clone().acquire_owned() => return permit.expect("the semaphore is never closed"),
+            () = sleep_at_most(look_again) => {}
+        }
+    }
+}
+
+async fn sleep_at_most(duration: Duration) {
+    match tokio::time::Instant::now().checked_add(duration) {
+        Some(until) => tokio::time::sleep_until(until).await,
+        None => std::future::pending().await,
+    }
 }

@@ -36,7 +36,8 @@ pub async fn serve_gateway(
 ) -> std::io::Result<()> {
     let limits = gateway.connection_limits;
     let upkeep = tokio::spawn(telemetry::upkeep());
-    let app = Front::new(gateway.clone(), router(gateway));
+    let front = Front::new(gateway.clone(), router(gateway));
+    let app = move |request| front.answer(request);
     let served = listener::serve(listener, app, limits, shutdown, grace).await;
     upkeep.abort();
     served

@@ -80,6 +80,7 @@ impl Gateway {
             connection_limits: Limits {
                 max_connections: config.server.max_connections,
                 header_read_timeout: config.server.header_read_timeout,
+                max_header_bytes: config.server.max_header_bytes,
             },
             idempotency: IdempotencyStore::new(),
             cache,

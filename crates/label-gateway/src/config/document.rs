@@ -4,21 +4,32 @@
 use std::time::Duration;
 
 use super::fields::{self, Section};
-use super::{env, path, tenant, CacheConfig, Config, ConfigProblem, ServerConfig};
+use super::{
+    env, path, tenant, CacheConfig, Config, ConfigProblem, IdempotencyConfig, ServerConfig,
+};
 
-const ROOT_KEYS: &[&str] = &["server", "cache", "tenants"];
+const ROOT_KEYS: &[&str] = &["server", "cache", "idempotency", "tenants"];
 pub(super) const SERVER_KEYS: &[&str] = &[
     "listen",
     "max_body_bytes",
     "max_connections",
     "header_read_timeout_ms",
+    "max_header_bytes",
+    "body_read_timeout_ms",
+    "max_upstream_body_bytes",
 ];
 pub(super) const CACHE_KEYS: &[&str] = &[
     "ttl_seconds",
     "max_entries",
     "negative_ttl_seconds",
     "stale_if_error_seconds",
+    "max_bytes",
 ];
+pub(super) const IDEMPOTENCY_KEYS: &[&str] = &["max_bytes"];
+/// hyper reads a request head into a buffer of at least 8 KiB.
+const MIN_HEADER_BYTES: u64 = 8 * 1024;
+/// Below this a bounded store cannot keep even one typical answer.
+const MIN_STORE_BYTES: u64 = 1024 * 1024;
 /// moka refuses lifetimes over 1000 years; a year is far beyond any useful one.
 const MAX_TTL_SECONDS: u64 = 365 * 24 * 60 * 60;
 
@@ -39,6 +50,13 @@ pub fn read(
 
     let server = sub_section(&mut section, "server", SERVER_KEYS, &mut problems, server);
     let cache = sub_section(&mut section, "cache", CACHE_KEYS, &mut problems, cache);
+    let idempotency = sub_section(
+        &mut section,
+        "idempotency",
+        IDEMPOTENCY_KEYS,
+        &mut problems,
+        idempotency,
+    );
     let mut tenants = Vec::new();
     let mut keys = Vec::new();
     match section.value("tenants") {
@@ -70,6 +88,7 @@ pub fn read(
     Ok(Config {
         server: server.unwrap_or_default(),
         cache: cache.unwrap_or_default(),
+        idempotency: idempotency.unwrap_or_default(),
         tenants,
     })
 }
@@ -125,11 +144,36 @@ fn server(section: &mut Section) -> ServerConfig {
         default.header_read_timeout.as_millis() as u64,
         1..=3_600_000,
     );
+    let max_header_bytes = section.integer_or(
+        "max_header_bytes",
+        default.max_header_bytes as u64,
+        MIN_HEADER_BYTES..=1024 * 1024,
+    );
+    let body_read_timeout_ms = section.integer_or(
+        "body_read_timeout_ms",
+        default.body_read_timeout.as_millis() as u64,
+        1..=3_600_000,
+    );
+    let max_upstream_body_bytes = section.integer_or(
+        "max_upstream_body_bytes",
+        default.max_upstream_body_bytes as u64,
+        1024..=1024 * 1024 * 1024,
+    );
     ServerConfig {
         listen,
         max_body_bytes: max_body_bytes as usize,
         max_connections: max_connections as usize,
         header_read_timeout: Duration::from_millis(header_read_timeout_ms),
+        max_header_bytes: max_header_bytes as usize,
+        body_read_timeout: Duration::from_millis(body_read_timeout_ms),
+        max_upstream_body_bytes: max_upstream_body_bytes as usize,
+    }
+}
+
+fn idempotency(section: &mut Section) -> IdempotencyConfig {
+    let default = IdempotencyConfig::default();
+    IdempotencyConfig {
+        max_bytes: section.integer_or("max_bytes", default.max_bytes, MIN_STORE_BYTES..=u64::MAX),
     }
 }
 
@@ -148,6 +192,7 @@ fn cache(section: &mut Section) -> CacheConfig {
             default.stale_if_error_seconds,
             0..=MAX_TTL_SECONDS,
         ),
+        max_bytes: section.integer_or("max_bytes", default.max_bytes, MIN_STORE_BYTES..=u64::MAX),
     }
 }
 

@@ -24,6 +24,7 @@ pub use keys::{ApiKey, ApiKeyError};
 pub struct Config {
     pub server: ServerConfig,
     pub cache: CacheConfig,
+    pub idempotency: IdempotencyConfig,
     /// Sorted by id.
     pub tenants: Vec<Tenant>,
 }
@@ -37,6 +38,12 @@ pub struct ServerConfig {
     pub max_connections: usize,
     /// A client must send its request headers within this, or its connection is closed.
     pub header_read_timeout: Duration,
+    /// A request head over this is answered 431.
+    pub max_header_bytes: usize,
+    /// A request body must have arrived whole within this once its head is in.
+    pub body_read_timeout: Duration,
+    /// A vendor answer over this is `upstream_error`, read no further.
+    pub max_upstream_body_bytes: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,6 +54,14 @@ pub struct CacheConfig {
     pub negative_ttl_seconds: u64,
     /// How long an expired entry may still be served while the vendor fails.
     pub stale_if_error_seconds: u64,
+    /// What the entries may weigh in all, in bytes of the process's memory.
+    pub max_bytes: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdempotencyConfig {
+    /// What the kept answers may weigh in all, in bytes of the process's memory.
+    pub max_bytes: u64,
 }
 
 #[derive(Clone)]
@@ -88,6 +103,17 @@ impl Default for ServerConfig {
             max_body_bytes: 65_536,
             max_connections: 1024,
             header_read_timeout: Duration::from_secs(10),
+            max_header_bytes: 16 * 1024,
+            body_read_timeout: Duration::from_secs(10),
+            max_upstream_body_bytes: 4 * 1024 * 1024,
+        }
+    }
+}
+
+impl Default for IdempotencyConfig {
+    fn default() -> Self {
+        Self {
+            max_bytes: 64 * 1024 * 1024,
         }
     }
 }
@@ -99,6 +125,7 @@ impl Default for CacheConfig {
             max_entries: 100_000,
             negative_ttl_seconds: 5,
             stale_if_error_seconds: 0,
+            max_bytes: 256 * 1024 * 1024,
         }
     }
 }

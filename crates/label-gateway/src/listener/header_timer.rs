@@ -10,7 +10,7 @@
 
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, Weak};
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
@@ -33,6 +33,8 @@ pub struct Deadlines {
 struct Slot {
     /// Nanoseconds since `started`, or [`UNSET`].
     deadline: AtomicU64,
+    /// Set to close the connection while it waits for a head: its sleep ends at once.
+    evicted: AtomicBool,
     waker: AtomicWaker,
     /// Reached through the slot, so that a request's sleep clones only its connection's
     /// `Arc`: one shared by every connection would be an atomic write both CPUs contend for.
@@ -55,6 +57,7 @@ impl Deadlines {
     pub fn timer(self: &Arc<Self>) -> ConnectionTimer {
         let slot = Arc::new(Slot {
             deadline: AtomicU64::new(UNSET),
+            evicted: AtomicBool::new(false),
             waker: AtomicWaker::new(),
             deadlines: self.clone(),
         });
@@ -84,6 +87,32 @@ impl Deadlines {
                 None => false,
             });
         }
+    }
+
+    /// Closes the connection that has waited longest for a request head, if any waits: at the
+    /// connection cap, an idle or silent connection gives way to a new one, so that sockets
+    /// which send nothing can never keep out clients that do. Connections serving a request
+    /// are never chosen.
+    pub fn evict_longest_waiting(&self) -> bool {
+        let slots = self.slots.lock().unwrap_or_else(|p| p.into_inner());
+        let waiting = slots
+            .iter()
+            .filter_map(Weak::upgrade)
+            .filter(|slot| !slot.evicted.load(Ordering::Relaxed))
+            .map(|slot| (slot.deadline.load(Ordering::Acquire), slot))
+            .filter(|(deadline, _)| *deadline != UNSET)
+            .min_by_key(|(deadline, _)| *deadline);
+        let Some((_, slot)) = waiting else {
+            return false;
+        };
+        slot.evicted.store(true, Ordering::Release);
+        slot.waker.wake();
+        true
+    }
+
+    /// How often deadlines are checked.
+    pub fn tick(&self) -> Duration {
+        self.tick
     }
 
     fn since_start(&self, at: Instant) -> u64 {
@@ -146,16 +175,22 @@ impl Future for SlotSleep {
     type Output = ();
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        if self.slot.deadlines.now() >= self.deadline {
+        if self.is_due() {
             return Poll::Ready(());
         }
         self.slot.waker.register(cx.waker());
-        // A tick between the check and the registration would have woken nobody.
-        if self.slot.deadlines.now() >= self.deadline {
+        // A tick (or an eviction) between the check and the registration would have woken nobody.
+        if self.is_due() {
             Poll::Ready(())
         } else {
             Poll::Pending
         }
+    }
+}
+
+impl SlotSleep {
+    fn is_due(&self) -> bool {
+        self.slot.deadlines.now() >= self.deadline || self.slot.evicted.load(Ordering::Acquire)
     }
 }
 
@@ -220,6 +255,25 @@ mod tests {
         timer.reset(&mut sleep, timer.now() + Duration::from_millis(20));
         assert!(woken(sleep).await);
         watching.abort();
+    }
+
+    #[tokio::test]
+    async fn eviction_ends_the_longest_wait_for_a_head_only() {
+        let deadlines = Deadlines::new(Duration::from_secs(3600));
+        let (older, newer, busy) = (deadlines.timer(), deadlines.timer(), deadlines.timer());
+        let mut older_sleep = older.sleep(Duration::from_secs(60));
+        let mut newer_sleep = newer.sleep(Duration::from_secs(120));
+        assert!((&mut older_sleep).now_or_never().is_none());
+        assert!(deadlines.evict_longest_waiting());
+        assert!(woken(older_sleep).await);
+        assert!((&mut newer_sleep).now_or_never().is_none());
+        drop(busy);
+        assert!(deadlines.evict_longest_waiting());
+        assert!(woken(newer_sleep).await);
+        assert!(
+            !deadlines.evict_longest_waiting(),
+            "nobody else waits for a head"
+        );
     }
 
     #[test]

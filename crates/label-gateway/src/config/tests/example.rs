@@ -30,6 +30,7 @@ fn the_example_mentions_every_key() {
     let keys = document::SERVER_KEYS
         .iter()
         .chain(document::CACHE_KEYS)
+        .chain(document::IDEMPOTENCY_KEYS)
         .chain(tenant::GENERIC_KEYS)
         .chain(&[
             "username",

@@ -42,6 +42,10 @@ ttl_seconds = 120
 max_entries = 500
 negative_ttl_seconds = 7
 stale_if_error_seconds = 300
+max_bytes = 2097152
+
+[idempotency]
+max_bytes = 3145728
 
 [tenants.initech]
 provider = "capillary"
@@ -103,8 +107,10 @@ fn full_config_is_read_with_every_value() {
             max_entries: 500,
             negative_ttl_seconds: 7,
             stale_if_error_seconds: 300,
+            max_bytes: 2 * 1024 * 1024,
         }
     );
+    assert_eq!(config.idempotency.max_bytes, 3 * 1024 * 1024);
     let ids: Vec<&str> = config.tenants.iter().map(|t| t.id.as_str()).collect();
     assert_eq!(ids, ["acme", "globex-2", "initech"]);
 
@@ -158,6 +164,9 @@ fn omitted_sections_and_keys_take_their_defaults() {
             max_body_bytes: 65_536,
             max_connections: 1024,
             header_read_timeout: Duration::from_secs(10),
+            max_header_bytes: 16_384,
+            body_read_timeout: Duration::from_secs(10),
+            max_upstream_body_bytes: 4 * 1024 * 1024,
         }
     );
     assert_eq!(
@@ -167,8 +176,10 @@ fn omitted_sections_and_keys_take_their_defaults() {
             max_entries: 100_000,
             negative_ttl_seconds: 5,
             stale_if_error_seconds: 0,
+            max_bytes: 256 * 1024 * 1024,
         }
     );
+    assert_eq!(config.idempotency.max_bytes, 64 * 1024 * 1024);
     let acme = &config.tenants[0];
     assert_eq!(acme.cache_ttl_seconds, None);
     assert_eq!(
