@@ -14,6 +14,8 @@ pub fn settings(base_url: &str, vendor: &str) -> ProviderSettings {
         base_url: reqwest::Url::parse(base_url).expect("the simulator's url parses"),
         connect_timeout: Duration::from_secs(1),
         request_timeout: Duration::from_secs(5),
+        max_body_bytes: 4 * 1024 * 1024,
+        hidden: Vec::new(),
         vendor: vendor.parse().expect("test settings are valid TOML"),
     }
 }

@@ -16,6 +16,7 @@ async fn labels_come_highest_weight_first_with_both_headers() {
     let labels = provider
         .customer_labels(&ctx, &customer(&provider, SAMPLE_USER))
         .await
+        .map(|f| f.value)
         .unwrap();
     assert_eq!(
         ranked(&labels),
@@ -47,6 +48,7 @@ async fn equal_weights_are_ordered_by_name_whatever_the_vendor_sent() {
     let labels = provider
         .customer_labels(&CallContext::default(), &customer(&provider, TIED_USER))
         .await
+        .map(|f| f.value)
         .unwrap();
     assert_eq!(
         ranked(&labels),
@@ -68,6 +70,7 @@ async fn a_user_without_labels_has_an_empty_list() {
             &customer(&provider, UNLABELLED_USER),
         )
         .await
+        .map(|f| f.value)
         .unwrap();
     assert!(labels.is_empty());
 }
@@ -78,6 +81,7 @@ async fn an_unknown_user_is_customer_not_found() {
     let err = provider
         .customer_labels(&CallContext::default(), &customer(&provider, "nobody"))
         .await
+        .map(|f| f.value)
         .unwrap_err();
     assert_eq!(err.kind, ErrorKind::CustomerNotFound);
     let upstream = err.upstream.clone().expect("the vendor's answer is kept");
@@ -92,12 +96,14 @@ async fn users_belong_to_a_program() {
     let labels = other
         .customer_labels(&CallContext::default(), &customer(&other, SAMPLE_USER))
         .await
+        .map(|f| f.value)
         .unwrap();
     assert_eq!(ranked(&labels), [("Other Program Label", 0.99)]);
     let unknown = backend(&sim, DEMO_API_KEY, "prog-unknown");
     let err = unknown
         .customer_labels(&CallContext::default(), &customer(&unknown, SAMPLE_USER))
         .await
+        .map(|f| f.value)
         .unwrap_err();
     assert_eq!(err.kind, ErrorKind::CustomerNotFound);
 }
@@ -109,8 +115,12 @@ async fn a_wrong_key_is_upstream_auth_failed_and_never_shown() {
     for result in [
         provider
             .customer_labels(&CallContext::default(), &customer(&provider, SAMPLE_USER))
-            .await,
-        provider.catalog(&CallContext::default()).await,
+            .await
+            .map(|f| f.value),
+        provider
+            .catalog(&CallContext::default())
+            .await
+            .map(|f| f.value.labels().clone()),
     ] {
         let err = result.unwrap_err();
         assert_eq!(err.kind, ErrorKind::UpstreamAuthFailed);
@@ -131,7 +141,11 @@ async fn the_catalog_walks_every_page() {
         .catalog
         .len();
     assert!(expected > 50, "the seed needs more than one page");
-    let labels = provider.catalog(&CallContext::default()).await.unwrap();
+    let labels = provider
+        .catalog(&CallContext::default())
+        .await
+        .map(|f| f.value.labels().clone())
+        .unwrap();
     assert_eq!(labels.len(), expected);
     let weights: Vec<f64> = labels.iter().map(|l| l.weight.unwrap()).collect();
     assert!(weights.windows(2).all(|w| w[0] >= w[1]), "{weights:?}");
@@ -160,12 +174,17 @@ async fn raw_records_only_when_asked_for() {
     let labels = provider
         .customer_labels(&ctx, &customer(&provider, SAMPLE_USER))
         .await
+        .map(|f| f.value)
         .unwrap();
     assert_eq!(
         labels[0].raw,
         Some(json!({"label": "Sports Fan", "weight": 0.92}))
     );
-    let catalog = provider.catalog(&ctx).await.unwrap();
+    let catalog = provider
+        .catalog(&ctx)
+        .await
+        .map(|f| f.value.labels().clone())
+        .unwrap();
     let raw = catalog[0].raw.as_ref().expect("raw is kept");
     assert_eq!(raw["label"], json!(catalog[0].id));
     assert_eq!(raw["weight"].as_f64(), catalog[0].weight);
@@ -185,6 +204,7 @@ async fn odd_ids_reach_the_vendor_as_one_segment() {
         let labels = provider
             .customer_labels(&CallContext::default(), &customer(&provider, id))
             .await
+            .map(|f| f.value)
             .unwrap_or_else(|err| panic!("{id}: {err}"));
         assert_eq!(labels[0].id, top_label, "{id} reached its own user");
         assert_eq!(

@@ -17,6 +17,7 @@ async fn the_vendor_order_is_not_trusted() {
     let labels = provider
         .customer_labels(&CallContext::default(), &customer(&provider, SAMPLE_USER))
         .await
+        .map(|f| f.value)
         .unwrap();
     let expected = [
         ("also high", 3.0),
@@ -38,7 +39,11 @@ async fn an_empty_page_ends_the_catalog() {
     sim.server
         .push_fault(page(r#"{"label": "Only", "weight": 1}"#));
     sim.server.push_fault(page(""));
-    let labels = provider.catalog(&CallContext::default()).await.unwrap();
+    let labels = provider
+        .catalog(&CallContext::default())
+        .await
+        .map(|f| f.value.labels().clone())
+        .unwrap();
     assert_eq!(ranked(&labels), [("Only", 1.0)]);
     assert_eq!(sim.server.calls(), 2);
 }
@@ -54,7 +59,11 @@ async fn a_catalog_that_never_ends_is_an_upstream_error() {
             ..Fault::default()
         });
     }
-    let err = provider.catalog(&CallContext::default()).await.unwrap_err();
+    let err = provider
+        .catalog(&CallContext::default())
+        .await
+        .map(|f| f.value.labels().clone())
+        .unwrap_err();
     assert_eq!(err.kind, ErrorKind::UpstreamError);
     assert_eq!(sim.server.calls(), 1000, "the walk stops at its page limit");
 }
@@ -71,12 +80,20 @@ async fn vendor_validation_errors_blame_the_id_only_for_the_path() {
     sim.server.push_fault(problem(r#"["header","program-id"]"#));
     let id = customer(&provider, SAMPLE_USER);
     let ctx = CallContext::default();
-    let err = provider.customer_labels(&ctx, &id).await.unwrap_err();
+    let err = provider
+        .customer_labels(&ctx, &id)
+        .await
+        .map(|f| f.value)
+        .unwrap_err();
     assert_eq!(err.kind, ErrorKind::InvalidCustomerId);
     let upstream = err.upstream.clone().unwrap();
     assert_eq!(upstream.code.as_deref(), Some("string_too_long"));
     assert_eq!(upstream.message.as_deref(), Some("path.user_id: bad"));
-    let err = provider.customer_labels(&ctx, &id).await.unwrap_err();
+    let err = provider
+        .customer_labels(&ctx, &id)
+        .await
+        .map(|f| f.value)
+        .unwrap_err();
     assert_eq!(err.kind, ErrorKind::UpstreamError);
 }
 
@@ -96,6 +113,7 @@ async fn broken_answers_are_upstream_errors() {
         let err = provider
             .customer_labels(&CallContext::default(), &customer(&provider, SAMPLE_USER))
             .await
+            .map(|f| f.value)
             .unwrap_err();
         assert_eq!(err.kind, ErrorKind::UpstreamError, "{status} {body}");
         assert_eq!(err.is_temporary(), status >= 500, "{status} {body}");

@@ -153,6 +153,7 @@ async fn invalid_bodies_list_every_problem_and_send_nothing() {
     }
     let not_json = gateway
         .call(reqwest::Method::PATCH, &path(), "acme-key")
+        .header("content-type", "application/json")
         .body("{nope")
         .send()
         .await

@@ -56,9 +56,20 @@ async fn metrics_count_requests_and_every_vendor_attempt() {
     let stranger = labels_path("metered", "987654321987");
     let response = gateway.get(&stranger, "metered-key").send().await.unwrap();
     assert_eq!(response.status(), 404);
-    // A tenant nobody configured must not become a series of its own.
+    // A tenant nobody configured must not become a series of its own: the request counts
+    // under the caller its key names.
     let unknown = labels_path("made-up-tenant", "1");
     gateway.get(&unknown, "metered-key").send().await.unwrap();
+    // Nor may a request without an accepted key name a tenant in the series.
+    let keyless = gateway
+        .client
+        .get(gateway.url(&sample))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(keyless.status(), 401);
+    let wrong_key = gateway.get(&sample, "not-a-key").send().await.unwrap();
+    assert_eq!(wrong_key.status(), 401);
 
     let text = scrape(&gateway).await;
     let tenant = ("tenant", "metered");
@@ -76,8 +87,11 @@ async fn metrics_count_requests_and_every_vendor_attempt() {
         3.0,
         "{text}"
     );
-    assert_eq!(sum(&text, http, &[tenant, route, ("status", "404")]), 1.0);
-    assert!(sum(&text, http, &[("tenant", "unknown"), route]) >= 1.0);
+    assert_eq!(sum(&text, http, &[tenant, route, ("status", "404")]), 2.0);
+    assert!(!text.contains("made-up-tenant"), "{text}");
+    let unauthenticated = [("tenant", "unauthenticated"), route, ("status", "401")];
+    assert_eq!(sum(&text, http, &unauthenticated), 2.0, "{text}");
+    assert_eq!(sum(&text, http, &[tenant, route, ("status", "401")]), 0.0);
     let calls = "label_gateway_vendor_calls_total";
     assert_eq!(
         sum(&text, calls, &[tenant]),

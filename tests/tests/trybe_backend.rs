@@ -23,6 +23,8 @@ fn backend(sim: &TrybeSim, token: &str) -> Arc<dyn LabelProvider> {
         base_url: sim.server.base_url().parse().expect("a valid url"),
         connect_timeout: Duration::from_secs(1),
         request_timeout: Duration::from_secs(5),
+        max_body_bytes: 4 * 1024 * 1024,
+        hidden: Vec::new(),
         vendor,
     };
     let factory = label_providers::factory("trybe").expect("trybe is registered");
@@ -64,6 +66,7 @@ async fn reads_a_customers_labels_with_value_as_name_and_uuid_as_id() {
     let labels = provider
         .customer_labels(&ctx(), &customer(SAMPLE_CUSTOMER))
         .await
+        .map(|f| f.value)
         .unwrap();
     assert_eq!(names(&labels), ["VIP", "Newsletter", "Spa Member"]);
     let got: Vec<&str> = labels.iter().map(|l| l.id.as_str()).collect();
@@ -84,6 +87,7 @@ async fn a_customer_without_labels_reads_as_empty() {
     let labels = provider
         .customer_labels(&ctx(), &customer(UNLABELLED_CUSTOMER))
         .await
+        .map(|f| f.value)
         .unwrap();
     assert!(labels.is_empty());
 }
@@ -94,6 +98,7 @@ async fn an_archived_label_still_attached_is_still_read() {
     let labels = provider
         .customer_labels(&ctx(), &customer(ARCHIVED_LABEL_CUSTOMER))
         .await
+        .map(|f| f.value)
         .unwrap();
     assert_eq!(names(&labels), ["Loyalty Gold", "Summer Promo 2023"]);
 }
@@ -104,6 +109,7 @@ async fn an_unknown_customer_is_customer_not_found() {
     let err = provider
         .customer_labels(&ctx(), &customer(UNKNOWN_CUSTOMER))
         .await
+        .map(|f| f.value)
         .unwrap_err();
     assert_eq!(err.kind, ErrorKind::CustomerNotFound);
     assert_eq!(err.upstream.as_ref().and_then(|u| u.status), Some(404));
@@ -116,19 +122,28 @@ async fn a_wrong_token_is_upstream_auth_failed() {
     let err = provider
         .customer_labels(&ctx(), &customer(SAMPLE_CUSTOMER))
         .await
+        .map(|f| f.value)
         .unwrap_err();
     assert_eq!(err.kind, ErrorKind::UpstreamAuthFailed);
     let upstream = err.upstream.clone().unwrap();
     assert_eq!(upstream.message.as_deref(), Some("Unauthenticated."));
     assert!(!format!("{err:?}").contains("not-the-token"));
-    let err = provider.catalog(&ctx()).await.unwrap_err();
+    let err = provider
+        .catalog(&ctx())
+        .await
+        .map(|f| f.value.labels().clone())
+        .unwrap_err();
     assert_eq!(err.kind, ErrorKind::UpstreamAuthFailed);
 }
 
 #[tokio::test]
 async fn the_catalog_walks_every_page_and_skips_archived_labels() {
     let (sim, provider) = start().await;
-    let catalog = provider.catalog(&ctx()).await.unwrap();
+    let catalog = provider
+        .catalog(&ctx())
+        .await
+        .map(|f| f.value.labels().clone())
+        .unwrap();
     let live = sim.data.lock().unwrap().live_labels();
     assert_eq!(catalog.len(), live);
     assert!(!names(&catalog).contains(&"Summer Promo 2023"));
@@ -160,7 +175,11 @@ async fn the_catalog_skips_archived_labels_even_when_the_filter_is_ignored() {
         body: page.to_string(),
         ..Fault::default()
     });
-    let catalog = provider.catalog(&ctx()).await.unwrap();
+    let catalog = provider
+        .catalog(&ctx())
+        .await
+        .map(|f| f.value.labels().clone())
+        .unwrap();
     assert_eq!(names(&catalog), ["VIP"]);
 }
 
@@ -174,7 +193,11 @@ async fn broken_answers_are_upstream_errors_never_panics() {
             body: body.to_owned(),
             ..Fault::default()
         });
-        let err = provider.catalog(&ctx()).await.unwrap_err();
+        let err = provider
+            .catalog(&ctx())
+            .await
+            .map(|f| f.value.labels().clone())
+            .unwrap_err();
         assert_eq!(err.kind, ErrorKind::UpstreamError, "{body}");
     }
     let runaway_requests = sim.server.calls();
@@ -231,10 +254,18 @@ async fn the_raw_record_comes_only_with_include_raw() {
         include_raw: true,
         ..ctx()
     };
-    let labels = provider.customer_labels(&raw_ctx, &who).await.unwrap();
+    let labels = provider
+        .customer_labels(&raw_ctx, &who)
+        .await
+        .map(|f| f.value)
+        .unwrap();
     let vip = sim.data.lock().unwrap().labels[0].json();
     assert_eq!(labels[0].raw.as_ref(), Some(&vip));
-    let labels = provider.customer_labels(&ctx(), &who).await.unwrap();
+    let labels = provider
+        .customer_labels(&ctx(), &who)
+        .await
+        .map(|f| f.value)
+        .unwrap();
     assert!(labels.iter().all(|l| l.raw.is_none()));
 }
 
@@ -242,7 +273,11 @@ async fn the_raw_record_comes_only_with_include_raw() {
 async fn the_customer_id_reaches_the_vendor_as_exactly_one_segment() {
     let (sim, provider) = start().await;
     let upper = customer(&SAMPLE_CUSTOMER.to_uppercase());
-    provider.customer_labels(&ctx(), &upper).await.unwrap();
+    provider
+        .customer_labels(&ctx(), &upper)
+        .await
+        .map(|f| f.value)
+        .unwrap();
     // The backend encodes whatever id it is given, so even one no UUID check let through
     // cannot reach another path.
     let hostile =
@@ -250,6 +285,7 @@ async fn the_customer_id_reaches_the_vendor_as_exactly_one_segment() {
     let err = provider
         .customer_labels(&ctx(), &hostile)
         .await
+        .map(|f| f.value)
         .unwrap_err();
     assert_eq!(err.kind, ErrorKind::CustomerNotFound);
     let targets: Vec<String> = sim

@@ -49,6 +49,8 @@ fn fake_vendor() -> FakeVendor {
                 base_url: base.parse().unwrap(),
                 connect_timeout: Duration::from_secs(1),
                 request_timeout: Duration::from_secs(5),
+                max_body_bytes: 4 * 1024 * 1024,
+                hidden: Vec::new(),
                 vendor: keys.parse().unwrap(),
             };
             label_providers::factory(name).unwrap()(&settings).unwrap()
@@ -77,8 +79,14 @@ impl FakeVendor {
                     include_raw: true,
                     ..CallContext::default()
                 };
-                let _ = provider.customer_labels(&ctx, &customer).await;
-                let _ = provider.catalog(&ctx).await;
+                let _ = provider
+                    .customer_labels(&ctx, &customer)
+                    .await
+                    .map(|f| f.value);
+                let _ = provider
+                    .catalog(&ctx)
+                    .await
+                    .map(|f| f.value.labels().clone());
                 let label = LabelIdentity {
                     id: Some("9b2e4f6a-1c3d-4e5f-8a7b-0c1d2e3f4a5c".into()),
                     name: Some("VIP".into()),

@@ -20,6 +20,25 @@ pub enum CustomerIdFormat {
     Opaque { max_chars: usize },
 }
 
+/// How a provider's label ids compare.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LabelIdFormat {
+    /// Exactly as written.
+    Exact,
+    /// UUIDs, compared in lower case whatever case they are written in.
+    Uuid,
+}
+
+impl LabelIdFormat {
+    /// The one spelling a label id is compared and sent in.
+    pub fn canonical(self, id: &str) -> String {
+        match self {
+            LabelIdFormat::Exact => id.to_owned(),
+            LabelIdFormat::Uuid => id.to_ascii_lowercase(),
+        }
+    }
+}
+
 /// Plain flags saying what a provider can do, so callers ask instead of trying.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
 pub struct Capabilities {
@@ -37,6 +56,8 @@ pub struct Capabilities {
     pub label_key: LabelKey,
     #[serde(skip)]
     pub customer_id_format: CustomerIdFormat,
+    #[serde(skip)]
+    pub label_id_format: LabelIdFormat,
     /// Repeating an attach or detach cannot change the outcome, so a failed write may be retried.
     #[serde(skip)]
     pub idempotent_writes: bool,

@@ -35,6 +35,19 @@ impl Catalog {
         &self.labels
     }
 
+    /// Bytes the catalog holds, lookups included: what a bounded cache weighs.
+    pub fn weight(&self) -> usize {
+        let lookups = (self.by_id.len() + self.by_name.len())
+            * (std::mem::size_of::<(Box<str>, usize)>() + 8);
+        let keys: usize = self
+            .by_id
+            .keys()
+            .chain(self.by_name.keys())
+            .map(|k| k.len())
+            .sum();
+        std::mem::size_of::<Self>() + self.labels.weight() + lookups + keys
+    }
+
     /// The label a reference names, by its id or its exact name.
     pub fn find(&self, reference: &LabelRef) -> Option<&Label> {
         let position = match reference {

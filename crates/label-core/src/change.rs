@@ -6,11 +6,11 @@ use std::sync::Arc;
 
 use crate::catalog::Catalog;
 use crate::customer_id::CustomerId;
-use crate::error::{Error, ErrorKind};
-use crate::label_ref::{invalid_request, ChangeRequest, FieldProblem, LabelRef};
+use crate::error::{Error, ErrorKind, FieldProblem};
+use crate::label_ref::{invalid_request, ChangeRequest, LabelRef};
 use crate::model::{ChangeResult, ChangeStatus, Label, LabelIdentity, Op};
 use crate::provider::{CallContext, LabelProvider};
-use crate::LabelKey;
+use crate::{LabelIdFormat, LabelKey};
 
 /// The results of a change, one per reference, in request order.
 pub type ChangeOutcome = Vec<ChangeResult>;
@@ -47,7 +47,7 @@ pub async fn apply_change(
         include_raw: false,
         ..ctx.clone()
     };
-    let current = provider.customer_labels(&fresh, customer).await?;
+    let current = provider.customer_labels(&fresh, customer).await?.value;
     let mut catalog: Option<Arc<Catalog>> = None;
     let mut plan = Vec::with_capacity(request.add.len() + request.remove.len());
     let refs = (request.add.iter().enumerate().map(|(i, r)| (Op::Add, i, r))).chain(
@@ -58,12 +58,13 @@ pub async fn apply_change(
             .map(|(i, r)| (Op::Remove, i, r)),
     );
     for (op, index, reference) in refs {
+        let reference = &canonical(reference, capabilities.label_id_format);
         let attached = find(&current, reference).map(Label::identity);
         let known = match (&attached, &catalog, capabilities.catalog) {
             (Some(_), _, _) | (None, _, false) => None,
             (None, Some(catalog), true) => catalog.find(reference).map(Label::identity),
             (None, None, true) => {
-                let fetched = provider.indexed_catalog(ctx).await?;
+                let fetched = provider.catalog(ctx).await?.value;
                 let found = fetched.find(reference).map(Label::identity);
                 catalog = Some(fetched);
                 found
@@ -123,10 +124,10 @@ fn reject_same_label_twice(plan: &[Planned]) -> Result<(), Error> {
                 && same_label(&other.label, &planned.label)
         });
         if let Some(earlier) = earlier {
-            problems.push(FieldProblem {
-                pointer: planned.pointer.clone(),
-                detail: format!("refers to the same label as {}", earlier.pointer),
-            });
+            problems.push(FieldProblem::at(
+                planned.pointer.clone(),
+                format!("refers to the same label as {}", earlier.pointer),
+            ));
         }
     }
     if problems.is_empty() {
@@ -210,6 +211,14 @@ fn find<'a>(labels: &'a [Label], reference: &LabelRef) -> Option<&'a Label> {
         LabelRef::Id(id) => &label.id == id,
         LabelRef::Name(name) => label.name.as_ref() == Some(name),
     })
+}
+
+/// Ids are compared in the provider's one spelling (Trybe's UUIDs in lower case).
+fn canonical(reference: &LabelRef, format: LabelIdFormat) -> LabelRef {
+    match reference {
+        LabelRef::Id(id) => LabelRef::Id(format.canonical(id)),
+        LabelRef::Name(name) => LabelRef::Name(name.clone()),
+    }
 }
 
 fn identity_of(reference: &LabelRef) -> LabelIdentity {

@@ -3,8 +3,12 @@ use std::fmt;
 use crate::capabilities::CustomerIdFormat;
 use crate::error::{Error, ErrorKind};
 
-/// A customer id that already satisfies its provider's format; [`CustomerId::parse`] is the
-/// only way to make one, so a backend never sees an unchecked id.
+/// How long a spelling of an integer id may be, leading zeros included.
+const MAX_SPELLING: usize = 64;
+
+/// A customer id that already satisfies its provider's format, in its one canonical spelling
+/// (an integer without leading zeros, a UUID in lower case); [`CustomerId::parse`] is the only
+/// way to make one, so a backend never sees an unchecked id.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct CustomerId(String);
 
@@ -12,10 +16,16 @@ impl CustomerId {
     pub fn parse(raw: &str, format: CustomerIdFormat) -> Result<Self, Error> {
         match format {
             CustomerIdFormat::PositiveInteger { max_digits } => {
+                // One customer, one spelling: leading zeros are dropped, so `0564663098` and
+                // `564663098` share a cache entry and an idempotency scope.
+                let significant = raw.trim_start_matches('0');
                 let digits_only = !raw.is_empty() && raw.bytes().all(|b| b.is_ascii_digit());
-                let positive = raw.bytes().any(|b| b != b'0');
-                if digits_only && positive && raw.len() <= max_digits {
-                    Ok(Self(raw.to_owned()))
+                if digits_only
+                    && !significant.is_empty()
+                    && significant.len() <= max_digits
+                    && raw.len() <= MAX_SPELLING
+                {
+                    Ok(Self(significant.to_owned()))
                 } else {
                     Err(invalid(format!(
                         "customer id must be a positive decimal integer of at most {max_digits} digits"
@@ -74,6 +84,14 @@ mod tests {
     fn integers_must_be_positive_decimal_and_short() {
         assert!(CustomerId::parse("564663098", CAPILLARY).is_ok());
         assert!(CustomerId::parse("9999999999999999999", CAPILLARY).is_ok());
+        let padded = CustomerId::parse("0564663098", CAPILLARY).unwrap();
+        assert_eq!(padded.as_str(), "564663098");
+        assert_eq!(
+            CustomerId::parse("00000000000000000000007", CAPILLARY)
+                .unwrap()
+                .as_str(),
+            "7"
+        );
         for bad in [
             "",
             "0",
@@ -84,6 +102,7 @@ mod tests {
             "12a",
             "99999999999999999999",
             " 1",
+            "0000000000000000000000000000000000000000000000000000000000000000001",
         ] {
             let err = CustomerId::parse(bad, CAPILLARY).unwrap_err();
             assert_eq!(err.kind, ErrorKind::InvalidCustomerId, "{bad:?}");

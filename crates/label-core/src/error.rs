@@ -4,7 +4,7 @@ use std::time::Duration;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::label_ref::FieldProblem;
+use crate::fetched::Source;
 use crate::model::ChangeResult;
 
 /// One kind per error code of the contract; the HTTP layer maps each to its status once.
@@ -18,6 +18,8 @@ pub enum ErrorKind {
     InvalidCustomerId,
     InvalidRequest,
     PayloadTooLarge,
+    UnsupportedMediaType,
+    RequestTimeout,
     IdempotencyKeyReused,
     IdempotencyInProgress,
     UnsupportedOperation,
@@ -29,7 +31,7 @@ pub enum ErrorKind {
 }
 
 impl ErrorKind {
-    pub const ALL: [ErrorKind; 15] = [
+    pub const ALL: [ErrorKind; 17] = [
         ErrorKind::Unauthorized,
         ErrorKind::Forbidden,
         ErrorKind::TenantNotFound,
@@ -37,6 +39,8 @@ impl ErrorKind {
         ErrorKind::InvalidCustomerId,
         ErrorKind::InvalidRequest,
         ErrorKind::PayloadTooLarge,
+        ErrorKind::UnsupportedMediaType,
+        ErrorKind::RequestTimeout,
         ErrorKind::IdempotencyKeyReused,
         ErrorKind::IdempotencyInProgress,
         ErrorKind::UnsupportedOperation,
@@ -56,6 +60,8 @@ impl ErrorKind {
             ErrorKind::InvalidCustomerId => "invalid_customer_id",
             ErrorKind::InvalidRequest => "invalid_request",
             ErrorKind::PayloadTooLarge => "payload_too_large",
+            ErrorKind::UnsupportedMediaType => "unsupported_media_type",
+            ErrorKind::RequestTimeout => "request_timeout",
             ErrorKind::IdempotencyKeyReused => "idempotency_key_reused",
             ErrorKind::IdempotencyInProgress => "idempotency_in_progress",
             ErrorKind::UnsupportedOperation => "unsupported_operation",
@@ -75,6 +81,8 @@ impl ErrorKind {
             ErrorKind::InvalidCustomerId => 400,
             ErrorKind::InvalidRequest | ErrorKind::IdempotencyKeyReused => 422,
             ErrorKind::PayloadTooLarge => 413,
+            ErrorKind::UnsupportedMediaType => 415,
+            ErrorKind::RequestTimeout => 408,
             ErrorKind::IdempotencyInProgress => 409,
             ErrorKind::UnsupportedOperation => 405,
             ErrorKind::UpstreamRateLimited => 429,
@@ -93,6 +101,8 @@ impl ErrorKind {
             ErrorKind::InvalidCustomerId => "Invalid customer id",
             ErrorKind::InvalidRequest => "Invalid request",
             ErrorKind::PayloadTooLarge => "Payload too large",
+            ErrorKind::UnsupportedMediaType => "Unsupported media type",
+            ErrorKind::RequestTimeout => "Request timeout",
             ErrorKind::IdempotencyKeyReused => "Idempotency key reused",
             ErrorKind::IdempotencyInProgress => "Idempotency key in progress",
             ErrorKind::UnsupportedOperation => "Unsupported operation",
@@ -169,8 +179,13 @@ pub struct ErrorDetails {
     pub retry_after: Option<Duration>,
     /// What a change had already applied when it failed, so the client knows the vendor's state.
     pub partial_results: Option<Vec<ChangeResult>>,
-    /// For `invalid_request`: every problem of the body.
+    /// For `invalid_request`: the problems of the request, at most `MAX_PROBLEMS` of them.
     pub problems: Vec<FieldProblem>,
+    /// There were more problems than `problems` lists.
+    pub problems_truncated: bool,
+    /// Where a read's failure came from, when a cache had a hand in it (a kept
+    /// `customer_not_found` is a hit).
+    pub origin: Option<Source>,
 }
 
 impl Error {
@@ -183,6 +198,8 @@ impl Error {
             retry_after: None,
             partial_results: None,
             problems: Vec::new(),
+            problems_truncated: false,
+            origin: None,
         }))
     }
 
@@ -198,6 +215,11 @@ impl Error {
 
     pub fn with_retry_after(mut self, retry_after: Option<Duration>) -> Self {
         self.retry_after = retry_after;
+        self
+    }
+
+    pub fn from_source(mut self, origin: Source) -> Self {
+        self.origin = Some(origin);
         self
     }
 
@@ -221,5 +243,39 @@ impl std::ops::Deref for Error {
 impl std::ops::DerefMut for Error {
     fn deref_mut(&mut self) -> &mut ErrorDetails {
         &mut self.0
+    }
+}
+
+/// One problem of an invalid request: where (an RFC 6901 pointer into the body, or the name of
+/// a header) and what.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct FieldProblem {
+    /// Where in the body; `""` is the whole body. Absent for a problem in a header.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = "/add/0/name", nullable = false, max_length = 1024)]
+    pub pointer: Option<String>,
+    /// The header at fault, for a problem in a header.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = "Idempotency-Key", nullable = false, max_length = 64)]
+    pub header: Option<String>,
+    #[schema(example = "must be 1 to 255 characters", max_length = 1024)]
+    pub detail: String,
+}
+
+impl FieldProblem {
+    pub fn at(pointer: impl Into<String>, detail: impl Into<String>) -> Self {
+        Self {
+            pointer: Some(pointer.into()),
+            header: None,
+            detail: detail.into(),
+        }
+    }
+
+    pub fn in_header(header: &str, detail: impl Into<String>) -> Self {
+        Self {
+            pointer: None,
+            header: Some(header.to_owned()),
+            detail: detail.into(),
+        }
     }
 }

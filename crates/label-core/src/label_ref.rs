@@ -2,10 +2,14 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 use utoipa::ToSchema;
 
-use crate::error::{Error, ErrorKind};
+use crate::error::{Error, ErrorKind, FieldProblem};
+use crate::strict_json::{self, escape};
 
 const MAX_REF_CHARS: usize = 255;
 const MAX_REFS: usize = 100;
+/// An `invalid_request` lists at most this many problems, saying when there were more: a 64 KB
+/// body could otherwise make a problem of over a megabyte.
+pub const MAX_PROBLEMS: usize = 100;
 
 /// A label reference of a change request: exactly one of a name or an id. Only
 /// [`ChangeRequest::parse`] makes them, so one that exists is already valid.
@@ -18,15 +22,6 @@ pub enum LabelRef {
     Id(String),
 }
 
-/// One problem of an invalid body: where (an RFC 6901 pointer into the body) and what.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
-pub struct FieldProblem {
-    #[schema(example = "/add/0/name")]
-    pub pointer: String,
-    #[schema(example = "must be 1 to 255 characters")]
-    pub detail: String,
-}
-
 /// A change request whose every rule of the contract holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChangeRequest {
@@ -37,12 +32,7 @@ pub struct ChangeRequest {
 impl ChangeRequest {
     /// Parses a PATCH body, listing every problem rather than the first.
     pub fn parse(body: &[u8]) -> Result<Self, Vec<FieldProblem>> {
-        let value: Value = serde_json::from_slice(body).map_err(|err| {
-            vec![problem(
-                String::new(),
-                format!("body is not valid JSON: {err}"),
-            )]
-        })?;
+        let value = read_json(body)?;
         let Value::Object(object) = value else {
             return Err(vec![problem(String::new(), "body must be a JSON object")]);
         };
@@ -151,10 +141,30 @@ fn parse_ref(entry: &Value, at: &str, problems: &mut Vec<FieldProblem>) -> Optio
     found.filter(|_| ok)
 }
 
+/// A request body as JSON, any object naming a key twice refused.
+pub fn read_json(body: &[u8]) -> Result<Value, Vec<FieldProblem>> {
+    strict_json::parse(body).map_err(|why| match why {
+        Err(err) => vec![problem(
+            String::new(),
+            format!("body is not valid JSON: {err}"),
+        )],
+        Ok(duplicates) => duplicates
+            .into_iter()
+            .map(|(pointer, detail)| problem(pointer, detail))
+            .collect(),
+    })
+}
+
 fn check_text(value: &Value) -> Result<String, String> {
     let Value::String(text) = value else {
         return Err("must be a string".to_owned());
     };
+    check_label_text(text).map(|()| text.clone())
+}
+
+/// A label's name or id: 1 to 255 characters, no control characters, and no bidirectional
+/// controls, which make a name display as another (U+202A–U+202E, U+2066–U+2069).
+pub fn check_label_text(text: &str) -> Result<(), String> {
     let chars = text.chars().count();
     if chars == 0 || chars > MAX_REF_CHARS {
         return Err(format!("must be 1 to {MAX_REF_CHARS} characters"));
@@ -162,40 +172,41 @@ fn check_text(value: &Value) -> Result<String, String> {
     if text.chars().any(char::is_control) {
         return Err("must not contain control characters".to_owned());
     }
-    Ok(text.clone())
+    if text.chars().any(is_bidi_control) {
+        return Err("must not contain bidirectional control characters".to_owned());
+    }
+    Ok(())
+}
+
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 fn pointer(tokens: &[&str]) -> String {
     tokens.iter().map(|t| format!("/{}", escape(t))).collect()
 }
 
-/// RFC 6901: `~` and `/` inside a reference token are escaped.
-fn escape(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
-}
-
 fn problem(pointer: String, detail: impl Into<String>) -> FieldProblem {
-    FieldProblem {
-        pointer,
-        detail: detail.into(),
-    }
+    FieldProblem::at(pointer, detail)
 }
 
-/// The error a handler returns for an invalid body; the problems travel in the detail's place.
+/// The error a handler returns for an invalid request, listing at most [`MAX_PROBLEMS`] of its
+/// problems.
 pub fn invalid_request(problems: &[FieldProblem]) -> Error {
     let detail = match problems {
-        [one] => format!("{}: {}", display_pointer(&one.pointer), one.detail),
-        many => format!("{} problems in the request body", many.len()),
+        [one] => format!("{}: {}", place(one), one.detail),
+        many => format!("{} problems in the request", many.len()),
     };
     let mut error = Error::new(ErrorKind::InvalidRequest, detail);
-    error.problems = problems.to_vec();
+    error.problems = problems.iter().take(MAX_PROBLEMS).cloned().collect();
+    error.problems_truncated = problems.len() > MAX_PROBLEMS;
     error
 }
 
-fn display_pointer(pointer: &str) -> &str {
-    if pointer.is_empty() {
-        "body"
-    } else {
-        pointer
+fn place(problem: &FieldProblem) -> String {
+    match (&problem.header, problem.pointer.as_deref()) {
+        (Some(header), _) => format!("header {header}"),
+        (None, Some("") | None) => "body".to_owned(),
+        (None, Some(pointer)) => pointer.to_owned(),
     }
 }

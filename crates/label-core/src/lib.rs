@@ -8,17 +8,26 @@ pub mod catalog;
 pub mod change;
 pub mod customer_id;
 pub mod error;
+pub mod fetched;
 pub mod label_ref;
+pub mod layer;
 pub mod model;
+pub mod operation;
 pub mod provider;
-pub mod served;
+pub mod strict_json;
 
-pub use capabilities::{Capabilities, CustomerIdFormat, LabelKey};
+pub use capabilities::{Capabilities, CustomerIdFormat, LabelIdFormat, LabelKey};
 pub use catalog::Catalog;
 pub use change::{apply_change, ChangeOutcome};
 pub use customer_id::CustomerId;
-pub use error::{Error, ErrorDetails, ErrorKind, Temporariness, Upstream};
-pub use label_ref::{invalid_request, ChangeRequest, FieldProblem, LabelRef};
-pub use model::{ChangeResult, ChangeStatus, Label, LabelIdentity, LabelList, Op, WriteStatus};
+pub use error::{Error, ErrorDetails, ErrorKind, FieldProblem, Temporariness, Upstream};
+pub use fetched::{Fetched, Source};
+pub use label_ref::{
+    check_label_text, invalid_request, read_json, ChangeRequest, LabelRef, MAX_PROBLEMS,
+};
+pub use layer::{BoxFuture, InnerCall, Layer, Layered};
+pub use model::{
+    ChangeResult, ChangeStatus, Encoded, Label, LabelIdentity, LabelList, Op, WriteStatus,
+};
+pub use operation::Operation;
 pub use provider::{CallContext, LabelProvider};
-pub use served::{Served, ServedSlot};

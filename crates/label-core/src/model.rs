@@ -1,6 +1,9 @@
-use std::sync::Arc;
+use std::fmt;
+use std::ops::Deref;
+use std::sync::{Arc, OnceLock};
 
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 
 /// A label as every provider reports it.
@@ -22,10 +25,132 @@ pub struct Label {
     pub raw: Option<serde_json::Value>,
 }
 
-/// A list of labels shared cheaply between the cache and the requests it answers.
-pub type LabelList = Arc<[Label]>;
+/// A list of labels, shared cheaply between a cache and the reads it answers. It has two forms,
+/// the labels and their JSON encoding (the array the model serializes to, with a digest of it);
+/// each is made from the other at most once, when first asked for, and kept. A cache keeps
+/// [`LabelList::compact`] lists, which hold the encoding only: that is what its readers send on,
+/// and it is about a third of the labels' size in memory.
+#[derive(Clone, Default)]
+pub struct LabelList(Arc<Forms>);
+
+#[derive(Default)]
+struct Forms {
+    labels: OnceLock<Box<[Label]>>,
+    encoded: OnceLock<Encoded>,
+}
+
+/// A list's JSON array and the first 128 bits of its SHA-256.
+#[derive(Debug)]
+pub struct Encoded {
+    json: Box<str>,
+    digest: [u8; 16],
+}
+
+impl Encoded {
+    fn of(labels: &[Label]) -> Self {
+        // Labels always serialize: strings, finite numbers and JSON values.
+        let json = serde_json::to_string(labels).unwrap_or_else(|_| "[]".to_owned());
+        let digest = Sha256::digest(json.as_bytes());
+        let mut first = [0; 16];
+        first.copy_from_slice(&digest[..16]);
+        Self {
+            json: json.into_boxed_str(),
+            digest: first,
+        }
+    }
+
+    pub fn json(&self) -> &str {
+        &self.json
+    }
+
+    /// Equal lists have equal digests; different ones, in all likelihood, different digests.
+    pub fn digest(&self) -> &[u8; 16] {
+        &self.digest
+    }
+}
+
+impl LabelList {
+    pub fn new(labels: Vec<Label>) -> Self {
+        let forms = Forms::default();
+        let _ = forms.labels.set(labels.into_boxed_slice());
+        Self(Arc::new(forms))
+    }
+
+    pub fn labels(&self) -> &[Label] {
+        self.0.labels.get_or_init(|| {
+            let encoded = self.0.encoded.get().map_or("[]", |e| e.json());
+            // Our own encoding of labels reads back into labels.
+            serde_json::from_str(encoded).unwrap_or_default()
+        })
+    }
+
+    pub fn encoded(&self) -> &Encoded {
+        self.0.encoded.get_or_init(|| Encoded::of(self.labels()))
+    }
+
+    /// The same list holding its encoding only, for keeping long.
+    pub fn compact(&self) -> Self {
+        let encoded = Encoded {
+            json: self.encoded().json.clone(),
+            digest: self.encoded().digest,
+        };
+        let forms = Forms::default();
+        let _ = forms.encoded.set(encoded);
+        Self(Arc::new(forms))
+    }
+
+    /// Bytes this list holds on the heap, as far as it can tell: what a bounded cache weighs.
+    pub fn weight(&self) -> usize {
+        let encoded = self.0.encoded.get().map_or(0, |e| e.json.len() + 16);
+        let labels = self
+            .0
+            .labels
+            .get()
+            .map_or(0, |labels| labels.iter().map(Label::weight).sum::<usize>());
+        std::mem::size_of::<Forms>() + encoded + labels
+    }
+}
+
+impl Deref for LabelList {
+    type Target = [Label];
+
+    fn deref(&self) -> &[Label] {
+        self.labels()
+    }
+}
+
+impl From<Vec<Label>> for LabelList {
+    fn from(labels: Vec<Label>) -> Self {
+        Self::new(labels)
+    }
+}
+
+impl FromIterator<Label> for LabelList {
+    fn from_iter<I: IntoIterator<Item = Label>>(labels: I) -> Self {
+        Self::new(labels.into_iter().collect())
+    }
+}
+
+impl fmt::Debug for LabelList {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.labels()).finish()
+    }
+}
+
+impl PartialEq for LabelList {
+    fn eq(&self, other: &Self) -> bool {
+        self.labels() == other.labels()
+    }
+}
 
 impl Label {
+    /// Bytes the label holds, itself and on the heap.
+    fn weight(&self) -> usize {
+        let text = |s: &String| s.capacity();
+        let raw = self.raw.as_ref().map_or(0, |raw| raw.to_string().len() * 2);
+        std::mem::size_of::<Label>() + text(&self.id) + self.name.as_ref().map_or(0, text) + raw
+    }
+
     pub fn identity(&self) -> LabelIdentity {
         LabelIdentity {
             id: Some(self.id.clone()),

@@ -35,8 +35,13 @@ fn any_json() -> impl Strategy<Value = Value> {
     })
 }
 
+/// Label text the contract accepts: no control characters, no bidirectional controls.
 fn label_text() -> impl Strategy<Value = String> {
-    "[^\\p{Cc}]{1,40}"
+    "[^\\p{Cc}\u{202A}-\u{202E}\u{2066}-\u{2069}]{1,40}"
+}
+
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 proptest! {
@@ -56,6 +61,7 @@ proptest! {
                     let (LabelRef::Name(text) | LabelRef::Id(text)) = reference;
                     prop_assert!((1..=255).contains(&text.chars().count()));
                     prop_assert!(!text.chars().any(char::is_control));
+                    prop_assert!(!text.chars().any(is_bidi_control));
                 }
                 for removed in &request.remove {
                     prop_assert!(!request.add.contains(removed));
@@ -79,6 +85,17 @@ proptest! {
         let request = ChangeRequest::parse(&serde_json::to_vec(&body).unwrap()).unwrap();
         prop_assert_eq!(request.add, add.into_iter().map(LabelRef::Name).collect::<Vec<_>>());
         prop_assert_eq!(request.remove, remove.into_iter().map(LabelRef::Id).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn a_bidirectional_control_anywhere_in_a_name_is_refused(
+        before in label_text(),
+        control in prop::sample::select(vec!['\u{202A}', '\u{202B}', '\u{202C}', '\u{202D}', '\u{202E}', '\u{2066}', '\u{2067}', '\u{2068}', '\u{2069}']),
+    ) {
+        let name: String = before.chars().take(100).chain([control]).collect();
+        let body = json!({"add": [{"name": name}]});
+        let problems = ChangeRequest::parse(&serde_json::to_vec(&body).unwrap()).unwrap_err();
+        prop_assert_eq!(problems[0].pointer.as_deref(), Some("/add/0/name"));
     }
 
     #[test]

@@ -1,50 +1,54 @@
-//! What every connection is served by: a read of a customer's labels that the cache can answer
-//! is answered here, before the router; everything else goes through the router.
+//! What every connection is served by: a `GET` of a customer's labels, the gateway's most
+//! frequent request, is answered here, before the router, through the same steps the router's
+//! handler takes ([`auth::owner`], [`auth::admit`], [`customer_labels::read`], [`Exchange`]);
+//! everything else goes through the router.
 //!
-//! A cache hit is the gateway's most frequent request and its cheapest one: here it costs a
-//! key check, a cache lookup and the answer's headers, without the router's extractors,
-//! middleware and allocations, which cost as much again (BENCHMARKS.md). Anything that is not
-//! a plain hit (another route, a query, an escape in the path, a missing or wrong key, an
-//! invalid id, `no-cache`, a miss, a kept error) is left to the router untouched, so it is
-//! answered, checked and counted exactly as before.
+//! Here a kept answer costs a key check, a lookup and the answer's headers, without the
+//! router's extractors, middleware and allocations, which cost as much again
+//! (BENCHMARKS.md); it is answered under the tenants' read lock, cloning nothing shared. A path
+//! with an escaped segment is left to the router, which decodes it and answers alike.
 
 use std::convert::Infallible;
 use std::future::{ready, Future};
-use std::sync::Arc;
 use std::time::Instant;
 
 use axum::body::Body;
 use axum::extract::Request;
-use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use axum::http::Method;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::Router;
 use futures::future::Either;
 use hyper::body::Incoming;
-use label_core::{CustomerId, Served};
+use label_core::BoxFuture;
 use tower::ServiceExt;
+use tracing::Instrument;
 
-use crate::auth;
+use crate::auth::{self, Refusal, UNAUTHENTICATED};
 use crate::request_id;
-use crate::routes::customer_labels;
-use crate::routes::representation::{respond, wants_fresh};
-use crate::state::{AppState, Gateway, TenantRuntime};
+use crate::routes::customer_labels::{self, Answer, ROUTE};
+use crate::routes::template::Template;
+use crate::state::AppState;
 use crate::telemetry::Exchange;
 
-/// The gateway's service: cache hits first, then the router. A connection holds a clone; a hit
-/// is answered without cloning anything shared, any other request clones the router (each
-/// clone and drop of a shared `Arc` is an atomic write that both CPUs contend for, and tower's
+/// The gateway's service: customers' labels first, then the router. A connection holds a
+/// clone; a kept answer clones nothing shared, any other request clones the router (each clone
+/// and drop of a shared `Arc` is an atomic write that both CPUs contend for, and tower's
 /// adapter would clone the whole service per request).
 #[derive(Clone)]
 pub struct Front {
     state: AppState,
     router: Router,
+    customer_labels: Template,
 }
 
 impl Front {
     pub fn new(state: AppState, router: Router) -> Self {
-        Self { state, router }
+        Self {
+            state,
+            router,
+            customer_labels: Template::parse(ROUTE),
+        }
     }
 
     pub fn answer(
@@ -52,81 +56,88 @@ impl Front {
         request: Request<Incoming>,
     ) -> impl Future<Output = Result<Response, Infallible>> + Send + 'static {
         let (head, body) = request.into_parts();
-        // A hit is answered here and now, with nothing cloned for a future to own.
-        if let Some(response) = cache_hit(&self.state, &head) {
-            return Either::Left(ready(Ok(response)));
+        match self.customer_labels(&head) {
+            Some(Answer::Now(response)) => Either::Left(ready(Ok(response))),
+            Some(Answer::Later(response)) => {
+                Either::Right(Either::Left(async move { Ok(response.await) }))
+            }
+            None => {
+                let request = Request::from_parts(head, Body::new(body));
+                Either::Right(Either::Right(self.router.clone().oneshot(request)))
+            }
         }
-        let request = Request::from_parts(head, Body::new(body));
-        Either::Right(self.router.clone().oneshot(request))
     }
-}
 
-/// The answer to a `GET` of a customer's labels that the cache holds, or `None`.
-fn cache_hit(state: &Gateway, request: &Parts) -> Option<Response> {
-    let started = Instant::now();
-    if request.method != Method::GET || request.uri.query().is_some() {
-        return None;
-    }
-    let (named, customer) = customer_labels_path(request.uri.path())?;
-    let headers = &request.headers;
-    if wants_fresh(headers) {
-        return None;
-    }
-    let presented = auth::presented_key(headers.get(AUTHORIZATION)).ok()?;
-    let answer_from = |tenant: &Arc<TenantRuntime>| {
-        if tenant.id != named {
+    /// The answer to a `GET` of a customer's labels on a plain path, or `None`.
+    fn customer_labels(&self, request: &Parts) -> Option<Answer> {
+        if request.method != Method::GET {
             return None;
         }
-        let format = tenant.provider.capabilities().customer_id_format;
-        let customer = CustomerId::parse(customer, format).ok()?;
-        let (answer, age) = tenant.cached_answer(&customer, started)?;
-        let exchange = Exchange {
-            request_id: request_id::of(headers),
-            method: &Method::GET,
-            route: customer_labels::ROUTE,
-            tenant: &tenant.id,
-            provider: Some(tenant.provider.name()),
-        };
-        let span = exchange.span();
-        let _in_span = span.enter();
-        let mut response = respond(answer, headers, Some(Served::Hit { age }));
-        exchange.answered(&mut response, started);
-        Some(response)
-    };
-    state.with_key_owner(&presented, answer_from).flatten()
-}
-
-/// The tenant and customer of `/v1/tenants/{tenant}/customers/{customer_id}/labels`, when no
-/// segment is percent-encoded (the router decodes those).
-fn customer_labels_path(path: &str) -> Option<(&str, &str)> {
-    let rest = path.strip_prefix("/v1/tenants/")?;
-    let (tenant, rest) = rest.split_once('/')?;
-    let customer = rest.strip_prefix("customers/")?.strip_suffix("/labels")?;
-    let plain =
-        |segment: &str| !segment.is_empty() && !segment.bytes().any(|b| b == b'/' || b == b'%');
-    (plain(tenant) && plain(customer)).then_some((tenant, customer))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::customer_labels_path;
-
-    #[test]
-    fn only_plain_customer_label_paths_are_taken() {
-        let taken = customer_labels_path("/v1/tenants/acme/customers/564663098/labels");
-        assert_eq!(taken, Some(("acme", "564663098")));
-        for left in [
-            "/v1/tenants/acme/customers/564663098/labels/",
-            "/v1/tenants/acme/customers/5646%2F63098/labels",
-            "/v1/tenants/ac%6De/customers/564663098/labels",
-            "/v1/tenants/acme/customers/a/b/labels",
-            "/v1/tenants/acme/customers//labels",
-            "/v1/tenants//customers/1/labels",
-            "/v1/tenants/acme/labels",
-            "/v1/tenants/acme/customers/1/label",
-            "/v2/tenants/acme/customers/1/labels",
-        ] {
-            assert_eq!(customer_labels_path(left), None, "{left}");
-        }
+        let [named, customer] = self.customer_labels.capture(request.uri.path())?;
+        let started = Instant::now();
+        let headers = &request.headers;
+        let request_id = request_id::of(headers);
+        let answer = self.state.with_tenants(|tenants| {
+            let owner = auth::owner(tenants, headers);
+            let (tenant, provider) = match owner {
+                Ok(owner) => (owner.id.as_str(), Some(owner.provider.name())),
+                Err(_) => (UNAUTHENTICATED, None),
+            };
+            let exchange = Exchange {
+                request_id: request_id.clone(),
+                method: &Method::GET,
+                route: ROUTE,
+                tenant,
+                provider,
+            };
+            let span = exchange.span();
+            let in_span = span.enter();
+            let id = request_id::as_str(&request_id);
+            let admitted = owner
+                .map_err(Refusal::NoKey)
+                .and_then(|owner| auth::admit(tenants, owner, named).map(|()| owner));
+            let answer = match admitted {
+                Ok(owner) => customer_labels::read(owner, id, customer, &request.uri, headers),
+                Err(refusal) => Answer::Now(refusal.error(id).into_response()),
+            };
+            match answer {
+                Answer::Now(mut response) => {
+                    exchange.answered(&mut response, started);
+                    Answer::Now(response)
+                }
+                Answer::Later(response) => {
+                    drop(in_span);
+                    let (tenant, request_id) = (tenant.to_owned(), request_id.clone());
+                    Answer::Later(later(response, tenant, provider, request_id, started, span))
+                }
+            }
+        });
+        Some(answer)
     }
+}
+
+/// A read that waits on the vendor, counted and traced like one answered at once.
+fn later(
+    response: BoxFuture<'static, Response>,
+    tenant: String,
+    provider: Option<&'static str>,
+    request_id: axum::http::HeaderValue,
+    started: Instant,
+    span: tracing::Span,
+) -> BoxFuture<'static, Response> {
+    Box::pin(
+        async move {
+            let mut response = response.await;
+            let exchange = Exchange {
+                request_id,
+                method: &Method::GET,
+                route: ROUTE,
+                tenant: &tenant,
+                provider,
+            };
+            exchange.answered(&mut response, started);
+            response
+        }
+        .instrument(span),
+    )
 }

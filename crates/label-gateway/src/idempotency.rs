@@ -9,7 +9,7 @@ use std::time::Duration;
 use axum::body::{to_bytes, Body, Bytes};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::Response;
-use label_core::{invalid_request, Error, ErrorKind, FieldProblem};
+use label_core::{Error, ErrorKind, FieldProblem};
 use moka::future::Cache;
 use sha2::{Digest, Sha256};
 
@@ -18,11 +18,10 @@ pub const REPLAYED_HEADER: &str = "idempotent-replayed";
 const MAX_KEY_LEN: usize = 255;
 /// How long a key's answer is kept.
 const TTL: Duration = Duration::from_secs(24 * 60 * 60);
-/// What all kept answers may weigh together (keys and bodies, in bytes); the least useful
-/// entries go first when it is reached.
-const MAX_WEIGHT: u64 = 64 * 1024 * 1024;
-/// What an entry costs besides its key and body: its fingerprint, status, headers, the slot.
-const ENTRY_OVERHEAD: usize = 128;
+/// What an entry costs in the process's memory besides its key and body: moka's own slot,
+/// queue and timer nodes, the key's two strings, the slot's lock and state, the kept headers
+/// and the body's handle (measured: `tests/tests/memory_bounds.rs`).
+const ENTRY_OVERHEAD: usize = 640;
 
 /// A tenant's key: keys are scoped per tenant, so two tenants may use the same one.
 type Scoped = (String, String);
@@ -75,7 +74,7 @@ pub struct Guard {
 }
 
 /// The key a request carries, if any: 1 to 255 visible ASCII characters.
-pub fn key_of(headers: &HeaderMap) -> Result<Option<String>, Error> {
+pub fn key_of(headers: &HeaderMap) -> Result<Option<String>, FieldProblem> {
     let Some(value) = headers.get(KEY_HEADER) else {
         return Ok(None);
     };
@@ -84,12 +83,10 @@ pub fn key_of(headers: &HeaderMap) -> Result<Option<String>, Error> {
         // Visible ASCII is valid UTF-8.
         return Ok(Some(String::from_utf8_lossy(bytes).into_owned()));
     }
-    Err(invalid_request(&[FieldProblem {
-        pointer: String::new(),
-        detail: format!(
-            "the Idempotency-Key header must be 1 to {MAX_KEY_LEN} visible ASCII characters"
-        ),
-    }]))
+    Err(FieldProblem::in_header(
+        "Idempotency-Key",
+        format!("must be 1 to {MAX_KEY_LEN} visible ASCII characters"),
+    ))
 }
 
 /// What makes two requests "the same": the customer they change and their exact body.
@@ -101,17 +98,12 @@ pub fn fingerprint(customer: &str, body: &[u8]) -> [u8; 32] {
     hash.finalize().into()
 }
 
-impl Default for IdempotencyStore {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
 impl IdempotencyStore {
-    pub fn new() -> Self {
+    /// Kept answers weigh at most `max_bytes` in all; the least useful go first past it.
+    pub fn new(max_bytes: u64) -> Self {
         let slots = Cache::builder()
             .time_to_live(TTL)
-            .max_capacity(MAX_WEIGHT)
+            .max_capacity(max_bytes)
             .weigher(|(tenant, key): &Scoped, slot: &Arc<Slot>| {
                 let body = match &*slot.state() {
                     SlotState::Done { answer, .. } => answer.body.len(),
@@ -270,8 +262,9 @@ mod tests {
             b"tab\there",
             "é".as_bytes(),
         ] {
-            let err = key_of(&headers(bad)).expect_err("rejected");
-            assert_eq!(err.kind, ErrorKind::InvalidRequest);
+            let problem = key_of(&headers(bad)).expect_err("rejected");
+            assert_eq!(problem.header.as_deref(), Some("Idempotency-Key"));
+            assert_eq!(problem.pointer, None);
         }
     }
 

@@ -10,7 +10,6 @@ pub mod layers;
 pub mod listener;
 pub mod openapi;
 pub mod problem;
-pub mod rendered;
 pub mod request_id;
 pub mod router;
 pub mod routes;

@@ -67,7 +67,12 @@ pub struct Problem {
     /// For `invalid_request`: every problem of the request body.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(nullable = false)]
+    #[schema(max_items = 100)]
     pub errors: Option<Vec<FieldProblem>>,
+    /// `true` when the request had more problems than `errors` lists (at most 100).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub errors_truncated: Option<bool>,
     /// For a change that failed part-way: what is known to be done at the vendor.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(nullable = false)]
@@ -93,6 +98,7 @@ impl IntoResponse for ApiError {
             provider: self.provider,
             upstream: error.upstream,
             errors: (kind == ErrorKind::InvalidRequest).then_some(error.problems),
+            errors_truncated: error.problems_truncated.then_some(true),
             results: error.partial_results,
             request_id: self.request_id,
         };

@@ -1,6 +1,5 @@
 //! Every route of the gateway, in one list.
 
-use axum::extract::DefaultBodyLimit;
 use axum::http::{header, StatusCode, Uri};
 use axum::middleware;
 use axum::response::{IntoResponse, Response};
@@ -16,15 +15,13 @@ use crate::state::AppState;
 use crate::telemetry;
 
 pub fn router(state: AppState) -> Router {
-    let body_limit = state.max_body_bytes;
     let v1 = Router::new()
         .route("/v1/tenants/{tenant}", get(tenant::get_tenant))
         .route(
             customer_labels::ROUTE,
             get(customer_labels::get_customer_labels).patch(change_labels::change_customer_labels),
         )
-        .route("/v1/tenants/{tenant}/labels", get(catalog::list_catalog))
-        .layer(DefaultBodyLimit::max(body_limit));
+        .route("/v1/tenants/{tenant}/labels", get(catalog::list_catalog));
     Router::new()
         .merge(v1)
         .route("/healthz", get(health::healthz))

@@ -35,7 +35,7 @@ pub async fn serve_gateway(
     grace: Duration,
 ) -> std::io::Result<()> {
     let limits = gateway.connection_limits;
-    let upkeep = tokio::spawn(telemetry::upkeep());
+    let upkeep = tokio::spawn(telemetry::recorder::upkeep());
     let front = Front::new(gateway.clone(), router(gateway));
     let app = move |request| front.answer(request);
     let served = listener::serve(listener, app, limits, shutdown, grace).await;

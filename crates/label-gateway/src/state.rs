@@ -1,45 +1,39 @@
-//! What every handler shares: the tenants with their (layered) providers and their keys, which
-//! a config reload replaces whole, and what outlives a reload (idempotency keys).
+//! What every request shares: the tenants with their (layered) providers and their keys, which
+//! a config reload replaces whole, and what outlives a reload (the cache, idempotency keys).
 
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
-use std::time::Instant;
+use std::time::Duration;
 
-use label_core::{CallContext, CustomerId, Error, LabelProvider};
+use label_core::LabelProvider;
+use sha2::{Digest, Sha256};
 
 use crate::config::Config;
 use crate::idempotency::IdempotencyStore;
 use crate::layers;
-use crate::layers::cache::{Cached, Store};
+use crate::layers::cache::Store;
 use crate::listener::Limits;
-use crate::rendered::{self, Rendered};
+use crate::telemetry::recorder;
 
 pub struct TenantRuntime {
     pub id: String,
-    /// The backend wrapped in the gateway's layers (resilience, cache, ...).
+    /// The backend wrapped in the gateway's layers (cache, resilience, metrics).
     pub provider: Arc<dyn LabelProvider>,
-    /// The cache layer of `provider`, when the tenant has one.
-    cache: Option<Arc<Cached>>,
+    /// Mixed into the tenant's `ETag`s, which otherwise digest only the labels: the same
+    /// labels under another tenant or provider are another answer.
+    pub etag_salt: [u8; 16],
 }
 
 impl TenantRuntime {
-    /// A customer's labels as the API answers them, from the cache where the tenant has one.
-    pub async fn customer_answer(
-        &self,
-        ctx: &CallContext,
-        customer: &CustomerId,
-    ) -> Result<Rendered, Error> {
-        if let Some(cache) = &self.cache {
-            return cache.customer_answer(ctx, customer).await;
+    fn new(id: &str, provider: Arc<dyn LabelProvider>) -> Self {
+        let digest = Sha256::digest([id, "\0", provider.name()].concat());
+        let mut etag_salt = [0; 16];
+        etag_salt.copy_from_slice(&digest[..16]);
+        Self {
+            id: id.to_owned(),
+            provider,
+            etag_salt,
         }
-        let labels = self.provider.customer_labels(ctx, customer).await?;
-        rendered::customer_labels(&self.id, customer, self.provider.name(), &labels)
-    }
-
-    /// The customer's labels and their age in seconds at `now` when the cache holds them
-    /// (counted as a hit); `None` leaves the read to [`Self::customer_answer`], which counts it.
-    pub fn cached_answer(&self, customer: &CustomerId, now: Instant) -> Option<(Rendered, u64)> {
-        self.cache.as_ref()?.live_answer(customer, now)
     }
 }
 
@@ -49,18 +43,22 @@ struct KeyEntry {
     tenant: Arc<TenantRuntime>,
 }
 
-/// The tenants of one config. A request reads it once and keeps it, so a reload never changes
-/// the tenants under a request in flight.
-struct Tenants {
-    tenants: HashMap<String, Arc<TenantRuntime>>,
+/// The tenants of one config.
+pub struct Tenants {
+    by_id: HashMap<String, Arc<TenantRuntime>>,
     keys: Vec<KeyEntry>,
+}
+
+/// What requests are held to, fixed at start (a reload does not change them).
+#[derive(Debug, Clone, Copy)]
+pub struct RequestLimits {
+    pub max_body_bytes: usize,
+    pub body_read_timeout: Duration,
 }
 
 pub struct Gateway {
     current: RwLock<Arc<Tenants>>,
-    /// Fixed at start: the router's body limit and the listener are built once (a reload does
-    /// not change them).
-    pub max_body_bytes: usize,
+    pub requests: RequestLimits,
     pub connection_limits: Limits,
     pub idempotency: IdempotencyStore,
     /// The one cache every tenant's reads share, sized once; its counters are for the metrics.
@@ -72,17 +70,20 @@ pub type AppState = Arc<Gateway>;
 impl Gateway {
     pub fn new(config: &Config) -> Self {
         // Before the layers are built: they set their gauges as they are made.
-        crate::telemetry::handle();
+        recorder::handle();
         let cache = Store::new(&config.cache);
         Self {
             current: RwLock::new(Arc::new(Tenants::new(config, &cache))),
-            max_body_bytes: config.server.max_body_bytes,
+            requests: RequestLimits {
+                max_body_bytes: config.server.max_body_bytes,
+                body_read_timeout: config.server.body_read_timeout,
+            },
             connection_limits: Limits {
                 max_connections: config.server.max_connections,
                 header_read_timeout: config.server.header_read_timeout,
                 max_header_bytes: config.server.max_header_bytes,
             },
-            idempotency: IdempotencyStore::new(),
+            idempotency: IdempotencyStore::new(config.idempotency.max_bytes),
             cache,
         }
     }
@@ -91,68 +92,52 @@ impl Gateway {
     /// ones; every tenant starts afresh (circuit closed, no calls in flight).
     pub fn reload(&self, config: &Config) {
         let tenants = Arc::new(Tenants::new(config, &self.cache));
-        // A tenant may now reach another vendor account: nothing cached before may answer it.
+        // A tenant may now reach another vendor account: nothing kept before may answer it.
         self.cache.clear();
         *self.current.write().unwrap_or_else(|p| p.into_inner()) = tenants;
     }
 
-    fn tenants(&self) -> Arc<Tenants> {
-        self.current
-            .read()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone()
+    /// `read` applied to the current tenants, under the lock rather than on a clone: every
+    /// request passes here, and each clone and drop of a shared `Arc` is a write both CPUs
+    /// contend for.
+    pub fn with_tenants<R>(&self, read: impl FnOnce(&Tenants) -> R) -> R {
+        read(&self.current.read().unwrap_or_else(|p| p.into_inner()))
     }
 
     pub fn tenant_count(&self) -> usize {
-        self.tenants().tenants.len()
+        self.with_tenants(|tenants| tenants.by_id.len())
     }
 
     pub fn tenant(&self, id: &str) -> Option<Arc<TenantRuntime>> {
-        self.tenants().tenants.get(id).cloned()
-    }
-
-    pub fn tenant_for_key(&self, presented: &[u8; 32]) -> Option<Arc<TenantRuntime>> {
-        self.with_key_owner(presented, Arc::clone)
-    }
-
-    /// `answer` applied to the tenant a presented key opens, under the lock rather than on
-    /// clones of the tenants or the tenant: every request passes here, and each clone and drop
-    /// of a shared `Arc` is a write both CPUs contend for.
-    pub fn with_key_owner<R>(
-        &self,
-        presented: &[u8; 32],
-        answer: impl FnOnce(&Arc<TenantRuntime>) -> R,
-    ) -> Option<R> {
-        let tenants = self.current.read().unwrap_or_else(|p| p.into_inner());
-        tenants.tenant_for_key(presented).map(answer)
+        self.with_tenants(|tenants| tenants.get(id).cloned())
     }
 }
 
 impl Tenants {
     fn new(config: &Config, cache: &Store) -> Self {
-        let mut tenants = HashMap::new();
+        let mut by_id = HashMap::new();
         let mut keys = Vec::new();
         for tenant in &config.tenants {
-            let layered = layers::wrap(tenant, &config.cache, cache);
-            let runtime = Arc::new(TenantRuntime {
-                id: tenant.id.clone(),
-                provider: layered.provider,
-                cache: layered.cache,
-            });
+            let provider = layers::wrap(tenant, &config.cache, cache);
+            let runtime = Arc::new(TenantRuntime::new(&tenant.id, provider));
             for key in &tenant.api_keys {
                 keys.push(KeyEntry {
                     fingerprint: key.fingerprint(),
                     tenant: runtime.clone(),
                 });
             }
-            tenants.insert(tenant.id.clone(), runtime);
+            by_id.insert(tenant.id.clone(), runtime);
         }
-        Self { tenants, keys }
+        Self { by_id, keys }
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Arc<TenantRuntime>> {
+        self.by_id.get(id)
     }
 
     /// The tenant a presented key opens. Every entry is compared, in constant time, so the
     /// time taken says nothing about which key or how much of it matched.
-    fn tenant_for_key(&self, presented: &[u8; 32]) -> Option<&Arc<TenantRuntime>> {
+    pub fn key_owner(&self, presented: &[u8; 32]) -> Option<&Arc<TenantRuntime>> {
         use subtle::ConstantTimeEq;
         let mut found = None;
         for entry in &self.keys {

@@ -130,10 +130,19 @@ async fn json_logs_are_json_lines_with_the_request_id_on_each() {
         .find(|l| l["fields"]["message"] == "vendor answered")
         .unwrap_or_else(|| panic!("no vendor call line: {lines:#?}"));
     let spans = vendor["spans"].as_array().unwrap();
+    // Each layer owns its span: the resilience layer the attempt, the metrics layer the call.
+    let attempt = spans
+        .iter()
+        .find(|s| s["name"] == "vendor_attempt")
+        .unwrap();
+    assert_eq!(attempt["attempt"].as_u64(), Some(1));
     let call = spans.iter().find(|s| s["name"] == "vendor_call").unwrap();
+    assert_eq!(call["operation"], Value::from("customer_labels"));
+    let names: Vec<&str> = spans.iter().filter_map(|s| s["name"].as_str()).collect();
     assert_eq!(
-        (call["attempt"].as_u64(), &call["operation"]),
-        (Some(1), &Value::from("customer_labels"))
+        names,
+        ["request", "vendor_attempt", "vendor_call", "vendor_http"],
+        "spans nest as the layers do"
     );
     let http = spans.iter().find(|s| s["name"] == "vendor_http").unwrap();
     assert_eq!(http["method"], "GET");

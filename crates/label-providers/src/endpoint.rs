@@ -2,11 +2,15 @@
 //! call carries. Credentials are header values marked sensitive, so no `Debug` shows them.
 
 use std::fmt;
+use std::sync::Arc;
 
+use label_core::{CallContext, Error};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::{Method, RequestBuilder, Url};
+use secrecy::ExposeSecret;
 
-use crate::http;
+use crate::http::{self, Reply};
+use crate::redact::Redactor;
 use crate::settings::{ProviderSettings, SettingProblem};
 
 pub struct Endpoint {
@@ -15,16 +19,35 @@ pub struct Endpoint {
     base_path: String,
     client: reqwest::Client,
     headers: HeaderMap,
+    max_body_bytes: usize,
+    redactor: Arc<Redactor>,
 }
 
 impl Endpoint {
-    pub fn new(settings: &ProviderSettings, headers: HeaderMap) -> Self {
+    /// `secrets` are the backend's credentials in every form it sends them (a Basic
+    /// credential, a token): with the tenant's own keys, they are kept out of vendor text.
+    pub fn new(settings: &ProviderSettings, headers: HeaderMap, secrets: &[&str]) -> Self {
+        let hidden = settings.hidden.iter().map(|s| s.expose_secret());
         Self {
             base_url: settings.base_url.clone(),
             base_path: settings.base_url.path().trim_end_matches('/').to_owned(),
             client: http::client(settings),
             headers,
+            max_body_bytes: settings.max_body_bytes,
+            redactor: Arc::new(Redactor::new(secrets.iter().copied().chain(hidden))),
         }
+    }
+
+    /// Sends a request made by [`Endpoint::request`]; see [`http::send`].
+    pub async fn send(
+        &self,
+        request: RequestBuilder,
+        ctx: &CallContext,
+        method: &Method,
+        template: &'static str,
+    ) -> Result<Reply, Error> {
+        let limits = (self.max_body_bytes, &self.redactor);
+        http::send(request, ctx, method, template, limits).await
     }
 
     /// A request to the base URL + an already-encoded path (and query), with the vendor's
@@ -93,9 +116,11 @@ mod tests {
             base_url: Url::parse(base).unwrap(),
             connect_timeout: Duration::from_secs(1),
             request_timeout: Duration::from_secs(1),
+            max_body_bytes: 1024,
+            hidden: Vec::new(),
             vendor: toml::Table::new(),
         };
-        let request = Endpoint::new(&settings, HeaderMap::new())
+        let request = Endpoint::new(&settings, HeaderMap::new(), &[])
             .request(Method::GET, encoded_path)
             .build()
             .unwrap();

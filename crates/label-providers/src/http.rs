@@ -1,6 +1,7 @@
 //! What every backend shares for talking HTTP to its vendor: one pooled client per tenant,
 //! path-segment encoding, and the translation of transport failures and common statuses.
 
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
@@ -11,6 +12,7 @@ use reqwest::{Method, RequestBuilder, StatusCode};
 use serde::de::DeserializeOwned;
 use tracing::Instrument;
 
+use crate::redact::Redactor;
 use crate::settings::ProviderSettings;
 
 /// Everything but RFC 3986's unreserved characters is encoded, so a customer id is always
@@ -20,9 +22,6 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'.')
     .remove(b'_')
     .remove(b'~');
-
-/// Vendor bodies above this are treated as broken rather than read into memory.
-const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
 
 pub fn segment(raw: &str) -> String {
     utf8_percent_encode(raw, SEGMENT).to_string()
@@ -45,9 +44,16 @@ pub struct Reply {
     pub status: StatusCode,
     pub headers: HeaderMap,
     pub body: Bytes,
+    /// The tenant's secrets, kept out of any vendor text this answer hands on.
+    redactor: Arc<Redactor>,
 }
 
 impl Reply {
+    /// Vendor text as it may be handed on, to a client or a log: secrets replaced, cut short.
+    pub fn said(&self, text: Option<String>) -> Option<String> {
+        text.map(|text| self.redactor.scrub(&text))
+    }
+
     pub fn json<T: DeserializeOwned>(&self) -> Result<T, Error> {
         serde_json::from_slice(&self.body).map_err(|err| {
             Error::new(
@@ -61,8 +67,8 @@ impl Reply {
     pub fn upstream(&self, code: Option<String>, message: Option<String>) -> Upstream {
         Upstream {
             status: Some(self.status.as_u16()),
-            code,
-            message,
+            code: self.said(code),
+            message: self.said(message),
         }
     }
 
@@ -105,18 +111,22 @@ impl Reply {
     }
 }
 
-/// Sends a request with the request id attached and reads the whole answer. `template` names
-/// the vendor path with its customer id left out (`/users/{id}/labels`): it is what the trace
-/// shows, so that no customer id reaches a log line.
+/// Sends a request with the request id attached and reads the whole answer, refusing one over
+/// `max_body` bytes. `template` names the vendor path with its customer id left out
+/// (`/users/{id}/labels`): it is what the trace shows, so that no customer id reaches a log
+/// line.
 pub async fn send(
     request: RequestBuilder,
     ctx: &CallContext,
     method: &Method,
     template: &'static str,
+    limits: (usize, &Arc<Redactor>),
 ) -> Result<Reply, Error> {
     let span = tracing::info_span!("vendor_http", %method, path = template,
         status = tracing::field::Empty);
-    let reply = exchange(request, ctx).instrument(span.clone()).await;
+    let reply = exchange(request, ctx, limits)
+        .instrument(span.clone())
+        .await;
     span.in_scope(|| match &reply {
         Ok(reply) => {
             span.record("status", reply.status.as_u16());
@@ -127,36 +137,56 @@ pub async fn send(
     reply
 }
 
-async fn exchange(request: RequestBuilder, ctx: &CallContext) -> Result<Reply, Error> {
+async fn exchange(
+    request: RequestBuilder,
+    ctx: &CallContext,
+    (max_body, redactor): (usize, &Arc<Redactor>),
+) -> Result<Reply, Error> {
     let request = if ctx.request_id.is_empty() {
         request
     } else {
         request.header("x-request-id", &ctx.request_id)
     };
-    let response = request.send().await.map_err(transport_error)?;
+    let mut response = request.send().await.map_err(transport_error)?;
     let status = response.status();
-    let headers = response.headers().clone();
+    let headers = std::mem::take(response.headers_mut());
     if response
         .content_length()
-        .is_some_and(|len| len > MAX_BODY_BYTES as u64)
+        .is_some_and(|len| len > max_body as u64)
     {
         return Err(too_large(status));
     }
-    let body = response.bytes().await.map_err(transport_error)?;
-    if body.len() > MAX_BODY_BYTES {
-        return Err(too_large(status));
+    // Read chunk by chunk, so that an answer without a length is refused as soon as it is
+    // too long, not once it is all in memory.
+    let mut read = 0;
+    // Most answers come in one chunk, kept as it is; only more are copied together.
+    let mut first: Option<Bytes> = None;
+    let mut joined = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(transport_error)? {
+        read += chunk.len();
+        if read > max_body {
+            return Err(too_large(status));
+        }
+        match first.take() {
+            None if joined.is_empty() => first = Some(chunk),
+            earlier => {
+                joined.extend_from_slice(&earlier.unwrap_or_default());
+                joined.extend_from_slice(&chunk);
+            }
+        }
     }
     Ok(Reply {
         status,
         headers,
-        body,
+        body: first.unwrap_or_else(|| Bytes::from(joined)),
+        redactor: redactor.clone(),
     })
 }
 
 fn too_large(status: StatusCode) -> Error {
     Error::new(
         ErrorKind::UpstreamError,
-        "the vendor's response is too large",
+        "the vendor's answer is over max_upstream_body_bytes",
     )
     .with_upstream(Upstream {
         status: Some(status.as_u16()),

@@ -6,6 +6,7 @@ pub mod actionhub;
 pub mod capillary;
 mod endpoint;
 mod http;
+pub mod redact;
 pub mod settings;
 pub mod trybe;
 

@@ -1,5 +1,6 @@
 use std::time::Duration;
 
+use secrecy::SecretString;
 use serde::de::DeserializeOwned;
 use url::Url;
 
@@ -11,6 +12,11 @@ pub struct ProviderSettings {
     pub connect_timeout: Duration,
     /// A bound on one vendor call; the gateway bounds the whole exchange, retries included.
     pub request_timeout: Duration,
+    /// A vendor answer longer than this is refused, read no further.
+    pub max_body_bytes: usize,
+    /// The tenant's other secrets (its clients' keys), kept out of vendor text like the
+    /// backend's own credentials.
+    pub hidden: Vec<SecretString>,
     /// The tenant's provider-specific keys, `${ENV}` already substituted.
     pub vendor: toml::Table,
 }

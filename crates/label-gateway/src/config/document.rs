@@ -62,7 +62,14 @@ pub fn read(
     match section.value("tenants") {
         Some(toml::Value::Table(table)) if !table.is_empty() => {
             for (id, value) in table {
-                let outcome = tenant::read(id, path::join("tenants", id), value, unresolved);
+                let shared = tenant::Shared {
+                    max_upstream_body_bytes: server
+                        .as_ref()
+                        .map_or(ServerConfig::default(), Clone::clone)
+                        .max_upstream_body_bytes,
+                };
+                let path = path::join("tenants", id);
+                let outcome = tenant::read(id, path, value, unresolved, shared);
                 tenants.extend(outcome.tenant);
                 keys.extend(outcome.keys);
                 problems.extend(outcome.problems);

@@ -150,20 +150,6 @@ impl Config {
             .ok()
             .map(|i| &self.tenants[i])
     }
-
-    /// The tenant a presented key belongs to. Every key of every tenant is compared, so the
-    /// time taken does not tell which tenant, or whether any, holds the key.
-    pub fn key_owner(&self, presented: &str) -> Option<&Tenant> {
-        let mut owner = None;
-        for tenant in &self.tenants {
-            for key in &tenant.api_keys {
-                if key.matches(presented) && owner.is_none() {
-                    owner = Some(tenant);
-                }
-            }
-        }
-        owner
-    }
 }
 
 impl Tenant {

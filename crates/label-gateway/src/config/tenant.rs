@@ -40,7 +40,19 @@ pub struct Outcome {
     pub problems: Vec<ConfigProblem>,
 }
 
-pub fn read(id: &str, path: String, value: &toml::Value, unresolved: &HashSet<String>) -> Outcome {
+/// What a tenant's provider takes from the rest of the config.
+#[derive(Debug, Clone, Copy)]
+pub struct Shared {
+    pub max_upstream_body_bytes: usize,
+}
+
+pub fn read(
+    id: &str,
+    path: String,
+    value: &toml::Value,
+    unresolved: &HashSet<String>,
+    shared: Shared,
+) -> Outcome {
     let mut section = match Section::new(path, value, GENERIC_KEYS, unresolved) {
         Ok(section) => section,
         Err(problem) => {
@@ -69,8 +81,20 @@ pub fn read(id: &str, path: String, value: &toml::Value, unresolved: &HashSet<St
     let cache_ttl_seconds = section.integer("cache_ttl_seconds", 0..=MAX_SECONDS);
     let resilience = resilience(&mut section);
 
-    let provider = factory
-        .and_then(|factory| build_provider(&mut section, factory, base_url.as_ref(), &resilience));
+    let hidden = keys
+        .iter()
+        .filter_map(|(_, key)| match key {
+            ApiKey::Plain(plain) => Some(plain.clone()),
+            ApiKey::Sha256(_) => None,
+        })
+        .collect();
+    let vendor = Vendor {
+        base_url: base_url.as_ref(),
+        resilience: &resilience,
+        shared,
+        hidden,
+    };
+    let provider = factory.and_then(|factory| build_provider(&mut section, factory, vendor));
 
     let problems = section.into_problems();
     let complete = valid_id && problems.is_empty() && !keys.is_empty();
@@ -92,23 +116,33 @@ pub fn read(id: &str, path: String, value: &toml::Value, unresolved: &HashSet<St
     }
 }
 
+/// What the provider is built from besides its own keys.
+struct Vendor<'a> {
+    base_url: Option<&'a Url>,
+    resilience: &'a Resilience,
+    shared: Shared,
+    /// The tenant's plain api keys: vendor text never hands them on either.
+    hidden: Vec<secrecy::SecretString>,
+}
+
 /// Hands the tenant's remaining keys to its provider, placing any problem under the tenant.
 fn build_provider(
     section: &mut Section,
     factory: label_providers::Factory,
-    base_url: Option<&Url>,
-    resilience: &Resilience,
+    vendor: Vendor<'_>,
 ) -> Option<Arc<dyn LabelProvider>> {
-    let vendor = section.rest();
     let settings = ProviderSettings {
         // A stand-in lets the provider judge its own keys even when base_url is wrong, so
         // one run of check-config reports both.
-        base_url: base_url
+        base_url: vendor
+            .base_url
             .cloned()
             .unwrap_or_else(|| Url::parse("http://base-url.invalid").expect("a valid URL")),
-        connect_timeout: resilience.connect_timeout,
-        request_timeout: resilience.timeout,
-        vendor,
+        connect_timeout: vendor.resilience.connect_timeout,
+        request_timeout: vendor.resilience.timeout,
+        max_body_bytes: vendor.shared.max_upstream_body_bytes,
+        hidden: vendor.hidden,
+        vendor: section.rest(),
     };
     factory(&settings)
         .map_err(|problems| provider_problems(section, problems, &settings.vendor))

@@ -1,4 +1,4 @@
-//! Cross-cutting behaviour as providers that wrap providers.
+//! Cross-cutting behaviour as providers that wrap providers: each states only what it adds.
 
 pub mod cache;
 mod instrument;
@@ -6,39 +6,29 @@ mod resilience;
 
 use std::sync::Arc;
 
-use label_core::LabelProvider;
+use label_core::{LabelProvider, Layered};
 
 use crate::config::{CacheConfig, Tenant};
 
 pub use instrument::Instrumented;
 pub use resilience::Resilient;
 
-/// A tenant's backend with every gateway layer around it.
-pub struct Layered {
-    pub provider: Arc<dyn LabelProvider>,
-    /// The cache layer (also the outermost layer of `provider`), for the reads that the HTTP
-    /// layer answers from rendered entries; `None` when the tenant's TTL is 0.
-    pub cache: Option<Arc<cache::Cached>>,
-}
-
-/// The cache is outermost, so that a hit costs no deadline timer, no circuit check and no
-/// vendor slot; Instrumented sits inside Resilient, so that every attempt, retries included,
-/// is measured.
-pub fn wrap(tenant: &Tenant, cache: &CacheConfig, store: &cache::Store) -> Layered {
-    let measured = Arc::new(Instrumented::new(tenant.provider.clone(), &tenant.id));
-    let resilient: Arc<dyn LabelProvider> =
-        Arc::new(Resilient::new(measured, &tenant.id, &tenant.resilience));
+/// A tenant's backend with every gateway layer around it. The cache is outermost, so that a
+/// hit costs no deadline timer, no circuit check and no vendor slot; Instrumented sits inside
+/// Resilient, so that every attempt, retries included, is measured.
+pub fn wrap(tenant: &Tenant, cache: &CacheConfig, store: &cache::Store) -> Arc<dyn LabelProvider> {
+    let backend = tenant.provider.clone();
+    let (name, capabilities) = (backend.name(), backend.capabilities());
+    let measured = Layered::new(Instrumented::new(&tenant.id, name), backend);
+    let resilience = Resilient::new(
+        &tenant.id,
+        name,
+        capabilities.idempotent_writes,
+        &tenant.resilience,
+    );
+    let resilient: Arc<dyn LabelProvider> = Arc::new(Layered::new(resilience, Arc::new(measured)));
     match cache::Cached::wrap(resilient.clone(), tenant, cache, store) {
-        Some(cached) => {
-            let cached = Arc::new(cached);
-            Layered {
-                provider: cached.clone(),
-                cache: Some(cached),
-            }
-        }
-        None => Layered {
-            provider: resilient,
-            cache: None,
-        },
+        Some(cached) => Arc::new(cached),
+        None => resilient,
     }
 }

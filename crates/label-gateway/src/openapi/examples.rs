@@ -3,7 +3,8 @@
 //! the shape the server sends.
 
 use label_core::{
-    Capabilities, ChangeResult, ChangeStatus, CustomerIdFormat, Label, LabelIdentity, LabelKey, Op,
+    Capabilities, ChangeResult, ChangeStatus, CustomerIdFormat, Label, LabelIdFormat,
+    LabelIdentity, LabelKey, Op,
 };
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -96,6 +97,7 @@ fn tenant(tenant: &'static str, provider: &'static str) -> Value {
         },
         // Not serialized: only here because the type needs them.
         customer_id_format: CustomerIdFormat::Opaque { max_chars: 256 },
+        label_id_format: LabelIdFormat::Exact,
         idempotent_writes: false,
     };
     let body = TenantResponse {

@@ -67,6 +67,10 @@ fn when(kind: ErrorKind) -> &'static str {
             "the request breaks the rules; `errors` lists every problem with a JSON Pointer"
         }
         ErrorKind::PayloadTooLarge => "the body is over the configured `max_body_bytes`",
+        ErrorKind::UnsupportedMediaType => "a request body that is not JSON (`Content-Type`)",
+        ErrorKind::RequestTimeout => {
+            "the request body did not arrive within the configured `body_read_timeout_ms`"
+        }
         ErrorKind::IdempotencyKeyReused => "an `Idempotency-Key` seen before with another body",
         ErrorKind::IdempotencyInProgress => {
             "the first request with this `Idempotency-Key` is still running"
@@ -132,6 +136,7 @@ fn example(kind: ErrorKind) -> serde_json::Value {
         provider,
         upstream: None,
         errors: None,
+        errors_truncated: None,
         results: None,
         request_id: "0f8fad5b-d9cb-469f-a165-70867728950e".to_owned(),
     };
@@ -140,10 +145,10 @@ fn example(kind: ErrorKind) -> serde_json::Value {
             problem.upstream = Some(upstream(200, Some("8015"), detail(kind)));
         }
         ErrorKind::InvalidRequest => {
-            problem.errors = Some(vec![FieldProblem {
-                pointer: "/add/0/name".to_owned(),
-                detail: "must be 1 to 255 characters".to_owned(),
-            }]);
+            problem.errors = Some(vec![FieldProblem::at(
+                "/add/0/name",
+                "must be 1 to 255 characters",
+            )]);
         }
         ErrorKind::UpstreamRateLimited => {
             problem.upstream = Some(upstream(429, None, "Too Many Requests"));
@@ -178,6 +183,10 @@ fn detail(kind: ErrorKind) -> &'static str {
         }
         ErrorKind::InvalidRequest => "/add/0/name: must be 1 to 255 characters",
         ErrorKind::PayloadTooLarge => "the request body is over the configured limit",
+        ErrorKind::UnsupportedMediaType => {
+            "the request body must be JSON: `Content-Type: application/json`"
+        }
+        ErrorKind::RequestTimeout => "the request body did not arrive within 10000 ms",
         ErrorKind::IdempotencyKeyReused => "this Idempotency-Key was used with another body",
         ErrorKind::IdempotencyInProgress => {
             "the first request with this Idempotency-Key is still running"

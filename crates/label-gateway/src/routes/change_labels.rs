@@ -1,7 +1,7 @@
-use axum::body::Bytes;
-use axum::extract::rejection::{BytesRejection, PathRejection};
+use axum::body::Body;
+use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use label_core::{
@@ -12,6 +12,7 @@ use crate::api::{ChangeLabelsRequest, ChangeLabelsResponse};
 use crate::auth::TenantAccess;
 use crate::idempotency::{self, Claim};
 use crate::problem::ApiError;
+use crate::routes::body;
 use crate::routes::errors::ChangeErrors;
 use crate::routes::params::CustomerPath;
 use crate::state::AppState;
@@ -39,7 +40,7 @@ pub async fn change_customer_labels(
     State(state): State<AppState>,
     path: Result<Path<(String, String)>, PathRejection>,
     headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
+    body: Body,
 ) -> Result<Response, ApiError> {
     let provider = &access.tenant.provider;
     let capabilities = provider.capabilities();
@@ -62,10 +63,22 @@ pub async fn change_customer_labels(
     })?;
     let customer = CustomerId::parse(&raw_customer, capabilities.customer_id_format)
         .map_err(|e| access.error(e))?;
-    let key = idempotency::key_of(&headers).map_err(|e| access.error(e))?;
-    let body = body.map_err(|rejection| access.error(body_error(&rejection)))?;
-    let request =
-        ChangeRequest::parse(&body).map_err(|problems| access.error(invalid_request(&problems)))?;
+    let body = body::json(&headers, body, state.requests)
+        .await
+        .map_err(|e| access.error(e))?;
+    let key = idempotency::key_of(&headers);
+    let request = ChangeRequest::parse(&body);
+    let (key, request) = match (key, request) {
+        (Ok(key), Ok(request)) => (key, request),
+        (key, request) => {
+            let problems: Vec<_> = key
+                .err()
+                .into_iter()
+                .chain(request.err().into_iter().flatten())
+                .collect();
+            return Err(access.error(invalid_request(&problems)));
+        }
+    };
     // Only a request that passed every check takes its key: one refused before running keeps
     // nothing, and a corrected retry with the same key may run.
     let Some(key) = key else {
@@ -99,7 +112,6 @@ async fn change(
         request_id: access.request_id.clone(),
         fresh: false,
         include_raw: false,
-        ..CallContext::default()
     };
     let results = apply_change(provider.as_ref(), &ctx, customer, request)
         .await
@@ -111,18 +123,4 @@ async fn change(
         results: &results,
     };
     Ok(Json(response).into_response())
-}
-
-fn body_error(rejection: &BytesRejection) -> Error {
-    if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        Error::new(
-            ErrorKind::PayloadTooLarge,
-            "the request body is over the configured limit",
-        )
-    } else {
-        invalid_request(&[label_core::FieldProblem {
-            pointer: String::new(),
-            detail: format!("the body could not be read: {}", rejection.body_text()),
-        }])
-    }
 }

@@ -1,8 +1,10 @@
-use axum::extract::rejection::{PathRejection, QueryRejection};
+use std::sync::Arc;
+
+use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, Query};
-use axum::http::HeaderMap;
-use axum::response::Response;
-use label_core::{CustomerId, Error, ErrorKind};
+use axum::http::{HeaderMap, Uri};
+use axum::response::{IntoResponse, Response};
+use label_core::{BoxFuture, CallContext, CustomerId, Error, ErrorKind, Fetched, LabelList};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
@@ -11,7 +13,8 @@ use crate::auth::TenantAccess;
 use crate::problem::ApiError;
 use crate::routes::errors::ReadErrors;
 use crate::routes::params::{CacheHeaders, CustomerPath};
-use crate::routes::representation::{answer_read, read_context};
+use crate::routes::representation::{self, add_cache_headers, wants_fresh, Conditional, Fields};
+use crate::state::TenantRuntime;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
@@ -27,8 +30,14 @@ pub struct LabelsQuery {
     pub include: Option<Include>,
 }
 
-/// The route's template, as the router matches it and the metrics name it.
+/// The route's template, as the router matches it, the front matches it and the metrics name it.
 pub const ROUTE: &str = "/v1/tenants/{tenant}/customers/{customer_id}/labels";
+
+/// A read's answer: ready now (a kept answer, a refusal), or once the vendor has answered.
+pub enum Answer {
+    Now(Response),
+    Later(BoxFuture<'static, Response>),
+}
 
 /// The customer's labels, normalized.
 #[utoipa::path(
@@ -53,29 +62,101 @@ pub const ROUTE: &str = "/v1/tenants/{tenant}/customers/{customer_id}/labels";
 pub async fn get_customer_labels(
     access: TenantAccess,
     path: Result<Path<(String, String)>, PathRejection>,
-    query: Result<Query<LabelsQuery>, QueryRejection>,
+    uri: Uri,
     headers: HeaderMap,
-) -> Result<Response, ApiError> {
-    let provider = &access.tenant.provider;
-    let Path((_, raw_customer)) = path.map_err(|_| {
-        access.error(Error::new(
+) -> Response {
+    let Ok(Path((_, customer))) = path else {
+        let error = Error::new(
             ErrorKind::InvalidCustomerId,
             "the customer id is not valid UTF-8",
-        ))
-    })?;
-    let customer = CustomerId::parse(&raw_customer, provider.capabilities().customer_id_format)
-        .map_err(|e| access.error(e))?;
-    let Query(query) = query.map_err(|e| access.error(invalid_query(e)))?;
-    let ctx = read_context(&access, &headers, query.include == Some(Include::Raw));
-    let result = access.tenant.customer_answer(&ctx, &customer).await;
-    Ok(answer_read(&access, &ctx, result, &headers))
+        );
+        return access.error(error).into_response();
+    };
+    match read(
+        &access.tenant,
+        &access.request_id,
+        &customer,
+        &uri,
+        &headers,
+    ) {
+        Answer::Now(response) => response,
+        Answer::Later(response) => response.await,
+    }
 }
 
-pub fn invalid_query(rejection: QueryRejection) -> Error {
-    let mut error = Error::new(ErrorKind::InvalidRequest, rejection.body_text());
-    error.problems = vec![label_core::FieldProblem {
-        pointer: String::new(),
-        detail: format!("query: {}", rejection.body_text()),
-    }];
+/// A customer's labels once the caller is let into the tenant: the one read that the front
+/// (plain paths) and the router (the rest) both answer with. A kept answer is answered now,
+/// without waiting on anything.
+pub fn read(
+    tenant: &Arc<TenantRuntime>,
+    request_id: &str,
+    customer: &str,
+    uri: &Uri,
+    headers: &HeaderMap,
+) -> Answer {
+    let refuse = |error: Error| {
+        let problem =
+            ApiError::new(error, request_id).for_tenant(&tenant.id, tenant.provider.name());
+        Answer::Now(problem.into_response())
+    };
+    let format = tenant.provider.capabilities().customer_id_format;
+    let customer = match CustomerId::parse(customer, format) {
+        Ok(customer) => customer,
+        Err(error) => return refuse(error),
+    };
+    let include_raw = match Query::<LabelsQuery>::try_from_uri(uri) {
+        Ok(Query(query)) => query.include == Some(Include::Raw),
+        Err(rejection) => return refuse(invalid_query(&rejection.body_text())),
+    };
+    let mut ctx = CallContext {
+        request_id: String::new(),
+        fresh: wants_fresh(headers),
+        include_raw,
+    };
+    let conditional = Conditional::of(headers);
+    if let Some(kept) = tenant.provider.customer_labels_at_hand(&ctx, &customer) {
+        return Answer::Now(respond(tenant, &customer, kept, &conditional, request_id));
+    }
+    ctx.request_id = request_id.to_owned();
+    let tenant = tenant.clone();
+    Answer::Later(Box::pin(async move {
+        let fetched = tenant.provider.customer_labels(&ctx, &customer).await;
+        respond(&tenant, &customer, fetched, &conditional, &ctx.request_id)
+    }))
+}
+
+fn respond(
+    tenant: &TenantRuntime,
+    customer: &CustomerId,
+    fetched: Result<Fetched<LabelList>, Error>,
+    conditional: &Conditional,
+    request_id: &str,
+) -> Response {
+    let provider = tenant.provider.name();
+    match fetched {
+        Ok(Fetched { value, source }) => {
+            let encoded = value.encoded();
+            let fields = Fields(&[
+                ("tenant", &tenant.id),
+                ("customer_id", customer.as_str()),
+                ("provider", provider),
+            ]);
+            let body = representation::body(fields, encoded);
+            let etag = representation::etag(encoded, &tenant.etag_salt);
+            representation::respond(body, etag, source, conditional)
+        }
+        Err(error) => {
+            let origin = error.origin;
+            let problem = ApiError::new(error, request_id).for_tenant(&tenant.id, provider);
+            let mut response = problem.into_response();
+            add_cache_headers(&mut response, origin);
+            response
+        }
+    }
+}
+
+pub fn invalid_query(why: &str) -> Error {
+    let mut error = Error::new(ErrorKind::InvalidRequest, why);
+    error.problems = vec![label_core::FieldProblem::at("", format!("query: {why}"))];
     error
 }

@@ -63,7 +63,7 @@ documented_errors!(
     /// part-way carries `results` with what was already applied.
     ChangeErrors: [
         InvalidCustomerId, Unauthorized, Forbidden, TenantNotFound, CustomerNotFound,
-        UnsupportedOperation, IdempotencyInProgress, PayloadTooLarge, InvalidRequest,
-        IdempotencyKeyReused,
+        UnsupportedOperation, IdempotencyInProgress, PayloadTooLarge, UnsupportedMediaType,
+        RequestTimeout, InvalidRequest, IdempotencyKeyReused,
     ] + UPSTREAM
 );

@@ -1,5 +1,6 @@
 //! One file per endpoint action; `crate::router` lists them all.
 
+pub mod body;
 pub mod catalog;
 pub mod change_labels;
 pub mod customer_labels;
@@ -8,4 +9,5 @@ pub mod errors;
 pub mod health;
 pub mod params;
 pub mod representation;
+pub mod template;
 pub mod tenant;

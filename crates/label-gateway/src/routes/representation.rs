@@ -1,21 +1,83 @@
-//! A JSON answer with a strong `ETag`, `Cache-Status` and `Age`; a matching `If-None-Match`
-//! gets 304.
+//! A label list as the API answers it: the JSON body written around the list's kept encoding,
+//! a strong `ETag`, `Cache-Status` (RFC 9211) and `Age`; a matching `If-None-Match` gets 304.
 
 use axum::body::Body;
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use label_core::{CallContext, Error, Served};
-
-use crate::auth::TenantAccess;
-use crate::rendered::Rendered;
+use label_core::{Encoded, Source};
 
 /// RFC 9211. Built once: a header named by a string is parsed and checked on every use.
 const CACHE_STATUS: HeaderName = HeaderName::from_static("cache-status");
 
-pub fn respond(answer: Rendered, request: &HeaderMap, served: Option<Served>) -> Response {
-    let unchanged = not_modified(request, answer.etag());
-    let (etag, body) = answer.into_etag_and_body();
-    let mut response = if unchanged {
+/// The `If-None-Match` tags of a request, kept for an answer that comes later.
+#[derive(Debug, Clone, Default)]
+pub struct Conditional(Vec<HeaderValue>);
+
+impl Conditional {
+    pub fn of(request: &HeaderMap) -> Self {
+        Self(
+            request
+                .get_all(header::IF_NONE_MATCH)
+                .iter()
+                .cloned()
+                .collect(),
+        )
+    }
+
+    /// RFC 9110 §13.1.2: `*` or any listed tag, compared weakly.
+    fn matches(&self, etag: &[u8]) -> bool {
+        self.0
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .map(|tag| tag.trim().trim_start_matches("W/"))
+            .any(|tag| tag == "*" || tag.as_bytes() == etag)
+    }
+}
+
+/// A JSON object's fields before its `"labels"`, written the way serde would write them.
+pub struct Fields<'a>(pub &'a [(&'static str, &'a str)]);
+
+/// `{<fields>,"labels":<the list's JSON>}`, the same bytes serde writes for the response types
+/// of `crate::api` (a test holds them to it), without serializing the labels again.
+pub fn body(fields: Fields<'_>, labels: &Encoded) -> Vec<u8> {
+    let mut body = Vec::with_capacity(96 + labels.json().len());
+    body.push(b'{');
+    for (name, value) in fields.0 {
+        body.push(b'"');
+        body.extend_from_slice(name.as_bytes());
+        body.extend_from_slice(b"\":");
+        // A string always serializes.
+        let _ = serde_json::to_writer(&mut body, value);
+        body.push(b',');
+    }
+    body.extend_from_slice(b"\"labels\":");
+    body.extend_from_slice(labels.json().as_bytes());
+    body.push(b'}');
+    body
+}
+
+/// The strong validator of an answer: the list's digest, mixed with a salt that stands for the
+/// rest of the body (the tenant and provider), so that no other answer of the same resource
+/// shares it.
+pub fn etag(labels: &Encoded, salt: &[u8; 16]) -> [u8; 34] {
+    let mut mixed = *labels.digest();
+    for (byte, salt) in mixed.iter_mut().zip(salt) {
+        *byte ^= salt;
+    }
+    let mut tag = [b'"'; 34];
+    hex::encode_to_slice(mixed, &mut tag[1..33]).expect("16 bytes are 32 hex digits");
+    tag
+}
+
+/// A `200` with `body`, or a `304` when the request's tags match.
+pub fn respond(
+    body: Vec<u8>,
+    etag: [u8; 34],
+    source: Source,
+    conditional: &Conditional,
+) -> Response {
+    let mut response = if conditional.matches(&etag) {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
         let mut response = Body::from(body).into_response();
@@ -25,38 +87,28 @@ pub fn respond(answer: Rendered, request: &HeaderMap, served: Option<Served>) ->
         );
         response
     };
+    let etag = HeaderValue::from_bytes(&etag).expect("quotes and hex digits");
     response.headers_mut().insert(header::ETAG, etag);
-    add_cache_headers(&mut response, served);
+    add_cache_headers(&mut response, Some(source));
     response
 }
 
 /// RFC 9211 `Cache-Status`, and `Age` for an answer from the cache. Without a cache in the way
 /// (the tenant's TTL is 0) the request bypassed it.
-pub fn add_cache_headers(response: &mut Response, served: Option<Served>) {
-    let (status, age) = match served {
-        None => ("label-gateway; fwd=bypass", None),
-        Some(Served::Miss) => ("label-gateway; fwd=miss", None),
-        Some(Served::Collapsed) => ("label-gateway; fwd=miss; collapsed", None),
-        Some(Served::Refreshed) => ("label-gateway; fwd=request", None),
-        Some(Served::Hit { age }) => ("label-gateway; hit", Some(age)),
-        Some(Served::Stale { age }) => ("label-gateway; hit; detail=stale", Some(age)),
+pub fn add_cache_headers(response: &mut Response, source: Option<Source>) {
+    let (status, age) = match source.unwrap_or(Source::Vendor) {
+        Source::Vendor => ("label-gateway; fwd=bypass", None),
+        Source::Stored => ("label-gateway; fwd=miss", None),
+        Source::Shared => ("label-gateway; fwd=miss; collapsed", None),
+        Source::Refreshed => ("label-gateway; fwd=request", None),
+        Source::Kept { age } => ("label-gateway; hit", Some(age)),
+        Source::Stale { age } => ("label-gateway; hit; detail=stale", Some(age)),
     };
     let headers = response.headers_mut();
     headers.insert(CACHE_STATUS, HeaderValue::from_static(status));
     if let Some(age) = age {
         headers.insert(header::AGE, HeaderValue::from(age));
     }
-}
-
-/// RFC 9110 §13.1.2: `*` or any listed tag, compared weakly.
-fn not_modified(request: &HeaderMap, etag: &str) -> bool {
-    request
-        .get_all(header::IF_NONE_MATCH)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .map(|tag| tag.trim().trim_start_matches("W/"))
-        .any(|tag| tag == "*" || tag == etag)
 }
 
 /// `Cache-Control: no-cache` from the client: answer from the vendor and refresh the cache.
@@ -72,31 +124,67 @@ pub fn wants_fresh(request: &HeaderMap) -> bool {
         })
 }
 
-/// The context of a cacheable read: the client's `no-cache` decides whether the vendor is asked.
-pub fn read_context(access: &TenantAccess, request: &HeaderMap, include_raw: bool) -> CallContext {
-    CallContext {
-        request_id: access.request_id.clone(),
-        fresh: wants_fresh(request),
-        include_raw,
-        ..CallContext::default()
-    }
-}
+#[cfg(test)]
+mod tests {
+    use label_core::{Label, LabelList};
 
-/// The answer to a cacheable read, or the problem; both say how the cache served them (a kept
-/// `customer_not_found` is a hit too).
-pub fn answer_read(
-    access: &TenantAccess,
-    ctx: &CallContext,
-    result: Result<Rendered, Error>,
-    request: &HeaderMap,
-) -> Response {
-    let served = ctx.served.get();
-    match result {
-        Ok(answer) => respond(answer, request, served),
-        Err(error) => {
-            let mut response = access.error(error).into_response();
-            add_cache_headers(&mut response, served);
-            response
+    use super::*;
+    use crate::api::CustomerLabelsResponse;
+
+    #[test]
+    fn the_body_is_what_serde_writes_for_the_documented_type() {
+        let labels: LabelList = vec![
+            Label {
+                id: "20942".into(),
+                name: Some("Premium \"Customer\"\n".into()),
+                weight: Some(0.1 + 0.2),
+                raw: Some(serde_json::json!({"deleted": false, "x": [1, "é"]})),
+            },
+            Label {
+                id: "x".into(),
+                name: None,
+                weight: None,
+                raw: None,
+            },
+        ]
+        .into();
+        for customer in ["564663098", "a/\"b\"\u{7}\\c"] {
+            let written = body(
+                Fields(&[
+                    ("tenant", "acme"),
+                    ("customer_id", customer),
+                    ("provider", "capillary"),
+                ]),
+                labels.compact().encoded(),
+            );
+            let serde = serde_json::to_vec(&CustomerLabelsResponse {
+                tenant: "acme",
+                customer_id: customer,
+                provider: "capillary",
+                labels: &labels,
+            })
+            .unwrap();
+            assert_eq!(
+                String::from_utf8(written).unwrap(),
+                String::from_utf8(serde).unwrap()
+            );
         }
+    }
+
+    #[test]
+    fn etags_differ_with_the_labels_and_the_salt() {
+        let one: LabelList = vec![].into();
+        let two: LabelList = vec![Label {
+            id: "1".into(),
+            name: None,
+            weight: None,
+            raw: None,
+        }]
+        .into();
+        let a = etag(one.encoded(), &[0; 16]);
+        assert_eq!(a, etag(one.compact().encoded(), &[0; 16]));
+        assert_ne!(a, etag(two.encoded(), &[0; 16]));
+        assert_ne!(a, etag(one.encoded(), &[1; 16]));
+        assert!(Conditional(vec![HeaderValue::from_bytes(&a).unwrap()]).matches(&a));
     }
 }

@@ -14,7 +14,8 @@ use axum::http::StatusCode;
 use rustc_hash::FxHashMap;
 use thread_local::ThreadLocal;
 
-use super::{BUCKETS, HTTP_DURATION, HTTP_REQUESTS};
+use super::recorder::names::{HTTP_DURATION, HTTP_REQUESTS};
+use super::recorder::BUCKETS;
 
 #[derive(Debug, Clone, Copy, Default)]
 struct Tally {

@@ -20,7 +20,7 @@ pub fn check(reply: &Reply, call: Call) -> Result<(), Error> {
     }
     // An unreadable error body still has a status worth reporting.
     let body: ErrorBody = serde_json::from_slice(&reply.body).unwrap_or_default();
-    let message = body.message();
+    let message = reply.said(body.message());
     if let Some(error) = reply.common_failure(message.clone()) {
         return Err(error);
     }

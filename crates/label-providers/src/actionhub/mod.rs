@@ -9,8 +9,8 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use label_core::{
-    CallContext, Capabilities, CustomerId, CustomerIdFormat, Error, ErrorKind, Label, LabelKey,
-    LabelList, LabelProvider,
+    CallContext, Capabilities, Catalog, CustomerId, CustomerIdFormat, Error, ErrorKind, Fetched,
+    Label, LabelIdFormat, LabelKey, LabelList, LabelProvider,
 };
 use reqwest::Method;
 use secrecy::{ExposeSecret, SecretString};
@@ -18,7 +18,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::endpoint::{self, Endpoint};
-use crate::http::{self, segment, Reply};
+use crate::http::{segment, Reply};
 use crate::settings::{vendor_settings, ProviderSettings, SettingProblem};
 use error::Call;
 use wire::{CatalogItem, CatalogPage, UserLabels, Weighted};
@@ -53,7 +53,7 @@ pub fn build(settings: &ProviderSettings) -> Result<Arc<dyn LabelProvider>, Vec<
         ("program-id", "program_id", &own.program_id, false),
     ])?;
     Ok(Arc::new(ActionHub {
-        endpoint: Endpoint::new(settings, headers),
+        endpoint: Endpoint::new(settings, headers, &[own.api_key.expose_secret()]),
     }))
 }
 
@@ -65,7 +65,10 @@ impl ActionHub {
             Call::UserLabels => "/users/{id}/labels",
             Call::Catalog => "/labels",
         };
-        let reply = http::send(request, ctx, &Method::GET, template).await?;
+        let reply = self
+            .endpoint
+            .send(request, ctx, &Method::GET, template)
+            .await?;
         error::check(&reply, call)?;
         Ok(reply)
     }
@@ -86,6 +89,7 @@ impl LabelProvider for ActionHub {
             weights: true,
             label_key: LabelKey::Name,
             customer_id_format: CustomerIdFormat::Opaque { max_chars: 256 },
+            label_id_format: LabelIdFormat::Exact,
             idempotent_writes: false,
         }
     }
@@ -94,7 +98,7 @@ impl LabelProvider for ActionHub {
         &self,
         ctx: &CallContext,
         customer: &CustomerId,
-    ) -> Result<LabelList, Error> {
+    ) -> Result<Fetched<LabelList>, Error> {
         let path = format!("/users/{}/labels", segment(customer.as_str()));
         let reply = self.get(ctx, &path, Call::UserLabels).await?;
         let answer: UserLabels = reply.json()?;
@@ -105,10 +109,10 @@ impl LabelProvider for ActionHub {
             .map(|entry| weighted_label(entry, ctx.include_raw))
             .collect();
         by_weight_then_name(&mut labels);
-        Ok(labels.into())
+        Ok(Fetched::from_vendor(labels.into()))
     }
 
-    async fn catalog(&self, ctx: &CallContext) -> Result<LabelList, Error> {
+    async fn catalog(&self, ctx: &CallContext) -> Result<Fetched<Arc<Catalog>>, Error> {
         let mut labels = Vec::new();
         let mut seen = HashSet::new();
         // Counted as received, not as kept: a vendor that ignores `page` still ends the walk.
@@ -137,7 +141,7 @@ impl LabelProvider for ActionHub {
             // An empty page ends the walk even short of `total`: a catalog that shrank has no more.
             if count == 0 || received >= answer.total {
                 by_weight_then_name(&mut labels);
-                return Ok(labels.into());
+                return Ok(Fetched::from_vendor(Arc::new(Catalog::new(labels.into()))));
             }
         }
         Err(Error::new(

@@ -25,7 +25,7 @@ pub fn check_errors(reply: &Reply, errors: &[Problem]) -> Result<(), Error> {
         } else {
             ErrorKind::UpstreamError
         };
-        let message = problem.message.clone();
+        let message = reply.said(problem.message.clone());
         let detail = message
             .clone()
             .unwrap_or_else(|| "Capillary reported an error".to_owned());

@@ -8,8 +8,8 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use base64::Engine;
 use label_core::{
-    CallContext, Capabilities, CustomerId, CustomerIdFormat, Error, Label, LabelIdentity, LabelKey,
-    LabelList, LabelProvider, WriteStatus,
+    CallContext, Capabilities, Catalog, CustomerId, CustomerIdFormat, Error, Fetched, Label,
+    LabelIdFormat, LabelIdentity, LabelKey, LabelList, LabelProvider, WriteStatus,
 };
 use md5::{Digest, Md5};
 use reqwest::Method;
@@ -19,7 +19,7 @@ use serde_json::value::RawValue;
 use serde_json::Value;
 
 use crate::endpoint::{self, Endpoint};
-use crate::http::{self, segment, Reply};
+use crate::http::{segment, Reply};
 use crate::settings::{vendor_settings, ProviderSettings, SettingProblem};
 use wire::{ChangeLabels, ChangeReply, CustomerLabel, Envelope, LabelName, OrgLabel};
 
@@ -71,11 +71,16 @@ pub fn build(settings: &ProviderSettings) -> Result<Arc<dyn LabelProvider>, Vec<
         )]);
     }
     let credentials = format!("{}:{hashed}", own.username);
-    let encoded = base64::engine::general_purpose::STANDARD.encode(credentials);
+    let encoded = base64::engine::general_purpose::STANDARD.encode(&credentials);
     let basic = format!("Basic {encoded}");
     let headers = endpoint::headers(&[("authorization", "username", &basic, true)])?;
+    let password = own.password.as_ref().map(|p| p.expose_secret());
+    let secrets: Vec<&str> = [Some(hashed.as_str()), Some(credentials.as_str()), password]
+        .into_iter()
+        .flatten()
+        .collect();
     Ok(Arc::new(Capillary {
-        endpoint: Endpoint::new(settings, headers),
+        endpoint: Endpoint::new(settings, headers, &secrets),
     }))
 }
 
@@ -87,7 +92,10 @@ impl Capillary {
         path: &str,
     ) -> Result<Reply, Error> {
         let request = self.endpoint.request(Method::GET, path);
-        let reply = http::send(request, ctx, &Method::GET, template).await?;
+        let reply = self
+            .endpoint
+            .send(request, ctx, &Method::GET, template)
+            .await?;
         error::check_status(&reply)?;
         Ok(reply)
     }
@@ -101,7 +109,10 @@ impl Capillary {
         let path = format!("/v2/customers/{}/changeLabels", segment(customer.as_str()));
         let request = self.endpoint.request(Method::POST, &path).json(body);
         let template = "/v2/customers/{id}/changeLabels";
-        let reply = http::send(request, ctx, &Method::POST, template).await?;
+        let reply = self
+            .endpoint
+            .send(request, ctx, &Method::POST, template)
+            .await?;
         error::check_status(&reply)?;
         let answer: ChangeReply = reply.json()?;
         error::check_errors(&reply, &answer.errors)?;
@@ -138,6 +149,7 @@ impl LabelProvider for Capillary {
             weights: false,
             label_key: LabelKey::Name,
             customer_id_format: CustomerIdFormat::PositiveInteger { max_digits: 19 },
+            label_id_format: LabelIdFormat::Exact,
             idempotent_writes: false,
         }
     }
@@ -146,7 +158,7 @@ impl LabelProvider for Capillary {
         &self,
         ctx: &CallContext,
         customer: &CustomerId,
-    ) -> Result<LabelList, Error> {
+    ) -> Result<Fetched<LabelList>, Error> {
         let path = format!("/v2/customers/{}/labels", segment(customer.as_str()));
         let reply = self.get(ctx, "/v2/customers/{id}/labels", &path).await?;
         let envelope: Envelope = reply.json()?;
@@ -166,10 +178,10 @@ impl LabelProvider for Capillary {
                 raw: raw_record(ctx, &reply, &record)?,
             });
         }
-        Ok(labels.into())
+        Ok(Fetched::from_vendor(labels.into()))
     }
 
-    async fn catalog(&self, ctx: &CallContext) -> Result<LabelList, Error> {
+    async fn catalog(&self, ctx: &CallContext) -> Result<Fetched<Arc<Catalog>>, Error> {
         let path = "/v2/organization/labels";
         let reply = self.get(ctx, path, path).await?;
         let envelope: Envelope = reply.json()?;
@@ -187,7 +199,7 @@ impl LabelProvider for Capillary {
                 raw: raw_record(ctx, &reply, &record)?,
             });
         }
-        Ok(labels.into())
+        Ok(Fetched::from_vendor(Arc::new(Catalog::new(labels.into()))))
     }
 
     async fn attach(

@@ -23,7 +23,7 @@ pub fn check(reply: &Reply, scope: Scope) -> Result<(), Error> {
         return Ok(());
     }
     let failure = Failure::parse(&reply.body);
-    let message = failure.message.clone();
+    let message = reply.said(failure.message.clone());
     if let Some(error) = reply.common_failure(message.clone()) {
         return Err(error);
     }

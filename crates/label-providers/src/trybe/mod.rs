@@ -10,8 +10,8 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use label_core::{
-    CallContext, Capabilities, CustomerId, CustomerIdFormat, Error, ErrorKind, Label,
-    LabelIdentity, LabelKey, LabelList, LabelProvider, WriteStatus,
+    CallContext, Capabilities, Catalog, CustomerId, CustomerIdFormat, Error, ErrorKind, Fetched,
+    Label, LabelIdFormat, LabelIdentity, LabelKey, LabelList, LabelProvider, WriteStatus,
 };
 use reqwest::{Method, RequestBuilder};
 use secrecy::{ExposeSecret, SecretString};
@@ -19,7 +19,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::endpoint::{self, Endpoint};
-use crate::http::{self, segment, Reply};
+use crate::http::{segment, Reply};
 use crate::settings::{vendor_settings, ProviderSettings, SettingProblem};
 use error::Scope;
 use wire::{Collection, LabelIds, Page};
@@ -61,7 +61,7 @@ pub fn build(settings: &ProviderSettings) -> Result<Arc<dyn LabelProvider>, Vec<
         ("accept", "token", "application/json", false),
     ])?;
     Ok(Arc::new(Trybe {
-        endpoint: Endpoint::new(settings, headers),
+        endpoint: Endpoint::new(settings, headers, &[token]),
     }))
 }
 
@@ -85,7 +85,10 @@ impl Trybe {
         if !body.labels.is_empty() {
             let request = self.request(method.clone(), &customer_path(customer));
             let request = request.json(&body);
-            let reply = http::send(request, ctx, &method, CUSTOMER_TEMPLATE).await?;
+            let reply = self
+                .endpoint
+                .send(request, ctx, &method, CUSTOMER_TEMPLATE)
+                .await?;
             error::check(&reply, Scope::Customer)?;
         }
         // The planner resolves ids before writing; a label still without one cannot exist here.
@@ -101,7 +104,10 @@ impl Trybe {
     async fn catalog_page(&self, ctx: &CallContext, page: u64) -> Result<(Reply, Page), Error> {
         let path = format!("/customers/labels?page={page}&per_page={PER_PAGE}&archived=false");
         let request = self.request(Method::GET, &path);
-        let reply = http::send(request, ctx, &Method::GET, "/customers/labels").await?;
+        let reply = self
+            .endpoint
+            .send(request, ctx, &Method::GET, "/customers/labels")
+            .await?;
         error::check(&reply, Scope::Account)?;
         let body: Page = reply.json()?;
         if body.meta.current_page != page {
@@ -142,6 +148,7 @@ impl LabelProvider for Trybe {
             weights: false,
             label_key: LabelKey::Id,
             customer_id_format: CustomerIdFormat::Uuid,
+            label_id_format: LabelIdFormat::Uuid,
             idempotent_writes: true,
         }
     }
@@ -150,9 +157,12 @@ impl LabelProvider for Trybe {
         &self,
         ctx: &CallContext,
         customer: &CustomerId,
-    ) -> Result<LabelList, Error> {
+    ) -> Result<Fetched<LabelList>, Error> {
         let request = self.request(Method::GET, &customer_path(customer));
-        let reply = http::send(request, ctx, &Method::GET, CUSTOMER_TEMPLATE).await?;
+        let reply = self
+            .endpoint
+            .send(request, ctx, &Method::GET, CUSTOMER_TEMPLATE)
+            .await?;
         error::check(&reply, Scope::Customer)?;
         let collection: Collection = reply.json()?;
         // An archived label stays attached until detached, so it is still the customer's.
@@ -161,11 +171,11 @@ impl LabelProvider for Trybe {
             .into_iter()
             .map(|record| parse_label(&reply, record, ctx.include_raw).map(|(label, _)| label))
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(labels.into())
+        Ok(Fetched::from_vendor(labels.into()))
     }
 
     /// Walks the pages by `meta.last_page`: the vendor cuts `per_page` without saying so.
-    async fn catalog(&self, ctx: &CallContext) -> Result<LabelList, Error> {
+    async fn catalog(&self, ctx: &CallContext) -> Result<Fetched<Arc<Catalog>>, Error> {
         let mut labels = Vec::new();
         // A label created mid-walk shifts the pages, so one may be seen twice.
         let mut seen = HashSet::new();
@@ -180,7 +190,7 @@ impl LabelProvider for Trybe {
                 }
             }
             if page >= body.meta.last_page {
-                return Ok(labels.into());
+                return Ok(Fetched::from_vendor(Arc::new(Catalog::new(labels.into()))));
             }
             page += 1;
         }
@@ -210,8 +220,9 @@ fn parse_label(reply: &Reply, record: Value, include_raw: bool) -> Result<(Label
     let parsed = wire::Label::deserialize(&record)
         .map_err(|err| broken(reply, format!("a Trybe label does not parse: {err}")))?;
     let archived = parsed.archived();
+    // Trybe's ids are UUIDs: compared, and so kept, in lower case.
     let label = Label {
-        id: parsed.id,
+        id: parsed.id.to_ascii_lowercase(),
         name: Some(parsed.value),
         weight: None,
         raw: include_raw.then_some(record),
@@ -234,6 +245,8 @@ mod tests {
             base_url: "https://api.try.be".parse().expect("a valid url"),
             connect_timeout: Duration::from_secs(1),
             request_timeout: Duration::from_secs(3),
+            max_body_bytes: 1024,
+            hidden: Vec::new(),
             vendor: vendor.parse().expect("valid toml"),
         }
     }

@@ -196,18 +196,6 @@ fn omitted_sections_and_keys_take_their_defaults() {
 }
 
 #[test]
-fn a_key_is_traced_to_its_tenant() {
-    let config = parse_ok(FULL);
-    let owner = |key: &str| config.key_owner(key).map(|t| t.id.as_str());
-    assert_eq!(owner("acme-gateway-key-1"), Some("acme"));
-    assert_eq!(owner("literal-acme-key"), Some("acme"));
-    assert_eq!(owner("globex-gateway-key"), Some("globex-2"));
-    assert_eq!(owner("test"), Some("initech"));
-    assert_eq!(owner("acme-gateway-key-"), None);
-    assert_eq!(owner(""), None);
-}
-
-#[test]
 fn debug_output_holds_no_secret() {
     let config = parse_ok(FULL);
     for shown in [format!("{config:?}"), format!("{config:#?}")] {

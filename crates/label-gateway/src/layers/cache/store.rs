@@ -1,128 +1,74 @@
-//! The one moka cache every tenant shares: its keys (always with the tenant), its entries (each
-//! with its own lifetime), its counters, and the periodic housekeeping.
+//! The one cache every tenant shares: entries bounded by count and by bytes, each with its own
+//! lifetime; at most one vendor read per key at a time, shared by every reader that asks while
+//! it runs; and a change that supersedes a read in flight, so that labels read before a change
+//! are never stored after it.
 
-use std::hash::{Hash, Hasher};
+use std::future::Future;
+use std::hash::BuildHasher;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Weak};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use label_core::{Catalog, Error};
-use moka::future::Cache;
+use label_core::{Catalog, Error, LabelList};
 use moka::notification::RemovalCause;
-use moka::{Equivalent, Expiry};
-use thread_local::ThreadLocal;
+use moka::sync::Cache;
+use moka::Expiry;
 
+use super::flights::{Flights, Joined};
+use super::key::{Key, KeyRef};
+use super::stats::CacheStats;
 use crate::config::CacheConfig;
-use crate::rendered::Rendered;
 
-/// moka does its housekeeping on whichever task calls it once enough work is pending; a
-/// periodic task does it first, so requests rarely pay for it.
+pub use super::stats::CacheCounts;
+
+/// moka does its housekeeping on whichever caller finds enough work pending; a periodic task
+/// does it first, so requests rarely pay for it.
 const HOUSEKEEPING_EVERY: Duration = Duration::from_millis(250);
+/// What moka keeps per entry besides its key and value (its map slot, queue and timer nodes).
+const ENTRY_OVERHEAD: usize = 320;
+/// No limit on an entry's age beyond its lifetime.
+const ANY_AGE: u64 = u64::MAX;
 
-/// What an entry is: a customer's labels (with or without the vendor records), or a catalog.
-/// A shadow is the copy kept past the entry's lifetime for stale-if-error.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub(crate) enum Kind {
-    Labels { raw: bool },
-    Catalog,
-}
-
-/// An entry's key. The tenant is always part of it: two tenants on one vendor account with the
-/// same customer id have two entries.
-#[derive(Debug, PartialEq, Eq)]
-pub(crate) struct Key {
-    /// The tenant, `/`, the customer (empty for a catalog): one allocation per entry. A tenant
-    /// id has no `/`, so the first one splits the two.
-    scope: Box<str>,
-    kind: Kind,
-    shadow: bool,
-}
-
-impl Key {
-    fn parts(&self) -> (&str, &str) {
-        self.scope.split_once('/').unwrap_or((&self.scope, ""))
-    }
-}
-
-/// A key borrowed from the request, so that a hit allocates nothing to look itself up.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct KeyRef<'a> {
-    pub tenant: &'a str,
-    /// Empty for a catalog.
-    pub customer: &'a str,
-    pub kind: Kind,
-    pub shadow: bool,
-}
-
-impl KeyRef<'_> {
-    pub fn to_key(self) -> Key {
-        Key {
-            scope: [self.tenant, "/", self.customer].concat().into(),
-            kind: self.kind,
-            shadow: self.shadow,
-        }
-    }
-
-    pub fn shadow(self) -> Self {
-        Self {
-            shadow: true,
-            ..self
-        }
-    }
-}
-
-// `Key` and `KeyRef` must hash alike for moka to find one by the other.
-impl Hash for Key {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        let (tenant, customer) = self.parts();
-        (tenant, customer, self.kind, self.shadow).hash(state);
-    }
-}
-
-impl Hash for KeyRef<'_> {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        (self.tenant, self.customer, self.kind, self.shadow).hash(state);
-    }
-}
-
-impl Equivalent<Key> for KeyRef<'_> {
-    fn equivalent(&self, key: &Key) -> bool {
-        key.parts() == (self.tenant, self.customer)
-            && key.kind == self.kind
-            && key.shadow == self.shadow
-    }
-}
-
-/// What a live entry holds: a customer's labels as the API answers them (a hit only clones a
-/// reference), or a catalog with the lookups change requests resolve through.
 #[derive(Debug, Clone)]
-pub(crate) enum Stored {
-    Customer(Rendered),
+pub(crate) enum Value {
+    Labels(LabelList),
     Catalog(Arc<Catalog>),
 }
 
-/// A stored answer, or a `customer_not_found` kept briefly.
+/// A kept answer, or a `customer_not_found` kept briefly.
 #[derive(Debug, Clone)]
 pub(crate) struct Entry {
-    pub answer: Result<Stored, Arc<Error>>,
+    pub answer: Result<Value, Arc<Error>>,
     pub stored: Instant,
     /// How long moka keeps it; read by [`PerEntry`].
     pub lifetime: Duration,
 }
 
 impl Entry {
-    pub fn age(&self) -> u64 {
-        self.age_at(Instant::now())
-    }
-
-    /// The age at `now`, for a caller that has read the clock already.
     pub fn age_at(&self, now: Instant) -> u64 {
         now.saturating_duration_since(self.stored).as_secs()
     }
+
+    fn weight(&self) -> usize {
+        let value = match &self.answer {
+            Ok(Value::Labels(labels)) => labels.weight(),
+            Ok(Value::Catalog(catalog)) => catalog.weight(),
+            Err(error) => error.detail.len() + 256,
+        };
+        std::mem::size_of::<Self>() + value
+    }
 }
 
-/// Every entry lives as long as it says: the tenant's TTL, the negative TTL, or (a shadow) the
-/// TTL plus the stale-if-error window.
+/// What a finished vendor read leaves in the cache.
+pub(crate) struct Loaded {
+    pub entry: Entry,
+    /// The copy kept for stale-if-error, or `None` to drop the one there is (an unknown
+    /// customer has no labels worth serving stale).
+    pub shadow: Option<Entry>,
+    pub keeps_shadows: bool,
+}
+
+/// Every entry lives as long as it says.
 struct PerEntry;
 
 impl Expiry<Key, Entry> for PerEntry {
@@ -141,63 +87,9 @@ impl Expiry<Key, Entry> for PerEntry {
     }
 }
 
-/// What the cache has done since the gateway started.
-#[derive(Debug, Default)]
-pub struct CacheStats {
-    /// Counted per thread and summed when read: every hit counts here, and one atomic shared
-    /// by every thread is a cache line both CPUs fight over.
-    hits: ThreadLocal<AtomicU64>,
-    misses: AtomicU64,
-    stale: AtomicU64,
-    coalesced: AtomicU64,
-    evictions: AtomicU64,
-}
-
-/// A reading of [`CacheStats`], for the metrics endpoint.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct CacheCounts {
-    /// Answered from a live entry (negative entries included).
-    pub hits: u64,
-    /// Answered by a vendor call this request made (client `no-cache` included).
-    pub misses: u64,
-    /// Answered from an expired entry because the vendor failed.
-    pub stale: u64,
-    /// Waited for another request's vendor call instead of making one.
-    pub coalesced: u64,
-    /// Entries dropped to keep the cache within `max_entries`.
-    pub evictions: u64,
-}
-
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum Event {
-    Hit,
-    Miss,
-    Stale,
-    Coalesced,
-}
-
-impl CacheStats {
-    pub(crate) fn count(&self, event: Event) {
-        let counter = match event {
-            Event::Hit => self.hits.get_or_default(),
-            Event::Miss => &self.misses,
-            Event::Stale => &self.stale,
-            Event::Coalesced => &self.coalesced,
-        };
-        counter.fetch_add(1, Ordering::Relaxed);
-    }
-
-    pub fn read(&self) -> CacheCounts {
-        let get = |counter: &AtomicU64| counter.load(Ordering::Relaxed);
-        CacheCounts {
-            hits: self.hits.iter().map(get).sum(),
-            misses: get(&self.misses),
-            stale: get(&self.stale),
-            coalesced: get(&self.coalesced),
-            evictions: get(&self.evictions),
-        }
-    }
-}
+/// foldhash rather than SipHash: seeded per cache, it resists chosen-key collisions (customer
+/// ids are the client's to choose) and costs a third as much on every lookup.
+type KeyHasher = foldhash::quality::RandomState;
 
 /// The shared cache; cloning shares it.
 #[derive(Clone)]
@@ -205,32 +97,50 @@ pub struct Store {
     inner: Arc<Inner>,
 }
 
-/// foldhash rather than SipHash: seeded per cache, it resists chosen-key collisions (customer
-/// ids are the client's to choose) and costs a third as much on every lookup.
-type KeyHasher = foldhash::quality::RandomState;
-
-struct Inner {
+pub(crate) struct Inner {
     entries: Cache<Key, Entry, KeyHasher>,
-    stats: Arc<CacheStats>,
+    /// Picks a key's flight shard.
+    shards: KeyHasher,
+    flights: Flights<Entry>,
+    stats: CacheStats,
+    /// Entries older than this (milliseconds) are not served: set while the fleet's
+    /// invalidations may be missed.
+    max_age_ms: AtomicU64,
 }
 
 impl Store {
     /// Builds the cache and, inside a tokio runtime, its housekeeping task, which ends once
     /// every clone of the store is gone.
     pub fn new(config: &CacheConfig) -> Self {
-        let stats = Arc::new(CacheStats::default());
-        let counted = stats.clone();
-        let entries = Cache::builder()
-            .max_capacity(config.max_entries)
-            .expire_after(PerEntry)
-            .eviction_listener(move |_, _, cause| {
-                if cause == RemovalCause::Size {
-                    counted.evictions.fetch_add(1, Ordering::Relaxed);
-                }
-            })
-            .build_with_hasher(KeyHasher::default());
+        // Each entry weighs at least its share of `max_bytes` when `max_entries` are kept, so
+        // that staying within `max_bytes` also keeps the count within `max_entries`.
+        let floor = (config.max_bytes / config.max_entries.max(1)).max(1);
         let store = Self {
-            inner: Arc::new(Inner { entries, stats }),
+            inner: Arc::new_cyclic(|weak: &std::sync::Weak<Inner>| {
+                let weak = weak.clone();
+                let entries = Cache::builder()
+                    .max_capacity(config.max_bytes)
+                    .weigher(move |key: &Key, entry: &Entry| {
+                        let weight = (key.weight() + entry.weight() + ENTRY_OVERHEAD) as u64;
+                        u32::try_from(weight.max(floor)).unwrap_or(u32::MAX)
+                    })
+                    .expire_after(PerEntry)
+                    .eviction_listener(move |_, _, cause| {
+                        if cause == RemovalCause::Size {
+                            if let Some(inner) = weak.upgrade() {
+                                inner.stats.evicted();
+                            }
+                        }
+                    })
+                    .build_with_hasher(KeyHasher::default());
+                Inner {
+                    entries,
+                    shards: KeyHasher::default(),
+                    flights: Flights::default(),
+                    stats: CacheStats::default(),
+                    max_age_ms: AtomicU64::new(ANY_AGE),
+                }
+            }),
         };
         if let Ok(runtime) = tokio::runtime::Handle::try_current() {
             runtime.spawn(housekeeping(Arc::downgrade(&store.inner)));
@@ -242,49 +152,120 @@ impl Store {
         self.inner.stats.read()
     }
 
+    pub(crate) fn count(&self) -> &CacheStats {
+        &self.inner.stats
+    }
+
     /// How many entries the cache holds (shadows included), as of the last housekeeping.
     pub fn entry_count(&self) -> u64 {
         self.inner.entries.entry_count()
     }
 
-    /// Drops every entry, as a config reload must.
-    pub fn clear(&self) {
-        self.inner.entries.invalidate_all();
+    /// What the entries weigh, as of the last housekeeping.
+    pub fn weighed_bytes(&self) -> u64 {
+        self.inner.entries.weighted_size()
     }
 
     /// Expiries and evictions, done now (the housekeeping task does them every 250 ms).
-    pub async fn run_pending_tasks(&self) {
-        self.inner.entries.run_pending_tasks().await;
+    pub fn run_pending_tasks(&self) {
+        self.inner.entries.run_pending_tasks();
     }
 
-    pub(crate) fn count(&self, event: Event) {
-        self.inner.stats.count(event);
+    /// Drops every entry and supersedes every read in flight: nothing read before now is
+    /// served or stored after it.
+    pub fn clear(&self) {
+        self.inner
+            .flights
+            .supersede_all(|| self.inner.entries.invalidate_all());
     }
 
-    pub(crate) async fn get(&self, key: &KeyRef<'_>) -> Option<Entry> {
-        self.inner.entries.get(key).await
+    /// Serve no entry older than `limit` from now on (`None`: any entry within its lifetime).
+    pub fn limit_age(&self, limit: Option<Duration>) {
+        let ms = limit.map_or(ANY_AGE, |limit| limit.as_millis() as u64);
+        self.inner.max_age_ms.store(ms, Ordering::Relaxed);
     }
 
-    pub(crate) async fn insert(&self, key: KeyRef<'_>, entry: Entry) {
-        self.inner.entries.insert(key.to_key(), entry).await;
+    /// The live entry for `key` at `now`.
+    pub(crate) fn get(&self, key: &KeyRef<'_>, now: Instant) -> Option<Entry> {
+        let entry = self.inner.entries.get(key)?;
+        let limit = self.inner.max_age_ms.load(Ordering::Relaxed);
+        let age = now.saturating_duration_since(entry.stored).as_millis() as u64;
+        (limit == ANY_AGE || age <= limit).then_some(entry)
     }
 
-    pub(crate) async fn invalidate(&self, key: &KeyRef<'_>) {
-        self.inner.entries.invalidate(key).await;
-    }
-
-    /// The live entry, or the one entry `load` makes however many callers ask at once; its
-    /// error is shared by every caller and stored by no one.
-    pub(crate) async fn get_or_load(
+    /// The entry `load` makes, however many readers ask for `key` while it runs; the first
+    /// reader's call runs, the others share its outcome (`Joined`). What it loads is kept only
+    /// if no change to the key came in the meantime; an error is shared and kept by no one.
+    pub(crate) async fn load<F>(
         &self,
         key: KeyRef<'_>,
-        load: impl std::future::Future<Output = Result<Entry, Error>>,
-    ) -> Result<Entry, Arc<Error>> {
-        self.inner.entries.try_get_with(key.to_key(), load).await
+        load: F,
+    ) -> (Result<Entry, Arc<Error>>, Joined)
+    where
+        F: Future<Output = Result<Loaded, Error>> + Send + 'static,
+    {
+        let shard = self.shard(&key);
+        let inner = self.inner.clone();
+        self.inner
+            .flights
+            .join_or_start(shard, key, move |owned, finish| async move {
+                let loaded = load.await;
+                finish.store(|| {
+                    if let Ok(loaded) = &loaded {
+                        inner.keep(&owned, loaded);
+                    }
+                });
+                loaded.map(|loaded| loaded.entry).map_err(Arc::new)
+            })
+            .await
+    }
+
+    /// Like [`Store::load`] for a reader that wants the vendor's answer now: it joins no read
+    /// already in flight, and supersedes it, so that the older answer is not stored after it.
+    pub(crate) async fn refresh<F>(
+        &self,
+        key: KeyRef<'_>,
+        load: F,
+    ) -> (Result<Entry, Arc<Error>>, Joined)
+    where
+        F: Future<Output = Result<Loaded, Error>> + Send + 'static,
+    {
+        self.inner.flights.supersede(self.shard(&key), &key, || {});
+        self.load(key, load).await
+    }
+
+    /// Drops the entries of `keys` (their shadows too) and supersedes their reads in flight.
+    pub(crate) fn invalidate(&self, keys: &[KeyRef<'_>]) {
+        for key in keys {
+            let shard = self.shard(key);
+            self.inner.flights.supersede(shard, key, || {
+                self.inner.entries.invalidate(key);
+                self.inner.entries.invalidate(&key.shadow());
+            });
+        }
+    }
+
+    fn shard(&self, key: &KeyRef<'_>) -> usize {
+        self.inner.shards.hash_one(key) as usize
     }
 }
 
-async fn housekeeping(store: Weak<Inner>) {
+impl Inner {
+    /// Stores what a read left, under the flight's lock: a change cannot slip in between.
+    fn keep(&self, key: &Key, loaded: &Loaded) {
+        let shadow_key = Key::shadow_of(key);
+        match &loaded.shadow {
+            Some(shadow) => self.entries.insert(shadow_key, shadow.clone()),
+            None if loaded.keeps_shadows => self.entries.invalidate(&shadow_key),
+            None => {}
+        }
+        if !loaded.entry.lifetime.is_zero() {
+            self.entries.insert(key.clone(), loaded.entry.clone());
+        }
+    }
+}
+
+async fn housekeeping(store: std::sync::Weak<Inner>) {
     let mut every = tokio::time::interval(HOUSEKEEPING_EVERY);
     every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
@@ -292,33 +273,6 @@ async fn housekeeping(store: Weak<Inner>) {
         let Some(inner) = store.upgrade() else {
             return;
         };
-        inner.entries.run_pending_tasks().await;
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use std::hash::BuildHasher;
-
-    use proptest::prelude::*;
-
-    use super::*;
-
-    proptest! {
-        /// moka finds a stored key by a borrowed one only if both hash alike and compare equal;
-        /// a `/` in a customer id must not move the split between tenant and customer.
-        #[test]
-        fn a_borrowed_key_finds_its_own_entry_only(
-            tenant in "[a-z0-9][a-z0-9_-]{0,8}",
-            customer in "[a-z/]{0,6}",
-            other in "[a-z/]{0,6}",
-        ) {
-            let hasher = std::collections::hash_map::RandomState::new();
-            let borrowed = |customer| KeyRef { tenant: &tenant, customer, kind: Kind::Catalog, shadow: false };
-            let key = borrowed(customer.as_str()).to_key();
-            prop_assert_eq!(hasher.hash_one(borrowed(&customer)), hasher.hash_one(&key));
-            prop_assert!(borrowed(&customer).equivalent(&key));
-            prop_assert_eq!(borrowed(&other).equivalent(&key), other == customer);
-        }
+        inner.entries.run_pending_tasks();
     }
 }

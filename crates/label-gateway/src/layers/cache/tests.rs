@@ -1,185 +1,157 @@
-//! The layer's counters, against a provider that counts its calls (the HTTP behaviour is tested
-//! end to end in `tests/tests/cache_*.rs`).
+//! The cache layer against a provider whose reads wait until released, so that the order of
+//! reads and changes is the test's to choose.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::sync::Arc;
 
 use async_trait::async_trait;
 use label_core::{
-    CallContext, Capabilities, CustomerId, CustomerIdFormat, Error, ErrorKind, Label, LabelKey,
-    LabelList, LabelProvider, Served,
+    CallContext, Capabilities, CustomerId, CustomerIdFormat, Error, Fetched, Label, LabelIdFormat,
+    LabelIdentity, LabelKey, LabelList, LabelProvider, Source, WriteStatus,
 };
+use tokio::sync::Semaphore;
 
-use super::{CacheCounts, Cached, Store};
-use crate::config::{CacheConfig, Resilience, Tenant};
+use super::{Cached, Store};
+use crate::config::{parse, CacheConfig};
 
-#[derive(Default)]
-struct Counting {
-    calls: AtomicUsize,
-    delay: Duration,
-    failure: Mutex<Option<ErrorKind>>,
+/// Each read waits for a permit and answers with the labels written so far.
+struct Gated {
+    reads: AtomicUsize,
+    writes: AtomicUsize,
+    gate: Semaphore,
 }
 
 #[async_trait]
-impl LabelProvider for Counting {
+impl LabelProvider for Gated {
     fn name(&self) -> &'static str {
-        "counting"
+        "gated"
     }
 
     fn capabilities(&self) -> Capabilities {
         Capabilities {
             read: true,
-            add: false,
-            remove: false,
-            catalog: true,
+            add: true,
+            remove: true,
+            catalog: false,
             weights: false,
             label_key: LabelKey::Name,
             customer_id_format: CustomerIdFormat::PositiveInteger { max_digits: 19 },
+            label_id_format: LabelIdFormat::Exact,
             idempotent_writes: false,
         }
     }
 
-    async fn customer_labels(&self, _: &CallContext, _: &CustomerId) -> Result<LabelList, Error> {
-        self.calls.fetch_add(1, Ordering::SeqCst);
-        tokio::time::sleep(self.delay).await;
-        if let Some(kind) = *self.failure.lock().unwrap() {
-            return Err(Error::new(kind, "told to fail"));
-        }
-        Ok(labels())
+    async fn customer_labels(
+        &self,
+        _: &CallContext,
+        _: &CustomerId,
+    ) -> Result<Fetched<LabelList>, Error> {
+        // What the vendor holds when the read reaches it, before it waits.
+        let written = self.writes.load(Ordering::SeqCst);
+        self.reads.fetch_add(1, Ordering::SeqCst);
+        self.gate.acquire().await.expect("open").forget();
+        let labels = (0..written)
+            .map(|n| label(&format!("written-{n}")))
+            .collect();
+        Ok(Fetched::from_vendor(labels))
     }
 
-    async fn catalog(&self, _: &CallContext) -> Result<LabelList, Error> {
-        self.calls.fetch_add(1, Ordering::SeqCst);
-        Ok(labels())
+    async fn attach(
+        &self,
+        _: &CallContext,
+        _: &CustomerId,
+        labels: &[LabelIdentity],
+    ) -> Result<Vec<WriteStatus>, Error> {
+        self.writes.fetch_add(1, Ordering::SeqCst);
+        Ok(vec![WriteStatus::Applied; labels.len()])
     }
 }
 
-/// Values that must come back exactly from a rendered entry: a weight, a vendor record,
-/// characters JSON escapes.
-fn labels() -> LabelList {
-    let label = Label {
-        id: "1".into(),
-        name: Some("VIP \"gold\" ü".into()),
-        weight: Some(0.1 + 0.2),
-        raw: Some(serde_json::json!({"labelId": 1, "tags": [null, true, 1e300]})),
-    };
-    let plain = Label {
-        id: "2".into(),
-        name: None,
+fn label(name: &str) -> Label {
+    Label {
+        id: name.to_owned(),
+        name: Some(name.to_owned()),
         weight: None,
         raw: None,
-    };
-    Arc::from(vec![label, plain])
+    }
 }
 
-/// The layer around `provider` for tenant `acme`, with its store; the provider to count calls.
-fn layered(provider: Counting, config: CacheConfig) -> (Arc<Counting>, Store, Cached) {
-    let provider = Arc::new(provider);
-    let store = Store::new(&config);
-    let tenant = Tenant {
-        id: "acme".into(),
-        provider: provider.clone(),
-        base_url: url::Url::parse("http://vendor.invalid").unwrap(),
-        api_keys: Vec::new(),
-        cache_ttl_seconds: None,
-        resilience: Resilience::default(),
-    };
-    let layer = Cached::wrap(provider.clone(), &tenant, &config, &store).expect("a TTL above 0");
-    (provider, store, layer)
-}
-
-fn customer(id: u64) -> CustomerId {
-    CustomerId::parse(
-        &id.to_string(),
-        CustomerIdFormat::PositiveInteger { max_digits: 19 },
+fn fixture() -> (Arc<Gated>, Cached) {
+    let gated = Arc::new(Gated {
+        reads: AtomicUsize::new(0),
+        writes: AtomicUsize::new(0),
+        gate: Semaphore::new(0),
+    });
+    let config = parse(
+        "[tenants.t]\nprovider = \"capillary\"\nbase_url = \"http://127.0.0.1:9\"\n\
+         username = \"u\"\npassword = \"p\"\napi_keys = [\"k\"]\n",
+        &|_| None,
     )
-    .unwrap()
+    .expect("a valid config");
+    let store = Store::new(&CacheConfig::default());
+    let cached =
+        Cached::wrap(gated.clone(), &config.tenants[0], &config.cache, &store).expect("a cache");
+    (gated, cached)
 }
 
-#[tokio::test]
-async fn hits_misses_and_coalesced_waits_are_counted() {
-    let slow = Counting {
-        delay: Duration::from_millis(100),
-        ..Counting::default()
-    };
-    let (provider, store, layer) = layered(slow, CacheConfig::default());
-    let ctx = CallContext::default();
-    let seven = customer(7);
-    let reads = (0..10).map(|_| layer.customer_labels(&ctx, &seven));
-    futures::future::join_all(reads).await;
-    let hit = CallContext::default();
-    layer.customer_labels(&hit, &customer(7)).await.unwrap();
-    assert!(matches!(hit.served.get(), Some(Served::Hit { age: 0 })));
-    assert_eq!(provider.calls.load(Ordering::SeqCst), 1);
-    let counts = store.stats();
-    assert_eq!((counts.misses, counts.coalesced, counts.hits), (1, 9, 1));
-}
-
-#[tokio::test]
-async fn a_stale_serve_is_counted() {
-    let config = CacheConfig {
-        ttl_seconds: 1,
-        stale_if_error_seconds: 60,
-        ..CacheConfig::default()
-    };
-    let (provider, store, layer) = layered(Counting::default(), config);
-    layer
-        .customer_labels(&CallContext::default(), &customer(7))
+async fn read(cached: &Cached) -> Fetched<LabelList> {
+    let customer = CustomerId::parse("7", CustomerIdFormat::PositiveInteger { max_digits: 19 })
+        .expect("an id");
+    cached
+        .customer_labels(&CallContext::default(), &customer)
         .await
-        .unwrap();
-    *provider.failure.lock().unwrap() = Some(ErrorKind::UpstreamError);
-    let ctx = CallContext::default();
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
-    while !matches!(ctx.served.get(), Some(Served::Stale { .. })) {
-        assert!(tokio::time::Instant::now() < deadline, "never stale");
-        layer.customer_labels(&ctx, &customer(7)).await.unwrap();
-        tokio::time::sleep(Duration::from_millis(20)).await;
+        .expect("labels")
+}
+
+async fn yield_until(done: impl Fn() -> bool) {
+    for _ in 0..10_000 {
+        if done() {
+            return;
+        }
+        tokio::task::yield_now().await;
     }
-    assert_eq!(store.stats().stale, 1);
+    panic!("the condition never held");
 }
 
 #[tokio::test]
-async fn evictions_keep_the_cache_within_max_entries_and_are_counted() {
-    let config = CacheConfig {
-        max_entries: 10,
-        ..CacheConfig::default()
+async fn readers_that_ask_at_once_share_one_vendor_read() {
+    let (gated, cached) = fixture();
+    let (first, second, ()) = tokio::join!(read(&cached), read(&cached), async {
+        yield_until(|| gated.reads.load(Ordering::SeqCst) == 1).await;
+        gated.gate.add_permits(1);
+    });
+    assert_eq!(gated.reads.load(Ordering::SeqCst), 1);
+    let mut sources = [first.source, second.source];
+    sources.sort_by_key(|s| format!("{s:?}"));
+    assert_eq!(sources, [Source::Shared, Source::Stored]);
+    assert_eq!(read(&cached).await.source, Source::Kept { age: 0 });
+}
+
+#[tokio::test]
+async fn a_read_in_flight_during_a_change_is_not_stored() {
+    let (gated, cached) = fixture();
+    let customer = CustomerId::parse("7", CustomerIdFormat::PositiveInteger { max_digits: 19 })
+        .expect("an id");
+    let before = async {
+        let labels = read(&cached).await;
+        assert!(
+            labels.value.is_empty(),
+            "read before the change reached the vendor"
+        );
     };
-    let (_, store, layer) = layered(Counting::default(), config);
-    for id in 1..=200 {
-        let ctx = CallContext::default();
-        layer.customer_labels(&ctx, &customer(id)).await.unwrap();
-    }
-    store.run_pending_tasks().await;
-    assert!(store.entry_count() <= 10, "{}", store.entry_count());
-    let CacheCounts { evictions, .. } = store.stats();
-    assert!(evictions >= 190 - 10, "{evictions}");
-}
-
-#[tokio::test]
-async fn labels_read_back_from_a_rendered_entry_are_the_vendors() {
-    let (provider, _, layer) = layered(Counting::default(), CacheConfig::default());
-    let ctx = CallContext {
-        include_raw: true,
-        ..CallContext::default()
+    let change = async {
+        yield_until(|| gated.reads.load(Ordering::SeqCst) == 1).await;
+        cached
+            .attach(&CallContext::default(), &customer, &[label("x").identity()])
+            .await
+            .expect("attached");
+        gated.gate.add_permits(1);
     };
-    let miss = layer.customer_labels(&ctx, &customer(7)).await.unwrap();
-    let hit = layer.customer_labels(&ctx, &customer(7)).await.unwrap();
-    assert!(matches!(ctx.served.get(), Some(Served::Hit { .. })));
-    assert_eq!(provider.calls.load(Ordering::SeqCst), 1);
-    assert_eq!(miss, labels());
-    assert_eq!(hit, labels());
-}
-
-#[tokio::test]
-async fn a_cached_catalog_is_indexed_once_and_shared() {
-    let (provider, _, layer) = layered(Counting::default(), CacheConfig::default());
-    let ctx = CallContext::default();
-    let first = layer.indexed_catalog(&ctx).await.unwrap();
-    let second = layer.indexed_catalog(&ctx).await.unwrap();
-    assert!(Arc::ptr_eq(&first, &second), "the hit rebuilt the lookups");
-    assert_eq!(provider.calls.load(Ordering::SeqCst), 1);
-    let vip = label_core::LabelRef::Name("VIP \"gold\" ü".into());
-    assert_eq!(second.find(&vip).map(|l| l.id.as_str()), Some("1"));
-    assert_eq!(layer.catalog(&ctx).await.unwrap(), labels());
+    tokio::join!(before, change);
+    // The next read goes to the vendor and sees the change.
+    gated.gate.add_permits(1);
+    let after = read(&cached).await;
+    assert_eq!(gated.reads.load(Ordering::SeqCst), 2);
+    assert_eq!(after.source, Source::Stored);
+    assert_eq!(after.value.len(), 1);
 }

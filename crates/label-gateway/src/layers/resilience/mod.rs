@@ -6,31 +6,28 @@
 mod breaker;
 mod retry;
 
-use std::future::Future;
-use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use label_core::{
-    CallContext, Capabilities, Catalog, CustomerId, Error, ErrorKind, LabelIdentity, LabelList,
-    LabelProvider, Temporariness, WriteStatus,
-};
+use label_core::{Error, ErrorKind, InnerCall, Layer, Operation, Temporariness};
 use tokio::sync::Semaphore;
 use tokio::time::Instant;
 use tracing::Instrument;
 
 use crate::config::Resilience;
-use crate::telemetry::{CIRCUIT_OPEN, VENDOR_RETRIES};
+use crate::telemetry::recorder::names::{CIRCUIT_OPEN, VENDOR_RETRIES};
 use breaker::{Breaker, Transition};
-use retry::{Call, Next};
+use retry::Next;
 
 /// A call over the tenant's `max_in_flight` waits at most this share of `timeout_ms` for a
 /// slot: long enough to ride out a burst, short enough to leave the vendor call its time.
 const QUEUE_SHARE: u32 = 4;
 
 pub struct Resilient {
-    inner: Arc<dyn LabelProvider>,
     tenant: String,
+    provider: &'static str,
+    /// Whether a write that may have reached the vendor can be repeated.
+    idempotent_writes: bool,
     settings: Resilience,
     breaker: Breaker,
     slots: Semaphore,
@@ -45,70 +42,26 @@ enum Failed {
 }
 
 impl Resilient {
-    pub fn new(inner: Arc<dyn LabelProvider>, tenant: &str, settings: &Resilience) -> Self {
+    pub fn new(
+        tenant: &str,
+        provider: &'static str,
+        idempotent_writes: bool,
+        settings: &Resilience,
+    ) -> Self {
         // A (re)loaded tenant starts with its circuit closed.
         metrics::gauge!(CIRCUIT_OPEN, "tenant" => tenant.to_owned()).set(0.0);
         Self {
-            inner,
             tenant: tenant.to_owned(),
+            provider,
+            idempotent_writes,
             breaker: Breaker::new(settings.circuit_failures, settings.circuit_open),
             slots: Semaphore::new(settings.max_in_flight.clamp(1, Semaphore::MAX_PERMITS)),
             settings: settings.clone(),
         }
     }
 
-    /// Runs `attempt` until it succeeds, fails for good, or the deadline leaves no room.
-    async fn call<T, F, Fut>(
-        &self,
-        call: Call,
-        operation: &'static str,
-        attempt: F,
-    ) -> Result<T, Error>
-    where
-        F: Fn() -> Fut + Send + Sync,
-        Fut: Future<Output = Result<T, Error>> + Send,
-        T: Send,
-    {
-        let deadline = Instant::now() + self.settings.timeout;
-        let idempotent = self.inner.capabilities().idempotent_writes;
-        let mut last: Option<Error> = None;
-        for retry in 0..=self.settings.max_retries {
-            // One span per attempt; the vendor's method, path template and status are recorded
-            // beneath it by the backend's HTTP call.
-            let span = tracing::info_span!("vendor_call", tenant = %self.tenant,
-                provider = self.inner.name(), operation, attempt = retry + 1,
-                outcome = tracing::field::Empty);
-            let error = match self.attempt(deadline, &attempt).instrument(span).await {
-                Ok(value) => return Ok(value),
-                // A retry that cannot be made reports what the vendor did, not why we stopped.
-                Err(Failed::NotCalled(error)) => return Err(last.unwrap_or(error)),
-                Err(Failed::Vendor(error)) => error,
-            };
-            if retry == self.settings.max_retries || !retry::may_retry(&error, call, idempotent) {
-                return Err(error);
-            }
-            let left = deadline.saturating_duration_since(Instant::now());
-            match retry::next(error.retry_after, retry::backoff(retry), left) {
-                Next::GiveUp => return Err(error),
-                Next::WaitThenRetry(wait) => {
-                    tracing::debug!(tenant = %self.tenant, error = %error, ?wait, "retrying a vendor call");
-                    metrics::counter!(VENDOR_RETRIES, "tenant" => self.tenant.clone(),
-                        "provider" => self.inner.name(), "operation" => operation)
-                    .increment(1);
-                    tokio::time::sleep(wait).await;
-                }
-            }
-            last = Some(error);
-        }
-        Err(last.unwrap_or_else(|| Error::new(ErrorKind::UpstreamError, "no attempt was made")))
-    }
-
     /// One vendor call: through the breaker, within the concurrency cap, before the deadline.
-    async fn attempt<T, F, Fut>(&self, deadline: Instant, attempt: &F) -> Result<T, Failed>
-    where
-        F: Fn() -> Fut + Send + Sync,
-        Fut: Future<Output = Result<T, Error>> + Send,
-    {
+    async fn attempt<'a, T>(&self, deadline: Instant, call: InnerCall<'a, T>) -> Result<T, Failed> {
         let pass = self
             .breaker
             .admit(std::time::Instant::now())
@@ -118,7 +71,7 @@ impl Resilient {
             Ok(Ok(permit)) => permit,
             _ => return Err(Failed::NotCalled(self.busy())),
         };
-        let result = match tokio::time::timeout_at(deadline, attempt()).await {
+        let result = match tokio::time::timeout_at(deadline, call()).await {
             Ok(result) => result,
             Err(_) => Err(self.timed_out()),
         };
@@ -172,68 +125,43 @@ fn circuit_open(retry_in: Duration) -> Error {
 }
 
 #[async_trait]
-#[deny(clippy::missing_trait_methods)]
-impl LabelProvider for Resilient {
-    fn name(&self) -> &'static str {
-        self.inner.name()
-    }
-
-    fn capabilities(&self) -> Capabilities {
-        self.inner.capabilities()
-    }
-
-    async fn customer_labels(
-        &self,
-        ctx: &CallContext,
-        customer: &CustomerId,
-    ) -> Result<LabelList, Error> {
-        self.call(Call::Read, "customer_labels", || {
-            self.inner.customer_labels(ctx, customer)
-        })
-        .await
-    }
-
-    async fn catalog(&self, ctx: &CallContext) -> Result<LabelList, Error> {
-        // What the provider cannot do is answered by it at once, not counted as a vendor call.
-        if !self.capabilities().catalog {
-            return self.inner.catalog(ctx).await;
+impl Layer for Resilient {
+    /// Runs `call` until it succeeds, fails for good, or the deadline leaves no room. Each
+    /// attempt is a `vendor_attempt` span, this layer's own.
+    async fn around<'a, T: Send + 'a>(
+        &'a self,
+        operation: Operation,
+        call: InnerCall<'a, T>,
+    ) -> Result<T, Error> {
+        let deadline = Instant::now() + self.settings.timeout;
+        let mut last: Option<Error> = None;
+        for retry in 0..=self.settings.max_retries {
+            let span = tracing::info_span!("vendor_attempt", attempt = retry + 1);
+            let error = match self.attempt(deadline, call).instrument(span).await {
+                Ok(value) => return Ok(value),
+                // A retry that cannot be made reports what the vendor did, not why we stopped.
+                Err(Failed::NotCalled(error)) => return Err(last.unwrap_or(error)),
+                Err(Failed::Vendor(error)) => error,
+            };
+            let writes = operation.writes();
+            if retry == self.settings.max_retries
+                || !retry::may_retry(&error, writes, self.idempotent_writes)
+            {
+                return Err(error);
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            match retry::next(error.retry_after, retry::backoff(retry), left) {
+                Next::GiveUp => return Err(error),
+                Next::WaitThenRetry(wait) => {
+                    tracing::debug!(tenant = %self.tenant, error = %error, ?wait, "retrying a vendor call");
+                    metrics::counter!(VENDOR_RETRIES, "tenant" => self.tenant.clone(),
+                        "provider" => self.provider, "operation" => operation.name())
+                    .increment(1);
+                    tokio::time::sleep(wait).await;
+                }
+            }
+            last = Some(error);
         }
-        self.call(Call::Read, "catalog", || self.inner.catalog(ctx))
-            .await
-    }
-
-    async fn indexed_catalog(&self, ctx: &CallContext) -> Result<Arc<Catalog>, Error> {
-        // Built from this layer's own `catalog`, so that the call goes through the layer.
-        Ok(Arc::new(Catalog::new(self.catalog(ctx).await?)))
-    }
-
-    async fn attach(
-        &self,
-        ctx: &CallContext,
-        customer: &CustomerId,
-        labels: &[LabelIdentity],
-    ) -> Result<Vec<WriteStatus>, Error> {
-        if !self.capabilities().add {
-            return self.inner.attach(ctx, customer, labels).await;
-        }
-        self.call(Call::Write, "attach", || {
-            self.inner.attach(ctx, customer, labels)
-        })
-        .await
-    }
-
-    async fn detach(
-        &self,
-        ctx: &CallContext,
-        customer: &CustomerId,
-        labels: &[LabelIdentity],
-    ) -> Result<Vec<WriteStatus>, Error> {
-        if !self.capabilities().remove {
-            return self.inner.detach(ctx, customer, labels).await;
-        }
-        self.call(Call::Write, "detach", || {
-            self.inner.detach(ctx, customer, labels)
-        })
-        .await
+        Err(last.unwrap_or_else(|| Error::new(ErrorKind::UpstreamError, "no attempt was made")))
     }
 }

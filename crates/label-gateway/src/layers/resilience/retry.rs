@@ -10,21 +10,14 @@ const BASE: Duration = Duration::from_millis(100);
 /// No single backoff waits longer than this, however many retries came before.
 const CAP: Duration = Duration::from_secs(2);
 
-/// Whether a call may have side effects at the vendor.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Call {
-    Read,
-    Write,
-}
-
 /// A read may be repeated after any temporary failure. A write only where a repeat is safe:
 /// the vendor cannot have acted on the first (connection refused, 429, 503), or repeating it
 /// cannot change the outcome (the provider's writes are idempotent).
-pub fn may_retry(error: &Error, call: Call, idempotent_writes: bool) -> bool {
-    match (error.temporariness, call) {
+pub fn may_retry(error: &Error, writes: bool, idempotent_writes: bool) -> bool {
+    match (error.temporariness, writes) {
         (Temporariness::Permanent, _) => false,
-        (_, Call::Read) | (Temporariness::NotActedOn, Call::Write) => true,
-        (Temporariness::Temporary, Call::Write) => idempotent_writes,
+        (_, false) | (Temporariness::NotActedOn, true) => true,
+        (Temporariness::Temporary, true) => idempotent_writes,
     }
 }
 
@@ -71,12 +64,13 @@ mod tests {
         let maybe_acted = error(Temporariness::Temporary);
         let not_acted = error(Temporariness::NotActedOn);
         let permanent = error(Temporariness::Permanent);
-        assert!(may_retry(&maybe_acted, Call::Read, false));
-        assert!(!may_retry(&maybe_acted, Call::Write, false));
-        assert!(may_retry(&maybe_acted, Call::Write, true));
-        assert!(may_retry(&not_acted, Call::Write, false));
-        assert!(!may_retry(&permanent, Call::Read, true));
-        assert!(!may_retry(&permanent, Call::Write, true));
+        let (read, write) = (false, true);
+        assert!(may_retry(&maybe_acted, read, false));
+        assert!(!may_retry(&maybe_acted, write, false));
+        assert!(may_retry(&maybe_acted, write, true));
+        assert!(may_retry(&not_acted, write, false));
+        assert!(!may_retry(&permanent, read, true));
+        assert!(!may_retry(&permanent, write, true));
     }
 
     #[test]

@@ -1,0 +1,119 @@
+//! Cross-cutting behaviour as a provider wrapped around a provider, written once: a [`Layer`]
+//! states only what it adds around one call, keyed on the call's [`Operation`], and
+//! [`Layered`] passes every method of [`LabelProvider`] through it. A method added to the trait
+//! is added once here (the `deny` below makes sure), not in every layer.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+
+use crate::capabilities::Capabilities;
+use crate::catalog::Catalog;
+use crate::customer_id::CustomerId;
+use crate::error::Error;
+use crate::fetched::Fetched;
+use crate::model::{LabelIdentity, LabelList, WriteStatus};
+use crate::operation::Operation;
+use crate::provider::{CallContext, LabelProvider};
+
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// One call of the wrapped provider. A layer may make it more than once (retries) or not at all
+/// (an open circuit).
+pub type InnerCall<'a, T> = &'a (dyn Fn() -> BoxFuture<'a, Result<T, Error>> + Send + Sync);
+
+/// What a layer adds around each call of the provider it wraps.
+#[async_trait]
+pub trait Layer: Send + Sync + 'static {
+    async fn around<'a, T: Send + 'a>(
+        &'a self,
+        operation: Operation,
+        call: InnerCall<'a, T>,
+    ) -> Result<T, Error>;
+}
+
+/// `inner` with `layer` around each of its calls. A call the provider cannot make at all
+/// (see [`Operation::is_supported`]) goes straight to it: it answers at once, with no vendor
+/// call for a layer to count, time or retry.
+pub struct Layered<L> {
+    layer: L,
+    inner: Arc<dyn LabelProvider>,
+}
+
+impl<L: Layer> Layered<L> {
+    pub fn new(layer: L, inner: Arc<dyn LabelProvider>) -> Self {
+        Self { layer, inner }
+    }
+
+    pub fn layer(&self) -> &L {
+        &self.layer
+    }
+
+    async fn through<'a, T: Send + 'a>(
+        &'a self,
+        operation: Operation,
+        call: InnerCall<'a, T>,
+    ) -> Result<T, Error> {
+        if operation.is_supported(&self.inner.capabilities()) {
+            self.layer.around(operation, call).await
+        } else {
+            call().await
+        }
+    }
+}
+
+#[async_trait]
+#[deny(clippy::missing_trait_methods)]
+impl<L: Layer> LabelProvider for Layered<L> {
+    fn name(&self) -> &'static str {
+        self.inner.name()
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        self.inner.capabilities()
+    }
+
+    fn customer_labels_at_hand(
+        &self,
+        ctx: &CallContext,
+        customer: &CustomerId,
+    ) -> Option<Result<Fetched<LabelList>, Error>> {
+        self.inner.customer_labels_at_hand(ctx, customer)
+    }
+
+    async fn customer_labels(
+        &self,
+        ctx: &CallContext,
+        customer: &CustomerId,
+    ) -> Result<Fetched<LabelList>, Error> {
+        let call = || self.inner.customer_labels(ctx, customer);
+        self.through(Operation::CustomerLabels, &call).await
+    }
+
+    async fn catalog(&self, ctx: &CallContext) -> Result<Fetched<Arc<Catalog>>, Error> {
+        let call = || self.inner.catalog(ctx);
+        self.through(Operation::Catalog, &call).await
+    }
+
+    async fn attach(
+        &self,
+        ctx: &CallContext,
+        customer: &CustomerId,
+        labels: &[LabelIdentity],
+    ) -> Result<Vec<WriteStatus>, Error> {
+        let call = || self.inner.attach(ctx, customer, labels);
+        self.through(Operation::Attach, &call).await
+    }
+
+    async fn detach(
+        &self,
+        ctx: &CallContext,
+        customer: &CustomerId,
+        labels: &[LabelIdentity],
+    ) -> Result<Vec<WriteStatus>, Error> {
+        let call = || self.inner.detach(ctx, customer, labels);
+        self.through(Operation::Detach, &call).await
+    }
+}

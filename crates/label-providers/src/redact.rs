@@ -1,0 +1,101 @@
+//! Vendor text reaches clients (a problem's `detail` and `upstream.message`) and logs: a vendor
+//! that echoes the credentials it was sent (`invalid actionhub-key <the key>`) must not hand
+//! them on. Every configured secret of the tenant is looked for as written and in the forms a
+//! vendor may see or echo (its MD5, its Base64), and replaced; the text is then cut short.
+
+use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
+use base64::Engine;
+use md5::{Digest, Md5};
+
+/// What replaces a secret.
+pub const REDACTED: &str = "[redacted]";
+/// Vendor text is cut to this many characters.
+pub const MAX_VENDOR_TEXT: usize = 256;
+/// Shorter secrets are not looked for: they would match ordinary words, and a secret this
+/// short protects nothing anyway.
+const MIN_SECRET_CHARS: usize = 4;
+
+#[derive(Default)]
+pub struct Redactor {
+    /// Every form of every secret, longest first, so that a longer form is replaced whole
+    /// before a shorter one inside it.
+    forms: Vec<String>,
+}
+
+impl Redactor {
+    pub fn new<'a>(secrets: impl IntoIterator<Item = &'a str>) -> Self {
+        let mut forms = Vec::new();
+        for secret in secrets {
+            if secret.chars().count() < MIN_SECRET_CHARS {
+                continue;
+            }
+            let md5 = hex::encode(Md5::digest(secret.as_bytes()));
+            forms.push(md5.to_ascii_uppercase());
+            forms.push(md5);
+            for engine in [&STANDARD, &STANDARD_NO_PAD, &URL_SAFE, &URL_SAFE_NO_PAD] {
+                forms.push(engine.encode(secret));
+            }
+            forms.push(secret.to_owned());
+        }
+        forms.sort_by_key(|form| std::cmp::Reverse(form.len()));
+        forms.dedup();
+        Self { forms }
+    }
+
+    /// `text` with every secret replaced, cut to [`MAX_VENDOR_TEXT`] characters.
+    pub fn scrub(&self, text: &str) -> String {
+        let mut clean = text.to_owned();
+        for form in &self.forms {
+            if clean.contains(form.as_str()) {
+                clean = clean.replace(form.as_str(), REDACTED);
+            }
+        }
+        match clean.char_indices().nth(MAX_VENDOR_TEXT) {
+            Some((cut, _)) => clean[..cut].to_owned(),
+            None => clean,
+        }
+    }
+}
+
+impl std::fmt::Debug for Redactor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Redactor({} forms)", self.forms.len())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_form_of_a_secret_is_replaced() {
+        let redactor = Redactor::new(["s3cret-key", "ab"]);
+        let md5 = hex::encode(Md5::digest(b"s3cret-key"));
+        let text = format!(
+            "bad key s3cret-key, md5 {md5} / {}, basic {}, urlsafe {}; ab stays",
+            md5.to_uppercase(),
+            STANDARD.encode("s3cret-key"),
+            URL_SAFE_NO_PAD.encode("s3cret-key"),
+        );
+        let clean = redactor.scrub(&text);
+        assert!(!clean.contains("s3cret"), "{clean}");
+        assert!(!clean.to_lowercase().contains(&md5), "{clean}");
+        assert!(
+            !clean.contains(&STANDARD_NO_PAD.encode("s3cret-key")),
+            "{clean}"
+        );
+        assert_eq!(clean.matches(REDACTED).count(), 5, "{clean}");
+        assert!(
+            clean.ends_with("ab stays"),
+            "short secrets are left: {clean}"
+        );
+    }
+
+    #[test]
+    fn text_is_cut_to_256_characters() {
+        let redactor = Redactor::default();
+        let long = "é".repeat(300);
+        assert_eq!(redactor.scrub(&long).chars().count(), MAX_VENDOR_TEXT);
+        assert_eq!(redactor.scrub("short"), "short");
+    }
+}
