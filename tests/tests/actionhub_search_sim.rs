@@ -54,10 +54,7 @@ async fn matches_are_paged_and_counted() {
 #[tokio::test]
 async fn a_substring_anywhere_in_any_case_matches_and_nothing_matching_is_an_empty_page() {
     let sim = ActionHubSim::start(DEMO_API_KEY).await.unwrap();
-    assert_eq!(
-        labels(&catalog(&sim, "search=uMLAUT").await),
-        ["Umlaut"]
-    );
+    assert_eq!(labels(&catalog(&sim, "search=uMLAUT").await), ["Umlaut"]);
     assert_eq!(
         labels(&catalog(&sim, "search=lover").await),
         ["Coffee Lover"]
