@@ -43,11 +43,6 @@ async fn read(sim: &CapillarySim, query: &str) -> (u16, Value) {
     .await
 }
 
-async fn search(sim: &CapillarySim, query: &str) -> (u16, Value) {
-    let path = format!("{PATH}/search?entityType=CUSTOMER&{query}");
-    call(sim, Method::GET, &path, None).await
-}
-
 fn codes(body: &Value, key: &str) -> Vec<u64> {
     let items = body[key].as_array().unwrap();
     items.iter().map(|e| e["code"].as_u64().unwrap()).collect()
@@ -274,47 +269,4 @@ async fn reading_an_unknown_customer_names_it_in_errors() {
     );
     assert_eq!(codes(&body, "errors"), [8015]);
     assert_eq!(body["errors"][0]["entityId"], "42");
-}
-
-#[tokio::test]
-async fn search_pages_the_customers_having_a_label() {
-    let sim = CapillarySim::start("u", "p").await.unwrap();
-    let items: Vec<Value> = (0..12)
-        .map(|n| json!({"entityId": format!("{}", 700 + n), "labelName": "Searchable"}))
-        .collect();
-    sim.data.lock().unwrap().synthetic = true;
-    assert_eq!(assign(&sim, json!(items)).await.0, 200);
-    let (status, first) = search(&sim, "labelName=searchable").await;
-    assert_eq!(status, 200);
-    assert_eq!(
-        first["pagination"],
-        json!({"totalCount": 12, "limit": 10, "offset": 0})
-    );
-    assert_eq!(first["data"][0]["entityId"], "700");
-    let id = first["data"][0]["labelId"].as_u64().unwrap();
-    let (_, rest) = search(&sim, &format!("labelId={id}&offset=10&limit=50")).await;
-    let rest: Vec<&str> = rest["data"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| a["entityId"].as_str().unwrap())
-        .collect();
-    assert_eq!(rest, ["710", "711"]);
-    let (_, one) = search(&sim, "labelName=Searchable&entityId=705").await;
-    assert_eq!(one["pagination"]["totalCount"], json!(1));
-    let (_, none) = search(&sim, "labelName=Nothing").await;
-    assert_eq!(none["data"], json!([]));
-    for bad in [
-        "labelName=Searchable&limit=51",
-        "labelName=Searchable&limit=0",
-        "labelName=a&labelId=1",
-        "offset=0",
-    ] {
-        let (status, body) = search(&sim, bad).await;
-        assert_eq!(
-            (status, codes(&body, "errors")),
-            (400, vec![23001]),
-            "{bad}"
-        );
-    }
 }
