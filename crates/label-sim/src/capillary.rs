@@ -1,23 +1,41 @@
-//! Capillary's v2 customer-label API (vendor-docs 000–002): labels attached by name, problems
-//! reported as HTTP 200 with `errors`/`warnings`, Basic auth with an MD5-hashed password.
+//! Capillary (vendor-docs 000–002 and `capillary-labels-api.md`): the v2 customer-label API
+//! (labels attached by name, problems reported as HTTP 200 with `errors`/`warnings`), org
+//! labels, the batch Labels API (`/v2/labels…`, 400/207 with the same envelope), all over one
+//! store; Basic auth with an MD5-hashed password, or an OAuth token.
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
-use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Router;
 use base64::Engine;
 use md5::{Digest, Md5};
-use serde::Deserialize;
-use serde_json::{json, Value};
 
 use crate::server::SimServer;
 
+mod assign;
+mod assignments;
+mod clock;
+mod customers;
+mod labels;
+mod oauth;
+mod org_labels;
+mod store;
 mod synthetic;
+mod unassign;
+mod wire;
+
+pub use assign::MAX_ASSIGNMENTS;
+pub use assignments::{MAX_ENTITY_IDS, MAX_SEARCH_LIMIT};
+pub use labels::MAX_LABELS_PER_CREATE;
+pub use oauth::{DEMO_OAUTH_KEY, DEMO_OAUTH_SECRET, MAX_TOKEN_TTL, OAUTH_HEADER};
+pub use org_labels::{MAX_ORG_LABEL_DESCRIPTION_CHARS, MAX_ORG_LABEL_NAME_CHARS};
+pub use store::{same_name, DEFAULT_MAX_LABELS, MAX_ACTIVE_LABELS_PER_ENTITY};
 pub use synthetic::SYNTHETIC_LABELS;
+pub use unassign::MAX_REMOVALS;
+/// The codes the simulator answers with, for tests to name.
+pub use wire::code;
 
 pub const ORG_ID: u64 = 100737;
 /// The customer of the vendor page, with its five labels.
@@ -26,6 +44,8 @@ pub const SAMPLE_CUSTOMER: &str = "564663098";
 pub const UNLABELLED_CUSTOMER: &str = "565345934";
 pub const DEMO_USERNAME: &str = "demo_till";
 pub const DEMO_PASSWORD: &str = "demo-password";
+/// The user every record says added or updated it.
+const ADDED_BY: u64 = 75155295;
 
 #[derive(Debug, Clone)]
 pub struct OrgLabel {
@@ -40,13 +60,32 @@ pub struct Mapping {
     pub label_id: u64,
 }
 
-#[derive(Debug, Default)]
+/// The org's CUSTOMER labels (org labels and the Labels API alike) and each customer's active
+/// assignments (mappings), with what the vendor keeps beside them.
+#[derive(Debug)]
 pub struct CapillaryData {
     pub labels: Vec<OrgLabel>,
     pub customers: BTreeMap<u64, Vec<Mapping>>,
-    /// Any numeric id not in `customers` exists, read-only, with five labels (for benchmarks).
+    /// Any numeric id not in `customers` exists with five labels (for benchmarks); a write to
+    /// one stores it first.
     pub synthetic: bool,
+    /// `ORG_MAX_LABEL_COUNT`: creating a label beyond this many answers 33005.
+    pub max_labels: usize,
     next_mapping_id: u64,
+    extra: store::Extra,
+}
+
+impl Default for CapillaryData {
+    fn default() -> Self {
+        Self {
+            labels: Vec::new(),
+            customers: BTreeMap::new(),
+            synthetic: false,
+            max_labels: DEFAULT_MAX_LABELS,
+            next_mapping_id: 1,
+            extra: store::Extra::default(),
+        }
+    }
 }
 
 impl CapillaryData {
@@ -104,17 +143,41 @@ impl CapillaryData {
         );
         data
     }
+}
 
-    fn label_named(&self, name: &str) -> Option<&OrgLabel> {
-        self.labels.iter().find(|l| l.name == name)
+/// How a test or the demo starts the Capillary simulator.
+#[derive(Debug, Clone)]
+pub struct CapillaryConfig {
+    pub username: String,
+    pub password: String,
+    /// The client key and secret that `POST /v3/oauth/token/generate` accepts.
+    pub oauth_key: String,
+    pub oauth_secret: String,
+    /// How long a token works; more than [`MAX_TOKEN_TTL`] is cut to it, as the vendor caps.
+    pub token_ttl: Duration,
+}
+
+impl CapillaryConfig {
+    /// These Basic credentials, the demo OAuth client, and tokens that live an hour.
+    pub fn new(username: &str, password: &str) -> Self {
+        Self {
+            username: username.to_owned(),
+            password: password.to_owned(),
+            oauth_key: DEMO_OAUTH_KEY.to_owned(),
+            oauth_secret: DEMO_OAUTH_SECRET.to_owned(),
+            token_ttl: MAX_TOKEN_TTL,
+        }
     }
 
-    fn label_name(&self, id: u64) -> String {
-        self.labels
-            .iter()
-            .find(|l| l.id == id)
-            .map(|l| l.name.clone())
-            .unwrap_or_default()
+    pub fn with_oauth(mut self, key: &str, secret: &str) -> Self {
+        self.oauth_key = key.to_owned();
+        self.oauth_secret = secret.to_owned();
+        self
+    }
+
+    pub fn with_token_ttl(mut self, ttl: Duration) -> Self {
+        self.token_ttl = ttl;
+        self
     }
 }
 
@@ -122,13 +185,13 @@ impl CapillaryData {
 pub struct CapillarySim {
     pub server: SimServer,
     pub data: Arc<Mutex<CapillaryData>>,
+    auth: Arc<oauth::Auth>,
 }
 
 #[derive(Clone)]
 struct AppState {
     data: Arc<Mutex<CapillaryData>>,
-    /// `Basic base64(username:md5hex(password))`, as Capillary expects it.
-    expected_authorization: String,
+    auth: Arc<oauth::Auth>,
 }
 
 pub fn basic_authorization(username: &str, password: &str) -> String {
@@ -139,19 +202,39 @@ pub fn basic_authorization(username: &str, password: &str) -> String {
 
 impl CapillarySim {
     pub async fn start(username: &str, password: &str) -> std::io::Result<Self> {
+        Self::start_with(CapillaryConfig::new(username, password)).await
+    }
+
+    pub async fn start_with(config: CapillaryConfig) -> std::io::Result<Self> {
         let data = Arc::new(Mutex::new(CapillaryData::sample()));
+        let auth = Arc::new(oauth::Auth::new(&config));
         let state = AppState {
             data: data.clone(),
-            expected_authorization: basic_authorization(username, password),
+            auth: auth.clone(),
         };
+        let assignments = get(assignments::read)
+            .post(assign::assign)
+            .delete(unassign::remove);
         let router = Router::new()
-            .route("/v2/customers/{user_id}/labels", get(customer_labels))
-            .route("/v2/customers/{user_id}/changeLabels", post(change_labels))
-            .route("/v2/organization/labels", get(org_labels))
+            .route("/v2/customers/{user_id}/labels", get(customers::labels))
+            .route(
+                "/v2/customers/{user_id}/changeLabels",
+                post(customers::change),
+            )
+            .route("/v2/customers/labels/search", get(customers::search))
+            .route(
+                "/v2/organization/labels",
+                get(org_labels::list).post(org_labels::create),
+            )
+            .route("/v2/labels", get(labels::list).post(labels::create))
+            .route("/v2/labels/assignments", assignments)
+            .route("/v2/labels/assignments/search", get(assignments::search))
+            .route("/v3/oauth/token/generate", post(oauth::generate))
             .with_state(state);
         Ok(Self {
             server: SimServer::start(router).await?,
             data,
+            auth,
         })
     }
 
@@ -164,137 +247,14 @@ impl CapillarySim {
             .map(|m| m.iter().map(|m| data.label_name(m.label_id)).collect())
             .unwrap_or_default()
     }
-}
 
-/// The 401 to answer with, unless the request carries the expected credentials.
-fn refusal(state: &AppState, headers: &HeaderMap) -> Option<Response> {
-    let given = headers.get("authorization").and_then(|v| v.to_str().ok());
-    if given == Some(state.expected_authorization.as_str()) {
-        None
-    } else {
-        let body = json!({"status": {"success": false, "code": 401, "message": "Unauthorized"}});
-        Some((StatusCode::UNAUTHORIZED, Json(body)).into_response())
+    /// How many OAuth tokens the simulator has issued.
+    pub fn tokens_issued(&self) -> usize {
+        self.auth.issued()
     }
-}
 
-fn problem(code: u64, message: &str) -> Value {
-    json!({"status": false, "message": message, "code": code})
-}
-
-fn customer_not_found() -> Response {
-    let body = json!({"errors": [problem(8015, "Customer not found for the given identifiers")]});
-    Json(body).into_response()
-}
-
-async fn customer_labels(
-    State(state): State<AppState>,
-    Path(user_id): Path<String>,
-    headers: HeaderMap,
-) -> Response {
-    if let Some(denied) = refusal(&state, &headers) {
-        return denied;
+    /// Every token issued so far stops working at once: the next call with one gets 401.
+    pub fn expire_tokens(&self) {
+        self.auth.expire_all();
     }
-    let data = state.data.lock().expect("data lock");
-    let Some((id, mappings)) = user_id
-        .parse::<u64>()
-        .ok()
-        .and_then(|id| data.mappings_of(id).map(|m| (id, m)))
-    else {
-        return customer_not_found();
-    };
-    if mappings.is_empty() {
-        let body = json!({"warnings": [problem(33001, "User labels not found")], "errors": []});
-        return Json(body).into_response();
-    }
-    let records: Vec<Value> = mappings
-        .iter()
-        .map(|m| {
-            json!({"id": m.id, "orgId": ORG_ID, "addedBy": 75155295, "labelId": m.label_id,
-                   "userId": id, "labelName": data.label_name(m.label_id), "deleted": false})
-        })
-        .collect();
-    Json(json!({"data": records, "warnings": [], "errors": []})).into_response()
-}
-
-#[derive(Deserialize)]
-struct ChangeBody {
-    #[serde(default)]
-    add: Vec<LabelName>,
-    #[serde(default)]
-    remove: Vec<LabelName>,
-}
-
-#[derive(Deserialize)]
-struct LabelName {
-    #[serde(rename = "labelName")]
-    label_name: String,
-}
-
-async fn change_labels(
-    State(state): State<AppState>,
-    Path(user_id): Path<String>,
-    headers: HeaderMap,
-    body: axum::body::Bytes,
-) -> Response {
-    if let Some(denied) = refusal(&state, &headers) {
-        return denied;
-    }
-    let Ok(change) = serde_json::from_slice::<ChangeBody>(&body) else {
-        let body = json!({"errors": [problem(33006, "Empty payload")]});
-        return (StatusCode::BAD_REQUEST, Json(body)).into_response();
-    };
-    if change.add.is_empty() && change.remove.is_empty() {
-        return Json(json!({"errors": [problem(33006, "Empty payload")]})).into_response();
-    }
-    let mut data = state.data.lock().expect("data lock");
-    let Some(id) = user_id
-        .parse::<u64>()
-        .ok()
-        .filter(|id| data.customers.contains_key(id))
-    else {
-        return customer_not_found();
-    };
-    let mut warnings = Vec::new();
-    for name in change.add.iter().map(|l| &l.label_name) {
-        match data.label_named(name).filter(|l| l.active).map(|l| l.id) {
-            None => warnings.push(problem(33000, &format!("{name} label not found"))),
-            Some(label_id) => {
-                let mapping_id = data.next_mapping_id;
-                let mappings = data.customers.get_mut(&id).expect("checked above");
-                if !mappings.iter().any(|m| m.label_id == label_id) {
-                    mappings.push(Mapping {
-                        id: mapping_id,
-                        label_id,
-                    });
-                    data.next_mapping_id += 1;
-                }
-            }
-        }
-    }
-    for name in change.remove.iter().map(|l| &l.label_name) {
-        match data.label_named(name).map(|l| l.id) {
-            None => warnings.push(problem(33000, &format!("{name} label not found"))),
-            Some(label_id) => {
-                let mappings = data.customers.get_mut(&id).expect("checked above");
-                mappings.retain(|m| m.label_id != label_id);
-            }
-        }
-    }
-    Json(json!({"entity": id, "warnings": warnings})).into_response()
-}
-
-async fn org_labels(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    if let Some(denied) = refusal(&state, &headers) {
-        return denied;
-    }
-    let data = state.data.lock().expect("data lock");
-    let records: Vec<Value> = data
-        .labels
-        .iter()
-        .map(|l| {
-            json!({"id": l.id, "orgId": ORG_ID, "name": l.name, "description": "",
-                   "lastUpdatedBy": 75155295, "active": l.active})
-        })
-        .collect();
-    Json(json!({"data": records, "warnings": [], "errors": []})).into_response()
 }

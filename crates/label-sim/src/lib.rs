@@ -10,4 +10,4 @@ pub mod server;
 pub mod trybe;
 
 pub use fault::{Breakage, Fault};
-pub use server::{closed_base_url, Recorded, SimServer};
+pub use server::{closed_base_url, Recorded, SimServer, DEFAULT_RECORD_LIMIT};

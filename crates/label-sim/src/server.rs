@@ -31,11 +31,38 @@ impl Recorded {
     }
 }
 
-#[derive(Default)]
+/// How many of the most recent requests a simulator keeps by default: enough for any test,
+/// small enough that a demo left running for days does not grow without bound.
+pub const DEFAULT_RECORD_LIMIT: usize = 10_000;
+
 pub struct Shared {
-    log: Mutex<Vec<Recorded>>,
+    /// The most recent requests, at most `record_limit` of them, oldest first.
+    log: Mutex<VecDeque<Recorded>>,
+    record_limit: AtomicUsize,
     calls: AtomicUsize,
     faults: Mutex<VecDeque<Fault>>,
+}
+
+impl Default for Shared {
+    fn default() -> Self {
+        Self {
+            log: Mutex::default(),
+            record_limit: AtomicUsize::new(DEFAULT_RECORD_LIMIT),
+            calls: AtomicUsize::new(0),
+            faults: Mutex::default(),
+        }
+    }
+}
+
+impl Shared {
+    fn record(&self, recorded: Recorded) {
+        let limit = self.record_limit.load(Ordering::SeqCst);
+        let mut log = self.log.lock().expect("log lock");
+        log.push_back(recorded);
+        while log.len() > limit {
+            log.pop_front();
+        }
+    }
 }
 
 /// A running simulator; it stops when dropped.
@@ -68,13 +95,27 @@ impl SimServer {
         format!("http://{}", self.addr)
     }
 
-    /// How many requests reached the simulator.
+    /// How many requests reached the simulator, all of them, however many the record keeps.
     pub fn calls(&self) -> usize {
         self.shared.calls.load(Ordering::SeqCst)
     }
 
+    /// The most recent requests (at most [`Self::record_limit`]), oldest first.
     pub fn requests(&self) -> Vec<Recorded> {
-        self.shared.log.lock().expect("log lock").clone()
+        let log = self.shared.log.lock().expect("log lock");
+        log.iter().cloned().collect()
+    }
+
+    pub fn record_limit(&self) -> usize {
+        self.shared.record_limit.load(Ordering::SeqCst)
+    }
+
+    /// Keeps only the `limit` most recent requests from now on, forgetting older ones at once.
+    pub fn set_record_limit(&self, limit: usize) {
+        self.shared.record_limit.store(limit, Ordering::SeqCst);
+        let mut log = self.shared.log.lock().expect("log lock");
+        let excess = log.len().saturating_sub(limit);
+        log.drain(..excess);
     }
 
     /// Queues a fault: each request takes the next one that applies to it, then the simulator
@@ -139,7 +180,7 @@ async fn record(State(shared): State<Arc<Shared>>, request: Request, next: Next)
         let next = faults.iter().position(|f| f.applies_to(&recorded.method));
         next.and_then(|i| faults.remove(i))
     };
-    shared.log.lock().expect("log lock").push(recorded);
+    shared.record(recorded);
     let Some(fault) = fault else {
         return next.run(request).await;
     };

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -16,7 +16,10 @@ use serde_json::{json, Value};
 use crate::server::SimServer;
 use laravel::{refused, Refused};
 
+mod catalog;
 mod laravel;
+
+pub use laravel::MAX_VALUE_CHARS;
 
 pub const ORGANISATION_ID: &str = "5f0c1a2b-3c4d-4e5f-8a6b-7c8d9e0f1a2b";
 /// A customer with three labels: VIP, Newsletter, Spa Member.
@@ -36,7 +39,10 @@ const LABEL_VALUES: &str = "VIP,Newsletter,Spa Member,Gym Member,Birthday Month,
     Hotel Guest,Day Guest,Complaint,Allergy,Wheelchair Access,Influencer,Staff,Press,Loyalty Gold,\
     Loyalty Silver,Loyalty Bronze,Lapsed,First Visit,Gift Voucher,Member Guest,Summer Promo 2023,\
     Old Treatment List";
+/// Every label, the created ones too, shows this creation time: the simulator keeps no clock.
 const CREATED_AT: &str = "2023-04-18T10:15:30.000000Z";
+/// The colours labels get, in turn, when none is given.
+const COLOURS: [&str; 6] = ["ff6634", "2f80ed", "27ae60", "9b51e0", "f2c94c", "eb5757"];
 const ARCHIVED_AT: &str = "2024-01-09T08:00:00.000000Z";
 
 #[derive(Debug, Clone)]
@@ -66,13 +72,12 @@ impl TrybeData {
     /// 22 live labels (two pages at the cap) and two archived ones; a few customers.
     pub fn sample() -> Self {
         let values = LABEL_VALUES.split(',');
-        let colours = ["ff6634", "2f80ed", "27ae60", "9b51e0", "f2c94c", "eb5757"];
         let labels = values
             .enumerate()
             .map(|(i, value)| TrybeLabel {
                 id: label_id(i + 1),
                 value: value.to_owned(),
-                colour: colours[i % colours.len()].to_owned(),
+                colour: COLOURS[i % COLOURS.len()].to_owned(),
                 archived_at: (i >= 22).then(|| ARCHIVED_AT.to_owned()),
             })
             .collect();
@@ -99,6 +104,13 @@ impl TrybeData {
 
     pub fn label_named(&self, value: &str) -> Option<&TrybeLabel> {
         self.labels.iter().find(|l| l.value == value)
+    }
+
+    /// Whether a label, live or archived, already has this value, in any case: the column's
+    /// collation is case-insensitive, as MySQL's default is.
+    pub fn value_taken(&self, value: &str) -> bool {
+        let wanted = value.to_lowercase();
+        self.labels.iter().any(|l| l.value.to_lowercase() == wanted)
     }
 
     pub fn live_labels(&self) -> usize {
@@ -146,7 +158,10 @@ impl TrybeSim {
                 "/customers/customers/{customer_id}/labels",
                 get(customer_labels).post(attach).delete(detach),
             )
-            .route("/customers/labels", get(labels))
+            .route(
+                "/customers/labels",
+                get(catalog::labels).post(catalog::create_label),
+            )
             .with_state(state);
         Ok(Self {
             server: SimServer::start(router).await?,
@@ -242,35 +257,4 @@ fn change(
     } else {
         StatusCode::NO_CONTENT.into_response()
     })
-}
-
-/// `per_page` beyond the cap is not refused but cut, so a client must follow `meta.last_page`.
-async fn labels(
-    State(state): State<AppState>,
-    Query(query): Query<BTreeMap<String, String>>,
-    headers: HeaderMap,
-) -> Result<Json<Value>, Refused> {
-    authorized(&state, &headers)?;
-    let number = |key: &str| query.get(key).and_then(|v| v.parse::<usize>().ok());
-    let page = number("page").filter(|&p| p >= 1).unwrap_or(1);
-    let per_page = number("per_page")
-        .unwrap_or(PER_PAGE_CAP)
-        .clamp(1, PER_PAGE_CAP);
-    let live_only = matches!(
-        query.get("archived").map(String::as_str),
-        Some("false" | "0")
-    );
-    let data = state.data.lock().expect("data lock");
-    let matching: Vec<Value> = data
-        .labels
-        .iter()
-        .filter(|l| !live_only || l.archived_at.is_none())
-        .map(TrybeLabel::json)
-        .collect();
-    let host = headers
-        .get(header::HOST)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("localhost");
-    let path = format!("http://{host}/customers/labels");
-    Ok(Json(laravel::paginate(&matching, page, per_page, &path)))
 }

@@ -26,6 +26,10 @@ async fn main() -> std::io::Result<()> {
                 active: true,
             });
         }
+        // Room for as many labels again as the org's default allows, however big the catalog.
+        data.max_labels = data
+            .max_labels
+            .max(data.labels.len() + capillary::DEFAULT_MAX_LABELS);
     }
     let trybe = TrybeSim::start(trybe::DEMO_TOKEN).await?;
     println!("capillary {}", cap.server.base_url());

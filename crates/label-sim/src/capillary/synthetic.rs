@@ -1,5 +1,6 @@
 //! Customers made up on demand, so that a benchmark can fill a cache with as many distinct
-//! customers as it likes without the simulator holding them.
+//! customers as it likes without the simulator holding them. A write to one copies its five
+//! labels into a stored record first (copy on write), so only written customers take memory.
 
 use std::borrow::Cow;
 
@@ -15,26 +16,43 @@ impl CapillaryData {
         if let Some(stored) = self.customers.get(&id) {
             return Some(Cow::Borrowed(stored));
         }
-        if !self.synthetic {
-            return None;
+        self.synthetic.then(|| Cow::Owned(self.made_up(id)))
+    }
+
+    /// The customer's stored mappings, to change: a made-up customer is stored first, with
+    /// exactly its five labels' worth of room. `None`: no such customer.
+    pub(super) fn stored_mut(&mut self, id: u64) -> Option<&mut Vec<Mapping>> {
+        if !self.customers.contains_key(&id) {
+            if !self.synthetic {
+                return None;
+            }
+            let mut made = self.made_up(id);
+            made.shrink_to_fit();
+            self.customers.insert(id, made);
         }
+        self.customers.get_mut(&id)
+    }
+
+    /// Five mappings made from the id: the same id always gets the same labels. They are drawn
+    /// from the seeded labels only, so that labels created through the API while a benchmark
+    /// runs do not change the customers it has not written.
+    fn made_up(&self, id: u64) -> Vec<Mapping> {
         let active: Vec<u64> = self
             .labels
             .iter()
-            .filter(|l| l.active)
+            .filter(|l| l.active && self.seeded(l.id))
             .map(|l| l.id)
             .collect();
         if active.is_empty() {
-            return Some(Cow::Owned(Vec::new()));
+            return Vec::new();
         }
         let first = (id % active.len() as u64) as usize;
-        let made = (0..SYNTHETIC_LABELS.min(active.len()))
+        (0..SYNTHETIC_LABELS.min(active.len()))
             .map(|k| Mapping {
                 id: id.wrapping_mul(10).wrapping_add(k as u64),
                 label_id: active[(first + k) % active.len()],
             })
-            .collect();
-        Some(Cow::Owned(made))
+            .collect()
     }
 }
 
@@ -58,5 +76,32 @@ mod tests {
         assert_eq!(distinct.len(), SYNTHETIC_LABELS);
         // Stored customers keep their own labels.
         assert_eq!(data.mappings_of(565345934).map(|m| m.len()), Some(0));
+    }
+
+    #[test]
+    fn a_write_stores_the_made_up_labels_first_and_only_then_changes_them() {
+        let mut data = CapillaryData::sample();
+        assert!(
+            data.stored_mut(1_000_001).is_none(),
+            "not synthetic: unknown"
+        );
+        data.synthetic = true;
+        let made: Vec<u64> = data
+            .mappings_of(1_000_001)
+            .unwrap()
+            .iter()
+            .map(|m| m.label_id)
+            .collect();
+        let stored = data.stored_mut(1_000_001).expect("made up, now stored");
+        assert_eq!(stored.capacity(), SYNTHETIC_LABELS);
+        stored.remove(0);
+        let after: Vec<u64> = data
+            .mappings_of(1_000_001)
+            .unwrap()
+            .iter()
+            .map(|m| m.label_id)
+            .collect();
+        assert_eq!(after, made[1..]);
+        assert_eq!(data.customers.len(), 4, "one customer stored, no other");
     }
 }

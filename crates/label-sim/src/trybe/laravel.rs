@@ -26,13 +26,13 @@ pub fn validate_label_ids(
     exists: impl Fn(&str) -> bool,
 ) -> Result<Vec<String>, Refused> {
     let input: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
-    let mut errors = Map::new();
+    let mut errors = Vec::new();
     let mut ids = Vec::new();
-    let mut fail = |key: String, text: String| errors.insert(key, json!([text]));
+    let mut fail = |key: String, text: String| errors.push((key, text));
     match input.get("labels") {
         None | Some(Value::Null) => fail("labels".into(), "The labels field is required.".into()),
         Some(Value::Array(items)) if items.is_empty() => {
-            fail("labels".into(), "The labels field is required.".into())
+            fail("labels".into(), "The labels field is required.".into());
         }
         Some(Value::Array(items)) => {
             for (i, item) in items.iter().enumerate() {
@@ -48,20 +48,81 @@ pub fn validate_label_ids(
                 }
                 ids.push(id);
             }
-            None
         }
         Some(_) => fail("labels".into(), "The labels field must be an array.".into()),
+    }
+    match invalid(errors) {
+        Some(refusal) => Err(refusal),
+        None => Ok(ids),
+    }
+}
+
+/// A label to create, as validated.
+pub struct NewLabel {
+    pub value: String,
+    /// Lower case, without `#`; `None` lets the organisation's next colour be used.
+    pub colour: Option<String>,
+}
+
+/// The longest `value` Trybe accepts, in characters.
+pub const MAX_VALUE_CHARS: usize = 20;
+
+/// The rules `value: required|string|max:20|unique` and `colour: nullable|regex:/^[0-9a-f]{6}$/i`,
+/// with Laravel's messages. `taken` says whether a value is already used.
+pub fn validate_new_label(body: &[u8], taken: impl Fn(&str) -> bool) -> Result<NewLabel, Refused> {
+    let input: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
+    let mut errors = Vec::new();
+    // Laravel's TrimStrings middleware runs before validation: the value is checked and stored
+    // trimmed, and a blank one is missing.
+    let raw = input.get("value");
+    let value = raw.and_then(Value::as_str).map(str::trim);
+    let problem = match (raw, value) {
+        (None | Some(Value::Null), _) | (_, Some("")) => Some("The value field is required."),
+        (_, Some(text)) if text.chars().count() > MAX_VALUE_CHARS => {
+            Some("The value field must not be greater than 20 characters.")
+        }
+        (_, Some(text)) if taken(text) => Some("The value has already been taken."),
+        (_, Some(_)) => None,
+        (Some(_), None) => Some("The value field must be a string."),
     };
-    let Some(first) = errors.values().next().and_then(|v| v[0].as_str()) else {
-        return Ok(ids);
+    if let Some(text) = problem {
+        errors.push(("value".to_owned(), text.to_owned()));
+    }
+    let colour = match input.get("colour") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(hex))
+            if hex.len() == 6 && hex.chars().all(|c| c.is_ascii_hexdigit()) =>
+        {
+            Some(hex.to_ascii_lowercase())
+        }
+        Some(_) => {
+            let text = "The colour field format is invalid.";
+            errors.push(("colour".to_owned(), text.to_owned()));
+            None
+        }
     };
+    if let Some(refusal) = invalid(errors) {
+        return Err(refusal);
+    }
+    let value = value.unwrap_or_default().to_owned();
+    Ok(NewLabel { value, colour })
+}
+
+/// Laravel's 422: the first message in rule order, "(and N more errors)", and every message by
+/// field.
+fn invalid(errors: Vec<(String, String)>) -> Option<Refused> {
+    let first = errors.first().map(|(_, text)| text.clone())?;
     let text = match errors.len() - 1 {
         0 => first.to_owned(),
         1 => format!("{first} (and 1 more error)"),
         more => format!("{first} (and {more} more errors)"),
     };
-    let body = json!({ "message": text, "errors": errors });
-    Err(Refused(StatusCode::UNPROCESSABLE_ENTITY, body))
+    let by_field: Map<String, Value> = errors
+        .into_iter()
+        .map(|(field, text)| (field, json!([text])))
+        .collect();
+    let body = json!({ "message": text, "errors": by_field });
+    Some(Refused(StatusCode::UNPROCESSABLE_ENTITY, body))
 }
 
 /// One page of `items`. The links carry only `page`, as Laravel's do unless told otherwise:
