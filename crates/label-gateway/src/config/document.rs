@@ -1,17 +1,19 @@
-//! Reading a whole config document: syntax, `${VAR}` substitution, `[server]`, `[cache]`
-//! and every tenant, collecting all problems before deciding.
+//! Reading a whole config document: syntax, `${VAR}` substitution, `[server]`, `[cache]`,
+//! `[state]` and every tenant, collecting all problems before deciding.
 
+use std::net::SocketAddr;
 use std::time::Duration;
 
 use super::fields::{self, Section};
-use super::{env, path, tenant, CacheConfig, Config, ConfigProblem, ServerConfig};
+use super::{env, path, state, tenant, CacheConfig, Config, ConfigProblem, ServerConfig};
 
-const ROOT_KEYS: &[&str] = &["server", "cache", "tenants"];
+const ROOT_KEYS: &[&str] = &["server", "cache", "state", "tenants"];
 pub(super) const SERVER_KEYS: &[&str] = &[
     "listen",
     "max_body_bytes",
     "max_connections",
     "header_read_timeout_ms",
+    "admin_listen",
 ];
 pub(super) const CACHE_KEYS: &[&str] = &[
     "ttl_seconds",
@@ -39,6 +41,13 @@ pub fn read(
 
     let server = sub_section(&mut section, "server", SERVER_KEYS, &mut problems, server);
     let cache = sub_section(&mut section, "cache", CACHE_KEYS, &mut problems, cache);
+    let state = sub_section(
+        &mut section,
+        "state",
+        state::KEYS,
+        &mut problems,
+        state::read,
+    );
     let mut tenants = Vec::new();
     let mut keys = Vec::new();
     match section.value("tenants") {
@@ -71,6 +80,7 @@ pub fn read(
         server: server.unwrap_or_default(),
         cache: cache.unwrap_or_default(),
         tenants,
+        state: state.flatten(),
     })
 }
 
@@ -100,16 +110,8 @@ fn sub_section<T: Default>(
 
 fn server(section: &mut Section) -> ServerConfig {
     let default = ServerConfig::default();
-    let listen = section.string("listen", false).and_then(|text| {
-        let parsed = text.parse().ok();
-        if parsed.is_none() {
-            section.problem(
-                section.path_of("listen"),
-                "must be an IP address and port, like 127.0.0.1:8080",
-            );
-        }
-        parsed
-    });
+    let listen = address(section, "listen");
+    let admin_listen = address(section, "admin_listen").unwrap_or(default.admin_listen);
     let max_body_bytes = section.integer_or(
         "max_body_bytes",
         default.max_body_bytes as u64,
@@ -130,7 +132,20 @@ fn server(section: &mut Section) -> ServerConfig {
         max_body_bytes: max_body_bytes as usize,
         max_connections: max_connections as usize,
         header_read_timeout: Duration::from_millis(header_read_timeout_ms),
+        admin_listen,
     }
+}
+
+fn address(section: &mut Section, key: &'static str) -> Option<SocketAddr> {
+    let text = section.string(key, false)?;
+    let parsed = text.parse().ok();
+    if parsed.is_none() {
+        section.problem(
+            section.path_of(key),
+            "must be an IP address and port, like 127.0.0.1:8080",
+        );
+    }
+    parsed
 }
 
 fn cache(section: &mut Section) -> CacheConfig {

@@ -6,6 +6,7 @@ mod env;
 mod fields;
 mod keys;
 mod path;
+mod state;
 mod tenant;
 #[cfg(test)]
 mod tests;
@@ -19,6 +20,7 @@ use std::time::Duration;
 use label_core::LabelProvider;
 
 pub use keys::{ApiKey, ApiKeyError};
+pub use state::StateConfig;
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -26,6 +28,8 @@ pub struct Config {
     pub cache: CacheConfig,
     /// Sorted by id.
     pub tenants: Vec<Tenant>,
+    /// `[state]`: `None` keeps everything in the process.
+    pub state: Option<StateConfig>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,6 +41,8 @@ pub struct ServerConfig {
     pub max_connections: usize,
     /// A client must send its request headers within this, or its connection is closed.
     pub header_read_timeout: Duration,
+    /// Where `/metrics` (with `/healthz` and `/readyz`) is served, apart from clients.
+    pub admin_listen: SocketAddr,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -88,6 +94,7 @@ impl Default for ServerConfig {
             max_body_bytes: 65_536,
             max_connections: 1024,
             header_read_timeout: Duration::from_secs(10),
+            admin_listen: SocketAddr::from(([127, 0, 0, 1], 9464)),
         }
     }
 }

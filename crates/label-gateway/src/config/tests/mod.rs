@@ -3,6 +3,7 @@
 mod example;
 mod problems;
 mod reporting;
+mod state;
 
 use std::time::Duration;
 
@@ -158,6 +159,7 @@ fn omitted_sections_and_keys_take_their_defaults() {
             max_body_bytes: 65_536,
             max_connections: 1024,
             header_read_timeout: Duration::from_secs(10),
+            admin_listen: "127.0.0.1:9464".parse().unwrap(),
         }
     );
     assert_eq!(
@@ -169,6 +171,7 @@ fn omitted_sections_and_keys_take_their_defaults() {
             stale_if_error_seconds: 0,
         }
     );
+    assert!(config.state.is_none());
     let acme = &config.tenants[0];
     assert_eq!(acme.cache_ttl_seconds, None);
     assert_eq!(
