@@ -44,10 +44,7 @@ pub(super) fn read(section: &mut Section) -> Option<StateConfig> {
         Some(_) => {
             section.problem(
                 section.path_of("key_prefix"),
-                format!(
-                    "must be 1 to {MAX_PREFIX_LEN} characters, each a letter, a digit \
-                     or one of _ : . -"
-                ),
+                format!("must be 1 to {MAX_PREFIX_LEN} characters of A-Z a-z 0-9 _ : . -"),
             );
             None
         }

@@ -127,7 +127,7 @@ fn key_prefixes_are_short_and_plain() {
         assert_one(
             &text,
             "state.key_prefix",
-            "1 to 64 characters, each a letter, a digit or one of _ : . -",
+            "must be 1 to 64 characters of A-Z a-z 0-9 _ : . -",
         );
     }
 }
