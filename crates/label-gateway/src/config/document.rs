@@ -1,14 +1,15 @@
-//! Reading a whole config document: syntax, `${VAR}` substitution, `[server]`, `[cache]`
-//! and every tenant, collecting all problems before deciding.
+//! Reading a whole config document: syntax, `${VAR}` substitution, `[server]`, `[cache]`,
+//! `[state]` and every tenant, collecting all problems before deciding.
 
+use std::net::SocketAddr;
 use std::time::Duration;
 
 use super::fields::{self, Section};
 use super::{
-    env, path, tenant, CacheConfig, Config, ConfigProblem, IdempotencyConfig, ServerConfig,
+    env, path, state, tenant, CacheConfig, Config, ConfigProblem, IdempotencyConfig, ServerConfig,
 };
 
-const ROOT_KEYS: &[&str] = &["server", "cache", "idempotency", "tenants"];
+const ROOT_KEYS: &[&str] = &["server", "cache", "idempotency", "state", "tenants"];
 pub(super) const SERVER_KEYS: &[&str] = &[
     "listen",
     "max_body_bytes",
@@ -17,6 +18,7 @@ pub(super) const SERVER_KEYS: &[&str] = &[
     "max_header_bytes",
     "body_read_timeout_ms",
     "max_upstream_body_bytes",
+    "admin_listen",
 ];
 pub(super) const CACHE_KEYS: &[&str] = &[
     "ttl_seconds",
@@ -56,6 +58,13 @@ pub fn read(
         IDEMPOTENCY_KEYS,
         &mut problems,
         idempotency,
+    );
+    let state = sub_section(
+        &mut section,
+        "state",
+        state::KEYS,
+        &mut problems,
+        state::read,
     );
     let mut tenants = Vec::new();
     let mut keys = Vec::new();
@@ -97,6 +106,7 @@ pub fn read(
         cache: cache.unwrap_or_default(),
         idempotency: idempotency.unwrap_or_default(),
         tenants,
+        state: state.flatten(),
     })
 }
 
@@ -126,16 +136,8 @@ fn sub_section<T: Default>(
 
 fn server(section: &mut Section) -> ServerConfig {
     let default = ServerConfig::default();
-    let listen = section.string("listen", false).and_then(|text| {
-        let parsed = text.parse().ok();
-        if parsed.is_none() {
-            section.problem(
-                section.path_of("listen"),
-                "must be an IP address and port, like 127.0.0.1:8080",
-            );
-        }
-        parsed
-    });
+    let listen = address(section, "listen");
+    let admin_listen = address(section, "admin_listen").unwrap_or(default.admin_listen);
     let max_body_bytes = section.integer_or(
         "max_body_bytes",
         default.max_body_bytes as u64,
@@ -174,6 +176,7 @@ fn server(section: &mut Section) -> ServerConfig {
         max_header_bytes: max_header_bytes as usize,
         body_read_timeout: Duration::from_millis(body_read_timeout_ms),
         max_upstream_body_bytes: max_upstream_body_bytes as usize,
+        admin_listen,
     }
 }
 
@@ -182,6 +185,18 @@ fn idempotency(section: &mut Section) -> IdempotencyConfig {
     IdempotencyConfig {
         max_bytes: section.integer_or("max_bytes", default.max_bytes, MIN_STORE_BYTES..=u64::MAX),
     }
+}
+
+fn address(section: &mut Section, key: &'static str) -> Option<SocketAddr> {
+    let text = section.string(key, false)?;
+    let parsed = text.parse().ok();
+    if parsed.is_none() {
+        section.problem(
+            section.path_of(key),
+            "must be an IP address and port, like 127.0.0.1:8080",
+        );
+    }
+    parsed
 }
 
 fn cache(section: &mut Section) -> CacheConfig {

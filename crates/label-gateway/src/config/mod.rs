@@ -6,6 +6,7 @@ mod env;
 mod fields;
 mod keys;
 mod path;
+mod state;
 mod tenant;
 #[cfg(test)]
 mod tests;
@@ -19,6 +20,7 @@ use std::time::Duration;
 use label_core::LabelProvider;
 
 pub use keys::{ApiKey, ApiKeyError};
+pub use state::StateConfig;
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -27,6 +29,8 @@ pub struct Config {
     pub idempotency: IdempotencyConfig,
     /// Sorted by id.
     pub tenants: Vec<Tenant>,
+    /// `[state]`: `None` keeps everything in the process.
+    pub state: Option<StateConfig>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,6 +48,8 @@ pub struct ServerConfig {
     pub body_read_timeout: Duration,
     /// A vendor answer over this is `upstream_error`, read no further.
     pub max_upstream_body_bytes: usize,
+    /// Where `/metrics` (with `/healthz` and `/readyz`) is served, apart from clients.
+    pub admin_listen: SocketAddr,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -106,6 +112,7 @@ impl Default for ServerConfig {
             max_header_bytes: 16 * 1024,
             body_read_timeout: Duration::from_secs(10),
             max_upstream_body_bytes: 4 * 1024 * 1024,
+            admin_listen: SocketAddr::from(([127, 0, 0, 1], 9464)),
         }
     }
 }

@@ -1,6 +1,6 @@
 //! `config/example.toml` is documentation: it must stay valid and mention every key.
 
-use super::super::{document, tenant};
+use super::super::{document, state, tenant};
 use super::parse;
 
 const EXAMPLE: &str = include_str!("../../../../../config/example.toml");
@@ -12,6 +12,7 @@ fn the_example_is_valid() {
         Ok(config) => {
             let ids: Vec<&str> = config.tenants.iter().map(|t| t.id.as_str()).collect();
             assert_eq!(ids, ["acme", "globex", "initech"]);
+            assert!(config.state.is_some(), "the example shows [state]");
         }
         // Backends still being written are stubs that refuse to be built; nothing else may fail.
         Err(problems) => {
@@ -31,6 +32,7 @@ fn the_example_mentions_every_key() {
         .iter()
         .chain(document::CACHE_KEYS)
         .chain(document::IDEMPOTENCY_KEYS)
+        .chain(state::KEYS)
         .chain(tenant::GENERIC_KEYS)
         .chain(&[
             "username",

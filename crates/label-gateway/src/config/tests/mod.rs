@@ -3,6 +3,7 @@
 mod example;
 mod problems;
 mod reporting;
+mod state;
 
 use std::time::Duration;
 
@@ -167,6 +168,7 @@ fn omitted_sections_and_keys_take_their_defaults() {
             max_header_bytes: 16_384,
             body_read_timeout: Duration::from_secs(10),
             max_upstream_body_bytes: 4 * 1024 * 1024,
+            admin_listen: "127.0.0.1:9464".parse().unwrap(),
         }
     );
     assert_eq!(
@@ -180,6 +182,7 @@ fn omitted_sections_and_keys_take_their_defaults() {
         }
     );
     assert_eq!(config.idempotency.max_bytes, 64 * 1024 * 1024);
+    assert!(config.state.is_none());
     let acme = &config.tenants[0];
     assert_eq!(acme.cache_ttl_seconds, None);
     assert_eq!(
