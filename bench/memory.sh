@@ -40,7 +40,7 @@ for size in $SIZES; do
     "$BIN/fill" --gateway "$gateway" --tenant bench --key "$KEY" --count "$size" >&2
     full=$(kib "$gateway_pid" VmRSS)
     peak=$(kib "$gateway_pid" VmHWM)
-    entries=$(curl -sf "$gateway/metrics" | awk '$1 == "label_gateway_cache_entries" { print $2 }')
+    entries=$(curl -sf "$admin/metrics" | awk '$1 == "label_gateway_cache_entries" { print $2 }')
     rows+="| $size | $entries | $empty | $full | $peak | $(per_customer "$empty" "$full" "$size") | $(per_customer "$empty" "$peak" "$size") |"$'\n'
     kill "$gateway_pid"
     wait "$gateway_pid" 2>/dev/null || true

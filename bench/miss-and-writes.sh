@@ -39,6 +39,7 @@ start_vendors() { # catalog size
 start_gateway() { # number of Capillary tenants t1..tN, [cache TTL, default 0]; plus Trybe "tr"
     stop "$gateway_pid"
     {
+        printf '[server]\nadmin_listen = "%s"\n\n' "$BENCH_ADMIN_LISTEN"
         for i in $(seq 1 "$1"); do
             printf '[tenants.t%s]\nprovider = "capillary"\nbase_url = "%s"\n' "$i" "$cap_url"
             printf 'username = "demo_till"\npassword = "demo-password"\napi_keys = ["t%s-key"]\n' "$i"
@@ -69,7 +70,7 @@ us() { # wrk's latency ("71.00us", "1.20ms") in µs
     awk -v v="$(pct "$1" "$2")" 'BEGIN { n = v + 0; if (v ~ /ms$/) n *= 1000; else if (v ~ /[0-9]s$/) n *= 1e6; printf "%.0f", n }'
 }
 row() { echo "| $1 | $2 | $(rps "$2") | $(pct "$2" 50%) | $(pct "$2" 99%) |"; }
-vendor_calls() { curl -s "$gateway/metrics" | awk '/^label_gateway_vendor_calls_total\{/ { s += $NF } END { print s + 0 }'; }
+vendor_calls() { curl -s "$admin/metrics" | awk '/^label_gateway_vendor_calls_total\{/ { s += $NF } END { print s + 0 }'; }
 
 # --- (a) miss path -------------------------------------------------------------------------
 start_vendors 0

@@ -8,6 +8,10 @@ cargo build --release --quiet "${packages[@]}"
 BIN=${CARGO_TARGET_DIR:-target}/release
 work=$(mktemp -d)
 pids=()
+# The gateway's admin listener (/metrics): a port beside the script's gateway port, so that
+# two scripts never collide on the default 9464.
+export BENCH_ADMIN_LISTEN=127.0.0.1:$((${GATEWAY_PORT:-18080} + 1000))
+admin=http://$BENCH_ADMIN_LISTEN
 cleanup() {
     for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
     rm -rf "$work"

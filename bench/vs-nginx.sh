@@ -23,6 +23,9 @@ cap_url=$(awk '$1 == "capillary" { print $2 }' "$work/vendors.out")
 cap_basic="Basic $(printf 'demo_till:%s' "$(printf demo-password | md5sum | cut -d' ' -f1)" | base64 -w0)"
 
 cat >"$work/gateway.toml" <<EOF
+[server]
+admin_listen = "$BENCH_ADMIN_LISTEN"
+
 [tenants.hot]
 provider = "capillary"
 base_url = "$cap_url"

@@ -15,9 +15,12 @@ use reqwest::{Client, Method, RequestBuilder};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
-/// A gateway serving on 127.0.0.1 at a free port; it stops when dropped.
+/// A gateway serving on 127.0.0.1 at a free port, its admin listener on another; it stops when
+/// dropped.
 pub struct TestGateway {
     pub base_url: String,
+    /// The admin listener: `/metrics` and the probes.
+    pub admin_url: String,
     pub client: Client,
     task: JoinHandle<std::io::Result<()>>,
 }
@@ -37,16 +40,34 @@ impl TestGateway {
         Self::serve(&config).await
     }
 
-    /// Starts the gateway with a config already made.
+    /// Starts the gateway with a config already made; whatever its `admin_listen`, the admin
+    /// listener takes a free port, so that tests can run side by side.
     pub async fn serve(config: &config::Config) -> Self {
+        let mut config = config.clone();
+        config.server.admin_listen = ([127, 0, 0, 1], 0).into();
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let base_url = format!("http://{}", listener.local_addr().expect("addr"));
-        let task = label_gateway::serve::spawn(config, listener).await;
+        let spawned = label_gateway::serve::spawn(&config, listener)
+            .await
+            .expect("the admin listener binds");
         Self {
             base_url,
+            admin_url: format!("http://{}", spawned.admin),
             client: Client::new(),
-            task,
+            task: spawned.task,
         }
+    }
+
+    /// The gateway's metrics, as a scraper reads them from the admin listener.
+    pub async fn metrics(&self) -> String {
+        let response = self
+            .client
+            .get(format!("{}/metrics", self.admin_url))
+            .send()
+            .await
+            .expect("the admin listener answers");
+        assert_eq!(response.status(), 200);
+        response.text().await.expect("a text body")
     }
 
     pub fn url(&self, path: &str) -> String {

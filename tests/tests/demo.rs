@@ -9,13 +9,13 @@ async fn every_printed_tenant_answers_its_curl_lines() {
     let vendors = demo::start_vendors().await.expect("simulators start");
     let config = demo::demo_config(&vendors).expect("the demo config is valid");
     let gateway = TestGateway::serve(&config).await;
-    let banner = demo::banner(
-        gateway
-            .base_url
-            .trim_start_matches("http://")
-            .parse()
-            .unwrap(),
+    let address = |url: &str| url.trim_start_matches("http://").parse().unwrap();
+    let banner = demo::banner(address(&gateway.base_url), address(&gateway.admin_url));
+    assert!(
+        banner.contains(&format!("{}/metrics", gateway.admin_url)),
+        "{banner}"
     );
+    assert!(gateway.metrics().await.contains("label_gateway_"));
     for tenant in demo::TENANTS {
         assert!(banner.contains(tenant.api_key), "{banner}");
         let labels = format!(

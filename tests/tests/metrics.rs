@@ -13,12 +13,15 @@ use label_sim::{capillary, Fault};
 const SETTINGS: &str = "max_retries = 2\ncircuit_failures = 100";
 
 async fn scrape(gateway: &TestGateway) -> String {
+    // Never on the public listener, where it would tell anyone which tenants exist.
+    let public = gateway.client.get(gateway.url("/metrics")).send().await;
+    assert_eq!(public.expect("the gateway answers").status(), 404);
     let response = gateway
         .client
-        .get(gateway.url("/metrics"))
+        .get(format!("{}/metrics", gateway.admin_url))
         .send()
         .await
-        .expect("the gateway answers");
+        .expect("the admin listener answers");
     assert_eq!(response.status(), 200);
     let content_type = response.headers()["content-type"]
         .to_str()

@@ -27,15 +27,7 @@ async fn cache_hits_and_misses_are_counted() {
         let response = gateway.get(&sample, "cached-key").send().await.unwrap();
         assert_eq!(response.status(), 200);
     }
-    let text = gateway
-        .client
-        .get(gateway.url("/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let text = gateway.metrics().await;
     assert_eq!(sim.server.calls(), 1, "one miss, two hits");
     assert_eq!(value(&text, "label_gateway_cache_misses_total"), 1.0);
     assert_eq!(value(&text, "label_gateway_cache_hits_total"), 2.0);

@@ -4,12 +4,11 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use label_gateway::serve::serve_gateway;
+use label_gateway::serve::{serve_gateway, Listeners};
 use label_gateway::state::Gateway;
 use label_gateway_tests::parse_config;
 use label_gateway_tests::world::{capillary_sim, capillary_tenant, sample_path};
 use label_sim::Fault;
-use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
 #[tokio::test]
@@ -17,15 +16,20 @@ async fn shutdown_stops_waiting_for_a_stuck_request_after_the_grace_period() {
     let sim = capillary_sim().await;
     let tenant = capillary_tenant("acme", &sim.server.base_url(), "timeout_ms = 60000");
     let config = parse_config(&tenant, &[]).expect("a valid config");
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}{}", listener.local_addr().unwrap(), sample_path());
+    let free = "127.0.0.1:0".parse().unwrap();
+    let listeners = Listeners::bind(free, free).await.unwrap();
+    let url = format!(
+        "http://{}{}",
+        listeners.public.local_addr().unwrap(),
+        sample_path()
+    );
     let (stop, stopped) = oneshot::channel::<()>();
     let shutdown = async {
         let _ = stopped.await;
     };
     let grace = Duration::from_millis(300);
     let gateway = Arc::new(Gateway::new(&config));
-    let server = tokio::spawn(serve_gateway(gateway, listener, shutdown, grace));
+    let server = tokio::spawn(serve_gateway(gateway, listeners, shutdown, grace));
     sim.server.push_fault(Fault::delay(Duration::from_secs(60)));
     let stuck = tokio::spawn(
         reqwest::Client::new()

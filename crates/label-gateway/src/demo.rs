@@ -77,9 +77,12 @@ pub fn demo_config(vendors: &DemoVendors) -> Result<Config, Vec<config::ConfigPr
 }
 
 /// What the demo prints: the tenants, their keys and curl lines that work when pasted.
-pub fn banner(addr: SocketAddr) -> String {
+pub fn banner(addr: SocketAddr, admin: SocketAddr) -> String {
     let base = format!("http://{addr}");
-    let mut text = format!("label-gateway demo listening on {base}\n\n");
+    let mut text = format!("label-gateway demo listening on {base}\n");
+    text.push_str(&format!(
+        "metrics (admin listener): curl -s http://{admin}/metrics\n\n"
+    ));
     text.push_str("tenant    provider    api key\n");
     for t in TENANTS {
         text.push_str(&format!(

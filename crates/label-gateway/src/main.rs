@@ -4,10 +4,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use label_gateway::serve::Listeners;
 use label_gateway::state::{AppState, Gateway};
 use label_gateway::{config, demo, openapi, serve};
 use sha2::{Digest, Sha256};
-use tokio::net::TcpListener;
 
 /// Cheaper small allocations than glibc's under two busy threads, and no per-allocation header:
 /// see BENCHMARKS.md (cache hits and memory per cached customer).
@@ -141,21 +141,23 @@ async fn run_serve(path: PathBuf, listen: Option<SocketAddr>) -> ExitCode {
     let addr = listen
         .or(config.server.listen)
         .unwrap_or_else(|| DEFAULT_LISTEN.parse().expect("a valid default address"));
-    let listener = match TcpListener::bind(addr).await {
-        Ok(listener) => listener,
+    let admin = config.server.admin_listen;
+    let listeners = match Listeners::bind(addr, admin).await {
+        Ok(listeners) => listeners,
         Err(err) => {
-            eprintln!("cannot listen on {addr}: {err}");
+            eprintln!("cannot listen on {addr} and {admin} (admin): {err}");
             return ExitCode::FAILURE;
         }
     };
-    let addr = listener.local_addr().unwrap_or(addr);
-    tracing::info!(%addr, tenants = config.tenants.len(), "label-gateway listening");
+    let addr = listeners.public.local_addr().unwrap_or(addr);
+    let admin = listeners.admin.local_addr().unwrap_or(admin);
+    tracing::info!(%addr, %admin, tenants = config.tenants.len(), "label-gateway listening");
     let gateway: AppState = std::sync::Arc::new(Gateway::new(&config));
     // Both signals are hooked before the first request can arrive: a SIGTERM or SIGHUP that
     // found no handler would kill the process.
     let shutdown = shutdown_signal();
     reload_on_hangup(path, gateway.clone());
-    let served = serve::serve_gateway(gateway, listener, shutdown, serve::SHUTDOWN_GRACE).await;
+    let served = serve::serve_gateway(gateway, listeners, shutdown, serve::SHUTDOWN_GRACE).await;
     finish(served)
 }
 
@@ -200,7 +202,7 @@ async fn run_demo(listen: SocketAddr) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let config = match demo::demo_config(&vendors) {
+    let mut config = match demo::demo_config(&vendors) {
         Ok(config) => config,
         Err(problems) => {
             for problem in problems {
@@ -209,16 +211,22 @@ async fn run_demo(listen: SocketAddr) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let listener = match TcpListener::bind(listen).await {
-        Ok(listener) => listener,
+    // A free port for the demo's metrics: two demos side by side must not collide on it.
+    config.server.admin_listen = SocketAddr::from(([127, 0, 0, 1], 0));
+    let listeners = match Listeners::bind(listen, config.server.admin_listen).await {
+        Ok(listeners) => listeners,
         Err(err) => {
             eprintln!("cannot listen on {listen}: {err} (try --listen 127.0.0.1:0)");
             return ExitCode::FAILURE;
         }
     };
-    let addr = listener.local_addr().unwrap_or(listen);
-    println!("{}", demo::banner(addr));
-    finish(serve::serve(&config, listener, shutdown_signal()).await)
+    let addr = listeners.public.local_addr().unwrap_or(listen);
+    let admin = listeners
+        .admin
+        .local_addr()
+        .unwrap_or(config.server.admin_listen);
+    println!("{}", demo::banner(addr, admin));
+    finish(serve::serve(&config, listeners, shutdown_signal()).await)
 }
 
 fn finish(result: std::io::Result<()>) -> ExitCode {

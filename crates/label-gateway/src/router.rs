@@ -1,4 +1,5 @@
-//! Every route of the gateway, in one list.
+//! Every route of the gateway, in two lists: the public listener's, and the admin listener's
+//! (metrics and probes, apart from clients: `/metrics` names every tenant).
 
 use axum::http::{header, StatusCode, Uri};
 use axum::middleware;
@@ -26,12 +27,26 @@ pub fn router(state: AppState) -> Router {
         .merge(v1)
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
-        .route("/metrics", get(telemetry::render))
         .route("/openapi.json", get(docs::openapi_json))
         .merge(SwaggerUi::new("/docs").config(SwaggerConfig::from("/openapi.json")))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         // Applied to every route and the fallbacks, after routing: it reads the matched route.
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            telemetry::track,
+        ))
+        .with_state(state)
+}
+
+/// The admin listener's routes: metrics and the probes.
+pub fn admin_router(state: AppState) -> Router {
+    Router::new()
+        .route("/metrics", get(telemetry::render))
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(
             state.clone(),
             telemetry::track,

@@ -1,54 +1,95 @@
 //! Running the gateway on a listener until told to stop.
 
 use std::future::Future;
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use axum::body::Body;
+use axum::extract::Request;
+use futures::FutureExt;
+use hyper::body::Incoming;
 use tokio::net::TcpListener;
+use tower::ServiceExt;
 
 use crate::config::Config;
 use crate::front::Front;
 use crate::listener;
-use crate::router::router;
+use crate::router::{admin_router, router};
 use crate::state::{AppState, Gateway};
 use crate::telemetry;
 
 /// How long requests in flight may take to finish once shutdown has begun.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
 
-/// Serves `config` on `listener` until `shutdown` completes, then lets requests in flight finish.
+/// The gateway's two listeners: clients on one, metrics scrapers and probes on the other.
+pub struct Listeners {
+    pub public: TcpListener,
+    pub admin: TcpListener,
+}
+
+impl Listeners {
+    pub async fn bind(public: SocketAddr, admin: SocketAddr) -> std::io::Result<Self> {
+        Ok(Self {
+            public: TcpListener::bind(public).await?,
+            admin: TcpListener::bind(admin).await?,
+        })
+    }
+}
+
+/// Serves `config` until `shutdown` completes, then lets requests in flight finish.
 pub async fn serve(
     config: &Config,
-    listener: TcpListener,
+    listeners: Listeners,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let gateway = Arc::new(Gateway::new(config));
-    serve_gateway(gateway, listener, shutdown, SHUTDOWN_GRACE).await
+    serve_gateway(gateway, listeners, shutdown, SHUTDOWN_GRACE).await
 }
 
-/// Serves `gateway` until `shutdown` completes; then stops accepting and gives the requests in
-/// flight up to `grace` to finish.
+/// Serves `gateway` until `shutdown` completes; then both listeners stop accepting and the
+/// requests in flight get up to `grace` to finish.
 pub async fn serve_gateway(
     gateway: AppState,
-    listener: TcpListener,
+    listeners: Listeners,
     shutdown: impl Future<Output = ()> + Send + 'static,
     grace: Duration,
 ) -> std::io::Result<()> {
     let limits = gateway.connection_limits;
     let upkeep = tokio::spawn(telemetry::recorder::upkeep());
-    let front = Front::new(gateway.clone(), router(gateway));
+    let shutdown = shutdown.boxed().shared();
+    let front = Front::new(gateway.clone(), router(gateway.clone()));
     let app = move |request| front.answer(request);
-    let served = listener::serve(listener, app, limits, shutdown, grace).await;
+    let admin = admin_router(gateway);
+    let admin = move |request: Request<Incoming>| admin.clone().oneshot(request.map(Body::new));
+    let (public, admin) = tokio::join!(
+        listener::serve(listeners.public, app, limits, shutdown.clone(), grace),
+        listener::serve(listeners.admin, admin, limits, shutdown, grace),
+    );
     upkeep.abort();
-    served
+    public.and(admin)
 }
 
-/// Starts the gateway on a background task; for `demo` and the tests.
-pub async fn spawn(
-    config: &Config,
-    listener: TcpListener,
-) -> tokio::task::JoinHandle<std::io::Result<()>> {
+/// A gateway started on a background task (for `demo` and the tests), with where its admin
+/// listener is.
+pub struct Spawned {
+    pub task: tokio::task::JoinHandle<std::io::Result<()>>,
+    pub admin: SocketAddr,
+}
+
+/// Starts the gateway on `listener`, its admin listener at `[server] admin_listen`.
+pub async fn spawn(config: &Config, listener: TcpListener) -> std::io::Result<Spawned> {
+    let admin = TcpListener::bind(config.server.admin_listen).await?;
+    let admin_addr = admin.local_addr()?;
     let gateway = Arc::new(Gateway::new(config));
+    let listeners = Listeners {
+        public: listener,
+        admin,
+    };
     let never = std::future::pending();
-    tokio::spawn(serve_gateway(gateway, listener, never, SHUTDOWN_GRACE))
+    let task = tokio::spawn(serve_gateway(gateway, listeners, never, SHUTDOWN_GRACE));
+    Ok(Spawned {
+        task,
+        admin: admin_addr,
+    })
 }

@@ -11,6 +11,9 @@ use label_sim::capillary::{CapillarySim, SAMPLE_CUSTOMER};
 use serde_json::Value;
 
 const CONFIG: &str = r#"
+[server]
+admin_listen = "127.0.0.1:0"
+
 [tenants.acme]
 provider = "capillary"
 base_url = "${CAP_URL}"

@@ -23,6 +23,9 @@ const CLIENT_KEYS: [&str; 4] = [
 ];
 
 const CONFIG: &str = r#"
+[server]
+admin_listen = "127.0.0.1:0"
+
 [tenants.acme]
 provider = "capillary"
 base_url = "${CAP_URL}"

@@ -39,11 +39,14 @@ fn tenant(id: &str, base_url: &str, key: &str) -> String {
     )
 }
 
+/// Admin listener on a free port: tests run side by side.
+const SERVER: &str = "[server]\nadmin_listen = \"127.0.0.1:0\"\n";
+
 fn config_file(name: &str, text: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("label-gateway-signals-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("a temp dir");
     let path = dir.join(name);
-    std::fs::write(&path, text).expect("config written");
+    std::fs::write(&path, format!("{SERVER}{text}")).expect("config written");
     path
 }
 
@@ -184,7 +187,7 @@ async fn sighup_reloads_a_valid_config_and_keeps_serving_the_old_one_when_broken
 
     std::fs::write(
         &config,
-        first.clone() + &tenant("globex", url, "globex-key"),
+        format!("{SERVER}{first}{}", tenant("globex", url, "globex-key")),
     )
     .unwrap();
     signal(&gateway, "HUP");

@@ -28,7 +28,6 @@ pub mod problems;
         routes::catalog::list_catalog,
         routes::health::healthz,
         routes::health::readyz,
-        crate::telemetry::render,
         routes::docs::openapi_json,
     ),
     // Referenced only from hand-built schemas, responses and parameters, which utoipa does not
