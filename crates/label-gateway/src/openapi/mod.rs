@@ -20,7 +20,11 @@ pub mod problems;
             path. Every error is an RFC 9457 `application/problem+json` body whose `code` says \
             what happened; every response carries `X-Request-Id`.",
         license(name = "Apache-2.0", identifier = "Apache-2.0"),
+        // An internal gateway: whoever deploys it answers for it, so no address is made up here.
+        contact(name = "The team that operates this gateway"),
     ),
+    // Relative: "Try it out" on /docs calls the gateway that served the page, wherever it runs.
+    servers((url = "/", description = "The gateway serving this document")),
     paths(
         routes::tenant::get_tenant,
         routes::customer_labels::get_customer_labels,
@@ -73,3 +77,4 @@ pub fn document_json() -> String {
     text.push('\n');
     text
 }
+
