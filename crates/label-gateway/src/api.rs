@@ -101,6 +101,8 @@ pub enum LabelRefBody {
 }
 
 /// A label named by its name.
+// No `example` on the fields: the body's named examples show references in context, and a lone
+// field example is put in both `add` and `remove` by tools that build a body from it (422).
 #[derive(ToSchema)]
 #[serde(deny_unknown_fields)]
 #[allow(dead_code)] // documentation only
@@ -109,8 +111,7 @@ pub struct LabelByName {
     #[schema(
         min_length = 1,
         max_length = 255,
-        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*$",
-        example = "VIP"
+        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*$"
     )]
     pub name: String,
 }
@@ -124,8 +125,7 @@ pub struct LabelById {
     #[schema(
         min_length = 1,
         max_length = 255,
-        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*$",
-        example = "20949"
+        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*$"
     )]
     pub id: String,
 }
