@@ -110,7 +110,7 @@ fn every_link_names_an_operation_and_its_parameters() {
             }
         }
     }
-    assert_eq!(links, 3);
+    assert_eq!(links, 7);
 }
 
 /// Every operation of the committed document, with its path and method.

@@ -1,11 +1,11 @@
 //! Edits made on the JSON of the derived document, for what utoipa's types cannot say: a
 //! header's `required` (its `Header` has no such field), a parameter's named `examples` (nor
-//! that), response links (its `Link` serializes `operation_id` in snake case, which no
-//! OpenAPI tool reads), and free-form objects marked open.
+//! that), response links (`links.rs`: utoipa's `Link` serializes `operation_id` in snake case,
+//! which no OpenAPI tool reads), and free-form objects marked open.
 
 use serde_json::{json, Map, Value};
 
-use super::examples;
+use super::{examples, links};
 
 /// Headers the gateway always sends with the response that documents them; a header not listed
 /// here may be absent.
@@ -28,24 +28,6 @@ const HEADER_FORMS: &[(&str, &str)] = &[
     ("Idempotent-Replayed", r#"{"enum": ["true"]}"#),
 ];
 
-/// `(from operation, link name, to operation, path parameters taken from the 200 body)`: how a
-/// client (and schemathesis' stateful phase) goes from one answer to the next call.
-const LINKS: &[(&str, &str, &str, &[&str])] = &[
-    ("getTenant", "catalog", "listCatalogLabels", &["tenant"]),
-    (
-        "getCustomerLabels",
-        "change",
-        "changeCustomerLabels",
-        &["tenant", "customer_id"],
-    ),
-    (
-        "changeCustomerLabels",
-        "readBack",
-        "getCustomerLabels",
-        &["tenant", "customer_id"],
-    ),
-];
-
 pub fn finish(document: &mut Value) {
     open_free_form_objects(document);
     for operation in operations(document) {
@@ -63,7 +45,7 @@ pub fn finish(document: &mut Value) {
         for (status, response) in responses.iter_mut() {
             require_headers(response);
             if status == "200" {
-                add_links(&id, response);
+                links::add(&id, response);
             }
         }
     }
@@ -120,23 +102,6 @@ fn require_headers(response: &mut Value) {
                 serde_json::from_str(form).expect("header forms are JSON objects");
             schema.extend(form);
         }
-    }
-}
-
-fn add_links(operation_id: &str, response: &mut Value) {
-    let mut links = Map::new();
-    for (_, name, target, parameters) in LINKS.iter().filter(|(from, ..)| *from == operation_id) {
-        let parameters: Map<String, Value> = parameters
-            .iter()
-            .map(|p| ((*p).to_owned(), json!(format!("$response.body#/{p}"))))
-            .collect();
-        links.insert(
-            (*name).to_owned(),
-            json!({"operationId": target, "parameters": parameters}),
-        );
-    }
-    if !links.is_empty() {
-        response["links"] = Value::Object(links);
     }
 }
 

@@ -10,6 +10,7 @@ use decorate::Decorations;
 mod decorate;
 mod examples;
 mod finish;
+mod links;
 pub mod problems;
 
 #[derive(OpenApi)]
