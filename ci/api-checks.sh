@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The API as its users meet it, against a running `label-gateway demo`: the committed OpenAPI
-# document validates; Python and TypeScript clients generate from it without a warning and drive
-# the demo; schemathesis fuzzes every operation for every tenant; every documented status is seen
+# document validates and passes Redocly's and Spectral's linters with nothing left unexplained
+# (ci/lint); Python and TypeScript clients generate from it without a warning and drive the demo; schemathesis fuzzes every operation for every tenant; every documented status is seen
 # or excluded with a reason (ci/statuses.py). Installs what it needs from PyPI and npm, pinned.
 # Called by .ci/run; runs alone too: bash ci/api-checks.sh
 set -euo pipefail
@@ -62,11 +62,20 @@ if [[ ! -x $VENV/bin/python ]] || ! cmp -s ci/constraints.txt "$VENV/constraints
     cp ci/constraints.txt "$VENV/constraints.txt"
 fi
 
-step "install @hey-api/openapi-ts and typescript (npm ci, clients/typescript)"
-(cd clients/typescript && npm ci --no-audit --no-fund --loglevel=error)
+step "install the linters and the TypeScript generator (npm ci: ci/lint, clients/typescript)"
+for package in ci/lint clients/typescript; do
+    (cd "$package" && npm ci --no-audit --no-fund --loglevel=error)
+done
 
 step "validate the document"
 "$VENV/bin/openapi-spec-validator" "$DOCUMENT"
+
+step "lint the document: Redocly (recommended), Spectral (spectral:oas)"
+# Every error and every warning fails; what stays is explained in ci/lint's rule files.
+(cd ci/lint && ./node_modules/.bin/redocly lint --config redocly.yaml --format=json "$DOCUMENT") \
+    >"$OUT/redocly.json" 2>"$OUT/redocly.log" || true
+node ci/lint/redocly-totals.mjs "$OUT/redocly.json" || { cat "$OUT/redocly.log" >&2; exit 1; }
+(cd ci/lint && ./node_modules/.bin/spectral lint --fail-severity=warn --ruleset .spectral.yaml "$DOCUMENT")
 
 step "generate the Python client"
 rm -rf clients/python/label_gateway_client
