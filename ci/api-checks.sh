@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The API as its users meet it, against a running `label-gateway demo`: the committed OpenAPI
 # document validates and passes Redocly's and Spectral's linters with nothing left unexplained
-# (ci/lint); Python and TypeScript clients generate from it without a warning and drive the demo; schemathesis fuzzes every operation for every tenant; every documented status is seen
-# or excluded with a reason (ci/statuses.py). Installs what it needs from PyPI and npm, pinned.
+# (ci/lint); three clients generate from it without a warning and drive the demo
+# (openapi-python-client, @hey-api/openapi-ts, openapi-typescript with openapi-fetch); schemathesis
+# fuzzes every operation for every tenant; every documented status is seen or excluded with a
+# reason (ci/statuses.py). Installs what it needs from PyPI and npm, pinned.
 # Called by .ci/run; runs alone too: bash ci/api-checks.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -62,8 +64,8 @@ if [[ ! -x $VENV/bin/python ]] || ! cmp -s ci/constraints.txt "$VENV/constraints
     cp ci/constraints.txt "$VENV/constraints.txt"
 fi
 
-step "install the linters and the TypeScript generator (npm ci: ci/lint, clients/typescript)"
-for package in ci/lint clients/typescript; do
+step "install the linters and the TypeScript generators (npm ci: ci/lint, clients/typescript, clients/openapi-fetch)"
+for package in ci/lint clients/typescript clients/openapi-fetch; do
     (cd "$package" && npm ci --no-audit --no-fund --loglevel=error)
 done
 
@@ -90,6 +92,13 @@ rm -rf clients/typescript/src/client clients/typescript/dist
     || { cat "$OUT/ts-generate.log" >&2; exit 1; }
 no_warnings "$OUT/ts-generate.log"
 (cd clients/typescript && ./node_modules/.bin/tsc -p .)
+
+step "generate and compile the openapi-typescript types with openapi-fetch (tsc --strict)"
+rm -rf clients/openapi-fetch/src/schema.d.ts clients/openapi-fetch/dist
+(cd clients/openapi-fetch && ./node_modules/.bin/openapi-typescript "$DOCUMENT" -o src/schema.d.ts) \
+    >"$OUT/openapi-typescript.log" 2>&1 || { cat "$OUT/openapi-typescript.log" >&2; exit 1; }
+no_warnings "$OUT/openapi-typescript.log"
+(cd clients/openapi-fetch && ./node_modules/.bin/tsc -p .)
 
 step "build label-gateway"
 cargo build --locked --quiet -p label-gateway --bin label-gateway
@@ -123,6 +132,9 @@ step "Python client against the demo"
 
 step "TypeScript client against the demo"
 node clients/typescript/dist/demo.js "$BASE_URL"
+
+step "openapi-fetch client against the demo"
+node clients/openapi-fetch/dist/demo.js "$BASE_URL"
 
 for tenant in acme globex initech; do
     step "schemathesis, tenant $tenant"
