@@ -1,4 +1,4 @@
-//! Capillary's v2 customer-label API (vendor-docs 000–002): labels attached by name, problems
+//! Capillary's v2 customer-label API (as its API reference describes it): labels attached by name, problems
 //! reported as HTTP 200 with `errors`/`warnings`, Basic auth with an MD5-hashed password.
 
 use std::collections::BTreeMap;
