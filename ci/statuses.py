@@ -1,6 +1,6 @@
 """Every status the OpenAPI document promises is seen, or excluded here with a reason.
 
-Seen means: in schemathesis' HAR reports of its runs against `label-gateway demo`, or answered to
+Seen means: in schemathesis' HAR report of its run against `label-gateway demo`, or answered to
 one of the probes below, which ask through the generated Python client for what random
 generation hits only by luck (another tenant's key, an unknown tenant or customer, a conditional
 request, an oversized body). Usage: python statuses.py BASE_URL DOCUMENT HAR...

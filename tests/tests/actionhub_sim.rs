@@ -1,4 +1,4 @@
-//! The ActionHub simulator speaks the vendor's wire format (vendor-docs 004, FastAPI's errors),
+//! The ActionHub simulator speaks the vendor's wire format (its API reference, FastAPI's errors),
 //! checked over plain HTTP so that the backend tests rest on a faithful vendor.
 
 use label_sim::actionhub::{

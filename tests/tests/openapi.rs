@@ -7,7 +7,7 @@ fn committed_document_matches_the_code() {
     let generated = label_gateway::openapi::document_json();
     assert!(
         generated == COMMITTED,
-        "openapi/label-gateway.json is stale; regenerate it with:\n  cargo run -q -- openapi > openapi/label-gateway.json"
+        "openapi/label-gateway.json is stale; regenerate it with:\n  cargo run -q -p label-gateway -- openapi > openapi/label-gateway.json"
     );
 }
 
@@ -113,5 +113,116 @@ fn every_link_names_an_operation_and_its_parameters() {
             }
         }
     }
-    assert_eq!(links, 3);
+    assert_eq!(links, 7);
+}
+
+/// Every operation of the committed document, with its path and method.
+fn operations(doc: &serde_json::Value) -> Vec<(String, String, &serde_json::Value)> {
+    let mut all = Vec::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            all.push((path.clone(), method.clone(), op));
+        }
+    }
+    all
+}
+
+#[test]
+fn every_operation_says_what_it_does_and_who_may_call_it() {
+    let doc: serde_json::Value = serde_json::from_str(COMMITTED).unwrap();
+    for (path, method, op) in operations(&doc) {
+        let summary = op["summary"].as_str().unwrap_or_default();
+        let description = op["description"].as_str().unwrap_or_default();
+        assert!(
+            !description.is_empty() && description != summary,
+            "{method} {path}: a description that says more than the summary"
+        );
+        // Outside /v1 nothing needs a key, and the document says so rather than staying silent.
+        let expected = if path.starts_with("/v1/") {
+            serde_json::json!([{"bearer": []}])
+        } else {
+            serde_json::json!([])
+        };
+        assert_eq!(op["security"], expected, "{method} {path}");
+    }
+}
+
+/// Calls `visit` on every JSON object inside `value`, depth first.
+fn each_object<'a>(value: &'a serde_json::Value, visit: &mut impl FnMut(&'a serde_json::Value)) {
+    match value {
+        serde_json::Value::Object(map) => {
+            visit(value);
+            map.values().for_each(|v| each_object(v, visit));
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|v| each_object(v, visit)),
+        _ => {}
+    }
+}
+
+#[test]
+fn free_form_objects_are_open_so_typed_clients_can_read_them() {
+    let doc: serde_json::Value = serde_json::from_str(COMMITTED).unwrap();
+    let raw = &doc["components"]["schemas"]["Label"]["properties"]["raw"];
+    assert_eq!(raw["type"], "object");
+    assert_eq!(raw["additionalProperties"], true, "{raw}");
+    let mut closed = Vec::new();
+    each_object(&doc, &mut |object| {
+        let shaped = [
+            "properties",
+            "additionalProperties",
+            "$ref",
+            "oneOf",
+            "anyOf",
+            "allOf",
+        ]
+        .iter()
+        .any(|key| object.get(key).is_some());
+        if object["type"] == "object" && !shaped {
+            closed.push(object.to_string());
+        }
+    });
+    assert!(closed.is_empty(), "bare objects: {closed:?}");
+}
+
+#[test]
+fn equally_named_examples_of_an_operation_go_together() {
+    let doc: serde_json::Value = serde_json::from_str(COMMITTED).unwrap();
+    let tenants: std::collections::BTreeSet<&str> = label_gateway::demo::TENANTS
+        .iter()
+        .map(|t| t.tenant)
+        .collect();
+    let mut named = 0;
+    for (path, method, op) in operations(&doc) {
+        let parameters = op["parameters"].as_array().into_iter().flatten();
+        let body = op["requestBody"]["content"]["application/json"].get("examples");
+        for examples in parameters.filter_map(|p| p.get("examples")).chain(body) {
+            named += 1;
+            let names: std::collections::BTreeSet<&str> = examples
+                .as_object()
+                .unwrap()
+                .keys()
+                .map(String::as_str)
+                .collect();
+            // One per demo tenant, the same names everywhere: Swagger UI's first pick of each is
+            // `acme`'s, and schemathesis pairs equal names in one request.
+            assert_eq!(names, tenants, "{method} {path}");
+        }
+    }
+    assert!(named >= 4, "only {named} named example sets");
+}
+
+#[test]
+fn the_request_id_and_retry_after_headers_state_their_form() {
+    let doc: serde_json::Value = serde_json::from_str(COMMITTED).unwrap();
+    let mut retry_afters = 0;
+    for (path, method, status, response) in responses(&doc) {
+        let request_id = &response["headers"]["X-Request-Id"]["schema"];
+        assert_eq!(request_id["maxLength"], 128, "{method} {path} {status}");
+        if let Some(retry_after) = response["headers"].get("Retry-After") {
+            retry_afters += 1;
+            assert_eq!(retry_after["schema"]["type"], "integer");
+            assert_eq!(retry_after["schema"]["format"], "int64");
+        }
+    }
+    assert!(retry_afters > 0);
 }

@@ -8,7 +8,12 @@ use utoipa::ToSchema;
 
 #[derive(Serialize, ToSchema)]
 pub struct TenantResponse<'a> {
-    #[schema(example = "initech")]
+    #[schema(
+        example = "initech",
+        pattern = "^[a-z0-9][a-z0-9_-]{0,62}$",
+        min_length = 1,
+        max_length = 63
+    )]
     pub tenant: &'a str,
     #[schema(example = "actionhub")]
     pub provider: &'a str,
@@ -18,9 +23,20 @@ pub struct TenantResponse<'a> {
 /// A customer's labels, normalized, in the provider's order (ActionHub: by weight).
 #[derive(Serialize, ToSchema)]
 pub struct CustomerLabelsResponse<'a> {
-    #[schema(example = "acme")]
+    #[schema(
+        example = "acme",
+        pattern = "^[a-z0-9][a-z0-9_-]{0,62}$",
+        min_length = 1,
+        max_length = 63
+    )]
     pub tenant: &'a str,
-    #[schema(example = "564663098")]
+    /// The customer's id in its canonical spelling (a Trybe UUID in lower case).
+    #[schema(
+        example = "564663098",
+        min_length = 1,
+        max_length = 256,
+        pattern = r"^(?!\.\.?$)[^\u0000-\u001F\u007F-\u009F]+$"
+    )]
     pub customer_id: &'a str,
     #[schema(example = "capillary")]
     pub provider: &'a str,
@@ -30,7 +46,12 @@ pub struct CustomerLabelsResponse<'a> {
 /// Every label of the tenant's vendor account.
 #[derive(Serialize, ToSchema)]
 pub struct CatalogResponse<'a> {
-    #[schema(example = "acme")]
+    #[schema(
+        example = "acme",
+        pattern = "^[a-z0-9][a-z0-9_-]{0,62}$",
+        min_length = 1,
+        max_length = 63
+    )]
     pub tenant: &'a str,
     #[schema(example = "capillary")]
     pub provider: &'a str,
@@ -80,6 +101,8 @@ pub enum LabelRefBody {
 }
 
 /// A label named by its name.
+// No `example` on the fields: the body's named examples show references in context, and a lone
+// field example is put in both `add` and `remove` by tools that build a body from it (422).
 #[derive(ToSchema)]
 #[serde(deny_unknown_fields)]
 #[allow(dead_code)] // documentation only
@@ -88,8 +111,7 @@ pub struct LabelByName {
     #[schema(
         min_length = 1,
         max_length = 255,
-        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*$",
-        example = "VIP"
+        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*$"
     )]
     pub name: String,
 }
@@ -103,8 +125,7 @@ pub struct LabelById {
     #[schema(
         min_length = 1,
         max_length = 255,
-        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*$",
-        example = "20949"
+        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*$"
     )]
     pub id: String,
 }
@@ -112,11 +133,24 @@ pub struct LabelById {
 /// One result per reference, in request order.
 #[derive(Serialize, ToSchema)]
 pub struct ChangeLabelsResponse<'a> {
-    #[schema(example = "acme")]
+    #[schema(
+        example = "acme",
+        pattern = "^[a-z0-9][a-z0-9_-]{0,62}$",
+        min_length = 1,
+        max_length = 63
+    )]
     pub tenant: &'a str,
-    #[schema(example = "564663098")]
+    /// The customer's id in its canonical spelling (a Trybe UUID in lower case).
+    #[schema(
+        example = "564663098",
+        min_length = 1,
+        max_length = 256,
+        pattern = r"^(?!\.\.?$)[^\u0000-\u001F\u007F-\u009F]+$"
+    )]
     pub customer_id: &'a str,
     #[schema(example = "capillary")]
     pub provider: &'a str,
+    /// One per reference of the request, so at most 100.
+    #[schema(max_items = 100)]
     pub results: &'a [ChangeResult],
 }

@@ -55,7 +55,13 @@ pub struct Problem {
     pub detail: String,
     // The rest are left out when they do not apply, never null: `nullable = false` says so.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(example = "acme", nullable = false)]
+    #[schema(
+        example = "acme",
+        nullable = false,
+        pattern = "^[a-z0-9][a-z0-9_-]{0,62}$",
+        min_length = 1,
+        max_length = 63
+    )]
     pub tenant: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(example = "capillary", nullable = false)]
@@ -73,11 +79,18 @@ pub struct Problem {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(nullable = false)]
     pub errors_truncated: Option<bool>,
-    /// For a change that failed part-way: what is known to be done at the vendor.
+    /// For a change that failed part-way: what is known to be done at the vendor (at most one
+    /// per reference of the request, so at most 100).
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(nullable = false)]
+    #[schema(nullable = false, max_items = 100)]
     pub results: Option<Vec<ChangeResult>>,
-    #[schema(example = "0f8fad5b-d9cb-469f-a165-70867728950e")]
+    /// The request's id, as in the `X-Request-Id` header.
+    #[schema(
+        example = "0f8fad5b-d9cb-469f-a165-70867728950e",
+        min_length = 1,
+        max_length = 128,
+        pattern = "^[A-Za-z0-9_.:/+=-]{1,128}$"
+    )]
     pub request_id: String,
 }
 

@@ -7,7 +7,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use label_core::ErrorKind;
-use utoipa_swagger_ui::{Config as SwaggerConfig, SwaggerUi};
 
 use crate::problem::ApiError;
 use crate::request_id::RequestId;
@@ -28,7 +27,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/openapi.json", get(docs::openapi_json))
-        .merge(SwaggerUi::new("/docs").config(SwaggerConfig::from("/openapi.json")))
+        .merge(crate::openapi::docs_page())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         // Applied to every route and the fallbacks, after routing: it reads the matched route.

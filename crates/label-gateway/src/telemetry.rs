@@ -28,6 +28,10 @@ use crate::state::AppState;
 const NO_TENANT: &str = "none";
 
 /// Prometheus metrics in the text exposition format: requests, vendor calls, retries, circuits.
+///
+/// Answered requests by tenant, route, method and status; every vendor call attempt and its
+/// outcome; retries; whether each tenant's circuit is open; the cache's hits, misses and
+/// entries. Label values are bounded: no customer id or label name is ever one. Needs no key.
 #[utoipa::path(get, path = "/metrics", operation_id = "getMetrics", tag = "operations",
     responses((status = 200, description = "Prometheus text exposition format 0.0.4",
         content_type = "text/plain; version=0.0.4; charset=utf-8", body = String)))]

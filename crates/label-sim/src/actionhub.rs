@@ -1,4 +1,4 @@
-//! ActionHub by Data Baller (vendor-docs 004): weighted labels per user, read-only, every call
+//! ActionHub by Data Baller (as its API reference describes it): weighted labels per user, read-only, every call
 //! scoped by the `program-id` header and authorised by `actionhub-key`; errors in FastAPI's
 //! shapes (`{"detail": "..."}`, and `{"detail": [...]}` for validation).
 

@@ -1,4 +1,4 @@
-//! Capillary (vendor-docs 000–002 and `capillary-labels-api.md`): the v2 customer-label API
+//! Capillary (its API reference, summarised for the seed pages and the label surface): the v2 customer-label API
 //! (labels attached by name, problems reported as HTTP 200 with `errors`/`warnings`), org
 //! labels, the batch Labels API (`/v2/labels…`, 400/207 with the same envelope), all over one
 //! store; Basic auth with an MD5-hashed password, or an OAuth token.

@@ -1,4 +1,4 @@
-//! Simulators of the vendors' label APIs, faithful to `shared/vendor-docs`: real HTTP servers on
+//! Simulators of the vendors' label APIs, faithful to the vendors' API references: real HTTP servers on
 //! loopback for `label-gateway demo`, the tests and the benchmarks. Each records the requests it
 //! receives (raw paths included) and can be told to misbehave.
 

@@ -1,4 +1,4 @@
-//! Trybe's customer-label API (vendor-docs 003): labels attached by UUID, Laravel conventions
+//! Trybe's customer-label API (as its API reference describes it): labels attached by UUID, Laravel conventions
 //! throughout: `{"data": ...}` collections, `{"message": ...}` errors, 422 with `errors`, and
 //! length-aware pagination whose `per_page` is capped silently.
 

@@ -1,6 +1,11 @@
 //! Named examples, one per demo tenant, taken from the vendors' sample data (the same records the
 //! simulators serve). Built from the response types themselves, so an example cannot drift from
 //! the shape the server sends.
+//!
+//! Every example is named after the demo tenant it belongs to (`acme`, `globex`, `initech`):
+//! equally named examples of one operation go together, so Swagger UI's first choice of each
+//! (`acme`, first in the document's sorted keys) makes a request that works against
+//! `label-gateway demo`, and schemathesis pairs them by name in its example phase.
 
 use label_core::{
     Capabilities, ChangeResult, ChangeStatus, CustomerIdFormat, Label, LabelIdFormat,
@@ -11,64 +16,130 @@ use serde_json::{json, Value};
 use utoipa::openapi::example::{Example, ExampleBuilder};
 
 use crate::api::{CatalogResponse, ChangeLabelsResponse, CustomerLabelsResponse, TenantResponse};
+use crate::demo::{self, DemoTenant};
 
-pub const CAPILLARY_CUSTOMER: &str = "564663098";
-pub const TRYBE_CUSTOMER: &str = "9b2e4f6a-1c3d-4e5f-8a7b-0c1d2e3f4a5b";
-pub const ACTIONHUB_USER: &str = "user-1001";
+const CAPILLARY_CUSTOMER: &str = label_sim::capillary::SAMPLE_CUSTOMER;
+const TRYBE_CUSTOMER: &str = label_sim::trybe::SAMPLE_CUSTOMER;
+const ACTIONHUB_USER: &str = label_sim::actionhub::SAMPLE_USER;
 
 /// The examples of an operation's 200 body, by operation id.
 pub fn ok_examples(operation_id: &str) -> Vec<(&'static str, Example)> {
     match operation_id {
         "getTenant" => vec![
             named(
-                "capillary",
+                "acme",
                 "Capillary: labels by name",
                 tenant("acme", "capillary"),
             ),
-            named("trybe", "Trybe: labels by UUID", tenant("globex", "trybe")),
+            named("globex", "Trybe: labels by UUID", tenant("globex", "trybe")),
             named(
-                "actionhub",
+                "initech",
                 "ActionHub: weighted, read-only",
                 tenant("initech", "actionhub"),
             ),
         ],
         "getCustomerLabels" => vec![
+            named("acme", "Capillary's sample customer", capillary_labels()),
+            named("globex", "A Trybe customer", trybe_labels()),
             named(
-                "capillary",
-                "Capillary's sample customer",
-                capillary_labels(),
-            ),
-            named("trybe", "A Trybe customer", trybe_labels()),
-            named(
-                "actionhub",
+                "initech",
                 "ActionHub: highest weight first",
                 actionhub_labels(),
             ),
         ],
-        "listCatalogLabels" => vec![named("capillary", "Capillary org labels", catalog())],
-        "changeCustomerLabels" => vec![named(
-            "capillary",
-            "Attach VIP, detach Old1 Customer1",
-            change(),
-        )],
+        "listCatalogLabels" => vec![
+            named("acme", "Capillary org labels", capillary_catalog()),
+            named("globex", "Trybe labels, all pages", trybe_catalog()),
+            named(
+                "initech",
+                "ActionHub labels with weights",
+                actionhub_catalog(),
+            ),
+        ],
+        "changeCustomerLabels" => vec![
+            named(
+                "acme",
+                "Attach VIP, detach Old1 Customer1",
+                change(
+                    "acme",
+                    "capillary",
+                    CAPILLARY_CUSTOMER,
+                    &[
+                        (Op::Add, "20960", "VIP"),
+                        (Op::Remove, "20949", "Old1 Customer1"),
+                    ],
+                ),
+            ),
+            named(
+                "globex",
+                "Attach Gym Member, detach VIP",
+                change(
+                    "globex",
+                    "trybe",
+                    TRYBE_CUSTOMER,
+                    &[
+                        (
+                            Op::Add,
+                            "8c3f0d2e-6a1b-4c5d-9e7f-000000000004",
+                            "Gym Member",
+                        ),
+                        (Op::Remove, "8c3f0d2e-6a1b-4c5d-9e7f-000000000001", "VIP"),
+                    ],
+                ),
+            ),
+        ],
         _ => Vec::new(),
     }
 }
 
-/// The examples of the PATCH body.
+/// A path parameter's examples, one per demo tenant: `(name, summary, value)`.
+pub fn parameter_examples(parameter: &str) -> Vec<(&'static str, String, &'static str)> {
+    demo::TENANTS
+        .iter()
+        .filter_map(|t| {
+            let (value, summary) = match parameter {
+                "tenant" => (t.tenant, format!("The demo's {} tenant", vendor(t))),
+                "customer_id" => (
+                    t.sample_customer,
+                    format!("{}'s sample customer (demo tenant {})", vendor(t), t.tenant),
+                ),
+                _ => return None,
+            };
+            Some((t.tenant, summary, value))
+        })
+        .collect()
+}
+
+/// The examples of the PATCH body: the demo's change for each tenant that can write; for a
+/// read-only one a change it refuses with 405.
 pub fn change_request_examples() -> Vec<(&'static str, Example)> {
-    vec![
-        named(
-            "by_name",
-            "Capillary: attach and detach by name",
-            json!({"add": [{"name": "VIP"}], "remove": [{"name": "Old1 Customer1"}]}),
-        ),
-        named(
-            "by_id",
-            "Trybe: by id, or by name resolved through the catalog",
-            json!({"add": [{"id": "8c3f0d2e-6a1b-4c5d-9e7f-000000000004"}], "remove": [{"name": "VIP"}]}),
-        ),
-    ]
+    demo::TENANTS
+        .iter()
+        .map(|t| match t.change {
+            Some(change) => {
+                let value: Value = serde_json::from_str(change).expect("the demo's change is JSON");
+                named(
+                    t.tenant,
+                    &format!("{}: attach and detach by name", vendor(t)),
+                    value,
+                )
+            }
+            None => named(
+                t.tenant,
+                &format!("{} is read-only: 405 unsupported_operation", vendor(t)),
+                json!({"add": [{"name": "Sports Fan"}]}),
+            ),
+        })
+        .collect()
+}
+
+fn vendor(tenant: &DemoTenant) -> &'static str {
+    match tenant.provider {
+        "capillary" => "Capillary",
+        "trybe" => "Trybe",
+        "actionhub" => "ActionHub",
+        other => other,
+    }
 }
 
 fn named(name: &'static str, summary: &str, value: impl Serialize) -> (&'static str, Example) {
@@ -167,7 +238,7 @@ fn actionhub_labels() -> Value {
     serde_json::to_value(body).expect("serializes")
 }
 
-fn catalog() -> Value {
+fn capillary_catalog() -> Value {
     let labels = [
         label("20942", "Premium Customer", None),
         label("20949", "Old1 Customer1", None),
@@ -181,32 +252,51 @@ fn catalog() -> Value {
     serde_json::to_value(body).expect("serializes")
 }
 
-fn change() -> Value {
-    let result = |op, id: &str, name: &str, status| ChangeResult {
-        op,
-        label: LabelIdentity {
-            id: Some(id.to_owned()),
-            name: Some(name.to_owned()),
-        },
-        status,
-    };
-    let results = [
-        result(Op::Add, "20960", "VIP", ChangeStatus::Applied),
-        result(Op::Remove, "20949", "Old1 Customer1", ChangeStatus::Applied),
-        ChangeResult {
-            op: Op::Add,
+/// A change whose every reference was applied: `(op, label id, label name)` in request order.
+fn change(tenant: &str, provider: &str, customer: &str, applied: &[(Op, &str, &str)]) -> Value {
+    let results: Vec<ChangeResult> = applied
+        .iter()
+        .map(|&(op, id, name)| ChangeResult {
+            op,
             label: LabelIdentity {
-                id: None,
-                name: Some("Nope".to_owned()),
+                id: Some(id.to_owned()),
+                name: Some(name.to_owned()),
             },
-            status: ChangeStatus::NotFound,
-        },
-    ];
+            status: ChangeStatus::Applied,
+        })
+        .collect();
     let body = ChangeLabelsResponse {
-        tenant: "acme",
-        customer_id: CAPILLARY_CUSTOMER,
-        provider: "capillary",
+        tenant,
+        customer_id: customer,
+        provider,
         results: &results,
+    };
+    serde_json::to_value(body).expect("serializes")
+}
+
+fn trybe_catalog() -> Value {
+    let labels = [
+        label("8c3f0d2e-6a1b-4c5d-9e7f-000000000001", "VIP", None),
+        label("8c3f0d2e-6a1b-4c5d-9e7f-000000000002", "Newsletter", None),
+        label("8c3f0d2e-6a1b-4c5d-9e7f-000000000004", "Gym Member", None),
+    ];
+    let body = CatalogResponse {
+        tenant: "globex",
+        provider: "trybe",
+        labels: &labels,
+    };
+    serde_json::to_value(body).expect("serializes")
+}
+
+fn actionhub_catalog() -> Value {
+    let labels = [
+        label("Sports Fan", "Sports Fan", Some(0.92)),
+        label("Weekend Shopper", "Weekend Shopper", Some(0.81)),
+    ];
+    let body = CatalogResponse {
+        tenant: "initech",
+        provider: "actionhub",
+        labels: &labels,
     };
     serde_json::to_value(body).expect("serializes")
 }

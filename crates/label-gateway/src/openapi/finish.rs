@@ -1,9 +1,11 @@
 //! Edits made on the JSON of the derived document, for what utoipa's types cannot say: a
 //! header's `required` (its `Header` has no such field), a parameter's named `examples` (nor
-//! that), and response links (its `Link` serializes `operation_id` in snake case, which no
-//! OpenAPI tool reads).
+//! that), response links (`links.rs`: utoipa's `Link` serializes `operation_id` in snake case,
+//! which no OpenAPI tool reads), and free-form objects marked open.
 
 use serde_json::{json, Map, Value};
+
+use super::{examples, links};
 
 /// Headers the gateway always sends with the response that documents them; a header not listed
 /// here may be absent.
@@ -15,51 +17,21 @@ const ALWAYS_SENT: &[&str] = &[
     "WWW-Authenticate",
 ];
 
-/// `(from operation, link name, to operation, path parameters taken from the 200 body)`: how a
-/// client (and schemathesis' stateful phase) goes from one answer to the next call.
-const LINKS: &[(&str, &str, &str, &[&str])] = &[
-    ("getTenant", "catalog", "listCatalogLabels", &["tenant"]),
+/// The form of the response headers whose values the gateway makes itself, wherever an
+/// operation documents them: `(header, schema members added)`.
+const HEADER_FORMS: &[(&str, &str)] = &[
+    // `rendered.rs`: a strong tag of 32 lower-case hex digits.
     (
-        "getCustomerLabels",
-        "change",
-        "changeCustomerLabels",
-        &["tenant", "customer_id"],
+        "ETag",
+        r#"{"pattern": "^\"[0-9a-f]{32}\"$", "minLength": 34, "maxLength": 34}"#,
     ),
-    (
-        "changeCustomerLabels",
-        "readBack",
-        "getCustomerLabels",
-        &["tenant", "customer_id"],
-    ),
-];
-
-/// `customer_id` examples: each demo tenant's sample customer, and one its vendor does not know.
-const CUSTOMER_EXAMPLES: &[(&str, &str, &str)] = &[
-    (
-        "capillary",
-        "Capillary (acme): the vendor page's sample customer",
-        "564663098",
-    ),
-    (
-        "trybe",
-        "Trybe (globex): a customer with three labels",
-        "9b2e4f6a-1c3d-4e5f-8a7b-0c1d2e3f4a5b",
-    ),
-    (
-        "actionhub",
-        "ActionHub (initech): a user with five weighted labels",
-        "user-1001",
-    ),
-    (
-        "unknown",
-        "Trybe (globex): a customer the vendor does not know: 404 customer_not_found",
-        "00000000-0000-4000-8000-000000000000",
-    ),
+    ("Idempotent-Replayed", r#"{"enum": ["true"]}"#),
 ];
 
 pub fn finish(document: &mut Value) {
+    open_free_form_objects(document);
     for operation in operations(document) {
-        add_customer_examples(operation);
+        add_parameter_examples(operation);
         let id = operation["operationId"]
             .as_str()
             .unwrap_or_default()
@@ -73,7 +45,7 @@ pub fn finish(document: &mut Value) {
         for (status, response) in responses.iter_mut() {
             require_headers(response);
             if status == "200" {
-                add_links(&id, response);
+                links::add(&id, response);
             }
         }
     }
@@ -89,25 +61,25 @@ fn operations(document: &mut Value) -> impl Iterator<Item = &mut Value> {
         .flat_map(Map::values_mut)
 }
 
-fn add_customer_examples(operation: &mut Value) {
+/// Every path parameter the demo tenants give a value for gets one named example per tenant, in
+/// place of its single `example`.
+fn add_parameter_examples(operation: &mut Value) {
     let parameters = operation
         .get_mut("parameters")
         .and_then(Value::as_array_mut)
         .into_iter()
         .flatten()
-        .filter(|p| p["name"] == "customer_id");
+        .filter_map(Value::as_object_mut);
     for parameter in parameters {
-        let examples: Map<String, Value> = CUSTOMER_EXAMPLES
-            .iter()
+        let name = parameter["name"].as_str().unwrap_or_default();
+        let examples: Map<String, Value> = examples::parameter_examples(name)
+            .into_iter()
             .map(|(name, summary, value)| {
-                (
-                    (*name).to_owned(),
-                    json!({"summary": summary, "value": value}),
-                )
+                (name.to_owned(), json!({"summary": summary, "value": value}))
             })
             .collect();
-        // `example` and `examples` exclude each other.
-        if let Some(parameter) = parameter.as_object_mut() {
+        if !examples.is_empty() {
+            // `example` and `examples` exclude each other.
             parameter.remove("example");
             parameter.insert("examples".to_owned(), Value::Object(examples));
         }
@@ -124,22 +96,129 @@ fn require_headers(response: &mut Value) {
         if ALWAYS_SENT.contains(&name.as_str()) {
             header["required"] = Value::Bool(true);
         }
+        let form = HEADER_FORMS.iter().find(|(known, _)| known == name);
+        if let (Some((_, form)), Some(schema)) = (form, header["schema"].as_object_mut()) {
+            let form: Map<String, Value> =
+                serde_json::from_str(form).expect("header forms are JSON objects");
+            schema.extend(form);
+        }
     }
 }
 
-fn add_links(operation_id: &str, response: &mut Value) {
-    let mut links = Map::new();
-    for (_, name, target, parameters) in LINKS.iter().filter(|(from, ..)| *from == operation_id) {
-        let parameters: Map<String, Value> = parameters
-            .iter()
-            .map(|p| ((*p).to_owned(), json!(format!("$response.body#/{p}"))))
-            .collect();
-        links.insert(
-            (*name).to_owned(),
-            json!({"operationId": target, "parameters": parameters}),
-        );
+/// A free-form object (`{"type": "object"}` with no properties: a vendor's own record, this
+/// document) takes any member. JSON Schema already means that, but typed clients read a bare
+/// object as one with no members (openapi-typescript: `Record<string, never>`), so it is said
+/// outright: `additionalProperties: true`.
+fn open_free_form_objects(document: &mut Value) {
+    let schemas = document
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+        .into_iter()
+        .flat_map(Map::values_mut);
+    for schema in schemas {
+        open_objects_in(schema);
     }
-    if !links.is_empty() {
-        response["links"] = Value::Object(links);
+    for operation in operations(document) {
+        for schema in operation_schemas(operation) {
+            open_objects_in(schema);
+        }
+    }
+}
+
+/// The schemas an operation holds inline: its parameters', its request body's, its responses'
+/// bodies and headers.
+fn operation_schemas(operation: &mut Value) -> Vec<&mut Value> {
+    let mut found = Vec::new();
+    let Some(operation) = operation.as_object_mut() else {
+        return found;
+    };
+    for (key, value) in operation.iter_mut() {
+        match key.as_str() {
+            "parameters" => {
+                for parameter in value.as_array_mut().into_iter().flatten() {
+                    found.extend(parameter.get_mut("schema"));
+                }
+            }
+            "requestBody" => found.extend(content_schemas(value)),
+            "responses" => {
+                for response in value.as_object_mut().into_iter().flat_map(Map::values_mut) {
+                    let Some(response) = response.as_object_mut() else {
+                        continue;
+                    };
+                    for (part, value) in response.iter_mut() {
+                        match part.as_str() {
+                            "content" => found.extend(media_schemas(value)),
+                            "headers" => found.extend(
+                                value
+                                    .as_object_mut()
+                                    .into_iter()
+                                    .flat_map(Map::values_mut)
+                                    .filter_map(|header| header.get_mut("schema")),
+                            ),
+                            _ => {}
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    found
+}
+
+fn content_schemas(holder: &mut Value) -> Vec<&mut Value> {
+    holder
+        .get_mut("content")
+        .map(media_schemas)
+        .unwrap_or_default()
+}
+
+fn media_schemas(content: &mut Value) -> Vec<&mut Value> {
+    content
+        .as_object_mut()
+        .into_iter()
+        .flat_map(Map::values_mut)
+        .filter_map(|media| media.get_mut("schema"))
+        .collect()
+}
+
+/// Marks `schema` open if it is a free-form object, and walks its subschemas (never its
+/// examples, whose values are data, not schemas).
+fn open_objects_in(schema: &mut Value) {
+    let Some(object) = schema.as_object_mut() else {
+        return;
+    };
+    let is_object = match object.get("type") {
+        Some(Value::String(t)) => t == "object",
+        Some(Value::Array(types)) => types.iter().any(|t| t == "object"),
+        _ => false,
+    };
+    let shaped = [
+        "properties",
+        "additionalProperties",
+        "patternProperties",
+        "$ref",
+    ]
+    .iter()
+    .chain(&["oneOf", "anyOf", "allOf"])
+    .any(|key| object.contains_key(*key));
+    if is_object && !shaped {
+        object.insert("additionalProperties".to_owned(), Value::Bool(true));
+    }
+    for (key, value) in object.iter_mut() {
+        match key.as_str() {
+            "properties" | "patternProperties" | "$defs" => {
+                for sub in value.as_object_mut().into_iter().flat_map(Map::values_mut) {
+                    open_objects_in(sub);
+                }
+            }
+            "items" | "additionalProperties" | "not" | "contains" => open_objects_in(value),
+            "oneOf" | "anyOf" | "allOf" | "prefixItems" => {
+                for sub in value.as_array_mut().into_iter().flatten() {
+                    open_objects_in(sub);
+                }
+            }
+            _ => {}
+        }
     }
 }

@@ -2,6 +2,7 @@
 
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
+use utoipa_swagger_ui::{Config as SwaggerConfig, SwaggerUi};
 
 use crate::routes;
 use decorate::Decorations;
@@ -9,6 +10,7 @@ use decorate::Decorations;
 mod decorate;
 mod examples;
 mod finish;
+mod links;
 pub mod problems;
 
 #[derive(OpenApi)]
@@ -20,7 +22,11 @@ pub mod problems;
             path. Every error is an RFC 9457 `application/problem+json` body whose `code` says \
             what happened; every response carries `X-Request-Id`.",
         license(name = "Apache-2.0", identifier = "Apache-2.0"),
+        // An internal gateway: whoever deploys it answers for it, so no address is made up here.
+        contact(name = "The team that operates this gateway"),
     ),
+    // Relative: "Try it out" on /docs calls the gateway that served the page, wherever it runs.
+    servers((url = "/", description = "The gateway serving this document")),
     paths(
         routes::tenant::get_tenant,
         routes::customer_labels::get_customer_labels,
@@ -71,4 +77,12 @@ pub fn document_json() -> String {
     let mut text = serde_json::to_string_pretty(&document).expect("a value serializes");
     text.push('\n');
     text
+}
+
+/// The interactive reference at `/docs`: Swagger UI, its assets built into the binary, reading
+/// `/openapi.json`. Its validator badge is off: left on, every page view outside localhost would
+/// send the document's address to an outside validator (and show a broken badge offline). So
+/// the page calls nothing but the gateway.
+pub fn docs_page() -> SwaggerUi {
+    SwaggerUi::new("/docs").config(SwaggerConfig::from("/openapi.json").validator_url("none"))
 }

@@ -9,6 +9,7 @@ use label_core::{
 };
 use utoipa::openapi::example::ExampleBuilder;
 use utoipa::openapi::header::{Header, HeaderBuilder};
+use utoipa::openapi::schema::{KnownFormat, SchemaFormat};
 use utoipa::openapi::{ContentBuilder, ObjectBuilder, Ref, RefOr, Response, ResponseBuilder, Type};
 
 use crate::problem::Problem;
@@ -103,11 +104,13 @@ fn header(kind: ErrorKind) -> Option<(&'static str, Header)> {
         ),
         ErrorKind::UpstreamRateLimited | ErrorKind::UpstreamUnavailable => (
             "Retry-After",
+            // Whole seconds (RFC 9110's delay-seconds, never an HTTP date), rounded up, at least 1.
             ObjectBuilder::new()
                 .schema_type(Type::Integer)
+                .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64)))
                 .minimum(Some(1))
                 .examples([30]),
-            "Seconds to wait before trying again",
+            "Seconds to wait before trying again (whole seconds, never an HTTP date)",
         ),
         _ => return None,
     };

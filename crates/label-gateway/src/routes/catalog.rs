@@ -10,6 +10,12 @@ use crate::routes::params::{CacheHeaders, TenantPath};
 use crate::routes::representation::{self, add_cache_headers, wants_fresh, Conditional, Fields};
 
 /// Every label of the tenant's vendor account, all pages walked.
+///
+/// The vendor's whole catalog (Capillary's active org labels, Trybe's labels that are not
+/// archived, ActionHub's labels with their weights), fetched page by page by the gateway. It is
+/// what a change's names and ids are resolved against. Cached like a customer's labels, with
+/// the same `ETag`, `If-None-Match`, `Cache-Control: no-cache` and `Cache-Status`. A provider
+/// without a catalog answers 405.
 #[utoipa::path(
     get,
     path = "/v1/tenants/{tenant}/labels",

@@ -18,6 +18,16 @@ use crate::routes::params::CustomerPath;
 use crate::state::AppState;
 
 /// Attach and detach labels; one result per reference, in request order.
+///
+/// Each reference names a label by `name` or by `id`; the gateway resolves one into the other
+/// through the tenant's catalog (or the customer's labels, for a removal) and sends the vendor
+/// what it understands. Every `add` is sent before every `remove`. Each result is `applied`,
+/// `unchanged` (already so, judged on a fresh vendor read, not on the cache) or `not_found` (no
+/// such label at the vendor). A body that breaks a rule is refused whole with 422, listing
+/// every problem, and nothing is sent to the vendor. If the vendor fails part-way, the error
+/// carries `results` with what was already applied. After a change the customer's cached labels
+/// are dropped, so the next read shows it. A provider that cannot write (ActionHub) answers 405
+/// and calls nothing. Send an `Idempotency-Key` to make a retry safe.
 #[utoipa::path(
     patch,
     path = "/v1/tenants/{tenant}/customers/{customer_id}/labels",

@@ -40,6 +40,16 @@ pub enum Answer {
 }
 
 /// The customer's labels, normalized.
+///
+/// Every label attached to the customer at the tenant's vendor, as `{id, name, weight}`, in the
+/// provider's order (ActionHub: highest weight first, ties by name). A customer who exists but
+/// has no labels gets `labels: []`. The customer id is checked against the provider's format
+/// before any vendor call (400 `invalid_customer_id`).
+///
+/// Answers come from the gateway's cache when they can (`Cache-Status` says which, `Age` how old);
+/// `Cache-Control: no-cache` asks the vendor and refreshes the cache. Every answer has an `ETag`:
+/// send it back as `If-None-Match` and an unchanged answer is a 304 with no body.
+/// `?include=raw` adds each label's record as the vendor sent it.
 #[utoipa::path(
     get,
     path = "/v1/tenants/{tenant}/customers/{customer_id}/labels",

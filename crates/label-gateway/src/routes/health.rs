@@ -13,6 +13,8 @@ pub struct Health {
 }
 
 /// Liveness: the process answers.
+///
+/// Always 200 while the process runs; it calls no vendor and needs no key. For a liveness probe.
 #[utoipa::path(get, path = "/healthz", operation_id = "getHealth", tag = "operations",
     responses((status = 200, description = "The gateway is alive", body = Health)))]
 pub async fn healthz() -> Json<Health> {
@@ -20,6 +22,10 @@ pub async fn healthz() -> Json<Health> {
 }
 
 /// Readiness: a config is loaded and at least one tenant is served.
+///
+/// 200 `ready` once the gateway serves at least one tenant, else 503 `not ready`. It calls no
+/// vendor (a failing vendor is that tenant's problem, not the gateway's) and needs no key. For
+/// a readiness probe.
 #[utoipa::path(get, path = "/readyz", operation_id = "getReadiness", tag = "operations",
     responses(
         (status = 200, description = "Ready to serve", body = Health),

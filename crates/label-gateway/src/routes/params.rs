@@ -9,7 +9,12 @@ use utoipa::IntoParams;
 #[allow(dead_code)] // documentation only: handlers read the path through `TenantAccess`
 pub struct TenantPath {
     /// The tenant's id, as configured; the api key must be one of this tenant's.
-    #[param(pattern = "^[a-z0-9][a-z0-9_-]{0,62}$", example = "acme")]
+    #[param(
+        pattern = "^[a-z0-9][a-z0-9_-]{0,62}$",
+        min_length = 1,
+        max_length = 63,
+        example = "acme"
+    )]
     pub tenant: String,
 }
 
@@ -19,7 +24,12 @@ pub struct TenantPath {
 #[allow(dead_code)] // documentation only
 pub struct CustomerPath {
     /// The tenant's id, as configured; the api key must be one of this tenant's.
-    #[param(pattern = "^[a-z0-9][a-z0-9_-]{0,62}$", example = "acme")]
+    #[param(
+        pattern = "^[a-z0-9][a-z0-9_-]{0,62}$",
+        min_length = 1,
+        max_length = 63,
+        example = "acme"
+    )]
     pub tenant: String,
     /// The customer's id at the tenant's vendor, checked before any vendor call: Capillary a
     /// positive decimal integer of at most 19 digits, Trybe a UUID (answered in lower case),
@@ -40,7 +50,12 @@ pub struct CustomerPath {
 #[allow(dead_code)] // documentation only: handlers read the `HeaderMap`
 pub struct CacheHeaders {
     /// `ETag`s from earlier answers, or `*`: while one still matches, 304 with no body.
-    #[param(rename = "If-None-Match", example = "*", nullable = false)]
+    // The example matches nothing, so that "Try it out" shows a body.
+    #[param(
+        rename = "If-None-Match",
+        example = r#""0123456789abcdef0123456789abcdef""#,
+        nullable = false
+    )]
     pub if_none_match: Option<String>,
     /// `no-cache` (or `no-store`): answer from the vendor rather than the cache, and refresh it.
     #[param(rename = "Cache-Control", example = "no-cache", nullable = false)]

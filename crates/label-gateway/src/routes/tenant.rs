@@ -7,6 +7,13 @@ use crate::routes::errors::TenantErrors;
 use crate::routes::params::TenantPath;
 
 /// The tenant's provider and what it can do.
+///
+/// Which vendor serves the tenant (`capillary`, `trybe` or `actionhub`) and its capabilities:
+/// whether labels can be read, attached and detached, whether the vendor account has a label
+/// catalog, whether labels carry weights, and whether the provider natively names a label by
+/// `name` or by `id`. Ask this before offering a change: a read-only provider answers every
+/// change with 405. Calls no vendor. The api key is checked before the tenant, so a caller
+/// without a valid key learns nothing about which tenants exist.
 #[utoipa::path(
     get,
     path = "/v1/tenants/{tenant}",

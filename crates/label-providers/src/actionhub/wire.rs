@@ -1,4 +1,4 @@
-//! ActionHub's JSON, as vendor-docs 004 shows it.
+//! ActionHub's JSON, as its API reference shows it.
 
 use std::collections::HashMap;
 use std::fmt;

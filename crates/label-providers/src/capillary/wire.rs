@@ -1,4 +1,4 @@
-//! Capillary's JSON, as vendor-docs 000–002 show it.
+//! Capillary's JSON, as its API reference shows it.
 
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;

@@ -1,4 +1,4 @@
-//! Trybe (vendor-docs 003): labels attached to a customer by UUID; the paginated label catalog
+//! Trybe (per its API reference): labels attached to a customer by UUID; the paginated label catalog
 //! maps values (names) to ids. Attach and detach ignore what is already so, which makes them
 //! safe to repeat.
 

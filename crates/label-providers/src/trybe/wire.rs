@@ -1,4 +1,4 @@
-//! Trybe's JSON, as vendor-docs 003 and Trybe's Laravel conventions show it.
+//! Trybe's JSON, as its API reference and Trybe's Laravel conventions show it.
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
