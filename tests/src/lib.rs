@@ -4,6 +4,7 @@
 pub mod actionhub;
 pub mod cache;
 pub mod conformance;
+pub mod fleet;
 pub mod redis;
 pub mod subjects;
 pub mod world;

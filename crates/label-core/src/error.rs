@@ -28,10 +28,11 @@ pub enum ErrorKind {
     UpstreamError,
     UpstreamTimeout,
     UpstreamUnavailable,
+    StateUnavailable,
 }
 
 impl ErrorKind {
-    pub const ALL: [ErrorKind; 17] = [
+    pub const ALL: [ErrorKind; 18] = [
         ErrorKind::Unauthorized,
         ErrorKind::Forbidden,
         ErrorKind::TenantNotFound,
@@ -49,6 +50,7 @@ impl ErrorKind {
         ErrorKind::UpstreamError,
         ErrorKind::UpstreamTimeout,
         ErrorKind::UpstreamUnavailable,
+        ErrorKind::StateUnavailable,
     ];
 
     pub fn code(self) -> &'static str {
@@ -70,6 +72,7 @@ impl ErrorKind {
             ErrorKind::UpstreamError => "upstream_error",
             ErrorKind::UpstreamTimeout => "upstream_timeout",
             ErrorKind::UpstreamUnavailable => "upstream_unavailable",
+            ErrorKind::StateUnavailable => "state_unavailable",
         }
     }
 
@@ -88,7 +91,7 @@ impl ErrorKind {
             ErrorKind::UpstreamRateLimited => 429,
             ErrorKind::UpstreamAuthFailed | ErrorKind::UpstreamError => 502,
             ErrorKind::UpstreamTimeout => 504,
-            ErrorKind::UpstreamUnavailable => 503,
+            ErrorKind::UpstreamUnavailable | ErrorKind::StateUnavailable => 503,
         }
     }
 
@@ -111,6 +114,7 @@ impl ErrorKind {
             ErrorKind::UpstreamError => "Upstream error",
             ErrorKind::UpstreamTimeout => "Upstream timeout",
             ErrorKind::UpstreamUnavailable => "Upstream unavailable",
+            ErrorKind::StateUnavailable => "Shared state unavailable",
         }
     }
 

@@ -4,6 +4,7 @@ pub mod api;
 pub mod auth;
 pub mod config;
 pub mod demo;
+pub mod fleet;
 pub mod front;
 pub mod idempotency;
 pub mod layers;

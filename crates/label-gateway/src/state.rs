@@ -9,6 +9,7 @@ use label_core::LabelProvider;
 use sha2::{Digest, Sha256};
 
 use crate::config::Config;
+use crate::fleet::Fleet;
 use crate::idempotency::IdempotencyStore;
 use crate::layers;
 use crate::layers::cache::Store;
@@ -63,6 +64,8 @@ pub struct Gateway {
     pub idempotency: IdempotencyStore,
     /// The one cache every tenant's reads share, sized once; its counters are for the metrics.
     pub cache: Store,
+    /// What this replica shares with the others (`[state]`), fixed at start.
+    pub fleet: Fleet,
 }
 
 pub type AppState = Arc<Gateway>;
@@ -72,8 +75,9 @@ impl Gateway {
         // Before the layers are built: they set their gauges as they are made.
         recorder::handle();
         let cache = Store::new(&config.cache);
+        let fleet = Fleet::new(config.state.as_ref(), &cache);
         Self {
-            current: RwLock::new(Arc::new(Tenants::new(config, &cache))),
+            current: RwLock::new(Arc::new(Tenants::new(config, &cache, &fleet))),
             requests: RequestLimits {
                 max_body_bytes: config.server.max_body_bytes,
                 body_read_timeout: config.server.body_read_timeout,
@@ -83,15 +87,16 @@ impl Gateway {
                 header_read_timeout: config.server.header_read_timeout,
                 max_header_bytes: config.server.max_header_bytes,
             },
-            idempotency: IdempotencyStore::new(config.idempotency.max_bytes),
+            idempotency: IdempotencyStore::new(&fleet, config.idempotency.max_bytes),
             cache,
+            fleet,
         }
     }
 
     /// Serves `config`'s tenants from now on. Requests already running finish with the old
     /// ones; every tenant starts afresh (circuit closed, no calls in flight).
     pub fn reload(&self, config: &Config) {
-        let tenants = Arc::new(Tenants::new(config, &self.cache));
+        let tenants = Arc::new(Tenants::new(config, &self.cache, &self.fleet));
         // A tenant may now reach another vendor account: nothing kept before may answer it.
         self.cache.clear();
         *self.current.write().unwrap_or_else(|p| p.into_inner()) = tenants;
@@ -114,11 +119,11 @@ impl Gateway {
 }
 
 impl Tenants {
-    fn new(config: &Config, cache: &Store) -> Self {
+    fn new(config: &Config, cache: &Store, fleet: &Fleet) -> Self {
         let mut by_id = HashMap::new();
         let mut keys = Vec::new();
         for tenant in &config.tenants {
-            let provider = layers::wrap(tenant, &config.cache, cache);
+            let provider = layers::wrap(tenant, &config.cache, cache, fleet);
             let runtime = Arc::new(TenantRuntime::new(&tenant.id, provider));
             for key in &tenant.api_keys {
                 keys.push(KeyEntry {

@@ -92,6 +92,15 @@ pub struct Resilience {
     pub circuit_open: Duration,
     /// Concurrent calls to this tenant's vendor.
     pub max_in_flight: usize,
+    /// The calls the whole fleet may send this tenant's vendor, if capped.
+    pub budget: Option<Budget>,
+}
+
+/// `vendor_requests_per_minute`: over any 60 s, at most `per_minute` + `burst` calls.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Budget {
+    pub per_minute: u32,
+    pub burst: u32,
 }
 
 /// One thing wrong with a config, at a key path such as `tenants.acme.base_url` (`""` for
@@ -146,6 +155,7 @@ impl Default for Resilience {
             circuit_failures: 5,
             circuit_open: Duration::from_secs(30),
             max_in_flight: 64,
+            budget: None,
         }
     }
 }

@@ -10,7 +10,7 @@ use label_providers::{ProviderSettings, SettingProblem};
 use url::Url;
 
 use super::fields::Section;
-use super::{ApiKey, ConfigProblem, Resilience, Tenant};
+use super::{ApiKey, Budget, ConfigProblem, Resilience, Tenant};
 
 pub(super) const GENERIC_KEYS: &[&str] = &[
     "provider",
@@ -24,6 +24,8 @@ pub(super) const GENERIC_KEYS: &[&str] = &[
     "circuit_open_seconds",
     "max_in_flight",
     "allow_insecure_http",
+    "vendor_requests_per_minute",
+    "vendor_burst",
 ];
 
 /// Durations end up added to `Instant`s, which panics on overflow; a day bounds any sane one.
@@ -31,6 +33,9 @@ const MAX_MS: u64 = 24 * 60 * 60 * 1000;
 const MAX_SECONDS: u64 = 24 * 60 * 60;
 /// Far above what any vendor allows, far below what a semaphore can count.
 const MAX_IN_FLIGHT: u64 = 1_000_000;
+/// A million calls a minute is beyond any vendor's quota; the bound keeps the GCRA's interval
+/// at least 60 µs.
+const MAX_PER_MINUTE: u64 = 1_000_000;
 
 /// What reading a tenant yields: the tenant when all of it is valid, and its keys either way,
 /// so that duplicates are found even among tenants with other problems.
@@ -292,7 +297,28 @@ fn resilience(section: &mut Section) -> Resilience {
             default.max_in_flight as u64,
             1..=MAX_IN_FLIGHT,
         ) as usize,
+        budget: budget(section),
     }
+}
+
+/// `vendor_requests_per_minute` and its `vendor_burst` (default a tenth of it, at least 1).
+fn budget(section: &mut Section) -> Option<Budget> {
+    let Some(per_minute) = section.integer("vendor_requests_per_minute", 1..=MAX_PER_MINUTE) else {
+        if section.value("vendor_burst").is_some() {
+            let path = section.path_of("vendor_burst");
+            section.problem(
+                path,
+                "needs vendor_requests_per_minute, the budget it bursts over",
+            );
+        }
+        return None;
+    };
+    let default_burst = (per_minute / 10).max(1);
+    let burst = section.integer_or("vendor_burst", default_burst, 1..=MAX_PER_MINUTE);
+    Some(Budget {
+        per_minute: per_minute as u32,
+        burst: burst as u32,
+    })
 }
 
 /// Places the provider's problems under the tenant's path. A key whose `${VAR}` was unset is

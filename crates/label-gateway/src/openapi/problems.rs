@@ -86,6 +86,9 @@ fn when(kind: ErrorKind) -> &'static str {
         }
         ErrorKind::UpstreamTimeout => "no vendor answer within the tenant's `timeout_ms`",
         ErrorKind::UpstreamUnavailable => "the circuit for the tenant's vendor is open",
+        ErrorKind::StateUnavailable => {
+            "shared state this request needs (Redis, with `[state]`) cannot be reached"
+        }
     }
 }
 
@@ -102,7 +105,9 @@ fn header(kind: ErrorKind) -> Option<(&'static str, Header)> {
             string().examples(["GET, HEAD"]),
             "The methods the resource allows (RFC 9110); empty when it allows none",
         ),
-        ErrorKind::UpstreamRateLimited | ErrorKind::UpstreamUnavailable => (
+        ErrorKind::UpstreamRateLimited
+        | ErrorKind::UpstreamUnavailable
+        | ErrorKind::StateUnavailable => (
             "Retry-After",
             // Whole seconds (RFC 9110's delay-seconds, never an HTTP date), rounded up, at least 1.
             ObjectBuilder::new()
@@ -202,6 +207,7 @@ fn detail(kind: ErrorKind) -> &'static str {
         ErrorKind::UpstreamError => "the vendor failed (500)",
         ErrorKind::UpstreamTimeout => "no vendor answer within 3000 ms",
         ErrorKind::UpstreamUnavailable => "the circuit for this tenant's vendor is open",
+        ErrorKind::StateUnavailable => "the shared state cannot be reached: try again shortly",
     }
 }
 

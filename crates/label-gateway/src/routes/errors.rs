@@ -64,6 +64,6 @@ documented_errors!(
     ChangeErrors: [
         InvalidCustomerId, Unauthorized, Forbidden, TenantNotFound, CustomerNotFound,
         UnsupportedOperation, IdempotencyInProgress, PayloadTooLarge, UnsupportedMediaType,
-        RequestTimeout, InvalidRequest, IdempotencyKeyReused,
+        RequestTimeout, InvalidRequest, IdempotencyKeyReused, StateUnavailable,
     ] + UPSTREAM
 );

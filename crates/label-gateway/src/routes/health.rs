@@ -10,6 +10,12 @@ use crate::state::AppState;
 pub struct Health {
     #[schema(example = "ok")]
     pub status: &'static str,
+    /// The fleet's shared state (`[state]`): `connected`, `degraded` (unreachable: the gateway
+    /// still serves, from the vendor and within `max_staleness_seconds` from its cache, but
+    /// refuses what needs shared state) or `local` (none configured). On `/readyz` only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false, example = "connected")]
+    pub state: Option<&'static str>,
 }
 
 /// Liveness: the process answers.
@@ -18,7 +24,10 @@ pub struct Health {
 #[utoipa::path(get, path = "/healthz", operation_id = "getHealth", tag = "operations",
     responses((status = 200, description = "The gateway is alive", body = Health)))]
 pub async fn healthz() -> Json<Health> {
-    Json(Health { status: "ok" })
+    Json(Health {
+        status: "ok",
+        state: None,
+    })
 }
 
 /// Readiness: a config is loaded and at least one tenant is served.
@@ -32,14 +41,20 @@ pub async fn healthz() -> Json<Health> {
         (status = 503, description = "Not ready", body = Health),
     ))]
 pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
+    let shared = Some(state.fleet.status().as_str());
+    // Ready while Redis is unreachable too: this replica still serves what needs no shared
+    // state, and taking every replica out at once would serve nothing.
     if state.tenant_count() > 0 {
-        (StatusCode::OK, Json(Health { status: "ready" }))
+        let health = Health {
+            status: "ready",
+            state: shared,
+        };
+        (StatusCode::OK, Json(health))
     } else {
-        (
-            StatusCode::SERVICE_UNAVAILABLE,
-            Json(Health {
-                status: "not ready",
-            }),
-        )
+        let health = Health {
+            status: "not ready",
+            state: shared,
+        };
+        (StatusCode::SERVICE_UNAVAILABLE, Json(health))
     }
 }

@@ -16,6 +16,8 @@ pub mod names {
     pub const VENDOR_DURATION: &str = "label_gateway_vendor_call_duration_seconds";
     pub const VENDOR_RETRIES: &str = "label_gateway_vendor_retries_total";
     pub const CIRCUIT_OPEN: &str = "label_gateway_circuit_open";
+    pub const STATE_CONNECTED: &str = "label_gateway_state_connected";
+    pub const BUDGET_WAITS: &str = "label_gateway_vendor_budget_waits_total";
     /// The cache's own counters (`layers::cache::CacheCounts`), copied in at each scrape.
     pub const CACHE_COUNTERS: [(&str, &str); 5] = [
         (
@@ -85,6 +87,14 @@ fn describe() {
         "time of one vendor call attempt"
     );
     metrics::describe_counter!(VENDOR_RETRIES, "vendor calls repeated after a failure");
+    metrics::describe_gauge!(
+        STATE_CONNECTED,
+        "1 while the shared state ([state], Redis) is reachable, else 0"
+    );
+    metrics::describe_counter!(
+        BUDGET_WAITS,
+        "vendor calls that waited for, or were refused by, the tenant's vendor budget"
+    );
     for (name, help) in CACHE_COUNTERS {
         metrics::describe_counter!(name, help);
     }

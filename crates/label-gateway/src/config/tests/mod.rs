@@ -68,6 +68,7 @@ max_retries = 0
 circuit_failures = 3
 circuit_open_seconds = 10
 max_in_flight = 8
+vendor_requests_per_minute = 120
 
 [tenants.globex-2]
 provider = "capillary"
@@ -131,6 +132,10 @@ fn full_config_is_read_with_every_value() {
             circuit_failures: 3,
             circuit_open: Duration::from_secs(10),
             max_in_flight: 8,
+            budget: Some(Budget {
+                per_minute: 120,
+                burst: 12,
+            }),
         }
     );
 
@@ -194,6 +199,7 @@ fn omitted_sections_and_keys_take_their_defaults() {
             circuit_failures: 5,
             circuit_open: Duration::from_secs(30),
             max_in_flight: 64,
+            budget: None,
         }
     );
 }

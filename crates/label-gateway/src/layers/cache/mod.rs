@@ -25,6 +25,7 @@ pub use store::{CacheCounts, Store};
 use store::{Entry, Loaded, Value};
 
 use crate::config::{CacheConfig, Tenant};
+use crate::fleet::Announcer;
 
 /// Lifetimes of one tenant's entries.
 #[derive(Debug, Clone, Copy)]
@@ -39,6 +40,8 @@ struct Lifetimes {
 pub struct Cached {
     inner: Arc<dyn LabelProvider>,
     store: Store,
+    /// Tells the other replicas of the fleet what a change made stale.
+    announcer: Announcer,
     tenant: Arc<str>,
     lifetimes: Lifetimes,
 }
@@ -50,6 +53,7 @@ impl Cached {
         tenant: &Tenant,
         config: &CacheConfig,
         store: &Store,
+        announcer: Announcer,
     ) -> Option<Self> {
         let ttl = tenant.cache_ttl(config);
         if ttl.is_zero() {
@@ -58,6 +62,7 @@ impl Cached {
         Some(Self {
             inner,
             store: store.clone(),
+            announcer,
             tenant: tenant.id.as_str().into(),
             lifetimes: Lifetimes {
                 ttl,
@@ -148,10 +153,13 @@ impl Cached {
         }
     }
 
-    /// Every entry of the customer, both representations and their shadows.
-    fn forget(&self, customer: &CustomerId) {
-        let keys = Kind::CUSTOMER.map(|kind| KeyRef::new(&self.tenant, customer.as_str(), kind));
-        self.store.invalidate(&keys);
+    /// Every entry of the customer, both representations and their shadows, here and (before
+    /// the change is answered) on every other replica.
+    async fn forget(&self, customer: &CustomerId) {
+        self.store.forget_customer(&self.tenant, customer.as_str());
+        self.announcer
+            .changed(&self.tenant, &[customer.as_str()])
+            .await;
     }
 }
 
@@ -284,7 +292,7 @@ impl LabelProvider for Cached {
     ) -> Result<Vec<WriteStatus>, Error> {
         // Dropped whatever the outcome: a change that failed part-way still changed the vendor.
         let result = self.inner.attach(ctx, customer, labels).await;
-        self.forget(customer);
+        self.forget(customer).await;
         result
     }
 
@@ -295,7 +303,7 @@ impl LabelProvider for Cached {
         labels: &[LabelIdentity],
     ) -> Result<Vec<WriteStatus>, Error> {
         let result = self.inner.detach(ctx, customer, labels).await;
-        self.forget(customer);
+        self.forget(customer).await;
         result
     }
 }

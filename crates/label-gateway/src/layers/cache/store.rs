@@ -15,7 +15,7 @@ use moka::sync::Cache;
 use moka::Expiry;
 
 use super::flights::{Flights, Joined};
-use super::key::{Key, KeyRef};
+use super::key::{Key, KeyRef, Kind};
 use super::stats::CacheStats;
 use crate::config::CacheConfig;
 
@@ -103,9 +103,9 @@ pub(crate) struct Inner {
     shards: KeyHasher,
     flights: Flights<Entry>,
     stats: CacheStats,
-    /// Entries older than this (milliseconds) are not served: set while the fleet's
+    /// Entries older than this (nanoseconds) are not served: set while the fleet's
     /// invalidations may be missed.
-    max_age_ms: AtomicU64,
+    max_age_ns: AtomicU64,
 }
 
 impl Store {
@@ -138,7 +138,7 @@ impl Store {
                     shards: KeyHasher::default(),
                     flights: Flights::default(),
                     stats: CacheStats::default(),
-                    max_age_ms: AtomicU64::new(ANY_AGE),
+                    max_age_ns: AtomicU64::new(ANY_AGE),
                 }
             }),
         };
@@ -181,16 +181,21 @@ impl Store {
 
     /// Serve no entry older than `limit` from now on (`None`: any entry within its lifetime).
     pub fn limit_age(&self, limit: Option<Duration>) {
-        let ms = limit.map_or(ANY_AGE, |limit| limit.as_millis() as u64);
-        self.inner.max_age_ms.store(ms, Ordering::Relaxed);
+        let ns = limit.map_or(ANY_AGE, |limit| {
+            limit.as_nanos().min(u128::from(ANY_AGE - 1)) as u64
+        });
+        self.inner.max_age_ns.store(ns, Ordering::Relaxed);
     }
 
     /// The live entry for `key` at `now`.
     pub(crate) fn get(&self, key: &KeyRef<'_>, now: Instant) -> Option<Entry> {
         let entry = self.inner.entries.get(key)?;
-        let limit = self.inner.max_age_ms.load(Ordering::Relaxed);
-        let age = now.saturating_duration_since(entry.stored).as_millis() as u64;
-        (limit == ANY_AGE || age <= limit).then_some(entry)
+        let limit = self.inner.max_age_ns.load(Ordering::Relaxed);
+        if limit == ANY_AGE {
+            return Some(entry);
+        }
+        let age = now.saturating_duration_since(entry.stored).as_nanos();
+        (age <= u128::from(limit)).then_some(entry)
     }
 
     /// The entry `load` makes, however many readers ask for `key` while it runs; the first
@@ -232,6 +237,17 @@ impl Store {
     {
         self.inner.flights.supersede(self.shard(&key), &key, || {});
         self.load(key, load).await
+    }
+
+    /// Drops every entry of a customer of `tenant` (and supersedes its reads in flight): for a
+    /// change another replica made.
+    pub fn forget_customer(&self, tenant: &str, customer: &str) {
+        self.invalidate(&Kind::CUSTOMER.map(|kind| KeyRef::new(tenant, customer, kind)));
+    }
+
+    /// Drops the tenant's catalog (and supersedes its read in flight).
+    pub fn forget_catalog(&self, tenant: &str) {
+        self.invalidate(&[KeyRef::new(tenant, "", Kind::Catalog)]);
     }
 
     /// Drops the entries of `keys` (their shadows too) and supersedes their reads in flight.

@@ -89,8 +89,14 @@ fn fixture() -> (Arc<Gated>, Cached) {
     )
     .expect("a valid config");
     let store = Store::new(&CacheConfig::default());
-    let cached =
-        Cached::wrap(gated.clone(), &config.tenants[0], &config.cache, &store).expect("a cache");
+    let cached = Cached::wrap(
+        gated.clone(),
+        &config.tenants[0],
+        &config.cache,
+        &store,
+        Default::default(),
+    )
+    .expect("a cache");
     (gated, cached)
 }
 

@@ -15,6 +15,7 @@ use tokio::time::Instant;
 use tracing::Instrument;
 
 use crate::config::Resilience;
+use crate::fleet::budget::{Spent, VendorBudget};
 use crate::telemetry::recorder::names::{CIRCUIT_OPEN, VENDOR_RETRIES};
 use breaker::{Breaker, Transition};
 use retry::Next;
@@ -31,6 +32,8 @@ pub struct Resilient {
     settings: Resilience,
     breaker: Breaker,
     slots: Semaphore,
+    /// `vendor_requests_per_minute`, when the tenant has one.
+    budget: Option<VendorBudget>,
 }
 
 /// Why an attempt did not produce an answer.
@@ -47,6 +50,7 @@ impl Resilient {
         provider: &'static str,
         idempotent_writes: bool,
         settings: &Resilience,
+        budget: Option<VendorBudget>,
     ) -> Self {
         // A (re)loaded tenant starts with its circuit closed.
         metrics::gauge!(CIRCUIT_OPEN, "tenant" => tenant.to_owned()).set(0.0);
@@ -57,15 +61,23 @@ impl Resilient {
             breaker: Breaker::new(settings.circuit_failures, settings.circuit_open),
             slots: Semaphore::new(settings.max_in_flight.clamp(1, Semaphore::MAX_PERMITS)),
             settings: settings.clone(),
+            budget,
         }
     }
 
-    /// One vendor call: through the breaker, within the concurrency cap, before the deadline.
+    /// One vendor call: through the breaker, within the vendor budget and the concurrency cap,
+    /// before the deadline.
     async fn attempt<'a, T>(&self, deadline: Instant, call: InnerCall<'a, T>) -> Result<T, Failed> {
         let pass = self
             .breaker
             .admit(std::time::Instant::now())
             .map_err(|refused| Failed::NotCalled(circuit_open(refused.retry_in)))?;
+        if let Some(budget) = &self.budget {
+            budget
+                .admit(deadline)
+                .await
+                .map_err(|spent| Failed::NotCalled(budget_spent(spent)))?;
+        }
         let queue_until = deadline.min(Instant::now() + self.settings.timeout / QUEUE_SHARE);
         let _slot = match tokio::time::timeout_at(queue_until, self.slots.acquire()).await {
             Ok(Ok(permit)) => permit,
@@ -114,6 +126,15 @@ impl Resilient {
         )
         .with_retry_after(Some(Duration::from_secs(1)))
     }
+}
+
+fn budget_spent(spent: Spent) -> Error {
+    Error::new(
+        ErrorKind::UpstreamRateLimited,
+        "the tenant's vendor budget (vendor_requests_per_minute) is spent until the time in Retry-After",
+    )
+    .temporary(Temporariness::NotActedOn)
+    .with_retry_after(Some(spent.retry_after))
 }
 
 fn circuit_open(retry_in: Duration) -> Error {

@@ -1,51 +1,30 @@
 //! `Idempotency-Key` on label changes, as Stripe and Merge do it: the first request with a key
 //! runs and its final answer is kept for 24 h; a repeat with the same request gets that answer
 //! again without any vendor call, a repeat with another request is refused, and a repeat while
-//! the first still runs is told so.
+//! the first still runs is told so. Keys are scoped per tenant. The records are the fleet's
+//! (Redis, with `[state]`: the same key on two replicas at once runs once) or the process's.
 
-use std::sync::{Arc, Mutex, MutexGuard};
+mod local;
+mod shared;
+
 use std::time::Duration;
 
 use axum::body::{to_bytes, Body, Bytes};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::Response;
 use label_core::{Error, ErrorKind, FieldProblem};
-use moka::future::Cache;
 use sha2::{Digest, Sha256};
+
+use crate::fleet::Fleet;
 
 pub const KEY_HEADER: &str = "idempotency-key";
 pub const REPLAYED_HEADER: &str = "idempotent-replayed";
 const MAX_KEY_LEN: usize = 255;
 /// How long a key's answer is kept.
 const TTL: Duration = Duration::from_secs(24 * 60 * 60);
-/// What an entry costs in the process's memory besides its key and body: moka's own slot,
-/// queue and timer nodes, the key's two strings, the slot's lock and state, the kept headers
-/// and the body's handle (measured: `tests/tests/memory_bounds.rs`).
-const ENTRY_OVERHEAD: usize = 640;
 
 /// A tenant's key: keys are scoped per tenant, so two tenants may use the same one.
 type Scoped = (String, String);
-
-/// Every kept key, for every tenant.
-#[derive(Clone)]
-pub struct IdempotencyStore {
-    slots: Cache<Scoped, Arc<Slot>>,
-}
-
-struct Slot(Mutex<SlotState>);
-
-#[derive(Clone)]
-enum SlotState {
-    /// Nobody holds the key: never used, or its last use left no answer to keep.
-    Vacant,
-    Running {
-        fingerprint: [u8; 32],
-    },
-    Done {
-        fingerprint: [u8; 32],
-        answer: Kept,
-    },
-}
 
 /// A final answer as it went out.
 #[derive(Clone)]
@@ -53,6 +32,19 @@ struct Kept {
     status: StatusCode,
     content_type: Option<HeaderValue>,
     body: Bytes,
+}
+
+/// Where the records are kept.
+#[derive(Clone)]
+enum Records {
+    Local(local::Local),
+    Shared(shared::Shared),
+}
+
+/// Every key of every tenant; cloning shares it.
+#[derive(Clone)]
+pub struct IdempotencyStore {
+    records: Records,
 }
 
 /// What a request with a key may do.
@@ -66,11 +58,18 @@ pub enum Claim {
 /// The right to run the request for a key. Dropped without an answer (the client went away),
 /// it frees the key, so that a retry can run.
 pub struct Guard {
-    store: IdempotencyStore,
+    records: Records,
     key: Scoped,
-    slot: Arc<Slot>,
     fingerprint: [u8; 32],
+    holding: Holding,
     finished: bool,
+}
+
+/// What a running request holds of its key.
+enum Holding {
+    Slot(std::sync::Arc<local::Slot>),
+    /// Tells this request's record in Redis from another's with the same key.
+    Owner(u64),
 }
 
 /// The key a request carries, if any: 1 to 255 visible ASCII characters.
@@ -89,31 +88,25 @@ pub fn key_of(headers: &HeaderMap) -> Result<Option<String>, FieldProblem> {
     ))
 }
 
-/// What makes two requests "the same": the customer they change and their exact body.
-pub fn fingerprint(customer: &str, body: &[u8]) -> [u8; 32] {
+/// What makes two requests "the same": what they change (the canonical customer, or any other
+/// subject) and their exact body.
+pub fn fingerprint(subject: &str, body: &[u8]) -> [u8; 32] {
     let mut hash = Sha256::new();
-    hash.update((customer.len() as u64).to_be_bytes());
-    hash.update(customer.as_bytes());
+    hash.update((subject.len() as u64).to_be_bytes());
+    hash.update(subject.as_bytes());
     hash.update(body);
     hash.finalize().into()
 }
 
 impl IdempotencyStore {
-    /// Kept answers weigh at most `max_bytes` in all; the least useful go first past it.
-    pub fn new(max_bytes: u64) -> Self {
-        let slots = Cache::builder()
-            .time_to_live(TTL)
-            .max_capacity(max_bytes)
-            .weigher(|(tenant, key): &Scoped, slot: &Arc<Slot>| {
-                let body = match &*slot.state() {
-                    SlotState::Done { answer, .. } => answer.body.len(),
-                    _ => 0,
-                };
-                let weight = tenant.len() + key.len() + body + ENTRY_OVERHEAD;
-                u32::try_from(weight).unwrap_or(u32::MAX)
-            })
-            .build();
-        Self { slots }
+    /// In Redis when the fleet has `[state]`; else in the process, kept answers weighing at most
+    /// `max_bytes` of its memory.
+    pub fn new(fleet: &Fleet, max_bytes: u64) -> Self {
+        let records = match fleet.link() {
+            Some(link) => Records::Shared(shared::Shared::new(link.clone())),
+            None => Records::Local(local::Local::new(max_bytes)),
+        };
+        Self { records }
     }
 
     pub async fn claim(
@@ -123,50 +116,27 @@ impl IdempotencyStore {
         fingerprint: [u8; 32],
     ) -> Result<Claim, Error> {
         let scoped = (tenant.to_owned(), key);
-        let slot = self
-            .slots
-            .entry(scoped.clone())
-            .or_insert_with(async { Arc::new(Slot(Mutex::new(SlotState::Vacant))) })
-            .await
-            .into_value();
-        let mut state = slot.state();
-        match &*state {
-            SlotState::Vacant => {}
-            SlotState::Running { fingerprint: first }
-            | SlotState::Done {
-                fingerprint: first, ..
-            } if *first != fingerprint => {
-                return Err(Error::new(
-                    ErrorKind::IdempotencyKeyReused,
-                    "this Idempotency-Key was used for another request (customer or body)",
-                ));
+        let claimed = match &self.records {
+            Records::Local(local) => local
+                .claim(&scoped, fingerprint)
+                .await?
+                .map_err(Holding::Slot),
+            Records::Shared(shared) => {
+                let owner = rand::random();
+                let kept = shared.claim(&scoped, fingerprint, owner).await?;
+                kept.ok_or(Holding::Owner(owner))
             }
-            SlotState::Running { .. } => {
-                return Err(Error::new(
-                    ErrorKind::IdempotencyInProgress,
-                    "the first request with this Idempotency-Key is still running",
-                ));
-            }
-            SlotState::Done { answer, .. } => return Ok(Claim::Replay(answer.replay())),
+        };
+        match claimed {
+            Ok(kept) => Ok(Claim::Replay(kept.replay())),
+            Err(holding) => Ok(Claim::Execute(Guard {
+                records: self.records.clone(),
+                key: scoped,
+                fingerprint,
+                holding,
+                finished: false,
+            })),
         }
-        *state = SlotState::Running { fingerprint };
-        drop(state);
-        Ok(Claim::Execute(Guard {
-            store: self.clone(),
-            key: scoped,
-            slot,
-            fingerprint,
-            finished: false,
-        }))
-    }
-}
-
-impl Slot {
-    /// A poisoned lock only means a panic elsewhere mid-update; the state is still a state.
-    fn state(&self) -> MutexGuard<'_, SlotState> {
-        self.0
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
@@ -175,40 +145,46 @@ impl Guard {
     pub async fn finish(mut self, response: Response) -> Response {
         self.finished = true;
         if !is_final(response.status()) {
-            *self.slot.state() = SlotState::Vacant;
+            self.release();
             return response;
         }
         let (parts, body) = response.into_parts();
-        let body = match to_bytes(body, usize::MAX).await {
-            Ok(body) => body,
-            Err(_) => {
-                *self.slot.state() = SlotState::Vacant;
-                let mut response = Response::from_parts(parts, Body::empty());
-                *response.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
-                return response;
-            }
+        let Ok(body) = to_bytes(body, usize::MAX).await else {
+            self.release();
+            let mut response = Response::from_parts(parts, Body::empty());
+            *response.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
+            return response;
         };
-        let answer = Kept {
+        let kept = Kept {
             status: parts.status,
             content_type: parts.headers.get(header::CONTENT_TYPE).cloned(),
             body: body.clone(),
         };
-        let done = SlotState::Done {
-            fingerprint: self.fingerprint,
-            answer,
-        };
-        *self.slot.state() = done.clone();
-        // Inserted anew so that the cache weighs the entry with its body.
-        let fresh = Arc::new(Slot(Mutex::new(done)));
-        self.store.slots.insert(self.key.clone(), fresh).await;
+        match (&self.records, &self.holding) {
+            (Records::Local(local), Holding::Slot(slot)) => {
+                local.keep(&self.key, slot, self.fingerprint, kept).await;
+            }
+            (Records::Shared(shared), Holding::Owner(owner)) => {
+                shared.keep(&self.key, *owner, kept).await;
+            }
+            _ => {}
+        }
         Response::from_parts(parts, Body::from(body))
+    }
+
+    fn release(&self) {
+        match (&self.records, &self.holding) {
+            (_, Holding::Slot(slot)) => slot.release(),
+            (Records::Shared(shared), Holding::Owner(owner)) => shared.release(&self.key, *owner),
+            (Records::Local(_), Holding::Owner(_)) => {}
+        }
     }
 }
 
 impl Drop for Guard {
     fn drop(&mut self) {
         if !self.finished {
-            *self.slot.state() = SlotState::Vacant;
+            self.release();
         }
     }
 }
@@ -232,6 +208,20 @@ impl Kept {
 /// with a fresh read of the vendor, a retry finishes the work instead of repeating it.
 fn is_final(status: StatusCode) -> bool {
     status.is_success() || (status.is_client_error() && status != StatusCode::TOO_MANY_REQUESTS)
+}
+
+fn reused() -> Error {
+    Error::new(
+        ErrorKind::IdempotencyKeyReused,
+        "this Idempotency-Key was used for another request (customer or body)",
+    )
+}
+
+fn in_progress() -> Error {
+    Error::new(
+        ErrorKind::IdempotencyInProgress,
+        "the first request with this Idempotency-Key is still running",
+    )
 }
 
 #[cfg(test)]

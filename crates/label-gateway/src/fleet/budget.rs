@@ -1,0 +1,145 @@
+//! `vendor_requests_per_minute`: the calls the whole fleet may send one tenant's vendor. Both
+//! forms are GCRA (a cell every `60 s / N`, a tolerance of `burst` cells), so that over any
+//! 60 s at most N + burst calls go, with no window edge to double them: in Redis with
+//! `[state]` (one script, Redis's clock), in the process without it (`governor`), and in the
+//! process too while Redis cannot be reached.
+
+use std::num::NonZeroU32;
+use std::sync::Arc;
+use std::time::Duration;
+
+use governor::clock::{Clock, DefaultClock};
+use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
+use redis::Script;
+use tokio::time::Instant;
+
+use super::link::Link;
+use crate::config::Budget;
+use crate::telemetry::recorder::names::BUDGET_WAITS;
+
+/// Reserves the next cell if it is due within `max_wait`: returns `{1, wait_us}`, or
+/// `{0, wait_us}` (refused, the cell due in `wait_us`) without reserving it.
+const GCRA: &str = r"
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local interval = tonumber(ARGV[1])
+local tolerance = tonumber(ARGV[2])
+local max_wait = tonumber(ARGV[3])
+local tat = tonumber(redis.call('GET', KEYS[1]) or now)
+if tat < now then tat = now end
+local wait = tat - tolerance - now
+if wait < 0 then wait = 0 end
+if wait > max_wait then return {0, wait} end
+local next = tat + interval
+redis.call('SET', KEYS[1], next, 'PX', math.ceil((next - now) / 1000) + 1000)
+return {1, wait}
+";
+
+/// One tenant's vendor budget.
+pub struct VendorBudget {
+    tenant: String,
+    local: DefaultDirectRateLimiter,
+    fleet: Option<Fleetwide>,
+}
+
+struct Fleetwide {
+    link: Arc<Link>,
+    key: String,
+    interval_us: u64,
+    tolerance_us: u64,
+    script: Script,
+}
+
+/// Why a call may not go now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Spent {
+    /// When the budget next allows a call.
+    pub retry_after: Duration,
+}
+
+impl VendorBudget {
+    pub fn new(tenant: &str, budget: Budget, link: Option<&Arc<Link>>) -> Self {
+        let per_minute = budget.per_minute.max(1);
+        let interval = Duration::from_secs(60) / per_minute;
+        let burst = NonZeroU32::new(budget.burst.saturating_add(1)).unwrap_or(NonZeroU32::MIN);
+        let quota = Quota::with_period(interval)
+            .unwrap_or_else(|| Quota::per_minute(NonZeroU32::MIN))
+            .allow_burst(burst);
+        let fleet = link.map(|link| Fleetwide {
+            link: link.clone(),
+            key: link.key(&["budget", tenant]),
+            interval_us: interval.as_micros() as u64,
+            tolerance_us: (interval * budget.burst).as_micros() as u64,
+            script: Script::new(GCRA),
+        });
+        Self {
+            tenant: tenant.to_owned(),
+            local: RateLimiter::direct(quota),
+            fleet,
+        }
+    }
+
+    /// Leave for one vendor call: at once, or after waiting for the budget if that fits
+    /// before `deadline`; else refused.
+    pub async fn admit(&self, deadline: Instant) -> Result<(), Spent> {
+        match self.fleetwide(deadline).await {
+            Some(Ok(wait)) => {
+                self.wait(wait).await;
+                Ok(())
+            }
+            Some(Err(spent)) => Err(spent),
+            None => self.locally(deadline).await,
+        }
+    }
+
+    async fn wait(&self, wait: Duration) {
+        if wait.is_zero() {
+            return;
+        }
+        metrics::counter!(BUDGET_WAITS, "tenant" => self.tenant.clone(), "outcome" => "waited")
+            .increment(1);
+        tokio::time::sleep(wait).await;
+    }
+
+    /// The fleet's answer, or `None` when Redis cannot give one (then the process decides).
+    async fn fleetwide(&self, deadline: Instant) -> Option<Result<Duration, Spent>> {
+        let fleet = self.fleet.as_ref()?;
+        let mut commands = fleet.link.commands()?;
+        let max_wait = deadline.saturating_duration_since(Instant::now());
+        let mut call = fleet.script.key(&fleet.key);
+        call.arg(fleet.interval_us)
+            .arg(fleet.tolerance_us)
+            .arg(max_wait.as_micros() as u64);
+        let answer = tokio::time::timeout(
+            Duration::from_millis(500),
+            call.invoke_async::<(u8, u64)>(&mut commands),
+        )
+        .await;
+        match answer {
+            Ok(Ok((1, wait_us))) => Some(Ok(Duration::from_micros(wait_us))),
+            Ok(Ok((_, wait_us))) => Some(Err(self.spent(Duration::from_micros(wait_us)))),
+            _ => None,
+        }
+    }
+
+    /// governor takes a cell only when one is free, so a call over budget waits for the
+    /// next one and asks again.
+    async fn locally(&self, deadline: Instant) -> Result<(), Spent> {
+        loop {
+            let Err(not_until) = self.local.check() else {
+                return Ok(());
+            };
+            let wait = not_until.wait_time_from(DefaultClock::default().now());
+            if Instant::now() + wait > deadline {
+                return Err(self.spent(wait));
+            }
+            self.wait(wait).await;
+        }
+    }
+
+    fn spent(&self, retry_after: Duration) -> Spent {
+        metrics::counter!(BUDGET_WAITS, "tenant" => self.tenant.clone(), "outcome" => "refused")
+            .increment(1);
+        Spent { retry_after }
+    }
+}
