@@ -20,6 +20,8 @@ pub struct Subject {
     pub catalog_size: usize,
     /// `None` for a read-only provider.
     pub writes: Option<WriteCase>,
+    /// Whether the provider's labels carry weights (independent of whether it can write).
+    pub weighted: bool,
     pub vendor: Vendor,
 }
 
@@ -85,10 +87,9 @@ pub async fn reads_a_known_customer(s: Subject) {
     );
     assert_eq!(body["customer_id"], s.known_customer.as_str());
     assert_eq!(ids(&body), s.known_label_ids);
-    let weighted = s.writes.is_none();
     for label in body["labels"].as_array().unwrap() {
         assert!(label["name"].is_string(), "{label}");
-        assert_eq!(label["weight"].is_number(), weighted, "{label}");
+        assert_eq!(label["weight"].is_number(), s.weighted, "{label}");
         assert!(label.get("raw").is_none());
     }
 }
@@ -168,7 +169,7 @@ pub async fn reports_its_capabilities(s: Subject) {
         (caps["add"].as_bool(), caps["remove"].as_bool()),
         (Some(writable), Some(writable))
     );
-    assert_eq!(caps["weights"].as_bool(), Some(!writable));
+    assert_eq!(caps["weights"].as_bool(), Some(s.weighted));
     assert!(matches!(caps["label_key"].as_str(), Some("name" | "id")));
 }
 

@@ -62,6 +62,7 @@ api_keys = ["bad-key"]
         unknown_customer: "777".to_owned(),
         invalid_customer: "abc".to_owned(),
         catalog_size,
+        weighted: false,
         writes: Some(WriteCase {
             attachable: "Newsletter",
             attached: "Premium Customer",
@@ -96,6 +97,7 @@ api_keys = ["bad-key"]
         unknown_customer: trybe::UNKNOWN_CUSTOMER.to_owned(),
         invalid_customer: "not-a-uuid".to_owned(),
         catalog_size,
+        weighted: false,
         writes: Some(WriteCase {
             attachable: "Gym Member",
             attached: "VIP",
@@ -146,6 +148,7 @@ api_keys = ["bad-key"]
         invalid_customer: "x".repeat(257),
         catalog_size,
         writes: None,
+        weighted: true,
         vendor: Vendor::ActionHub(sim),
     }
 }

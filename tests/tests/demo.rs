@@ -4,6 +4,24 @@
 use label_gateway::demo;
 use label_gateway_tests::{expect_problem, json, TestGateway};
 
+/// The demo's sample data is known without the simulators (for the OpenAPI document's
+/// examples); it must be the data they serve.
+#[test]
+fn the_demo_knows_the_simulators_sample_customers() {
+    assert_eq!(
+        demo::CAPILLARY_SAMPLE_CUSTOMER,
+        label_sim::capillary::SAMPLE_CUSTOMER
+    );
+    assert_eq!(
+        demo::TRYBE_SAMPLE_CUSTOMER,
+        label_sim::trybe::SAMPLE_CUSTOMER
+    );
+    assert_eq!(
+        demo::ACTIONHUB_SAMPLE_USER,
+        label_sim::actionhub::SAMPLE_USER
+    );
+}
+
 #[tokio::test]
 async fn every_printed_tenant_answers_its_curl_lines() {
     let vendors = demo::start_vendors().await.expect("simulators start");

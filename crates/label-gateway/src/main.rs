@@ -4,9 +4,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+#[cfg(feature = "demo")]
+use label_gateway::demo;
 use label_gateway::serve::Listeners;
 use label_gateway::state::{AppState, Gateway};
-use label_gateway::{config, demo, openapi, serve};
+use label_gateway::{config, openapi, serve};
 use sha2::{Digest, Sha256};
 
 /// Cheaper small allocations than glibc's under two busy threads, and no per-allocation header:
@@ -72,7 +74,7 @@ fn main() -> ExitCode {
             }
         },
         Command::Serve { config, listen } => runtime().block_on(run_serve(config, listen)),
-        Command::Demo { listen } => runtime().block_on(run_demo(listen)),
+        Command::Demo { listen } => demo_command(listen),
     }
 }
 
@@ -194,6 +196,18 @@ fn reload_on_hangup(path: PathBuf, gateway: AppState) {
 #[cfg(not(unix))]
 fn reload_on_hangup(_path: PathBuf, _gateway: AppState) {}
 
+#[cfg(feature = "demo")]
+fn demo_command(listen: SocketAddr) -> ExitCode {
+    runtime().block_on(run_demo(listen))
+}
+
+#[cfg(not(feature = "demo"))]
+fn demo_command(_: SocketAddr) -> ExitCode {
+    eprintln!("this label-gateway was built without the `demo` feature (its vendor simulators)");
+    ExitCode::FAILURE
+}
+
+#[cfg(feature = "demo")]
 async fn run_demo(listen: SocketAddr) -> ExitCode {
     let vendors = match demo::start_vendors().await {
         Ok(vendors) => vendors,

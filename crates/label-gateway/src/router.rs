@@ -7,7 +7,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use label_core::ErrorKind;
+use std::sync::Arc;
 
+use crate::openapi;
 use crate::problem::ApiError;
 use crate::request_id::RequestId;
 use crate::routes::{catalog, change_labels, customer_labels, docs, health, tenant};
@@ -15,6 +17,7 @@ use crate::state::AppState;
 use crate::telemetry;
 
 pub fn router(state: AppState) -> Router {
+    let document: Arc<str> = openapi::document_json().into();
     let v1 = Router::new()
         .route("/v1/tenants/{tenant}", get(tenant::get_tenant))
         .route(
@@ -26,7 +29,10 @@ pub fn router(state: AppState) -> Router {
         .merge(v1)
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
-        .route("/openapi.json", get(docs::openapi_json))
+        .route(
+            "/openapi.json",
+            get(move || docs::openapi_json(document.clone())),
+        )
         .merge(crate::openapi::docs_page())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)

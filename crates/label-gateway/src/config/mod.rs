@@ -6,6 +6,7 @@ mod env;
 mod fields;
 mod keys;
 mod path;
+mod resilience;
 mod state;
 mod tenant;
 #[cfg(test)]

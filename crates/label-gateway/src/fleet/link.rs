@@ -15,7 +15,7 @@ use redis::{AsyncCommands, RedisResult};
 use secrecy::ExposeSecret;
 
 use crate::config::StateConfig;
-use crate::layers::cache::Store;
+use crate::layers::cache::store::Store;
 use crate::telemetry::recorder::names::STATE_CONNECTED;
 
 /// Every command waits at most this for Redis: a request that needs shared state is refused

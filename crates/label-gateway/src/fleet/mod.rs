@@ -8,7 +8,7 @@ mod link;
 use std::sync::Arc;
 
 use crate::config::StateConfig;
-use crate::layers::cache::Store;
+use crate::layers::cache::store::Store;
 
 pub use link::Link;
 

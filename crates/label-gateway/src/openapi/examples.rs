@@ -18,9 +18,9 @@ use utoipa::openapi::example::{Example, ExampleBuilder};
 use crate::api::{CatalogResponse, ChangeLabelsResponse, CustomerLabelsResponse, TenantResponse};
 use crate::demo::{self, DemoTenant};
 
-const CAPILLARY_CUSTOMER: &str = label_sim::capillary::SAMPLE_CUSTOMER;
-const TRYBE_CUSTOMER: &str = label_sim::trybe::SAMPLE_CUSTOMER;
-const ACTIONHUB_USER: &str = label_sim::actionhub::SAMPLE_USER;
+const CAPILLARY_CUSTOMER: &str = demo::CAPILLARY_SAMPLE_CUSTOMER;
+const TRYBE_CUSTOMER: &str = demo::TRYBE_SAMPLE_CUSTOMER;
+const ACTIONHUB_USER: &str = demo::ACTIONHUB_SAMPLE_USER;
 
 /// The examples of an operation's 200 body, by operation id.
 pub fn ok_examples(operation_id: &str) -> Vec<(&'static str, Example)> {

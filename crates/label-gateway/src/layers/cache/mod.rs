@@ -5,7 +5,7 @@
 mod flights;
 mod key;
 mod stats;
-mod store;
+pub mod store;
 #[cfg(test)]
 mod tests;
 

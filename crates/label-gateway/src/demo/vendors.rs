@@ -1,4 +1,4 @@
-//! `label-gateway demo`: every vendor simulated on loopback, one tenant each, ready to curl.
+//! The demo's vendors: every one simulated on loopback (the `demo` feature's simulators).
 
 use std::net::SocketAddr;
 
@@ -6,9 +6,10 @@ use label_sim::actionhub::{self, ActionHubSim};
 use label_sim::capillary::{self, CapillarySim};
 use label_sim::trybe::{self, TrybeSim};
 
+use super::TENANTS;
 use crate::config::{self, Config};
 
-const DEMO_CONFIG: &str = include_str!("../../../config/demo.toml");
+const DEMO_CONFIG: &str = include_str!("../../../../config/demo.toml");
 
 /// The simulators behind the demo tenants; they stop when this is dropped.
 pub struct DemoVendors {
@@ -16,40 +17,6 @@ pub struct DemoVendors {
     pub trybe: TrybeSim,
     pub actionhub: ActionHubSim,
 }
-
-/// One line per demo tenant: what to call and with which key.
-pub struct DemoTenant {
-    pub tenant: &'static str,
-    pub provider: &'static str,
-    pub api_key: &'static str,
-    pub sample_customer: &'static str,
-    /// A change worth pasting, for providers that can write.
-    pub change: Option<&'static str>,
-}
-
-pub const TENANTS: &[DemoTenant] = &[
-    DemoTenant {
-        tenant: "acme",
-        provider: "capillary",
-        api_key: "demo-acme-key",
-        sample_customer: capillary::SAMPLE_CUSTOMER,
-        change: Some(r#"{"add":[{"name":"VIP"}],"remove":[{"name":"Old1 Customer1"}]}"#),
-    },
-    DemoTenant {
-        tenant: "globex",
-        provider: "trybe",
-        api_key: "demo-globex-key",
-        sample_customer: trybe::SAMPLE_CUSTOMER,
-        change: Some(r#"{"add":[{"name":"Gym Member"}],"remove":[{"name":"VIP"}]}"#),
-    },
-    DemoTenant {
-        tenant: "initech",
-        provider: "actionhub",
-        api_key: "demo-initech-key",
-        sample_customer: actionhub::SAMPLE_USER,
-        change: None,
-    },
-];
 
 pub async fn start_vendors() -> std::io::Result<DemoVendors> {
     Ok(DemoVendors {
