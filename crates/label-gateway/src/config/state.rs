@@ -1,4 +1,4 @@
-//! `[state]`: the Redis that replicas share (contract §6). Without the table everything stays
+//! `[state]`: the Redis that replicas share (docs/fleet.md). Without the table everything stays
 //! in the process, so the table is all or nothing: present, it needs a usable `redis_url`.
 
 use std::time::Duration;

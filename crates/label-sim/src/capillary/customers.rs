@@ -1,5 +1,6 @@
-//! The v2 customer endpoints (vendor-docs 000–002): one customer's labels, `changeLabels`, and
-//! the customers having a label. Problems come as HTTP 200 with `errors`/`warnings`.
+//! The v2 customer endpoints (as Capillary's v2 API reference describes them): one customer's
+//! labels, `changeLabels`, and the customers having a label. Problems come as HTTP 200 with
+//! `errors`/`warnings`.
 
 use std::collections::HashMap;
 
