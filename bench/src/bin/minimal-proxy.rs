@@ -67,7 +67,10 @@ async fn main() -> ExitCode {
         authorization: args.authorization,
     };
     let app = Router::new()
-        .route("/v1/tenants/{tenant}/customers/{customer_id}/labels", get(labels))
+        .route(
+            "/v1/tenants/{tenant}/customers/{customer_id}/labels",
+            get(labels),
+        )
         .with_state(proxy);
     let listener = match tokio::net::TcpListener::bind(args.listen).await {
         Ok(listener) => listener,

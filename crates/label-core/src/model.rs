@@ -39,11 +39,12 @@ struct Forms {
     encoded: OnceLock<Encoded>,
 }
 
-/// A list's JSON array and the first 128 bits of its SHA-256.
+/// A list's JSON array and the first 128 bits of its SHA-256, in hex (so that whoever sends
+/// it as a validator writes it, rather than formats it, on every use).
 #[derive(Debug)]
 pub struct Encoded {
     json: Box<str>,
-    digest: [u8; 16],
+    digest: [u8; 32],
 }
 
 impl Encoded {
@@ -51,11 +52,15 @@ impl Encoded {
         // Labels always serialize: strings, finite numbers and JSON values.
         let json = serde_json::to_string(labels).unwrap_or_else(|_| "[]".to_owned());
         let digest = Sha256::digest(json.as_bytes());
-        let mut first = [0; 16];
-        first.copy_from_slice(&digest[..16]);
+        let mut hex = [0; 32];
+        const DIGITS: &[u8; 16] = b"0123456789abcdef";
+        for (pair, byte) in hex.chunks_exact_mut(2).zip(&digest[..16]) {
+            pair[0] = DIGITS[usize::from(byte >> 4)];
+            pair[1] = DIGITS[usize::from(byte & 0xf)];
+        }
         Self {
             json: json.into_boxed_str(),
-            digest: first,
+            digest: hex,
         }
     }
 
@@ -64,7 +69,8 @@ impl Encoded {
     }
 
     /// Equal lists have equal digests; different ones, in all likelihood, different digests.
-    pub fn digest(&self) -> &[u8; 16] {
+    /// 32 lower-case hex digits.
+    pub fn digest(&self) -> &[u8; 32] {
         &self.digest
     }
 }
@@ -101,7 +107,7 @@ impl LabelList {
 
     /// Bytes this list holds on the heap, as far as it can tell: what a bounded cache weighs.
     pub fn weight(&self) -> usize {
-        let encoded = self.0.encoded.get().map_or(0, |e| e.json.len() + 16);
+        let encoded = self.0.encoded.get().map_or(0, |e| e.json.len() + 32);
         let labels = self
             .0
             .labels

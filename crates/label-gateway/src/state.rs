@@ -20,18 +20,21 @@ pub struct TenantRuntime {
     pub id: String,
     /// The backend wrapped in the gateway's layers (cache, resilience, metrics).
     pub provider: Arc<dyn LabelProvider>,
-    /// Mixed into the tenant's `ETag`s, which otherwise digest only the labels: the same
-    /// labels under another tenant or provider are another answer.
-    pub etag_salt: [u8; 16],
+    /// The provider's customer-id format, read once: every read of a customer parses one.
+    pub customer_ids: label_core::CustomerIdFormat,
+    /// Leads the tenant's `ETag`s, which otherwise digest only the labels: the same labels
+    /// under another tenant or provider are another answer. 8 hex digits.
+    pub etag_salt: [u8; 8],
 }
 
 impl TenantRuntime {
     fn new(id: &str, provider: Arc<dyn LabelProvider>) -> Self {
         let digest = Sha256::digest([id, "\0", provider.name()].concat());
-        let mut etag_salt = [0; 16];
-        etag_salt.copy_from_slice(&digest[..16]);
+        let mut etag_salt = [0; 8];
+        hex::encode_to_slice(&digest[..4], &mut etag_salt).expect("4 bytes are 8 hex digits");
         Self {
             id: id.to_owned(),
+            customer_ids: provider.capabilities().customer_id_format,
             provider,
             etag_salt,
         }

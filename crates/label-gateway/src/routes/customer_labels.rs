@@ -109,14 +109,14 @@ pub fn read(
             ApiError::new(error, request_id).for_tenant(&tenant.id, tenant.provider.name());
         Answer::Now(problem.into_response())
     };
-    let format = tenant.provider.capabilities().customer_id_format;
-    let customer = match CustomerId::parse(customer, format) {
+    let customer = match CustomerId::parse(customer, tenant.customer_ids) {
         Ok(customer) => customer,
         Err(error) => return refuse(error),
     };
-    let include_raw = match Query::<LabelsQuery>::try_from_uri(uri) {
-        Ok(Query(query)) => query.include == Some(Include::Raw),
-        Err(rejection) => return refuse(invalid_query(&rejection.body_text())),
+    let include_raw = match uri.query().map(|_| Query::<LabelsQuery>::try_from_uri(uri)) {
+        None => false,
+        Some(Ok(Query(query))) => query.include == Some(Include::Raw),
+        Some(Err(rejection)) => return refuse(invalid_query(&rejection.body_text())),
     };
     let mut ctx = CallContext {
         request_id: String::new(),
