@@ -1,15 +1,17 @@
 //! Reading a whole config document: syntax, `${VAR}` substitution, `[server]`, `[cache]`,
 //! `[state]` and every tenant, collecting all problems before deciding.
 
+use std::collections::HashSet;
 use std::net::SocketAddr;
 use std::time::Duration;
 
 use super::fields::{self, Section};
 use super::{
-    env, path, state, tenant, CacheConfig, Config, ConfigProblem, IdempotencyConfig, ServerConfig,
+    env, jobs, path, state, tenant, CacheConfig, Config, ConfigProblem, IdempotencyConfig,
+    ServerConfig,
 };
 
-const ROOT_KEYS: &[&str] = &["server", "cache", "idempotency", "state", "tenants"];
+const ROOT_KEYS: &[&str] = &["server", "cache", "idempotency", "jobs", "state", "tenants"];
 pub(super) const SERVER_KEYS: &[&str] = &[
     "listen",
     "max_body_bytes",
@@ -59,6 +61,7 @@ pub fn read(
         &mut problems,
         idempotency,
     );
+    let jobs = sub_section(&mut section, "jobs", jobs::KEYS, &mut problems, jobs::read);
     let state = sub_section(
         &mut section,
         "state",
@@ -70,6 +73,7 @@ pub fn read(
     let mut keys = Vec::new();
     match section.value("tenants") {
         Some(toml::Value::Table(table)) if !table.is_empty() => {
+            let ids: HashSet<&str> = table.keys().map(String::as_str).collect();
             for (id, value) in table {
                 let shared = tenant::Shared {
                     max_upstream_body_bytes: server
@@ -82,6 +86,7 @@ pub fn read(
                 tenants.extend(outcome.tenant);
                 keys.extend(outcome.keys);
                 problems.extend(outcome.problems);
+                problems.extend(jobs::unknown_sources(&ids, &outcome.sources));
             }
         }
         Some(other) if !other.is_table() => problems.push(ConfigProblem::new(
@@ -105,6 +110,7 @@ pub fn read(
         server: server.unwrap_or_default(),
         cache: cache.unwrap_or_default(),
         idempotency: idempotency.unwrap_or_default(),
+        jobs: jobs.unwrap_or_default(),
         tenants,
         state: state.flatten(),
     })

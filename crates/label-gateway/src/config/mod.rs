@@ -4,6 +4,7 @@
 mod document;
 mod env;
 mod fields;
+mod jobs;
 mod keys;
 mod path;
 mod resilience;
@@ -28,6 +29,7 @@ pub struct Config {
     pub server: ServerConfig,
     pub cache: CacheConfig,
     pub idempotency: IdempotencyConfig,
+    pub jobs: JobsConfig,
     /// Sorted by id.
     pub tenants: Vec<Tenant>,
     /// `[state]`: `None` keeps everything in the process.
@@ -71,6 +73,20 @@ pub struct IdempotencyConfig {
     pub max_bytes: u64,
 }
 
+/// `[jobs]`: what a job submission may carry and how hard a job may use a tenant's vendor.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JobsConfig {
+    /// Customers one job may name.
+    pub max_customers: usize,
+    /// A job submission's body, in bytes (`[server] max_body_bytes` is for the other routes).
+    pub max_body_bytes: usize,
+    /// The share of a tenant's `vendor_requests_per_minute` that jobs leave to interactive
+    /// requests.
+    pub interactive_share: f64,
+    /// Vendor calls one job has in flight at most.
+    pub concurrency: usize,
+}
+
 #[derive(Clone)]
 pub struct Tenant {
     pub id: String,
@@ -80,6 +96,8 @@ pub struct Tenant {
     /// Overrides `[cache] ttl_seconds`; `Some(0)` turns this tenant's cache off.
     pub cache_ttl_seconds: Option<u64>,
     pub resilience: Resilience,
+    /// Tenants whose labels a copy job may read into this one.
+    pub copy_from: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -188,6 +206,7 @@ impl fmt::Debug for Tenant {
             .field("api_keys", &self.api_keys.len())
             .field("cache_ttl_seconds", &self.cache_ttl_seconds)
             .field("resilience", &self.resilience)
+            .field("copy_from", &self.copy_from)
             .finish()
     }
 }

@@ -9,7 +9,7 @@ use label_providers::{ProviderSettings, SettingProblem};
 use url::Url;
 
 use super::fields::Section;
-use super::{resilience, ApiKey, ConfigProblem, Resilience, Tenant};
+use super::{jobs, resilience, ApiKey, ConfigProblem, Resilience, Tenant};
 
 pub(super) const GENERIC_KEYS: &[&str] = &[
     "provider",
@@ -25,6 +25,7 @@ pub(super) const GENERIC_KEYS: &[&str] = &[
     "allow_insecure_http",
     "vendor_requests_per_minute",
     "vendor_burst",
+    "copy_from",
 ];
 
 /// A day bounds any sane lifetime (`Instant`s overflow past far less than forever).
@@ -35,6 +36,8 @@ const MAX_SECONDS: u64 = 24 * 60 * 60;
 pub struct Outcome {
     pub tenant: Option<Tenant>,
     pub keys: Vec<(String, ApiKey)>,
+    /// `copy_from`'s tenant ids with their paths, checked once every tenant is known.
+    pub sources: Vec<(String, String)>,
     pub problems: Vec<ConfigProblem>,
 }
 
@@ -57,6 +60,7 @@ pub fn read(
             return Outcome {
                 tenant: None,
                 keys: Vec::new(),
+                sources: Vec::new(),
                 problems: vec![problem],
             }
         }
@@ -78,6 +82,7 @@ pub fn read(
     let keys = api_keys(&mut section);
     let cache_ttl_seconds = section.integer("cache_ttl_seconds", 0..=MAX_SECONDS);
     let resilience = resilience::read(&mut section);
+    let sources = jobs::copy_from(&mut section);
 
     let hidden = keys
         .iter()
@@ -104,12 +109,14 @@ pub fn read(
             api_keys: keys.iter().map(|(_, key)| key.clone()).collect(),
             cache_ttl_seconds,
             resilience,
+            copy_from: sources.iter().map(|(_, id)| id.clone()).collect(),
         }),
         _ => None,
     };
     Outcome {
         tenant,
         keys,
+        sources,
         problems,
     }
 }

@@ -1,6 +1,6 @@
 //! `config/example.toml` is documentation: it must stay valid and mention every key.
 
-use super::super::{document, state, tenant};
+use super::super::{document, jobs, state, tenant};
 use super::parse;
 
 const EXAMPLE: &str = include_str!("../../../../../config/example.toml");
@@ -33,6 +33,7 @@ fn the_example_mentions_every_key() {
         .chain(document::CACHE_KEYS)
         .chain(document::IDEMPOTENCY_KEYS)
         .chain(state::KEYS)
+        .chain(jobs::KEYS)
         .chain(tenant::GENERIC_KEYS)
         .chain(&[
             "username",

@@ -1,0 +1,107 @@
+//! `[jobs]`: the limits of a job submission and how hard a job may lean on a tenant's vendor;
+//! and a tenant's `copy_from`, the tenants whose labels a copy job may read into it.
+
+use std::collections::HashSet;
+
+use super::fields::Section;
+use super::path::index;
+use super::{ConfigProblem, JobsConfig};
+
+pub(super) const KEYS: &[&str] = &[
+    "max_customers",
+    "max_body_bytes",
+    "interactive_share",
+    "concurrency",
+];
+
+/// Ten million customers is ten times the contract's default; past it a job's list alone is
+/// hundreds of MB.
+const MAX_CUSTOMERS: u64 = 10_000_000;
+/// A body of 1 GiB takes longer to read and hash than any client waits.
+const MAX_BODY_BYTES: u64 = 1024 * 1024 * 1024;
+/// Vendor calls one job makes at once, at most.
+const MAX_CONCURRENCY: u64 = 256;
+
+impl Default for JobsConfig {
+    fn default() -> Self {
+        Self {
+            max_customers: 1_000_000,
+            max_body_bytes: 32 * 1024 * 1024,
+            interactive_share: 0.5,
+            concurrency: 4,
+        }
+    }
+}
+
+pub(super) fn read(section: &mut Section) -> JobsConfig {
+    let default = JobsConfig::default();
+    let max_customers = section.integer_or(
+        "max_customers",
+        default.max_customers as u64,
+        1..=MAX_CUSTOMERS,
+    );
+    let max_body_bytes = section.integer_or(
+        "max_body_bytes",
+        default.max_body_bytes as u64,
+        1024..=MAX_BODY_BYTES,
+    );
+    let concurrency = section.integer_or(
+        "concurrency",
+        default.concurrency as u64,
+        1..=MAX_CONCURRENCY,
+    );
+    JobsConfig {
+        max_customers: max_customers as usize,
+        max_body_bytes: max_body_bytes as usize,
+        interactive_share: share(section).unwrap_or(default.interactive_share),
+        concurrency: concurrency as usize,
+    }
+}
+
+/// A fraction from 0 to 0.95: a job always keeps some of the budget, or it would never end.
+fn share(section: &mut Section) -> Option<f64> {
+    let value = section.value("interactive_share")?;
+    let path = section.path_of("interactive_share");
+    let number = value
+        .as_float()
+        .or_else(|| value.as_integer().map(|i| i as f64));
+    match number {
+        Some(share) if (0.0..=0.95).contains(&share) => Some(share),
+        _ => {
+            section.problem(path, "must be a number from 0 to 0.95, like 0.5");
+            None
+        }
+    }
+}
+
+/// A tenant's `copy_from`: tenant ids, checked against the others once all are read.
+pub(super) fn copy_from(section: &mut Section) -> Vec<(String, String)> {
+    let Some(value) = section.value("copy_from") else {
+        return Vec::new();
+    };
+    let path = section.path_of("copy_from");
+    let Some(items) = value.as_array() else {
+        section.problem(path, "must be a list of tenant ids, like [\"acme\"]");
+        return Vec::new();
+    };
+    let mut ids = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        if let Some(id) = section.as_str(index(&path, i), item) {
+            ids.push((index(&path, i), id.to_owned()));
+        }
+    }
+    ids
+}
+
+/// Every `copy_from` entry names a configured tenant: a typo must not wait for the first copy
+/// to be found.
+pub(super) fn unknown_sources(
+    known: &HashSet<&str>,
+    named: &[(String, String)],
+) -> Vec<ConfigProblem> {
+    named
+        .iter()
+        .filter(|(_, id)| !known.contains(id.as_str()))
+        .map(|(path, id)| ConfigProblem::new(path, format!("no tenant `{id}` is configured")))
+        .collect()
+}
