@@ -5,6 +5,7 @@ pub mod actionhub;
 pub mod cache;
 pub mod conformance;
 pub mod fleet;
+pub mod jobs;
 pub mod redis;
 pub mod subjects;
 pub mod world;

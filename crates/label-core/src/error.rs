@@ -15,6 +15,7 @@ pub enum ErrorKind {
     Forbidden,
     TenantNotFound,
     CustomerNotFound,
+    JobNotFound,
     InvalidCustomerId,
     InvalidRequest,
     PayloadTooLarge,
@@ -32,11 +33,12 @@ pub enum ErrorKind {
 }
 
 impl ErrorKind {
-    pub const ALL: [ErrorKind; 18] = [
+    pub const ALL: [ErrorKind; 19] = [
         ErrorKind::Unauthorized,
         ErrorKind::Forbidden,
         ErrorKind::TenantNotFound,
         ErrorKind::CustomerNotFound,
+        ErrorKind::JobNotFound,
         ErrorKind::InvalidCustomerId,
         ErrorKind::InvalidRequest,
         ErrorKind::PayloadTooLarge,
@@ -59,6 +61,7 @@ impl ErrorKind {
             ErrorKind::Forbidden => "forbidden",
             ErrorKind::TenantNotFound => "tenant_not_found",
             ErrorKind::CustomerNotFound => "customer_not_found",
+            ErrorKind::JobNotFound => "job_not_found",
             ErrorKind::InvalidCustomerId => "invalid_customer_id",
             ErrorKind::InvalidRequest => "invalid_request",
             ErrorKind::PayloadTooLarge => "payload_too_large",
@@ -80,7 +83,7 @@ impl ErrorKind {
         match self {
             ErrorKind::Unauthorized => 401,
             ErrorKind::Forbidden => 403,
-            ErrorKind::TenantNotFound | ErrorKind::CustomerNotFound => 404,
+            ErrorKind::TenantNotFound | ErrorKind::CustomerNotFound | ErrorKind::JobNotFound => 404,
             ErrorKind::InvalidCustomerId => 400,
             ErrorKind::InvalidRequest | ErrorKind::IdempotencyKeyReused => 422,
             ErrorKind::PayloadTooLarge => 413,
@@ -101,6 +104,7 @@ impl ErrorKind {
             ErrorKind::Forbidden => "Forbidden",
             ErrorKind::TenantNotFound => "Tenant not found",
             ErrorKind::CustomerNotFound => "Customer not found",
+            ErrorKind::JobNotFound => "Job not found",
             ErrorKind::InvalidCustomerId => "Invalid customer id",
             ErrorKind::InvalidRequest => "Invalid request",
             ErrorKind::PayloadTooLarge => "Payload too large",

@@ -7,6 +7,7 @@ pub mod demo;
 pub mod fleet;
 pub mod front;
 pub mod idempotency;
+pub mod jobs;
 pub mod layers;
 pub mod listener;
 pub mod openapi;

@@ -12,7 +12,10 @@ use std::sync::Arc;
 use crate::openapi;
 use crate::problem::ApiError;
 use crate::request_id::RequestId;
-use crate::routes::{catalog, change_labels, customer_labels, docs, health, tenant};
+use crate::routes::{
+    cancel_job, catalog, change_labels, customer_labels, docs, get_job, health, job_results,
+    list_jobs, submit_job, tenant,
+};
 use crate::state::AppState;
 use crate::telemetry;
 
@@ -24,7 +27,19 @@ pub fn router(state: AppState) -> Router {
             customer_labels::ROUTE,
             get(customer_labels::get_customer_labels).patch(change_labels::change_customer_labels),
         )
-        .route("/v1/tenants/{tenant}/labels", get(catalog::list_catalog));
+        .route("/v1/tenants/{tenant}/labels", get(catalog::list_catalog))
+        .route(
+            "/v1/tenants/{tenant}/jobs",
+            get(list_jobs::list_jobs).post(submit_job::submit_job),
+        )
+        .route(
+            "/v1/tenants/{tenant}/jobs/{job_id}",
+            get(get_job::get_job).delete(cancel_job::cancel_job),
+        )
+        .route(
+            "/v1/tenants/{tenant}/jobs/{job_id}/results",
+            get(job_results::job_results),
+        );
     Router::new()
         .merge(v1)
         .route("/healthz", get(health::healthz))

@@ -56,6 +56,9 @@ pub async fn serve_gateway(
     grace: Duration,
 ) -> std::io::Result<()> {
     let limits = gateway.connection_limits;
+    // Dropped when serving ends, or when this future is dropped (a test stopping a replica):
+    // either way the jobs running here stop and their leases lapse.
+    let _jobs = crate::jobs::Jobs::start(&gateway);
     let upkeep = tokio::spawn(telemetry::recorder::upkeep());
     let shutdown = shutdown.boxed().shared();
     let front = Front::new(gateway.clone(), router(gateway.clone()));

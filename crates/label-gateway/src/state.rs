@@ -9,8 +9,11 @@ use label_core::LabelProvider;
 use sha2::{Digest, Sha256};
 
 use crate::config::Config;
+use crate::config::{Budget, Tenant};
+use crate::fleet::budget::VendorBudget;
 use crate::fleet::Fleet;
 use crate::idempotency::IdempotencyStore;
+use crate::jobs::Jobs;
 use crate::layers;
 use crate::layers::cache::Store;
 use crate::listener::Limits;
@@ -25,6 +28,11 @@ pub struct TenantRuntime {
     /// Leads the tenant's `ETag`s, which otherwise digest only the labels: the same labels
     /// under another tenant or provider are another answer. 8 hex digits.
     pub etag_salt: [u8; 8],
+    /// Tenants whose labels a copy job may read into this one.
+    pub copy_from: Vec<String>,
+    /// The pace of this tenant's jobs: `(1 - interactive_share)` of its vendor budget, when
+    /// it has one.
+    pub job_budget: Option<Arc<VendorBudget>>,
 }
 
 impl TenantRuntime {
@@ -37,6 +45,8 @@ impl TenantRuntime {
             customer_ids: provider.capabilities().customer_id_format,
             provider,
             etag_salt,
+            copy_from: Vec::new(),
+            job_budget: None,
         }
     }
 }
@@ -69,6 +79,7 @@ pub struct Gateway {
     pub cache: Store,
     /// What this replica shares with the others (`[state]`), fixed at start.
     pub fleet: Fleet,
+    pub jobs: Jobs,
 }
 
 pub type AppState = Arc<Gateway>;
@@ -91,6 +102,7 @@ impl Gateway {
                 max_header_bytes: config.server.max_header_bytes,
             },
             idempotency: IdempotencyStore::new(&fleet, config.idempotency.max_bytes),
+            jobs: Jobs::new(config, &fleet),
             cache,
             fleet,
         }
@@ -127,7 +139,10 @@ impl Tenants {
         let mut keys = Vec::new();
         for tenant in &config.tenants {
             let provider = layers::wrap(tenant, &config.cache, cache, fleet);
-            let runtime = Arc::new(TenantRuntime::new(&tenant.id, provider));
+            let mut runtime = TenantRuntime::new(&tenant.id, provider);
+            runtime.copy_from = tenant.copy_from.clone();
+            runtime.job_budget = job_budget(tenant, config.jobs.interactive_share, fleet);
+            let runtime = Arc::new(runtime);
             for key in &tenant.api_keys {
                 keys.push(KeyEntry {
                     fingerprint: key.fingerprint(),
@@ -155,4 +170,20 @@ impl Tenants {
         }
         found
     }
+}
+
+/// Jobs keep to `(1 - share)` of the tenant's vendor budget, with a burst of one call: the
+/// burst is for interactive requests.
+fn job_budget(tenant: &Tenant, share: f64, fleet: &Fleet) -> Option<Arc<VendorBudget>> {
+    let budget = tenant.resilience.budget?;
+    let per_minute = ((1.0 - share) * f64::from(budget.per_minute)).floor() as u32;
+    let paced = Budget {
+        per_minute: per_minute.max(1),
+        burst: 1,
+    };
+    Some(Arc::new(VendorBudget::for_jobs(
+        &tenant.id,
+        paced,
+        fleet.link(),
+    )))
 }

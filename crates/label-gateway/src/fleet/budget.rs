@@ -38,6 +38,9 @@ return {1, wait}
 /// One tenant's vendor budget.
 pub struct VendorBudget {
     tenant: String,
+    /// Whether waits and refusals are counted in the metrics: a job's waits are its pace, not
+    /// news.
+    counted: bool,
     local: DefaultDirectRateLimiter,
     fleet: Option<Fleetwide>,
 }
@@ -59,6 +62,21 @@ pub struct Spent {
 
 impl VendorBudget {
     pub fn new(tenant: &str, budget: Budget, link: Option<&Arc<Link>>) -> Self {
+        Self::keyed(tenant, &["budget", tenant], budget, link, true)
+    }
+
+    /// The pace of a tenant's jobs together: a budget of its own, fleet-wide with `[state]`.
+    pub fn for_jobs(tenant: &str, budget: Budget, link: Option<&Arc<Link>>) -> Self {
+        Self::keyed(tenant, &["budget", tenant, "jobs"], budget, link, false)
+    }
+
+    fn keyed(
+        tenant: &str,
+        key: &[&str],
+        budget: Budget,
+        link: Option<&Arc<Link>>,
+        counted: bool,
+    ) -> Self {
         let per_minute = budget.per_minute.max(1);
         let interval = Duration::from_secs(60) / per_minute;
         let burst = NonZeroU32::new(budget.burst.saturating_add(1)).unwrap_or(NonZeroU32::MIN);
@@ -67,13 +85,14 @@ impl VendorBudget {
             .allow_burst(burst);
         let fleet = link.map(|link| Fleetwide {
             link: link.clone(),
-            key: link.key(&["budget", tenant]),
+            key: link.key(key),
             interval_us: interval.as_micros() as u64,
             tolerance_us: (interval * budget.burst).as_micros() as u64,
             script: Script::new(GCRA),
         });
         Self {
             tenant: tenant.to_owned(),
+            counted,
             local: RateLimiter::direct(quota),
             fleet,
         }
@@ -96,8 +115,10 @@ impl VendorBudget {
         if wait.is_zero() {
             return;
         }
-        metrics::counter!(BUDGET_WAITS, "tenant" => self.tenant.clone(), "outcome" => "waited")
-            .increment(1);
+        if self.counted {
+            metrics::counter!(BUDGET_WAITS, "tenant" => self.tenant.clone(), "outcome" => "waited")
+                .increment(1);
+        }
         tokio::time::sleep(wait).await;
     }
 
@@ -138,8 +159,10 @@ impl VendorBudget {
     }
 
     fn spent(&self, retry_after: Duration) -> Spent {
-        metrics::counter!(BUDGET_WAITS, "tenant" => self.tenant.clone(), "outcome" => "refused")
-            .increment(1);
+        if self.counted {
+            metrics::counter!(BUDGET_WAITS, "tenant" => self.tenant.clone(), "outcome" => "refused")
+                .increment(1);
+        }
         Spent { retry_after }
     }
 }

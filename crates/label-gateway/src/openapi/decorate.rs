@@ -75,12 +75,15 @@ fn add_examples(operation: &mut Operation) {
             }
         }
     }
-    if id == "changeCustomerLabels" {
-        if let Some(body) = operation.request_body.as_mut() {
-            if let Some(content) = body.content.get_mut("application/json") {
-                for (name, example) in examples::change_request_examples() {
-                    content.examples.insert(name.to_owned(), example.into());
-                }
+    let body_examples = match id.as_str() {
+        "changeCustomerLabels" => examples::change_request_examples(),
+        "submitJob" => super::examples_jobs::submit_examples(),
+        _ => return,
+    };
+    if let Some(body) = operation.request_body.as_mut() {
+        if let Some(content) = body.content.get_mut("application/json") {
+            for (name, example) in body_examples {
+                content.examples.insert(name.to_owned(), example.into());
             }
         }
     }

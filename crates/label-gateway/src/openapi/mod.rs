@@ -9,6 +9,7 @@ use decorate::Decorations;
 
 mod decorate;
 mod examples;
+mod examples_jobs;
 mod finish;
 mod links;
 pub mod problems;
@@ -32,6 +33,11 @@ pub mod problems;
         routes::customer_labels::get_customer_labels,
         routes::change_labels::change_customer_labels,
         routes::catalog::list_catalog,
+        routes::submit_job::submit_job,
+        routes::list_jobs::list_jobs,
+        routes::get_job::get_job,
+        routes::cancel_job::cancel_job,
+        routes::job_results::job_results,
         routes::health::healthz,
         routes::health::readyz,
         routes::docs::openapi_json,
@@ -47,6 +53,7 @@ pub mod problems;
     tags(
         (name = "tenants", description = "Who the caller is and what its provider can do"),
         (name = "labels", description = "Customer labels and the label catalog"),
+        (name = "jobs", description = "Changes to many customers, and copies between tenants, run in the background"),
         (name = "operations", description = "Liveness, readiness and this document"),
     )
 )]

@@ -63,6 +63,9 @@ fn when(kind: ErrorKind) -> &'static str {
         ErrorKind::Forbidden => "the api key belongs to another tenant",
         ErrorKind::TenantNotFound => "no such tenant",
         ErrorKind::CustomerNotFound => "the vendor does not know the customer",
+        ErrorKind::JobNotFound => {
+            "the tenant has no job with this id (or it ended over 7 days ago)"
+        }
         ErrorKind::InvalidCustomerId => "the customer id fails the provider's format",
         ErrorKind::InvalidRequest => {
             "the request breaks the rules; `errors` lists every problem with a JSON Pointer"
@@ -186,6 +189,7 @@ fn detail(kind: ErrorKind) -> &'static str {
         ErrorKind::Forbidden => "the api key does not open this tenant",
         ErrorKind::TenantNotFound => "no such tenant",
         ErrorKind::CustomerNotFound => "Customer not found for the given identifiers",
+        ErrorKind::JobNotFound => "no job with this id",
         ErrorKind::InvalidCustomerId => {
             "customer id must be a positive decimal integer of at most 19 digits"
         }

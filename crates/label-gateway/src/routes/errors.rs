@@ -67,3 +67,30 @@ documented_errors!(
         RequestTimeout, InvalidRequest, IdempotencyKeyReused, StateUnavailable,
     ] + UPSTREAM
 );
+
+documented_errors!(
+    /// `POST .../jobs`: calls no vendor; a read-only provider answers 405; a copy from a tenant
+    /// `copy_from` does not name answers 403.
+    SubmitJobErrors: [
+        Unauthorized, Forbidden, TenantNotFound, UnsupportedOperation, IdempotencyInProgress,
+        PayloadTooLarge, UnsupportedMediaType, RequestTimeout, InvalidRequest,
+        IdempotencyKeyReused, StateUnavailable,
+    ]
+);
+
+documented_errors!(
+    /// `GET` and `DELETE .../jobs/{job_id}`.
+    JobErrors: [Unauthorized, Forbidden, TenantNotFound, JobNotFound, StateUnavailable]
+);
+
+documented_errors!(
+    /// `GET .../jobs`: a cursor or limit that does not read is 422.
+    ListJobsErrors: [Unauthorized, Forbidden, TenantNotFound, InvalidRequest, StateUnavailable]
+);
+
+documented_errors!(
+    /// `GET .../jobs/{job_id}/results`.
+    JobResultsErrors: [
+        Unauthorized, Forbidden, TenantNotFound, JobNotFound, InvalidRequest, StateUnavailable,
+    ]
+);

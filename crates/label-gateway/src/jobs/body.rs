@@ -1,0 +1,268 @@
+//! A job submission's body, read for what it is: up to a million customers. The object's
+//! small members are read as strict JSON (a key named twice is refused); `customers` is kept
+//! as the raw text it is in the body and walked one entry at a time once the formats its ids
+//! must have are known, each id written straight into a [`Packed`] list in its canonical
+//! spelling. Nothing holds a million JSON values.
+
+use std::collections::{HashMap, HashSet};
+use std::hash::BuildHasher;
+
+use label_core::{strict_json, CustomerId, CustomerIdFormat};
+use serde::de::{Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::value::RawValue;
+use serde_json::{Map, Value};
+
+use super::packed::Packed;
+use super::problems::Problems;
+
+/// The top level of a body: its members but `customers`, and `customers` as text.
+pub struct Top<'a> {
+    pub fields: Map<String, Value>,
+    pub customers: Option<&'a RawValue>,
+}
+
+/// Reads the top level; problems (not JSON, not an object, keys named twice) go to `problems`.
+pub fn top<'a>(body: &'a [u8], problems: &mut Problems) -> Option<Top<'a>> {
+    let text = match std::str::from_utf8(body) {
+        Ok(text) => text,
+        Err(_) => {
+            problems.add("", "body is not valid JSON: it is not UTF-8");
+            return None;
+        }
+    };
+    let mut reader = serde_json::Deserializer::from_str(text);
+    let read = reader
+        .deserialize_map(TopVisitor)
+        .and_then(|top| reader.end().map(|()| top));
+    let (raw_fields, customers, duplicates) = match read {
+        Ok(read) => read,
+        Err(err) if err.is_data() => {
+            problems.add("", "body must be a JSON object");
+            return None;
+        }
+        Err(err) => {
+            problems.add("", format!("body is not valid JSON: {err}"));
+            return None;
+        }
+    };
+    for key in duplicates {
+        problems.add(
+            pointer(&[&key]),
+            "this key appears more than once in its object",
+        );
+    }
+    let mut fields = Map::new();
+    for (key, raw) in raw_fields {
+        match strict_json::parse(raw.get().as_bytes()) {
+            Ok(value) => {
+                fields.insert(key, value);
+            }
+            Err(Ok(duplicates)) => {
+                for (at, detail) in duplicates {
+                    problems.add(format!("{}{at}", pointer(&[&key])), detail);
+                }
+            }
+            Err(Err(err)) => problems.add(pointer(&[&key]), err.to_string()),
+        }
+    }
+    Some(Top { fields, customers })
+}
+
+type TopRead<'a> = (
+    Vec<(String, &'a RawValue)>,
+    Option<&'a RawValue>,
+    Vec<String>,
+);
+
+struct TopVisitor;
+
+impl<'de> Visitor<'de> for TopVisitor {
+    type Value = TopRead<'de>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut entries: A) -> Result<TopRead<'de>, A::Error> {
+        let (mut fields, mut customers, mut seen, mut duplicates) =
+            (Vec::new(), None, HashSet::new(), Vec::new());
+        while let Some(key) = entries.next_key::<String>()? {
+            let raw: &'de RawValue = entries.next_value()?;
+            if !seen.insert(key.clone()) {
+                duplicates.push(key);
+            } else if key == "customers" {
+                customers = Some(raw);
+            } else {
+                fields.push((key, raw));
+            }
+        }
+        Ok((fields, customers, duplicates))
+    }
+}
+
+/// The customers' id formats: a change's are the tenant's; a copy's come in pairs.
+#[derive(Clone, Copy)]
+pub enum Shape {
+    Change(CustomerIdFormat),
+    Copy {
+        from: CustomerIdFormat,
+        to: CustomerIdFormat,
+    },
+}
+
+/// Walks `customers`: each entry checked, canonical, and packed (a copy's as `from\tto`: a tab
+/// is in no valid id); a target customer named twice is a problem at its second place.
+pub fn customers(raw: &RawValue, shape: Shape, max: usize, problems: &mut Problems) -> Packed {
+    let mut walk = Walk {
+        shape,
+        max,
+        packed: Packed::with_capacity(raw.get().len() / 12, raw.get().len() / 2),
+        seen: HashMap::new(),
+        hasher: foldhash::fast::RandomState::default(),
+        count: 0,
+        problems,
+    };
+    let mut reader = serde_json::Deserializer::from_str(raw.get());
+    if let Err(err) = (&mut reader).deserialize_seq(&mut walk) {
+        walk.problems
+            .add("/customers", format!("must be an array: {err}"));
+    }
+    if walk.count == 0 && walk.problems.is_empty() {
+        walk.problems
+            .add("/customers", "at least one customer is required");
+    }
+    if walk.count > max {
+        walk.problems.add(
+            "/customers",
+            format!("at most {max} customers a job, got {}", walk.count),
+        );
+    }
+    walk.packed
+}
+
+struct Walk<'p> {
+    shape: Shape,
+    max: usize,
+    packed: Packed,
+    /// Hashes of the target ids seen, with the first's index in `packed` and place in the
+    /// body: a hit is compared in full.
+    seen: HashMap<u64, (u32, u32)>,
+    hasher: foldhash::fast::RandomState,
+    count: usize,
+    problems: &'p mut Problems,
+}
+
+impl<'de> Visitor<'de> for &mut Walk<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("an array of customers")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut items: A) -> Result<(), A::Error> {
+        while let Some(raw) = items.next_element::<&RawValue>()? {
+            let at = self.count;
+            self.count += 1;
+            // Past the limit the rest are counted, not checked.
+            if at < self.max {
+                self.entry(at, raw);
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Walk<'_> {
+    fn entry(&mut self, at: usize, raw: &RawValue) {
+        let place = format!("/customers/{at}");
+        let packed = match self.shape {
+            Shape::Change(format) => match serde_json::from_str::<String>(raw.get()) {
+                Ok(id) => self.id(&place, &id, format),
+                Err(_) => {
+                    self.problems
+                        .add(place.clone(), "must be a customer id (a string)");
+                    None
+                }
+            },
+            Shape::Copy { from, to } => self.pair(&place, raw, from, to),
+        };
+        let Some((entry, target)) = packed else {
+            return;
+        };
+        let hash = self.hasher.hash_one(&target);
+        if let Some(&(index, first)) = self.seen.get(&hash) {
+            let earlier = self.packed.get(index as usize).unwrap_or_default();
+            if target_of(earlier) == target {
+                self.problems
+                    .add(place, format!("the same customer as /customers/{first}"));
+                return;
+            }
+        }
+        let index = self.packed.len() as u32;
+        self.seen.entry(hash).or_insert((index, at as u32));
+        self.packed.push(&entry);
+    }
+
+    fn id(&mut self, place: &str, raw: &str, format: CustomerIdFormat) -> Option<(String, String)> {
+        match CustomerId::parse(raw, format) {
+            Ok(id) => Some((id.as_str().to_owned(), id.as_str().to_owned())),
+            Err(err) => {
+                self.problems.add(place, err.detail.clone());
+                None
+            }
+        }
+    }
+
+    fn pair(
+        &mut self,
+        place: &str,
+        raw: &RawValue,
+        from: CustomerIdFormat,
+        to: CustomerIdFormat,
+    ) -> Option<(String, String)> {
+        let value = match strict_json::parse(raw.get().as_bytes()) {
+            Ok(Value::Object(object)) => object,
+            _ => {
+                let detail = r#"must be an object {"from": "...", "to": "..."} with no key twice"#;
+                self.problems.add(place, detail);
+                return None;
+            }
+        };
+        for key in value.keys().filter(|k| *k != "from" && *k != "to") {
+            self.problems
+                .add(format!("{place}{}", pointer(&[key])), "unknown field");
+        }
+        let mut ids = [None, None];
+        for (slot, (key, format)) in [("from", from), ("to", to)].into_iter().enumerate() {
+            let at = format!("{place}/{key}");
+            match value.get(key) {
+                Some(Value::String(raw)) => {
+                    ids[slot] = self.id(&at, raw, format).map(|(id, _)| id);
+                }
+                Some(_) => self.problems.add(at, "must be a customer id (a string)"),
+                None => self.problems.add(at, "is required"),
+            }
+        }
+        let [Some(from), Some(to)] = ids else {
+            return None;
+        };
+        Some((format!("{from}\t{to}"), to))
+    }
+}
+
+/// The customer an entry changes: a copy's `to`, else the entry itself.
+pub fn target_of(entry: &str) -> &str {
+    entry.split_once('\t').map_or(entry, |(_, to)| to)
+}
+
+/// The source customer of a copy's entry.
+pub fn source_of(entry: &str) -> Option<&str> {
+    entry.split_once('\t').map(|(from, _)| from)
+}
+
+pub fn pointer(tokens: &[&str]) -> String {
+    tokens
+        .iter()
+        .map(|t| format!("/{}", strict_json::escape(t)))
+        .collect()
+}

@@ -1,0 +1,207 @@
+//! Jobs: changes to many customers, and copies of labels between tenants, run in the
+//! background (chunk by chunk, paced, resumable) and read back as a job and its results.
+
+pub mod body;
+mod clock;
+mod copy;
+pub mod cursor;
+mod each;
+mod labels;
+mod lease;
+pub mod model;
+mod pace;
+pub mod packed;
+mod problems;
+pub mod record;
+pub mod request_doc;
+pub mod results;
+mod runner;
+pub mod spec;
+mod store;
+pub mod view;
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+
+use label_core::Error;
+use tokio::task::AbortHandle;
+
+use crate::config::Config;
+use crate::fleet::Fleet;
+use crate::state::{AppState, TenantRuntime};
+use model::{Counts, Meta, Spec, State};
+use packed::Packed;
+pub use store::{JobPage, JobStore};
+
+/// Customers a chunk holds when the vendor has no batch call, per unit of concurrency.
+const CHUNK_PER_CALL: usize = 25;
+const MAX_CHUNK: usize = 1000;
+
+/// This replica's jobs: the store they live in, and the runs it has going.
+pub struct Jobs {
+    pub store: JobStore,
+    /// Tells this replica's leases from the others'.
+    pub owner: String,
+    pub concurrency: usize,
+    pub max_customers: usize,
+    pub max_body_bytes: usize,
+    running: Mutex<HashMap<(String, String), Run>>,
+    stopped: AtomicBool,
+}
+
+struct Run {
+    cancel: Arc<AtomicBool>,
+    task: AbortHandle,
+}
+
+/// Stops this replica's runs and its scheduler when dropped: the gateway has stopped, and
+/// the jobs' leases lapse for another replica (or the next start) to take them over.
+pub struct Running {
+    gateway: AppState,
+    scheduler: Option<AbortHandle>,
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if let Some(scheduler) = &self.scheduler {
+            scheduler.abort();
+        }
+        let jobs = &self.gateway.jobs;
+        jobs.stopped.store(true, Ordering::Release);
+        for (_, run) in jobs.runs().drain() {
+            run.task.abort();
+        }
+    }
+}
+
+impl Jobs {
+    pub fn new(config: &Config, fleet: &Fleet) -> Self {
+        Self {
+            store: JobStore::new(fleet),
+            owner: uuid::Uuid::new_v4().to_string(),
+            concurrency: config.jobs.concurrency,
+            max_customers: config.jobs.max_customers,
+            max_body_bytes: config.jobs.max_body_bytes,
+            running: Mutex::new(HashMap::new()),
+            stopped: AtomicBool::new(false),
+        }
+    }
+
+    fn runs(&self) -> std::sync::MutexGuard<'_, HashMap<(String, String), Run>> {
+        self.running.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Starts the scheduler (with `[state]`: it takes over the jobs whose replica died); the
+    /// returned guard stops everything when dropped.
+    pub fn start(gateway: &AppState) -> Running {
+        let scheduler = gateway.jobs.store.durable().then(|| {
+            let gateway = gateway.clone();
+            tokio::spawn(async move {
+                loop {
+                    if let Ok(unfinished) = gateway.jobs.store.unfinished().await {
+                        for (tenant, id) in unfinished {
+                            launch(&gateway, &tenant, &id);
+                        }
+                    }
+                    tokio::time::sleep(lease::BEAT).await;
+                }
+            })
+            .abort_handle()
+        });
+        Running {
+            gateway: gateway.clone(),
+            scheduler,
+        }
+    }
+
+    /// Makes a job and starts it on this replica.
+    pub async fn submit(
+        gateway: &AppState,
+        tenant: &TenantRuntime,
+        spec: Spec,
+        customers: Packed,
+    ) -> Result<Meta, Error> {
+        let jobs = &gateway.jobs;
+        let batch = batch_of(tenant);
+        let chunk = match batch {
+            0 | 1 => (jobs.concurrency * CHUNK_PER_CALL).clamp(CHUNK_PER_CALL, MAX_CHUNK),
+            batch => (batch * jobs.concurrency).min(MAX_CHUNK.max(batch)),
+        };
+        let meta = Meta {
+            id: uuid::Uuid::now_v7().to_string(),
+            tenant: tenant.id.clone(),
+            spec,
+            durable: jobs.store.durable(),
+            chunk_size: chunk as u32,
+            state: State::Queued,
+            created_at: clock::now_ms(),
+            started_at: None,
+            finished_at: None,
+            counts: Counts {
+                total: customers.len() as u64,
+                ..Counts::default()
+            },
+            vendor_calls: 0,
+            next_chunk: 0,
+            eta_seconds: None,
+            problem: None,
+            cancel_requested: false,
+            labels: Vec::new(),
+        };
+        jobs.store.create(&meta, customers).await?;
+        launch(gateway, &meta.tenant, &meta.id);
+        Ok(meta)
+    }
+
+    /// Asks for the job to be cancelled: at once if it runs here, else through the store, where
+    /// its replica's heartbeat finds it.
+    pub async fn cancel(&self, tenant: &str, id: &str) -> Result<Option<Meta>, Error> {
+        if let Some(run) = self.runs().get(&(tenant.to_owned(), id.to_owned())) {
+            run.cancel.store(true, Ordering::Release);
+        }
+        self.store.request_cancel(tenant, id).await
+    }
+}
+
+/// The customers one vendor call of `tenant` can change.
+fn batch_of(tenant: &TenantRuntime) -> usize {
+    let _ = tenant;
+    1
+}
+
+/// Runs the job here unless it already runs here; the run itself checks the lease.
+fn launch(gateway: &AppState, tenant: &str, id: &str) {
+    let jobs = &gateway.jobs;
+    if jobs.stopped.load(Ordering::Acquire) {
+        return;
+    }
+    let key = (tenant.to_owned(), id.to_owned());
+    let mut runs = jobs.runs();
+    if runs.contains_key(&key) {
+        return;
+    }
+    let cancel = Arc::new(AtomicBool::new(false));
+    let (gateway, flag, done_key) = (gateway.clone(), cancel.clone(), key.clone());
+    let task = tokio::spawn(async move {
+        let (tenant, id) = done_key.clone();
+        if matches!(
+            gateway
+                .jobs
+                .store
+                .lease(&tenant, &id, &gateway.jobs.owner)
+                .await,
+            Ok(true)
+        ) {
+            runner::run(gateway.clone(), tenant, id, flag).await;
+        }
+        gateway.jobs.runs().remove(&done_key);
+    });
+    runs.insert(
+        key,
+        Run {
+            cancel,
+            task: task.abort_handle(),
+        },
+    );
+}

@@ -1,0 +1,182 @@
+//! Jobs in the process: gone when it ends. A finished job is kept for `RETENTION`, so that its
+//! results can still be read.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
+use crate::jobs::clock::{now_ms, RETENTION};
+use crate::jobs::model::{ChunkDone, JobProblem, Meta, State};
+use crate::jobs::packed::Packed;
+use crate::jobs::store::JobPage;
+
+#[derive(Default)]
+pub struct Local {
+    /// By (tenant, id): ids sort by creation time, so a tenant's range read backwards is its
+    /// jobs newest first.
+    jobs: Mutex<BTreeMap<(String, String), Job>>,
+}
+
+struct Job {
+    meta: Meta,
+    customers: Arc<Packed>,
+    chunks: Vec<Box<[u8]>>,
+    failed: Vec<u64>,
+}
+
+impl Local {
+    fn with<R>(&self, read: impl FnOnce(&mut BTreeMap<(String, String), Job>) -> R) -> R {
+        read(&mut self.jobs.lock().unwrap_or_else(|p| p.into_inner()))
+    }
+
+    pub fn create(&self, meta: &Meta, mut customers: Packed) {
+        customers.shrink_to_fit();
+        let job = Job {
+            meta: meta.clone(),
+            customers: Arc::new(customers),
+            chunks: Vec::new(),
+            failed: Vec::new(),
+        };
+        self.with(|jobs| {
+            forget_old(jobs);
+            jobs.insert(key(&meta.tenant, &meta.id), job);
+        });
+    }
+
+    pub fn meta(&self, tenant: &str, id: &str) -> Option<Meta> {
+        self.with(|jobs| jobs.get(&key(tenant, id)).map(|job| job.meta.clone()))
+    }
+
+    pub fn list(&self, tenant: &str, after: Option<&str>, limit: usize) -> JobPage {
+        self.with(|jobs| {
+            let low = key(tenant, "");
+            let high = match after {
+                Some(after) => std::ops::Bound::Excluded(key(tenant, after)),
+                None => std::ops::Bound::Included(key(tenant, "\u{10ffff}")),
+            };
+            let mut page: Vec<Meta> = jobs
+                .range((std::ops::Bound::Included(low), high))
+                .rev()
+                .take(limit + 1)
+                .map(|(_, job)| job.meta.clone())
+                .collect();
+            let more = page.len() > limit;
+            page.truncate(limit);
+            let next_after = more.then(|| page.last().map(|m| m.id.clone())).flatten();
+            JobPage {
+                jobs: page,
+                next_after,
+            }
+        })
+    }
+
+    pub fn customers(&self, tenant: &str, id: &str, chunk: u64) -> Packed {
+        let found = self.with(|jobs| {
+            jobs.get(&key(tenant, id))
+                .map(|job| (job.customers.clone(), job.meta.chunk_size))
+        });
+        let Some((customers, size)) = found else {
+            return Packed::default();
+        };
+        let start = (chunk as usize).saturating_mul(size as usize);
+        let end = start.saturating_add(size as usize).min(customers.len());
+        let mut part = Packed::with_capacity(end.saturating_sub(start), 0);
+        for index in start..end {
+            part.push(customers.get(index).unwrap_or_default());
+        }
+        part
+    }
+
+    pub fn records(&self, tenant: &str, id: &str, chunk: u64) -> Option<Vec<u8>> {
+        self.with(|jobs| {
+            let job = jobs.get(&key(tenant, id))?;
+            job.chunks
+                .get(chunk as usize)
+                .map(|records| records.to_vec())
+        })
+    }
+
+    pub fn failed_from(&self, tenant: &str, id: &str, from: u64, limit: usize) -> Vec<u64> {
+        self.with(|jobs| {
+            let Some(job) = jobs.get(&key(tenant, id)) else {
+                return Vec::new();
+            };
+            let start = job.failed.partition_point(|&at| at < from);
+            job.failed[start..].iter().take(limit).copied().collect()
+        })
+    }
+
+    pub fn request_cancel(&self, tenant: &str, id: &str) -> Option<Meta> {
+        self.with(|jobs| {
+            let job = jobs.get_mut(&key(tenant, id))?;
+            if !job.meta.state.is_final() {
+                job.meta.cancel_requested = true;
+            }
+            Some(job.meta.clone())
+        })
+    }
+
+    pub fn unfinished(&self) -> Vec<(String, String)> {
+        self.with(|jobs| {
+            jobs.iter()
+                .filter(|(_, job)| !job.meta.state.is_final())
+                .map(|(key, _)| key.clone())
+                .collect()
+        })
+    }
+
+    pub fn start(&self, meta: &Meta, now: u64) -> bool {
+        self.update(meta, |job| {
+            if job.meta.state == State::Queued {
+                job.meta.state = State::Running;
+                job.meta.started_at = Some(now);
+            }
+            true
+        })
+    }
+
+    pub fn commit(&self, meta: &Meta, done: &ChunkDone) -> bool {
+        self.update(meta, |job| {
+            if job.meta.next_chunk != done.chunk {
+                return false;
+            }
+            job.chunks.push(done.records.clone().into_boxed_slice());
+            job.failed.extend(&done.failed_at);
+            let counts = &mut job.meta.counts;
+            counts.succeeded += done.succeeded;
+            counts.failed += done.failed;
+            counts.done += done.succeeded + done.failed;
+            job.meta.vendor_calls += done.vendor_calls;
+            job.meta.next_chunk += 1;
+            job.meta.labels = done.labels.clone();
+            job.meta.eta_seconds = done.eta_seconds;
+            true
+        })
+    }
+
+    pub fn finish(&self, meta: &Meta, state: State, problem: Option<JobProblem>, now: u64) -> bool {
+        self.update(meta, |job| {
+            job.meta.state = state;
+            job.meta.problem = problem;
+            job.meta.finished_at = Some(now);
+            job.meta.eta_seconds = None;
+            true
+        })
+    }
+
+    fn update(&self, meta: &Meta, change: impl FnOnce(&mut Job) -> bool) -> bool {
+        self.with(|jobs| match jobs.get_mut(&key(&meta.tenant, &meta.id)) {
+            Some(job) => change(job),
+            None => false,
+        })
+    }
+}
+
+fn key(tenant: &str, id: &str) -> (String, String) {
+    (tenant.to_owned(), id.to_owned())
+}
+
+/// Finished jobs older than `RETENTION` go.
+fn forget_old(jobs: &mut BTreeMap<(String, String), Job>) {
+    let cutoff = now_ms().saturating_sub(RETENTION.as_millis() as u64);
+    jobs.retain(|_, job| job.meta.finished_at.is_none_or(|at| at >= cutoff));
+}

@@ -1,0 +1,379 @@
+//! Jobs in Redis, for a fleet. Under `{prefix}:job:{tenant}:{id}`: the meta (a hash, one field
+//! per thing that changes, so that a cancel and a chunk's commit never overwrite each other),
+//! `:customers` and `:results` (hashes, one field per chunk), `:failed` (a sorted set of the
+//! failed customers' places) and `:lease` (`SET NX PX`, renewed by its runner's heartbeat).
+//! `{prefix}:jobs:{tenant}` lists a tenant's ids (a sorted set read by lex order: ids sort by
+//! time), `{prefix}:jobs-active` the unfinished jobs that schedulers look through. A chunk's
+//! commit and a job's end are scripts that check the lease, so a replica that lost its job
+//! never writes into it.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use label_core::{Error, ErrorKind};
+use redis::aio::ConnectionManager;
+use redis::{AsyncCommands, Script};
+
+use super::JobPage;
+use crate::fleet::Link;
+use crate::jobs::clock::RETENTION;
+use crate::jobs::lease::LEASE;
+use crate::jobs::model::{ChunkDone, Counts, JobProblem, Meta, State};
+use crate::jobs::packed::Packed;
+
+/// Small commands; a chunk's customers or results are far under a megabyte.
+const COMMAND_TIMEOUT: Duration = Duration::from_secs(2);
+/// Chunks of customers written in one pipeline when a job is made.
+const CHUNKS_PER_WRITE: usize = 64;
+
+/// KEYS: meta, results, failed, lease. ARGV: owner, chunk, records, succeeded, failed,
+/// vendor calls, labels, eta, then the failed places.
+const COMMIT: &str = r"
+if redis.call('GET', KEYS[4]) ~= ARGV[1] then return 0 end
+if tonumber(redis.call('HGET', KEYS[1], 'next_chunk')) ~= tonumber(ARGV[2]) then return 0 end
+redis.call('HSET', KEYS[2], ARGV[2], ARGV[3])
+redis.call('HINCRBY', KEYS[1], 'succeeded', ARGV[4])
+redis.call('HINCRBY', KEYS[1], 'failed', ARGV[5])
+redis.call('HINCRBY', KEYS[1], 'done', tonumber(ARGV[4]) + tonumber(ARGV[5]))
+redis.call('HINCRBY', KEYS[1], 'vendor_calls', ARGV[6])
+redis.call('HSET', KEYS[1], 'next_chunk', tonumber(ARGV[2]) + 1, 'labels', ARGV[7], 'eta', ARGV[8])
+for i = 9, #ARGV do redis.call('ZADD', KEYS[3], ARGV[i], ARGV[i]) end
+return 1
+";
+
+/// KEYS: meta, lease, customers, results, failed, active. ARGV: owner, state, problem,
+/// finished_at, member of active, retention ms.
+const FINISH: &str = r"
+if redis.call('GET', KEYS[2]) ~= ARGV[1] then return 0 end
+redis.call('HSET', KEYS[1], 'state', ARGV[2], 'problem', ARGV[3], 'finished_at', ARGV[4], 'eta', '')
+redis.call('SREM', KEYS[6], ARGV[5])
+for i = 1, 5 do redis.call('PEXPIRE', KEYS[i], ARGV[6]) end
+redis.call('DEL', KEYS[2])
+return 1
+";
+
+/// KEYS: meta, lease. ARGV: owner, started_at.
+const START: &str = r"
+if redis.call('GET', KEYS[2]) ~= ARGV[1] then return 0 end
+if redis.call('HGET', KEYS[1], 'state') == 'queued' then
+  redis.call('HSET', KEYS[1], 'state', 'running', 'started_at', ARGV[2])
+end
+return 1
+";
+
+/// KEYS: lease. ARGV: owner, ttl ms. Takes a free lease or renews one's own.
+const LEASE_SCRIPT: &str = r"
+local holder = redis.call('GET', KEYS[1])
+if holder and holder ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return 1
+";
+
+/// KEYS: meta. Marks an unfinished job for cancelling.
+const CANCEL: &str = r"
+local state = redis.call('HGET', KEYS[1], 'state')
+if not state then return 0 end
+if state == 'queued' or state == 'running' then redis.call('HSET', KEYS[1], 'cancel', '1') end
+return 1
+";
+
+pub struct Shared {
+    link: Arc<Link>,
+    commit: Script,
+    finish: Script,
+    start: Script,
+    lease: Script,
+    cancel: Script,
+}
+
+/// What never changes after a job is made, kept as one JSON field.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Head {
+    id: String,
+    tenant: String,
+    spec: crate::jobs::model::Spec,
+    chunk_size: u32,
+    created_at: u64,
+}
+
+impl Shared {
+    pub fn new(link: Arc<Link>) -> Self {
+        Self {
+            link,
+            commit: Script::new(COMMIT),
+            finish: Script::new(FINISH),
+            start: Script::new(START),
+            lease: Script::new(LEASE_SCRIPT),
+            cancel: Script::new(CANCEL),
+        }
+    }
+
+    fn key(&self, tenant: &str, id: &str, part: &str) -> String {
+        match part {
+            "" => self.link.key(&["job", tenant, id]),
+            part => self.link.key(&["job", tenant, id, part]),
+        }
+    }
+
+    fn commands(&self) -> Result<ConnectionManager, Error> {
+        self.link.commands().ok_or_else(unavailable)
+    }
+
+    pub async fn create(&self, meta: &Meta, customers: &Packed) -> Result<(), Error> {
+        let mut commands = self.commands()?;
+        let (tenant, id) = (&meta.tenant, &meta.id);
+        let key = self.key(tenant, id, "customers");
+        let size = meta.chunk_size.max(1) as usize;
+        let chunks: Vec<String> = (0..customers.len())
+            .step_by(size)
+            .map(|start| {
+                let end = (start + size).min(customers.len());
+                (start..end)
+                    .filter_map(|i| customers.get(i))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            })
+            .collect();
+        for (group, written) in chunks.chunks(CHUNKS_PER_WRITE).enumerate() {
+            let mut pipe = redis::pipe();
+            for (i, text) in written.iter().enumerate() {
+                pipe.hset(&key, group * CHUNKS_PER_WRITE + i, text).ignore();
+            }
+            within(pipe.query_async::<()>(&mut commands)).await?;
+        }
+        let head = Head {
+            id: id.clone(),
+            tenant: tenant.clone(),
+            spec: meta.spec.clone(),
+            chunk_size: meta.chunk_size,
+            created_at: meta.created_at,
+        };
+        let head = serde_json::to_string(&head).unwrap_or_default();
+        let fields: [(&str, String); 8] = [
+            ("head", head),
+            ("state", meta.state.as_str().to_owned()),
+            ("total", meta.counts.total.to_string()),
+            ("done", "0".to_owned()),
+            ("succeeded", "0".to_owned()),
+            ("failed", "0".to_owned()),
+            ("vendor_calls", "0".to_owned()),
+            ("next_chunk", "0".to_owned()),
+        ];
+        let mut pipe = redis::pipe();
+        pipe.atomic()
+            .hset_multiple(self.key(tenant, id, ""), &fields)
+            .ignore()
+            .zadd(self.link.key(&["jobs", tenant]), id, 0)
+            .ignore()
+            .sadd(self.link.key(&["jobs-active"]), format!("{tenant}/{id}"))
+            .ignore();
+        within(pipe.query_async::<()>(&mut commands)).await
+    }
+
+    pub async fn meta(&self, tenant: &str, id: &str) -> Result<Option<Meta>, Error> {
+        let mut commands = self.commands()?;
+        let fields: HashMap<String, String> =
+            within(commands.hgetall(self.key(tenant, id, ""))).await?;
+        Ok(read_meta(&fields))
+    }
+
+    pub async fn list(
+        &self,
+        tenant: &str,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<JobPage, Error> {
+        let mut commands = self.commands()?;
+        let max = after.map_or("+".to_owned(), |after| format!("({after}"));
+        let ids: Vec<String> = within(commands.zrevrangebylex_limit(
+            self.link.key(&["jobs", tenant]),
+            max,
+            "-",
+            0,
+            limit as isize + 1,
+        ))
+        .await?;
+        let more = ids.len() > limit;
+        let mut jobs = Vec::with_capacity(limit);
+        for id in ids.iter().take(limit) {
+            match self.meta(tenant, id).await? {
+                Some(meta) => jobs.push(meta),
+                // Its keys expired: forget it from the listing too.
+                None => {
+                    let _: Result<(), Error> =
+                        within(commands.zrem(self.link.key(&["jobs", tenant]), id)).await;
+                }
+            }
+        }
+        let next_after = more
+            .then(|| ids.get(limit.saturating_sub(1)).cloned())
+            .flatten();
+        Ok(JobPage { jobs, next_after })
+    }
+
+    pub async fn customers(&self, tenant: &str, id: &str, chunk: u64) -> Result<Packed, Error> {
+        let mut commands = self.commands()?;
+        let text: Option<String> =
+            within(commands.hget(self.key(tenant, id, "customers"), chunk)).await?;
+        Ok(text.map_or_else(Packed::default, |text| Packed::from_joined(&text)))
+    }
+
+    pub async fn records(
+        &self,
+        tenant: &str,
+        id: &str,
+        chunk: u64,
+    ) -> Result<Option<Vec<u8>>, Error> {
+        let mut commands = self.commands()?;
+        within(commands.hget(self.key(tenant, id, "results"), chunk)).await
+    }
+
+    pub async fn failed_from(
+        &self,
+        tenant: &str,
+        id: &str,
+        from: u64,
+        limit: usize,
+    ) -> Result<Vec<u64>, Error> {
+        let mut commands = self.commands()?;
+        let key = self.key(tenant, id, "failed");
+        within(commands.zrangebyscore_limit(key, from, "+inf", 0, limit as isize)).await
+    }
+
+    pub async fn request_cancel(&self, tenant: &str, id: &str) -> Result<Option<Meta>, Error> {
+        let mut commands = self.commands()?;
+        let call = self.cancel.key(self.key(tenant, id, ""));
+        within(call.invoke_async::<i64>(&mut commands)).await?;
+        self.meta(tenant, id).await
+    }
+
+    pub async fn lease(&self, tenant: &str, id: &str, owner: &str) -> Result<bool, Error> {
+        let mut commands = self.commands()?;
+        let mut call = self.lease.key(self.key(tenant, id, "lease"));
+        call.arg(owner).arg(LEASE.as_millis() as u64);
+        Ok(within(call.invoke_async::<i64>(&mut commands)).await? == 1)
+    }
+
+    pub async fn unfinished(&self) -> Result<Vec<(String, String)>, Error> {
+        let mut commands = self.commands()?;
+        let members: Vec<String> =
+            within(commands.smembers(self.link.key(&["jobs-active"]))).await?;
+        Ok(members
+            .iter()
+            .filter_map(|m| m.split_once('/'))
+            .map(|(t, i)| (t.to_owned(), i.to_owned()))
+            .collect())
+    }
+
+    pub async fn start(&self, meta: &Meta, owner: &str, now: u64) -> Result<bool, Error> {
+        let mut commands = self.commands()?;
+        let mut call = self.start.key(self.key(&meta.tenant, &meta.id, ""));
+        call.key(self.key(&meta.tenant, &meta.id, "lease"))
+            .arg(owner)
+            .arg(now);
+        Ok(within(call.invoke_async::<i64>(&mut commands)).await? == 1)
+    }
+
+    pub async fn commit(&self, meta: &Meta, owner: &str, done: &ChunkDone) -> Result<bool, Error> {
+        let mut commands = self.commands()?;
+        let (t, i) = (&meta.tenant, &meta.id);
+        let mut call = self.commit.key(self.key(t, i, ""));
+        call.key(self.key(t, i, "results"))
+            .key(self.key(t, i, "failed"))
+            .key(self.key(t, i, "lease"))
+            .arg(owner)
+            .arg(done.chunk)
+            .arg(done.records.as_slice())
+            .arg(done.succeeded)
+            .arg(done.failed)
+            .arg(done.vendor_calls)
+            .arg(serde_json::to_string(&done.labels).unwrap_or_default())
+            .arg(
+                done.eta_seconds
+                    .map_or(String::new(), |eta| eta.to_string()),
+            );
+        for at in &done.failed_at {
+            call.arg(at);
+        }
+        Ok(within(call.invoke_async::<i64>(&mut commands)).await? == 1)
+    }
+
+    pub async fn finish(
+        &self,
+        meta: &Meta,
+        owner: &str,
+        state: State,
+        problem: Option<JobProblem>,
+        now: u64,
+    ) -> Result<bool, Error> {
+        let mut commands = self.commands()?;
+        let (t, i) = (&meta.tenant, &meta.id);
+        let mut call = self.finish.key(self.key(t, i, ""));
+        for part in ["lease", "customers", "results", "failed"] {
+            call.key(self.key(t, i, part));
+        }
+        call.key(self.link.key(&["jobs-active"]))
+            .arg(owner)
+            .arg(state.as_str())
+            .arg(problem.map_or(String::new(), |p| {
+                serde_json::to_string(&p).unwrap_or_default()
+            }))
+            .arg(now)
+            .arg(format!("{t}/{i}"))
+            .arg(RETENTION.as_millis() as u64);
+        Ok(within(call.invoke_async::<i64>(&mut commands)).await? == 1)
+    }
+}
+
+fn read_meta(fields: &HashMap<String, String>) -> Option<Meta> {
+    let head: Head = serde_json::from_str(fields.get("head")?).ok()?;
+    let number = |name: &str| fields.get(name).and_then(|v| v.parse::<u64>().ok());
+    let text = |name: &str| fields.get(name).filter(|v| !v.is_empty());
+    Some(Meta {
+        id: head.id,
+        tenant: head.tenant,
+        spec: head.spec,
+        durable: true,
+        chunk_size: head.chunk_size,
+        state: State::parse(text("state")?)?,
+        created_at: head.created_at,
+        started_at: number("started_at"),
+        finished_at: number("finished_at"),
+        counts: Counts {
+            total: number("total").unwrap_or(0),
+            done: number("done").unwrap_or(0),
+            succeeded: number("succeeded").unwrap_or(0),
+            failed: number("failed").unwrap_or(0),
+        },
+        vendor_calls: number("vendor_calls").unwrap_or(0),
+        next_chunk: number("next_chunk").unwrap_or(0),
+        eta_seconds: number("eta"),
+        problem: text("problem").and_then(|p| serde_json::from_str(p).ok()),
+        cancel_requested: fields.get("cancel").is_some_and(|c| c == "1"),
+        labels: text("labels")
+            .and_then(|l| serde_json::from_str(l).ok())
+            .unwrap_or_default(),
+    })
+}
+
+async fn within<T>(
+    command: impl std::future::Future<Output = redis::RedisResult<T>>,
+) -> Result<T, Error> {
+    match tokio::time::timeout(COMMAND_TIMEOUT, command).await {
+        Ok(Ok(value)) => Ok(value),
+        Ok(Err(err)) => {
+            tracing::warn!(error = %err, "a job command failed in the shared state");
+            Err(unavailable())
+        }
+        Err(_) => Err(unavailable()),
+    }
+}
+
+fn unavailable() -> Error {
+    Error::new(
+        ErrorKind::StateUnavailable,
+        "the shared state that keeps jobs cannot be reached; try again shortly",
+    )
+    .with_retry_after(Some(Duration::from_secs(1)))
+}
