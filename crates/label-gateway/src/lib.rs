@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod client;
 pub mod config;
 pub mod demo;
 pub mod fleet;

@@ -8,7 +8,7 @@ use clap::{Parser, Subcommand};
 use label_gateway::demo;
 use label_gateway::serve::Listeners;
 use label_gateway::state::{AppState, Gateway};
-use label_gateway::{config, openapi, serve};
+use label_gateway::{client, config, openapi, serve};
 use sha2::{Digest, Sha256};
 
 /// Cheaper small allocations than glibc's under two busy threads, and no per-allocation header:
@@ -50,6 +50,9 @@ enum Command {
     Openapi,
     /// Read an api key from stdin and print its `sha256:` form for `api_keys`.
     HashKey,
+    /// Submit a job (from a CSV or JSON file) to a running gateway and follow it to its end;
+    /// `job watch URL` follows one already running. The key comes from LABEL_GATEWAY_KEY.
+    Job(Box<client::JobCommand>),
 }
 
 fn main() -> ExitCode {
@@ -61,6 +64,7 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Command::HashKey => hash_key(),
+        Command::Job(job) => client::run(*job),
         Command::CheckConfig { file } => match config::load(&file) {
             Ok(config) => {
                 println!("{}: ok, {} tenant(s)", file.display(), config.tenants.len());

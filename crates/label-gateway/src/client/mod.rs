@@ -1,0 +1,158 @@
+//! `label-gateway job`: the command-line client of jobs. It submits a job from a CSV or JSON
+//! file to a running gateway, follows it with a progress bar until it ends, prints the counts,
+//! writes the failed customers to a CSV file, and exits 0 only if no customer failed (1 if
+//! some did, or the job did not finish; 2 if the gateway refused the job or could not be
+//! reached). `label-gateway job watch URL` follows a job already running.
+
+mod api;
+mod input;
+mod watch;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Subcommand, ValueEnum};
+
+/// Exit statuses a script can tell apart.
+pub const CUSTOMERS_FAILED: u8 = 1;
+pub const REFUSED: u8 = 2;
+
+#[derive(Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct JobCommand {
+    #[command(subcommand)]
+    pub watch: Option<JobSub>,
+    #[command(flatten)]
+    pub submit: Submit,
+}
+
+#[derive(Subcommand)]
+pub enum JobSub {
+    /// Follow a running job until it ends.
+    Watch {
+        /// The job's URL, as its submission's `Location` names it (with the gateway's address).
+        url: String,
+        #[command(flatten)]
+        output: Output,
+    },
+}
+
+#[derive(Args)]
+pub struct Output {
+    /// Where to write the failed customers (CSV: customer, problem code, detail); default
+    /// `<job id>.failures.csv`, written only when some failed.
+    #[arg(long)]
+    pub failures: Option<PathBuf>,
+}
+
+#[derive(Args)]
+pub struct Submit {
+    /// The customers: a CSV file (a change: one customer id a line; a copy: `from,to` a line; a
+    /// header line is skipped) or a `.json` file holding the whole job body.
+    pub file: Option<PathBuf>,
+    /// The gateway's address.
+    #[arg(
+        long,
+        env = "LABEL_GATEWAY_URL",
+        default_value = "http://127.0.0.1:8080"
+    )]
+    pub url: String,
+    /// The tenant the job runs in (the key, from LABEL_GATEWAY_KEY, must be one of its).
+    #[arg(long)]
+    pub tenant: Option<String>,
+    /// A label name to attach to every customer (repeat for more).
+    #[arg(long = "add", value_name = "NAME")]
+    pub add: Vec<String>,
+    /// A label name to detach from every customer (repeat for more).
+    #[arg(long = "remove", value_name = "NAME")]
+    pub remove: Vec<String>,
+    /// Create an added label the catalog lacks, once, first.
+    #[arg(long)]
+    pub create_missing: bool,
+    /// Read everything, write nothing: the results say what would change.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Copy labels from this tenant (the target tenant's copy_from must name it).
+    #[arg(long, value_name = "TENANT")]
+    pub copy_from: Option<String>,
+    /// A copy's name mapping, `Source=Target` (repeat for more).
+    #[arg(long = "map", value_name = "SOURCE=TARGET")]
+    pub map: Vec<String>,
+    /// A copy's labels that --map does not name: skip them, or copy them under the same name.
+    #[arg(long, value_enum)]
+    pub unmapped: Option<Unmapped>,
+    /// A copy's mode: add, or mirror (also detach mapped-to labels the source lacks).
+    #[arg(long, value_enum)]
+    pub mode: Option<Mode>,
+    /// Sent as Idempotency-Key; default: one made from the job's body, so that submitting the
+    /// same file again within 24 h follows the first job instead of making a second.
+    #[arg(long)]
+    pub idempotency_key: Option<String>,
+    #[command(flatten)]
+    pub output: Output,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum Unmapped {
+    Skip,
+    SameName,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum Mode {
+    Add,
+    Mirror,
+}
+
+pub fn run(command: JobCommand) -> ExitCode {
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(err) => return refused(&format!("cannot start: {err}")),
+    };
+    let key = match std::env::var("LABEL_GATEWAY_KEY") {
+        Ok(key) if !key.is_empty() => key,
+        _ => return refused("set LABEL_GATEWAY_KEY to the tenant's api key"),
+    };
+    let outcome = runtime.block_on(async {
+        match command.watch {
+            Some(JobSub::Watch { url, output }) => {
+                watch::follow(&api::Client::new(&key), &url, &output).await
+            }
+            None => submit(&key, command.submit).await,
+        }
+    });
+    match outcome {
+        Ok(code) => ExitCode::from(code),
+        Err(message) => refused(&message),
+    }
+}
+
+async fn submit(key: &str, args: Submit) -> Result<u8, String> {
+    let Some(tenant) = args.tenant.clone() else {
+        return Err("--tenant is required to submit a job".to_owned());
+    };
+    let Some(file) = args.file.clone() else {
+        return Err("name the file of customers (CSV) or the job (JSON)".to_owned());
+    };
+    let body = input::body(&file, &args)?;
+    let client = api::Client::new(key);
+    let base = args.url.trim_end_matches('/');
+    let url = format!("{base}/v1/tenants/{tenant}/jobs");
+    let idempotency_key = args
+        .idempotency_key
+        .clone()
+        .unwrap_or_else(|| input::key_for(&tenant, &body));
+    let job = client.submit(&url, &body, &idempotency_key).await?;
+    let id = job["id"].as_str().unwrap_or_default().to_owned();
+    let job_url = format!("{url}/{id}");
+    eprintln!("job {id} accepted: {job_url}");
+    watch::follow(&client, &job_url, &args.output).await
+}
+
+fn refused(message: &str) -> ExitCode {
+    eprintln!("label-gateway job: {message}");
+    ExitCode::from(REFUSED)
+}
