@@ -9,8 +9,8 @@ use std::time::Duration;
 
 use futures::stream::{self, StreamExt};
 use label_core::{
-    CallContext, Capabilities, CustomerId, Error, ErrorKind, LabelIdentity, LabelProvider, Op,
-    Temporariness, WriteStatus,
+    CallContext, Capabilities, CustomerId, Error, ErrorKind, Label, LabelIdentity, LabelProvider,
+    Op, Temporariness, WriteStatus,
 };
 
 use super::labels::{holds, Wanted};
@@ -80,35 +80,8 @@ impl Each<'_> {
             ..self.ctx.clone()
         };
         let current = self.provider.customer_labels(&fresh, customer).await?.value;
-        let mut results = Vec::with_capacity(wanted.len());
-        let (mut attach, mut detach) = (Vec::new(), Vec::new());
-        for (place, want) in wanted.iter().enumerate() {
-            let status = match &want.identity {
-                None => RefStatus::NotFound,
-                Some(identity) => {
-                    let held = current
-                        .iter()
-                        .find(|l| holds(l, identity, &self.capabilities));
-                    match (want.op, held) {
-                        (Op::Add, Some(_)) | (Op::Remove, None) => RefStatus::Unchanged,
-                        _ if self.dry_run => RefStatus::WouldApply,
-                        (Op::Add, None) => {
-                            attach.push((place, identity.clone()));
-                            RefStatus::Applied
-                        }
-                        (Op::Remove, Some(label)) => {
-                            detach.push((place, label.identity()));
-                            RefStatus::Applied
-                        }
-                    }
-                }
-            };
-            results.push(RefResult {
-                op: want.op,
-                label: want.label,
-                status,
-            });
-        }
+        let (mut results, attach, detach) =
+            plan(&current, wanted, &self.capabilities, self.dry_run);
         for (op, sent) in [(Op::Add, attach), (Op::Remove, detach)] {
             if sent.is_empty() {
                 continue;
@@ -136,6 +109,48 @@ impl Each<'_> {
         }
         Ok(results)
     }
+}
+
+/// Labels to send, each with its place among the results.
+pub type Sends = Vec<(usize, LabelIdentity)>;
+
+/// What a customer holding `current` needs: every reference's result as far as the read
+/// decides it (`unchanged`, `not_found`; in a dry run `would_apply`), and the labels to attach
+/// and detach (their results `applied` unless the vendor says otherwise).
+pub fn plan(
+    current: &[Label],
+    wanted: &[Wanted],
+    capabilities: &Capabilities,
+    dry_run: bool,
+) -> (Vec<RefResult>, Sends, Sends) {
+    let mut results = Vec::with_capacity(wanted.len());
+    let (mut attach, mut detach) = (Vec::new(), Vec::new());
+    for (place, want) in wanted.iter().enumerate() {
+        let status = match &want.identity {
+            None => RefStatus::NotFound,
+            Some(identity) => {
+                let held = current.iter().find(|l| holds(l, identity, capabilities));
+                match (want.op, held) {
+                    (Op::Add, Some(_)) | (Op::Remove, None) => RefStatus::Unchanged,
+                    _ if dry_run => RefStatus::WouldApply,
+                    (Op::Add, None) => {
+                        attach.push((place, identity.clone()));
+                        RefStatus::Applied
+                    }
+                    (Op::Remove, Some(label)) => {
+                        detach.push((place, label.identity()));
+                        RefStatus::Applied
+                    }
+                }
+            }
+        };
+        results.push(RefResult {
+            op: want.op,
+            label: want.label,
+            status,
+        });
+    }
+    (results, attach, detach)
 }
 
 /// Refused before the vendor could act: the tenant's budget, its circuit, the vendor's 429.

@@ -9,7 +9,7 @@ use crate::api::LabelRefBody;
 
 /// A job: `"kind": "change"` or `"kind": "copy"`.
 #[derive(ToSchema)]
-#[serde(tag = "kind", rename_all = "lowercase")]
+#[serde(untagged)]
 #[allow(dead_code)] // documentation only
 pub enum JobRequest {
     Change(ChangeJob),
@@ -21,6 +21,7 @@ pub enum JobRequest {
 #[serde(deny_unknown_fields)]
 #[allow(dead_code)] // documentation only
 pub struct ChangeJob {
+    pub kind: ChangeKind,
     /// The customers to change, in the tenant's customer-id format; each once. At most
     /// `[jobs] max_customers` (default 1 000 000).
     #[schema(min_items = 1, max_items = 1000000)]
@@ -43,6 +44,7 @@ pub struct ChangeJob {
 #[serde(deny_unknown_fields)]
 #[allow(dead_code)] // documentation only
 pub struct CopyJob {
+    pub kind: CopyKind,
     /// The tenant read from; this tenant's `copy_from` must name it (else 403).
     #[schema(
         example = "acme",
@@ -97,4 +99,20 @@ pub enum UnmappedText {
 pub enum ModeText {
     Add,
     Mirror,
+}
+
+/// `change`: the same references for every customer.
+#[derive(ToSchema)]
+#[allow(dead_code)] // documentation only
+pub enum ChangeKind {
+    #[serde(rename = "change")]
+    Change,
+}
+
+/// `copy`: labels read from another tenant.
+#[derive(ToSchema)]
+#[allow(dead_code)] // documentation only
+pub enum CopyKind {
+    #[serde(rename = "copy")]
+    Copy,
 }

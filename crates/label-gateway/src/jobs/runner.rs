@@ -89,6 +89,8 @@ async fn work(gateway: &AppState, meta: &mut Meta, cancel: &AtomicBool) -> Endin
     let size = u64::from(meta.chunk_size.max(1));
     let chunks = meta.counts.total.div_ceil(size);
     let mut rate = Rate::default();
+    // Calls already counted: the catalog read above goes into the first chunk's.
+    let mut counted = 0;
     while meta.next_chunk < chunks {
         if cancel.load(Ordering::Acquire) {
             return Ending::Finished(State::Cancelled, None);
@@ -109,7 +111,6 @@ async fn work(gateway: &AppState, meta: &mut Meta, cancel: &AtomicBool) -> Endin
             Err(_) => return Ending::LeaseLost,
         };
         let started = Instant::now();
-        let before = calls.load(Ordering::Relaxed);
         let each = Each {
             provider: target.as_ref(),
             ctx: &ctx,
@@ -142,7 +143,9 @@ async fn work(gateway: &AppState, meta: &mut Meta, cancel: &AtomicBool) -> Endin
             }
         };
         let mut done = summarize(chunk, chunk * size, &outcomes);
-        done.vendor_calls = calls.load(Ordering::Relaxed) - before;
+        let now_counted = calls.load(Ordering::Relaxed);
+        done.vendor_calls = now_counted - counted;
+        counted = now_counted;
         done.labels = labels.entries.clone();
         let finished = meta.counts.done + done.succeeded + done.failed;
         done.eta_seconds = rate.eta(
