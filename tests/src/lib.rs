@@ -3,7 +3,9 @@
 
 pub mod actionhub;
 pub mod cache;
+pub mod child;
 pub mod conformance;
+pub mod procfs;
 pub mod raw_vendor;
 pub mod redis;
 pub mod subjects;
