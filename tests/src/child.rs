@@ -24,6 +24,11 @@ pub fn serve_if_child() {
     let Ok(toml) = std::env::var(CONFIG_ENV) else {
         return;
     };
+    // The parent holds the other end of stdin: once it is gone, however it ended, so is this.
+    std::thread::spawn(|| {
+        let _ = std::io::copy(&mut std::io::stdin(), &mut std::io::sink());
+        std::process::exit(0);
+    });
     let config = crate::parse_config(&toml, &[]).expect("the child's config is valid");
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -57,6 +62,7 @@ impl ChildGateway {
             .args([entry, "--exact", "--ignored", "--nocapture"])
             .env(CONFIG_ENV, toml)
             .envs(env.iter().copied())
+            .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
