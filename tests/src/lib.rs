@@ -3,8 +3,11 @@
 
 pub mod actionhub;
 pub mod cache;
+pub mod child;
 pub mod conformance;
 pub mod fleet;
+pub mod procfs;
+pub mod raw_vendor;
 pub mod redis;
 pub mod subjects;
 pub mod world;

@@ -44,14 +44,20 @@ enum Probe {
 }
 
 fn toggle(round: usize) -> &'static str {
-    if round % 2 == 0 {
+    if round.is_multiple_of(2) {
         r#"{"add":[{"name":"VIP"}]}"#
     } else {
         r#"{"remove":[{"name":"VIP"}]}"#
     }
 }
 
-async fn change(client: &reqwest::Client, url: &str, key: &str, round: usize, idem: Option<String>) -> Result<(), String> {
+async fn change(
+    client: &reqwest::Client,
+    url: &str,
+    key: &str,
+    round: usize,
+    idem: Option<String>,
+) -> Result<(), String> {
     let mut request = client
         .patch(url)
         .bearer_auth(key)
@@ -68,7 +74,12 @@ async fn change(client: &reqwest::Client, url: &str, key: &str, round: usize, id
 }
 
 async fn cache_status(client: &reqwest::Client, url: &str, key: &str) -> Result<String, String> {
-    let answer = client.get(url).bearer_auth(key).send().await.map_err(|e| e.to_string())?;
+    let answer = client
+        .get(url)
+        .bearer_auth(key)
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
     let status = answer
         .headers()
         .get("cache-status")
@@ -94,7 +105,13 @@ fn report(name: &str, mut samples: Vec<Duration>) {
 async fn run(probe: Probe) -> Result<(), String> {
     let client = reqwest::Client::new();
     match probe {
-        Probe::Invalidation { a, b, key, path, rounds } => {
+        Probe::Invalidation {
+            a,
+            b,
+            key,
+            path,
+            rounds,
+        } => {
             let (on_a, on_b) = (format!("{a}{path}"), format!("{b}{path}"));
             let mut delays = Vec::with_capacity(rounds);
             for round in 0..rounds {
@@ -116,7 +133,13 @@ async fn run(probe: Probe) -> Result<(), String> {
             }
             report("invalidation", delays);
         }
-        Probe::Changes { url, key, path, rounds, idempotent } => {
+        Probe::Changes {
+            url,
+            key,
+            path,
+            rounds,
+            idempotent,
+        } => {
             let url = format!("{url}{path}");
             let mut took = Vec::with_capacity(rounds);
             let run = std::process::id();

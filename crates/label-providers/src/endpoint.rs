@@ -25,16 +25,23 @@ pub struct Endpoint {
 
 impl Endpoint {
     /// `secrets` are the backend's credentials in every form it sends them (a Basic
-    /// credential, a token): with the tenant's own keys, they are kept out of vendor text.
+    /// credential, a token): with the tenant's own keys and every sensitive header value as it
+    /// goes out (`Bearer <token>`, whose Base64 form is not the token's), they are kept out of
+    /// vendor text.
     pub fn new(settings: &ProviderSettings, headers: HeaderMap, secrets: &[&str]) -> Self {
         let hidden = settings.hidden.iter().map(|s| s.expose_secret());
+        let sent = headers
+            .values()
+            .filter(|value| value.is_sensitive())
+            .filter_map(|value| value.to_str().ok());
+        let redactor = Redactor::new(secrets.iter().copied().chain(hidden).chain(sent));
         Self {
             base_url: settings.base_url.clone(),
             base_path: settings.base_url.path().trim_end_matches('/').to_owned(),
             client: http::client(settings),
-            headers,
             max_body_bytes: settings.max_body_bytes,
-            redactor: Arc::new(Redactor::new(secrets.iter().copied().chain(hidden))),
+            redactor: Arc::new(redactor),
+            headers,
         }
     }
 

@@ -50,10 +50,18 @@ impl Redactor {
                 clean = clean.replace(form.as_str(), REDACTED);
             }
         }
-        match clean.char_indices().nth(MAX_VENDOR_TEXT) {
-            Some((cut, _)) => clean[..cut].to_owned(),
-            None => clean,
+        if let Some((cut, _)) = clean.char_indices().nth(MAX_VENDOR_TEXT) {
+            clean.truncate(cut);
         }
+        // The marker can complete a secret with the text around it (`d]ab` in `d]abab` reads
+        // `[redacted]ab`): then none of the text is kept. A secret inside the marker itself
+        // (`dact`) is the one thing no redacted text can avoid.
+        let remains =
+            |form: &String| !REDACTED.contains(form.as_str()) && clean.contains(form.as_str());
+        if self.forms.iter().any(remains) {
+            return REDACTED.to_owned();
+        }
+        clean
     }
 }
 
@@ -89,6 +97,17 @@ mod tests {
             clean.ends_with("ab stays"),
             "short secrets are left: {clean}"
         );
+    }
+
+    #[test]
+    fn a_secret_the_marker_completes_is_not_left_in_the_text() {
+        // Found by fuzz/fuzz_targets/redactor.rs: `e[reda` in `eeee[redacted]cted]cted]`.
+        let redactor = Redactor::new(["d]ab"]);
+        assert_eq!(redactor.scrub("d]abab"), REDACTED);
+        let redactor = Redactor::new(["e[reda", "eeeeeeeeeeee", "cted]"]);
+        let clean = redactor.scrub("eeeeeeeeeeeeeeeee, cted]");
+        assert!(!clean.contains("e[reda"), "{clean}");
+        assert_eq!(Redactor::new(["dact"]).scrub("a dact"), "a [redacted]");
     }
 
     #[test]

@@ -180,9 +180,5 @@ fn catalog_item(reply: &Reply, record: &serde_json::Value) -> Result<CatalogItem
         Ok(item) => format!("the weight of {:?} is not a finite number", item.label),
         Err(err) => err.to_string(),
     };
-    Err(Error::new(
-        ErrorKind::UpstreamError,
-        format!("an ActionHub catalog item does not parse: {problem}"),
-    )
-    .with_upstream(reply.upstream(None, None)))
+    Err(reply.broken("an ActionHub catalog item does not parse", problem))
 }

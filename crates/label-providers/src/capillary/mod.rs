@@ -252,11 +252,6 @@ fn parse_record<T: serde::de::DeserializeOwned>(
     reply: &Reply,
     record: &RawValue,
 ) -> Result<T, Error> {
-    serde_json::from_str(record.get()).map_err(|err| {
-        Error::new(
-            label_core::ErrorKind::UpstreamError,
-            format!("a Capillary record does not parse: {err}"),
-        )
-        .with_upstream(reply.upstream(None, None))
-    })
+    serde_json::from_str(record.get())
+        .map_err(|err| reply.broken("a Capillary record does not parse", err))
 }

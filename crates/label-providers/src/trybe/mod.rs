@@ -218,7 +218,7 @@ impl LabelProvider for Trybe {
 /// A label of the common model, and whether Trybe has archived it.
 fn parse_label(reply: &Reply, record: Value, include_raw: bool) -> Result<(Label, bool), Error> {
     let parsed = wire::Label::deserialize(&record)
-        .map_err(|err| broken(reply, format!("a Trybe label does not parse: {err}")))?;
+        .map_err(|err| reply.broken("a Trybe label does not parse", err))?;
     let archived = parsed.archived();
     // Trybe's ids are UUIDs: compared, and so kept, in lower case.
     let label = Label {
