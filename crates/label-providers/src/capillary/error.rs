@@ -1,7 +1,9 @@
 //! Capillary's answers to the common error kinds: the HTTP status first, then the codes it
 //! puts in `errors` (8015: customer not found) whatever the status.
 
-use label_core::{Error, ErrorKind};
+use label_core::{CallContext, Error, ErrorKind};
+use serde_json::value::RawValue;
+use serde_json::Value;
 
 use super::wire::Problem;
 use crate::http::Reply;
@@ -36,4 +38,30 @@ pub fn check_errors(reply: &Reply, errors: &[Problem]) -> Result<(), Error> {
     } else {
         Err(reply.unexpected(None))
     }
+}
+
+/// The vendor's record as it came, for `include=raw`.
+pub fn raw_record(
+    ctx: &CallContext,
+    reply: &Reply,
+    record: &RawValue,
+) -> Result<Option<Value>, Error> {
+    if ctx.include_raw {
+        parse_record(reply, record).map(Some)
+    } else {
+        Ok(None)
+    }
+}
+
+pub fn parse_record<T: serde::de::DeserializeOwned>(
+    reply: &Reply,
+    record: &RawValue,
+) -> Result<T, Error> {
+    serde_json::from_str(record.get()).map_err(|err| {
+        Error::new(
+            ErrorKind::UpstreamError,
+            format!("a Capillary record does not parse: {err}"),
+        )
+        .with_upstream(reply.upstream(None, None))
+    })
 }

@@ -94,3 +94,26 @@ pub fn id_text(id: &Value) -> Option<String> {
         _ => None,
     }
 }
+
+/// `POST /v3/oauth/token/generate` with the client's key and secret. No `Debug`: it holds them.
+#[derive(Serialize)]
+pub struct TokenRequest<'a> {
+    pub key: &'a str,
+    pub secret: &'a str,
+}
+
+/// Its answer. No `Debug`: it holds the token.
+#[derive(Deserialize)]
+pub struct TokenReply {
+    #[serde(default)]
+    pub data: Option<TokenData>,
+    #[serde(default)]
+    pub errors: Vec<Problem>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TokenData {
+    pub access_token: String,
+    pub ttl_seconds: u64,
+}
