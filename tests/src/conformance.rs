@@ -20,6 +20,12 @@ pub struct Subject {
     pub catalog_size: usize,
     /// `None` for a read-only provider.
     pub writes: Option<WriteCase>,
+    /// The longest label name the vendor takes; `None` where labels cannot be created.
+    pub max_label_name: Option<usize>,
+    /// Whether the provider lists a label's customers.
+    pub members: bool,
+    /// `Capabilities::batch`: customers one vendor call changes.
+    pub batch: u64,
     pub vendor: Vendor,
 }
 
@@ -170,6 +176,12 @@ pub async fn reports_its_capabilities(s: Subject) {
     );
     assert_eq!(caps["weights"].as_bool(), Some(!writable));
     assert!(matches!(caps["label_key"].as_str(), Some("name" | "id")));
+    assert_eq!(
+        caps["create_labels"].as_bool(),
+        Some(s.max_label_name.is_some())
+    );
+    assert_eq!(caps["members"].as_bool(), Some(s.members));
+    assert_eq!(caps["batch"].as_u64(), Some(s.batch));
 }
 
 pub async fn lists_the_whole_catalog(s: Subject) {
@@ -247,6 +259,10 @@ pub async fn changes_labels_or_refuses(s: Subject) {
     );
 }
 
+pub use crate::conformance_more::{
+    creates_missing_labels_on_a_change, filters_the_catalog_and_shows_raw_records,
+};
+
 /// One `#[tokio::test]` per conformance check for the subject made by `$make`.
 #[macro_export]
 macro_rules! conformance_tests {
@@ -255,7 +271,8 @@ macro_rules! conformance_tests {
             reads_a_known_customer, reads_an_empty_customer, unknown_customer_is_not_found,
             invalid_customer_id_never_reaches_the_vendor, rejected_credentials_are_upstream_auth_failed,
             include_raw_adds_the_vendor_record, reports_its_capabilities, lists_the_whole_catalog,
-            etag_revalidation_gives_304, changes_labels_or_refuses);
+            etag_revalidation_gives_304, changes_labels_or_refuses,
+            creates_missing_labels_on_a_change, filters_the_catalog_and_shows_raw_records);
     };
     (@each $make:path, $($check:ident),+) => {
         $(

@@ -4,6 +4,7 @@
 pub mod actionhub;
 pub mod cache;
 pub mod conformance;
+pub mod conformance_more;
 pub mod redis;
 pub mod subjects;
 pub mod world;

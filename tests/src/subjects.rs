@@ -66,6 +66,9 @@ api_keys = ["bad-key"]
             attachable: "Newsletter",
             attached: "Premium Customer",
         }),
+        max_label_name: Some(100),
+        members: true,
+        batch: 100,
         vendor: Vendor::Capillary(sim),
     }
 }
@@ -100,6 +103,9 @@ api_keys = ["bad-key"]
             attachable: "Gym Member",
             attached: "VIP",
         }),
+        max_label_name: Some(20),
+        members: false,
+        batch: 1,
         vendor: Vendor::Trybe(sim),
     }
 }
@@ -146,6 +152,9 @@ api_keys = ["bad-key"]
         invalid_customer: "x".repeat(257),
         catalog_size,
         writes: None,
+        max_label_name: None,
+        members: false,
+        batch: 0,
         vendor: Vendor::ActionHub(sim),
     }
 }

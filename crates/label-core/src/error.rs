@@ -22,6 +22,8 @@ pub enum ErrorKind {
     RequestTimeout,
     IdempotencyKeyReused,
     IdempotencyInProgress,
+    LabelExists,
+    LabelLimitReached,
     UnsupportedOperation,
     UpstreamRateLimited,
     UpstreamAuthFailed,
@@ -31,7 +33,7 @@ pub enum ErrorKind {
 }
 
 impl ErrorKind {
-    pub const ALL: [ErrorKind; 17] = [
+    pub const ALL: [ErrorKind; 19] = [
         ErrorKind::Unauthorized,
         ErrorKind::Forbidden,
         ErrorKind::TenantNotFound,
@@ -43,6 +45,8 @@ impl ErrorKind {
         ErrorKind::RequestTimeout,
         ErrorKind::IdempotencyKeyReused,
         ErrorKind::IdempotencyInProgress,
+        ErrorKind::LabelExists,
+        ErrorKind::LabelLimitReached,
         ErrorKind::UnsupportedOperation,
         ErrorKind::UpstreamRateLimited,
         ErrorKind::UpstreamAuthFailed,
@@ -64,6 +68,8 @@ impl ErrorKind {
             ErrorKind::RequestTimeout => "request_timeout",
             ErrorKind::IdempotencyKeyReused => "idempotency_key_reused",
             ErrorKind::IdempotencyInProgress => "idempotency_in_progress",
+            ErrorKind::LabelExists => "label_exists",
+            ErrorKind::LabelLimitReached => "label_limit_reached",
             ErrorKind::UnsupportedOperation => "unsupported_operation",
             ErrorKind::UpstreamRateLimited => "upstream_rate_limited",
             ErrorKind::UpstreamAuthFailed => "upstream_auth_failed",
@@ -83,7 +89,9 @@ impl ErrorKind {
             ErrorKind::PayloadTooLarge => 413,
             ErrorKind::UnsupportedMediaType => 415,
             ErrorKind::RequestTimeout => 408,
-            ErrorKind::IdempotencyInProgress => 409,
+            ErrorKind::IdempotencyInProgress
+            | ErrorKind::LabelExists
+            | ErrorKind::LabelLimitReached => 409,
             ErrorKind::UnsupportedOperation => 405,
             ErrorKind::UpstreamRateLimited => 429,
             ErrorKind::UpstreamAuthFailed | ErrorKind::UpstreamError => 502,
@@ -105,6 +113,8 @@ impl ErrorKind {
             ErrorKind::RequestTimeout => "Request timeout",
             ErrorKind::IdempotencyKeyReused => "Idempotency key reused",
             ErrorKind::IdempotencyInProgress => "Idempotency key in progress",
+            ErrorKind::LabelExists => "Label exists",
+            ErrorKind::LabelLimitReached => "Label limit reached",
             ErrorKind::UnsupportedOperation => "Unsupported operation",
             ErrorKind::UpstreamRateLimited => "Upstream rate limited",
             ErrorKind::UpstreamAuthFailed => "Upstream authentication failed",

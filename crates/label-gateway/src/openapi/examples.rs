@@ -68,10 +68,19 @@ pub fn change_request_examples() -> Vec<(&'static str, Example)> {
             "Trybe: by id, or by name resolved through the catalog",
             json!({"add": [{"id": "8c3f0d2e-6a1b-4c5d-9e7f-000000000004"}], "remove": [{"name": "VIP"}]}),
         ),
+        named(
+            "create_missing",
+            "Capillary: create the label if the catalog lacks it, then attach it",
+            json!({"add": [{"name": "Spring 2026"}], "create_missing": true}),
+        ),
     ]
 }
 
-fn named(name: &'static str, summary: &str, value: impl Serialize) -> (&'static str, Example) {
+pub(super) fn named(
+    name: &'static str,
+    summary: &str,
+    value: impl Serialize,
+) -> (&'static str, Example) {
     let value = serde_json::to_value(value).expect("examples always serialize");
     (
         name,
@@ -95,7 +104,17 @@ fn tenant(tenant: &'static str, provider: &'static str) -> Value {
         } else {
             LabelKey::Name
         },
+        create_labels: writes,
+        members: provider == "capillary",
+        batch: match provider {
+            "capillary" => 100,
+            "trybe" => 1,
+            _ => 0,
+        },
         // Not serialized: only here because the type needs them.
+        batch_read: 1,
+        max_label_name_chars: 0,
+        catalog_search: false,
         customer_id_format: CustomerIdFormat::Opaque { max_chars: 256 },
         label_id_format: LabelIdFormat::Exact,
         idempotent_writes: false,

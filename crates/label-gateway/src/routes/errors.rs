@@ -54,8 +54,11 @@ documented_errors!(
 );
 
 documented_errors!(
-    /// `GET .../labels`: a provider without a catalog answers 405.
-    CatalogErrors: [Unauthorized, Forbidden, TenantNotFound, UnsupportedOperation] + UPSTREAM
+    /// `GET .../labels`: a provider without a catalog answers 405; `q` or `include` that break
+    /// their rules are 422.
+    CatalogErrors: [
+        Unauthorized, Forbidden, TenantNotFound, UnsupportedOperation, InvalidRequest,
+    ] + UPSTREAM
 );
 
 documented_errors!(
@@ -64,6 +67,6 @@ documented_errors!(
     ChangeErrors: [
         InvalidCustomerId, Unauthorized, Forbidden, TenantNotFound, CustomerNotFound,
         UnsupportedOperation, IdempotencyInProgress, PayloadTooLarge, UnsupportedMediaType,
-        RequestTimeout, InvalidRequest, IdempotencyKeyReused,
+        RequestTimeout, InvalidRequest, IdempotencyKeyReused, LabelExists, LabelLimitReached,
     ] + UPSTREAM
 );

@@ -1,6 +1,7 @@
 //! Capillary (v2 API): labels attached to a customer by name; the org catalog maps names to ids.
 
 mod auth;
+mod bulk;
 mod error;
 mod wire;
 
@@ -9,8 +10,9 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use bytes::Bytes;
 use label_core::{
-    CallContext, Capabilities, Catalog, CustomerId, CustomerIdFormat, Error, Fetched, Label,
-    LabelIdFormat, LabelIdentity, LabelKey, LabelList, LabelProvider, WriteStatus,
+    CallContext, Capabilities, Catalog, CreatedLabel, CustomerId, CustomerIdFormat,
+    CustomerOutcome, Error, Fetched, Label, LabelIdFormat, LabelIdentity, LabelKey, LabelList,
+    LabelProvider, Members, MembersPage, NewLabel, Op, WriteStatus,
 };
 use reqwest::header::CONTENT_TYPE;
 use reqwest::{Method, StatusCode};
@@ -22,6 +24,12 @@ use crate::settings::{vendor_settings, ProviderSettings, SettingProblem};
 use auth::{CapillarySettings, OAuth, OAUTH_HEADER};
 use error::{parse_record, raw_record};
 use wire::{ChangeLabels, ChangeReply, CustomerLabel, Envelope, LabelName, OrgLabel};
+
+/// The longest org label name Capillary accepts.
+const MAX_LABEL_NAME_CHARS: usize = 100;
+/// Customers one assignment or removal call takes, and one assignment read answers for.
+const MAX_ASSIGNMENTS: u32 = 100;
+const MAX_ENTITY_IDS: u32 = 10;
 
 #[derive(Debug)]
 pub struct Capillary {
@@ -147,6 +155,12 @@ impl LabelProvider for Capillary {
             catalog: true,
             weights: false,
             label_key: LabelKey::Name,
+            create_labels: true,
+            members: true,
+            batch: MAX_ASSIGNMENTS,
+            batch_read: MAX_ENTITY_IDS,
+            max_label_name_chars: MAX_LABEL_NAME_CHARS,
+            catalog_search: false,
             customer_id_format: CustomerIdFormat::PositiveInteger { max_digits: 19 },
             label_id_format: LabelIdFormat::Exact,
             idempotent_writes: false,
@@ -225,6 +239,44 @@ impl LabelProvider for Capillary {
             remove: names(labels),
         };
         self.change(ctx, customer, &body).await
+    }
+
+    async fn create_label(
+        &self,
+        ctx: &CallContext,
+        label: &NewLabel,
+    ) -> Result<CreatedLabel, Error> {
+        self.create_org_label(ctx, label).await
+    }
+
+    async fn members(
+        &self,
+        ctx: &CallContext,
+        label: &LabelIdentity,
+        page: MembersPage,
+    ) -> Result<Members, Error> {
+        self.search_assignments(ctx, label, page).await
+    }
+
+    async fn change_many(
+        &self,
+        ctx: &CallContext,
+        op: Op,
+        label: &LabelIdentity,
+        customers: &[CustomerId],
+    ) -> Result<Vec<CustomerOutcome>, Error> {
+        match op {
+            Op::Add => self.assign(ctx, label, customers).await,
+            Op::Remove => self.unassign(ctx, label, customers).await,
+        }
+    }
+
+    async fn customers_labels(
+        &self,
+        ctx: &CallContext,
+        customers: &[CustomerId],
+    ) -> Result<Vec<Result<Fetched<LabelList>, Error>>, Error> {
+        self.read_assignments(ctx, customers).await
     }
 }
 
