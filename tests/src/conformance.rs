@@ -260,7 +260,9 @@ pub async fn changes_labels_or_refuses(s: Subject) {
 }
 
 pub use crate::conformance_more::{
+    changes_many_customers_or_refuses, creates_labels_or_refuses,
     creates_missing_labels_on_a_change, filters_the_catalog_and_shows_raw_records,
+    lists_a_labels_customers_or_refuses, reads_many_customers_in_one_request,
 };
 
 /// One `#[tokio::test]` per conformance check for the subject made by `$make`.
@@ -271,8 +273,10 @@ macro_rules! conformance_tests {
             reads_a_known_customer, reads_an_empty_customer, unknown_customer_is_not_found,
             invalid_customer_id_never_reaches_the_vendor, rejected_credentials_are_upstream_auth_failed,
             include_raw_adds_the_vendor_record, reports_its_capabilities, lists_the_whole_catalog,
-            etag_revalidation_gives_304, changes_labels_or_refuses,
-            creates_missing_labels_on_a_change, filters_the_catalog_and_shows_raw_records);
+            etag_revalidation_gives_304, changes_labels_or_refuses, creates_labels_or_refuses,
+            creates_missing_labels_on_a_change, lists_a_labels_customers_or_refuses,
+            changes_many_customers_or_refuses, reads_many_customers_in_one_request,
+            filters_the_catalog_and_shows_raw_records);
     };
     (@each $make:path, $($check:ident),+) => {
         $(

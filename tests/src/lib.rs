@@ -66,6 +66,10 @@ impl TestGateway {
     pub fn patch(&self, path: &str, key: &str, body: serde_json::Value) -> RequestBuilder {
         self.call(Method::PATCH, path, key).json(&body)
     }
+
+    pub fn post(&self, path: &str, key: &str, body: serde_json::Value) -> RequestBuilder {
+        self.call(Method::POST, path, key).json(&body)
+    }
 }
 
 pub fn parse_config(

@@ -30,7 +30,7 @@ fn every_v1_operation_is_secured_and_named() {
             }
         }
     }
-    assert_eq!(operations, 8);
+    assert_eq!(operations, 12);
 }
 
 /// Every (path, method, status, response) of the committed document.

@@ -22,6 +22,7 @@ pub enum ErrorKind {
     RequestTimeout,
     IdempotencyKeyReused,
     IdempotencyInProgress,
+    LabelNotFound,
     LabelExists,
     LabelLimitReached,
     UnsupportedOperation,
@@ -33,7 +34,7 @@ pub enum ErrorKind {
 }
 
 impl ErrorKind {
-    pub const ALL: [ErrorKind; 19] = [
+    pub const ALL: [ErrorKind; 20] = [
         ErrorKind::Unauthorized,
         ErrorKind::Forbidden,
         ErrorKind::TenantNotFound,
@@ -45,6 +46,7 @@ impl ErrorKind {
         ErrorKind::RequestTimeout,
         ErrorKind::IdempotencyKeyReused,
         ErrorKind::IdempotencyInProgress,
+        ErrorKind::LabelNotFound,
         ErrorKind::LabelExists,
         ErrorKind::LabelLimitReached,
         ErrorKind::UnsupportedOperation,
@@ -68,6 +70,7 @@ impl ErrorKind {
             ErrorKind::RequestTimeout => "request_timeout",
             ErrorKind::IdempotencyKeyReused => "idempotency_key_reused",
             ErrorKind::IdempotencyInProgress => "idempotency_in_progress",
+            ErrorKind::LabelNotFound => "label_not_found",
             ErrorKind::LabelExists => "label_exists",
             ErrorKind::LabelLimitReached => "label_limit_reached",
             ErrorKind::UnsupportedOperation => "unsupported_operation",
@@ -83,7 +86,9 @@ impl ErrorKind {
         match self {
             ErrorKind::Unauthorized => 401,
             ErrorKind::Forbidden => 403,
-            ErrorKind::TenantNotFound | ErrorKind::CustomerNotFound => 404,
+            ErrorKind::TenantNotFound | ErrorKind::CustomerNotFound | ErrorKind::LabelNotFound => {
+                404
+            }
             ErrorKind::InvalidCustomerId => 400,
             ErrorKind::InvalidRequest | ErrorKind::IdempotencyKeyReused => 422,
             ErrorKind::PayloadTooLarge => 413,
@@ -113,6 +118,7 @@ impl ErrorKind {
             ErrorKind::RequestTimeout => "Request timeout",
             ErrorKind::IdempotencyKeyReused => "Idempotency key reused",
             ErrorKind::IdempotencyInProgress => "Idempotency key in progress",
+            ErrorKind::LabelNotFound => "Label not found",
             ErrorKind::LabelExists => "Label exists",
             ErrorKind::LabelLimitReached => "Label limit reached",
             ErrorKind::UnsupportedOperation => "Unsupported operation",

@@ -12,6 +12,7 @@ pub mod error;
 pub mod fetched;
 pub mod label_ref;
 pub mod layer;
+pub mod many;
 pub mod model;
 pub mod operation;
 pub mod provider;

@@ -101,7 +101,7 @@ pub trait LabelProvider: Send + Sync + 'static {
 
     /// One vendor call attaching (`Op::Add`) or detaching a resolved label for at most
     /// `Capabilities::batch` customers; one outcome per customer, in order. Only a provider with
-    /// a batch call has it; the others' callers fan out [`LabelProvider::attach`] and
+    /// a batch call has it: `many::change_many` fans out [`LabelProvider::attach`] and
     /// [`LabelProvider::detach`] for the others.
     async fn change_many(
         &self,
@@ -118,8 +118,8 @@ pub trait LabelProvider: Send + Sync + 'static {
     }
 
     /// One vendor read of at most `Capabilities::batch_read` customers' labels; one answer per
-    /// customer, in order. Only a provider with a batch read has it; the others' callers
-    /// read one customer at a time.
+    /// customer, in order. Only a provider with a batch read has it: `many::labels_of_many`
+    /// reads one customer at a time for the others.
     async fn customers_labels(
         &self,
         ctx: &CallContext,

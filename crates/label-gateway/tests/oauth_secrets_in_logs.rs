@@ -1,6 +1,6 @@
 //! A Capillary tenant signed in with OAuth, through the real binary at `RUST_LOG=trace`: its
 //! client key and secret, and every token the vendor issued it, reach no log line and no answer,
-//! through a token fetch, a refused token and its refresh, and writes.
+//! through a token fetch, a refused token and its refresh, writes and batch calls.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -113,17 +113,26 @@ async fn no_oauth_credential_or_token_reaches_the_logs_or_an_answer() {
         ),
         (
             Method::PATCH,
-            "/v1/tenants/acme/customers/564663098/labels",
-            Some(json!({"add": [{"name": "VIP"}]})),
+            "/v1/tenants/acme/labels/20960/customers",
+            Some(json!({"add": ["564663098", "777"]})),
         ),
-        (Method::GET, "/v1/tenants/acme/customers/777/labels", None),
-        (Method::GET, "/v1/tenants/acme/labels", None),
+        (
+            Method::POST,
+            "/v1/tenants/acme/customers/labels:batchGet",
+            Some(json!({"customer_ids": ["564663098", "777"]})),
+        ),
+        (
+            Method::POST,
+            "/v1/tenants/acme/labels",
+            Some(json!({"name": "Logged Nowhere"})),
+        ),
+        (Method::GET, "/v1/tenants/acme/labels/20960/customers", None),
     ];
     for (method, path, body) in steps {
         answers.push(call(method, path, body).await);
     }
     let statuses: Vec<u16> = answers.iter().map(|(status, _)| *status).collect();
-    assert_eq!(statuses, [200, 200, 200, 404, 200]);
+    assert_eq!(statuses, [200, 200, 200, 200, 201, 200]);
     assert_eq!(
         sim.tokens_issued(),
         2,
@@ -135,7 +144,7 @@ async fn no_oauth_credential_or_token_reaches_the_logs_or_an_answer() {
         .iter()
         .filter_map(|r| r.header(OAUTH_HEADER).map(str::to_owned))
         .collect();
-    assert!(tokens.len() >= 5, "{tokens:?}");
+    assert!(tokens.len() >= 6, "{tokens:?}");
     let mut secrets = vec![OAUTH_KEY.to_owned(), OAUTH_SECRET.to_owned()];
     secrets.extend(tokens);
     let log = running.log.lock().unwrap().clone();

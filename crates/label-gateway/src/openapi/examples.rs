@@ -51,7 +51,7 @@ pub fn ok_examples(operation_id: &str) -> Vec<(&'static str, Example)> {
             "Attach VIP, detach Old1 Customer1",
             change(),
         )],
-        _ => Vec::new(),
+        other => super::examples_bulk::ok_examples(other),
     }
 }
 

@@ -57,9 +57,29 @@ const CUSTOMER_EXAMPLES: &[(&str, &str, &str)] = &[
     ),
 ];
 
+/// `label_id` examples: a label of each demo tenant that has one to list or change.
+const LABEL_EXAMPLES: &[(&str, &str, &str)] = &[
+    (
+        "capillary",
+        "Capillary (acme): Premium Customer, which the sample customer has",
+        "20942",
+    ),
+    (
+        "trybe",
+        "Trybe (globex): VIP (changes only: Trybe cannot list a label's customers)",
+        "8c3f0d2e-6a1b-4c5d-9e7f-000000000001",
+    ),
+    (
+        "unknown",
+        "Capillary (acme): a label the catalog lacks: 404 label_not_found",
+        "20999",
+    ),
+];
+
 pub fn finish(document: &mut Value) {
     for operation in operations(document) {
         add_customer_examples(operation);
+        add_examples(operation, "label_id", LABEL_EXAMPLES);
         let id = operation["operationId"]
             .as_str()
             .unwrap_or_default()
@@ -90,14 +110,18 @@ fn operations(document: &mut Value) -> impl Iterator<Item = &mut Value> {
 }
 
 fn add_customer_examples(operation: &mut Value) {
+    add_examples(operation, "customer_id", CUSTOMER_EXAMPLES);
+}
+
+fn add_examples(operation: &mut Value, name: &str, table: &[(&str, &str, &str)]) {
     let parameters = operation
         .get_mut("parameters")
         .and_then(Value::as_array_mut)
         .into_iter()
         .flatten()
-        .filter(|p| p["name"] == "customer_id");
+        .filter(|p| p["name"] == name);
     for parameter in parameters {
-        let examples: Map<String, Value> = CUSTOMER_EXAMPLES
+        let examples: Map<String, Value> = table
             .iter()
             .map(|(name, summary, value)| {
                 (

@@ -78,6 +78,7 @@ fn when(kind: ErrorKind) -> &'static str {
         ErrorKind::UnsupportedOperation => {
             "the tenant's provider cannot do this; `Allow` lists what it can"
         }
+        ErrorKind::LabelNotFound => "the vendor's catalog has no label of this id",
         ErrorKind::LabelExists => "the vendor's catalog already has a label of this name",
         ErrorKind::LabelLimitReached => "the vendor's catalog is full (Capillary 33005)",
         ErrorKind::UpstreamRateLimited => "the vendor said 429 and retries ran out",
@@ -202,6 +203,7 @@ fn detail(kind: ErrorKind) -> &'static str {
         ErrorKind::UnsupportedOperation => {
             "provider actionhub is read-only: labels cannot be changed"
         }
+        ErrorKind::LabelNotFound => "the tenant's catalog has no label 20999",
         ErrorKind::LabelExists => "label already exists",
         ErrorKind::LabelLimitReached => "Org max Label count exceed",
         ErrorKind::UpstreamRateLimited => "the vendor is rate limiting",

@@ -62,6 +62,40 @@ documented_errors!(
 );
 
 documented_errors!(
+    /// `POST .../labels`: a provider that cannot create labels answers 405; a name the vendor
+    /// would refuse is 422 before any call; the vendor's catalog decides 409.
+    CreateLabelErrors: [
+        Unauthorized, Forbidden, TenantNotFound, UnsupportedOperation, PayloadTooLarge,
+        UnsupportedMediaType, RequestTimeout, InvalidRequest, LabelExists, LabelLimitReached,
+    ] + UPSTREAM
+);
+
+documented_errors!(
+    /// `GET .../labels/{label_id}/customers`: 405 for a provider that cannot list them.
+    LabelCustomersErrors: [
+        Unauthorized, Forbidden, TenantNotFound, LabelNotFound, UnsupportedOperation,
+        InvalidRequest,
+    ] + UPSTREAM
+);
+
+documented_errors!(
+    /// `PATCH .../labels/{label_id}/customers`: what fails for one customer is in its result;
+    /// what is left is the request's own (and the catalog read that resolves the label).
+    ChangeLabelCustomersErrors: [
+        Unauthorized, Forbidden, TenantNotFound, LabelNotFound, UnsupportedOperation,
+        PayloadTooLarge, UnsupportedMediaType, RequestTimeout, InvalidRequest,
+    ] + UPSTREAM
+);
+
+documented_errors!(
+    /// `POST .../customers/labels:batchGet`: every customer's failure is in its own place.
+    BatchGetErrors: [
+        Unauthorized, Forbidden, TenantNotFound, PayloadTooLarge, UnsupportedMediaType,
+        RequestTimeout, InvalidRequest,
+    ]
+);
+
+documented_errors!(
     /// `PATCH .../customers/{customer_id}/labels`: a read-only provider answers 405; a failure
     /// part-way carries `results` with what was already applied.
     ChangeErrors: [
