@@ -82,3 +82,23 @@ async fn the_calls_for_many_customers_keep_within_max_in_flight() {
     assert_eq!(status, 200, "{body}");
     assert_eq!(statuses(&body), ["applied"; 3], "{body}");
 }
+
+#[tokio::test]
+async fn a_label_create_that_may_have_been_made_is_not_repeated() {
+    // Trybe's attach is repeated after a 500; its create is not: a repeat of a create that
+    // was made would be refused as existing, and the client told a falsehood.
+    let (sim, gateway) = setup("max_retries = 2").await;
+    sim.server.push_fault(Fault::status(500).on_method("POST"));
+    let response = gateway.post("/v1/tenants/globex/labels", KEY, json!({"name": "Once"}));
+    let body =
+        label_gateway_tests::expect_problem(response.send().await.unwrap(), 502, "upstream_error")
+            .await;
+    assert_eq!(body["upstream"]["status"], 500, "{body}");
+    let posts = sim
+        .server
+        .requests()
+        .iter()
+        .filter(|r| r.method == "POST")
+        .count();
+    assert_eq!(posts, 1);
+}

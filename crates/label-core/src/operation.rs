@@ -57,6 +57,16 @@ impl Operation {
         )
     }
 
+    /// Whether repeating the write cannot change its outcome when the provider's attach and
+    /// detach are idempotent (`Capabilities::idempotent_writes`): creating a label never is,
+    /// since a repeat of one that was made is refused as existing.
+    pub const fn repeats_like_attach(self) -> bool {
+        matches!(
+            self,
+            Operation::Attach | Operation::Detach | Operation::ChangeMany
+        )
+    }
+
     /// Whether a provider with `capabilities` can make the call at all; one that cannot answers
     /// at once, with no vendor call for a layer to count, time or retry.
     pub fn is_supported(self, capabilities: &Capabilities) -> bool {
