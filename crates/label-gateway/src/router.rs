@@ -4,7 +4,7 @@
 use axum::http::{header, StatusCode, Uri};
 use axum::middleware;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use label_core::ErrorKind;
 use std::sync::Arc;
@@ -12,7 +12,10 @@ use std::sync::Arc;
 use crate::openapi;
 use crate::problem::ApiError;
 use crate::request_id::RequestId;
-use crate::routes::{catalog, change_labels, customer_labels, docs, health, tenant};
+use crate::routes::{
+    batch_get, catalog, change_labels, create_label, customer_labels, docs, health,
+    label_customers, tenant,
+};
 use crate::state::AppState;
 use crate::telemetry;
 
@@ -24,7 +27,19 @@ pub fn router(state: AppState) -> Router {
             customer_labels::ROUTE,
             get(customer_labels::get_customer_labels).patch(change_labels::change_customer_labels),
         )
-        .route("/v1/tenants/{tenant}/labels", get(catalog::list_catalog));
+        .route(
+            "/v1/tenants/{tenant}/labels",
+            get(catalog::list_catalog).post(create_label::create_label),
+        )
+        .route(
+            "/v1/tenants/{tenant}/labels/{label_id}/customers",
+            get(label_customers::list_label_customers)
+                .patch(label_customers::change_label_customers),
+        )
+        .route(
+            "/v1/tenants/{tenant}/customers/labels:batchGet",
+            post(batch_get::batch_get_customer_labels),
+        );
     Router::new()
         .merge(v1)
         .route("/healthz", get(health::healthz))

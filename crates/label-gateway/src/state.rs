@@ -25,10 +25,13 @@ pub struct TenantRuntime {
     /// Leads the tenant's `ETag`s, which otherwise digest only the labels: the same labels
     /// under another tenant or provider are another answer. 8 hex digits.
     pub etag_salt: [u8; 8],
+    /// Vendor calls one request about many customers makes at once: half the tenant's
+    /// `max_in_flight`, so that other requests keep the other half.
+    pub fan_out: usize,
 }
 
 impl TenantRuntime {
-    fn new(id: &str, provider: Arc<dyn LabelProvider>) -> Self {
+    fn new(id: &str, provider: Arc<dyn LabelProvider>, max_in_flight: usize) -> Self {
         let digest = Sha256::digest([id, "\0", provider.name()].concat());
         let mut etag_salt = [0; 8];
         hex::encode_to_slice(&digest[..4], &mut etag_salt).expect("4 bytes are 8 hex digits");
@@ -37,6 +40,7 @@ impl TenantRuntime {
             customer_ids: provider.capabilities().customer_id_format,
             provider,
             etag_salt,
+            fan_out: (max_in_flight / 2).max(1),
         }
     }
 }
@@ -127,7 +131,11 @@ impl Tenants {
         let mut keys = Vec::new();
         for tenant in &config.tenants {
             let provider = layers::wrap(tenant, &config.cache, cache, fleet);
-            let runtime = Arc::new(TenantRuntime::new(&tenant.id, provider));
+            let runtime = Arc::new(TenantRuntime::new(
+                &tenant.id,
+                provider,
+                tenant.resilience.max_in_flight,
+            ));
             for key in &tenant.api_keys {
                 keys.push(KeyEntry {
                     fingerprint: key.fingerprint(),

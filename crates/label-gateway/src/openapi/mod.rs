@@ -9,6 +9,7 @@ use decorate::Decorations;
 
 mod decorate;
 mod examples;
+mod examples_bulk;
 mod finish;
 mod links;
 pub mod problems;
@@ -32,6 +33,10 @@ pub mod problems;
         routes::customer_labels::get_customer_labels,
         routes::change_labels::change_customer_labels,
         routes::catalog::list_catalog,
+        routes::create_label::create_label,
+        routes::label_customers::list_label_customers,
+        routes::label_customers::change_label_customers,
+        routes::batch_get::batch_get_customer_labels,
         routes::health::healthz,
         routes::health::readyz,
         routes::docs::openapi_json,
