@@ -23,7 +23,9 @@ vendor_url=$(head -n1 "$work/vendor.out")
 gateway=http://127.0.0.1:$GATEWAY_PORT
 # bench.toml's tenant, with room for the largest size: nothing is evicted while filling.
 largest=$(tr ' ' '\n' <<<"$SIZES" | sort -n | tail -n1)
-sed "s/^max_entries = .*/max_entries = $((largest * 2))/" bench/bench.toml >"$work/gateway.toml"
+# ... and with room in bytes: [cache] max_bytes (256 MiB by default) would evict first.
+sed -e "s/^max_entries = .*/max_entries = $((largest * 2))/" \
+    -e "s/^\[cache\]$/[cache]\nmax_bytes = $((largest * 4096))/" bench/bench.toml >"$work/gateway.toml"
 
 rows=""
 for size in $SIZES; do

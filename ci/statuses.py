@@ -15,12 +15,22 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "clients" / "pyt
 
 from label_gateway_client import AuthenticatedClient  # noqa: E402
 from label_gateway_client.api.labels import (  # noqa: E402
+    batch_get_customer_labels,
     change_customer_labels,
+    change_label_customers,
+    create_label,
     get_customer_labels,
     list_catalog_labels,
+    list_label_customers,
 )
 from label_gateway_client.api.tenants import get_tenant  # noqa: E402
-from label_gateway_client.models import ChangeLabelsRequest, LabelByName  # noqa: E402
+from label_gateway_client.models import (  # noqa: E402
+    BatchGetRequest,
+    ChangeLabelCustomersRequest,
+    ChangeLabelsRequest,
+    CreateLabelRequest,
+    LabelByName,
+)
 
 # Why each status the demo cannot answer is not seen: its simulators never fail on request, and
 # answer too fast for a request to overlap another.
@@ -34,8 +44,23 @@ VENDOR_FAILS = {
 EXCLUDED = {
     **{
         (op, status): reason
-        for op in ("getCustomerLabels", "listCatalogLabels", "changeCustomerLabels")
+        for op in (
+            "getCustomerLabels", "listCatalogLabels", "changeCustomerLabels",
+            "createLabel", "listLabelCustomers", "changeLabelCustomers",
+        )
         for status, reason in VENDOR_FAILS.items()
+    },
+    ("createLabel", 409): "label_exists needs one name created twice, label_limit_reached a full "
+    "catalog (tests/: the conformance suite and capillary_bulk.rs answer both)",
+    **{
+        (op, 408): "needs a client that sends its body slower than body_read_timeout_ms "
+        "(routes/body.rs, the same for every body)"
+        for op in ("createLabel", "changeLabelCustomers", "batchGetCustomerLabels")
+    },
+    **{
+        (op, 413): "no body within the schema reaches max_body_bytes (64 KiB): a name is at most "
+        "255 characters, a batchGet at most 100 ids (routes/body.rs, as probed on changeLabelCustomers)"
+        for op in ("createLabel", "batchGetCustomerLabels")
     },
     ("listCatalogLabels", 405): "every demo provider has a catalog; the 405 branch is for one "
     "without (routes/catalog.rs reads Capabilities::catalog)",
@@ -85,6 +110,10 @@ def probes(base_url: str) -> set:
     valid = ChangeLabelsRequest(add=[LabelByName(name="VIP")])
     # Over the demo's 64 KiB `max_body_bytes`: 300 references of 255 characters.
     oversized = ChangeLabelsRequest(add=[LabelByName(name=f"{i:03}" + "x" * 252) for i in range(300)])
+    members = ChangeLabelCustomersRequest(add=["564663098"])
+    # Over 64 KiB too: 300 customer ids of 250 digits.
+    oversized_members = ChangeLabelCustomersRequest(add=[f"{i:03}" + "1" * 247 for i in range(300)])
+    batch = BatchGetRequest(customer_ids=["564663098"])
     answers = {
         "getTenant": [
             get_tenant.sync_detailed("globex", client=acme),  # 403: another tenant's key
@@ -104,6 +133,23 @@ def probes(base_url: str) -> set:
             change_customer_labels.sync_detailed("nosuch", "1", client=acme, body=valid),
             change_customer_labels.sync_detailed("globex", unknown_customer, client=globex, body=valid),
             change_customer_labels.sync_detailed("acme", "564663098", client=acme, body=oversized),
+        ],
+        "createLabel": [
+            create_label.sync_detailed("globex", client=acme, body=CreateLabelRequest(name="Probe")),
+            create_label.sync_detailed("nosuch", client=acme, body=CreateLabelRequest(name="Probe")),
+        ],
+        "listLabelCustomers": [
+            list_label_customers.sync_detailed("globex", "20942", client=acme),
+            list_label_customers.sync_detailed("nosuch", "20942", client=acme),
+        ],
+        "changeLabelCustomers": [
+            change_label_customers.sync_detailed("globex", "20942", client=acme, body=members),
+            change_label_customers.sync_detailed("nosuch", "20942", client=acme, body=members),
+            change_label_customers.sync_detailed("acme", "20942", client=acme, body=oversized_members),
+        ],
+        "batchGetCustomerLabels": [
+            batch_get_customer_labels.sync_detailed("globex", client=acme, body=batch),
+            batch_get_customer_labels.sync_detailed("nosuch", client=acme, body=batch),
         ],
     }
     seen = {(op, int(r.status_code)) for op, rs in answers.items() for r in rs}

@@ -22,6 +22,12 @@ pub struct Subject {
     pub writes: Option<WriteCase>,
     /// Whether the provider's labels carry weights (independent of whether it can write).
     pub weighted: bool,
+    /// The longest label name the vendor takes; `None` where labels cannot be created.
+    pub max_label_name: Option<usize>,
+    /// Whether the provider lists a label's customers.
+    pub members: bool,
+    /// `Capabilities::batch`: customers one vendor call changes.
+    pub batch: u64,
     pub vendor: Vendor,
 }
 
@@ -171,6 +177,12 @@ pub async fn reports_its_capabilities(s: Subject) {
     );
     assert_eq!(caps["weights"].as_bool(), Some(s.weighted));
     assert!(matches!(caps["label_key"].as_str(), Some("name" | "id")));
+    assert_eq!(
+        caps["create_labels"].as_bool(),
+        Some(s.max_label_name.is_some())
+    );
+    assert_eq!(caps["members"].as_bool(), Some(s.members));
+    assert_eq!(caps["batch"].as_u64(), Some(s.batch));
 }
 
 pub async fn lists_the_whole_catalog(s: Subject) {
@@ -248,6 +260,12 @@ pub async fn changes_labels_or_refuses(s: Subject) {
     );
 }
 
+pub use crate::conformance_more::{
+    changes_many_customers_or_refuses, creates_labels_or_refuses,
+    creates_missing_labels_on_a_change, filters_the_catalog_and_shows_raw_records,
+    lists_a_labels_customers_or_refuses, reads_many_customers_in_one_request,
+};
+
 /// One `#[tokio::test]` per conformance check for the subject made by `$make`.
 #[macro_export]
 macro_rules! conformance_tests {
@@ -256,7 +274,10 @@ macro_rules! conformance_tests {
             reads_a_known_customer, reads_an_empty_customer, unknown_customer_is_not_found,
             invalid_customer_id_never_reaches_the_vendor, rejected_credentials_are_upstream_auth_failed,
             include_raw_adds_the_vendor_record, reports_its_capabilities, lists_the_whole_catalog,
-            etag_revalidation_gives_304, changes_labels_or_refuses);
+            etag_revalidation_gives_304, changes_labels_or_refuses, creates_labels_or_refuses,
+            creates_missing_labels_on_a_change, lists_a_labels_customers_or_refuses,
+            changes_many_customers_or_refuses, reads_many_customers_in_one_request,
+            filters_the_catalog_and_shows_raw_records);
     };
     (@each $make:path, $($check:ident),+) => {
         $(

@@ -3,9 +3,13 @@
 
 pub mod actionhub;
 pub mod cache;
+pub mod child;
 pub mod conformance;
+pub mod conformance_more;
 pub mod fleet;
 pub mod jobs;
+pub mod procfs;
+pub mod raw_vendor;
 pub mod redis;
 pub mod subjects;
 pub mod world;
@@ -87,6 +91,10 @@ impl TestGateway {
 
     pub fn patch(&self, path: &str, key: &str, body: serde_json::Value) -> RequestBuilder {
         self.call(Method::PATCH, path, key).json(&body)
+    }
+
+    pub fn post(&self, path: &str, key: &str, body: serde_json::Value) -> RequestBuilder {
+        self.call(Method::POST, path, key).json(&body)
     }
 }
 

@@ -67,6 +67,9 @@ api_keys = ["bad-key"]
             attachable: "Newsletter",
             attached: "Premium Customer",
         }),
+        max_label_name: Some(100),
+        members: true,
+        batch: 100,
         vendor: Vendor::Capillary(sim),
     }
 }
@@ -102,6 +105,9 @@ api_keys = ["bad-key"]
             attachable: "Gym Member",
             attached: "VIP",
         }),
+        max_label_name: Some(20),
+        members: false,
+        batch: 1,
         vendor: Vendor::Trybe(sim),
     }
 }
@@ -149,6 +155,9 @@ api_keys = ["bad-key"]
         catalog_size,
         writes: None,
         weighted: true,
+        max_label_name: None,
+        members: false,
+        batch: 0,
         vendor: Vendor::ActionHub(sim),
     }
 }

@@ -54,6 +54,23 @@ pub struct Capabilities {
     pub weights: bool,
     /// What the provider natively identifies a label by.
     pub label_key: LabelKey,
+    /// Labels can be created in the vendor's catalog.
+    pub create_labels: bool,
+    /// The customers that have a label can be listed.
+    pub members: bool,
+    /// The most customers one vendor call can change: 1 where the vendor has no batch call, 0
+    /// for a provider that cannot write.
+    #[schema(example = 100)]
+    pub batch: u32,
+    /// The most customers one vendor read answers for: 1 where the vendor has no batch read.
+    #[serde(skip)]
+    pub batch_read: u32,
+    /// The longest label name the vendor accepts, in characters.
+    #[serde(skip)]
+    pub max_label_name_chars: usize,
+    /// The vendor filters its catalog by a name's substring itself.
+    #[serde(skip)]
+    pub catalog_search: bool,
     #[serde(skip)]
     pub customer_id_format: CustomerIdFormat,
     #[serde(skip)]
@@ -66,5 +83,16 @@ pub struct Capabilities {
 impl Capabilities {
     pub fn can_write(&self) -> bool {
         self.add || self.remove
+    }
+}
+
+impl LabelIdFormat {
+    /// Whether `id` can be a label id of this format at all: a Trybe label id that is not a
+    /// UUID names no label, and needs no catalog read to say so.
+    pub fn admits(self, id: &str) -> bool {
+        match self {
+            LabelIdFormat::Exact => !id.is_empty(),
+            LabelIdFormat::Uuid => id.len() == 36 && uuid::Uuid::try_parse(id).is_ok(),
+        }
     }
 }

@@ -8,8 +8,9 @@ use crate::catalog::Catalog;
 use crate::customer_id::CustomerId;
 use crate::error::{Error, ErrorKind, FieldProblem};
 use crate::label_ref::{invalid_request, ChangeRequest, LabelRef};
-use crate::model::{ChangeResult, ChangeStatus, Label, LabelIdentity, Op};
+use crate::model::{ChangeResult, ChangeStatus, Label, LabelIdentity, Op, WriteStatus};
 use crate::provider::{CallContext, LabelProvider};
+use crate::requests::{check_new_name, NewLabel};
 use crate::{LabelIdFormat, LabelKey};
 
 /// The results of a change, one per reference, in request order.
@@ -18,6 +19,8 @@ pub type ChangeOutcome = Vec<ChangeResult>;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Decision {
     Send,
+    /// Create the label (`create_missing`), then attach it.
+    Create,
     Decided(ChangeStatus),
 }
 
@@ -70,7 +73,13 @@ pub async fn apply_change(
                 found
             }
         };
-        let (label, decision) = decide(op, reference, attached, known, &capabilities);
+        let (label, mut decision) = decide(op, reference, attached, known, &capabilities);
+        let missing = decision == Decision::Decided(ChangeStatus::NotFound);
+        if missing && op == Op::Add && request.create_missing && capabilities.create_labels {
+            if let LabelRef::Name(_) = reference {
+                decision = Decision::Create;
+            }
+        }
         let list = if op == Op::Add { "add" } else { "remove" };
         plan.push(Planned {
             op,
@@ -79,7 +88,7 @@ pub async fn apply_change(
             decision,
         });
     }
-    reject_same_label_twice(&plan)?;
+    check_plan(&plan, capabilities.max_label_name_chars)?;
     execute(provider, ctx, customer, plan).await
 }
 
@@ -114,9 +123,21 @@ fn decide(
     }
 }
 
-/// Two references that resolve to one label would make the outcome depend on their order.
-fn reject_same_label_twice(plan: &[Planned]) -> Result<(), Error> {
+/// Two references that resolve to one label would make the outcome depend on their order; a
+/// name to create must suit the vendor. Both are known only once the catalog is read, and are
+/// refused before anything is written.
+fn check_plan(plan: &[Planned], max_name_chars: usize) -> Result<(), Error> {
     let mut problems = Vec::new();
+    for planned in plan.iter().filter(|p| p.decision == Decision::Create) {
+        let name = planned.label.name.as_deref().unwrap_or_default();
+        if let Err(why) = check_new_name(name, max_name_chars) {
+            let detail = format!("cannot be created: the name {why}");
+            problems.push(FieldProblem::at(
+                format!("{}/name", planned.pointer),
+                detail,
+            ));
+        }
+    }
     for (index, planned) in plan.iter().enumerate() {
         let earlier = plan[..index].iter().find(|other| {
             other.decision != Decision::Decided(ChangeStatus::NotFound)
@@ -143,6 +164,25 @@ async fn execute(
     customer: &CustomerId,
     mut plan: Vec<Planned>,
 ) -> Result<ChangeOutcome, Error> {
+    let mut created = vec![false; plan.len()];
+    for position in 0..plan.len() {
+        if plan[position].decision != Decision::Create {
+            continue;
+        }
+        let new = NewLabel {
+            name: plan[position].label.name.clone().unwrap_or_default(),
+            description: None,
+            colour: None,
+        };
+        match provider.create_label(ctx, &new).await {
+            Ok(made) => {
+                plan[position].label = made.label.identity();
+                plan[position].decision = Decision::Send;
+                created[position] = true;
+            }
+            Err(error) => return Err(with_partial_results(error, &plan)),
+        }
+    }
     for op in [Op::Add, Op::Remove] {
         let positions: Vec<usize> = (0..plan.len())
             .filter(|&i| plan[i].op == op && plan[i].decision == Decision::Send)
@@ -171,7 +211,11 @@ async fn execute(
             Err(error) => return Err(with_partial_results(error, &plan)),
         };
         for (&position, status) in positions.iter().zip(statuses) {
-            plan[position].decision = Decision::Decided(status.into());
+            let status = match status {
+                WriteStatus::Applied if created[position] => ChangeStatus::Created,
+                status => status.into(),
+            };
+            plan[position].decision = Decision::Decided(status);
         }
     }
     Ok(plan.into_iter().filter_map(result_of).collect())
@@ -187,7 +231,7 @@ fn with_partial_results(mut error: Error, plan: &[Planned]) -> Error {
                 label: planned.label.clone(),
                 status,
             }),
-            Decision::Send => None,
+            Decision::Send | Decision::Create => None,
         })
         .collect();
     error.partial_results = Some(known);
@@ -201,7 +245,7 @@ fn result_of(planned: Planned) -> Option<ChangeResult> {
             label: planned.label,
             status,
         }),
-        Decision::Send => None,
+        Decision::Send | Decision::Create => None,
     }
 }
 

@@ -23,6 +23,9 @@ pub enum ErrorKind {
     RequestTimeout,
     IdempotencyKeyReused,
     IdempotencyInProgress,
+    LabelNotFound,
+    LabelExists,
+    LabelLimitReached,
     UnsupportedOperation,
     UpstreamRateLimited,
     UpstreamAuthFailed,
@@ -33,7 +36,7 @@ pub enum ErrorKind {
 }
 
 impl ErrorKind {
-    pub const ALL: [ErrorKind; 19] = [
+    pub const ALL: [ErrorKind; 22] = [
         ErrorKind::Unauthorized,
         ErrorKind::Forbidden,
         ErrorKind::TenantNotFound,
@@ -46,6 +49,9 @@ impl ErrorKind {
         ErrorKind::RequestTimeout,
         ErrorKind::IdempotencyKeyReused,
         ErrorKind::IdempotencyInProgress,
+        ErrorKind::LabelNotFound,
+        ErrorKind::LabelExists,
+        ErrorKind::LabelLimitReached,
         ErrorKind::UnsupportedOperation,
         ErrorKind::UpstreamRateLimited,
         ErrorKind::UpstreamAuthFailed,
@@ -69,6 +75,9 @@ impl ErrorKind {
             ErrorKind::RequestTimeout => "request_timeout",
             ErrorKind::IdempotencyKeyReused => "idempotency_key_reused",
             ErrorKind::IdempotencyInProgress => "idempotency_in_progress",
+            ErrorKind::LabelNotFound => "label_not_found",
+            ErrorKind::LabelExists => "label_exists",
+            ErrorKind::LabelLimitReached => "label_limit_reached",
             ErrorKind::UnsupportedOperation => "unsupported_operation",
             ErrorKind::UpstreamRateLimited => "upstream_rate_limited",
             ErrorKind::UpstreamAuthFailed => "upstream_auth_failed",
@@ -83,13 +92,18 @@ impl ErrorKind {
         match self {
             ErrorKind::Unauthorized => 401,
             ErrorKind::Forbidden => 403,
-            ErrorKind::TenantNotFound | ErrorKind::CustomerNotFound | ErrorKind::JobNotFound => 404,
+            ErrorKind::TenantNotFound
+            | ErrorKind::CustomerNotFound
+            | ErrorKind::JobNotFound
+            | ErrorKind::LabelNotFound => 404,
             ErrorKind::InvalidCustomerId => 400,
             ErrorKind::InvalidRequest | ErrorKind::IdempotencyKeyReused => 422,
             ErrorKind::PayloadTooLarge => 413,
             ErrorKind::UnsupportedMediaType => 415,
             ErrorKind::RequestTimeout => 408,
-            ErrorKind::IdempotencyInProgress => 409,
+            ErrorKind::IdempotencyInProgress
+            | ErrorKind::LabelExists
+            | ErrorKind::LabelLimitReached => 409,
             ErrorKind::UnsupportedOperation => 405,
             ErrorKind::UpstreamRateLimited => 429,
             ErrorKind::UpstreamAuthFailed | ErrorKind::UpstreamError => 502,
@@ -112,6 +126,9 @@ impl ErrorKind {
             ErrorKind::RequestTimeout => "Request timeout",
             ErrorKind::IdempotencyKeyReused => "Idempotency key reused",
             ErrorKind::IdempotencyInProgress => "Idempotency key in progress",
+            ErrorKind::LabelNotFound => "Label not found",
+            ErrorKind::LabelExists => "Label exists",
+            ErrorKind::LabelLimitReached => "Label limit reached",
             ErrorKind::UnsupportedOperation => "Unsupported operation",
             ErrorKind::UpstreamRateLimited => "Upstream rate limited",
             ErrorKind::UpstreamAuthFailed => "Upstream authentication failed",

@@ -23,10 +23,12 @@ pub enum LabelRef {
 }
 
 /// A change request whose every rule of the contract holds.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ChangeRequest {
     pub add: Vec<LabelRef>,
     pub remove: Vec<LabelRef>,
+    /// An `add` by a name the catalog lacks creates the label first.
+    pub create_missing: bool,
 }
 
 impl ChangeRequest {
@@ -37,9 +39,21 @@ impl ChangeRequest {
             return Err(vec![problem(String::new(), "body must be a JSON object")]);
         };
         let mut problems = Vec::new();
-        for key in object.keys().filter(|k| *k != "add" && *k != "remove") {
+        let known = ["add", "remove", "create_missing"];
+        for key in object.keys().filter(|k| !known.contains(&k.as_str())) {
             problems.push(problem(pointer(&[key]), "unknown field"));
         }
+        let create_missing = match object.get("create_missing") {
+            None | Some(Value::Bool(false)) => false,
+            Some(Value::Bool(true)) => true,
+            Some(_) => {
+                problems.push(problem(
+                    pointer(&["create_missing"]),
+                    "must be true or false",
+                ));
+                false
+            }
+        };
         let add = parse_list(&object, "add", &mut problems);
         let remove = parse_list(&object, "remove", &mut problems);
         let total = add.len() + remove.len();
@@ -69,6 +83,7 @@ impl ChangeRequest {
             Ok(Self {
                 add: add.into_iter().flatten().collect(),
                 remove: remove.into_iter().flatten().collect(),
+                create_missing,
             })
         } else {
             Err(problems)
@@ -182,11 +197,11 @@ fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
-fn pointer(tokens: &[&str]) -> String {
+pub(crate) fn pointer(tokens: &[&str]) -> String {
     tokens.iter().map(|t| format!("/{}", escape(t))).collect()
 }
 
-fn problem(pointer: String, detail: impl Into<String>) -> FieldProblem {
+pub(crate) fn problem(pointer: String, detail: impl Into<String>) -> FieldProblem {
     FieldProblem::at(pointer, detail)
 }
 

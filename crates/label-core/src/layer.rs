@@ -9,14 +9,16 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
+use crate::bulk::{CreatedLabel, CustomerOutcome, Members, MembersPage};
 use crate::capabilities::Capabilities;
 use crate::catalog::Catalog;
 use crate::customer_id::CustomerId;
 use crate::error::Error;
 use crate::fetched::Fetched;
-use crate::model::{LabelIdentity, LabelList, WriteStatus};
+use crate::model::{LabelIdentity, LabelList, Op, WriteStatus};
 use crate::operation::Operation;
 use crate::provider::{CallContext, LabelProvider};
+use crate::requests::NewLabel;
 
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
@@ -115,5 +117,53 @@ impl<L: Layer> LabelProvider for Layered<L> {
     ) -> Result<Vec<WriteStatus>, Error> {
         let call = || self.inner.detach(ctx, customer, labels);
         self.through(Operation::Detach, &call).await
+    }
+
+    async fn create_label(
+        &self,
+        ctx: &CallContext,
+        label: &NewLabel,
+    ) -> Result<CreatedLabel, Error> {
+        let call = || self.inner.create_label(ctx, label);
+        self.through(Operation::CreateLabel, &call).await
+    }
+
+    async fn members(
+        &self,
+        ctx: &CallContext,
+        label: &LabelIdentity,
+        page: MembersPage,
+    ) -> Result<Members, Error> {
+        let call = || self.inner.members(ctx, label, page);
+        self.through(Operation::Members, &call).await
+    }
+
+    async fn change_many(
+        &self,
+        ctx: &CallContext,
+        op: Op,
+        label: &LabelIdentity,
+        customers: &[CustomerId],
+    ) -> Result<Vec<CustomerOutcome>, Error> {
+        let call = || self.inner.change_many(ctx, op, label, customers);
+        self.through(Operation::ChangeMany, &call).await
+    }
+
+    async fn customers_labels(
+        &self,
+        ctx: &CallContext,
+        customers: &[CustomerId],
+    ) -> Result<Vec<Result<Fetched<LabelList>, Error>>, Error> {
+        let call = || self.inner.customers_labels(ctx, customers);
+        self.through(Operation::CustomersLabels, &call).await
+    }
+
+    async fn search_catalog(
+        &self,
+        ctx: &CallContext,
+        text: &str,
+    ) -> Result<Fetched<LabelList>, Error> {
+        let call = || self.inner.search_catalog(ctx, text);
+        self.through(Operation::SearchCatalog, &call).await
     }
 }

@@ -3,6 +3,7 @@
 //! Nothing here knows HTTP or a vendor's name: backends translate their vendor's API into
 //! these types, and the gateway only ever reads [`Capabilities`] to decide what a tenant can do.
 
+pub mod bulk;
 pub mod capabilities;
 pub mod catalog;
 pub mod change;
@@ -11,11 +12,14 @@ pub mod error;
 pub mod fetched;
 pub mod label_ref;
 pub mod layer;
+pub mod many;
 pub mod model;
 pub mod operation;
 pub mod provider;
+pub mod requests;
 pub mod strict_json;
 
+pub use bulk::{CreatedLabel, CustomerOutcome, Members, MembersPage};
 pub use capabilities::{Capabilities, CustomerIdFormat, LabelIdFormat, LabelKey};
 pub use catalog::Catalog;
 pub use change::{apply_change, ChangeOutcome};
@@ -31,3 +35,6 @@ pub use model::{
 };
 pub use operation::Operation;
 pub use provider::{CallContext, LabelProvider};
+pub use requests::{
+    check_new_name, parse_batch_get, MemberChange, NewLabel, MAX_BATCH_GET, MAX_MEMBER_CHANGES,
+};

@@ -194,6 +194,8 @@ pub enum ChangeStatus {
     Unchanged,
     /// No such label at the vendor.
     NotFound,
+    /// The label did not exist: it was created (`create_missing`), then attached.
+    Created,
 }
 
 /// What a backend reports for each label it was asked to attach or detach.

@@ -9,14 +9,29 @@ pub enum Operation {
     Catalog,
     Attach,
     Detach,
+    /// Creates a label in the vendor's catalog.
+    CreateLabel,
+    /// One page of the customers that have a label.
+    Members,
+    /// One vendor call attaching or detaching one label for many customers.
+    ChangeMany,
+    /// One vendor read of many customers' labels.
+    CustomersLabels,
+    /// The catalog filtered by the vendor.
+    SearchCatalog,
 }
 
 impl Operation {
-    pub const ALL: [Operation; 4] = [
+    pub const ALL: [Operation; 9] = [
         Operation::CustomerLabels,
         Operation::Catalog,
         Operation::Attach,
         Operation::Detach,
+        Operation::CreateLabel,
+        Operation::Members,
+        Operation::ChangeMany,
+        Operation::CustomersLabels,
+        Operation::SearchCatalog,
     ];
 
     /// The name metrics and traces use.
@@ -26,12 +41,30 @@ impl Operation {
             Operation::Catalog => "catalog",
             Operation::Attach => "attach",
             Operation::Detach => "detach",
+            Operation::CreateLabel => "create_label",
+            Operation::Members => "members",
+            Operation::ChangeMany => "change_many",
+            Operation::CustomersLabels => "customers_labels",
+            Operation::SearchCatalog => "search_catalog",
         }
     }
 
     /// Whether the call may change what the vendor holds (and so is repeated only where safe).
     pub const fn writes(self) -> bool {
-        matches!(self, Operation::Attach | Operation::Detach)
+        matches!(
+            self,
+            Operation::Attach | Operation::Detach | Operation::CreateLabel | Operation::ChangeMany
+        )
+    }
+
+    /// Whether repeating the write cannot change its outcome when the provider's attach and
+    /// detach are idempotent (`Capabilities::idempotent_writes`): creating a label never is,
+    /// since a repeat of one that was made is refused as existing.
+    pub const fn repeats_like_attach(self) -> bool {
+        matches!(
+            self,
+            Operation::Attach | Operation::Detach | Operation::ChangeMany
+        )
     }
 
     /// Whether a provider with `capabilities` can make the call at all; one that cannot answers
@@ -42,6 +75,12 @@ impl Operation {
             Operation::Catalog => capabilities.catalog,
             Operation::Attach => capabilities.add,
             Operation::Detach => capabilities.remove,
+            Operation::CreateLabel => capabilities.create_labels,
+            Operation::Members => capabilities.members,
+            // Without a batch call the gateway fans out one call per customer instead.
+            Operation::ChangeMany => capabilities.batch > 1,
+            Operation::CustomersLabels => capabilities.batch_read > 1,
+            Operation::SearchCatalog => capabilities.catalog_search,
         }
     }
 }

@@ -2,12 +2,14 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
+use crate::bulk::{CreatedLabel, CustomerOutcome, Members, MembersPage};
 use crate::capabilities::Capabilities;
 use crate::catalog::Catalog;
 use crate::customer_id::CustomerId;
 use crate::error::{Error, ErrorKind};
 use crate::fetched::Fetched;
-use crate::model::{LabelIdentity, LabelList, WriteStatus};
+use crate::model::{LabelIdentity, LabelList, Op, WriteStatus};
+use crate::requests::NewLabel;
 
 /// What travels with every call: the request's identity and what the client asked of caches.
 #[derive(Debug, Clone, Default)]
@@ -75,6 +77,78 @@ pub trait LabelProvider: Send + Sync + 'static {
         let _ = (ctx, customer, labels);
         Err(unsupported(self.name(), "detaching labels"))
     }
+
+    /// Creates a label in the vendor's catalog (`Capabilities::create_labels`).
+    async fn create_label(
+        &self,
+        ctx: &CallContext,
+        label: &NewLabel,
+    ) -> Result<CreatedLabel, Error> {
+        let _ = (ctx, label);
+        Err(unsupported(self.name(), "creating labels"))
+    }
+
+    /// One page of the customers that have a resolved label (`Capabilities::members`).
+    async fn members(
+        &self,
+        ctx: &CallContext,
+        label: &LabelIdentity,
+        page: MembersPage,
+    ) -> Result<Members, Error> {
+        let _ = (ctx, label, page);
+        Err(unsupported(self.name(), "listing a label's customers"))
+    }
+
+    /// One vendor call attaching (`Op::Add`) or detaching a resolved label for at most
+    /// `Capabilities::batch` customers; one outcome per customer, in order. Only a provider with
+    /// a batch call has it: `many::change_many` fans out [`LabelProvider::attach`] and
+    /// [`LabelProvider::detach`] for the others.
+    async fn change_many(
+        &self,
+        ctx: &CallContext,
+        op: Op,
+        label: &LabelIdentity,
+        customers: &[CustomerId],
+    ) -> Result<Vec<CustomerOutcome>, Error> {
+        let _ = (ctx, op, label, customers);
+        Err(unsupported(
+            self.name(),
+            "changing many customers in one call",
+        ))
+    }
+
+    /// One vendor read of at most `Capabilities::batch_read` customers' labels; one answer per
+    /// customer, in order. Only a provider with a batch read has it: `many::labels_of_many`
+    /// reads one customer at a time for the others.
+    async fn customers_labels(
+        &self,
+        ctx: &CallContext,
+        customers: &[CustomerId],
+    ) -> Result<Vec<Result<Fetched<LabelList>, Error>>, Error> {
+        let _ = (ctx, customers);
+        Err(unsupported(
+            self.name(),
+            "reading many customers in one call",
+        ))
+    }
+
+    /// The catalog's labels whose name contains `text`, ignoring case, filtered by the vendor
+    /// (`Capabilities::catalog_search`); the others' catalogs are filtered by the gateway.
+    async fn search_catalog(
+        &self,
+        ctx: &CallContext,
+        text: &str,
+    ) -> Result<Fetched<LabelList>, Error> {
+        let _ = (ctx, text);
+        Err(unsupported(self.name(), "searching its catalog"))
+    }
+}
+
+/// Whether a label's name contains `text`, ignoring case: the catalog filter `?q=` applies
+/// wherever the vendor does not apply it.
+pub fn name_contains(name: Option<&str>, text: &str) -> bool {
+    let wanted = text.to_lowercase();
+    name.is_some_and(|name| name.to_lowercase().contains(&wanted))
 }
 
 pub fn unsupported(provider: &str, what: &str) -> Error {

@@ -67,6 +67,11 @@ pub struct ChangeLabelsRequest {
     pub add: Option<Vec<LabelRefBody>>,
     #[schema(schema_with = remove_refs)]
     pub remove: Option<Vec<LabelRefBody>>,
+    /// `true`: an `add` by a name the catalog lacks creates the label first (result `created`),
+    /// where the provider can create labels; the name must then suit the vendor (Trybe 20
+    /// characters, Capillary 100), else 422 before anything is written. Default `false`.
+    #[schema(nullable = false, default = false)]
+    pub create_missing: Option<bool>,
 }
 
 fn add_refs() -> Array {

@@ -1,6 +1,7 @@
 //! label-gateway: one REST API for customer labels across vendors.
 
 pub mod api;
+pub mod api_bulk;
 pub mod auth;
 pub mod client;
 pub mod config;

@@ -4,7 +4,7 @@
 use axum::http::{header, StatusCode, Uri};
 use axum::middleware;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use label_core::ErrorKind;
 use std::sync::Arc;
@@ -13,8 +13,8 @@ use crate::openapi;
 use crate::problem::ApiError;
 use crate::request_id::RequestId;
 use crate::routes::{
-    cancel_job, catalog, change_labels, customer_labels, docs, get_job, health, job_results,
-    list_jobs, submit_job, tenant,
+    batch_get, cancel_job, catalog, change_labels, create_label, customer_labels, docs, get_job,
+    health, job_results, label_customers, list_jobs, submit_job, tenant,
 };
 use crate::state::AppState;
 use crate::telemetry;
@@ -27,7 +27,19 @@ pub fn router(state: AppState) -> Router {
             customer_labels::ROUTE,
             get(customer_labels::get_customer_labels).patch(change_labels::change_customer_labels),
         )
-        .route("/v1/tenants/{tenant}/labels", get(catalog::list_catalog))
+        .route(
+            "/v1/tenants/{tenant}/labels",
+            get(catalog::list_catalog).post(create_label::create_label),
+        )
+        .route(
+            "/v1/tenants/{tenant}/labels/{label_id}/customers",
+            get(label_customers::list_label_customers)
+                .patch(label_customers::change_label_customers),
+        )
+        .route(
+            "/v1/tenants/{tenant}/customers/labels:batchGet",
+            post(batch_get::batch_get_customer_labels),
+        )
         .route(
             "/v1/tenants/{tenant}/jobs",
             get(list_jobs::list_jobs).post(submit_job::submit_job),

@@ -33,10 +33,13 @@ pub struct TenantRuntime {
     /// The pace of this tenant's jobs: `(1 - interactive_share)` of its vendor budget, when
     /// it has one.
     pub job_budget: Option<Arc<VendorBudget>>,
+    /// Vendor calls one request about many customers makes at once: half the tenant's
+    /// `max_in_flight`, so that other requests keep the other half.
+    pub fan_out: usize,
 }
 
 impl TenantRuntime {
-    fn new(id: &str, provider: Arc<dyn LabelProvider>) -> Self {
+    fn new(id: &str, provider: Arc<dyn LabelProvider>, max_in_flight: usize) -> Self {
         let digest = Sha256::digest([id, "\0", provider.name()].concat());
         let mut etag_salt = [0; 8];
         hex::encode_to_slice(&digest[..4], &mut etag_salt).expect("4 bytes are 8 hex digits");
@@ -47,6 +50,7 @@ impl TenantRuntime {
             etag_salt,
             copy_from: Vec::new(),
             job_budget: None,
+            fan_out: (max_in_flight / 2).max(1),
         }
     }
 }
@@ -139,7 +143,8 @@ impl Tenants {
         let mut keys = Vec::new();
         for tenant in &config.tenants {
             let provider = layers::wrap(tenant, &config.cache, cache, fleet);
-            let mut runtime = TenantRuntime::new(&tenant.id, provider);
+            let mut runtime =
+                TenantRuntime::new(&tenant.id, provider, tenant.resilience.max_in_flight);
             runtime.copy_from = tenant.copy_from.clone();
             runtime.job_budget = job_budget(tenant, config.jobs.interactive_share, fleet);
             let runtime = Arc::new(runtime);

@@ -25,16 +25,23 @@ pub struct Endpoint {
 
 impl Endpoint {
     /// `secrets` are the backend's credentials in every form it sends them (a Basic
-    /// credential, a token): with the tenant's own keys, they are kept out of vendor text.
+    /// credential, a token): with the tenant's own keys and every sensitive header value as it
+    /// goes out (`Bearer <token>`, whose Base64 form is not the token's), they are kept out of
+    /// vendor text.
     pub fn new(settings: &ProviderSettings, headers: HeaderMap, secrets: &[&str]) -> Self {
         let hidden = settings.hidden.iter().map(|s| s.expose_secret());
+        let sent = headers
+            .values()
+            .filter(|value| value.is_sensitive())
+            .filter_map(|value| value.to_str().ok());
+        let redactor = Redactor::new(secrets.iter().copied().chain(hidden).chain(sent));
         Self {
             base_url: settings.base_url.clone(),
             base_path: settings.base_url.path().trim_end_matches('/').to_owned(),
             client: http::client(settings),
-            headers,
             max_body_bytes: settings.max_body_bytes,
-            redactor: Arc::new(Redactor::new(secrets.iter().copied().chain(hidden))),
+            redactor: Arc::new(redactor),
+            headers,
         }
     }
 
@@ -48,6 +55,12 @@ impl Endpoint {
     ) -> Result<Reply, Error> {
         let limits = (self.max_body_bytes, &self.redactor);
         http::send(request, ctx, method, template, limits).await
+    }
+
+    /// What keeps the tenant's secrets out of vendor text; a secret learnt later (a token the
+    /// vendor issued) is added to it.
+    pub fn redactor(&self) -> &Redactor {
+        &self.redactor
     }
 
     /// A request to the base URL + an already-encoded path (and query), with the vendor's

@@ -55,13 +55,16 @@ impl Reply {
     }
 
     pub fn json<T: DeserializeOwned>(&self) -> Result<T, Error> {
-        serde_json::from_slice(&self.body).map_err(|err| {
-            Error::new(
-                ErrorKind::UpstreamError,
-                format!("the vendor's response does not parse: {err}"),
-            )
+        serde_json::from_slice(&self.body)
+            .map_err(|err| self.broken("the vendor's response does not parse", err))
+    }
+
+    /// An answer that does not read as `what` says it should. The parser's message quotes the
+    /// value it refused, which may be anything the vendor echoed: it is vendor text.
+    pub fn broken(&self, what: &str, why: impl std::fmt::Display) -> Error {
+        let why = self.redactor.scrub(&why.to_string());
+        Error::new(ErrorKind::UpstreamError, format!("{what}: {why}"))
             .with_upstream(self.upstream(None, None))
-        })
     }
 
     pub fn upstream(&self, code: Option<String>, message: Option<String>) -> Upstream {

@@ -2,8 +2,11 @@
 //! on loopback, ready to curl. The simulators are the `demo` feature's (on by default); the
 //! tenants and their sample data are known without them, for the OpenAPI document's examples.
 
+mod calls;
 #[cfg(feature = "demo")]
 mod vendors;
+
+pub use calls::{DemoCall, MORE_CALLS};
 
 #[cfg(feature = "demo")]
 pub use vendors::{banner, demo_config, start_vendors, DemoVendors};

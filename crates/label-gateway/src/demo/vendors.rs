@@ -6,7 +6,7 @@ use label_sim::actionhub::{self, ActionHubSim};
 use label_sim::capillary::{self, CapillarySim};
 use label_sim::trybe::{self, TrybeSim};
 
-use super::TENANTS;
+use super::{DemoCall, MORE_CALLS, TENANTS};
 use crate::config::{self, Config};
 
 const DEMO_CONFIG: &str = include_str!("../../../../config/demo.toml");
@@ -78,8 +78,29 @@ pub fn banner(addr: SocketAddr, admin: SocketAddr) -> String {
             ));
         }
     }
+    text.push_str(
+        "\nCreate labels, who has a label, many customers at once, search the catalog:\n",
+    );
+    for call in MORE_CALLS {
+        text.push_str(&curl_line(&base, call));
+    }
     text.push_str(&format!(
         "\nOpenAPI: {base}/openapi.json   Reference: {base}/docs\n"
     ));
     text
+}
+
+fn curl_line(base: &str, call: &DemoCall) -> String {
+    let method = match call.method {
+        "GET" => String::new(),
+        other => format!("-X {other} "),
+    };
+    let auth = format!("-H 'Authorization: Bearer {}'", call.api_key);
+    let url = format!("'{base}{}'", call.path);
+    match call.body {
+        Some(body) => format!(
+            "  curl -s {method}{auth} -H 'Content-Type: application/json' \\\n       -d '{body}' {url}\n"
+        ),
+        None => format!("  curl -s {method}{auth} {url}\n"),
+    }
 }

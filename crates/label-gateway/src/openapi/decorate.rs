@@ -68,21 +68,23 @@ fn add_request_id(operation: &mut Operation) {
 
 fn add_examples(operation: &mut Operation) {
     let id = operation.operation_id.clone().unwrap_or_default();
-    if let Some(RefOr::T(ok)) = operation.responses.responses.get_mut("200") {
-        if let Some(content) = ok.content.get_mut("application/json") {
-            for (name, example) in examples::ok_examples(&id) {
-                content.examples.insert(name.to_owned(), example.into());
+    for status in ["200", "201"] {
+        if let Some(RefOr::T(ok)) = operation.responses.responses.get_mut(status) {
+            if let Some(content) = ok.content.get_mut("application/json") {
+                for (name, example) in examples::ok_examples(&id) {
+                    content.examples.insert(name.to_owned(), example.into());
+                }
             }
         }
     }
-    let body_examples = match id.as_str() {
+    let requests = match id.as_str() {
         "changeCustomerLabels" => examples::change_request_examples(),
         "submitJob" => super::examples_jobs::submit_examples(),
-        _ => return,
+        other => super::examples_bulk::request_examples(other),
     };
     if let Some(body) = operation.request_body.as_mut() {
         if let Some(content) = body.content.get_mut("application/json") {
-            for (name, example) in body_examples {
+            for (name, example) in requests {
                 content.examples.insert(name.to_owned(), example.into());
             }
         }

@@ -18,8 +18,8 @@ use utoipa::openapi::example::{Example, ExampleBuilder};
 use crate::api::{CatalogResponse, ChangeLabelsResponse, CustomerLabelsResponse, TenantResponse};
 use crate::demo::{self, DemoTenant};
 
-const CAPILLARY_CUSTOMER: &str = demo::CAPILLARY_SAMPLE_CUSTOMER;
-const TRYBE_CUSTOMER: &str = demo::TRYBE_SAMPLE_CUSTOMER;
+pub(super) const CAPILLARY_CUSTOMER: &str = demo::CAPILLARY_SAMPLE_CUSTOMER;
+pub(super) const TRYBE_CUSTOMER: &str = demo::TRYBE_SAMPLE_CUSTOMER;
 const ACTIONHUB_USER: &str = demo::ACTIONHUB_SAMPLE_USER;
 
 /// The examples of an operation's 200 body, by operation id.
@@ -88,7 +88,7 @@ pub fn ok_examples(operation_id: &str) -> Vec<(&'static str, Example)> {
                 ),
             ),
         ],
-        _ => Vec::new(),
+        other => super::examples_bulk::ok_examples(other),
     }
 }
 
@@ -102,6 +102,14 @@ pub fn parameter_examples(parameter: &str) -> Vec<(&'static str, String, &'stati
                 "customer_id" => (
                     t.sample_customer,
                     format!("{}'s sample customer (demo tenant {})", vendor(t), t.tenant),
+                ),
+                "label_id" => (
+                    sample_label(t),
+                    format!(
+                        "A label of {}'s demo catalog (demo tenant {})",
+                        vendor(t),
+                        t.tenant
+                    ),
                 ),
                 _ => return None,
             };
@@ -133,6 +141,16 @@ pub fn change_request_examples() -> Vec<(&'static str, Example)> {
         .collect()
 }
 
+/// A label each demo tenant's catalog has: Premium Customer at Capillary, VIP at Trybe, Sports
+/// Fan at ActionHub (whose label ids are their names).
+fn sample_label(tenant: &DemoTenant) -> &'static str {
+    match tenant.provider {
+        "capillary" => "20942",
+        "trybe" => "8c3f0d2e-6a1b-4c5d-9e7f-000000000001",
+        _ => "Sports Fan",
+    }
+}
+
 fn vendor(tenant: &DemoTenant) -> &'static str {
     match tenant.provider {
         "capillary" => "Capillary",
@@ -142,7 +160,11 @@ fn vendor(tenant: &DemoTenant) -> &'static str {
     }
 }
 
-fn named(name: &'static str, summary: &str, value: impl Serialize) -> (&'static str, Example) {
+pub(super) fn named(
+    name: &'static str,
+    summary: &str,
+    value: impl Serialize,
+) -> (&'static str, Example) {
     let value = serde_json::to_value(value).expect("examples always serialize");
     (
         name,
@@ -166,7 +188,17 @@ fn tenant(tenant: &'static str, provider: &'static str) -> Value {
         } else {
             LabelKey::Name
         },
+        create_labels: writes,
+        members: provider == "capillary",
+        batch: match provider {
+            "capillary" => 100,
+            "trybe" => 1,
+            _ => 0,
+        },
         // Not serialized: only here because the type needs them.
+        batch_read: 1,
+        max_label_name_chars: 0,
+        catalog_search: false,
         customer_id_format: CustomerIdFormat::Opaque { max_chars: 256 },
         label_id_format: LabelIdFormat::Exact,
         idempotent_writes: false,

@@ -20,10 +20,11 @@ const ALWAYS_SENT: &[&str] = &[
 /// The form of the response headers whose values the gateway makes itself, wherever an
 /// operation documents them: `(header, schema members added)`.
 const HEADER_FORMS: &[(&str, &str)] = &[
-    // `rendered.rs`: a strong tag of 32 lower-case hex digits.
+    // `routes/representation.rs`: a strong tag of 40 lower-case hex digits (the tenant's salt,
+    // then the labels' digest).
     (
         "ETag",
-        r#"{"pattern": "^\"[0-9a-f]{32}\"$", "minLength": 34, "maxLength": 34}"#,
+        r#"{"pattern": "^\"[0-9a-f]{40}\"$", "minLength": 42, "maxLength": 42}"#,
     ),
     ("Idempotent-Replayed", r#"{"enum": ["true"]}"#),
 ];

@@ -9,6 +9,7 @@ use decorate::Decorations;
 
 mod decorate;
 mod examples;
+mod examples_bulk;
 mod examples_jobs;
 mod finish;
 mod links;
@@ -38,6 +39,10 @@ pub mod problems;
         routes::get_job::get_job,
         routes::cancel_job::cancel_job,
         routes::job_results::job_results,
+        routes::create_label::create_label,
+        routes::label_customers::list_label_customers,
+        routes::label_customers::change_label_customers,
+        routes::batch_get::batch_get_customer_labels,
         routes::health::healthz,
         routes::health::readyz,
         routes::docs::openapi_json,

@@ -82,6 +82,9 @@ fn when(kind: ErrorKind) -> &'static str {
         ErrorKind::UnsupportedOperation => {
             "the tenant's provider cannot do this; `Allow` lists what it can"
         }
+        ErrorKind::LabelNotFound => "the vendor's catalog has no label of this id",
+        ErrorKind::LabelExists => "the vendor's catalog already has a label of this name",
+        ErrorKind::LabelLimitReached => "the vendor's catalog is full (Capillary 33005)",
         ErrorKind::UpstreamRateLimited => "the vendor said 429 and retries ran out",
         ErrorKind::UpstreamAuthFailed => "the vendor rejected the gateway's credentials",
         ErrorKind::UpstreamError => {
@@ -155,6 +158,12 @@ fn example(kind: ErrorKind) -> serde_json::Value {
         ErrorKind::CustomerNotFound => {
             problem.upstream = Some(upstream(200, Some("8015"), detail(kind)));
         }
+        ErrorKind::LabelExists => {
+            problem.upstream = Some(upstream(200, Some("33003"), detail(kind)));
+        }
+        ErrorKind::LabelLimitReached => {
+            problem.upstream = Some(upstream(200, Some("33005"), detail(kind)));
+        }
         ErrorKind::InvalidRequest => {
             problem.errors = Some(vec![FieldProblem::at(
                 "/add/0/name",
@@ -206,6 +215,9 @@ fn detail(kind: ErrorKind) -> &'static str {
         ErrorKind::UnsupportedOperation => {
             "provider actionhub is read-only: labels cannot be changed"
         }
+        ErrorKind::LabelNotFound => "the tenant's catalog has no label 20999",
+        ErrorKind::LabelExists => "label already exists",
+        ErrorKind::LabelLimitReached => "Org max Label count exceed",
         ErrorKind::UpstreamRateLimited => "the vendor is rate limiting",
         ErrorKind::UpstreamAuthFailed => "the vendor rejected the gateway's credentials",
         ErrorKind::UpstreamError => "the vendor failed (500)",

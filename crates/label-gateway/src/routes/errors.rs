@@ -54,8 +54,45 @@ documented_errors!(
 );
 
 documented_errors!(
-    /// `GET .../labels`: a provider without a catalog answers 405.
-    CatalogErrors: [Unauthorized, Forbidden, TenantNotFound, UnsupportedOperation] + UPSTREAM
+    /// `GET .../labels`: a provider without a catalog answers 405; `q` or `include` that break
+    /// their rules are 422.
+    CatalogErrors: [
+        Unauthorized, Forbidden, TenantNotFound, UnsupportedOperation, InvalidRequest,
+    ] + UPSTREAM
+);
+
+documented_errors!(
+    /// `POST .../labels`: a provider that cannot create labels answers 405; a name the vendor
+    /// would refuse is 422 before any call; the vendor's catalog decides 409.
+    CreateLabelErrors: [
+        Unauthorized, Forbidden, TenantNotFound, UnsupportedOperation, PayloadTooLarge,
+        UnsupportedMediaType, RequestTimeout, InvalidRequest, LabelExists, LabelLimitReached,
+    ] + UPSTREAM
+);
+
+documented_errors!(
+    /// `GET .../labels/{label_id}/customers`: 405 for a provider that cannot list them.
+    LabelCustomersErrors: [
+        Unauthorized, Forbidden, TenantNotFound, LabelNotFound, UnsupportedOperation,
+        InvalidRequest,
+    ] + UPSTREAM
+);
+
+documented_errors!(
+    /// `PATCH .../labels/{label_id}/customers`: what fails for one customer is in its result;
+    /// what is left is the request's own (and the catalog read that resolves the label).
+    ChangeLabelCustomersErrors: [
+        Unauthorized, Forbidden, TenantNotFound, LabelNotFound, UnsupportedOperation,
+        PayloadTooLarge, UnsupportedMediaType, RequestTimeout, InvalidRequest,
+    ] + UPSTREAM
+);
+
+documented_errors!(
+    /// `POST .../customers/labels:batchGet`: every customer's failure is in its own place.
+    BatchGetErrors: [
+        Unauthorized, Forbidden, TenantNotFound, PayloadTooLarge, UnsupportedMediaType,
+        RequestTimeout, InvalidRequest,
+    ]
 );
 
 documented_errors!(
@@ -64,7 +101,8 @@ documented_errors!(
     ChangeErrors: [
         InvalidCustomerId, Unauthorized, Forbidden, TenantNotFound, CustomerNotFound,
         UnsupportedOperation, IdempotencyInProgress, PayloadTooLarge, UnsupportedMediaType,
-        RequestTimeout, InvalidRequest, IdempotencyKeyReused, StateUnavailable,
+        RequestTimeout, InvalidRequest, IdempotencyKeyReused, StateUnavailable, LabelExists,
+        LabelLimitReached,
     ] + UPSTREAM
 );
 

@@ -61,3 +61,22 @@ pub struct CacheHeaders {
     #[param(rename = "Cache-Control", example = "no-cache", nullable = false)]
     pub cache_control: Option<String>,
 }
+
+/// `/v1/tenants/{tenant}/labels/{label_id}...`
+#[derive(IntoParams)]
+#[into_params(parameter_in = Path)]
+#[allow(dead_code)] // documentation only
+pub struct LabelPath {
+    /// The tenant's id, as configured; the api key must be one of this tenant's.
+    #[param(pattern = "^[a-z0-9][a-z0-9_-]{0,62}$", example = "acme")]
+    pub tenant: String,
+    /// The label's id in the tenant's catalog (`id` of `listCatalogLabels`): Capillary's
+    /// `labelId`, a Trybe UUID (any case). An id the catalog lacks is 404 `label_not_found`.
+    // Its named examples, one per provider, are added in `openapi::finish`.
+    #[param(
+        min_length = 1,
+        max_length = 255,
+        pattern = r"^[^\u0000-\u001F\u007F-\u009F]+$"
+    )]
+    pub label_id: String,
+}

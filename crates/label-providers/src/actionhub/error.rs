@@ -31,7 +31,7 @@ pub fn check(reply: &Reply, call: Call) -> Result<(), Error> {
         _ => {
             let mut error = reply.unexpected(message);
             if let Some(upstream) = error.upstream.as_mut() {
-                upstream.code = body.code();
+                upstream.code = reply.said(body.code());
             }
             return Err(error);
         }

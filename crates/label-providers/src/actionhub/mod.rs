@@ -88,6 +88,12 @@ impl LabelProvider for ActionHub {
             catalog: true,
             weights: true,
             label_key: LabelKey::Name,
+            create_labels: false,
+            members: false,
+            batch: 0,
+            batch_read: 1,
+            max_label_name_chars: 255,
+            catalog_search: true,
             customer_id_format: CustomerIdFormat::Opaque { max_chars: 256 },
             label_id_format: LabelIdFormat::Exact,
             idempotent_writes: false,
@@ -113,12 +119,30 @@ impl LabelProvider for ActionHub {
     }
 
     async fn catalog(&self, ctx: &CallContext) -> Result<Fetched<Arc<Catalog>>, Error> {
+        let labels = self.walk(ctx, None).await?;
+        Ok(Fetched::from_vendor(Arc::new(Catalog::new(labels))))
+    }
+
+    /// ActionHub filters by `search` itself: a case-insensitive substring of the label.
+    async fn search_catalog(
+        &self,
+        ctx: &CallContext,
+        text: &str,
+    ) -> Result<Fetched<LabelList>, Error> {
+        self.walk(ctx, Some(text)).await.map(Fetched::from_vendor)
+    }
+}
+
+impl ActionHub {
+    /// Every page of `/labels` (of those matching `search`), by weight then name.
+    async fn walk(&self, ctx: &CallContext, search: Option<&str>) -> Result<LabelList, Error> {
         let mut labels = Vec::new();
         let mut seen = HashSet::new();
+        let search = search.map_or_else(String::new, |text| format!("&search={}", segment(text)));
         // Counted as received, not as kept: a vendor that ignores `page` still ends the walk.
         let mut received: u64 = 0;
         for page in 1..=MAX_PAGES {
-            let path = format!("/labels?page={page}&size={PAGE_SIZE}");
+            let path = format!("/labels?page={page}&size={PAGE_SIZE}{search}");
             let reply = self.get(ctx, &path, Call::Catalog).await?;
             let answer: CatalogPage = reply.json()?;
             let count = answer.items.len() as u64;
@@ -141,7 +165,7 @@ impl LabelProvider for ActionHub {
             // An empty page ends the walk even short of `total`: a catalog that shrank has no more.
             if count == 0 || received >= answer.total {
                 by_weight_then_name(&mut labels);
-                return Ok(Fetched::from_vendor(Arc::new(Catalog::new(labels.into()))));
+                return Ok(labels.into());
             }
         }
         Err(Error::new(
@@ -180,9 +204,5 @@ fn catalog_item(reply: &Reply, record: &serde_json::Value) -> Result<CatalogItem
         Ok(item) => format!("the weight of {:?} is not a finite number", item.label),
         Err(err) => err.to_string(),
     };
-    Err(Error::new(
-        ErrorKind::UpstreamError,
-        format!("an ActionHub catalog item does not parse: {problem}"),
-    )
-    .with_upstream(reply.upstream(None, None)))
+    Err(reply.broken("an ActionHub catalog item does not parse", problem))
 }

@@ -1,103 +1,113 @@
 //! Capillary (v2 API): labels attached to a customer by name; the org catalog maps names to ids.
 
+mod auth;
+mod bulk;
 mod error;
 mod wire;
 
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use base64::Engine;
+use bytes::Bytes;
 use label_core::{
-    CallContext, Capabilities, Catalog, CustomerId, CustomerIdFormat, Error, Fetched, Label,
-    LabelIdFormat, LabelIdentity, LabelKey, LabelList, LabelProvider, WriteStatus,
+    CallContext, Capabilities, Catalog, CreatedLabel, CustomerId, CustomerIdFormat,
+    CustomerOutcome, Error, Fetched, Label, LabelIdFormat, LabelIdentity, LabelKey, LabelList,
+    LabelProvider, Members, MembersPage, NewLabel, Op, WriteStatus,
 };
-use md5::{Digest, Md5};
-use reqwest::Method;
-use secrecy::{ExposeSecret, SecretString};
-use serde::Deserialize;
-use serde_json::value::RawValue;
-use serde_json::Value;
+use reqwest::header::CONTENT_TYPE;
+use reqwest::{Method, StatusCode};
+use serde::Serialize;
 
-use crate::endpoint::{self, Endpoint};
+use crate::endpoint::Endpoint;
 use crate::http::{segment, Reply};
 use crate::settings::{vendor_settings, ProviderSettings, SettingProblem};
+use auth::{CapillarySettings, OAuth, OAUTH_HEADER};
+use error::{parse_record, raw_record};
 use wire::{ChangeLabels, ChangeReply, CustomerLabel, Envelope, LabelName, OrgLabel};
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct CapillarySettings {
-    username: String,
-    password: Option<SecretString>,
-    password_md5: Option<SecretString>,
-}
+/// The longest org label name Capillary accepts.
+const MAX_LABEL_NAME_CHARS: usize = 100;
+/// Customers one assignment or removal call takes, and one assignment read answers for.
+const MAX_ASSIGNMENTS: u32 = 100;
+const MAX_ENTITY_IDS: u32 = 10;
 
 #[derive(Debug)]
 pub struct Capillary {
-    /// Carries `Authorization: Basic ...`, built once.
+    /// Carries `Authorization: Basic ...`, built once, unless the tenant uses OAuth.
     endpoint: Endpoint,
+    /// The tenant's OAuth client, whose token each call carries instead.
+    oauth: Option<OAuth>,
 }
 
 pub fn build(settings: &ProviderSettings) -> Result<Arc<dyn LabelProvider>, Vec<SettingProblem>> {
     let own: CapillarySettings = vendor_settings(settings)?;
-    let hashed = match (&own.password, &own.password_md5) {
-        (Some(password), None) => hex::encode(Md5::digest(password.expose_secret().as_bytes())),
-        (None, Some(md5)) => {
-            let md5 = md5.expose_secret();
-            if md5.len() != 32 || !md5.bytes().all(|b| b.is_ascii_hexdigit()) {
-                return Err(vec![SettingProblem::new(
-                    "password_md5",
-                    "must be 32 hex digits",
-                )]);
-            }
-            md5.to_ascii_lowercase()
-        }
-        (Some(_), Some(_)) => {
-            return Err(vec![SettingProblem::new(
-                "password_md5",
-                "give either password or password_md5, not both",
-            )])
-        }
-        (None, None) => {
-            return Err(vec![SettingProblem::new(
-                "password",
-                "missing: give password or password_md5",
-            )])
-        }
-    };
-    if own.username.is_empty() || own.username.contains(':') {
-        return Err(vec![SettingProblem::new(
-            "username",
-            "must be non-empty and contain no `:`",
-        )]);
-    }
-    let credentials = format!("{}:{hashed}", own.username);
-    let encoded = base64::engine::general_purpose::STANDARD.encode(&credentials);
-    let basic = format!("Basic {encoded}");
-    let headers = endpoint::headers(&[("authorization", "username", &basic, true)])?;
-    let password = own.password.as_ref().map(|p| p.expose_secret());
-    let secrets: Vec<&str> = [Some(hashed.as_str()), Some(credentials.as_str()), password]
-        .into_iter()
-        .flatten()
-        .collect();
+    let sign_in = own.sign_in()?;
+    let secrets: Vec<&str> = sign_in.secrets.iter().map(String::as_str).collect();
     Ok(Arc::new(Capillary {
-        endpoint: Endpoint::new(settings, headers, &secrets),
+        endpoint: Endpoint::new(settings, sign_in.headers, &secrets),
+        oauth: sign_in.oauth,
     }))
 }
 
 impl Capillary {
+    /// One call, signed in: with OAuth, a 401 is taken for a token that died early, and the
+    /// call is made once more with a new one (the vendor did not act on a refused call).
+    async fn call(
+        &self,
+        ctx: &CallContext,
+        method: Method,
+        path: &str,
+        template: &'static str,
+        body: Option<Bytes>,
+    ) -> Result<Reply, Error> {
+        let mut refused = None;
+        loop {
+            let mut request = self.endpoint.request(method.clone(), path);
+            if let Some(body) = &body {
+                request = request
+                    .header(CONTENT_TYPE, "application/json")
+                    .body(body.clone());
+            }
+            let generation = match &self.oauth {
+                Some(oauth) => {
+                    let token = oauth.token(&self.endpoint, ctx, refused).await?;
+                    request = request.header(OAUTH_HEADER, token.header);
+                    Some(token.generation)
+                }
+                None => None,
+            };
+            let reply = self.endpoint.send(request, ctx, &method, template).await?;
+            if reply.status == StatusCode::UNAUTHORIZED && refused.is_none() && generation.is_some()
+            {
+                refused = generation;
+                continue;
+            }
+            error::check_status(&reply)?;
+            return Ok(reply);
+        }
+    }
+
     async fn get(
         &self,
         ctx: &CallContext,
         template: &'static str,
         path: &str,
     ) -> Result<Reply, Error> {
-        let request = self.endpoint.request(Method::GET, path);
-        let reply = self
-            .endpoint
-            .send(request, ctx, &Method::GET, template)
-            .await?;
-        error::check_status(&reply)?;
-        Ok(reply)
+        self.call(ctx, Method::GET, path, template, None).await
+    }
+
+    async fn send_json(
+        &self,
+        ctx: &CallContext,
+        method: Method,
+        path: &str,
+        template: &'static str,
+        body: &impl Serialize,
+    ) -> Result<Reply, Error> {
+        // Our own wire types always serialize.
+        let bytes = serde_json::to_vec(body).unwrap_or_default();
+        self.call(ctx, method, path, template, Some(bytes.into()))
+            .await
     }
 
     async fn change(
@@ -107,13 +117,10 @@ impl Capillary {
         body: &ChangeLabels<'_>,
     ) -> Result<Vec<WriteStatus>, Error> {
         let path = format!("/v2/customers/{}/changeLabels", segment(customer.as_str()));
-        let request = self.endpoint.request(Method::POST, &path).json(body);
         let template = "/v2/customers/{id}/changeLabels";
         let reply = self
-            .endpoint
-            .send(request, ctx, &Method::POST, template)
+            .send_json(ctx, Method::POST, &path, template, body)
             .await?;
-        error::check_status(&reply)?;
         let answer: ChangeReply = reply.json()?;
         error::check_errors(&reply, &answer.errors)?;
         // 33000 names the label it could not find; every other label of the call was applied.
@@ -148,6 +155,12 @@ impl LabelProvider for Capillary {
             catalog: true,
             weights: false,
             label_key: LabelKey::Name,
+            create_labels: true,
+            members: true,
+            batch: MAX_ASSIGNMENTS,
+            batch_read: MAX_ENTITY_IDS,
+            max_label_name_chars: MAX_LABEL_NAME_CHARS,
+            catalog_search: false,
             customer_id_format: CustomerIdFormat::PositiveInteger { max_digits: 19 },
             label_id_format: LabelIdFormat::Exact,
             idempotent_writes: false,
@@ -227,6 +240,44 @@ impl LabelProvider for Capillary {
         };
         self.change(ctx, customer, &body).await
     }
+
+    async fn create_label(
+        &self,
+        ctx: &CallContext,
+        label: &NewLabel,
+    ) -> Result<CreatedLabel, Error> {
+        self.create_org_label(ctx, label).await
+    }
+
+    async fn members(
+        &self,
+        ctx: &CallContext,
+        label: &LabelIdentity,
+        page: MembersPage,
+    ) -> Result<Members, Error> {
+        self.search_assignments(ctx, label, page).await
+    }
+
+    async fn change_many(
+        &self,
+        ctx: &CallContext,
+        op: Op,
+        label: &LabelIdentity,
+        customers: &[CustomerId],
+    ) -> Result<Vec<CustomerOutcome>, Error> {
+        match op {
+            Op::Add => self.assign(ctx, label, customers).await,
+            Op::Remove => self.unassign(ctx, label, customers).await,
+        }
+    }
+
+    async fn customers_labels(
+        &self,
+        ctx: &CallContext,
+        customers: &[CustomerId],
+    ) -> Result<Vec<Result<Fetched<LabelList>, Error>>, Error> {
+        self.read_assignments(ctx, customers).await
+    }
 }
 
 /// Capillary is keyed by name; the change planner only sends labels whose name it knows.
@@ -237,26 +288,4 @@ fn names(labels: &[LabelIdentity]) -> Vec<LabelName<'_>> {
             label_name: l.name.as_deref().unwrap_or_default(),
         })
         .collect()
-}
-
-/// The vendor's record as it came, for `include=raw`.
-fn raw_record(ctx: &CallContext, reply: &Reply, record: &RawValue) -> Result<Option<Value>, Error> {
-    if ctx.include_raw {
-        parse_record(reply, record).map(Some)
-    } else {
-        Ok(None)
-    }
-}
-
-fn parse_record<T: serde::de::DeserializeOwned>(
-    reply: &Reply,
-    record: &RawValue,
-) -> Result<T, Error> {
-    serde_json::from_str(record.get()).map_err(|err| {
-        Error::new(
-            label_core::ErrorKind::UpstreamError,
-            format!("a Capillary record does not parse: {err}"),
-        )
-        .with_upstream(reply.upstream(None, None))
-    })
 }

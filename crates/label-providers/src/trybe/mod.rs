@@ -2,6 +2,7 @@
 //! maps values (names) to ids. Attach and detach ignore what is already so, which makes them
 //! safe to repeat.
 
+mod create;
 mod error;
 mod wire;
 
@@ -10,8 +11,9 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use label_core::{
-    CallContext, Capabilities, Catalog, CustomerId, CustomerIdFormat, Error, ErrorKind, Fetched,
-    Label, LabelIdFormat, LabelIdentity, LabelKey, LabelList, LabelProvider, WriteStatus,
+    CallContext, Capabilities, Catalog, CreatedLabel, CustomerId, CustomerIdFormat, Error,
+    ErrorKind, Fetched, Label, LabelIdFormat, LabelIdentity, LabelKey, LabelList, LabelProvider,
+    NewLabel, WriteStatus,
 };
 use reqwest::{Method, RequestBuilder};
 use secrecy::{ExposeSecret, SecretString};
@@ -24,6 +26,8 @@ use crate::settings::{vendor_settings, ProviderSettings, SettingProblem};
 use error::Scope;
 use wire::{Collection, LabelIds, Page};
 
+/// Trybe's `value: max:20`.
+const MAX_LABEL_NAME_CHARS: usize = 20;
 /// Trybe caps `per_page` silently (at 15 today); asking for more costs nothing and saves
 /// pages should the cap ever rise.
 const PER_PAGE: u32 = 100;
@@ -147,6 +151,12 @@ impl LabelProvider for Trybe {
             catalog: true,
             weights: false,
             label_key: LabelKey::Id,
+            create_labels: true,
+            members: false,
+            batch: 1,
+            batch_read: 1,
+            max_label_name_chars: MAX_LABEL_NAME_CHARS,
+            catalog_search: false,
             customer_id_format: CustomerIdFormat::Uuid,
             label_id_format: LabelIdFormat::Uuid,
             idempotent_writes: true,
@@ -213,12 +223,20 @@ impl LabelProvider for Trybe {
     ) -> Result<Vec<WriteStatus>, Error> {
         self.write(ctx, Method::DELETE, customer, labels).await
     }
+
+    async fn create_label(
+        &self,
+        ctx: &CallContext,
+        label: &NewLabel,
+    ) -> Result<CreatedLabel, Error> {
+        self.create(ctx, label).await
+    }
 }
 
 /// A label of the common model, and whether Trybe has archived it.
 fn parse_label(reply: &Reply, record: Value, include_raw: bool) -> Result<(Label, bool), Error> {
     let parsed = wire::Label::deserialize(&record)
-        .map_err(|err| broken(reply, format!("a Trybe label does not parse: {err}")))?;
+        .map_err(|err| reply.broken("a Trybe label does not parse", err))?;
     let archived = parsed.archived();
     // Trybe's ids are UUIDs: compared, and so kept, in lower case.
     let label = Label {

@@ -40,6 +40,14 @@ impl Label {
     }
 }
 
+/// The body of `POST /customers/labels`.
+#[derive(Debug, Serialize)]
+pub struct NewLabelBody<'a> {
+    pub value: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub colour: Option<&'a str>,
+}
+
 /// The body of attach (POST) and detach (DELETE).
 #[derive(Debug, Serialize)]
 pub struct LabelIds<'a> {
@@ -59,6 +67,17 @@ pub struct Failure {
 impl Failure {
     pub fn parse(body: &[u8]) -> Self {
         serde_json::from_slice(body).unwrap_or_default()
+    }
+
+    /// Whether a 422 says of `field` something containing `text`.
+    pub fn says(&self, field: &str, text: &str) -> bool {
+        let Some(Value::Array(messages)) = self.errors.as_ref().and_then(|e| e.get(field)) else {
+            return false;
+        };
+        messages
+            .iter()
+            .filter_map(Value::as_str)
+            .any(|message| message.contains(text))
     }
 
     /// The first field a 422 names, e.g. `labels.0`.

@@ -39,6 +39,8 @@ fn the_example_mentions_every_key() {
             "username",
             "password",
             "password_md5",
+            "oauth_key",
+            "oauth_secret",
             "token",
             "api_key",
             "program_id",

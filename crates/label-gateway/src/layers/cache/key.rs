@@ -10,12 +10,14 @@ use moka::Equivalent;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) enum Kind {
     Labels { raw: bool },
-    Catalog,
+    Catalog { raw: bool },
 }
 
 impl Kind {
     /// Every kind of a customer's entry: a change drops them all.
     pub const CUSTOMER: [Kind; 2] = [Kind::Labels { raw: false }, Kind::Labels { raw: true }];
+    /// Every kind of the catalog's entry: a catalog write drops them all.
+    pub const CATALOG: [Kind; 2] = [Kind::Catalog { raw: false }, Kind::Catalog { raw: true }];
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -120,7 +122,7 @@ mod tests {
             other in "[a-z/]{0,6}",
         ) {
             let hasher = std::collections::hash_map::RandomState::new();
-            let borrowed = |customer| KeyRef::new(&tenant, customer, Kind::Catalog);
+            let borrowed = |customer| KeyRef::new(&tenant, customer, Kind::Catalog { raw: false });
             let key = borrowed(customer.as_str()).to_key();
             prop_assert_eq!(hasher.hash_one(borrowed(&customer)), hasher.hash_one(&key));
             prop_assert!(borrowed(&customer).equivalent(&key));

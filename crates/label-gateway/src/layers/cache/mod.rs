@@ -2,6 +2,7 @@
 //! read per key however many ask at once, and every entry of a customer dropped on a change to
 //! it (a read in flight during the change included: it stores nothing).
 
+mod bulk;
 mod flights;
 mod key;
 mod stats;
@@ -15,8 +16,9 @@ use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use label_core::{
-    CallContext, Capabilities, Catalog, CustomerId, Error, ErrorKind, Fetched, LabelIdentity,
-    LabelList, LabelProvider, Source, WriteStatus,
+    CallContext, Capabilities, Catalog, CreatedLabel, CustomerId, CustomerOutcome, Error,
+    ErrorKind, Fetched, LabelIdentity, LabelList, LabelProvider, Members, MembersPage, NewLabel,
+    Op, Source, WriteStatus,
 };
 
 use flights::Joined;
@@ -153,13 +155,14 @@ impl Cached {
         }
     }
 
-    /// Every entry of the customer, both representations and their shadows, here and (before
-    /// the change is answered) on every other replica.
-    async fn forget(&self, customer: &CustomerId) {
-        self.store.forget_customer(&self.tenant, customer.as_str());
-        self.announcer
-            .changed(&self.tenant, &[customer.as_str()])
-            .await;
+    /// Every entry of these customers, both representations and their shadows, here and
+    /// (before the change is answered) on every other replica.
+    async fn forget(&self, customers: &[CustomerId]) {
+        for customer in customers {
+            self.store.forget_customer(&self.tenant, customer.as_str());
+        }
+        let named: Vec<&str> = customers.iter().map(CustomerId::as_str).collect();
+        self.announcer.changed(&self.tenant, &named).await;
     }
 }
 
@@ -273,8 +276,7 @@ impl LabelProvider for Cached {
     async fn catalog(&self, ctx: &CallContext) -> Result<Fetched<Arc<Catalog>>, Error> {
         let (inner, call) = (self.inner.clone(), ctx.clone());
         let read = async move { Ok(Value::Catalog(inner.catalog(&call).await?.value)) };
-        let key = KeyRef::new(&self.tenant, "", Kind::Catalog);
-        let fetched = self.read(ctx, key, read).await?;
+        let fetched = self.read(ctx, self.catalog_key(ctx), read).await?;
         match fetched.value {
             Value::Catalog(catalog) => Ok(Fetched {
                 value: catalog,
@@ -292,7 +294,7 @@ impl LabelProvider for Cached {
     ) -> Result<Vec<WriteStatus>, Error> {
         // Dropped whatever the outcome: a change that failed part-way still changed the vendor.
         let result = self.inner.attach(ctx, customer, labels).await;
-        self.forget(customer).await;
+        self.forget(std::slice::from_ref(customer)).await;
         result
     }
 
@@ -303,7 +305,56 @@ impl LabelProvider for Cached {
         labels: &[LabelIdentity],
     ) -> Result<Vec<WriteStatus>, Error> {
         let result = self.inner.detach(ctx, customer, labels).await;
-        self.forget(customer).await;
+        self.forget(std::slice::from_ref(customer)).await;
         result
+    }
+
+    async fn create_label(
+        &self,
+        ctx: &CallContext,
+        label: &NewLabel,
+    ) -> Result<CreatedLabel, Error> {
+        // Dropped whatever the outcome: a call that failed on the way back may have created it.
+        let result = self.inner.create_label(ctx, label).await;
+        self.forget_catalog().await;
+        result
+    }
+
+    /// Never kept: any change to any customer could change it.
+    async fn members(
+        &self,
+        ctx: &CallContext,
+        label: &LabelIdentity,
+        page: MembersPage,
+    ) -> Result<Members, Error> {
+        self.inner.members(ctx, label, page).await
+    }
+
+    async fn change_many(
+        &self,
+        ctx: &CallContext,
+        op: Op,
+        label: &LabelIdentity,
+        customers: &[CustomerId],
+    ) -> Result<Vec<CustomerOutcome>, Error> {
+        let result = self.inner.change_many(ctx, op, label, customers).await;
+        self.forget(customers).await;
+        result
+    }
+
+    async fn customers_labels(
+        &self,
+        ctx: &CallContext,
+        customers: &[CustomerId],
+    ) -> Result<Vec<Result<Fetched<LabelList>, Error>>, Error> {
+        Ok(self.read_many(ctx, customers).await)
+    }
+
+    async fn search_catalog(
+        &self,
+        ctx: &CallContext,
+        text: &str,
+    ) -> Result<Fetched<LabelList>, Error> {
+        self.search(ctx, text).await
     }
 }

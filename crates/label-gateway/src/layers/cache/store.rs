@@ -245,9 +245,9 @@ impl Store {
         self.invalidate(&Kind::CUSTOMER.map(|kind| KeyRef::new(tenant, customer, kind)));
     }
 
-    /// Drops the tenant's catalog (and supersedes its read in flight).
+    /// Drops the tenant's catalog, both representations (and supersedes its reads in flight).
     pub fn forget_catalog(&self, tenant: &str) {
-        self.invalidate(&[KeyRef::new(tenant, "", Kind::Catalog)]);
+        self.invalidate(&Kind::CATALOG.map(|kind| KeyRef::new(tenant, "", kind)));
     }
 
     /// Drops the entries of `keys` (their shadows too) and supersedes their reads in flight.

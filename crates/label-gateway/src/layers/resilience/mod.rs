@@ -165,9 +165,8 @@ impl Layer for Resilient {
                 Err(Failed::Vendor(error)) => error,
             };
             let writes = operation.writes();
-            if retry == self.settings.max_retries
-                || !retry::may_retry(&error, writes, self.idempotent_writes)
-            {
+            let idempotent = self.idempotent_writes && operation.repeats_like_attach();
+            if retry == self.settings.max_retries || !retry::may_retry(&error, writes, idempotent) {
                 return Err(error);
             }
             let left = deadline.saturating_duration_since(Instant::now());
