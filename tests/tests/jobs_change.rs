@@ -71,4 +71,70 @@ async fn a_change_job_changes_every_customer_and_records_the_unknown_one() {
     assert_eq!(succeeded.len(), 300);
     assert_eq!(sim.attached_names("1000"), ["VIP"]);
     assert_eq!(sim.attached_names("1299"), ["VIP"]);
+
+    // Capillary's batch call: one vendor call per 100 customers and side, none per customer.
+    let requests = sim.server.requests();
+    let count = |method: &str| {
+        requests
+            .iter()
+            .filter(|r| r.method == method && r.target.starts_with("/v2/labels/assignments"))
+            .count()
+    };
+    assert_eq!(
+        (count("POST"), count("DELETE")),
+        (4, 4),
+        "301 customers, two sides"
+    );
+    assert!(!requests.iter().any(|r| r.target.contains("/changeLabels")));
+    assert!(job["vendor_calls"].as_u64().unwrap() <= 9, "{job}");
+}
+
+#[tokio::test]
+async fn create_missing_makes_the_label_once_after_a_dry_run_that_made_nothing() {
+    let sim = capillary_sim().await;
+    let gateway =
+        TestGateway::start(&capillary_tenant("acme", &sim.server.base_url(), ""), &[]).await;
+    let mut body = json!({"kind": "change", "customers": ["564663098", "564663099"],
+        "add": [{"name": "Brand New"}], "remove": [{"name": "VIP"}], "create_missing": true,
+        "dry_run": true});
+    let statuses = |items: &[serde_json::Value], i: usize| -> Vec<String> {
+        items[i]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["status"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let (_, job) = submit(&gateway, "acme", "acme-key", &body).await;
+    let id = job["id"].as_str().unwrap();
+    assert_eq!(
+        until_ended(&gateway, "acme", "acme-key", id).await["state"],
+        "succeeded"
+    );
+    let items = results(&gateway, "acme", "acme-key", id, None).await;
+    assert_eq!(statuses(&items, 0), ["would_apply", "unchanged"]);
+    assert_eq!(statuses(&items, 1), ["would_apply", "would_apply"]);
+    let exists = |name: &str| {
+        sim.data
+            .lock()
+            .unwrap()
+            .labels
+            .iter()
+            .any(|l| l.name == name)
+    };
+    assert!(!exists("Brand New"), "a dry run creates nothing");
+    assert_eq!(sim.attached_names("564663099"), ["VIP"]);
+
+    body["dry_run"] = json!(false);
+    let (_, job) = submit(&gateway, "acme", "acme-key", &body).await;
+    let id = job["id"].as_str().unwrap();
+    assert_eq!(
+        until_ended(&gateway, "acme", "acme-key", id).await["state"],
+        "succeeded"
+    );
+    let items = results(&gateway, "acme", "acme-key", id, None).await;
+    assert_eq!(statuses(&items, 0), ["created", "unchanged"]);
+    assert_eq!(statuses(&items, 1), ["created", "applied"]);
+    assert!(exists("Brand New"));
+    assert_eq!(sim.attached_names("564663099"), ["Brand New"]);
 }

@@ -32,7 +32,7 @@ async fn migration() -> Migration {
     }
     let config = format!(
         "[tenants.acme]\nprovider = \"capillary\"\nbase_url = \"{}\"\nusername = \"{USERNAME}\"\n\
-         password = \"{PASSWORD}\"\napi_keys = [\"acme-key\"]\n\n\
+         password = \"{PASSWORD}\"\napi_keys = [\"acme-key\"]\ncopy_from = [\"globex\"]\n\n\
          [tenants.globex]\nprovider = \"trybe\"\nbase_url = \"{}\"\ntoken = \"trybe-token\"\n\
          api_keys = [\"globex-key\"]\ncopy_from = [\"acme\", \"initech\"]\n\n\
          [tenants.initech]\nprovider = \"actionhub\"\nbase_url = \"{}\"\napi_key = \"{DEMO_API_KEY}\"\n\
@@ -186,8 +186,9 @@ async fn actionhub_is_a_source_like_any_other() {
 #[tokio::test]
 async fn a_copy_needs_the_targets_copy_from_and_a_target_that_writes() {
     let m = migration().await;
+    // acme may copy from globex only.
     let body =
-        json!({"kind": "copy", "from_tenant": "globex", "customers": [{"from": U1, "to": "1"}]});
+        json!({"kind": "copy", "from_tenant": "initech", "customers": [{"from": "u", "to": "1"}]});
     let response = m
         .gateway
         .call(reqwest::Method::POST, &jobs::jobs_path("acme"), "acme-key")
@@ -214,4 +215,42 @@ async fn a_copy_needs_the_targets_copy_from_and_a_target_that_writes() {
     )
     .await;
     assert_eq!(list["jobs"], json!([]), "no job was made");
+}
+
+#[tokio::test]
+async fn a_copy_into_capillary_goes_through_its_batch_call() {
+    let m = migration().await;
+    m.capillary
+        .data
+        .lock()
+        .unwrap()
+        .customers
+        .insert(1000, Vec::new());
+    let body = json!({
+        "kind": "copy", "from_tenant": "globex", "unmapped": "same_name",
+        "customers": [{"from": label_sim::trybe::SAMPLE_CUSTOMER, "to": "1000"}],
+    });
+    let (status, job) = submit(&m.gateway, "acme", "acme-key", &body).await;
+    assert_eq!(status, 202, "{job}");
+    let id = job["id"].as_str().unwrap();
+    let job = until_ended(&m.gateway, "acme", "acme-key", id).await;
+    assert_eq!(job["state"], "succeeded", "{job}");
+    let items = results(&m.gateway, "acme", "acme-key", id, None).await;
+    assert_eq!(
+        statuses(&items[0]),
+        [
+            row("add", "VIP", "applied"),
+            row("add", "Newsletter", "applied"),
+            row("add", "Spa Member", "not_found")
+        ]
+    );
+    assert_eq!(m.capillary.attached_names("1000"), ["VIP", "Newsletter"]);
+    let batch = m
+        .capillary
+        .server
+        .requests()
+        .iter()
+        .filter(|r| r.method == "POST" && r.target.starts_with("/v2/labels/assignments"))
+        .count();
+    assert_eq!(batch, 2, "one batch call per label");
 }

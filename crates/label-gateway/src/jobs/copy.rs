@@ -7,10 +7,14 @@ use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use futures::stream::{self, StreamExt};
-use label_core::{CallContext, CustomerId, Error, Label, LabelProvider, LabelRef, Op};
+use label_core::many::labels_of_many;
+use label_core::{
+    CallContext, CustomerId, CustomerIdFormat, Error, ErrorKind, Label, LabelProvider, LabelRef, Op,
+};
 
+use super::batch::Changer;
 use super::body::{source_of, target_of};
-use super::each::{failed, not_acted_on, Each};
+use super::each::{failed, not_acted_on};
 use super::labels::{Labels, Wanted};
 use super::model::{Mode, Spec, Unmapped};
 use super::packed::Packed;
@@ -26,14 +30,14 @@ pub struct Copying<'a> {
 impl Copying<'_> {
     pub async fn chunk(
         &self,
-        target: &Each<'_>,
+        target: &Changer<'_>,
         labels: &mut Labels,
         entries: &Packed,
         concurrency: usize,
         cancel: &AtomicBool,
     ) -> Vec<Outcome> {
         let read = self.read_sources(entries, concurrency, cancel).await;
-        let format = target.capabilities.customer_id_format;
+        let format = target.capabilities().customer_id_format;
         let mut outcomes: Vec<Option<Outcome>> = Vec::with_capacity(read.len());
         let mut changes = Vec::new();
         for (entry, source) in entries.iter().zip(read) {
@@ -71,6 +75,11 @@ impl Copying<'_> {
             include_raw: false,
             ..self.ctx.clone()
         };
+        if self.source.capabilities().batch_read > 1 {
+            return self
+                .read_in_batches(entries, format, &fresh, concurrency)
+                .await;
+        }
         let fresh = &fresh;
         let reads: Vec<_> = entries
             .iter()
@@ -91,6 +100,40 @@ impl Copying<'_> {
             .await
     }
 
+    /// The vendor's batch reads (Capillary: 10 customers a call); a chunk is started whole.
+    async fn read_in_batches(
+        &self,
+        entries: &Packed,
+        format: CustomerIdFormat,
+        fresh: &CallContext,
+        concurrency: usize,
+    ) -> Vec<Option<Result<Vec<Label>, Error>>> {
+        let parsed: Vec<Result<CustomerId, Error>> = entries
+            .iter()
+            .map(|entry| parse(source_of(entry).unwrap_or(entry), format))
+            .collect();
+        let ids: Vec<CustomerId> = parsed
+            .iter()
+            .filter_map(|p| p.as_ref().ok().cloned())
+            .collect();
+        let mut read = labels_of_many(self.source, fresh, &ids, concurrency)
+            .await
+            .into_iter();
+        parsed
+            .into_iter()
+            .map(|id| {
+                Some(match (id, read.next()) {
+                    (Err(error), _) => Err(error),
+                    (Ok(_), Some(Ok(fetched))) => Ok(fetched.value.to_vec()),
+                    (Ok(_), Some(Err(error))) => Err(source_error(error)),
+                    (Ok(_), None) => {
+                        Err(Error::new(ErrorKind::UpstreamError, "no answer was read"))
+                    }
+                })
+            })
+            .collect()
+    }
+
     async fn read(&self, ctx: &CallContext, customer: &CustomerId) -> Result<Vec<Label>, Error> {
         let mut tries = 0;
         loop {
@@ -103,14 +146,19 @@ impl Copying<'_> {
                         .unwrap_or(std::time::Duration::from_secs(1));
                     tokio::time::sleep(wait.min(std::time::Duration::from_secs(30))).await;
                 }
-                Err(mut error) => {
-                    error.detail = format!("reading the source customer: {}", error.detail);
-                    return Err(error);
-                }
+                Err(error) => return Err(source_error(error)),
             }
         }
     }
+}
 
+/// A source read's failure, said to be the source's.
+fn source_error(mut error: Error) -> Error {
+    error.detail = format!("reading the source customer: {}", error.detail);
+    error
+}
+
+impl Copying<'_> {
     /// The target labels for one source customer: the mapped names to attach, in the source's
     /// order; with `mirror`, then every mapped-to name it lacks, to detach.
     fn wanted(&self, held: &[Label], labels: &mut Labels) -> Vec<Wanted> {

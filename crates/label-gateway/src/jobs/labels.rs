@@ -96,6 +96,17 @@ impl Labels {
         }
     }
 
+    /// The label at `place` was made by this job: it now has its vendor identity.
+    pub fn created(&mut self, place: u32, identity: &LabelIdentity) {
+        let mut entry = LabelEntry::of(identity);
+        entry.created = true;
+        self.places
+            .insert((entry.id.clone(), entry.name.clone()), place);
+        if let Some(slot) = self.entries.get_mut(place as usize) {
+            *slot = entry;
+        }
+    }
+
     pub fn capabilities(&self) -> &Capabilities {
         &self.capabilities
     }

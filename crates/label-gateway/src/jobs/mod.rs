@@ -1,6 +1,7 @@
 //! Jobs: changes to many customers, and copies of labels between tenants, run in the
 //! background (chunk by chunk, paced, resumable) and read back as a job and its results.
 
+mod batch;
 pub mod body;
 mod clock;
 mod copy;
@@ -166,8 +167,7 @@ impl Jobs {
 
 /// The customers one vendor call of `tenant` can change.
 fn batch_of(tenant: &TenantRuntime) -> usize {
-    let _ = tenant;
-    1
+    tenant.provider.capabilities().batch as usize
 }
 
 /// Runs the job here unless it already runs here; the run itself checks the lease.

@@ -8,13 +8,16 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use label_core::{CallContext, CustomerId, Error, Op};
+use label_core::{
+    CallContext, CustomerId, Error, ErrorKind, LabelIdentity, LabelProvider, NewLabel, Op,
+};
 
+use super::batch::Changer;
 use super::clock::now_ms;
 use super::each::Each;
 use super::labels::{Labels, Wanted};
 use super::lease::{heartbeat, persist};
-use super::model::{ChunkDone, JobProblem, Kind, Meta, State};
+use super::model::{ChunkDone, JobProblem, Kind, Meta, State, StoredRef};
 use super::record::{self, Outcome};
 use super::{copy, pace, Jobs};
 use crate::state::{AppState, TenantRuntime};
@@ -85,7 +88,10 @@ async fn work(gateway: &AppState, meta: &mut Meta, cancel: &AtomicBool) -> Endin
         Ok(labels) => labels,
         Err(error) => return cannot_go_on(error.kind.code(), &error.detail),
     };
-    let wanted = wanted(meta, &mut labels);
+    let wanted = match wanted(meta, &mut labels, target.as_ref(), &ctx).await {
+        Ok(wanted) => wanted,
+        Err(error) => return cannot_go_on(error.kind.code(), &error.detail),
+    };
     let size = u64::from(meta.chunk_size.max(1));
     let chunks = meta.counts.total.div_ceil(size);
     let mut rate = Rate::default();
@@ -111,12 +117,12 @@ async fn work(gateway: &AppState, meta: &mut Meta, cancel: &AtomicBool) -> Endin
             Err(_) => return Ending::LeaseLost,
         };
         let started = Instant::now();
-        let each = Each {
+        let changer = Changer::for_capabilities(Each {
             provider: target.as_ref(),
             ctx: &ctx,
             capabilities: *labels.capabilities(),
             dry_run: meta.spec.dry_run,
-        };
+        });
         let outcomes = match (&meta.spec.kind, &source) {
             (Kind::Copy, Some(source)) => {
                 let source = pace::paced(
@@ -130,7 +136,7 @@ async fn work(gateway: &AppState, meta: &mut Meta, cancel: &AtomicBool) -> Endin
                     ctx: &ctx,
                 };
                 copying
-                    .chunk(&each, &mut labels, &entries, jobs.concurrency, cancel)
+                    .chunk(&changer, &mut labels, &entries, jobs.concurrency, cancel)
                     .await
             }
             _ => {
@@ -139,7 +145,7 @@ async fn work(gateway: &AppState, meta: &mut Meta, cancel: &AtomicBool) -> Endin
                     .iter()
                     .map(|id| (parse(id, format), wanted.clone()))
                     .collect();
-                each.all(customers, jobs.concurrency, cancel).await
+                changer.all(customers, jobs.concurrency, cancel).await
             }
         };
         let mut done = summarize(chunk, chunk * size, &outcomes);
@@ -169,12 +175,68 @@ async fn work(gateway: &AppState, meta: &mut Meta, cancel: &AtomicBool) -> Endin
 }
 
 /// The wanted labels of a change, the same for every customer; a copy's are per customer.
-fn wanted(meta: &Meta, labels: &mut Labels) -> Vec<Wanted> {
-    let adds = meta.spec.add.iter().map(|r| (Op::Add, r));
-    let removes = meta.spec.remove.iter().map(|r| (Op::Remove, r));
-    adds.chain(removes)
-        .map(|(op, reference)| labels.want(op, &reference.to_ref()))
-        .collect()
+/// Resolved once, before the first customer: two references naming one label refuse the job
+/// (its outcome would depend on their order), and with `create_missing` an added name the
+/// catalog lacks is created now, once (in a dry run it would be: `would_apply`).
+async fn wanted(
+    meta: &Meta,
+    labels: &mut Labels,
+    target: &dyn LabelProvider,
+    ctx: &CallContext,
+) -> Result<Vec<Wanted>, Error> {
+    let adds = meta.spec.add.iter().map(|r| (Op::Add, "add", r));
+    let removes = meta.spec.remove.iter().map(|r| (Op::Remove, "remove", r));
+    let mut wanted: Vec<Wanted> = Vec::new();
+    let mut pointers: Vec<String> = Vec::new();
+    for (op, list, reference) in adds.chain(removes) {
+        let index = pointers
+            .iter()
+            .filter(|p| p.starts_with(&format!("/{list}/")))
+            .count();
+        let pointer = format!("/{list}/{index}");
+        let mut want = labels.want(op, &reference.to_ref());
+        if let (None, StoredRef::Name(name), Op::Add) = (&want.identity, reference, op) {
+            if meta.spec.create_missing && labels.capabilities().create_labels {
+                want.identity = Some(create(meta, labels, want.label, name, target, ctx).await?);
+            }
+        }
+        if let Some(earlier) = wanted
+            .iter()
+            .position(|w| w.identity.is_some() && w.label == want.label)
+        {
+            let detail = format!("{pointer} names the same label as {}", pointers[earlier]);
+            return Err(Error::new(ErrorKind::InvalidRequest, detail));
+        }
+        wanted.push(want);
+        pointers.push(pointer);
+    }
+    Ok(wanted)
+}
+
+/// Creates a missing label for `create_missing` (not in a dry run: there it only would be).
+async fn create(
+    meta: &Meta,
+    labels: &mut Labels,
+    place: u32,
+    name: &str,
+    target: &dyn LabelProvider,
+    ctx: &CallContext,
+) -> Result<LabelIdentity, Error> {
+    if meta.spec.dry_run {
+        return Ok(LabelIdentity {
+            id: None,
+            name: Some(name.to_owned()),
+        });
+    }
+    let new = NewLabel {
+        name: name.to_owned(),
+        description: None,
+        colour: None,
+    };
+    let made = persist(|| target.create_label(ctx, &new)).await?;
+    let identity = made.label.identity();
+    labels.created(place, &identity);
+    Ok(identity)
 }
 
 /// A copy's source tenant, if it still may be copied from; `Ok(None)` for a change.

@@ -255,6 +255,5 @@ fn choice<T: Copy + Default>(
 
 /// The longest label name the tenant's vendor takes.
 pub fn max_name_chars(tenant: &TenantRuntime) -> usize {
-    let _ = tenant;
-    255
+    tenant.provider.capabilities().max_label_name_chars
 }
