@@ -15,6 +15,7 @@ pub mod packed;
 mod problems;
 pub mod record;
 pub mod request_doc;
+mod resolve;
 pub mod results;
 mod runner;
 pub mod spec;

@@ -8,18 +8,16 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use label_core::{
-    CallContext, CustomerId, Error, ErrorKind, LabelIdentity, LabelProvider, NewLabel, Op,
-};
+use label_core::{CallContext, CustomerId, Error};
 
 use super::batch::Changer;
 use super::clock::now_ms;
 use super::each::Each;
-use super::labels::{Labels, Wanted};
+use super::labels::Labels;
 use super::lease::{heartbeat, persist};
-use super::model::{ChunkDone, JobProblem, Kind, Meta, State, StoredRef};
+use super::model::{ChunkDone, JobProblem, Kind, Meta, State};
 use super::record::{self, Outcome};
-use super::{copy, pace, Jobs};
+use super::{copy, pace, resolve, Jobs};
 use crate::state::{AppState, TenantRuntime};
 
 /// How a run ended.
@@ -66,7 +64,7 @@ pub async fn run(gateway: AppState, tenant: String, id: String, cancel: Arc<Atom
 
 async fn work(gateway: &AppState, meta: &mut Meta, cancel: &AtomicBool) -> Ending {
     let jobs = &gateway.jobs;
-    let Some(tenant) = gateway.tenant(&meta.tenant) else {
+    let Some(mut tenant) = gateway.tenant(&meta.tenant) else {
         return cannot_go_on(
             "tenant_not_found",
             "the job's tenant is no longer configured",
@@ -78,7 +76,7 @@ async fn work(gateway: &AppState, meta: &mut Meta, cancel: &AtomicBool) -> Endin
         include_raw: false,
     };
     let calls = Arc::new(AtomicU64::new(0));
-    let target = pace::paced(
+    let mut target = pace::paced(
         tenant.provider.clone(),
         tenant.job_budget.clone(),
         calls.clone(),
@@ -88,7 +86,7 @@ async fn work(gateway: &AppState, meta: &mut Meta, cancel: &AtomicBool) -> Endin
         Ok(labels) => labels,
         Err(error) => return cannot_go_on(error.kind.code(), &error.detail),
     };
-    let wanted = match wanted(meta, &mut labels, target.as_ref(), &ctx).await {
+    let wanted = match resolve::wanted(meta, &mut labels, target.as_ref(), &ctx).await {
         Ok(wanted) => wanted,
         Err(error) => return cannot_go_on(error.kind.code(), &error.detail),
     };
@@ -107,6 +105,12 @@ async fn work(gateway: &AppState, meta: &mut Meta, cancel: &AtomicBool) -> Endin
                 "the job's tenant is no longer configured",
             );
         };
+        // A config reload makes the tenant anew (its credentials, layers and budget may have
+        // changed): the next chunk goes through the new one.
+        if !Arc::ptr_eq(&now, &tenant) {
+            target = pace::paced(now.provider.clone(), now.job_budget.clone(), calls.clone());
+            tenant = now.clone();
+        }
         let source = match source(gateway, &now, meta) {
             Ok(source) => source,
             Err(ending) => return ending,
@@ -175,70 +179,6 @@ async fn work(gateway: &AppState, meta: &mut Meta, cancel: &AtomicBool) -> Endin
 }
 
 /// The wanted labels of a change, the same for every customer; a copy's are per customer.
-/// Resolved once, before the first customer: two references naming one label refuse the job
-/// (its outcome would depend on their order), and with `create_missing` an added name the
-/// catalog lacks is created now, once (in a dry run it would be: `would_apply`).
-async fn wanted(
-    meta: &Meta,
-    labels: &mut Labels,
-    target: &dyn LabelProvider,
-    ctx: &CallContext,
-) -> Result<Vec<Wanted>, Error> {
-    let adds = meta.spec.add.iter().map(|r| (Op::Add, "add", r));
-    let removes = meta.spec.remove.iter().map(|r| (Op::Remove, "remove", r));
-    let mut wanted: Vec<Wanted> = Vec::new();
-    let mut pointers: Vec<String> = Vec::new();
-    for (op, list, reference) in adds.chain(removes) {
-        let index = pointers
-            .iter()
-            .filter(|p| p.starts_with(&format!("/{list}/")))
-            .count();
-        let pointer = format!("/{list}/{index}");
-        let mut want = labels.want(op, &reference.to_ref());
-        if let (None, StoredRef::Name(name), Op::Add) = (&want.identity, reference, op) {
-            if meta.spec.create_missing && labels.capabilities().create_labels {
-                want.identity = Some(create(meta, labels, want.label, name, target, ctx).await?);
-            }
-        }
-        if let Some(earlier) = wanted
-            .iter()
-            .position(|w| w.identity.is_some() && w.label == want.label)
-        {
-            let detail = format!("{pointer} names the same label as {}", pointers[earlier]);
-            return Err(Error::new(ErrorKind::InvalidRequest, detail));
-        }
-        wanted.push(want);
-        pointers.push(pointer);
-    }
-    Ok(wanted)
-}
-
-/// Creates a missing label for `create_missing` (not in a dry run: there it only would be).
-async fn create(
-    meta: &Meta,
-    labels: &mut Labels,
-    place: u32,
-    name: &str,
-    target: &dyn LabelProvider,
-    ctx: &CallContext,
-) -> Result<LabelIdentity, Error> {
-    if meta.spec.dry_run {
-        return Ok(LabelIdentity {
-            id: None,
-            name: Some(name.to_owned()),
-        });
-    }
-    let new = NewLabel {
-        name: name.to_owned(),
-        description: None,
-        colour: None,
-    };
-    let made = persist(|| target.create_label(ctx, &new)).await?;
-    let identity = made.label.identity();
-    labels.created(place, &identity);
-    Ok(identity)
-}
-
 /// A copy's source tenant, if it still may be copied from; `Ok(None)` for a change.
 fn source(
     gateway: &AppState,

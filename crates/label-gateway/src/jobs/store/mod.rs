@@ -4,7 +4,9 @@
 //! places of its failed customers, and a lease saying which replica runs it.
 
 mod local;
+mod scripts;
 mod shared;
+mod shared_meta;
 
 use std::sync::Arc;
 

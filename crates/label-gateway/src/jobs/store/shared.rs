@@ -15,68 +15,18 @@ use label_core::{Error, ErrorKind};
 use redis::aio::ConnectionManager;
 use redis::{AsyncCommands, Script};
 
-use super::JobPage;
+use super::shared_meta::{read_meta, Head};
+use super::{scripts, JobPage};
 use crate::fleet::Link;
 use crate::jobs::clock::RETENTION;
 use crate::jobs::lease::LEASE;
-use crate::jobs::model::{ChunkDone, Counts, JobProblem, Meta, State};
+use crate::jobs::model::{ChunkDone, JobProblem, Meta, State};
 use crate::jobs::packed::Packed;
 
 /// Small commands; a chunk's customers or results are far under a megabyte.
 const COMMAND_TIMEOUT: Duration = Duration::from_secs(2);
 /// Chunks of customers written in one pipeline when a job is made.
 const CHUNKS_PER_WRITE: usize = 64;
-
-/// KEYS: meta, results, failed, lease. ARGV: owner, chunk, records, succeeded, failed,
-/// vendor calls, labels, eta, then the failed places.
-const COMMIT: &str = r"
-if redis.call('GET', KEYS[4]) ~= ARGV[1] then return 0 end
-if tonumber(redis.call('HGET', KEYS[1], 'next_chunk')) ~= tonumber(ARGV[2]) then return 0 end
-redis.call('HSET', KEYS[2], ARGV[2], ARGV[3])
-redis.call('HINCRBY', KEYS[1], 'succeeded', ARGV[4])
-redis.call('HINCRBY', KEYS[1], 'failed', ARGV[5])
-redis.call('HINCRBY', KEYS[1], 'done', tonumber(ARGV[4]) + tonumber(ARGV[5]))
-redis.call('HINCRBY', KEYS[1], 'vendor_calls', ARGV[6])
-redis.call('HSET', KEYS[1], 'next_chunk', tonumber(ARGV[2]) + 1, 'labels', ARGV[7], 'eta', ARGV[8])
-for i = 9, #ARGV do redis.call('ZADD', KEYS[3], ARGV[i], ARGV[i]) end
-return 1
-";
-
-/// KEYS: meta, lease, customers, results, failed, active. ARGV: owner, state, problem,
-/// finished_at, member of active, retention ms.
-const FINISH: &str = r"
-if redis.call('GET', KEYS[2]) ~= ARGV[1] then return 0 end
-redis.call('HSET', KEYS[1], 'state', ARGV[2], 'problem', ARGV[3], 'finished_at', ARGV[4], 'eta', '')
-redis.call('SREM', KEYS[6], ARGV[5])
-for i = 1, 5 do redis.call('PEXPIRE', KEYS[i], ARGV[6]) end
-redis.call('DEL', KEYS[2])
-return 1
-";
-
-/// KEYS: meta, lease. ARGV: owner, started_at.
-const START: &str = r"
-if redis.call('GET', KEYS[2]) ~= ARGV[1] then return 0 end
-if redis.call('HGET', KEYS[1], 'state') == 'queued' then
-  redis.call('HSET', KEYS[1], 'state', 'running', 'started_at', ARGV[2])
-end
-return 1
-";
-
-/// KEYS: lease. ARGV: owner, ttl ms. Takes a free lease or renews one's own.
-const LEASE_SCRIPT: &str = r"
-local holder = redis.call('GET', KEYS[1])
-if holder and holder ~= ARGV[1] then return 0 end
-redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-return 1
-";
-
-/// KEYS: meta. Marks an unfinished job for cancelling.
-const CANCEL: &str = r"
-local state = redis.call('HGET', KEYS[1], 'state')
-if not state then return 0 end
-if state == 'queued' or state == 'running' then redis.call('HSET', KEYS[1], 'cancel', '1') end
-return 1
-";
 
 pub struct Shared {
     link: Arc<Link>,
@@ -87,25 +37,15 @@ pub struct Shared {
     cancel: Script,
 }
 
-/// What never changes after a job is made, kept as one JSON field.
-#[derive(serde::Serialize, serde::Deserialize)]
-struct Head {
-    id: String,
-    tenant: String,
-    spec: crate::jobs::model::Spec,
-    chunk_size: u32,
-    created_at: u64,
-}
-
 impl Shared {
     pub fn new(link: Arc<Link>) -> Self {
         Self {
             link,
-            commit: Script::new(COMMIT),
-            finish: Script::new(FINISH),
-            start: Script::new(START),
-            lease: Script::new(LEASE_SCRIPT),
-            cancel: Script::new(CANCEL),
+            commit: Script::new(scripts::COMMIT),
+            finish: Script::new(scripts::FINISH),
+            start: Script::new(scripts::START),
+            lease: Script::new(scripts::LEASE_SCRIPT),
+            cancel: Script::new(scripts::CANCEL),
         }
     }
 
@@ -324,37 +264,6 @@ impl Shared {
             .arg(RETENTION.as_millis() as u64);
         Ok(within(call.invoke_async::<i64>(&mut commands)).await? == 1)
     }
-}
-
-fn read_meta(fields: &HashMap<String, String>) -> Option<Meta> {
-    let head: Head = serde_json::from_str(fields.get("head")?).ok()?;
-    let number = |name: &str| fields.get(name).and_then(|v| v.parse::<u64>().ok());
-    let text = |name: &str| fields.get(name).filter(|v| !v.is_empty());
-    Some(Meta {
-        id: head.id,
-        tenant: head.tenant,
-        spec: head.spec,
-        durable: true,
-        chunk_size: head.chunk_size,
-        state: State::parse(text("state")?)?,
-        created_at: head.created_at,
-        started_at: number("started_at"),
-        finished_at: number("finished_at"),
-        counts: Counts {
-            total: number("total").unwrap_or(0),
-            done: number("done").unwrap_or(0),
-            succeeded: number("succeeded").unwrap_or(0),
-            failed: number("failed").unwrap_or(0),
-        },
-        vendor_calls: number("vendor_calls").unwrap_or(0),
-        next_chunk: number("next_chunk").unwrap_or(0),
-        eta_seconds: number("eta"),
-        problem: text("problem").and_then(|p| serde_json::from_str(p).ok()),
-        cancel_requested: fields.get("cancel").is_some_and(|c| c == "1"),
-        labels: text("labels")
-            .and_then(|l| serde_json::from_str(l).ok())
-            .unwrap_or_default(),
-    })
 }
 
 async fn within<T>(
