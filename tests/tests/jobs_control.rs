@@ -222,3 +222,25 @@ async fn jobs_are_listed_newest_first_and_unknown_ones_are_404() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn a_submission_over_max_body_bytes_is_413() {
+    let trybe = TrybeSim::start("t").await.unwrap();
+    let config = format!(
+        "[jobs]\nmax_body_bytes = 1024\n\n[tenants.globex]\nprovider = \"trybe\"\n\
+         base_url = \"{}\"\ntoken = \"t\"\napi_keys = [\"globex-key\"]\n",
+        trybe.server.base_url()
+    );
+    let gateway = TestGateway::start(&config, &[]).await;
+    let ids: Vec<String> = (0..40)
+        .map(|i| format!("00000000-0000-4000-8000-{i:012}"))
+        .collect();
+    let body = json!({"kind": "change", "customers": ids, "add": [{"name": "VIP"}]});
+    let response = gateway
+        .call(reqwest::Method::POST, &jobs_path("globex"), "globex-key")
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    expect_problem(response, 413, "payload_too_large").await;
+}

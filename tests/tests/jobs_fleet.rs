@@ -73,6 +73,41 @@ async fn another_replica_finishes_a_job_whose_replica_died() {
     }
 }
 
+#[tokio::test]
+async fn without_its_redis_a_durable_gateway_refuses_jobs_with_503() {
+    let redis = RedisServer::start();
+    let trybe = TrybeSim::start("t").await.unwrap();
+    let config = format!(
+        "[state]\nredis_url = \"{}\"\n\n[tenants.globex]\nprovider = \"trybe\"\n\
+         base_url = \"{}\"\ntoken = \"t\"\napi_keys = [\"globex-key\"]\n",
+        redis.url(),
+        trybe.server.base_url()
+    );
+    let gateway = TestGateway::start(&config, &[]).await;
+    connected(&gateway).await;
+    redis.kill_9();
+    let body = json!({"kind": "change", "customers": [label_sim::trybe::SAMPLE_CUSTOMER],
+        "add": [{"name": "VIP"}]});
+    let deadline = tokio::time::Instant::now() + label_gateway_tests::jobs::AT_MOST;
+    loop {
+        let (status, problem) = submit(&gateway, "globex", "globex-key", &body).await;
+        if status == 503 {
+            assert_eq!(problem["code"], "state_unavailable", "{problem}");
+            break;
+        }
+        // Until the replica notices Redis is gone, a submission may still find it.
+        assert!(tokio::time::Instant::now() < deadline, "{status} {problem}");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(trybe.server.calls(), 0, "nothing was sent to the vendor");
+    let path = format!(
+        "{}/01937a4e-8f5a-7c3e-9b1d-2f4a6c8e0b1d",
+        label_gateway_tests::jobs::jobs_path("globex")
+    );
+    let response = gateway.get(&path, "globex-key").send().await.unwrap();
+    label_gateway_tests::expect_problem(response, 503, "state_unavailable").await;
+}
+
 /// Waits until the replica's `/readyz` says the shared state is connected.
 async fn connected(replica: &TestGateway) {
     let deadline = tokio::time::Instant::now() + label_gateway_tests::jobs::AT_MOST;
