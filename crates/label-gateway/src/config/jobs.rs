@@ -14,7 +14,7 @@ pub(super) const KEYS: &[&str] = &[
     "concurrency",
 ];
 
-/// Ten million customers is ten times the contract's default; past it a job's list alone is
+/// Ten million customers is ten times the default; past it a job's list alone is
 /// hundreds of MB.
 const MAX_CUSTOMERS: u64 = 10_000_000;
 /// A body of 1 GiB takes longer to read and hash than any client waits.
