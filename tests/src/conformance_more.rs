@@ -1,4 +1,4 @@
-//! The conformance checks of contract §7 (labels created, a label's customers, many customers
+//! The conformance checks of the routes beyond one customer (labels created, a label's customers, many customers
 //! at once, the catalog searched), run against every provider by `conformance_tests!`. A
 //! provider without the capability answers 405 with `Allow` and calls nothing.
 

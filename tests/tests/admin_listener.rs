@@ -1,4 +1,4 @@
-//! The admin listener (contract §9 and §3): `/metrics`, with `/healthz` and `/readyz`, is served
+//! The admin listener: `/metrics`, with `/healthz` and `/readyz`, is served
 //! on `[server] admin_listen` and never on the public listener, so that nobody who can reach
 //! the clients' port learns from the metrics which tenants exist.
 //!

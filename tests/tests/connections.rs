@@ -1,6 +1,7 @@
 //! Connection-level protection: every connection must deliver a request head within the header
 //! deadline whatever it sends (nothing, a partial line, an HTTP/2 preface), heads are bounded,
-//! and connections that send nothing can never keep out a client that sends a request.
+//! connections that send nothing can never keep out a client that sends a request, and an answer
+//! given before its request's body was read says that the connection closes.
 
 use std::time::Duration;
 
@@ -41,12 +42,7 @@ async fn healthz_on(stream: &mut TcpStream) -> String {
         .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
         .await
         .unwrap();
-    let mut buffer = vec![0; 1024];
-    let read = tokio::time::timeout(AT_MOST, stream.read(&mut buffer))
-        .await
-        .expect("an answer")
-        .unwrap_or(0);
-    String::from_utf8_lossy(&buffer[..read]).into_owned()
+    answer_on(stream).await
 }
 
 /// Whether the gateway closes the connection (before `AT_MOST`), and what it said before.
@@ -130,4 +126,61 @@ async fn a_request_head_over_max_header_bytes_is_431() {
     assert!(said.starts_with("HTTP/1.1 431"), "{said}");
     let mut fits = TcpStream::connect(addr(&gateway)).await.unwrap();
     assert!(healthz_on(&mut fits).await.starts_with("HTTP/1.1 200"));
+}
+
+/// The head of a request whose body of `length` bytes comes later, if at all.
+fn head_of_a_post(path: &str, length: usize) -> String {
+    format!(
+        "POST {path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer k\r\n\
+         Content-Type: application/json\r\nContent-Length: {length}\r\n\r\n"
+    )
+}
+
+#[tokio::test]
+async fn an_answer_given_before_the_body_arrived_says_the_connection_closes() {
+    let gateway = TestGateway::start(&with_a_long_header_deadline(CONFIG), &[]).await;
+    let mut stream = TcpStream::connect(addr(&gateway)).await.unwrap();
+    let body = br#"{"customer_ids":["1"]}"#;
+    let head = head_of_a_post("/v1/tenants/nosuch/customers/labels:batchGet", body.len());
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let said = closed_after(&mut stream)
+        .await
+        .expect("the connection was closed after the answer");
+    let said = said.to_ascii_lowercase();
+    assert!(said.starts_with("http/1.1 404"), "{said}");
+    // Without it, a client reusing the connection meets it closed under its next request.
+    assert!(said.contains("\r\nconnection: close\r\n"), "{said}");
+}
+
+#[tokio::test]
+async fn an_answer_after_the_whole_body_keeps_the_connection() {
+    let gateway = TestGateway::start(&with_a_long_header_deadline(CONFIG), &[]).await;
+    let mut stream = TcpStream::connect(addr(&gateway)).await.unwrap();
+    let body = "{";
+    let head = head_of_a_post("/v1/tenants/acme/customers/1/labels", body.len())
+        .replacen("POST", "PATCH", 1);
+    stream
+        .write_all(format!("{head}{body}").as_bytes())
+        .await
+        .unwrap();
+    let said = answer_on(&mut stream).await;
+    assert!(
+        said.to_ascii_lowercase().starts_with("http/1.1 422"),
+        "{said}"
+    );
+    assert!(
+        !said.to_ascii_lowercase().contains("connection: close"),
+        "{said}"
+    );
+    assert!(healthz_on(&mut stream).await.starts_with("HTTP/1.1 200"));
+}
+
+/// The answer to what was already sent on `stream`.
+async fn answer_on(stream: &mut TcpStream) -> String {
+    let mut buffer = vec![0; 4096];
+    let read = tokio::time::timeout(AT_MOST, stream.read(&mut buffer))
+        .await
+        .expect("an answer")
+        .unwrap_or(0);
+    String::from_utf8_lossy(&buffer[..read]).into_owned()
 }

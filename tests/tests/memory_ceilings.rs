@@ -1,4 +1,4 @@
-//! Memory has a ceiling (contract §9), read from the gateway process's resident memory: the
+//! Memory has a ceiling, read from the gateway process's resident memory: the
 //! gateway runs in a process of its own (`child`), with the binary's allocator, and the
 //! attackers, clients and vendors here stay out of its count. What is measured is growth over
 //! a baseline taken after a warm-up, never absolute size.

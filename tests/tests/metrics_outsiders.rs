@@ -1,5 +1,5 @@
 //! Nobody without a key learns which tenants exist, from the answers or from the metrics
-//! (contract §9): every `/v1` route, asked by an outsider in every way a key can fail to be
+//! : every `/v1` route, asked by an outsider in every way a key can fail to be
 //! accepted, answers a tenant that exists exactly as one that does not, and counts the request
 //! under `tenant="unauthenticated"`, never under the tenant its path named.
 //!

@@ -1,4 +1,4 @@
-//! Strict input (contract §9): what a request must be before anything reaches a vendor. Each
+//! Strict input: what a request must be before anything reaches a vendor. Each
 //! refusal is checked over real HTTP against the Capillary simulator, which counts every call
 //! it gets: a refused request calls nothing.
 

@@ -1,5 +1,5 @@
 //! What a vendor says never carries a tenant's secrets to a client or a log line, never runs
-//! long, and never runs the gateway out of memory (contract §9, "What vendors say"). The vendor
+//! long, and never runs the gateway out of memory (README, "Security"). The vendor
 //! is a hostile one on loopback (`raw_vendor`): it echoes, in its own error format, every
 //! credential it was sent, as sent, decoded and Base64-encoded again.
 

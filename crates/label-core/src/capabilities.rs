@@ -20,6 +20,21 @@ pub enum CustomerIdFormat {
     Opaque { max_chars: usize },
 }
 
+impl CustomerIdFormat {
+    /// What the format accepts, in words, for the API document.
+    pub fn describe(self) -> String {
+        match self {
+            CustomerIdFormat::PositiveInteger { max_digits } => format!(
+                "a positive decimal integer of at most {max_digits} digits (answered without leading zeros)"
+            ),
+            CustomerIdFormat::Uuid => "a UUID (answered in lower case)".to_owned(),
+            CustomerIdFormat::Opaque { max_chars } => format!(
+                "1 to {max_chars} characters without control characters, not `.` or `..`"
+            ),
+        }
+    }
+}
+
 /// How a provider's label ids compare.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LabelIdFormat {

@@ -70,7 +70,8 @@ pub struct ChangeLabelsRequest {
     /// `true`: an `add` by a name the catalog lacks creates the label first (result `created`),
     /// where the provider can create labels; the name must then suit the vendor (Trybe 20
     /// characters, Capillary 100), else 422 before anything is written. Default `false`.
-    #[schema(nullable = false, default = false)]
+    // Not a schema `default`: openapi-typescript makes a field with one required in requests.
+    #[schema(nullable = false)]
     pub create_missing: Option<bool>,
 }
 

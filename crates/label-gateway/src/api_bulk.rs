@@ -1,4 +1,4 @@
-//! The bodies of the catalog writes and the many-customer routes (contract §7).
+//! The bodies of the catalog writes and the many-customer routes (docs/routes.md).
 
 use label_core::{Error, ErrorKind, Label, LabelIdentity, Op, Upstream};
 use serde::Serialize;

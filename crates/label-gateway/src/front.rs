@@ -12,14 +12,12 @@ use std::convert::Infallible;
 use std::future::{ready, Future};
 use std::time::Instant;
 
-use axum::body::Body;
 use axum::extract::Request;
 use axum::http::request::Parts;
 use axum::http::Method;
 use axum::response::{IntoResponse, Response};
 use axum::Router;
 use futures::future::Either;
-use hyper::body::Incoming;
 use label_core::BoxFuture;
 use tower::ServiceExt;
 use tracing::Instrument;
@@ -53,7 +51,7 @@ impl Front {
 
     pub fn answer(
         &self,
-        request: Request<Incoming>,
+        request: Request,
     ) -> impl Future<Output = Result<Response, Infallible>> + Send + 'static {
         let (head, body) = request.into_parts();
         match self.customer_labels(&head) {
@@ -62,7 +60,7 @@ impl Front {
                 Either::Right(Either::Left(async move { Ok(response.await) }))
             }
             None => {
-                let request = Request::from_parts(head, Body::new(body));
+                let request = Request::from_parts(head, body);
                 Either::Right(Either::Right(self.router.clone().oneshot(request)))
             }
         }

@@ -8,6 +8,7 @@
 //! two apart, and then served cleartext HTTP/2 with no deadline at all; cleartext HTTP/2 is now
 //! refused.) At the connection cap, the connection that has waited longest for a head is closed
 //! to make room, so that idle or silent sockets can never keep out clients that send requests.
+//! An answer given before its request's body was read says `Connection: close` ([`unread`]).
 
 use std::convert::Infallible;
 use std::future::Future;
@@ -28,6 +29,7 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use header_timer::Deadlines;
 
 mod header_timer;
+mod unread;
 
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
@@ -48,7 +50,7 @@ pub async fn serve<App, Answer>(
     grace: Duration,
 ) -> std::io::Result<()>
 where
-    App: Fn(Request<Incoming>) -> Answer + Clone + Send + Sync + 'static,
+    App: Fn(Request<Body>) -> Answer + Clone + Send + Sync + 'static,
     Answer: Future<Output = Result<Response<Body>, Infallible>> + Send + 'static,
 {
     let permits = Arc::new(Semaphore::new(limits.max_connections.max(1)));
@@ -74,12 +76,21 @@ where
             () = &mut shutdown => break,
         };
         let app = app.clone();
+        let answer = move |request: Request<Incoming>| {
+            let (request, read_to_end) = unread::watch(request);
+            let answer = app(request);
+            async move {
+                let mut response = answer.await?;
+                read_to_end.mark(&mut response);
+                Ok::<_, Infallible>(response)
+            }
+        };
         // A builder per connection: the header deadline's timer is the connection's own.
         let connection = http1::Builder::new()
             .timer(deadlines.timer())
             .header_read_timeout(limits.header_read_timeout)
             .max_buf_size(limits.max_header_bytes)
-            .serve_connection(TokioIo::new(stream), service_fn(app));
+            .serve_connection(TokioIo::new(stream), service_fn(answer));
         let connection = graceful.watch(connection);
         tokio::spawn(async move {
             if let Err(err) = connection.await {

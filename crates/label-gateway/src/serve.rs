@@ -8,7 +8,6 @@ use std::time::Duration;
 use axum::body::Body;
 use axum::extract::Request;
 use futures::FutureExt;
-use hyper::body::Incoming;
 use tokio::net::TcpListener;
 use tower::ServiceExt;
 
@@ -64,7 +63,7 @@ pub async fn serve_gateway(
     let front = Front::new(gateway.clone(), router(gateway.clone()));
     let app = move |request| front.answer(request);
     let admin = admin_router(gateway);
-    let admin = move |request: Request<Incoming>| admin.clone().oneshot(request.map(Body::new));
+    let admin = move |request: Request<Body>| admin.clone().oneshot(request);
     let (public, admin) = tokio::join!(
         listener::serve(listeners.public, app, limits, shutdown.clone(), grace),
         listener::serve(listeners.admin, admin, limits, shutdown, grace),

@@ -12,7 +12,7 @@ pub mod trybe;
 
 use std::sync::Arc;
 
-use label_core::LabelProvider;
+use label_core::{Capabilities, LabelProvider};
 
 pub use settings::{ProviderSettings, SettingProblem};
 
@@ -37,3 +37,11 @@ pub fn factory(provider: &str) -> Option<Factory> {
 pub fn provider_names() -> impl Iterator<Item = &'static str> {
     PROVIDERS.iter().map(|(name, _)| *name)
 }
+
+/// Every provider's capabilities by name, known without a tenant: what the API document says
+/// of each provider (its customer-id format) comes from here, not from a second description.
+pub const CAPABILITIES: &[(&str, Capabilities)] = &[
+    ("capillary", capillary::CAPABILITIES),
+    ("trybe", trybe::CAPABILITIES),
+    ("actionhub", actionhub::CAPABILITIES),
+];

@@ -13,7 +13,7 @@ use yaml_rust2::{Yaml, YamlLoader};
 
 /// Where the image's CMD, the k8s args and the compose mount put the config.
 const CONFIG_PATH: &str = "/etc/label-gateway/config.toml";
-/// After SIGTERM the gateway drains requests for up to this long (contract §4).
+/// After SIGTERM the gateway drains requests for up to this long (docs/resilience.md).
 const DRAIN_SECONDS: i64 = 30;
 
 fn deploy_path(relative: &str) -> PathBuf {

@@ -72,8 +72,11 @@ fn add_parameter_examples(operation: &mut Value) {
         .flatten()
         .filter_map(Value::as_object_mut);
     for parameter in parameters {
-        let name = parameter["name"].as_str().unwrap_or_default();
-        let examples: Map<String, Value> = examples::parameter_examples(name)
+        let name = parameter["name"].as_str().unwrap_or_default().to_owned();
+        if name == "customer_id" {
+            parameter.insert("description".to_owned(), customer_id_description().into());
+        }
+        let examples: Map<String, Value> = examples::parameter_examples(&name)
             .into_iter()
             .map(|(name, summary, value)| {
                 (name.to_owned(), json!({"summary": summary, "value": value}))
@@ -85,6 +88,23 @@ fn add_parameter_examples(operation: &mut Value) {
             parameter.insert("examples".to_owned(), Value::Object(examples));
         }
     }
+}
+
+/// Each provider's customer-id format, as its backend declares it: the same values the gateway
+/// checks ids with, so the document cannot describe another rule.
+fn customer_id_description() -> String {
+    let formats: Vec<String> = label_providers::CAPABILITIES
+        .iter()
+        .map(|(provider, capabilities)| {
+            format!("{provider}: {}", capabilities.customer_id_format.describe())
+        })
+        .collect();
+    format!(
+        "The customer's id at the tenant's vendor, checked before any vendor call ({}). \
+         Anything else is 400 `invalid_customer_id`. Sent to the vendor as exactly one path \
+         segment.",
+        formats.join("; ")
+    )
 }
 
 fn require_headers(response: &mut Value) {

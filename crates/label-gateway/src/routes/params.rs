@@ -31,11 +31,9 @@ pub struct CustomerPath {
         example = "acme"
     )]
     pub tenant: String,
-    /// The customer's id at the tenant's vendor, checked before any vendor call: Capillary a
-    /// positive decimal integer of at most 19 digits, Trybe a UUID (answered in lower case),
-    /// ActionHub 1 to 256 characters without control characters, not `.` or `..`. Anything else
-    /// is 400 `invalid_customer_id`. Sent to the vendor as exactly one path segment.
-    // Its named examples, one per provider, are added in `openapi::finish`.
+    /// The customer's id at the tenant's vendor, in its provider's format.
+    // Its description (each provider's format, read from the providers' capabilities) and its
+    // named examples, one per demo tenant, are added in `openapi::finish`.
     #[param(
         min_length = 1,
         max_length = 256,

@@ -74,6 +74,26 @@ impl ActionHub {
     }
 }
 
+/// What the backend can do, known before any tenant is built (the API document lists each
+/// provider's customer-id format from it).
+pub const CAPABILITIES: Capabilities = Capabilities {
+    read: true,
+    add: false,
+    remove: false,
+    catalog: true,
+    weights: true,
+    label_key: LabelKey::Name,
+    create_labels: false,
+    members: false,
+    batch: 0,
+    batch_read: 1,
+    max_label_name_chars: 255,
+    catalog_search: true,
+    customer_id_format: CustomerIdFormat::Opaque { max_chars: 256 },
+    label_id_format: LabelIdFormat::Exact,
+    idempotent_writes: false,
+};
+
 #[async_trait]
 impl LabelProvider for ActionHub {
     fn name(&self) -> &'static str {
@@ -81,23 +101,7 @@ impl LabelProvider for ActionHub {
     }
 
     fn capabilities(&self) -> Capabilities {
-        Capabilities {
-            read: true,
-            add: false,
-            remove: false,
-            catalog: true,
-            weights: true,
-            label_key: LabelKey::Name,
-            create_labels: false,
-            members: false,
-            batch: 0,
-            batch_read: 1,
-            max_label_name_chars: 255,
-            catalog_search: true,
-            customer_id_format: CustomerIdFormat::Opaque { max_chars: 256 },
-            label_id_format: LabelIdFormat::Exact,
-            idempotent_writes: false,
-        }
+        CAPABILITIES
     }
 
     async fn customer_labels(

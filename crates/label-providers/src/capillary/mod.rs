@@ -141,6 +141,26 @@ impl Capillary {
     }
 }
 
+/// What the backend can do, known before any tenant is built (the API document lists each
+/// provider's customer-id format from it).
+pub const CAPABILITIES: Capabilities = Capabilities {
+    read: true,
+    add: true,
+    remove: true,
+    catalog: true,
+    weights: false,
+    label_key: LabelKey::Name,
+    create_labels: true,
+    members: true,
+    batch: MAX_ASSIGNMENTS,
+    batch_read: MAX_ENTITY_IDS,
+    max_label_name_chars: MAX_LABEL_NAME_CHARS,
+    catalog_search: false,
+    customer_id_format: CustomerIdFormat::PositiveInteger { max_digits: 19 },
+    label_id_format: LabelIdFormat::Exact,
+    idempotent_writes: false,
+};
+
 #[async_trait]
 impl LabelProvider for Capillary {
     fn name(&self) -> &'static str {
@@ -148,23 +168,7 @@ impl LabelProvider for Capillary {
     }
 
     fn capabilities(&self) -> Capabilities {
-        Capabilities {
-            read: true,
-            add: true,
-            remove: true,
-            catalog: true,
-            weights: false,
-            label_key: LabelKey::Name,
-            create_labels: true,
-            members: true,
-            batch: MAX_ASSIGNMENTS,
-            batch_read: MAX_ENTITY_IDS,
-            max_label_name_chars: MAX_LABEL_NAME_CHARS,
-            catalog_search: false,
-            customer_id_format: CustomerIdFormat::PositiveInteger { max_digits: 19 },
-            label_id_format: LabelIdFormat::Exact,
-            idempotent_writes: false,
-        }
+        CAPABILITIES
     }
 
     async fn customer_labels(

@@ -137,6 +137,26 @@ fn customer_path(customer: &CustomerId) -> String {
     format!("/customers/customers/{}/labels", segment(customer.as_str()))
 }
 
+/// What the backend can do, known before any tenant is built (the API document lists each
+/// provider's customer-id format from it).
+pub const CAPABILITIES: Capabilities = Capabilities {
+    read: true,
+    add: true,
+    remove: true,
+    catalog: true,
+    weights: false,
+    label_key: LabelKey::Id,
+    create_labels: true,
+    members: false,
+    batch: 1,
+    batch_read: 1,
+    max_label_name_chars: MAX_LABEL_NAME_CHARS,
+    catalog_search: false,
+    customer_id_format: CustomerIdFormat::Uuid,
+    label_id_format: LabelIdFormat::Uuid,
+    idempotent_writes: true,
+};
+
 #[async_trait]
 impl LabelProvider for Trybe {
     fn name(&self) -> &'static str {
@@ -144,23 +164,7 @@ impl LabelProvider for Trybe {
     }
 
     fn capabilities(&self) -> Capabilities {
-        Capabilities {
-            read: true,
-            add: true,
-            remove: true,
-            catalog: true,
-            weights: false,
-            label_key: LabelKey::Id,
-            create_labels: true,
-            members: false,
-            batch: 1,
-            batch_read: 1,
-            max_label_name_chars: MAX_LABEL_NAME_CHARS,
-            catalog_search: false,
-            customer_id_format: CustomerIdFormat::Uuid,
-            label_id_format: LabelIdFormat::Uuid,
-            idempotent_writes: true,
-        }
+        CAPABILITIES
     }
 
     async fn customer_labels(
