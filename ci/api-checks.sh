@@ -138,12 +138,15 @@ step "openapi-fetch client against the demo"
 node clients/openapi-fetch/dist/demo.js "$BASE_URL"
 
 step "schemathesis: every phase (examples, coverage, fuzzing, stateful links), every tenant"
+# Every check but "deleted resource still available": the one DELETE, on a job, cancels it, and
+# the job and what it did stay readable (what is done stays done).
 # One run for the three demo tenants: ci/schemathesis_hooks.py gives each request the key of the
 # tenant its path names. From $OUT: schemathesis and hypothesis keep state in the working
 # directory.
 (cd "$OUT" && ST_BASE_URL=$BASE_URL SCHEMATHESIS_HOOKS=$ROOT/ci/schemathesis_hooks.py \
     "$VENV/bin/schemathesis" --config-file "$ROOT/ci/schemathesis.toml" run "$DOCUMENT" \
-    --checks all --report har --report-har-path "$OUT/schemathesis.har") \
+    --checks all --exclude-checks use_after_free \
+    --report har --report-har-path "$OUT/schemathesis.har") \
     | tee "$OUT/schemathesis.log"
 
 step "every documented status seen or excluded"
