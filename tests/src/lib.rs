@@ -3,6 +3,7 @@
 
 pub mod actionhub;
 pub mod cache;
+pub mod capillary_direct;
 pub mod child;
 pub mod conformance;
 pub mod conformance_more;
