@@ -80,6 +80,11 @@ pub fn sample() -> String {
 /// The names of a customer's labels and the answer's `Cache-Status`.
 pub async fn read(replica: &TestGateway, path: &str) -> (Vec<String>, String) {
     let response = replica.get(path, "acme-key").send().await.unwrap();
+    names_and_cache_status(response).await
+}
+
+/// A successful read's label names and its `Cache-Status`.
+pub async fn names_and_cache_status(response: reqwest::Response) -> (Vec<String>, String) {
     assert_eq!(response.status(), 200);
     let status = response.headers()["cache-status"]
         .to_str()

@@ -3,6 +3,7 @@
 
 pub mod actionhub;
 pub mod cache;
+pub mod capillary_direct;
 pub mod child;
 pub mod conformance;
 pub mod conformance_more;
@@ -146,4 +147,18 @@ pub async fn expect_problem(
     );
     assert!(has_request_id && body["request_id"].is_string(), "{body}");
     body
+}
+
+/// In a Prometheus text page, the sum of the samples of `family` whose labels include every one
+/// of `labels`.
+pub fn metric_sum(text: &str, family: &str, labels: &[(&str, &str)]) -> f64 {
+    text.lines()
+        .filter(|line| line.starts_with(&format!("{family}{{")))
+        .filter(|line| {
+            labels
+                .iter()
+                .all(|(k, v)| line.contains(&format!("{k}=\"{v}\"")))
+        })
+        .filter_map(|line| line.rsplit(' ').next()?.parse::<f64>().ok())
+        .sum()
 }

@@ -1,27 +1,15 @@
 //! Capillary's label assignments (`/v2/labels/assignments…`) in the simulator: batches of 100
 //! answered item by item, reads of ten entities, removals, search, and the limits.
 
+use label_gateway_tests::capillary_direct::call;
 use label_sim::capillary::{
-    basic_authorization, CapillarySim, MAX_ACTIVE_LABELS_PER_ENTITY, MAX_ASSIGNMENTS,
-    MAX_ENTITY_IDS, MAX_REMOVALS, SAMPLE_CUSTOMER, UNLABELLED_CUSTOMER,
+    CapillarySim, MAX_ACTIVE_LABELS_PER_ENTITY, MAX_ASSIGNMENTS, MAX_ENTITY_IDS, MAX_REMOVALS,
+    SAMPLE_CUSTOMER, UNLABELLED_CUSTOMER,
 };
 use reqwest::Method;
 use serde_json::{json, Value};
 
 const PATH: &str = "/v2/labels/assignments";
-
-async fn call(sim: &CapillarySim, method: Method, path: &str, body: Option<Value>) -> (u16, Value) {
-    let url = format!("{}{path}", sim.server.base_url());
-    let mut request = reqwest::Client::new()
-        .request(method, url)
-        .header("authorization", basic_authorization("u", "p"));
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let response = request.send().await.unwrap();
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
-}
 
 async fn assign(sim: &CapillarySim, assignments: Value) -> (u16, Value) {
     let body = json!({"entityType": "CUSTOMER", "assignments": assignments});

@@ -1,22 +1,10 @@
 //! Capillary's Labels API catalog (`/v2/labels`) in the simulator: batches of ten answered 200,
 //! 207 or 400, labels listed newest update first, PRODUCT as the default entity type.
 
-use label_sim::capillary::{basic_authorization, CapillarySim, MAX_LABELS_PER_CREATE};
+use label_gateway_tests::capillary_direct::call;
+use label_sim::capillary::{CapillarySim, MAX_LABELS_PER_CREATE};
 use reqwest::Method;
 use serde_json::{json, Value};
-
-async fn call(sim: &CapillarySim, method: Method, path: &str, body: Option<Value>) -> (u16, Value) {
-    let url = format!("{}{path}", sim.server.base_url());
-    let mut request = reqwest::Client::new()
-        .request(method, url)
-        .header("authorization", basic_authorization("u", "p"));
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let response = request.send().await.unwrap();
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
-}
 
 async fn create(sim: &CapillarySim, labels: Value) -> (u16, Value) {
     call(

@@ -1,24 +1,12 @@
 //! The two ways of asking Capillary's simulator which customers have a label: the v2 customer
 //! search (`/v2/customers/labels/search`) and the Labels API's assignment search.
 
-use label_sim::capillary::{basic_authorization, CapillarySim};
+use label_gateway_tests::capillary_direct::call;
+use label_sim::capillary::CapillarySim;
 use reqwest::Method;
 use serde_json::{json, Value};
 
 const PATH: &str = "/v2/labels/assignments";
-
-async fn call(sim: &CapillarySim, method: Method, path: &str, body: Option<Value>) -> (u16, Value) {
-    let url = format!("{}{path}", sim.server.base_url());
-    let mut request = reqwest::Client::new()
-        .request(method, url)
-        .header("authorization", basic_authorization("u", "p"));
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let response = request.send().await.unwrap();
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
-}
 
 async fn assign(sim: &CapillarySim, assignments: Value) -> (u16, Value) {
     let body = json!({"entityType": "CUSTOMER", "assignments": assignments});

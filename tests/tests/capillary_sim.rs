@@ -2,25 +2,11 @@
 //! having a label, one store under both label APIs, synthetic customers that take writes, and
 //! faults on the new endpoints.
 
-use label_sim::capillary::{
-    basic_authorization, CapillarySim, SAMPLE_CUSTOMER, SYNTHETIC_LABELS, UNLABELLED_CUSTOMER,
-};
+use label_gateway_tests::capillary_direct::call;
+use label_sim::capillary::{CapillarySim, SAMPLE_CUSTOMER, SYNTHETIC_LABELS, UNLABELLED_CUSTOMER};
 use label_sim::Fault;
 use reqwest::Method;
 use serde_json::{json, Value};
-
-async fn call(sim: &CapillarySim, method: Method, path: &str, body: Option<Value>) -> (u16, Value) {
-    let url = format!("{}{path}", sim.server.base_url());
-    let mut request = reqwest::Client::new()
-        .request(method, url)
-        .header("authorization", basic_authorization("u", "p"));
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let response = request.send().await.unwrap();
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
-}
 
 async fn create_org_labels(sim: &CapillarySim, labels: Value) -> (u16, Value) {
     let body = json!({ "orgLabels": labels });

@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use label_gateway_tests::child::{serve_if_child, ChildGateway};
-use label_gateway_tests::fleet::{replica_config, sample, AT_MOST};
+use label_gateway_tests::fleet::{names_and_cache_status, replica_config, sample, AT_MOST};
 use label_gateway_tests::redis::RedisServer;
 use label_gateway_tests::world::capillary_sim;
 use label_sim::Fault;
@@ -28,19 +28,7 @@ async fn read(client: &reqwest::Client, replica: &ChildGateway) -> (Vec<String>,
         .send()
         .await
         .unwrap();
-    assert_eq!(answer.status(), 200);
-    let status = answer.headers()["cache-status"]
-        .to_str()
-        .unwrap()
-        .to_owned();
-    let body: serde_json::Value = answer.json().await.unwrap();
-    let names = body["labels"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|l| l["name"].as_str().unwrap().to_owned())
-        .collect();
-    (names, status)
+    names_and_cache_status(answer).await
 }
 
 /// Waits until the replica reports Redis connected.

@@ -5,7 +5,7 @@
 //! series.
 
 use label_gateway_tests::world::{capillary_sim, capillary_tenant, labels_path};
-use label_gateway_tests::TestGateway;
+use label_gateway_tests::{metric_sum as sum, TestGateway};
 use label_sim::{capillary, Fault};
 
 /// The cache is off (`capillary_tenant`), so every read is a vendor call; the circuit stays out
@@ -29,19 +29,6 @@ async fn scrape(gateway: &TestGateway) -> String {
         .to_owned();
     assert!(content_type.starts_with("text/plain"), "{content_type}");
     response.text().await.unwrap()
-}
-
-/// The sum of the samples of `family` whose labels include every one of `labels`.
-fn sum(text: &str, family: &str, labels: &[(&str, &str)]) -> f64 {
-    text.lines()
-        .filter(|line| line.starts_with(&format!("{family}{{")))
-        .filter(|line| {
-            labels
-                .iter()
-                .all(|(k, v)| line.contains(&format!("{k}=\"{v}\"")))
-        })
-        .filter_map(|line| line.rsplit(' ').next()?.parse::<f64>().ok())
-        .sum()
 }
 
 #[tokio::test]

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use axum::extract::State;
 use label_gateway::state::Gateway;
-use label_gateway_tests::parse_config;
+use label_gateway_tests::{metric_sum as sum, parse_config};
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, WWW_AUTHENTICATE};
 use reqwest::Method;
 use serde_json::Value;
@@ -60,19 +60,6 @@ async fn scrape(state: &label_gateway::state::AppState) -> String {
         .await
         .expect("the metrics");
     String::from_utf8(body.to_vec()).expect("text")
-}
-
-/// The sum of the samples of `family` whose labels include all of `labels`.
-fn sum(text: &str, family: &str, labels: &[(&str, &str)]) -> f64 {
-    text.lines()
-        .filter(|line| line.starts_with(&format!("{family}{{")))
-        .filter(|line| {
-            labels
-                .iter()
-                .all(|(k, v)| line.contains(&format!("{k}=\"{v}\"")))
-        })
-        .filter_map(|line| line.rsplit(' ').next()?.parse::<f64>().ok())
-        .sum()
 }
 
 /// What an answer tells about the tenant: status, header names, and the body but its id.
