@@ -122,14 +122,28 @@ async fn a_clean_job_exits_0_and_a_refused_one_2() {
         csv.to_str().unwrap(),
     ];
     let out = job(&running.url, "acme-key", &args).await;
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert!(!failures.exists(), "no failures, no file");
     assert_eq!(running.sim.attached_names("7011"), ["Newsletter"]);
+
+    // `job watch` follows the job at the URL the submission printed.
+    let url = stderr
+        .split_whitespace()
+        .find(|word| word.starts_with("http://"))
+        .expect("the job's URL is printed");
+    let watched = Command::new(BIN)
+        .args(["job", "watch", url])
+        .env("LABEL_GATEWAY_KEY", "acme-key")
+        .output()
+        .await
+        .unwrap();
+    assert_eq!(watched.status.code(), Some(0));
+    let summary = String::from_utf8_lossy(&watched.stdout);
+    assert!(
+        summary.contains("succeeded: 2 customers, 2 done"),
+        "{summary}"
+    );
 
     let out = job(&running.url, "wrong-key", &args).await;
     assert_eq!(out.status.code(), Some(2));

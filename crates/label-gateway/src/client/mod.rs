@@ -95,6 +95,7 @@ pub struct Submit {
 #[derive(Clone, Copy, ValueEnum)]
 pub enum Unmapped {
     Skip,
+    #[value(alias = "same_name")]
     SameName,
 }
 
