@@ -97,10 +97,12 @@ async fn unfinished_390_kb_heads_on_300_connections_grow_memory_by_a_few_mb() {
         "300 unfinished 390 KB heads: RSS {} -> peak {} KiB (growth {growth} KiB), now {} KiB",
         before.rss_kib, after.peak_kib, after.rss_kib
     );
-    // Each connection may hold a head of up to max_header_bytes (16 KiB) and hyper's
-    // buffers around it (measured: about 10 KiB): 300 x 26 KiB is under 8 MiB. Reading the
-    // heads whole would take 300 x 390 KiB, about 114 MiB.
-    assert!(growth < 12 * MIB, "grew {growth} KiB");
+    // Each connection may hold a head of up to max_header_bytes (16 KiB), hyper's 8 KiB write
+    // buffer and its own state: about 30 KiB, 9 MiB when all 300 are read at the same moment,
+    // and the allocator's per-thread arenas keep some of it apart. Measured on a loaded
+    // machine: a peak 2 to 15 MiB over the start, with how many the gateway happens to read at
+    // once. Reading the heads whole would take 300 x 390 KiB, about 114 MiB.
+    assert!(growth < 24 * MIB, "grew {growth} KiB");
     drop(held);
 }
 
