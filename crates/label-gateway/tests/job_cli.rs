@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::process::Output;
 
 use label_sim::capillary::CapillarySim;
+use tempfile::TempDir;
 use tokio::net::TcpListener;
 use tokio::process::Command;
 
@@ -44,11 +45,9 @@ async fn gateway() -> Running {
     }
 }
 
-fn temp(name: &str) -> PathBuf {
-    std::env::temp_dir().join(format!(
-        "label-gateway-job-cli-{}-{name}",
-        std::process::id()
-    ))
+/// A file in a directory of the test's own, removed with it.
+fn temp(dir: &TempDir, name: &str) -> PathBuf {
+    dir.path().join(name)
 }
 
 async fn job(url: &str, key: &str, args: &[&str]) -> Output {
@@ -66,14 +65,15 @@ async fn job(url: &str, key: &str, args: &[&str]) -> Output {
 #[tokio::test]
 async fn a_job_with_a_failure_exits_1_and_writes_it_down() {
     let running = gateway().await;
-    let csv = temp("some-fail.csv");
+    let dir = tempfile::tempdir().unwrap();
+    let csv = temp(&dir, "some-fail.csv");
     let mut lines = String::from("customer_id\n");
     for id in 7000..7010 {
         lines.push_str(&format!("{id}\n"));
     }
     lines.push_str("999999999\n");
     std::fs::write(&csv, lines).unwrap();
-    let failures = temp("some-fail.failures.csv");
+    let failures = temp(&dir, "some-fail.failures.csv");
     let out = job(
         &running.url,
         "acme-key",
@@ -111,9 +111,10 @@ async fn a_job_with_a_failure_exits_1_and_writes_it_down() {
 #[tokio::test]
 async fn a_clean_job_exits_0_and_a_refused_one_2() {
     let running = gateway().await;
-    let csv = temp("clean.csv");
+    let dir = tempfile::tempdir().unwrap();
+    let csv = temp(&dir, "clean.csv");
     std::fs::write(&csv, "7010\n7011\n").unwrap();
-    let failures = temp("clean.failures.csv");
+    let failures = temp(&dir, "clean.failures.csv");
     let args = [
         "--add",
         "Newsletter",
@@ -149,7 +150,7 @@ async fn a_clean_job_exits_0_and_a_refused_one_2() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("401 unauthorized"));
 
-    let bad = temp("bad.csv");
+    let bad = temp(&dir, "bad.csv");
     std::fs::write(&bad, "7010\nnot-a-number\n").unwrap();
     let out = job(
         &running.url,

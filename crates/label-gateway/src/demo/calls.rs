@@ -107,4 +107,23 @@ pub const MORE_CALLS: &[DemoCall] = &[
         None,
         200,
     ),
+    call(
+        ACME,
+        "POST",
+        "/v1/tenants/acme/jobs",
+        Some(
+            r#"{"kind":"change","customers":["564663099","565345934"],"add":[{"name":"VIP"}],"remove":[{"name":"Old1 Customer1"}]}"#,
+        ),
+        202,
+    ),
+    call(
+        GLOBEX,
+        "POST",
+        "/v1/tenants/globex/jobs",
+        Some(
+            r#"{"kind":"copy","from_tenant":"acme","customers":[{"from":"564663098","to":"9b2e4f6a-1c3d-4e5f-8a7b-0c1d2e3f4a5b"}],"labels":{"Premium Customer":"VIP"},"unmapped":"skip","mode":"add","dry_run":true}"#,
+        ),
+        202,
+    ),
+    call(ACME, "GET", "/v1/tenants/acme/jobs", None, 200),
 ];

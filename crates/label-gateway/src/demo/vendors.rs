@@ -79,11 +79,14 @@ pub fn banner(addr: SocketAddr, admin: SocketAddr) -> String {
         }
     }
     text.push_str(
-        "\nCreate labels, who has a label, many customers at once, search the catalog:\n",
+        "\nCreate labels, who has a label, many customers at once, search the catalog, jobs:\n",
     );
     for call in MORE_CALLS {
         text.push_str(&curl_line(&base, call));
     }
+    text.push_str(&format!(
+        "  printf '564663099\\n565345934\\n' > customers.csv\n  LABEL_GATEWAY_KEY=demo-acme-key cargo run --release -- job --url {base} --tenant acme --add VIP customers.csv\n"
+    ));
     text.push_str(&format!(
         "\nOpenAPI: {base}/openapi.json   Reference: {base}/docs\n"
     ));
