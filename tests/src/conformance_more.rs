@@ -80,6 +80,15 @@ pub async fn creates_labels_or_refuses(s: Subject) {
         body["label"]["id"].as_str().unwrap()
     );
     expect_problem(s.post(path, new).await, 409, "label_exists").await;
+    // `null` is the same as leaving a field out, as the document says.
+    let nulls = json!({"name": "Nulls", "description": null, "colour": null});
+    let (status, body) = json(s.post(path, nulls).await).await;
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(
+        body["ignored"],
+        json!([]),
+        "nothing was given to ignore: {body}"
+    );
 }
 
 pub async fn creates_missing_labels_on_a_change(s: Subject) {

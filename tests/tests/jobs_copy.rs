@@ -161,6 +161,8 @@ async fn actionhub_is_a_source_like_any_other() {
         "kind": "copy", "from_tenant": "initech",
         "customers": [{"from": SAMPLE_USER, "to": U1}, {"from": "nobody-here", "to": U2}],
         "labels": {"Sports Fan": "Gym Member", "Newsletter Reader": "Newsletter"},
+        // As the document says, `null` is the default: add, skip, not a dry run.
+        "mode": null, "unmapped": null, "dry_run": null,
     });
     let (job, items) = run(&m, &body).await;
     assert_eq!(

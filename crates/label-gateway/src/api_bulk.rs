@@ -22,17 +22,17 @@ pub struct CreateLabelRequest {
         example = "Summer 2025"
     )]
     pub name: String,
-    /// Kept by Capillary; listed in `ignored` by a vendor that has no place for it.
+    /// Kept by Capillary; listed in `ignored` by a vendor that has no place for it. `null` is
+    /// the same as leaving it out, here and for `colour`.
     #[schema(
         min_length = 1,
         max_length = 255,
         pattern = r"^[^\u0000-\u001F\u007F-\u009F]*$",
-        example = "Customers of the summer campaign",
-        nullable = false
+        example = "Customers of the summer campaign"
     )]
     pub description: Option<String>,
     /// Six hex digits, with or without `#`. Kept by Trybe; listed in `ignored` elsewhere.
-    #[schema(pattern = "^#?[0-9A-Fa-f]{6}$", example = "ff6634", nullable = false)]
+    #[schema(pattern = "^#?[0-9A-Fa-f]{6}$", example = "ff6634")]
     pub colour: Option<String>,
 }
 

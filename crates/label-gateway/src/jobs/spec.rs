@@ -236,8 +236,9 @@ fn choice<T: Copy + Default>(
     options: &[(&str, T)],
     problems: &mut Problems,
 ) -> T {
-    let Some(value) = fields.get(key) else {
-        return T::default();
+    let value = match fields.get(key) {
+        None | Some(Value::Null) => return T::default(),
+        Some(value) => value,
     };
     let found = options
         .iter()
