@@ -5,7 +5,6 @@ mod batch;
 pub mod body;
 mod clock;
 mod copy;
-pub mod cursor;
 mod each;
 mod labels;
 mod lease;

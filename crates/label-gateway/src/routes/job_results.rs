@@ -7,10 +7,10 @@ use label_core::FieldProblem;
 use serde_json::Value;
 
 use crate::auth::TenantAccess;
-use crate::jobs::cursor;
 use crate::jobs::results::{page, Filter};
 use crate::jobs::view::ResultsPage;
 use crate::problem::ApiError;
+use crate::routes::cursor;
 use crate::routes::errors::JobResultsErrors;
 use crate::routes::job_params::{job, job_id, limit, query, value, JobPath, ResultsQuery};
 use crate::state::AppState;
@@ -49,14 +49,8 @@ pub async fn job_results(
             return Err(access.error(label_core::invalid_request(&[problem])));
         }
     };
-    let scope = format!("{}/{}", meta.id, filter.name());
-    let from = match value(&pairs, "cursor") {
-        None => 0,
-        Some(text) => match cursor::decode(text, &scope).map_err(|e| access.error(e))? {
-            Value::Number(place) if place.is_u64() => place.as_u64().unwrap_or(0),
-            _ => return Err(access.error(cursor::invalid("is not a cursor this listing gave out"))),
-        },
-    };
+    let scope = format!("results/{}/{}", meta.id, filter.name());
+    let from = cursor::offset(value(&pairs, "cursor"), &scope).map_err(|e| access.error(e))?;
     let (items, next) = page(&state.jobs.store, &meta, filter, from, limit)
         .await
         .map_err(|e| access.error(e))?;

@@ -84,12 +84,8 @@ pub async fn list_label_customers(
     let ctx = context(&access);
     let label = resolve(&access, path, &ctx).await?;
     let id = label.id.clone().unwrap_or_default();
-    let offset = match &query.cursor {
-        Some(given) => {
-            cursor::decode(given, &access.tenant.id, &id).map_err(|e| access.error(e))?
-        }
-        None => 0,
-    };
+    let scope = format!("members/{}/{id}", access.tenant.id);
+    let offset = cursor::offset(query.cursor.as_deref(), &scope).map_err(|e| access.error(e))?;
     let page = MembersPage { offset, limit };
     let members = provider
         .members(&ctx, &label, page)
@@ -97,7 +93,7 @@ pub async fn list_label_customers(
         .map_err(|e| access.error(e))?;
     let next_cursor = members
         .next_offset
-        .map(|next| cursor::encode(&access.tenant.id, &id, next));
+        .map(|next| cursor::encode(&scope, &next.into()));
     let answer = LabelCustomersResponse {
         tenant: &access.tenant.id,
         provider: provider.name(),

@@ -5,9 +5,9 @@ use axum::Json;
 use serde_json::Value;
 
 use crate::auth::TenantAccess;
-use crate::jobs::cursor;
 use crate::jobs::view::{Job, JobList};
 use crate::problem::ApiError;
+use crate::routes::cursor;
 use crate::routes::errors::ListJobsErrors;
 use crate::routes::job_params::{limit, query, value, ListQuery};
 use crate::routes::params::TenantPath;
@@ -34,11 +34,12 @@ pub async fn list_jobs(
     let tenant = &access.tenant.id;
     let pairs = query(&uri, &["cursor", "limit"]).map_err(|e| access.error(e))?;
     let limit = limit(&pairs, 20, 100).map_err(|e| access.error(e))?;
+    let scope = format!("jobs/{tenant}");
     let after = match value(&pairs, "cursor") {
         None => None,
-        Some(text) => match cursor::decode(text, tenant).map_err(|e| access.error(e))? {
+        Some(text) => match cursor::decode(text, &scope).map_err(|e| access.error(e))? {
             Value::String(after) => Some(after),
-            _ => return Err(access.error(cursor::invalid("is not a cursor this listing gave out"))),
+            _ => return Err(access.error(cursor::not_given_out())),
         },
     };
     let page = state
@@ -51,7 +52,7 @@ pub async fn list_jobs(
         jobs: page.jobs.iter().map(Job::of).collect(),
         next_cursor: page
             .next_after
-            .map(|after| cursor::encode(tenant, &Value::String(after))),
+            .map(|after| cursor::encode(&scope, &Value::String(after))),
     };
     Ok(Json(body).into_response())
 }
