@@ -105,7 +105,7 @@ fn decide(
         (Op::Add, None, Some(label)) => (label, Decision::Send),
         (Op::Remove, None, Some(label)) => (label, Decision::Decided(ChangeStatus::Unchanged)),
         (op, None, None) => {
-            let label = identity_of(reference);
+            let label = LabelIdentity::from(reference);
             let decision = if capabilities.catalog {
                 // The catalog lists every label the vendor has.
                 Decision::Decided(ChangeStatus::NotFound)
@@ -262,19 +262,6 @@ fn canonical(reference: &LabelRef, format: LabelIdFormat) -> LabelRef {
     match reference {
         LabelRef::Id(id) => LabelRef::Id(format.canonical(id)),
         LabelRef::Name(name) => LabelRef::Name(name.clone()),
-    }
-}
-
-fn identity_of(reference: &LabelRef) -> LabelIdentity {
-    match reference {
-        LabelRef::Id(id) => LabelIdentity {
-            id: Some(id.clone()),
-            name: None,
-        },
-        LabelRef::Name(name) => LabelIdentity {
-            id: None,
-            name: Some(name.clone()),
-        },
     }
 }
 

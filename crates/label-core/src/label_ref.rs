@@ -3,6 +3,7 @@ use serde_json::{Map, Value};
 use utoipa::ToSchema;
 
 use crate::error::{Error, ErrorKind, FieldProblem};
+use crate::model::LabelIdentity;
 use crate::strict_json::{self, escape};
 
 const MAX_REF_CHARS: usize = 255;
@@ -20,6 +21,22 @@ pub enum LabelRef {
     Name(String),
     /// The provider's label id, e.g. `{"id": "20949"}`.
     Id(String),
+}
+
+impl From<&LabelRef> for LabelIdentity {
+    /// What a reference says of its label before it is resolved: its id, or its name.
+    fn from(reference: &LabelRef) -> Self {
+        match reference {
+            LabelRef::Id(id) => Self {
+                id: Some(id.clone()),
+                name: None,
+            },
+            LabelRef::Name(name) => Self {
+                id: None,
+                name: Some(name.clone()),
+            },
+        }
+    }
 }
 
 /// A change request whose every rule of the contract holds.

@@ -78,16 +78,16 @@ impl Labels {
         };
         let identity = match &self.catalog {
             Some(catalog) => catalog.find(&reference).map(Label::identity),
-            None => {
-                Some(identity_of(&reference)).filter(|identity| match self.capabilities.label_key {
+            None => Some(LabelIdentity::from(&reference)).filter(|identity| {
+                match self.capabilities.label_key {
                     LabelKey::Name => identity.name.is_some(),
                     LabelKey::Id => identity.id.is_some(),
-                })
-            }
+                }
+            }),
         };
         let entry = match &identity {
             Some(identity) => LabelEntry::of(identity),
-            None => LabelEntry::of(&identity_of(&reference)),
+            None => LabelEntry::of(&LabelIdentity::from(&reference)),
         };
         Wanted {
             op,
@@ -119,18 +119,5 @@ pub fn holds(label: &Label, identity: &LabelIdentity, capabilities: &Capabilitie
     match &identity.id {
         Some(id) => format.canonical(&label.id) == format.canonical(id),
         None => label.name.is_some() && label.name == identity.name,
-    }
-}
-
-fn identity_of(reference: &LabelRef) -> LabelIdentity {
-    match reference {
-        LabelRef::Id(id) => LabelIdentity {
-            id: Some(id.clone()),
-            name: None,
-        },
-        LabelRef::Name(name) => LabelIdentity {
-            id: None,
-            name: Some(name.clone()),
-        },
     }
 }
