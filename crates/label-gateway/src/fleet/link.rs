@@ -7,7 +7,7 @@
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use futures::StreamExt;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
@@ -26,6 +26,7 @@ const COMMAND_TIMEOUT: Duration = Duration::from_millis(500);
 const PING_EVERY: Duration = Duration::from_secs(1);
 const BACKOFF_FIRST: Duration = Duration::from_millis(50);
 const BACKOFF_MAX: Duration = Duration::from_secs(1);
+const OUTAGE_WARN_EVERY: Duration = Duration::from_secs(60);
 /// Invalidations made while cut off, published on reconnecting; past this many, "drop
 /// everything" is published instead.
 const MAX_PENDING: usize = 10_000;
@@ -125,14 +126,14 @@ impl Link {
 
     async fn run(self: Arc<Self>) {
         let mut backoff = BACKOFF_FIRST;
+        let mut outage = Outage::default();
         loop {
-            match self.session().await {
-                Ok(()) => tracing::warn!("the shared state's connection closed"),
-                Err(err) => tracing::warn!(error = %err, "shared state unreachable"),
-            }
+            let ended = self.session().await;
             if self.connected() {
                 backoff = BACKOFF_FIRST;
+                outage = Outage::default();
             }
+            outage.report(ended);
             self.mark(false);
             tokio::time::sleep(backoff).await;
             backoff = (backoff * 2).min(BACKOFF_MAX);
@@ -242,6 +243,44 @@ impl Link {
     }
 }
 
+/// Logs an outage's first failure and then one warning a minute, not one per reconnect
+/// attempt: an operator needs to know Redis is away, not a line a second while it stays away.
+#[derive(Default)]
+struct Outage {
+    attempts: u64,
+    last_warned: Option<Instant>,
+}
+
+impl Outage {
+    fn report(&mut self, ended: RedisResult<()>) {
+        if !self.warning_due(Instant::now()) {
+            tracing::debug!(attempts = self.attempts, "shared state still unreachable");
+            return;
+        }
+        match (ended, self.attempts) {
+            (Ok(()), 1) => tracing::warn!("the shared state's connection closed"),
+            (Err(err), 1) => tracing::warn!(error = %err, "shared state unreachable"),
+            (Ok(()), attempts) => tracing::warn!(attempts, "shared state still unreachable"),
+            (Err(err), attempts) => {
+                tracing::warn!(attempts, error = %err, "shared state still unreachable")
+            }
+        }
+    }
+
+    /// Counts one failed attempt; `true` when it is the outage's first or a minute has passed
+    /// since the last warning.
+    fn warning_due(&mut self, now: Instant) -> bool {
+        self.attempts += 1;
+        let due = self
+            .last_warned
+            .is_none_or(|at| now.duration_since(at) >= OUTAGE_WARN_EVERY);
+        if due {
+            self.last_warned = Some(now);
+        }
+        due
+    }
+}
+
 /// `what`, or a timed-out error after [`COMMAND_TIMEOUT`].
 async fn within<T>(what: impl std::future::Future<Output = RedisResult<T>>) -> RedisResult<T> {
     tokio::time::timeout(COMMAND_TIMEOUT, what)
@@ -251,4 +290,20 @@ async fn within<T>(what: impl std::future::Future<Output = RedisResult<T>>) -> R
 
 fn timed_out(_: tokio::time::error::Elapsed) -> redis::RedisError {
     redis::RedisError::from((redis::ErrorKind::IoError, "timed out"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_outage_warns_at_its_first_failure_then_once_a_minute() {
+        let start = Instant::now();
+        let mut outage = Outage::default();
+        let warned: Vec<u64> = (0..=125)
+            .filter(|second| outage.warning_due(start + Duration::from_secs(*second)))
+            .collect();
+        assert_eq!(warned, [0, 60, 120]);
+        assert_eq!(outage.attempts, 126);
+    }
 }

@@ -38,7 +38,7 @@ pub mod names {
         ),
         (
             "label_gateway_cache_evictions_total",
-            "entries dropped to stay within max_entries",
+            "entries dropped to stay within max_entries and max_bytes",
         ),
     ];
     pub const CACHE_ENTRIES: &str = "label_gateway_cache_entries";
