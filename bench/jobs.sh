@@ -15,9 +15,11 @@ SHARE=${SHARE:-0.5}
 CONNECTIONS=${CONNECTIONS:-8}
 DURATION=${DURATION:-15s}
 GATEWAY_PORT=${GATEWAY_PORT:-18096}
+REDIS_PORT=${REDIS_PORT:-16396}
 KEY=bench-key
 
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+command -v redis-server >/dev/null || { apt-get update -qq && apt-get install -y -qq redis-server >/dev/null; }
 source bench/setup.sh label-gateway label-bench
 
 "$BIN/synthetic-vendor" >"$work/vendor.out" &
@@ -25,8 +27,8 @@ pids+=($!)
 for _ in $(seq 1 100); do [ -s "$work/vendor.out" ] && break; sleep 0.1; done
 vendor_url=$(head -n1 "$work/vendor.out")
 
-config() { # file admin-port [tenant lines]
-    printf '[server]\nadmin_listen = "127.0.0.1:%s"\n\n[jobs]\ninteractive_share = %s\n\n' "$2" "$SHARE" >"$1"
+config() { # file admin-port [tenant lines] [state section]
+    printf '[server]\nadmin_listen = "127.0.0.1:%s"\n\n[jobs]\ninteractive_share = %s\n\n%s\n' "$2" "$SHARE" "${4:-}" >"$1"
     printf '[cache]\nttl_seconds = 3600\n\n[tenants.bench]\nprovider = "capillary"\nbase_url = "%s"\n' "$vendor_url" >>"$1"
     printf 'username = "demo_till"\npassword = "demo-password"\napi_keys = ["%s"]\n%s\n' "$KEY" "${3:-}" >>"$1"
 }
@@ -45,7 +47,7 @@ submit() { # url body-file: the job's id
     curl -sf -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' --data-binary "@$2" \
         "$1/v1/tenants/bench/jobs" | sed -E 's/.*"id":"([^"]+)".*/\1/'
 }
-field() { sed -E "s/.*\"$2\":(\"[^\"]*\"|[0-9.]+|null).*/\1/" <<<"$1" | tr -d '"'; }
+field() { sed -E "s/.*\"$2\":(\"[^\"]*\"|[0-9.]+|null|true|false).*/\1/" <<<"$1" | tr -d '"'; }
 job() { curl -sf -H "Authorization: Bearer $KEY" "$1/v1/tenants/bench/jobs/$2"; }
 ended() { grep -qE '"state":"(succeeded|failed|cancelled)"' <<<"$1"; }
 vendor_calls() { # the gateway's own count of vendor calls (every attempt), from /metrics
@@ -98,6 +100,30 @@ done
 b1=$(seconds)
 rss_after=$(kib "$big_pid" VmRSS); hwm=$(kib "$big_pid" VmHWM)
 big_wall=$(awk -v a="$b0" -v b="$b1" 'BEGIN { printf "%.1f", b - a }')
+kill "$big_pid"
+
+# --- (4): the same job kept in Redis ([state]): the gateway's memory and Redis's -----------------
+redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --daemonize no >/dev/null &
+pids+=($!)
+for _ in $(seq 1 100); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
+redis_used() { redis-cli -p "$REDIS_PORT" info memory | awk -F: '$1 == "used_memory" { print int($2 / 1024) }'; }
+config "$work/durable.toml" $((GATEWAY_PORT + 102)) "" \
+    "$(printf '[state]\nredis_url = "redis://127.0.0.1:%s"\nkey_prefix = "bench"' "$REDIS_PORT")"
+start durable $((GATEWAY_PORT + 2)) "$work/durable.toml"; durable_pid=$started
+durable=http://127.0.0.1:$((GATEWAY_PORT + 2))
+curl -sf -H "$auth" -o /dev/null "$durable$read_path"
+d_rss_before=$(kib "$durable_pid" VmRSS); redis_before=$(redis_used)
+d0=$(seconds)
+durable_id=$(submit "$durable" "$work/big.json")
+d_rss_max=$d_rss_before; redis_max=$redis_before
+while :; do
+    rss=$(kib "$durable_pid" VmRSS); [ "$rss" -gt "$d_rss_max" ] && d_rss_max=$rss
+    used_now=$(redis_used); [ "$used_now" -gt "$redis_max" ] && redis_max=$used_now
+    durable_job=$(job "$durable" "$durable_id"); ended "$durable_job" && break; sleep 0.5
+done
+d1=$(seconds)
+redis_after=$(redis_used); d_hwm=$(kib "$durable_pid" VmHWM)
+durable_wall=$(awk -v a="$d0" -v b="$d1" 'BEGIN { printf "%.1f", b - a }')
 
 cat <<MD
 ## Jobs (issue 16): \`bench/jobs.sh\`
@@ -134,6 +160,16 @@ No budget (only \`concurrency\` bounds it); the body is $(du -h "$work/big.json"
 $big_wall s and ended $(field "$big_job" state) ($(field "$big_job" done) done, $(field "$big_job" failed) failed, $(field "$big_job" vendor_calls) vendor calls). \`VmRSS\` before the submission $((rss_before / 1024)) MiB, highest sampled while it ran
 $((rss_max / 1024)) MiB, after it $((rss_after / 1024)) MiB, \`VmHWM\` $((hwm / 1024)) MiB:
 **growth $(((rss_max - rss_before) / 1024)) MiB** (peak $(((hwm - rss_before) / 1024)) MiB; target under 200 MB).
+
+### The same job kept in Redis (\`[state]\`)
+
+The same body to a gateway with \`[state] redis_url\` (redis-server $(redis-server --version | awk '{ print $3 }') on loopback, no
+persistence): the job, its customers, progress and results live in Redis. It ran in $durable_wall s and
+ended $(field "$durable_job" state) ($(field "$durable_job" done) done, $(field "$durable_job" failed) failed, durable: $(field "$durable_job" durable)). The gateway's
+\`VmRSS\` before $((d_rss_before / 1024)) MiB, highest sampled $((d_rss_max / 1024)) MiB, \`VmHWM\` $((d_hwm / 1024)) MiB:
+**growth $(((d_rss_max - d_rss_before) / 1024)) MiB** (peak $(((d_hwm - d_rss_before) / 1024)) MiB). Redis \`used_memory\` before
+$((redis_before / 1024)) MiB, highest sampled $((redis_max / 1024)) MiB, after the job ended $((redis_after / 1024)) MiB (an ended
+job is kept 7 days).
 
 Load average before/after: $(cut -d' ' -f1-3 /proc/loadavg).
 MD
