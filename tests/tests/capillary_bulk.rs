@@ -234,3 +234,30 @@ async fn a_full_catalog_is_label_limit_reached() {
     let body = expect_problem(response.send().await.unwrap(), 409, "label_limit_reached").await;
     assert_eq!(body["upstream"]["code"], "33005", "{body}");
 }
+
+#[tokio::test]
+async fn a_label_id_spelt_with_leading_zeros_is_the_same_label() {
+    let (_sim, gateway) = setup().await;
+    let label = new_label(&gateway, "Padded").await;
+    let padded = format!("00{label}");
+    let path = format!("/v1/tenants/acme/labels/{padded}/customers");
+    let change = json!({"add": ["3000001"]});
+    let (status, body) = json(gateway.patch(&path, KEY, change).send().await.unwrap()).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        body["label"]["id"],
+        label.as_str(),
+        "answered in one spelling"
+    );
+    assert_eq!(statuses(&body), ["applied"]);
+
+    let customer = "/v1/tenants/acme/customers/3000001/labels";
+    let again = json!({"add": [{"id": format!("0{label}")}]});
+    let (status, body) = json(gateway.patch(customer, KEY, again).send().await.unwrap()).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["results"][0]["status"], "unchanged", "{body}");
+
+    let (status, body) = json(gateway.get(&path, KEY).send().await.unwrap()).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["customers"], json!(["3000001"]));
+}

@@ -42,6 +42,9 @@ pub enum LabelIdFormat {
     Exact,
     /// UUIDs, compared in lower case whatever case they are written in.
     Uuid,
+    /// Decimal integers, compared without leading zeros (`020942` is `20942`), as the customer
+    /// ids of the same vendor are; anything else is compared exactly.
+    Integer,
 }
 
 impl LabelIdFormat {
@@ -50,6 +53,13 @@ impl LabelIdFormat {
         match self {
             LabelIdFormat::Exact => id.to_owned(),
             LabelIdFormat::Uuid => id.to_ascii_lowercase(),
+            LabelIdFormat::Integer if !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()) => {
+                match id.trim_start_matches('0') {
+                    "" => "0".to_owned(),
+                    significant => significant.to_owned(),
+                }
+            }
+            LabelIdFormat::Integer => id.to_owned(),
         }
     }
 }
@@ -106,7 +116,7 @@ impl LabelIdFormat {
     /// UUID names no label, and needs no catalog read to say so.
     pub fn admits(self, id: &str) -> bool {
         match self {
-            LabelIdFormat::Exact => !id.is_empty(),
+            LabelIdFormat::Exact | LabelIdFormat::Integer => !id.is_empty(),
             LabelIdFormat::Uuid => id.len() == 36 && uuid::Uuid::try_parse(id).is_ok(),
         }
     }

@@ -157,7 +157,7 @@ pub const CAPABILITIES: Capabilities = Capabilities {
     max_label_name_chars: MAX_LABEL_NAME_CHARS,
     catalog_search: false,
     customer_id_format: CustomerIdFormat::PositiveInteger { max_digits: 19 },
-    label_id_format: LabelIdFormat::Exact,
+    label_id_format: LabelIdFormat::Integer,
     idempotent_writes: false,
 };
 
