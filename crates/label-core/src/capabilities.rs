@@ -47,19 +47,24 @@ pub enum LabelIdFormat {
     Integer,
 }
 
+/// The digits of a decimal integer after its leading zeros (empty for zero); `None` when `raw`
+/// is not one. Both integer id formats compare ids in this spelling.
+pub(crate) fn significant_digits(raw: &str) -> Option<&str> {
+    let decimal = !raw.is_empty() && raw.bytes().all(|b| b.is_ascii_digit());
+    decimal.then(|| raw.trim_start_matches('0'))
+}
+
 impl LabelIdFormat {
     /// The one spelling a label id is compared and sent in.
     pub fn canonical(self, id: &str) -> String {
         match self {
             LabelIdFormat::Exact => id.to_owned(),
             LabelIdFormat::Uuid => id.to_ascii_lowercase(),
-            LabelIdFormat::Integer if !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()) => {
-                match id.trim_start_matches('0') {
-                    "" => "0".to_owned(),
-                    significant => significant.to_owned(),
-                }
-            }
-            LabelIdFormat::Integer => id.to_owned(),
+            LabelIdFormat::Integer => match significant_digits(id) {
+                Some("") => "0".to_owned(),
+                Some(significant) => significant.to_owned(),
+                None => id.to_owned(),
+            },
         }
     }
 }

@@ -1,6 +1,6 @@
 use std::fmt;
 
-use crate::capabilities::CustomerIdFormat;
+use crate::capabilities::{significant_digits, CustomerIdFormat};
 use crate::error::{Error, ErrorKind};
 
 /// How long a spelling of an integer id may be, leading zeros included.
@@ -18,13 +18,10 @@ impl CustomerId {
             CustomerIdFormat::PositiveInteger { max_digits } => {
                 // One customer, one spelling: leading zeros are dropped, so `0564663098` and
                 // `564663098` share a cache entry and an idempotency scope.
-                let significant = raw.trim_start_matches('0');
-                let digits_only = !raw.is_empty() && raw.bytes().all(|b| b.is_ascii_digit());
-                if digits_only
-                    && !significant.is_empty()
-                    && significant.len() <= max_digits
-                    && raw.len() <= MAX_SPELLING
-                {
+                let significant = significant_digits(raw).filter(|digits| {
+                    !digits.is_empty() && digits.len() <= max_digits && raw.len() <= MAX_SPELLING
+                });
+                if let Some(significant) = significant {
                     Ok(Self(significant.to_owned()))
                 } else {
                     Err(invalid(format!(
