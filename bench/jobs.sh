@@ -83,47 +83,46 @@ share_per_minute=$(awk -v n="$PER_MINUTE" -v s="$SHARE" 'BEGIN { print int((1 - 
 used=$(awk -v c="$job_calls" -v w="$wall" -v r="$share_per_minute" 'BEGIN { printf "%.1f", 100 * c / (r * w / 60) }')
 per_100=$(awk -v c="$calls" -v n="$CUSTOMERS" 'BEGIN { printf "%.2f", c * 100 / n / 2 }')
 
-# --- (3): memory during a 1 000 000-customer job, without a budget -----------------------------
+# --- (3) and (4): memory during a 1 000 000-customer job, without a budget ----------------------
+redis_used() { # KiB that Redis holds; 0 while the run keeps no state in Redis
+    [ -n "${redis_up:-}" ] || { echo 0; return; }
+    redis-cli -p "$REDIS_PORT" info memory | awk -F: '$1 == "used_memory" { print int($2 / 1024) }'
+}
+run_big() { # url pid: submits the big body, samples memory until the job ends, sets the ran_* variables
+    curl -sf -H "$auth" -o /dev/null "$1$read_path"
+    local before redis_before rss_max redis_max t0 id sample
+    before=$(kib "$2" VmRSS); redis_before=$(redis_used)
+    rss_max=$before; redis_max=$redis_before
+    t0=$(seconds)
+    id=$(submit "$1" "$work/big.json")
+    while :; do
+        sample=$(kib "$2" VmRSS); [ "$sample" -gt "$rss_max" ] && rss_max=$sample
+        sample=$(redis_used); [ "$sample" -gt "$redis_max" ] && redis_max=$sample
+        ran_job=$(job "$1" "$id"); ended "$ran_job" && break; sleep 0.5
+    done
+    ran_wall=$(awk -v a="$t0" -v b="$(seconds)" 'BEGIN { printf "%.1f", b - a }')
+    ran_memory="\`VmRSS\` before the submission $((before / 1024)) MiB, highest sampled while it ran
+$((rss_max / 1024)) MiB, after it $(($(kib "$2" VmRSS) / 1024)) MiB, \`VmHWM\` $(($(kib "$2" VmHWM) / 1024)) MiB:
+**growth $(((rss_max - before) / 1024)) MiB** (peak $((($(kib "$2" VmHWM) - before) / 1024)) MiB; target under 200 MB)"
+    ran_redis="Redis \`used_memory\` before $((redis_before / 1024)) MiB, highest sampled $((redis_max / 1024)) MiB, after the
+job ended $(($(redis_used) / 1024)) MiB"
+}
+body 3000000 "$BIG" "$work/big.json"
+
 config "$work/big.toml" $((GATEWAY_PORT + 101))
 start big $((GATEWAY_PORT + 1)) "$work/big.toml"; big_pid=$started
-big=http://127.0.0.1:$((GATEWAY_PORT + 1))
-body 3000000 "$BIG" "$work/big.json"
-curl -sf -H "$auth" -o /dev/null "$big$read_path"
-rss_before=$(kib "$big_pid" VmRSS)
-b0=$(seconds)
-big_id=$(submit "$big" "$work/big.json")
-rss_max=$rss_before
-while :; do
-    rss=$(kib "$big_pid" VmRSS); [ "$rss" -gt "$rss_max" ] && rss_max=$rss
-    big_job=$(job "$big" "$big_id"); ended "$big_job" && break; sleep 0.5
-done
-b1=$(seconds)
-rss_after=$(kib "$big_pid" VmRSS); hwm=$(kib "$big_pid" VmHWM)
-big_wall=$(awk -v a="$b0" -v b="$b1" 'BEGIN { printf "%.1f", b - a }')
+run_big "http://127.0.0.1:$((GATEWAY_PORT + 1))" "$big_pid"
+big_job=$ran_job; big_wall=$ran_wall; big_memory=$ran_memory
 kill "$big_pid"
 
-# --- (4): the same job kept in Redis ([state]): the gateway's memory and Redis's -----------------
+# The same job kept in Redis ([state]): the gateway's memory and Redis's.
 redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --daemonize no >/dev/null &
 pids+=($!)
-for _ in $(seq 1 100); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
-redis_used() { redis-cli -p "$REDIS_PORT" info memory | awk -F: '$1 == "used_memory" { print int($2 / 1024) }'; }
+for _ in $(seq 1 100); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && redis_up=1 && break; sleep 0.1; done
 config "$work/durable.toml" $((GATEWAY_PORT + 102)) "" \
     "$(printf '[state]\nredis_url = "redis://127.0.0.1:%s"\nkey_prefix = "bench"' "$REDIS_PORT")"
-start durable $((GATEWAY_PORT + 2)) "$work/durable.toml"; durable_pid=$started
-durable=http://127.0.0.1:$((GATEWAY_PORT + 2))
-curl -sf -H "$auth" -o /dev/null "$durable$read_path"
-d_rss_before=$(kib "$durable_pid" VmRSS); redis_before=$(redis_used)
-d0=$(seconds)
-durable_id=$(submit "$durable" "$work/big.json")
-d_rss_max=$d_rss_before; redis_max=$redis_before
-while :; do
-    rss=$(kib "$durable_pid" VmRSS); [ "$rss" -gt "$d_rss_max" ] && d_rss_max=$rss
-    used_now=$(redis_used); [ "$used_now" -gt "$redis_max" ] && redis_max=$used_now
-    durable_job=$(job "$durable" "$durable_id"); ended "$durable_job" && break; sleep 0.5
-done
-d1=$(seconds)
-redis_after=$(redis_used); d_hwm=$(kib "$durable_pid" VmHWM)
-durable_wall=$(awk -v a="$d0" -v b="$d1" 'BEGIN { printf "%.1f", b - a }')
+start durable $((GATEWAY_PORT + 2)) "$work/durable.toml"
+run_big "http://127.0.0.1:$((GATEWAY_PORT + 2))" "$started"
 
 cat <<MD
 ## Jobs (issue 16): \`bench/jobs.sh\`
@@ -157,19 +156,15 @@ p99 while the job runs / idle: **$(awk -v a="$busy_p99" -v b="$idle_p99" 'BEGIN 
 ### Memory during a $BIG-customer job
 
 No budget (only \`concurrency\` bounds it); the body is $(du -h "$work/big.json" | cut -f1). It ran in
-$big_wall s and ended $(field "$big_job" state) ($(field "$big_job" done) done, $(field "$big_job" failed) failed, $(field "$big_job" vendor_calls) vendor calls). \`VmRSS\` before the submission $((rss_before / 1024)) MiB, highest sampled while it ran
-$((rss_max / 1024)) MiB, after it $((rss_after / 1024)) MiB, \`VmHWM\` $((hwm / 1024)) MiB:
-**growth $(((rss_max - rss_before) / 1024)) MiB** (peak $(((hwm - rss_before) / 1024)) MiB; target under 200 MB).
+$big_wall s and ended $(field "$big_job" state) ($(field "$big_job" done) done, $(field "$big_job" failed) failed, $(field "$big_job" vendor_calls) vendor calls).
+$big_memory.
 
 ### The same job kept in Redis (\`[state]\`)
 
 The same body to a gateway with \`[state] redis_url\` (redis-server $(redis-server --version | awk '{ print $3 }') on loopback, no
-persistence): the job, its customers, progress and results live in Redis. It ran in $durable_wall s and
-ended $(field "$durable_job" state) ($(field "$durable_job" done) done, $(field "$durable_job" failed) failed, durable: $(field "$durable_job" durable)). The gateway's
-\`VmRSS\` before $((d_rss_before / 1024)) MiB, highest sampled $((d_rss_max / 1024)) MiB, \`VmHWM\` $((d_hwm / 1024)) MiB:
-**growth $(((d_rss_max - d_rss_before) / 1024)) MiB** (peak $(((d_hwm - d_rss_before) / 1024)) MiB). Redis \`used_memory\` before
-$((redis_before / 1024)) MiB, highest sampled $((redis_max / 1024)) MiB, after the job ended $((redis_after / 1024)) MiB (an ended
-job is kept 7 days).
+persistence): the job, its customers, progress and results live in Redis. It ran in $ran_wall s and
+ended $(field "$ran_job" state) ($(field "$ran_job" done) done, $(field "$ran_job" failed) failed, durable: $(field "$ran_job" durable)).
+$ran_memory. $ran_redis (an ended job is kept 7 days).
 
 Load average before/after: $(cut -d' ' -f1-3 /proc/loadavg).
 MD
