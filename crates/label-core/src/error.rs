@@ -21,6 +21,7 @@ pub enum ErrorKind {
     PayloadTooLarge,
     UnsupportedMediaType,
     RequestTimeout,
+    TooManyConnections,
     IdempotencyKeyReused,
     IdempotencyInProgress,
     LabelNotFound,
@@ -36,7 +37,7 @@ pub enum ErrorKind {
 }
 
 impl ErrorKind {
-    pub const ALL: [ErrorKind; 22] = [
+    pub const ALL: [ErrorKind; 23] = [
         ErrorKind::Unauthorized,
         ErrorKind::Forbidden,
         ErrorKind::TenantNotFound,
@@ -47,6 +48,7 @@ impl ErrorKind {
         ErrorKind::PayloadTooLarge,
         ErrorKind::UnsupportedMediaType,
         ErrorKind::RequestTimeout,
+        ErrorKind::TooManyConnections,
         ErrorKind::IdempotencyKeyReused,
         ErrorKind::IdempotencyInProgress,
         ErrorKind::LabelNotFound,
@@ -73,6 +75,7 @@ impl ErrorKind {
             ErrorKind::PayloadTooLarge => "payload_too_large",
             ErrorKind::UnsupportedMediaType => "unsupported_media_type",
             ErrorKind::RequestTimeout => "request_timeout",
+            ErrorKind::TooManyConnections => "too_many_connections",
             ErrorKind::IdempotencyKeyReused => "idempotency_key_reused",
             ErrorKind::IdempotencyInProgress => "idempotency_in_progress",
             ErrorKind::LabelNotFound => "label_not_found",
@@ -105,7 +108,7 @@ impl ErrorKind {
             | ErrorKind::LabelExists
             | ErrorKind::LabelLimitReached => 409,
             ErrorKind::UnsupportedOperation => 405,
-            ErrorKind::UpstreamRateLimited => 429,
+            ErrorKind::UpstreamRateLimited | ErrorKind::TooManyConnections => 429,
             ErrorKind::UpstreamAuthFailed | ErrorKind::UpstreamError => 502,
             ErrorKind::UpstreamTimeout => 504,
             ErrorKind::UpstreamUnavailable | ErrorKind::StateUnavailable => 503,
@@ -124,6 +127,7 @@ impl ErrorKind {
             ErrorKind::PayloadTooLarge => "Payload too large",
             ErrorKind::UnsupportedMediaType => "Unsupported media type",
             ErrorKind::RequestTimeout => "Request timeout",
+            ErrorKind::TooManyConnections => "Too many connections",
             ErrorKind::IdempotencyKeyReused => "Idempotency key reused",
             ErrorKind::IdempotencyInProgress => "Idempotency key in progress",
             ErrorKind::LabelNotFound => "Label not found",

@@ -7,7 +7,8 @@
 //! automatic HTTP/1-or-2 server first waited, without any deadline, for the bytes that tell the
 //! two apart, and then served cleartext HTTP/2 with no deadline at all; cleartext HTTP/2 is now
 //! refused.) At the connection cap, the connection that has waited longest for a head is closed
-//! to make room, so that idle or silent sockets can never keep out clients that send requests.
+//! to make room, so that idle or silent sockets can never keep out clients that send requests;
+//! a connection reading a body slowest is closed before any of those ([`pace`]).
 //! An answer given before its request's body was read says `Connection: close` ([`unread`]).
 
 use std::convert::Infallible;
@@ -27,8 +28,11 @@ use tokio::net::TcpListener;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use header_timer::Deadlines;
+use pace::Readers;
+pub use pace::{stopped as body_stopped, BodyStopped, Reader as BodyReader};
 
 mod header_timer;
+mod pace;
 mod unread;
 
 #[derive(Debug, Clone, Copy)]
@@ -37,6 +41,11 @@ pub struct Limits {
     pub header_read_timeout: Duration,
     /// The most a request head (request line and headers) may weigh; over it, 431.
     pub max_header_bytes: usize,
+    /// A body must keep arriving at this pace once read from, after [`pace::GRACE`].
+    pub min_body_bytes_per_second: u64,
+    /// Connections one API key may have reading a body at once (counted by the application,
+    /// which knows keys, through [`BodyReader::claim`]).
+    pub max_connections_per_key: usize,
 }
 
 /// Serves every connection with `app` until `shutdown` completes, then stops accepting and lets
@@ -57,6 +66,8 @@ where
     let graceful = GracefulShutdown::new();
     let deadlines = Deadlines::new(limits.header_read_timeout);
     let watching = tokio::spawn(deadlines.clone().watch());
+    let readers = Readers::new(limits.min_body_bytes_per_second);
+    let pacing = tokio::spawn(readers.clone().watch(deadlines.tick()));
     tokio::pin!(shutdown);
     loop {
         let stream = tokio::select! {
@@ -72,12 +83,13 @@ where
             () = &mut shutdown => break,
         };
         let permit = tokio::select! {
-            permit = room(&permits, &deadlines) => permit,
+            permit = room(&permits, &deadlines, &readers) => permit,
             () = &mut shutdown => break,
         };
         let app = app.clone();
+        let readers = readers.clone();
         let answer = move |request: Request<Incoming>| {
-            let (request, read_to_end) = unread::watch(request);
+            let (request, read_to_end) = unread::watch(request, &readers);
             let answer = app(request);
             async move {
                 let mut response = answer.await?;
@@ -108,19 +120,25 @@ where
         ),
     }
     watching.abort();
+    pacing.abort();
     Ok(())
 }
 
-/// A connection slot. At the cap, the connection that has waited longest for a request head
-/// is closed to make room; while every connection is busy serving a request, this waits for
-/// the first to end (one accepted a moment ago may not wait for its head yet: looked at again
-/// each tick).
-async fn room(permits: &Arc<Semaphore>, deadlines: &Deadlines) -> OwnedSemaphorePermit {
+/// A connection slot. At the cap, the connection reading a body slowest is closed to make
+/// room, else the one that has waited longest for a request head; while every connection is
+/// busy serving a request, this waits for the first to end (one accepted a moment ago may not
+/// wait for its head yet: looked at again each tick).
+async fn room(
+    permits: &Arc<Semaphore>,
+    deadlines: &Deadlines,
+    readers: &Readers,
+) -> OwnedSemaphorePermit {
     loop {
         if let Ok(permit) = permits.clone().try_acquire_owned() {
             return permit;
         }
-        let look_again = if deadlines.evict_longest_waiting() {
+        let evicted = readers.evict_slowest(deadlines.tick()) || deadlines.evict_longest_waiting();
+        let look_again = if evicted {
             Duration::MAX
         } else {
             deadlines.tick()

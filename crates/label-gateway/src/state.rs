@@ -104,6 +104,8 @@ impl Gateway {
                 max_connections: config.server.max_connections,
                 header_read_timeout: config.server.header_read_timeout,
                 max_header_bytes: config.server.max_header_bytes,
+                min_body_bytes_per_second: config.server.min_body_bytes_per_second,
+                max_connections_per_key: config.server.max_connections_per_key,
             },
             idempotency: IdempotencyStore::new(&fleet, config.idempotency.max_bytes),
             jobs: Jobs::new(config, &fleet),

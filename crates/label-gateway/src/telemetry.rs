@@ -10,17 +10,21 @@
 pub mod recorder;
 mod series;
 
-use std::time::Instant;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::{header, HeaderValue, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use label_core::ErrorKind;
 use tracing::{Instrument, Span};
 
 pub use recorder::names;
 
 use crate::auth::{self, Caller};
+use crate::listener::BodyReader;
+use crate::problem::ApiError;
 use crate::request_id;
 use crate::state::AppState;
 
@@ -84,15 +88,45 @@ pub async fn track(State(state): State<AppState>, mut request: Request, next: Ne
         provider: caller.as_ref().and_then(Caller::provider),
     };
     let span = exchange.span();
+    let crowded = caller
+        .as_ref()
+        .is_some_and(|caller| !body_allowed(&state, caller, &request));
     if let Some(caller) = caller.clone() {
         request.extensions_mut().insert(caller);
     }
     let answer = async move {
-        let mut response = next.run(request).await;
+        let mut response = if crowded {
+            too_many_connections(&exchange)
+        } else {
+            next.run(request).await
+        };
         exchange.answered(&mut response, started);
         response
     };
     answer.instrument(span).await
+}
+
+/// Whether a request's body may be read: a key may have only so many connections sending
+/// one at a time, so that its slow bodies cannot take the connections other tenants need.
+fn body_allowed(state: &AppState, caller: &Caller, request: &Request) -> bool {
+    let (Caller::Tenant(_), Some(reader)) = (caller, request.extensions().get::<Arc<BodyReader>>())
+    else {
+        return true;
+    };
+    let Ok(key) = auth::presented_key(request.headers()) else {
+        return true;
+    };
+    reader.claim(key, state.connection_limits.max_connections_per_key)
+}
+
+/// Answered before the body is read, so the connection closes after it ([`crate::listener`]).
+fn too_many_connections(exchange: &Exchange) -> Response {
+    let error = label_core::Error::new(
+        ErrorKind::TooManyConnections,
+        "this api key already has max_connections_per_key connections sending a request body",
+    )
+    .with_retry_after(Some(Duration::from_secs(1)));
+    ApiError::new(error, request_id::as_str(&exchange.request_id)).into_response()
 }
 
 /// One request as its span, log line and series see it.

@@ -19,6 +19,8 @@ pub(super) const SERVER_KEYS: &[&str] = &[
     "header_read_timeout_ms",
     "max_header_bytes",
     "body_read_timeout_ms",
+    "min_body_bytes_per_second",
+    "max_connections_per_key",
     "max_upstream_body_bytes",
     "admin_listen",
 ];
@@ -169,6 +171,17 @@ fn server(section: &mut Section) -> ServerConfig {
         default.body_read_timeout.as_millis() as u64,
         1..=3_600_000,
     );
+    let min_body_bytes_per_second = section.integer_or(
+        "min_body_bytes_per_second",
+        default.min_body_bytes_per_second,
+        1..=u32::MAX as u64,
+    );
+    // A share of the connections, unless set: one key may never take them all.
+    let max_connections_per_key = section.integer_or(
+        "max_connections_per_key",
+        (max_connections / 8).max(1),
+        1..=1_000_000,
+    );
     let max_upstream_body_bytes = section.integer_or(
         "max_upstream_body_bytes",
         default.max_upstream_body_bytes as u64,
@@ -181,6 +194,8 @@ fn server(section: &mut Section) -> ServerConfig {
         header_read_timeout: Duration::from_millis(header_read_timeout_ms),
         max_header_bytes: max_header_bytes as usize,
         body_read_timeout: Duration::from_millis(body_read_timeout_ms),
+        min_body_bytes_per_second,
+        max_connections_per_key: max_connections_per_key as usize,
         max_upstream_body_bytes: max_upstream_body_bytes as usize,
         admin_listen,
     }

@@ -49,6 +49,11 @@ pub struct ServerConfig {
     pub max_header_bytes: usize,
     /// A request body must have arrived whole within this once its head is in.
     pub body_read_timeout: Duration,
+    /// Once read from, a body must keep arriving at this many bytes a second (after a grace of
+    /// two seconds), else 408.
+    pub min_body_bytes_per_second: u64,
+    /// Connections one API key may have reading a body at once; past it, 429.
+    pub max_connections_per_key: usize,
     /// A vendor answer over this is `upstream_error`, read no further.
     pub max_upstream_body_bytes: usize,
     /// Where `/metrics` (with `/healthz` and `/readyz`) is served, apart from clients.
@@ -139,6 +144,8 @@ impl Default for ServerConfig {
             header_read_timeout: Duration::from_secs(10),
             max_header_bytes: 16 * 1024,
             body_read_timeout: Duration::from_secs(10),
+            min_body_bytes_per_second: 1024,
+            max_connections_per_key: 1024 / 8,
             max_upstream_body_bytes: 4 * 1024 * 1024,
             admin_listen: SocketAddr::from(([127, 0, 0, 1], 9464)),
         }

@@ -5,6 +5,9 @@
 //! saying so, and a client that sends its next request on the same connection in that moment
 //! sees it dropped unanswered (a keep-alive pool does exactly that). Saying so lets the client
 //! open a new connection instead (RFC 9112 §9.6).
+//!
+//! The same watch counts the body's bytes for its [`pace`](super::pace) and ends the body
+//! early when the pace stopped it.
 
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -16,6 +19,8 @@ use axum::extract::Request;
 use axum::http::header::{HeaderValue, CONNECTION};
 use axum::response::Response;
 use hyper::body::{Body as _, Frame, Incoming, SizeHint};
+
+use super::pace::{Reader, Readers};
 
 /// Whether a request's body has been read to its end.
 #[derive(Clone, Default)]
@@ -35,16 +40,20 @@ impl ReadToEnd {
 }
 
 /// The request as the application takes it, and what tells afterwards whether its body was
-/// read. A request without a body costs nothing more.
-pub fn watch(request: Request<Incoming>) -> (Request<Body>, ReadToEnd) {
-    let (head, body) = request.into_parts();
+/// read. A request without a body costs nothing more; one with a body carries its [`Reader`]
+/// in its extensions, for the key that sends it to [`Reader::claim`].
+pub fn watch(request: Request<Incoming>, readers: &Arc<Readers>) -> (Request<Body>, ReadToEnd) {
+    let (mut head, body) = request.into_parts();
     if body.is_end_stream() {
         return (Request::from_parts(head, Body::empty()), ReadToEnd(None));
     }
     let read = Arc::new(AtomicBool::new(false));
+    let pace = readers.start();
+    head.extensions.insert(pace.clone());
     let watched = Watched {
         body,
         read: read.clone(),
+        pace,
     };
     let request = Request::from_parts(head, Body::new(watched));
     (request, ReadToEnd(Some(read)))
@@ -53,21 +62,31 @@ pub fn watch(request: Request<Incoming>) -> (Request<Body>, ReadToEnd) {
 struct Watched {
     body: Incoming,
     read: Arc<AtomicBool>,
+    pace: Arc<Reader>,
 }
 
 impl hyper::body::Body for Watched {
     type Data = bytes::Bytes;
-    type Error = hyper::Error;
+    type Error = Box<dyn std::error::Error + Send + Sync>;
 
     fn poll_frame(
         mut self: Pin<&mut Self>,
         context: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Self::Data>, Self::Error>>> {
+        if let Err(stopped) = self.pace.check(context.waker()) {
+            return Poll::Ready(Some(Err(Box::new(stopped))));
+        }
         let frame = Pin::new(&mut self.body).poll_frame(context);
+        if let Poll::Ready(Some(Ok(frame))) = &frame {
+            if let Some(data) = frame.data_ref() {
+                self.pace.received(data.len());
+            }
+        }
         if matches!(frame, Poll::Ready(None)) || self.body.is_end_stream() {
             self.read.store(true, Ordering::Release);
+            self.pace.finished();
         }
-        frame
+        frame.map_err(Into::into)
     }
 
     fn is_end_stream(&self) -> bool {

@@ -73,7 +73,11 @@ fn when(kind: ErrorKind) -> &'static str {
         ErrorKind::PayloadTooLarge => "the body is over the configured `max_body_bytes`",
         ErrorKind::UnsupportedMediaType => "a request body that is not JSON (`Content-Type`)",
         ErrorKind::RequestTimeout => {
-            "the request body did not arrive within the configured `body_read_timeout_ms`"
+            "the request body did not arrive within the configured `body_read_timeout_ms`, or \
+             fell behind `min_body_bytes_per_second`"
+        }
+        ErrorKind::TooManyConnections => {
+            "the api key already has `max_connections_per_key` connections sending a body"
         }
         ErrorKind::IdempotencyKeyReused => "an `Idempotency-Key` seen before with another body",
         ErrorKind::IdempotencyInProgress => {
@@ -112,6 +116,7 @@ fn header(kind: ErrorKind) -> Option<(&'static str, Header)> {
             "The methods the resource allows (RFC 9110); empty when it allows none",
         ),
         ErrorKind::UpstreamRateLimited
+        | ErrorKind::TooManyConnections
         | ErrorKind::UpstreamUnavailable
         | ErrorKind::StateUnavailable => (
             "Retry-After",
@@ -208,6 +213,9 @@ fn detail(kind: ErrorKind) -> &'static str {
             "the request body must be JSON: `Content-Type: application/json`"
         }
         ErrorKind::RequestTimeout => "the request body did not arrive within 10000 ms",
+        ErrorKind::TooManyConnections => {
+            "this api key already has 128 connections sending a request body: try again shortly"
+        }
         ErrorKind::IdempotencyKeyReused => "this Idempotency-Key was used with another body",
         ErrorKind::IdempotencyInProgress => {
             "the first request with this Idempotency-Key is still running"

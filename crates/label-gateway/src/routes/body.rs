@@ -1,11 +1,13 @@
 //! A request body as the write routes take it: JSON by its `Content-Type` (else 415), at most
-//! `max_body_bytes` (else 413), all of it within `body_read_timeout_ms` of the head (else 408:
-//! a client trickling a byte at a time holds nothing for long).
+//! `max_body_bytes` (else 413), all of it within `body_read_timeout_ms` of the head and at
+//! `min_body_bytes_per_second` (else 408: a client trickling a byte at a time holds nothing for
+//! long).
 
 use axum::body::{to_bytes, Body, Bytes};
 use axum::http::{header, HeaderMap};
 use label_core::{Error, ErrorKind};
 
+use crate::listener;
 use crate::state::RequestLimits;
 
 pub async fn json(headers: &HeaderMap, body: Body, limits: RequestLimits) -> Result<Bytes, Error> {
@@ -18,10 +20,7 @@ pub async fn json(headers: &HeaderMap, body: Body, limits: RequestLimits) -> Res
     let read = to_bytes(body, limits.max_body_bytes);
     match tokio::time::timeout(limits.body_read_timeout, read).await {
         Ok(Ok(bytes)) => Ok(bytes),
-        Ok(Err(_)) => Err(Error::new(
-            ErrorKind::PayloadTooLarge,
-            "the request body is over the configured limit, or was cut short",
-        )),
+        Ok(Err(err)) => Err(read_failed(&err)),
         Err(_) => Err(Error::new(
             ErrorKind::RequestTimeout,
             format!(
@@ -29,6 +28,17 @@ pub async fn json(headers: &HeaderMap, body: Body, limits: RequestLimits) -> Res
                 limits.body_read_timeout.as_millis()
             ),
         )),
+    }
+}
+
+/// Why reading a body failed: stopped by its pace (408), else over the limit or cut short.
+pub fn read_failed(err: &(dyn std::error::Error + 'static)) -> Error {
+    match listener::body_stopped(err) {
+        Some(stopped) => Error::new(ErrorKind::RequestTimeout, stopped.to_string()),
+        None => Error::new(
+            ErrorKind::PayloadTooLarge,
+            "the request body is over the configured limit, or was cut short",
+        ),
     }
 }
 

@@ -66,7 +66,7 @@ documented_errors!(
     /// would refuse is 422 before any call; the vendor's catalog decides 409.
     CreateLabelErrors: [
         Unauthorized, Forbidden, TenantNotFound, UnsupportedOperation, PayloadTooLarge,
-        UnsupportedMediaType, RequestTimeout, InvalidRequest, LabelExists, LabelLimitReached,
+        UnsupportedMediaType, RequestTimeout, TooManyConnections, InvalidRequest, LabelExists, LabelLimitReached,
     ] + UPSTREAM
 );
 
@@ -83,7 +83,7 @@ documented_errors!(
     /// what is left is the request's own (and the catalog read that resolves the label).
     ChangeLabelCustomersErrors: [
         Unauthorized, Forbidden, TenantNotFound, LabelNotFound, UnsupportedOperation,
-        PayloadTooLarge, UnsupportedMediaType, RequestTimeout, InvalidRequest,
+        PayloadTooLarge, UnsupportedMediaType, RequestTimeout, TooManyConnections, InvalidRequest,
     ] + UPSTREAM
 );
 
@@ -91,7 +91,7 @@ documented_errors!(
     /// `POST .../customers/labels:batchGet`: every customer's failure is in its own place.
     BatchGetErrors: [
         Unauthorized, Forbidden, TenantNotFound, PayloadTooLarge, UnsupportedMediaType,
-        RequestTimeout, InvalidRequest,
+        RequestTimeout, TooManyConnections, InvalidRequest,
     ]
 );
 
@@ -101,7 +101,7 @@ documented_errors!(
     ChangeErrors: [
         InvalidCustomerId, Unauthorized, Forbidden, TenantNotFound, CustomerNotFound,
         UnsupportedOperation, IdempotencyInProgress, PayloadTooLarge, UnsupportedMediaType,
-        RequestTimeout, InvalidRequest, IdempotencyKeyReused, StateUnavailable, LabelExists,
+        RequestTimeout, TooManyConnections, InvalidRequest, IdempotencyKeyReused, StateUnavailable, LabelExists,
         LabelLimitReached,
     ] + UPSTREAM
 );
@@ -111,7 +111,7 @@ documented_errors!(
     /// `copy_from` does not name answers 403.
     SubmitJobErrors: [
         Unauthorized, Forbidden, TenantNotFound, UnsupportedOperation, IdempotencyInProgress,
-        PayloadTooLarge, UnsupportedMediaType, RequestTimeout, InvalidRequest,
+        PayloadTooLarge, UnsupportedMediaType, RequestTimeout, TooManyConnections, InvalidRequest,
         IdempotencyKeyReused, StateUnavailable,
     ]
 );
