@@ -184,3 +184,16 @@ async fn answer_on(stream: &mut TcpStream) -> String {
         .unwrap_or(0);
     String::from_utf8_lossy(&buffer[..read]).into_owned()
 }
+
+#[tokio::test]
+async fn at_the_cap_a_silent_new_connection_gives_way_before_a_served_idle_one() {
+    let gateway = TestGateway::start(&with_a_long_header_deadline(CONFIG), &[]).await;
+    let mut served = TcpStream::connect(addr(&gateway)).await.unwrap();
+    assert!(healthz_on(&mut served).await.starts_with("HTTP/1.1 200"));
+    // Connected after `served` was answered: it has waited less long, but for its first head.
+    let mut silent = TcpStream::connect(addr(&gateway)).await.unwrap();
+    let mut third = TcpStream::connect(addr(&gateway)).await.unwrap();
+    assert!(healthz_on(&mut third).await.starts_with("HTTP/1.1 200"));
+    assert_eq!(closed_after(&mut silent).await.as_deref(), Some(""));
+    assert!(healthz_on(&mut served).await.starts_with("HTTP/1.1 200"));
+}

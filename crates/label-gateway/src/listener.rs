@@ -125,30 +125,38 @@ where
 }
 
 /// A connection slot. At the cap, the connection reading a body slowest is closed to make
-/// room, else the one that has waited longest for a request head; while every connection is
-/// busy serving a request, this waits for the first to end (one accepted a moment ago may not
-/// wait for its head yet: looked at again each tick).
+/// room, else the one that has waited longest for its first request head; only when no slot
+/// frees for [`PATIENCE`] is a connection idle between requests closed too. While every
+/// connection is busy serving a request, this waits for the first to end (one accepted a moment
+/// ago may not wait for its head yet: looked at again each tick).
 async fn room(
     permits: &Arc<Semaphore>,
     deadlines: &Deadlines,
     readers: &Readers,
 ) -> OwnedSemaphorePermit {
+    let mut patience_spent = false;
     loop {
         if let Ok(permit) = permits.clone().try_acquire_owned() {
             return permit;
         }
-        let evicted = readers.evict_slowest(deadlines.tick()) || deadlines.evict_longest_waiting();
+        let evicted = readers.evict_slowest(deadlines.tick())
+            || deadlines.evict_longest_waiting(patience_spent);
         let look_again = if evicted {
             Duration::MAX
         } else {
-            deadlines.tick()
+            deadlines.tick().min(PATIENCE)
         };
         tokio::select! {
             permit = permits.clone().acquire_owned() => return permit.expect("the semaphore is never closed"),
-            () = sleep_at_most(look_again) => {}
+            () = sleep_at_most(look_again) => patience_spent = true,
         }
     }
 }
+
+/// How long a new connection waits at the cap for a slot to free before a client's idle
+/// keep-alive connection is closed for it: under a flood of short-lived connections slots free
+/// every moment, and the clients already being served keep their connections.
+const PATIENCE: Duration = Duration::from_millis(100);
 
 async fn sleep_at_most(duration: Duration) {
     match tokio::time::Instant::now().checked_add(duration) {

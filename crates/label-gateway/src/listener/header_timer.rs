@@ -10,7 +10,7 @@
 
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, Weak};
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
@@ -35,6 +35,9 @@ struct Slot {
     deadline: AtomicU64,
     /// Set to close the connection while it waits for a head: its sleep ends at once.
     evicted: AtomicBool,
+    /// Header deadlines set: past the first, the connection has been served and waits idle
+    /// between requests (hyper's timer serves only the header deadline).
+    heads: AtomicU32,
     waker: AtomicWaker,
     /// Reached through the slot, so that a request's sleep clones only its connection's
     /// `Arc`: one shared by every connection would be an atomic write both CPUs contend for.
@@ -58,6 +61,7 @@ impl Deadlines {
         let slot = Arc::new(Slot {
             deadline: AtomicU64::new(UNSET),
             evicted: AtomicBool::new(false),
+            heads: AtomicU32::new(0),
             waker: AtomicWaker::new(),
             deadlines: self.clone(),
         });
@@ -92,16 +96,22 @@ impl Deadlines {
     /// Closes the connection that has waited longest for a request head, if any waits: at the
     /// connection cap, an idle or silent connection gives way to a new one, so that sockets
     /// which send nothing can never keep out clients that do. Connections serving a request
-    /// are never chosen.
-    pub fn evict_longest_waiting(&self) -> bool {
+    /// are never chosen; a connection already served (idle between requests, as a client's
+    /// keep-alive pool holds it) only when `served_too`, so that a flood of new connections
+    /// does not close the connections of clients being served.
+    pub fn evict_longest_waiting(&self, served_too: bool) -> bool {
         let slots = self.slots.lock().unwrap_or_else(|p| p.into_inner());
         let waiting = slots
             .iter()
             .filter_map(Weak::upgrade)
             .filter(|slot| !slot.evicted.load(Ordering::Relaxed))
-            .map(|slot| (slot.deadline.load(Ordering::Acquire), slot))
-            .filter(|(deadline, _)| *deadline != UNSET)
-            .min_by_key(|(deadline, _)| *deadline);
+            .map(|slot| {
+                let served = slot.heads.load(Ordering::Relaxed) > 1;
+                ((served, slot.deadline.load(Ordering::Acquire)), slot)
+            })
+            .filter(|((served, deadline), _)| *deadline != UNSET && (served_too || !served))
+            // A connection waiting for its first head before any served one.
+            .min_by_key(|(order, _)| *order);
         let Some((_, slot)) = waiting else {
             return false;
         };
@@ -134,6 +144,7 @@ pub struct ConnectionTimer {
 impl ConnectionTimer {
     /// Makes `deadline` the one the connection is woken for.
     fn set(&self, deadline: Instant) -> u64 {
+        self.slot.heads.fetch_add(1, Ordering::Relaxed);
         let deadline = self.slot.deadlines.since_start(deadline);
         self.slot.deadline.store(deadline, Ordering::Release);
         deadline
@@ -264,14 +275,14 @@ mod tests {
         let mut older_sleep = older.sleep(Duration::from_secs(60));
         let mut newer_sleep = newer.sleep(Duration::from_secs(120));
         assert!((&mut older_sleep).now_or_never().is_none());
-        assert!(deadlines.evict_longest_waiting());
+        assert!(deadlines.evict_longest_waiting(true));
         assert!(woken(older_sleep).await);
         assert!((&mut newer_sleep).now_or_never().is_none());
         drop(busy);
-        assert!(deadlines.evict_longest_waiting());
+        assert!(deadlines.evict_longest_waiting(true));
         assert!(woken(newer_sleep).await);
         assert!(
-            !deadlines.evict_longest_waiting(),
+            !deadlines.evict_longest_waiting(true),
             "nobody else waits for a head"
         );
     }
