@@ -1,0 +1,278 @@
+//! Vendor text reaches clients (a problem's `detail` and `upstream.message`) and logs: a vendor
+//! that echoes the credentials it was sent (`invalid actionhub-key <the key>`) must not hand
+//! them on. Every configured secret of the tenant is looked for as written and in the forms a
+//! vendor may see or echo (its MD5, its Base64), and replaced; the text is then cut short.
+
+use std::ops::Range;
+use std::sync::RwLock;
+use std::time::{Duration, Instant};
+
+use md5::{Digest, Md5};
+
+mod body;
+mod spell;
+
+use spell::{find, fold_secret, Reading, DEPTH};
+
+/// What replaces a secret.
+pub const REDACTED: &str = "[redacted]";
+/// Vendor text is cut to this many characters.
+pub const MAX_VENDOR_TEXT: usize = 256;
+/// Shorter secrets are not looked for: they would match ordinary words, and a secret this
+/// short protects nothing anyway.
+const MIN_SECRET_CHARS: usize = 4;
+/// A learnt secret (an OAuth token) is looked for until it expires, and a while after: a
+/// vendor may still quote a token it has just refused as expired.
+const LEARNT_GRACE: Duration = Duration::from_secs(300);
+/// Bounds what a vendor that issues a token per call could make the gateway keep; past it the
+/// oldest token goes first. At Capillary's hour-long tokens, refreshed once per refusal, this
+/// is far more than a tenant ever holds alive.
+const MAX_LEARNT: usize = 1024;
+
+#[derive(Default)]
+pub struct Redactor {
+    /// Every configured secret and its MD5, each as [`spell::fold_secret`] reads it.
+    configured: Vec<Vec<u8>>,
+    /// Secrets learnt since (tokens the vendor issued), oldest first, each with when it may be
+    /// forgotten.
+    learnt: RwLock<Vec<(Instant, Vec<Vec<u8>>)>>,
+}
+
+impl Redactor {
+    pub fn new<'a>(secrets: impl IntoIterator<Item = &'a str>) -> Self {
+        let mut configured: Vec<Vec<u8>> = secrets.into_iter().flat_map(needles_of).collect();
+        configured.sort();
+        configured.dedup();
+        Self {
+            configured,
+            learnt: RwLock::default(),
+        }
+    }
+
+    /// Keeps `secret` out of vendor text for as long as it `lives`, as if it had been
+    /// configured.
+    pub fn remember(&self, secret: &str, lives: Duration) {
+        let now = Instant::now();
+        let until = now
+            .checked_add(lives.saturating_add(LEARNT_GRACE))
+            .unwrap_or(now + LEARNT_GRACE + Duration::from_secs(365 * 86_400));
+        let needles = needles_of(secret);
+        if needles.is_empty() {
+            return;
+        }
+        let mut learnt = self.learnt.write().unwrap_or_else(|p| p.into_inner());
+        learnt.retain(|(until, _)| *until > now);
+        if learnt.len() >= MAX_LEARNT {
+            learnt.remove(0);
+        }
+        learnt.push((until, needles));
+    }
+
+    /// Whether any secret is looked for at all: without one, vendor text passes untouched.
+    fn is_empty(&self) -> bool {
+        self.configured.is_empty() && self.learnt.read().map_or(false, |l| l.is_empty())
+    }
+
+    /// Where any secret is in `text`, in any spelling, as sorted ranges that do not overlap.
+    /// `escaped` text (a JSON body) is read once with its escapes undone too, before the
+    /// decodings that count.
+    fn spans(&self, text: &[u8], escaped: bool) -> Vec<Range<usize>> {
+        let learnt = self.learnt.read().unwrap_or_else(|p| p.into_inner());
+        let needles: Vec<&[u8]> = self
+            .configured
+            .iter()
+            .chain(learnt.iter().flat_map(|(_, needles)| needles))
+            .map(Vec::as_slice)
+            .collect();
+        if needles.is_empty() {
+            return Vec::new();
+        }
+        let mut found = Vec::new();
+        let reading = Reading::of(text);
+        find(&reading, DEPTH, &needles, &mut found);
+        if escaped {
+            if let Some(unescaped) = spell::unescape(&reading) {
+                find(&unescaped, DEPTH, &needles, &mut found);
+            }
+        }
+        merge(found)
+    }
+
+    /// `text` with every secret replaced, cut to [`MAX_VENDOR_TEXT`] characters.
+    pub fn scrub(&self, text: &str) -> String {
+        let spans = self.spans(text.as_bytes(), false);
+        let mut clean = replace(text.as_bytes(), &spans);
+        if let Some((cut, _)) = clean.char_indices().nth(MAX_VENDOR_TEXT) {
+            clean.truncate(cut);
+        }
+        // The marker can complete a secret with the text around it (`d]ab` in `d]abab` reads
+        // `[redacted]ab`): then none of the text is kept. A secret inside the marker itself
+        // (`dact`) is the one thing no redacted text can avoid.
+        if !spans.is_empty() || clean.contains(REDACTED) {
+            let markers = markers(clean.as_bytes());
+            let left = self.spans(clean.as_bytes(), false);
+            if left.iter().any(|span| !within(span, &markers)) {
+                return REDACTED.to_owned();
+            }
+        }
+        clean
+    }
+
+    /// A vendor's answer with every secret in its text replaced (in a JSON answer, inside its
+    /// strings, keys and values alike), or `None` when it holds none. Done once, as the answer
+    /// is read: what is parsed from it, and cached, is already clean.
+    pub fn scrub_body(&self, body: &[u8]) -> Option<Vec<u8>> {
+        if self.is_empty() {
+            return None;
+        }
+        body::scrub(body, |text| self.spans(text, true))
+    }
+}
+
+/// What is looked for of one secret: itself and its MD5, folded.
+fn needles_of(secret: &str) -> Vec<Vec<u8>> {
+    let folded = fold_secret(secret);
+    if secret.chars().count() < MIN_SECRET_CHARS || folded.len() < MIN_SECRET_CHARS {
+        return Vec::new();
+    }
+    let md5 = hex::encode(Md5::digest(secret.as_bytes()));
+    vec![folded, md5.into_bytes()]
+}
+
+fn merge(mut spans: Vec<Range<usize>>) -> Vec<Range<usize>> {
+    spans.sort_by_key(|span| (span.start, span.end));
+    let mut merged: Vec<Range<usize>> = Vec::with_capacity(spans.len());
+    for span in spans {
+        match merged.last_mut() {
+            Some(last) if span.start <= last.end => last.end = last.end.max(span.end),
+            _ => merged.push(span),
+        }
+    }
+    merged
+}
+
+/// `text` with each of `spans` (sorted, apart) replaced by [`REDACTED`], widened to whole
+/// characters.
+fn replace(text: &[u8], spans: &[Range<usize>]) -> String {
+    String::from_utf8_lossy(&replace_bytes(text, spans)).into_owned()
+}
+
+fn replace_bytes(text: &[u8], spans: &[Range<usize>]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(text.len());
+    let mut at = 0;
+    for span in spans {
+        let start = (at..=span.start)
+            .rev()
+            .find(|&i| is_boundary(text, i))
+            .unwrap_or(at);
+        out.extend_from_slice(&text[at..start]);
+        out.extend_from_slice(REDACTED.as_bytes());
+        at = (span.end..=text.len())
+            .find(|&i| is_boundary(text, i))
+            .unwrap_or(text.len());
+    }
+    out.extend_from_slice(&text[at..]);
+    out
+}
+
+fn is_boundary(text: &[u8], i: usize) -> bool {
+    text.get(i).is_none_or(|&b| (b as i8) >= -0x40)
+}
+
+/// Where [`REDACTED`] stands in `text`.
+fn markers(text: &[u8]) -> Vec<Range<usize>> {
+    let marker = REDACTED.as_bytes();
+    (0..text.len().saturating_sub(marker.len() - 1))
+        .filter(|&i| text[i..].starts_with(marker))
+        .map(|i| i..i + marker.len())
+        .collect()
+}
+
+fn within(span: &Range<usize>, markers: &[Range<usize>]) -> bool {
+    markers
+        .iter()
+        .any(|m| m.start <= span.start && span.end <= m.end)
+}
+
+impl std::fmt::Debug for Redactor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Redactor({} needles)", self.configured.len())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE_NO_PAD};
+    use base64::Engine;
+
+    use super::*;
+
+    #[test]
+    fn every_form_of_a_secret_is_replaced() {
+        let redactor = Redactor::new(["s3cret-key", "ab"]);
+        let md5 = hex::encode(Md5::digest(b"s3cret-key"));
+        let text = format!(
+            "bad key s3cret-key, md5 {md5} / {}, basic {}, urlsafe {}; ab stays",
+            md5.to_uppercase(),
+            STANDARD.encode("s3cret-key"),
+            URL_SAFE_NO_PAD.encode("s3cret-key"),
+        );
+        let clean = redactor.scrub(&text);
+        assert!(!clean.contains("s3cret"), "{clean}");
+        assert!(!clean.to_lowercase().contains(&md5), "{clean}");
+        assert!(
+            !clean.contains(&STANDARD_NO_PAD.encode("s3cret-key")),
+            "{clean}"
+        );
+        assert_eq!(clean.matches(REDACTED).count(), 5, "{clean}");
+        assert!(
+            clean.ends_with("ab stays"),
+            "short secrets are left: {clean}"
+        );
+    }
+
+    #[test]
+    fn a_secret_the_marker_completes_is_not_left_in_the_text() {
+        // Found by fuzz/fuzz_targets/redactor.rs: `e[reda` in `eeee[redacted]cted]cted]`.
+        let redactor = Redactor::new(["d]ab"]);
+        assert_eq!(redactor.scrub("d]abab"), REDACTED);
+        let redactor = Redactor::new(["e[reda", "eeeeeeeeeeee", "cted]"]);
+        let clean = redactor.scrub("eeeeeeeeeeeeeeeee, cted]");
+        assert!(!clean.contains("e[reda"), "{clean}");
+        assert_eq!(Redactor::new(["dact"]).scrub("a dact"), "a [redacted]");
+    }
+
+    #[test]
+    fn tokens_learnt_later_are_replaced_until_they_expire() {
+        let hour = Duration::from_secs(3600);
+        let redactor = Redactor::new(["configured"]);
+        redactor.remember("token-one-0001", hour);
+        assert_eq!(
+            redactor.scrub("configured token-one-0001"),
+            "[redacted] [redacted]"
+        );
+        for n in 2..=20 {
+            redactor.remember(&format!("token-{n:04}"), hour);
+        }
+        assert_eq!(redactor.scrub("token-one-0001"), REDACTED);
+        assert_eq!(redactor.scrub("token-0002"), REDACTED);
+        // Past its lifetime and the grace after it, a token is forgotten when the next comes.
+        let redactor = Redactor::default();
+        redactor.remember("short-lived", Duration::ZERO);
+        assert_eq!(redactor.scrub("short-lived"), REDACTED);
+        redactor.learnt.write().unwrap()[0].0 = Instant::now();
+        redactor.remember("the-next-one", hour);
+        assert_eq!(redactor.scrub("short-lived"), "short-lived");
+    }
+
+    #[test]
+    fn text_is_cut_to_256_characters() {
+        let redactor = Redactor::default();
+        let long = "é".repeat(300);
+        assert_eq!(redactor.scrub(&long).chars().count(), MAX_VENDOR_TEXT);
+        assert_eq!(redactor.scrub("short"), "short");
+    }
+}
+
+#[cfg(test)]
+mod tests_spellings;

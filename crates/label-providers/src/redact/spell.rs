@@ -1,0 +1,288 @@
+//! Where a secret is in a text, however the vendor spelt it. Rather than list every spelling of
+//! every secret (percent-encoding may cover any subset of characters; a secret may sit at any
+//! of three offsets inside a larger Base64 blob), the text is decoded every way it could be
+//! (percent, JSON escapes, hex, Base64 at each alignment), twice over for one encoding nested in
+//! another, and each reading is folded (ASCII case, full-width forms, separators) and searched
+//! for the folded secrets. Each byte of a reading remembers which bytes of the text it came
+//! from, so a match is replaced where it stands in the text.
+
+use std::ops::Range;
+
+/// Bytes of a text, decoded some way, each with the range of the text it was read from.
+pub(super) struct Reading {
+    bytes: Vec<u8>,
+    from: Vec<(u32, u32)>,
+}
+
+/// Two decodings, one inside the other: "the encodings nested one inside another once".
+pub(super) const DEPTH: u8 = 2;
+/// A Base64 or hex run shorter than this cannot hold a 4-byte secret at any alignment.
+const MIN_RUN: usize = 6;
+/// Marks the seam between two decoded runs, so that no match joins them: no secret has it.
+const SEAM: u8 = 0;
+
+impl Reading {
+    pub fn of(text: &[u8]) -> Self {
+        let from = (0..text.len() as u32).map(|i| (i, i + 1)).collect();
+        Self {
+            bytes: text.to_vec(),
+            from,
+        }
+    }
+
+    fn with_capacity(n: usize) -> Self {
+        Self {
+            bytes: Vec::with_capacity(n),
+            from: Vec::with_capacity(n),
+        }
+    }
+
+    /// Pushes `byte`, read from this reading's bytes `at`.
+    fn push(&mut self, byte: u8, source: &Reading, at: Range<usize>) {
+        self.bytes.push(byte);
+        self.from
+            .push((source.from[at.start].0, source.from[at.end - 1].1));
+    }
+
+    fn seam(&mut self) {
+        if self.bytes.last().is_some_and(|&b| b != SEAM) {
+            self.bytes.push(SEAM);
+            self.from.push((0, 0));
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.bytes.is_empty()
+    }
+}
+
+/// Adds to `found` the range of `text` of every match of a `needle` (already folded) in any
+/// reading of `reading`, decoding at most `depth` more times.
+pub(super) fn find(reading: &Reading, depth: u8, needles: &[&[u8]], found: &mut Vec<Range<usize>>) {
+    let shortest = needles.iter().map(|n| n.len()).min().unwrap_or(usize::MAX);
+    if reading.bytes.len() < shortest {
+        return;
+    }
+    search(&fold(reading), needles, found);
+    if depth == 0 {
+        return;
+    }
+    let decoded = [percent(reading), unescape(reading)];
+    let runs = (0..2)
+        .map(|at| hex(reading, at))
+        .chain((0..4).map(|at| base64(reading, at)));
+    for next in decoded.into_iter().flatten().chain(runs.flatten()) {
+        find(&next, depth - 1, needles, found);
+    }
+}
+
+fn search(folded: &Reading, needles: &[&[u8]], found: &mut Vec<Range<usize>>) {
+    let bytes = &folded.bytes;
+    for needle in needles {
+        let Some((&first, _)) = needle.split_first() else {
+            continue;
+        };
+        let mut start = 0;
+        while start + needle.len() <= bytes.len() {
+            let Some(at) = bytes[start..=bytes.len() - needle.len()]
+                .iter()
+                .position(|&b| b == first)
+            else {
+                break;
+            };
+            let at = start + at;
+            if bytes[at..at + needle.len()] == **needle {
+                let end = at + needle.len() - 1;
+                found.push(folded.from[at].0 as usize..folded.from[end].1 as usize);
+            }
+            start = at + 1;
+        }
+    }
+}
+
+/// ASCII letters in lower case, full-width forms (U+FF01–U+FF5E) as the ASCII they stand for,
+/// and separators left out: `ＡＢ-c d` reads `abcd`.
+pub(super) fn fold(reading: &Reading) -> Reading {
+    let bytes = &reading.bytes;
+    let mut folded = Reading::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let (byte, len) = match bytes[i..] {
+            // U+FF01..U+FF3F and U+FF40..U+FF5E in UTF-8.
+            [0xEF, 0xBC, b @ 0x81..=0xBF, ..] => (Some(b - 0x81 + 0x21), 3),
+            [0xEF, 0xBD, b @ 0x80..=0x9E, ..] => (Some(b - 0x80 + 0x60), 3),
+            // No-break, ideographic and zero-width spaces, the byte-order mark.
+            [0xC2, 0xA0, ..] => (None, 2),
+            [0xE3, 0x80, 0x80, ..] | [0xEF, 0xBB, 0xBF, ..] => (None, 3),
+            [0xE2, 0x80, 0x8B..=0x8D, ..] => (None, 3),
+            [b, ..] => (Some(b), 1),
+            [] => unreachable!("i < len"),
+        };
+        if let Some(byte) = byte.filter(|&b| !is_separator(b)) {
+            folded.push(byte.to_ascii_lowercase(), reading, i..i + len);
+        }
+        i += len;
+    }
+    folded
+}
+
+fn is_separator(byte: u8) -> bool {
+    byte.is_ascii_whitespace() || matches!(byte, b'-' | b'_' | b'.')
+}
+
+/// A secret as the folded text would show it.
+pub(super) fn fold_secret(secret: &str) -> Vec<u8> {
+    fold(&Reading::of(secret.as_bytes())).bytes
+}
+
+/// `%XX` as the byte it stands for; `None` when there is none.
+fn percent(reading: &Reading) -> Option<Reading> {
+    let bytes = &reading.bytes;
+    let escape = |i: usize| -> Option<u8> {
+        let hex = bytes.get(i + 1..i + 3)?;
+        hex_value(hex).map(|v| v as u8)
+    };
+    if !(0..bytes.len()).any(|i| bytes[i] == b'%' && escape(i).is_some()) {
+        return None;
+    }
+    let mut decoded = Reading::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match (bytes[i], escape(i)) {
+            (b'%', Some(byte)) => {
+                decoded.push(byte, reading, i..i + 3);
+                i += 3;
+            }
+            (byte, _) => {
+                decoded.push(byte, reading, i..i + 1);
+                i += 1;
+            }
+        }
+    }
+    Some(decoded)
+}
+
+/// JSON string escapes (`\"`, `\/`, `\u0041`, surrogate pairs) undone; `None` when there is none.
+pub(super) fn unescape(reading: &Reading) -> Option<Reading> {
+    let bytes = &reading.bytes;
+    if !bytes.contains(&b'\\') {
+        return None;
+    }
+    let unit = |i: usize| -> Option<u32> { hex_value(bytes.get(i..i + 4)?) };
+    let mut decoded = Reading::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let (ch, len) = match (bytes[i], bytes.get(i + 1)) {
+            (b'\\', Some(b'u')) => match unit(i + 2) {
+                Some(high @ 0xD800..=0xDBFF) => {
+                    let low = (bytes.get(i + 6..i + 8) == Some(b"\\u"))
+                        .then(|| unit(i + 8))
+                        .flatten()
+                        .filter(|low| (0xDC00..=0xDFFF).contains(low));
+                    match low {
+                        Some(low) => (0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00), 12),
+                        None => (0xFFFD, 6),
+                    }
+                }
+                Some(unit) => (unit, 6),
+                None => (u32::from(b'\\'), 1),
+            },
+            (b'\\', Some(&c)) => match c {
+                b'n' => (u32::from(b'\n'), 2),
+                b't' => (u32::from(b'\t'), 2),
+                b'r' => (u32::from(b'\r'), 2),
+                b'b' => (8, 2),
+                b'f' => (12, 2),
+                _ => (u32::from(c), 2),
+            },
+            (byte, _) => {
+                decoded.push(byte, reading, i..i + 1);
+                i += 1;
+                continue;
+            }
+        };
+        let ch = char::from_u32(ch).unwrap_or(char::REPLACEMENT_CHARACTER);
+        for byte in ch.encode_utf8(&mut [0; 4]).bytes() {
+            decoded.push(byte, reading, i..i + len);
+        }
+        i += len;
+    }
+    Some(decoded)
+}
+
+/// Each run of hex digits decoded in pairs from its `at`-th digit; `None` when no run is long
+/// enough.
+fn hex(reading: &Reading, at: usize) -> Option<Reading> {
+    let digit = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
+    let mut decoded = Reading::with_capacity(reading.bytes.len() / 2);
+    for run in runs(&reading.bytes, |b| b.is_ascii_hexdigit()) {
+        let mut i = run.start + at;
+        while i + 2 <= run.end {
+            let byte = digit(reading.bytes[i]).zip(digit(reading.bytes[i + 1]));
+            let (high, low) = byte.expect("a run of hex digits");
+            decoded.push(high << 4 | low, reading, i..i + 2);
+            i += 2;
+        }
+        decoded.seam();
+    }
+    (!decoded.is_empty()).then_some(decoded)
+}
+
+/// Each run of Base64 characters (standard and URL-safe alike) decoded from its `at`-th
+/// character: a secret inside a larger blob is read whole from the blob's own alignment.
+fn base64(reading: &Reading, at: usize) -> Option<Reading> {
+    let mut decoded = Reading::with_capacity(reading.bytes.len());
+    for run in runs(&reading.bytes, |b| sextet(b).is_some()) {
+        let chars = &reading.bytes[run.start + at.min(run.len())..run.end];
+        let first = run.start + at.min(run.len());
+        for (g, group) in chars.chunks(4).enumerate() {
+            let bits: Vec<u32> = group
+                .iter()
+                .map(|&b| u32::from(sextet(b).unwrap()))
+                .collect();
+            let start = first + g * 4;
+            // Byte k of a group is read from characters k and k + 1.
+            for k in 0..group.len().saturating_sub(1) {
+                let pair = (bits[k] << 6 | bits[k + 1]) >> (4 - 2 * k);
+                decoded.push(pair as u8, reading, start + k..start + k + 2);
+            }
+        }
+        decoded.seam();
+    }
+    (!decoded.is_empty()).then_some(decoded)
+}
+
+/// The value of `digits`, all hex digits (`from_str_radix` would take a sign too).
+fn hex_value(digits: &[u8]) -> Option<u32> {
+    digits
+        .iter()
+        .try_fold(0, |value, &b| Some(value << 4 | (b as char).to_digit(16)?))
+}
+
+fn sextet(b: u8) -> Option<u8> {
+    match b {
+        b'A'..=b'Z' => Some(b - b'A'),
+        b'a'..=b'z' => Some(b - b'a' + 26),
+        b'0'..=b'9' => Some(b - b'0' + 52),
+        b'+' | b'-' => Some(62),
+        b'/' | b'_' => Some(63),
+        _ => None,
+    }
+}
+
+/// The maximal runs of bytes that `fits`, at least [`MIN_RUN`] long.
+fn runs(bytes: &[u8], fits: impl Fn(u8) -> bool) -> Vec<Range<usize>> {
+    let mut runs = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let start = i;
+        while i < bytes.len() && fits(bytes[i]) {
+            i += 1;
+        }
+        if i - start >= MIN_RUN {
+            runs.push(start..i);
+        }
+        i += 1;
+    }
+    runs
+}
