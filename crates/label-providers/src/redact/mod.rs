@@ -12,7 +12,7 @@ use md5::{Digest, Md5};
 mod body;
 mod spell;
 
-use spell::{find, fold_secret, Reading, DEPTH};
+use spell::{find, fold_secret, Needles, Reading, DEPTH};
 
 /// What replaces a secret.
 pub const REDACTED: &str = "[redacted]";
@@ -28,6 +28,8 @@ const LEARNT_GRACE: Duration = Duration::from_secs(300);
 /// oldest token goes first. At Capillary's hour-long tokens, refreshed once per refusal, this
 /// is far more than a tenant ever holds alive.
 const MAX_LEARNT: usize = 1024;
+/// Text is read this many bytes at a time (see [`Redactor::spans`]).
+const WINDOW: usize = 64 * 1024;
 
 #[derive(Default)]
 pub struct Redactor {
@@ -70,7 +72,7 @@ impl Redactor {
 
     /// Whether any secret is looked for at all: without one, vendor text passes untouched.
     fn is_empty(&self) -> bool {
-        self.configured.is_empty() && self.learnt.read().map_or(false, |l| l.is_empty())
+        self.configured.is_empty() && self.learnt.read().is_ok_and(|l| l.is_empty())
     }
 
     /// Where any secret is in `text`, in any spelling, as sorted ranges that do not overlap.
@@ -78,24 +80,38 @@ impl Redactor {
     /// decodings that count.
     fn spans(&self, text: &[u8], escaped: bool) -> Vec<Range<usize>> {
         let learnt = self.learnt.read().unwrap_or_else(|p| p.into_inner());
-        let needles: Vec<&[u8]> = self
-            .configured
-            .iter()
-            .chain(learnt.iter().flat_map(|(_, needles)| needles))
-            .map(Vec::as_slice)
-            .collect();
+        let needles = Needles::new(
+            self.configured
+                .iter()
+                .chain(learnt.iter().flat_map(|(_, needles)| needles))
+                .map(Vec::as_slice)
+                .collect(),
+        );
         if needles.is_empty() {
             return Vec::new();
         }
+        // A reading costs about 9 bytes a byte and a few are alive at once: a long text is read
+        // in windows, each overlapping the next by more than any spelling of a secret can take.
+        let overlap = needles.reach;
+        let window = (4 * overlap).max(WINDOW);
         let mut found = Vec::new();
-        let reading = Reading::of(text);
-        find(&reading, DEPTH, &needles, &mut found);
-        if escaped {
-            if let Some(unescaped) = spell::unescape(&reading) {
-                find(&unescaped, DEPTH, &needles, &mut found);
+        let mut start = 0;
+        loop {
+            let end = (start + window).min(text.len());
+            let mut here = Vec::new();
+            let reading = Reading::of(&text[start..end]);
+            find(&reading, DEPTH, &needles, &mut here);
+            if escaped {
+                if let Some(unescaped) = spell::unescape(&reading, needles.reach, false) {
+                    find(&unescaped, DEPTH, &needles, &mut here);
+                }
             }
+            found.extend(here.into_iter().map(|s| s.start + start..s.end + start));
+            if end == text.len() {
+                break merge(found);
+            }
+            start = end - overlap;
         }
-        merge(found)
     }
 
     /// `text` with every secret replaced, cut to [`MAX_VENDOR_TEXT`] characters.

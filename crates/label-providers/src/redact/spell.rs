@@ -16,7 +16,7 @@ pub(super) struct Reading {
 
 /// Two decodings, one inside the other: "the encodings nested one inside another once".
 pub(super) const DEPTH: u8 = 2;
-/// A Base64 or hex run shorter than this cannot hold a 4-byte secret at any alignment.
+/// No Base64 or hex run shorter than this can hold a 4-byte secret at any alignment.
 const MIN_RUN: usize = 6;
 /// Marks the seam between two decoded runs, so that no match joins them: no secret has it.
 const SEAM: u8 = 0;
@@ -56,21 +56,57 @@ impl Reading {
     }
 }
 
-/// Adds to `found` the range of `text` of every match of a `needle` (already folded) in any
-/// reading of `reading`, decoding at most `depth` more times.
-pub(super) fn find(reading: &Reading, depth: u8, needles: &[&[u8]], found: &mut Vec<Range<usize>>) {
-    let shortest = needles.iter().map(|n| n.len()).min().unwrap_or(usize::MAX);
-    if reading.bytes.len() < shortest {
+/// The folded secrets looked for, and what their lengths bound.
+pub(super) struct Needles<'a> {
+    list: Vec<&'a [u8]>,
+    shortest: usize,
+    /// How far from an escape a spelling that uses it can reach: no spelling of a secret is
+    /// more than 36 bytes a byte (`\u` escapes of `\u` escapes).
+    pub reach: usize,
+}
+
+impl<'a> Needles<'a> {
+    pub fn new(list: Vec<&'a [u8]>) -> Self {
+        let longest = list.iter().map(|n| n.len()).max().unwrap_or(0);
+        let shortest = list.iter().map(|n| n.len()).min().unwrap_or(usize::MAX);
+        Self {
+            list,
+            shortest,
+            reach: 36 * longest + 64,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+
+    /// The shortest run of Base64 (4 characters for 3 bytes) or hex (2 for 1) that can hold
+    /// a whole secret: shorter runs are not decoded.
+    fn min_run(&self, chars: usize, bytes: usize) -> usize {
+        (self.shortest.saturating_mul(chars) / bytes).max(MIN_RUN)
+    }
+}
+
+/// Adds to `found` the range of the text of every match of a needle in any reading of
+/// `reading`, decoding at most `depth` more times.
+pub(super) fn find(reading: &Reading, depth: u8, needles: &Needles, found: &mut Vec<Range<usize>>) {
+    if reading.bytes.len() < needles.shortest {
         return;
     }
-    search(&fold(reading), needles, found);
+    search(&fold(reading), &needles.list, found);
     if depth == 0 {
         return;
     }
-    let decoded = [percent(reading), unescape(reading)];
+    let decoded = [
+        percent(reading, needles.reach),
+        unescape(reading, needles.reach, false),
+        unescape(reading, needles.reach, true),
+    ];
+    let hex_run = needles.min_run(2, 1);
+    let base64_run = needles.min_run(4, 3);
     let runs = (0..2)
-        .map(|at| hex(reading, at))
-        .chain((0..4).map(|at| base64(reading, at)));
+        .map(|at| hex(reading, at, hex_run))
+        .chain((0..4).map(|at| base64(reading, at, base64_run)));
     for next in decoded.into_iter().flatten().chain(runs.flatten()) {
         find(&next, depth - 1, needles, found);
     }
@@ -91,8 +127,14 @@ fn search(folded: &Reading, needles: &[&[u8]], found: &mut Vec<Range<usize>>) {
                 break;
             };
             let at = start + at;
-            if bytes[at..at + needle.len()] == **needle {
-                let end = at + needle.len() - 1;
+            let end = at + needle.len() - 1;
+            // A seam reads from nowhere (`(0, 0)`): a secret with a NUL in it cannot join two runs.
+            let across = || {
+                folded.from[at..=end]
+                    .iter()
+                    .any(|(start, end)| start == end)
+            };
+            if bytes[at..=end] == **needle && !across() {
                 found.push(folded.from[at].0 as usize..folded.from[end].1 as usize);
             }
             start = at + 1;
@@ -135,43 +177,31 @@ pub(super) fn fold_secret(secret: &str) -> Vec<u8> {
     fold(&Reading::of(secret.as_bytes())).bytes
 }
 
-/// `%XX` as the byte it stands for; `None` when there is none.
-fn percent(reading: &Reading) -> Option<Reading> {
+/// `%XX` as the byte it stands for, near each such escape; `None` when there is none.
+fn percent(reading: &Reading, reach: usize) -> Option<Reading> {
     let bytes = &reading.bytes;
-    let escape = |i: usize| -> Option<u8> {
-        let hex = bytes.get(i + 1..i + 3)?;
-        hex_value(hex).map(|v| v as u8)
-    };
-    if !(0..bytes.len()).any(|i| bytes[i] == b'%' && escape(i).is_some()) {
-        return None;
-    }
-    let mut decoded = Reading::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match (bytes[i], escape(i)) {
-            (b'%', Some(byte)) => {
-                decoded.push(byte, reading, i..i + 3);
-                i += 3;
-            }
-            (byte, _) => {
-                decoded.push(byte, reading, i..i + 1);
-                i += 1;
-            }
-        }
-    }
-    Some(decoded)
+    let escape = |i: usize| bytes.get(i + 1..i + 3).and_then(hex_value);
+    let marks = (0..bytes.len()).filter(|&i| bytes[i] == b'%' && escape(i).is_some());
+    near_escapes(reading, marks, reach, |i| match escape(i) {
+        Some(byte) if bytes[i] == b'%' => ([byte as u8, 0, 0, 0], 1, 3),
+        _ => ([bytes[i], 0, 0, 0], 1, 1),
+    })
 }
 
-/// JSON string escapes (`\"`, `\/`, `\u0041`, surrogate pairs) undone; `None` when there is none.
-pub(super) fn unescape(reading: &Reading) -> Option<Reading> {
+/// JSON string escapes (`\"`, `\/`, `\u0041`, surrogate pairs) undone near each backslash;
+/// `None` when there is none. A `lenient` reading takes `\\` before a `\u` escape as a lone
+/// backslash, so that text put just after a backslash cannot hide an escaped secret behind
+/// the pair it makes (`None` when there is no such `\\`).
+pub(super) fn unescape(reading: &Reading, reach: usize, lenient: bool) -> Option<Reading> {
     let bytes = &reading.bytes;
-    if !bytes.contains(&b'\\') {
+    let unit = |i: usize| bytes.get(i..i + 4).and_then(hex_value);
+    let escaped_u =
+        |i: usize| bytes[i] == b'\\' && bytes.get(i + 1) == Some(&b'u') && unit(i + 2).is_some();
+    if lenient && !(1..bytes.len()).any(|i| bytes[i - 1] == b'\\' && escaped_u(i)) {
         return None;
     }
-    let unit = |i: usize| -> Option<u32> { hex_value(bytes.get(i..i + 4)?) };
-    let mut decoded = Reading::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
+    let marks = (0..bytes.len()).filter(|&i| bytes[i] == b'\\');
+    near_escapes(reading, marks, reach, |i| {
         let (ch, len) = match (bytes[i], bytes.get(i + 1)) {
             (b'\\', Some(b'u')) => match unit(i + 2) {
                 Some(high @ 0xD800..=0xDBFF) => {
@@ -187,6 +217,7 @@ pub(super) fn unescape(reading: &Reading) -> Option<Reading> {
                 Some(unit) => (unit, 6),
                 None => (u32::from(b'\\'), 1),
             },
+            (b'\\', Some(b'\\')) if lenient && escaped_u(i + 1) => (u32::from(b'\\'), 1),
             (b'\\', Some(&c)) => match c {
                 b'n' => (u32::from(b'\n'), 2),
                 b't' => (u32::from(b'\t'), 2),
@@ -195,27 +226,59 @@ pub(super) fn unescape(reading: &Reading) -> Option<Reading> {
                 b'f' => (12, 2),
                 _ => (u32::from(c), 2),
             },
-            (byte, _) => {
-                decoded.push(byte, reading, i..i + 1);
-                i += 1;
-                continue;
-            }
+            (byte, _) => return ([byte, 0, 0, 0], 1, 1),
         };
         let ch = char::from_u32(ch).unwrap_or(char::REPLACEMENT_CHARACTER);
-        for byte in ch.encode_utf8(&mut [0; 4]).bytes() {
-            decoded.push(byte, reading, i..i + len);
+        let mut utf8 = [0; 4];
+        let n = ch.encode_utf8(&mut utf8).len();
+        (utf8, n, len)
+    })
+}
+
+/// The text within `reach` of each of the escapes at `marks` (in order), decoded by `item`
+/// (at a position: up to 4 bytes, how many, and how many bytes of the text it reads). A
+/// spelling that uses no escape is read as well without this decoding, so only the text near
+/// escapes is decoded: a long text with a few escapes costs a few short readings.
+fn near_escapes(
+    reading: &Reading,
+    marks: impl Iterator<Item = usize>,
+    reach: usize,
+    item: impl Fn(usize) -> ([u8; 4], usize, usize),
+) -> Option<Reading> {
+    let len = reading.bytes.len();
+    let mut islands: Vec<Range<usize>> = Vec::new();
+    for mark in marks {
+        let island = mark.saturating_sub(reach)..(mark + reach).min(len);
+        match islands.last_mut() {
+            Some(last) if island.start <= last.end => last.end = island.end,
+            _ => islands.push(island),
         }
-        i += len;
+    }
+    if islands.is_empty() {
+        return None;
+    }
+    let mut decoded = Reading::with_capacity(islands.iter().map(|i| i.len()).sum());
+    let mut i = 0;
+    for island in islands {
+        i = i.max(island.start);
+        while i < island.end {
+            let (bytes, n, len) = item(i);
+            for &byte in &bytes[..n] {
+                decoded.push(byte, reading, i..(i + len).min(reading.bytes.len()));
+            }
+            i += len;
+        }
+        decoded.seam();
     }
     Some(decoded)
 }
 
 /// Each run of hex digits decoded in pairs from its `at`-th digit; `None` when no run is long
 /// enough.
-fn hex(reading: &Reading, at: usize) -> Option<Reading> {
+fn hex(reading: &Reading, at: usize, min_run: usize) -> Option<Reading> {
     let digit = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
     let mut decoded = Reading::with_capacity(reading.bytes.len() / 2);
-    for run in runs(&reading.bytes, |b| b.is_ascii_hexdigit()) {
+    for run in runs(&reading.bytes, min_run, |b| b.is_ascii_hexdigit()) {
         let mut i = run.start + at;
         while i + 2 <= run.end {
             let byte = digit(reading.bytes[i]).zip(digit(reading.bytes[i + 1]));
@@ -230,9 +293,9 @@ fn hex(reading: &Reading, at: usize) -> Option<Reading> {
 
 /// Each run of Base64 characters (standard and URL-safe alike) decoded from its `at`-th
 /// character: a secret inside a larger blob is read whole from the blob's own alignment.
-fn base64(reading: &Reading, at: usize) -> Option<Reading> {
+fn base64(reading: &Reading, at: usize, min_run: usize) -> Option<Reading> {
     let mut decoded = Reading::with_capacity(reading.bytes.len());
-    for run in runs(&reading.bytes, |b| sextet(b).is_some()) {
+    for run in runs(&reading.bytes, min_run, |b| sextet(b).is_some()) {
         let chars = &reading.bytes[run.start + at.min(run.len())..run.end];
         let first = run.start + at.min(run.len());
         for (g, group) in chars.chunks(4).enumerate() {
@@ -270,8 +333,8 @@ fn sextet(b: u8) -> Option<u8> {
     }
 }
 
-/// The maximal runs of bytes that `fits`, at least [`MIN_RUN`] long.
-fn runs(bytes: &[u8], fits: impl Fn(u8) -> bool) -> Vec<Range<usize>> {
+/// The maximal runs of bytes that `fits`, at least `min_run` long.
+fn runs(bytes: &[u8], min_run: usize, fits: impl Fn(u8) -> bool) -> Vec<Range<usize>> {
     let mut runs = Vec::new();
     let mut i = 0;
     while i < bytes.len() {
@@ -279,7 +342,7 @@ fn runs(bytes: &[u8], fits: impl Fn(u8) -> bool) -> Vec<Range<usize>> {
         while i < bytes.len() && fits(bytes[i]) {
             i += 1;
         }
-        if i - start >= MIN_RUN {
+        if i - start >= min_run {
             runs.push(start..i);
         }
         i += 1;

@@ -138,3 +138,78 @@ fn a_body_that_is_not_json_is_scrubbed_as_text() {
     let clean = redactor.scrub_body(body.as_bytes()).unwrap();
     assert_eq!(clean, b"<html>denied [redacted]</html>");
 }
+
+#[test]
+fn a_long_answer_is_read_in_windows_that_miss_nothing() {
+    let redactor = redactor();
+    let spelt = [
+        SECRET.to_owned(),
+        percent_all(SECRET),
+        STANDARD.encode(SECRET),
+    ];
+    // Each spelling placed across every byte of a window's edge in turn.
+    for shift in 0..spelt[1].len() {
+        let mut body = "x ".repeat(WINDOW / 2 - 40 - shift / 2);
+        if shift % 2 == 1 {
+            body.push('y');
+        }
+        for spelling in &spelt {
+            body.push_str(&format!(" {spelling} "));
+        }
+        body.push_str(&"z ".repeat(WINDOW));
+        let clean = String::from_utf8(redactor.scrub_body(body.as_bytes()).unwrap()).unwrap();
+        assert_eq!(clean.matches(REDACTED).count(), 3, "shift {shift}");
+    }
+}
+
+/// What scrubbing costs on answers of the vendors' shapes; prints, asserts nothing. Run with
+/// `cargo test --release -p label-providers --lib -- --ignored scrub_cost --nocapture`.
+#[test]
+#[ignore]
+fn scrub_cost() {
+    let redactor = Redactor::new([
+        "cap-pw-Zq81xT",
+        "till_7:9f86d081884c7d65",
+        "tok-Pw93kd-x",
+        "ah-key-Lm27",
+    ]);
+    let capillary = |n: usize| {
+        let labels: Vec<String> = (0..n)
+            .map(|i| {
+                format!(r#"{{"labelId":{i},"labelName":"Loyal customers {i}","deleted":false}}"#)
+            })
+            .collect();
+        format!(r#"{{"data":[{}],"errors":[]}}"#, labels.join(","))
+    };
+    let trybe = |n: usize| {
+        let labels: Vec<String> = (0..n)
+            .map(|i| format!(r#"{{"id":"0f8fad5b-d9cb-469f-a165-{i:012}","value":"Gold tier {i}","archived_at":null}}"#))
+            .collect();
+        format!(
+            r#"{{"data":[{}],"meta":{{"current_page":1,"last_page":9}}}}"#,
+            labels.join(",")
+        )
+    };
+    let blob = format!(
+        r#"{{"detail":"{}"}}"#,
+        STANDARD.encode(vec![7u8; 48 * 1024])
+    );
+    for (what, body) in [
+        ("capillary, 20 labels", capillary(20)),
+        ("trybe page, 100 labels", trybe(100)),
+        ("capillary, 10 000 labels", capillary(10_000)),
+        ("64 KiB of Base64", blob),
+    ] {
+        let rounds = (4_000_000 / body.len()).max(3);
+        let started = std::time::Instant::now();
+        for _ in 0..rounds {
+            assert!(redactor.scrub_body(body.as_bytes()).is_none());
+        }
+        let each = started.elapsed() / rounds as u32;
+        let per_kib = each.as_secs_f64() * 1e9 / (body.len() as f64 / 1024.0);
+        println!(
+            "{what}: {} bytes, {each:?} each, {per_kib:.0} ns/KiB",
+            body.len()
+        );
+    }
+}
