@@ -59,6 +59,8 @@ impl Reading {
 /// The folded secrets looked for, and what their lengths bound.
 pub(super) struct Needles<'a> {
     list: Vec<&'a [u8]>,
+    /// The bytes a needle starts with: most of a text is passed over on one look-up.
+    first: [bool; 256],
     shortest: usize,
     /// How far from an escape a spelling that uses it can reach: no spelling of a secret is
     /// more than 36 bytes a byte (`\u` escapes of `\u` escapes).
@@ -69,8 +71,15 @@ impl<'a> Needles<'a> {
     pub fn new(list: Vec<&'a [u8]>) -> Self {
         let longest = list.iter().map(|n| n.len()).max().unwrap_or(0);
         let shortest = list.iter().map(|n| n.len()).min().unwrap_or(usize::MAX);
+        let mut first = [false; 256];
+        for needle in &list {
+            if let Some(&byte) = needle.first() {
+                first[usize::from(byte)] = true;
+            }
+        }
         Self {
             list,
+            first,
             shortest,
             reach: 36 * longest + 64,
         }
@@ -93,7 +102,7 @@ pub(super) fn find(reading: &Reading, depth: u8, needles: &Needles, found: &mut 
     if reading.bytes.len() < needles.shortest {
         return;
     }
-    search(&fold(reading), &needles.list, found);
+    search(&fold(reading), needles, found);
     if depth == 0 {
         return;
     }
@@ -102,42 +111,38 @@ pub(super) fn find(reading: &Reading, depth: u8, needles: &Needles, found: &mut 
         unescape(reading, needles.reach, false),
         unescape(reading, needles.reach, true),
     ];
-    let hex_run = needles.min_run(2, 1);
-    let base64_run = needles.min_run(4, 3);
+    let hex_runs = runs(&reading.bytes, needles.min_run(2, 1), |b| {
+        b.is_ascii_hexdigit()
+    });
+    let base64_runs = runs(&reading.bytes, needles.min_run(4, 3), |b| {
+        sextet(b).is_some()
+    });
     let runs = (0..2)
-        .map(|at| hex(reading, at, hex_run))
-        .chain((0..4).map(|at| base64(reading, at, base64_run)));
+        .map(|at| hex(reading, &hex_runs, at))
+        .chain((0..4).map(|at| base64(reading, &base64_runs, at)));
     for next in decoded.into_iter().flatten().chain(runs.flatten()) {
         find(&next, depth - 1, needles, found);
     }
 }
 
-fn search(folded: &Reading, needles: &[&[u8]], found: &mut Vec<Range<usize>>) {
+fn search(folded: &Reading, needles: &Needles, found: &mut Vec<Range<usize>>) {
     let bytes = &folded.bytes;
-    for needle in needles {
-        let Some((&first, _)) = needle.split_first() else {
+    for (at, &byte) in bytes.iter().enumerate() {
+        if !needles.first[usize::from(byte)] {
             continue;
-        };
-        let mut start = 0;
-        while start + needle.len() <= bytes.len() {
-            let Some(at) = bytes[start..=bytes.len() - needle.len()]
-                .iter()
-                .position(|&b| b == first)
-            else {
-                break;
-            };
-            let at = start + at;
+        }
+        for needle in &needles.list {
+            if !bytes[at..].starts_with(needle) {
+                continue;
+            }
             let end = at + needle.len() - 1;
             // A seam reads from nowhere (`(0, 0)`): a secret with a NUL in it cannot join two runs.
-            let across = || {
-                folded.from[at..=end]
-                    .iter()
-                    .any(|(start, end)| start == end)
-            };
-            if bytes[at..=end] == **needle && !across() {
+            let across = folded.from[at..=end]
+                .iter()
+                .any(|(start, end)| start == end);
+            if !across {
                 found.push(folded.from[at].0 as usize..folded.from[end].1 as usize);
             }
-            start = at + 1;
         }
     }
 }
@@ -149,6 +154,15 @@ pub(super) fn fold(reading: &Reading) -> Reading {
     let mut folded = Reading::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
+        // Most text is ASCII: one look at the byte.
+        if bytes[i] < 0x80 {
+            if !is_separator(bytes[i]) {
+                folded.bytes.push(bytes[i].to_ascii_lowercase());
+                folded.from.push(reading.from[i]);
+            }
+            i += 1;
+            continue;
+        }
         let (byte, len) = match bytes[i..] {
             // U+FF01..U+FF3F and U+FF40..U+FF5E in UTF-8.
             [0xEF, 0xBC, b @ 0x81..=0xBF, ..] => (Some(b - 0x81 + 0x21), 3),
@@ -275,10 +289,13 @@ fn near_escapes(
 
 /// Each run of hex digits decoded in pairs from its `at`-th digit; `None` when no run is long
 /// enough.
-fn hex(reading: &Reading, at: usize, min_run: usize) -> Option<Reading> {
+fn hex(reading: &Reading, runs: &[Range<usize>], at: usize) -> Option<Reading> {
+    if runs.is_empty() {
+        return None;
+    }
     let digit = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
     let mut decoded = Reading::with_capacity(reading.bytes.len() / 2);
-    for run in runs(&reading.bytes, min_run, |b| b.is_ascii_hexdigit()) {
+    for run in runs.iter().cloned() {
         let mut i = run.start + at;
         while i + 2 <= run.end {
             let byte = digit(reading.bytes[i]).zip(digit(reading.bytes[i + 1]));
@@ -293,9 +310,12 @@ fn hex(reading: &Reading, at: usize, min_run: usize) -> Option<Reading> {
 
 /// Each run of Base64 characters (standard and URL-safe alike) decoded from its `at`-th
 /// character: a secret inside a larger blob is read whole from the blob's own alignment.
-fn base64(reading: &Reading, at: usize, min_run: usize) -> Option<Reading> {
+fn base64(reading: &Reading, runs: &[Range<usize>], at: usize) -> Option<Reading> {
+    if runs.is_empty() {
+        return None;
+    }
     let mut decoded = Reading::with_capacity(reading.bytes.len());
-    for run in runs(&reading.bytes, min_run, |b| sextet(b).is_some()) {
+    for run in runs.iter().cloned() {
         let chars = &reading.bytes[run.start + at.min(run.len())..run.end];
         let first = run.start + at.min(run.len());
         for (g, group) in chars.chunks(4).enumerate() {
