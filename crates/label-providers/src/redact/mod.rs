@@ -1,7 +1,9 @@
-//! Vendor text reaches clients (a problem's `detail` and `upstream.message`) and logs: a vendor
-//! that echoes the credentials it was sent (`invalid actionhub-key <the key>`) must not hand
-//! them on. Every configured secret of the tenant is looked for as written and in the forms a
-//! vendor may see or echo (its MD5, its Base64), and replaced; the text is then cut short.
+//! Vendor text reaches clients (a problem's `detail` and `upstream.message`, label names and
+//! every other string of an answer) and logs: a vendor that echoes the credentials it was sent
+//! (`invalid actionhub-key <the key>`), in whatever spelling, must not hand them on. Every
+//! configured secret of the tenant, and every token it was issued while the token lives, is
+//! looked for in every spelling `spell.rs` reads (with its MD5) and replaced where it stands;
+//! a message is then cut short.
 
 use std::ops::Range;
 use std::sync::RwLock;
@@ -70,6 +72,16 @@ impl Redactor {
         learnt.push((until, needles));
     }
 
+    /// How far a spelling of the longest secret can reach.
+    fn reach(&self) -> usize {
+        let learnt = self.learnt.read().unwrap_or_else(|p| p.into_inner());
+        let all = self
+            .configured
+            .iter()
+            .chain(learnt.iter().flat_map(|(_, n)| n));
+        Needles::reach_of(all.map(Vec::len).max().unwrap_or(0))
+    }
+
     /// Whether any secret is looked for at all: without one, vendor text passes untouched.
     fn is_empty(&self) -> bool {
         self.configured.is_empty() && self.learnt.read().is_ok_and(|l| l.is_empty())
@@ -116,6 +128,16 @@ impl Redactor {
 
     /// `text` with every secret replaced, cut to [`MAX_VENDOR_TEXT`] characters.
     pub fn scrub(&self, text: &str) -> String {
+        // What the cut keeps, and as far past it as a spelling of a secret that starts inside
+        // it can reach: a long message costs no more than a short one.
+        let reach = self.reach();
+        let text = match text.char_indices().nth(MAX_VENDOR_TEXT) {
+            Some((cut, _)) if text.len() > cut + reach => {
+                let end = (cut + reach..text.len()).find(|&i| text.is_char_boundary(i));
+                &text[..end.unwrap_or(text.len())]
+            }
+            _ => text,
+        };
         let spans = self.spans(text.as_bytes(), false);
         let mut clean = replace(text.as_bytes(), &spans);
         if let Some((cut, _)) = clean.char_indices().nth(MAX_VENDOR_TEXT) {

@@ -18,7 +18,8 @@ pub(super) struct Reading {
 pub(super) const DEPTH: u8 = 2;
 /// No Base64 or hex run shorter than this can hold a 4-byte secret at any alignment.
 const MIN_RUN: usize = 6;
-/// Marks the seam between two decoded runs, so that no match joins them: no secret has it.
+/// Stands between two decoded runs. It reads from nowhere (`(0, 0)`), and no match may hold
+/// it, so that no match joins two runs.
 const SEAM: u8 = 0;
 
 impl Reading {
@@ -45,7 +46,7 @@ impl Reading {
     }
 
     fn seam(&mut self) {
-        if self.bytes.last().is_some_and(|&b| b != SEAM) {
+        if self.from.last().is_some_and(|&(start, end)| start != end) {
             self.bytes.push(SEAM);
             self.from.push((0, 0));
         }
@@ -81,8 +82,12 @@ impl<'a> Needles<'a> {
             list,
             first,
             shortest,
-            reach: 36 * longest + 64,
+            reach: Self::reach_of(longest),
         }
+    }
+
+    pub fn reach_of(longest: usize) -> usize {
+        36 * longest + 64
     }
 
     pub fn is_empty(&self) -> bool {
