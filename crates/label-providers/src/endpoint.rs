@@ -45,8 +45,25 @@ impl Endpoint {
         }
     }
 
-    /// Sends a request made by [`Endpoint::request`]; see [`http::send`].
+    /// Sends a request made by [`Endpoint::request`]; see [`http::send`]. The answer comes
+    /// back with every secret in its text replaced: whatever is parsed from it (label names
+    /// included) and cached is clean, and a cache hit pays nothing for it.
     pub async fn send(
+        &self,
+        request: RequestBuilder,
+        ctx: &CallContext,
+        method: &Method,
+        template: &'static str,
+    ) -> Result<Reply, Error> {
+        let mut reply = self.send_unscrubbed(request, ctx, method, template).await?;
+        reply.scrub_body();
+        Ok(reply)
+    }
+
+    /// [`Endpoint::send`] for the one answer whose secret the gateway needs: a token the
+    /// vendor may issue again while it lives, which would otherwise come back `[redacted]`.
+    /// Its text still goes through [`Reply::said`] before it is handed on.
+    pub async fn send_unscrubbed(
         &self,
         request: RequestBuilder,
         ctx: &CallContext,

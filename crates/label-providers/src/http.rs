@@ -49,6 +49,13 @@ pub struct Reply {
 }
 
 impl Reply {
+    /// Replaces every secret in the answer's text, once, before anything parses it.
+    pub(crate) fn scrub_body(&mut self) {
+        if let Some(clean) = self.redactor.scrub_body(&self.body) {
+            self.body = Bytes::from(clean);
+        }
+    }
+
     /// Vendor text as it may be handed on, to a client or a log: secrets replaced, cut short.
     pub fn said(&self, text: Option<String>) -> Option<String> {
         text.map(|text| self.redactor.scrub(&text))

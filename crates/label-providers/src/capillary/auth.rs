@@ -203,7 +203,7 @@ impl OAuth {
         let asked = Instant::now();
         let request = endpoint.request(Method::POST, TOKEN_PATH).json(&body);
         let reply = endpoint
-            .send(request, ctx, &Method::POST, TOKEN_PATH)
+            .send_unscrubbed(request, ctx, &Method::POST, TOKEN_PATH)
             .await?;
         error::check_status(&reply)?;
         let answer: TokenReply = reply.json()?;
@@ -216,14 +216,15 @@ impl OAuth {
             .with_upstream(reply.upstream(None, None))
         };
         let data = answer.data.ok_or_else(|| broken("has no data"))?;
-        // Learnt before anything can go wrong with it, so no later text shows it.
-        endpoint.redactor().remember(&data.access_token);
+        let lifetime = Duration::from_secs(data.ttl_seconds);
+        // Learnt before anything can go wrong with it, so no later text shows it, for as long
+        // as it lives: a vendor may quote any token it issued, not only the latest.
+        endpoint.redactor().remember(&data.access_token, lifetime);
         let mut header = HeaderValue::from_str(&data.access_token)
             .ok()
             .filter(|_| !data.access_token.is_empty())
             .ok_or_else(|| broken("has a token that is no header value"))?;
         header.set_sensitive(true);
-        let lifetime = Duration::from_secs(data.ttl_seconds);
         Ok(Token {
             header,
             refresh_at: refresh_at(asked, lifetime),
