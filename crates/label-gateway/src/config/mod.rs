@@ -51,6 +51,9 @@ pub struct ServerConfig {
     pub body_read_timeout: Duration,
     /// A vendor answer over this is `upstream_error`, read no further.
     pub max_upstream_body_bytes: usize,
+    /// The vendor bytes all requests may hold at once; a call past it waits within its
+    /// deadline, else `upstream_busy`.
+    pub max_upstream_bytes_in_flight: usize,
     /// Where `/metrics` (with `/healthz` and `/readyz`) is served, apart from clients.
     pub admin_listen: SocketAddr,
 }
@@ -140,6 +143,7 @@ impl Default for ServerConfig {
             max_header_bytes: 16 * 1024,
             body_read_timeout: Duration::from_secs(10),
             max_upstream_body_bytes: 4 * 1024 * 1024,
+            max_upstream_bytes_in_flight: 64 * 1024 * 1024,
             admin_listen: SocketAddr::from(([127, 0, 0, 1], 9464)),
         }
     }

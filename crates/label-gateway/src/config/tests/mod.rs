@@ -173,6 +173,7 @@ fn omitted_sections_and_keys_take_their_defaults() {
             max_header_bytes: 16_384,
             body_read_timeout: Duration::from_secs(10),
             max_upstream_body_bytes: 4 * 1024 * 1024,
+            max_upstream_bytes_in_flight: 64 * 1024 * 1024,
             admin_listen: "127.0.0.1:9464".parse().unwrap(),
         }
     );
