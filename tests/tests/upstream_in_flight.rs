@@ -101,8 +101,8 @@ async fn peak_over(answer: Vec<u8>, server: &str, reads: usize) -> (u64, u64) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn forty_eight_concurrent_3_8_mb_answers_stay_under_256_mib() {
     // 36 000 labels of 100-character names. Measured on a loaded 2-core machine: before the
-    // budget and the direct parse a peak of 289 MB (a String and a Label per label); now
-    // 189 to 193 MB, of which about 42 MB is the gateway before the reads.
+    // budget and the direct parse a peak of 282 MiB (a String and a Label per label); now
+    // 188 to 191 MiB, of which about 42 MiB is the gateway before the reads.
     let answer = actionhub_labels(ANSWER_BYTES, 100);
     let (before, peak) = peak_over(answer, "", 48).await;
     eprintln!("48 concurrent 3.8 MB answers: RSS {before} -> peak {peak} KiB");
