@@ -43,12 +43,13 @@ fn actionhub_labels(bytes: usize, chars: usize) -> Vec<u8> {
 }
 
 /// One ActionHub tenant without a cache, so that every read asks the vendor and nothing is
-/// kept: what is measured is what reading answers costs.
+/// kept: what is measured is what reading answers costs. The deadline is far: this is about
+/// memory, and a debug build on a loaded machine may take a minute for the 48 reads.
 fn config(vendor: &str, server: &str) -> String {
     format!(
         "[server]\n{server}\n\n[tenants.big]\nprovider = \"actionhub\"\nbase_url = \"{vendor}\"\n\
          api_key = \"vendor-key\"\nprogram_id = \"p\"\napi_keys = [\"big-key\"]\n\
-         max_retries = 0\ntimeout_ms = 60000\ncache_ttl_seconds = 0\n"
+         max_retries = 0\ntimeout_ms = 600000\ncache_ttl_seconds = 0\n"
     )
 }
 
@@ -92,9 +93,11 @@ async fn peak_over(answer: Vec<u8>, server: &str, reads: usize) -> (u64, u64) {
     read(&client, &gateway, 0).await;
     let before = procfs::memory(pid);
     procfs::reset_peak(pid);
+    let started = std::time::Instant::now();
     let all = (1..=reads).map(|customer| read(&client, &gateway, customer));
     futures::future::join_all(all).await;
     let after = procfs::memory(pid);
+    eprintln!("{reads} reads took {:?}", started.elapsed());
     (before.rss_kib, after.peak_kib)
 }
 
@@ -102,7 +105,7 @@ async fn peak_over(answer: Vec<u8>, server: &str, reads: usize) -> (u64, u64) {
 async fn forty_eight_concurrent_3_8_mb_answers_stay_under_256_mib() {
     // 36 000 labels of 100-character names. Measured on a loaded 2-core machine: before the
     // budget and the direct parse a peak of 282 MiB (a String and a Label per label); now
-    // 188 to 191 MiB, of which about 42 MiB is the gateway before the reads.
+    // 188 to 198 MiB, of which 40 to 53 MiB is the gateway before the reads.
     let answer = actionhub_labels(ANSWER_BYTES, 100);
     let (before, peak) = peak_over(answer, "", 48).await;
     eprintln!("48 concurrent 3.8 MB answers: RSS {before} -> peak {peak} KiB");
