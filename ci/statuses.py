@@ -41,7 +41,8 @@ VENDOR_FAILS = {
     429: "needs a vendor answering 429 until the retries run out",
     502: "needs a vendor that fails or refuses the gateway's credentials (tests/ drives both "
     "through simulators: broken answers, wrong credentials)",
-    503: "needs the tenant's circuit breaker open, after consecutive vendor failures",
+    503: "needs the tenant's circuit breaker open, after consecutive vendor failures, or "
+    "max_upstream_bytes_in_flight held by other answers past the deadline (upstream_busy)",
     504: "needs a vendor that does not answer within timeout_ms",
 }
 EXCLUDED = {

@@ -15,6 +15,7 @@ pub fn settings(base_url: &str, vendor: &str) -> ProviderSettings {
         connect_timeout: Duration::from_secs(1),
         request_timeout: Duration::from_secs(5),
         max_body_bytes: 4 * 1024 * 1024,
+        in_flight: label_providers::InFlight::new(64 * 1024 * 1024),
         hidden: Vec::new(),
         vendor: vendor.parse().expect("test settings are valid TOML"),
     }

@@ -24,6 +24,7 @@ fn backend(sim: &TrybeSim, token: &str) -> Arc<dyn LabelProvider> {
         connect_timeout: Duration::from_secs(1),
         request_timeout: Duration::from_secs(5),
         max_body_bytes: 4 * 1024 * 1024,
+        in_flight: label_providers::InFlight::new(64 * 1024 * 1024),
         hidden: Vec::new(),
         vendor,
     };

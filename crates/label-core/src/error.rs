@@ -33,11 +33,12 @@ pub enum ErrorKind {
     UpstreamError,
     UpstreamTimeout,
     UpstreamUnavailable,
+    UpstreamBusy,
     StateUnavailable,
 }
 
 impl ErrorKind {
-    pub const ALL: [ErrorKind; 23] = [
+    pub const ALL: &[ErrorKind] = &[
         ErrorKind::Unauthorized,
         ErrorKind::Forbidden,
         ErrorKind::TenantNotFound,
@@ -60,6 +61,7 @@ impl ErrorKind {
         ErrorKind::UpstreamError,
         ErrorKind::UpstreamTimeout,
         ErrorKind::UpstreamUnavailable,
+        ErrorKind::UpstreamBusy,
         ErrorKind::StateUnavailable,
     ];
 
@@ -87,6 +89,7 @@ impl ErrorKind {
             ErrorKind::UpstreamError => "upstream_error",
             ErrorKind::UpstreamTimeout => "upstream_timeout",
             ErrorKind::UpstreamUnavailable => "upstream_unavailable",
+            ErrorKind::UpstreamBusy => "upstream_busy",
             ErrorKind::StateUnavailable => "state_unavailable",
         }
     }
@@ -111,7 +114,9 @@ impl ErrorKind {
             ErrorKind::UpstreamRateLimited | ErrorKind::TooManyConnections => 429,
             ErrorKind::UpstreamAuthFailed | ErrorKind::UpstreamError => 502,
             ErrorKind::UpstreamTimeout => 504,
-            ErrorKind::UpstreamUnavailable | ErrorKind::StateUnavailable => 503,
+            ErrorKind::UpstreamUnavailable
+            | ErrorKind::UpstreamBusy
+            | ErrorKind::StateUnavailable => 503,
         }
     }
 
@@ -139,6 +144,7 @@ impl ErrorKind {
             ErrorKind::UpstreamError => "Upstream error",
             ErrorKind::UpstreamTimeout => "Upstream timeout",
             ErrorKind::UpstreamUnavailable => "Upstream unavailable",
+            ErrorKind::UpstreamBusy => "Upstream busy",
             ErrorKind::StateUnavailable => "Shared state unavailable",
         }
     }
@@ -148,11 +154,16 @@ impl ErrorKind {
         matches!(self, ErrorKind::UpstreamError | ErrorKind::UpstreamTimeout)
     }
 
-    /// The vendor could not be used at all: a failure, or its circuit is open. What a cache may
-    /// answer with an expired entry (stale-if-error); the breaker's own 503 is not counted
-    /// against it, so it is not a vendor failure.
+    /// The vendor could not be used at all: a failure, its circuit is open, or the gateway
+    /// had no room for its answer. What a cache may answer with an expired entry
+    /// (stale-if-error); the gateway's own 503s are not counted against the vendor, so they
+    /// are not vendor failures.
     pub fn is_vendor_outage(self) -> bool {
-        self.is_vendor_failure() || self == ErrorKind::UpstreamUnavailable
+        self.is_vendor_failure()
+            || matches!(
+                self,
+                ErrorKind::UpstreamUnavailable | ErrorKind::UpstreamBusy
+            )
     }
 }
 

@@ -31,7 +31,8 @@ pub use label_ref::{
 };
 pub use layer::{BoxFuture, InnerCall, Layer, Layered};
 pub use model::{
-    ChangeResult, ChangeStatus, Encoded, Label, LabelIdentity, LabelList, Op, WriteStatus,
+    ChangeResult, ChangeStatus, Encoded, Label, LabelIdentity, LabelList, LabelView, Op,
+    WriteStatus,
 };
 pub use operation::Operation;
 pub use provider::{CallContext, LabelProvider};

@@ -49,8 +49,10 @@ pub struct Encoded {
 
 impl Encoded {
     fn of(labels: &[Label]) -> Self {
-        // Labels always serialize: strings, finite numbers and JSON values.
-        let json = serde_json::to_string(labels).unwrap_or_else(|_| "[]".to_owned());
+        Self::from_json(exact_json(labels))
+    }
+
+    fn from_json(json: String) -> Self {
         let digest = Sha256::digest(json.as_bytes());
         let mut hex = [0; 32];
         const DIGITS: &[u8; 16] = b"0123456789abcdef";
@@ -94,6 +96,20 @@ impl LabelList {
         self.0.encoded.get_or_init(|| Encoded::of(self.labels()))
     }
 
+    /// A list written straight from what a backend read, each item seen as a label through
+    /// `view` (borrowing from the vendor's answer), never made into [`Label`]s: it holds its
+    /// encoding only, the same bytes [`LabelList::new`] would encode. For large answers, where
+    /// a `Label` per item would weigh several times the answer itself.
+    pub fn encode<'a, T, R: Serialize>(
+        items: &'a [T],
+        view: impl Fn(&'a T) -> LabelView<'a, R>,
+    ) -> Self {
+        let encoded = Encoded::from_json(exact_json(&Views { items, view }));
+        let forms = Forms::default();
+        let _ = forms.encoded.set(encoded);
+        Self(Arc::new(forms))
+    }
+
     /// The same list holding its encoding only, for keeping long.
     pub fn compact(&self) -> Self {
         let encoded = Encoded {
@@ -115,6 +131,52 @@ impl LabelList {
             .map_or(0, |labels| labels.iter().map(Label::weight).sum::<usize>());
         std::mem::size_of::<Forms>() + encoded + labels
     }
+}
+
+/// A label borrowed from wherever a backend read it, written exactly as a [`Label`] is (the
+/// same fields in the same order).
+#[derive(Serialize)]
+pub struct LabelView<'a, R: Serialize = ()> {
+    pub id: &'a str,
+    pub name: Option<&'a str>,
+    pub weight: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub raw: Option<R>,
+}
+
+struct Views<'a, T, F> {
+    items: &'a [T],
+    view: F,
+}
+
+impl<'a, T, R: Serialize, F: Fn(&'a T) -> LabelView<'a, R>> Serialize for Views<'a, T, F> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.items.iter().map(&self.view))
+    }
+}
+
+/// JSON in a buffer of exactly its length, measured by writing it once to nowhere: a buffer
+/// grown as it is written holds up to twice the text at its last doubling, and a large
+/// list's encoding is several megabytes.
+fn exact_json<T: Serialize + ?Sized>(value: &T) -> String {
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0 += bytes.len();
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut count = Count(0);
+    // Labels always serialize: strings, finite numbers and JSON values.
+    if serde_json::to_writer(&mut count, value).is_err() {
+        return "[]".to_owned();
+    }
+    let mut json = Vec::with_capacity(count.0);
+    let _ = serde_json::to_writer(&mut json, value);
+    String::from_utf8(json).unwrap_or_else(|_| "[]".to_owned())
 }
 
 impl Deref for LabelList {

@@ -10,6 +10,7 @@ use reqwest::{Method, RequestBuilder, Url};
 use secrecy::ExposeSecret;
 
 use crate::http::{self, Reply};
+use crate::in_flight::InFlight;
 use crate::redact::Redactor;
 use crate::settings::{ProviderSettings, SettingProblem};
 
@@ -20,6 +21,9 @@ pub struct Endpoint {
     client: reqwest::Client,
     headers: HeaderMap,
     max_body_bytes: usize,
+    in_flight: InFlight,
+    /// How long an answer may wait for its bytes outside any deadline: one call's bound.
+    wait: std::time::Duration,
     redactor: Arc<Redactor>,
 }
 
@@ -40,6 +44,8 @@ impl Endpoint {
             base_path: settings.base_url.path().trim_end_matches('/').to_owned(),
             client: http::client(settings),
             max_body_bytes: settings.max_body_bytes,
+            in_flight: settings.in_flight.clone(),
+            wait: settings.request_timeout,
             redactor: Arc::new(redactor),
             headers,
         }
@@ -70,7 +76,12 @@ impl Endpoint {
         method: &Method,
         template: &'static str,
     ) -> Result<Reply, Error> {
-        let limits = (self.max_body_bytes, &self.redactor);
+        let limits = http::Limits {
+            max_body: self.max_body_bytes,
+            in_flight: &self.in_flight,
+            wait: self.wait,
+            redactor: &self.redactor,
+        };
         http::send(request, ctx, method, template, limits).await
     }
 
@@ -147,6 +158,7 @@ mod tests {
             connect_timeout: Duration::from_secs(1),
             request_timeout: Duration::from_secs(1),
             max_body_bytes: 1024,
+            in_flight: crate::InFlight::new(1 << 20),
             hidden: Vec::new(),
             vendor: toml::Table::new(),
         };

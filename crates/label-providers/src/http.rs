@@ -12,6 +12,7 @@ use reqwest::{Method, RequestBuilder, StatusCode};
 use serde::de::DeserializeOwned;
 use tracing::Instrument;
 
+use crate::in_flight::{Held, InFlight};
 use crate::redact::Redactor;
 use crate::settings::ProviderSettings;
 
@@ -46,6 +47,9 @@ pub struct Reply {
     pub body: Bytes,
     /// The tenant's secrets, kept out of any vendor text this answer hands on.
     redactor: Arc<Redactor>,
+    /// This answer's share of `max_upstream_bytes_in_flight`, given back once it is parsed
+    /// (when the backend drops the reply).
+    _held: Held,
 }
 
 impl Reply {
@@ -121,6 +125,16 @@ impl Reply {
     }
 }
 
+/// What bounds the reading of one answer: its own length, the bytes all answers of the process
+/// may hold together (waited for at most `wait` outside any deadline), and the secrets its text
+/// must not pass on.
+pub struct Limits<'a> {
+    pub max_body: usize,
+    pub in_flight: &'a InFlight,
+    pub wait: Duration,
+    pub redactor: &'a Arc<Redactor>,
+}
+
 /// Sends a request with the request id attached and reads the whole answer, refusing one over
 /// `max_body` bytes. `template` names the vendor path with its customer id left out
 /// (`/users/{id}/labels`): it is what the trace shows, so that no customer id reaches a log
@@ -130,7 +144,7 @@ pub async fn send(
     ctx: &CallContext,
     method: &Method,
     template: &'static str,
-    limits: (usize, &Arc<Redactor>),
+    limits: Limits<'_>,
 ) -> Result<Reply, Error> {
     let span = tracing::info_span!("vendor_http", %method, path = template,
         status = tracing::field::Empty);
@@ -150,7 +164,7 @@ pub async fn send(
 async fn exchange(
     request: RequestBuilder,
     ctx: &CallContext,
-    (max_body, redactor): (usize, &Arc<Redactor>),
+    limits: Limits<'_>,
 ) -> Result<Reply, Error> {
     let request = if ctx.request_id.is_empty() {
         request
@@ -160,37 +174,99 @@ async fn exchange(
     let mut response = request.send().await.map_err(transport_error)?;
     let status = response.status();
     let headers = std::mem::take(response.headers_mut());
-    if response
-        .content_length()
-        .is_some_and(|len| len > max_body as u64)
-    {
+    let length = response.content_length();
+    if length.is_some_and(|len| len > limits.max_body as u64) {
         return Err(too_large(status));
+    }
+    let mut held = Held::default();
+    // A known length is taken whole before the first byte is read, so that no answer waits
+    // half-read while holding bytes others wait for.
+    if let Some(length) = length {
+        let length = usize::try_from(length).unwrap_or(usize::MAX);
+        limits
+            .in_flight
+            .reserve(&mut held, length, limits.wait)
+            .await?;
     }
     // Read chunk by chunk, so that an answer without a length is refused as soon as it is
     // too long, not once it is all in memory.
     let mut read = 0;
-    // Most answers come in one chunk, kept as it is; only more are copied together.
-    let mut first: Option<Bytes> = None;
-    let mut joined = Vec::new();
+    let mut body = Gathered::new(length);
     while let Some(chunk) = response.chunk().await.map_err(transport_error)? {
         read += chunk.len();
-        if read > max_body {
+        if read > limits.max_body {
             return Err(too_large(status));
         }
-        match first.take() {
-            None if joined.is_empty() => first = Some(chunk),
-            earlier => {
-                joined.extend_from_slice(&earlier.unwrap_or_default());
-                joined.extend_from_slice(&chunk);
-            }
+        if length.is_none() {
+            limits
+                .in_flight
+                .reserve(&mut held, chunk.len(), limits.wait)
+                .await?;
         }
+        body.push(chunk);
     }
     Ok(Reply {
         status,
         headers,
-        body: first.unwrap_or_else(|| Bytes::from(joined)),
-        redactor: redactor.clone(),
+        body: body.finish(read),
+        redactor: limits.redactor.clone(),
+        _held: held,
     })
+}
+
+/// An answer's chunks as one buffer, never holding much more than the answer. Most answers
+/// come in one chunk, kept as it is. With a `Content-Length`, further chunks are copied as they
+/// come into a buffer of that size; without one, they are kept and copied once at the end:
+/// growing a buffer as they come would move every byte read so far at each doubling and leave
+/// up to twice the answer's size allocated.
+struct Gathered {
+    length: Option<u64>,
+    first: Option<Bytes>,
+    copied: Vec<u8>,
+    kept: Vec<Bytes>,
+}
+
+impl Gathered {
+    fn new(length: Option<u64>) -> Self {
+        Self {
+            length,
+            first: None,
+            copied: Vec::new(),
+            kept: Vec::new(),
+        }
+    }
+
+    fn push(&mut self, chunk: Bytes) {
+        match (self.first.take(), self.length) {
+            (None, _) if self.copied.is_empty() && self.kept.is_empty() => self.first = Some(chunk),
+            (earlier, Some(length)) => {
+                if self.copied.is_empty() {
+                    // Within max_upstream_body_bytes, checked before the first chunk.
+                    self.copied = Vec::with_capacity(usize::try_from(length).unwrap_or(0));
+                }
+                self.copied.extend_from_slice(&earlier.unwrap_or_default());
+                self.copied.extend_from_slice(&chunk);
+            }
+            (earlier, None) => {
+                self.kept.extend(earlier);
+                self.kept.push(chunk);
+            }
+        }
+    }
+
+    fn finish(self, read: usize) -> Bytes {
+        if let Some(only) = self.first {
+            return only;
+        }
+        if self.kept.is_empty() {
+            return Bytes::from(self.copied);
+        }
+        let mut body = Vec::with_capacity(read);
+        for chunk in self.kept {
+            body.extend_from_slice(&chunk);
+        }
+        Bytes::from(body)
+    }
 }
 
 fn too_large(status: StatusCode) -> Error {

@@ -6,6 +6,7 @@ pub mod actionhub;
 pub mod capillary;
 mod endpoint;
 mod http;
+pub mod in_flight;
 pub mod redact;
 pub mod settings;
 pub mod trybe;
@@ -14,6 +15,7 @@ use std::sync::Arc;
 
 use label_core::{Capabilities, LabelProvider};
 
+pub use in_flight::InFlight;
 pub use settings::{ProviderSettings, SettingProblem};
 
 /// Builds a provider from its settings, or lists every problem with them.

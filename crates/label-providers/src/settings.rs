@@ -4,6 +4,8 @@ use secrecy::SecretString;
 use serde::de::DeserializeOwned;
 use url::Url;
 
+use crate::in_flight::InFlight;
+
 /// What the gateway's config gives a backend: the common keys already checked, and the
 /// tenant's remaining keys, which only the backend knows the meaning of.
 #[derive(Debug, Clone)]
@@ -14,6 +16,8 @@ pub struct ProviderSettings {
     pub request_timeout: Duration,
     /// A vendor answer longer than this is refused, read no further.
     pub max_body_bytes: usize,
+    /// The vendor bytes all answers of the process may hold at once, shared by every tenant.
+    pub in_flight: InFlight,
     /// The tenant's other secrets (its clients' keys), kept out of vendor text like the
     /// backend's own credentials.
     pub hidden: Vec<SecretString>,

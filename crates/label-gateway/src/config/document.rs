@@ -22,6 +22,7 @@ pub(super) const SERVER_KEYS: &[&str] = &[
     "min_body_bytes_per_second",
     "max_connections_per_key",
     "max_upstream_body_bytes",
+    "max_upstream_bytes_in_flight",
     "admin_listen",
 ];
 pub(super) const CACHE_KEYS: &[&str] = &[
@@ -76,12 +77,14 @@ pub fn read(
     match section.value("tenants") {
         Some(toml::Value::Table(table)) if !table.is_empty() => {
             let ids: HashSet<&str> = table.keys().map(String::as_str).collect();
+            let server = server.clone().unwrap_or_default();
+            // Made with the document: a reloaded config brings a budget of its own, and the
+            // calls of the one before give theirs back as they end.
+            let in_flight = label_providers::InFlight::new(server.max_upstream_bytes_in_flight);
             for (id, value) in table {
                 let shared = tenant::Shared {
-                    max_upstream_body_bytes: server
-                        .as_ref()
-                        .map_or(ServerConfig::default(), Clone::clone)
-                        .max_upstream_body_bytes,
+                    max_upstream_body_bytes: server.max_upstream_body_bytes,
+                    in_flight: in_flight.clone(),
                 };
                 let path = path::join("tenants", id);
                 let outcome = tenant::read(id, path, value, unresolved, shared);
@@ -187,6 +190,11 @@ fn server(section: &mut Section) -> ServerConfig {
         default.max_upstream_body_bytes as u64,
         1024..=1024 * 1024 * 1024,
     );
+    let max_upstream_bytes_in_flight = section.integer_or(
+        "max_upstream_bytes_in_flight",
+        default.max_upstream_bytes_in_flight as u64,
+        MIN_STORE_BYTES..=1 << 40,
+    );
     ServerConfig {
         listen,
         max_body_bytes: max_body_bytes as usize,
@@ -197,6 +205,7 @@ fn server(section: &mut Section) -> ServerConfig {
         min_body_bytes_per_second,
         max_connections_per_key: max_connections_per_key as usize,
         max_upstream_body_bytes: max_upstream_body_bytes as usize,
+        max_upstream_bytes_in_flight: max_upstream_bytes_in_flight as usize,
         admin_listen,
     }
 }

@@ -56,6 +56,9 @@ pub struct ServerConfig {
     pub max_connections_per_key: usize,
     /// A vendor answer over this is `upstream_error`, read no further.
     pub max_upstream_body_bytes: usize,
+    /// The vendor bytes all requests may hold at once; a call past it waits within its
+    /// deadline, else `upstream_busy`.
+    pub max_upstream_bytes_in_flight: usize,
     /// Where `/metrics` (with `/healthz` and `/readyz`) is served, apart from clients.
     pub admin_listen: SocketAddr,
 }
@@ -147,6 +150,7 @@ impl Default for ServerConfig {
             min_body_bytes_per_second: 1024,
             max_connections_per_key: 1024 / 8,
             max_upstream_body_bytes: 4 * 1024 * 1024,
+            max_upstream_bytes_in_flight: 64 * 1024 * 1024,
             admin_listen: SocketAddr::from(([127, 0, 0, 1], 9464)),
         }
     }

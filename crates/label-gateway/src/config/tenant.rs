@@ -42,9 +42,11 @@ pub struct Outcome {
 }
 
 /// What a tenant's provider takes from the rest of the config.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Shared {
     pub max_upstream_body_bytes: usize,
+    /// One budget for every tenant of the document: the bound is the process's.
+    pub in_flight: label_providers::InFlight,
 }
 
 pub fn read(
@@ -146,6 +148,7 @@ fn build_provider(
         connect_timeout: vendor.resilience.connect_timeout,
         request_timeout: vendor.resilience.timeout,
         max_body_bytes: vendor.shared.max_upstream_body_bytes,
+        in_flight: vendor.shared.in_flight.clone(),
         hidden: vendor.hidden,
         vendor: section.rest(),
     };

@@ -96,6 +96,10 @@ fn when(kind: ErrorKind) -> &'static str {
         }
         ErrorKind::UpstreamTimeout => "no vendor answer within the tenant's `timeout_ms`",
         ErrorKind::UpstreamUnavailable => "the circuit for the tenant's vendor is open",
+        ErrorKind::UpstreamBusy => {
+            "the gateway holds `max_upstream_bytes_in_flight` of vendor answers already, and no \
+             room came free within the tenant's `timeout_ms`"
+        }
         ErrorKind::StateUnavailable => {
             "shared state this request needs (Redis, with `[state]`) cannot be reached"
         }
@@ -118,6 +122,7 @@ fn header(kind: ErrorKind) -> Option<(&'static str, Header)> {
         ErrorKind::UpstreamRateLimited
         | ErrorKind::TooManyConnections
         | ErrorKind::UpstreamUnavailable
+        | ErrorKind::UpstreamBusy
         | ErrorKind::StateUnavailable => (
             "Retry-After",
             // Whole seconds (RFC 9110's delay-seconds, never an HTTP date), rounded up, at least 1.
@@ -231,6 +236,9 @@ fn detail(kind: ErrorKind) -> &'static str {
         ErrorKind::UpstreamError => "the vendor failed (500)",
         ErrorKind::UpstreamTimeout => "no vendor answer within 3000 ms",
         ErrorKind::UpstreamUnavailable => "the circuit for this tenant's vendor is open",
+        ErrorKind::UpstreamBusy => {
+            "the gateway already holds its max_upstream_bytes_in_flight (67108864 bytes) of vendor answers; 3800000 more did not fit within the deadline"
+        }
         ErrorKind::StateUnavailable => "the shared state cannot be reached: try again shortly",
     }
 }

@@ -10,12 +10,13 @@ use utoipa::IntoResponses;
 use crate::openapi::problems;
 
 /// What every call to a vendor can end in.
-const UPSTREAM: [ErrorKind; 5] = [
+const UPSTREAM: [ErrorKind; 6] = [
     UpstreamRateLimited,
     UpstreamAuthFailed,
     UpstreamError,
     UpstreamTimeout,
     UpstreamUnavailable,
+    UpstreamBusy,
 ];
 
 macro_rules! documented_errors {

@@ -2,6 +2,7 @@
 //! through the vendor's own event processing), scoped to one program by the `program-id` header.
 
 mod error;
+mod user_labels;
 mod wire;
 
 use std::collections::HashSet;
@@ -21,7 +22,7 @@ use crate::endpoint::{self, Endpoint};
 use crate::http::{segment, Reply};
 use crate::settings::{vendor_settings, ProviderSettings, SettingProblem};
 use error::Call;
-use wire::{CatalogItem, CatalogPage, UserLabels, Weighted};
+use wire::{CatalogItem, CatalogPage, Weighted};
 
 /// The page size asked of `/labels`; the vendor may answer with fewer.
 const PAGE_SIZE: u64 = 50;
@@ -111,15 +112,12 @@ impl LabelProvider for ActionHub {
     ) -> Result<Fetched<LabelList>, Error> {
         let path = format!("/users/{}/labels", segment(customer.as_str()));
         let reply = self.get(ctx, &path, Call::UserLabels).await?;
-        let answer: UserLabels = reply.json()?;
-        let mut labels: Vec<Label> = answer
-            .labels
-            .0
-            .into_iter()
-            .map(|entry| weighted_label(entry, ctx.include_raw))
-            .collect();
-        by_weight_then_name(&mut labels);
-        Ok(Fetched::from_vendor(labels.into()))
+        let entries = user_labels::read(&reply.body)
+            .map_err(|err| reply.broken("the vendor's response does not parse", err))?;
+        Ok(Fetched::from_vendor(user_labels::encode(
+            &entries,
+            ctx.include_raw,
+        )))
     }
 
     async fn catalog(&self, ctx: &CallContext) -> Result<Fetched<Arc<Catalog>>, Error> {

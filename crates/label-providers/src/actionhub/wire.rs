@@ -1,71 +1,15 @@
 //! ActionHub's JSON, as its API reference shows it.
 
-use std::collections::HashMap;
-use std::fmt;
-
-use serde::de::{Deserializer, Error as _, MapAccess, Visitor};
 use serde::Deserialize;
 use serde_json::{Number, Value};
 
-/// The answer of `GET /users/{user_id}/labels`.
-#[derive(Debug, Deserialize)]
-pub struct UserLabels {
-    pub labels: WeightedLabels,
-}
-
-/// One entry of the `labels` object.
+/// One label of the catalog with its weight.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Weighted {
     pub label: String,
     pub weight: f64,
     /// The number exactly as the vendor wrote it, for `raw`: `3` must not come back as `3.0`.
     pub number: Number,
-}
-
-/// The `labels` object read as a list, in the vendor's order: a JSON map would lose the order
-/// the vendor ranks by (this workspace's serde_json has no `preserve_order`).
-#[derive(Debug, Default)]
-pub struct WeightedLabels(pub Vec<Weighted>);
-
-impl<'de> Deserialize<'de> for WeightedLabels {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(LabelsVisitor)
-    }
-}
-
-struct LabelsVisitor;
-
-impl<'de> Visitor<'de> for LabelsVisitor {
-    type Value = WeightedLabels;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an object of label: weight")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut entries: Vec<Weighted> = Vec::new();
-        let mut positions: HashMap<String, usize> = HashMap::new();
-        while let Some((label, number)) = map.next_entry::<String, Number>()? {
-            let weight = number
-                .as_f64()
-                .filter(|w| w.is_finite())
-                .ok_or_else(|| A::Error::custom(format!("weight of {label:?} is not a number")))?;
-            // A repeated label keeps its last weight, as the vendor's own (Python) dict would.
-            let entry = Weighted {
-                label: label.clone(),
-                weight,
-                number,
-            };
-            match positions.get(&label) {
-                Some(&at) => entries[at] = entry,
-                None => {
-                    positions.insert(label, entries.len());
-                    entries.push(entry);
-                }
-            }
-        }
-        Ok(WeightedLabels(entries))
-    }
 }
 
 /// The answer of `GET /labels?search=&page=&size=`; items are kept raw for `include=raw`.
@@ -142,33 +86,6 @@ impl ErrorBody {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn labels_keep_vendor_order_and_last_duplicate() {
-        let text = r#"{"labels": {"b": 3, "a": 2.5, "c": 0.1, "a": 1}}"#;
-        let parsed: UserLabels = serde_json::from_str(text).unwrap();
-        let got: Vec<(&str, f64)> = parsed
-            .labels
-            .0
-            .iter()
-            .map(|w| (w.label.as_str(), w.weight))
-            .collect();
-        assert_eq!(got, [("b", 3.0), ("a", 1.0), ("c", 0.1)]);
-        assert_eq!(parsed.labels.0[0].number.to_string(), "3");
-    }
-
-    #[test]
-    fn labels_that_are_not_weights_do_not_parse() {
-        for text in [
-            r#"{"labels": {"a": "1"}}"#,
-            r#"{"labels": {"a": null}}"#,
-            r#"{"labels": ["a"]}"#,
-            r#"{"labels": null}"#,
-            r#"{}"#,
-        ] {
-            assert!(serde_json::from_str::<UserLabels>(text).is_err(), "{text}");
-        }
-    }
 
     #[test]
     fn validation_errors_say_where() {

@@ -268,6 +268,7 @@ mod tests {
             connect_timeout: Duration::from_secs(1),
             request_timeout: Duration::from_secs(3),
             max_body_bytes: 1024,
+            in_flight: crate::InFlight::new(1 << 20),
             hidden: Vec::new(),
             vendor: vendor.parse().expect("valid toml"),
         }

@@ -175,6 +175,7 @@ fn omitted_sections_and_keys_take_their_defaults() {
             min_body_bytes_per_second: 1024,
             max_connections_per_key: 128,
             max_upstream_body_bytes: 4 * 1024 * 1024,
+            max_upstream_bytes_in_flight: 64 * 1024 * 1024,
             admin_listen: "127.0.0.1:9464".parse().unwrap(),
         }
     );

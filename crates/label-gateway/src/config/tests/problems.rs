@@ -302,6 +302,11 @@ fn numbers_must_be_in_range() {
         "at least 1",
     );
     assert_one(
+        &format!("[server]\nmax_upstream_bytes_in_flight = 65536\n{acme}"),
+        "server.max_upstream_bytes_in_flight",
+        "from 1048576 to",
+    );
+    assert_one(
         &format!("[server]\nlisten = \"localhost\"\n{acme}"),
         "server.listen",
         "IP address and port",

@@ -83,7 +83,9 @@ impl Resilient {
             Ok(Ok(permit)) => permit,
             _ => return Err(Failed::NotCalled(self.busy())),
         };
-        let result = match tokio::time::timeout_at(deadline, call()).await {
+        // The deadline is told to the call too: a wait for answer bytes ends before it.
+        let call = label_providers::in_flight::within(deadline, call());
+        let result = match tokio::time::timeout_at(deadline, call).await {
             Ok(result) => result,
             Err(_) => Err(self.timed_out()),
         };
