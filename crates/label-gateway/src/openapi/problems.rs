@@ -113,7 +113,8 @@ fn header(kind: ErrorKind) -> Option<(&'static str, Header)> {
         ),
         ErrorKind::UpstreamRateLimited
         | ErrorKind::UpstreamUnavailable
-        | ErrorKind::StateUnavailable => (
+        | ErrorKind::StateUnavailable
+        | ErrorKind::IdempotencyInProgress => (
             "Retry-After",
             // Whole seconds (RFC 9110's delay-seconds, never an HTTP date), rounded up, at least 1.
             ObjectBuilder::new()
