@@ -5,7 +5,7 @@
 //! invalidations may have been missed meanwhile.
 
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
@@ -14,6 +14,7 @@ use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use redis::{AsyncCommands, RedisResult};
 use secrecy::ExposeSecret;
 
+use super::persistence::{self, Persistence};
 use crate::config::StateConfig;
 use crate::layers::cache::store::Store;
 use crate::telemetry::recorder::names::STATE_CONNECTED;
@@ -46,6 +47,8 @@ pub struct Link {
     /// that needs shared state is refused soon rather than held while Redis is gone.
     command_timeout: Duration,
     pending: Mutex<VecDeque<String>>,
+    /// What Redis said at the last connect about keeping its data ([`Persistence`]).
+    persistence: AtomicU8,
 }
 
 impl Link {
@@ -62,6 +65,7 @@ impl Link {
             max_staleness: config.max_staleness,
             command_timeout: config.command_timeout,
             pending: Mutex::new(VecDeque::new()),
+            persistence: AtomicU8::new(Persistence::NotAsked as u8),
         });
         link.mark(false);
         tokio::spawn(link.clone().run());
@@ -70,6 +74,10 @@ impl Link {
 
     pub fn command_timeout(&self) -> Duration {
         self.command_timeout
+    }
+
+    pub fn persistence(&self) -> Persistence {
+        Persistence::from_u8(self.persistence.load(Ordering::Acquire))
     }
 
     pub fn connected(&self) -> bool {
@@ -155,6 +163,7 @@ impl Link {
         within_unit(self.command_timeout, subscriber.subscribe(self.channel())).await?;
         let mut commands = self.command_connection().await?;
         within_unit(self.command_timeout, ping(&mut commands)).await?;
+        self.ask_persistence(&mut commands).await;
         self.flush_pending(&mut commands).await?;
         // Anything kept before now may have missed an invalidation while the link was down.
         self.store.clear();
@@ -199,6 +208,13 @@ impl Link {
         let manager = ConnectionManager::new_with_config(self.client.clone(), config).await?;
         *self.commands.write().unwrap_or_else(|p| p.into_inner()) = Some(manager.clone());
         Ok(manager)
+    }
+
+    async fn ask_persistence(&self, commands: &mut ConnectionManager) {
+        let now = persistence::ask(commands, self.command_timeout).await;
+        if self.persistence.swap(now as u8, Ordering::AcqRel) != now as u8 {
+            persistence::say(now);
+        }
     }
 
     async fn flush_pending(&self, commands: &mut ConnectionManager) -> RedisResult<()> {
