@@ -75,9 +75,11 @@ impl Resilient {
     }
 
     /// One vendor call: through the breaker, within the vendor budget and the concurrency cap,
-    /// before the deadline. The budget and the slot are waited for only while the call keeps
-    /// what it needs of the deadline (the tenant's recent p95 vendor latency, at least
-    /// `min_call_ms`); otherwise it is refused at once and reserves nothing.
+    /// before the deadline. The budget is waited for at most what a call needs (the tenant's
+    /// recent p95 vendor latency, at least `min_call_ms`), and only while the call then keeps
+    /// that much of its deadline; otherwise it is refused at once and reserves nothing, so a
+    /// client that honours `Retry-After` waits no longer than the budget makes it. The slot is
+    /// waited for while the call keeps what it needs.
     async fn attempt<'a, T>(
         &self,
         operation: Operation,
@@ -101,7 +103,7 @@ impl Resilient {
         let reservation = match &self.budget {
             Some(budget) => Some(
                 budget
-                    .admit(spare)
+                    .admit(spare.min(need))
                     .await
                     .map_err(|spent| not_called("budget", budget_spent(spent)))?,
             ),
