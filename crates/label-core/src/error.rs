@@ -16,6 +16,7 @@ pub enum ErrorKind {
     TenantNotFound,
     CustomerNotFound,
     JobNotFound,
+    JobLost,
     InvalidCustomerId,
     InvalidRequest,
     PayloadTooLarge,
@@ -36,12 +37,13 @@ pub enum ErrorKind {
 }
 
 impl ErrorKind {
-    pub const ALL: [ErrorKind; 22] = [
+    pub const ALL: [ErrorKind; 23] = [
         ErrorKind::Unauthorized,
         ErrorKind::Forbidden,
         ErrorKind::TenantNotFound,
         ErrorKind::CustomerNotFound,
         ErrorKind::JobNotFound,
+        ErrorKind::JobLost,
         ErrorKind::InvalidCustomerId,
         ErrorKind::InvalidRequest,
         ErrorKind::PayloadTooLarge,
@@ -68,6 +70,7 @@ impl ErrorKind {
             ErrorKind::TenantNotFound => "tenant_not_found",
             ErrorKind::CustomerNotFound => "customer_not_found",
             ErrorKind::JobNotFound => "job_not_found",
+            ErrorKind::JobLost => "job_lost",
             ErrorKind::InvalidCustomerId => "invalid_customer_id",
             ErrorKind::InvalidRequest => "invalid_request",
             ErrorKind::PayloadTooLarge => "payload_too_large",
@@ -96,6 +99,7 @@ impl ErrorKind {
             | ErrorKind::CustomerNotFound
             | ErrorKind::JobNotFound
             | ErrorKind::LabelNotFound => 404,
+            ErrorKind::JobLost => 410,
             ErrorKind::InvalidCustomerId => 400,
             ErrorKind::InvalidRequest | ErrorKind::IdempotencyKeyReused => 422,
             ErrorKind::PayloadTooLarge => 413,
@@ -119,6 +123,7 @@ impl ErrorKind {
             ErrorKind::TenantNotFound => "Tenant not found",
             ErrorKind::CustomerNotFound => "Customer not found",
             ErrorKind::JobNotFound => "Job not found",
+            ErrorKind::JobLost => "Job lost",
             ErrorKind::InvalidCustomerId => "Invalid customer id",
             ErrorKind::InvalidRequest => "Invalid request",
             ErrorKind::PayloadTooLarge => "Payload too large",

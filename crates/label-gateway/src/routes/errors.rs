@@ -118,7 +118,7 @@ documented_errors!(
 
 documented_errors!(
     /// `GET` and `DELETE .../jobs/{job_id}`.
-    JobErrors: [Unauthorized, Forbidden, TenantNotFound, JobNotFound, StateUnavailable]
+    JobErrors: [Unauthorized, Forbidden, TenantNotFound, JobNotFound, JobLost, StateUnavailable]
 );
 
 documented_errors!(
@@ -129,6 +129,7 @@ documented_errors!(
 documented_errors!(
     /// `GET .../jobs/{job_id}/results`.
     JobResultsErrors: [
-        Unauthorized, Forbidden, TenantNotFound, JobNotFound, InvalidRequest, StateUnavailable,
+        Unauthorized, Forbidden, TenantNotFound, JobNotFound, JobLost, InvalidRequest,
+        StateUnavailable,
     ]
 );
