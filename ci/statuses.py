@@ -89,6 +89,12 @@ EXCLUDED = {
         "the process (tests/tests/jobs_fleet.rs answers it)"
         for op in ("submitJob", "listJobs", "getJob", "cancelJob", "listJobResults")
     },
+    **{
+        (op, 410): "job_lost needs [state] and a Redis restarted without persistence while a "
+        "replica knew the job; the demo keeps jobs in the process (tests/tests/jobs_record_lost.rs "
+        "answers it)"
+        for op in ("getJob", "cancelJob", "listJobResults")
+    },
 }
 
 

@@ -45,7 +45,14 @@ pub fn serve_if_child() {
             "{LISTENING}{}",
             listeners.public.local_addr().expect("addr")
         );
-        let served = label_gateway::serve::serve(&config, listeners, std::future::pending()).await;
+        // SIGTERM stops it as it stops `label-gateway serve`: gracefully, jobs handed off.
+        let mut terminate =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+                .expect("a SIGTERM handler");
+        let shutdown = async move {
+            terminate.recv().await;
+        };
+        let served = label_gateway::serve::serve(&config, listeners, shutdown).await;
         served.expect("the child gateway serves");
     });
 }
@@ -102,6 +109,29 @@ impl ChildGateway {
 
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.addr)
+    }
+
+    /// SIGTERM, as an orchestrator stopping the replica (see [`ChildGateway::exited`]).
+    pub fn sigterm(&self) {
+        let pid = libc::pid_t::try_from(self.child.id()).expect("a pid");
+        // SAFETY: a plain kill(2) of our own child, which has not been reaped yet.
+        let sent = unsafe { libc::kill(pid, libc::SIGTERM) };
+        assert_eq!(sent, 0, "SIGTERM was sent");
+    }
+
+    /// Whether the process has exited, and if so whether with status 0; never blocks (the
+    /// vendors it calls may be served by the caller's own runtime).
+    pub fn exited(&mut self) -> Option<bool> {
+        self.child
+            .try_wait()
+            .expect("the child's status")
+            .map(|status| status.success())
+    }
+
+    /// SIGKILL, as a crash; returns once the process is gone.
+    pub fn kill_9(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 
     pub fn port(&self) -> u16 {

@@ -144,6 +144,8 @@ fn launch(port: u16, dir: &TempDir) -> Result<Child, String> {
     command
         .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
         .args(["--save", "", "--appendonly", "no"])
+        // DEBUG SLEEP plays a stalled Redis; only local clients may send it.
+        .args(["--enable-debug-command", "local"])
         .arg("--dir")
         .arg(dir.path())
         .arg("--logfile")

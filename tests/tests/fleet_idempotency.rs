@@ -33,6 +33,11 @@ async fn the_same_key_on_two_replicas_at_once_writes_once() {
         tokio::task::yield_now().await;
     }
     let second = keyed(&fleet.b, "order-7").send().await.unwrap();
+    assert_eq!(
+        second.headers()["retry-after"],
+        "1",
+        "when to ask again for the replay"
+    );
     expect_problem(second, 409, "idempotency_in_progress").await;
     let first = first.await.unwrap().unwrap();
     assert_eq!(first.status(), 200);

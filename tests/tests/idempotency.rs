@@ -98,6 +98,11 @@ async fn a_key_whose_first_request_still_runs_is_idempotency_in_progress() {
         patch(&w, "acme", SAMPLE_CUSTOMER, "k-3", vip()).await
     };
     let (first, second) = tokio::join!(first, second);
+    assert_eq!(
+        second.headers()["retry-after"],
+        "1",
+        "when to ask again for the replay"
+    );
     expect_problem(second, 409, "idempotency_in_progress").await;
     assert_eq!(first.status(), 200);
     let third = patch(&w, "acme", SAMPLE_CUSTOMER, "k-3", vip()).await;

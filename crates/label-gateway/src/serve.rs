@@ -62,11 +62,21 @@ pub async fn serve_gateway(
     let shutdown = shutdown.boxed().shared();
     let front = Front::new(gateway.clone(), router(gateway.clone()));
     let app = move |request| front.answer(request);
+    // Once told to stop, the jobs running here commit their chunk in flight and hand off,
+    // within the same grace as the requests.
+    let hand_off = {
+        let (gateway, shutdown) = (gateway.clone(), shutdown.clone());
+        async move {
+            shutdown.await;
+            gateway.jobs.hand_off(grace).await;
+        }
+    };
     let admin = admin_router(gateway);
     let admin = move |request: Request<Body>| admin.clone().oneshot(request);
-    let (public, admin) = tokio::join!(
+    let (public, admin, ()) = tokio::join!(
         listener::serve(listeners.public, app, limits, shutdown.clone(), grace),
         listener::serve(listeners.admin, admin, limits, shutdown, grace),
+        hand_off,
     );
     upkeep.abort();
     public.and(admin)

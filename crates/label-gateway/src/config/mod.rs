@@ -121,6 +121,11 @@ pub struct Resilience {
     pub max_in_flight: usize,
     /// The calls the whole fleet may send this tenant's vendor, if capped.
     pub budget: Option<Budget>,
+    /// The least time a call must have left to be worth sending (the floor under the tenant's
+    /// recent p95 vendor latency): a call that would wait past it for the budget is refused.
+    pub min_call: Duration,
+    /// A vendor's `Retry-After` is cut to this before a client or the breaker sees it.
+    pub max_retry_after: Duration,
 }
 
 /// `vendor_requests_per_minute`: over any 60 s, at most `per_minute` + `burst` calls.
@@ -186,6 +191,8 @@ impl Default for Resilience {
             circuit_open: Duration::from_secs(30),
             max_in_flight: 64,
             budget: None,
+            min_call: Duration::from_millis(100),
+            max_retry_after: Duration::from_secs(300),
         }
     }
 }

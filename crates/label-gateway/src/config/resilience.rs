@@ -50,6 +50,16 @@ pub(super) fn read(section: &mut Section) -> Resilience {
             1..=MAX_IN_FLIGHT,
         ) as usize,
         budget: budget(section),
+        min_call: Duration::from_millis(section.integer_or(
+            "min_call_ms",
+            ms(default.min_call),
+            1..=MAX_MS,
+        )),
+        max_retry_after: Duration::from_secs(section.integer_or(
+            "max_retry_after_seconds",
+            default.max_retry_after.as_secs(),
+            1..=MAX_SECONDS,
+        )),
     }
 }
 

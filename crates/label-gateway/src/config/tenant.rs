@@ -25,6 +25,8 @@ pub(super) const GENERIC_KEYS: &[&str] = &[
     "allow_insecure_http",
     "vendor_requests_per_minute",
     "vendor_burst",
+    "min_call_ms",
+    "max_retry_after_seconds",
     "copy_from",
 ];
 

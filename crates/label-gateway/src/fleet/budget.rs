@@ -5,7 +5,7 @@
 //! process too while Redis cannot be reached.
 
 use std::num::NonZeroU32;
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
 use governor::clock::{Clock, DefaultClock};
@@ -53,6 +53,79 @@ struct Fleetwide {
     script: Script,
 }
 
+/// Gives one unused cell back: the TAT moves back one interval, never before now (a cell
+/// already in the past is no longer owed to anyone).
+const REFUND: &str = r"
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local tat = tonumber(redis.call('GET', KEYS[1]))
+if not tat then return 0 end
+local back = tat - tonumber(ARGV[1])
+if back <= now then
+  redis.call('DEL', KEYS[1])
+else
+  redis.call('SET', KEYS[1], back, 'PX', math.ceil((back - now) / 1000) + 1000)
+end
+return 1
+";
+
+static REFUND_SCRIPT: LazyLock<Script> = LazyLock::new(|| Script::new(REFUND));
+
+/// A cell of the budget taken for one call. Dropped before [`Reservation::used`] (the call did
+/// not go: no slot was free in time, or its client left while it waited), the cell goes back
+/// to the fleet's budget, so the vendor gets every call the budget allows.
+#[must_use]
+pub struct Reservation {
+    refund: Option<Refund>,
+}
+
+struct Refund {
+    link: Arc<Link>,
+    key: String,
+    interval_us: u64,
+}
+
+impl Reservation {
+    /// The call is going to the vendor: the cell is spent.
+    pub fn used(mut self) {
+        self.refund = None;
+    }
+}
+
+impl Drop for Reservation {
+    fn drop(&mut self) {
+        let Some(refund) = self.refund.take() else {
+            return;
+        };
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
+        runtime.spawn(async move {
+            let Some(mut commands) = refund.link.commands() else {
+                return;
+            };
+            let mut call = REFUND_SCRIPT.key(&refund.key);
+            call.arg(refund.interval_us);
+            // Best effort: a refund lost to Redis only makes the budget stricter, never looser.
+            let _ = tokio::time::timeout(
+                refund.link.command_timeout(),
+                call.invoke_async::<i64>(&mut commands),
+            )
+            .await;
+        });
+    }
+}
+
+impl Fleetwide {
+    fn refund(&self) -> Refund {
+        Refund {
+            link: self.link.clone(),
+            key: self.key.clone(),
+            interval_us: self.interval_us,
+        }
+    }
+}
+
 /// Why a call may not go now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Spent {
@@ -98,16 +171,20 @@ impl VendorBudget {
         }
     }
 
-    /// Leave for one vendor call: at once, or after waiting for the budget if that fits
-    /// before `deadline`; else refused.
-    pub async fn admit(&self, deadline: Instant) -> Result<(), Spent> {
-        match self.fleetwide(deadline).await {
+    /// Leave for one vendor call: at once, or after waiting for the budget if its cell is due
+    /// within `max_wait` (the caller keeps the rest of its deadline for the vendor); else
+    /// refused at once, nothing reserved, with when the budget next allows a call.
+    pub async fn admit(&self, max_wait: Duration) -> Result<Reservation, Spent> {
+        match self.fleetwide(max_wait).await {
             Some(Ok(wait)) => {
+                let reservation = Reservation {
+                    refund: self.fleet.as_ref().map(Fleetwide::refund),
+                };
                 self.wait(wait).await;
-                Ok(())
+                Ok(reservation)
             }
             Some(Err(spent)) => Err(spent),
-            None => self.locally(deadline).await,
+            None => self.locally(max_wait).await,
         }
     }
 
@@ -123,16 +200,15 @@ impl VendorBudget {
     }
 
     /// The fleet's answer, or `None` when Redis cannot give one (then the process decides).
-    async fn fleetwide(&self, deadline: Instant) -> Option<Result<Duration, Spent>> {
+    async fn fleetwide(&self, max_wait: Duration) -> Option<Result<Duration, Spent>> {
         let fleet = self.fleet.as_ref()?;
         let mut commands = fleet.link.commands()?;
-        let max_wait = deadline.saturating_duration_since(Instant::now());
         let mut call = fleet.script.key(&fleet.key);
         call.arg(fleet.interval_us)
             .arg(fleet.tolerance_us)
             .arg(max_wait.as_micros() as u64);
         let answer = tokio::time::timeout(
-            Duration::from_millis(500),
+            fleet.link.command_timeout(),
             call.invoke_async::<(u8, u64)>(&mut commands),
         )
         .await;
@@ -144,11 +220,13 @@ impl VendorBudget {
     }
 
     /// governor takes a cell only when one is free, so a call over budget waits for the
-    /// next one and asks again.
-    async fn locally(&self, deadline: Instant) -> Result<(), Spent> {
+    /// next one and asks again. It has no way to give a cell back: a reservation made here is
+    /// spent whether or not the call goes.
+    async fn locally(&self, max_wait: Duration) -> Result<Reservation, Spent> {
+        let deadline = Instant::now() + max_wait;
         loop {
             let Err(not_until) = self.local.check() else {
-                return Ok(());
+                return Ok(Reservation { refund: None });
             };
             let wait = not_until.wait_time_from(DefaultClock::default().now());
             if Instant::now() + wait > deadline {

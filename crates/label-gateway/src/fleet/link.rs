@@ -5,7 +5,7 @@
 //! invalidations may have been missed meanwhile.
 
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
@@ -14,16 +14,17 @@ use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use redis::{AsyncCommands, RedisResult};
 use secrecy::ExposeSecret;
 
+use super::persistence::{self, Persistence};
 use crate::config::StateConfig;
 use crate::layers::cache::store::Store;
 use crate::telemetry::recorder::names::STATE_CONNECTED;
 
-/// Every command waits at most this for Redis: a request that needs shared state is refused
-/// soon rather than held while Redis is gone.
-const COMMAND_TIMEOUT: Duration = Duration::from_millis(500);
 /// How often the link checks Redis when no message arrives: a silent partition is noticed
 /// within about this.
 const PING_EVERY: Duration = Duration::from_secs(1);
+/// Pings that must fail in a row, each after `command_timeout`, before the link calls itself
+/// down: one slow answer on a loaded host is not an outage (a closed connection is one at once).
+const PINGS_LOST_FOR_DOWN: u32 = 2;
 const BACKOFF_FIRST: Duration = Duration::from_millis(50);
 const BACKOFF_MAX: Duration = Duration::from_secs(1);
 const OUTAGE_WARN_EVERY: Duration = Duration::from_secs(60);
@@ -42,7 +43,12 @@ pub struct Link {
     connected: AtomicBool,
     store: Store,
     max_staleness: Duration,
+    /// `[state] command_timeout_ms`: every command waits at most this for Redis, so a request
+    /// that needs shared state is refused soon rather than held while Redis is gone.
+    command_timeout: Duration,
     pending: Mutex<VecDeque<String>>,
+    /// What Redis said at the last connect about keeping its data ([`Persistence`]).
+    persistence: AtomicU8,
 }
 
 impl Link {
@@ -57,11 +63,21 @@ impl Link {
             connected: AtomicBool::new(false),
             store: store.clone(),
             max_staleness: config.max_staleness,
+            command_timeout: config.command_timeout,
             pending: Mutex::new(VecDeque::new()),
+            persistence: AtomicU8::new(Persistence::NotAsked as u8),
         });
         link.mark(false);
         tokio::spawn(link.clone().run());
         Ok(link)
+    }
+
+    pub fn command_timeout(&self) -> Duration {
+        self.command_timeout
+    }
+
+    pub fn persistence(&self) -> Persistence {
+        Persistence::from_u8(self.persistence.load(Ordering::Acquire))
     }
 
     pub fn connected(&self) -> bool {
@@ -100,7 +116,7 @@ impl Link {
         if let Some(mut commands) = self.commands() {
             let channel = self.channel();
             let sent = tokio::time::timeout(
-                COMMAND_TIMEOUT,
+                self.command_timeout,
                 commands.publish::<_, _, ()>(&channel, &message),
             )
             .await;
@@ -143,25 +159,33 @@ impl Link {
     /// One connected stretch: subscribe, catch up, then apply invalidations until the
     /// connection fails.
     async fn session(&self) -> RedisResult<()> {
-        let mut subscriber = within(self.client.get_async_pubsub()).await?;
-        within(subscriber.subscribe(self.channel())).await?;
+        let mut subscriber = within(self.command_timeout, self.client.get_async_pubsub()).await?;
+        within_unit(self.command_timeout, subscriber.subscribe(self.channel())).await?;
         let mut commands = self.command_connection().await?;
-        within(redis::cmd("PING").query_async::<()>(&mut commands)).await?;
+        within_unit(self.command_timeout, ping(&mut commands)).await?;
+        self.ask_persistence(&mut commands).await;
         self.flush_pending(&mut commands).await?;
         // Anything kept before now may have missed an invalidation while the link was down.
         self.store.clear();
         self.mark(true);
         let mut messages = subscriber.into_on_message();
-        let mut ping = tokio::time::interval(PING_EVERY);
+        let mut every = tokio::time::interval(PING_EVERY);
+        let mut lost = 0;
         loop {
             tokio::select! {
                 message = messages.next() => match message {
                     Some(message) => self.apply(&message.get_payload::<String>()?),
                     None => return Ok(()),
                 },
-                _ = ping.tick() => {
-                    within(redis::cmd("PING").query_async::<()>(&mut commands))
-                        .await?;
+                _ = every.tick() => {
+                    match within_unit(self.command_timeout, ping(&mut commands)).await {
+                        Ok(()) => lost = 0,
+                        Err(err) if err.is_timeout() && lost + 1 < PINGS_LOST_FOR_DOWN => {
+                            lost += 1;
+                            tracing::debug!("a ping to the shared state was slow");
+                        }
+                        Err(err) => return Err(err),
+                    }
                 }
             }
         }
@@ -177,13 +201,20 @@ impl Link {
             return Ok(commands);
         }
         let config = ConnectionManagerConfig::new()
-            .set_connection_timeout(COMMAND_TIMEOUT)
-            .set_response_timeout(COMMAND_TIMEOUT)
+            .set_connection_timeout(self.command_timeout)
+            .set_response_timeout(self.command_timeout)
             .set_number_of_retries(1)
             .set_max_delay(BACKOFF_MAX.as_millis() as u64);
         let manager = ConnectionManager::new_with_config(self.client.clone(), config).await?;
         *self.commands.write().unwrap_or_else(|p| p.into_inner()) = Some(manager.clone());
         Ok(manager)
+    }
+
+    async fn ask_persistence(&self, commands: &mut ConnectionManager) {
+        let now = persistence::ask(commands, self.command_timeout).await;
+        if self.persistence.swap(now as u8, Ordering::AcqRel) != now as u8 {
+            persistence::say(now);
+        }
     }
 
     async fn flush_pending(&self, commands: &mut ConnectionManager) -> RedisResult<()> {
@@ -196,7 +227,7 @@ impl Link {
         }
         let message = format!("{}\n{}", self.origin, lines.join("\n"));
         let sent = tokio::time::timeout(
-            COMMAND_TIMEOUT,
+            self.command_timeout,
             commands.publish::<_, _, ()>(self.channel(), message),
         )
         .await;
@@ -281,15 +312,31 @@ impl Outage {
     }
 }
 
-/// `what`, or a timed-out error after [`COMMAND_TIMEOUT`].
-async fn within<T>(what: impl std::future::Future<Output = RedisResult<T>>) -> RedisResult<T> {
-    tokio::time::timeout(COMMAND_TIMEOUT, what)
-        .await
-        .map_err(timed_out)?
+/// `what`, or a timed-out error after `limit`.
+async fn within<T>(
+    limit: Duration,
+    what: impl std::future::Future<Output = RedisResult<T>>,
+) -> RedisResult<T> {
+    tokio::time::timeout(limit, what).await.map_err(timed_out)?
 }
 
+async fn within_unit(
+    limit: Duration,
+    what: impl std::future::Future<Output = RedisResult<()>>,
+) -> RedisResult<()> {
+    within(limit, what).await
+}
+
+async fn ping(commands: &mut ConnectionManager) -> RedisResult<()> {
+    redis::cmd("PING").query_async::<()>(commands).await
+}
+
+/// A timeout error of its own kind, so a slow answer can be told from a broken connection.
 fn timed_out(_: tokio::time::error::Elapsed) -> redis::RedisError {
-    redis::RedisError::from((redis::ErrorKind::IoError, "timed out"))
+    redis::RedisError::from(std::io::Error::new(
+        std::io::ErrorKind::TimedOut,
+        "timed out",
+    ))
 }
 
 #[cfg(test)]

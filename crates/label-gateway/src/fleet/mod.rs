@@ -4,6 +4,7 @@
 
 pub mod budget;
 mod link;
+mod persistence;
 
 use std::sync::Arc;
 
@@ -11,6 +12,7 @@ use crate::config::StateConfig;
 use crate::layers::cache::store::Store;
 
 pub use link::Link;
+pub use persistence::Persistence;
 
 /// Where the fleet's shared state stands, as `/readyz` reports it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,6 +62,12 @@ impl Fleet {
             Some(link) if link.connected() => Status::Connected,
             Some(_) => Status::Degraded,
         }
+    }
+
+    /// Whether Redis keeps the fleet's data across its restarts, as it said at the last
+    /// connect; `None` without `[state]` or before Redis was first reached.
+    pub fn persistence(&self) -> Option<&'static str> {
+        self.link.as_ref()?.persistence().as_str()
     }
 
     pub fn link(&self) -> Option<&Arc<Link>> {

@@ -217,11 +217,16 @@ fn reused() -> Error {
     )
 }
 
+/// A change usually ends within a second; a client told to come back then gets the replay
+/// rather than a second 409 at once.
+const IN_PROGRESS_RETRY_AFTER: std::time::Duration = std::time::Duration::from_secs(1);
+
 fn in_progress() -> Error {
     Error::new(
         ErrorKind::IdempotencyInProgress,
         "the first request with this Idempotency-Key is still running",
     )
+    .with_retry_after(Some(IN_PROGRESS_RETRY_AFTER))
 }
 
 #[cfg(test)]

@@ -16,7 +16,6 @@ use crate::fleet::Link;
 /// How long a claimed key stays claimed if its request never finishes (its replica died): far
 /// longer than any change takes (four vendor exchanges of at most `timeout_ms` each).
 const RUNNING_LEASE: Duration = Duration::from_secs(60);
-const COMMAND_TIMEOUT: Duration = Duration::from_millis(500);
 
 const CLAIM: &str = r"
 local record = redis.call('HMGET', KEYS[1], 'fp', 'state', 'status', 'ctype', 'body')
@@ -85,7 +84,7 @@ impl Shared {
             .arg(owner)
             .arg(RUNNING_LEASE.as_millis() as u64);
         let answer = tokio::time::timeout(
-            COMMAND_TIMEOUT,
+            self.inner.link.command_timeout(),
             call.invoke_async::<Vec<Vec<u8>>>(&mut commands),
         )
         .await;
@@ -121,7 +120,10 @@ impl Shared {
             .arg(content_type)
             .arg(answer.body.as_ref())
             .arg(TTL.as_millis() as u64);
-        let kept = tokio::time::timeout(COMMAND_TIMEOUT, call.invoke_async::<i64>(&mut commands));
+        let kept = tokio::time::timeout(
+            self.inner.link.command_timeout(),
+            call.invoke_async::<i64>(&mut commands),
+        );
         if !matches!(kept.await, Ok(Ok(1))) {
             tracing::warn!("an idempotent answer could not be kept in the shared state");
         }
@@ -139,8 +141,11 @@ impl Shared {
             };
             let mut call = this.inner.release.key(key);
             call.arg(owner);
-            let _ = tokio::time::timeout(COMMAND_TIMEOUT, call.invoke_async::<i64>(&mut commands))
-                .await;
+            let _ = tokio::time::timeout(
+                this.inner.link.command_timeout(),
+                call.invoke_async::<i64>(&mut commands),
+            )
+            .await;
         });
     }
 }

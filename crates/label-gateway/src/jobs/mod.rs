@@ -6,6 +6,8 @@ pub mod body;
 mod clock;
 mod copy;
 mod each;
+mod handoff;
+mod known;
 mod labels;
 mod lease;
 pub mod model;
@@ -49,6 +51,11 @@ pub struct Jobs {
     pub max_body_bytes: usize,
     running: Mutex<HashMap<(String, String), Run>>,
     stopped: AtomicBool,
+    /// The jobs this replica knew existed: a vanished record is `job_lost`, not unknown.
+    pub known: known::Known,
+    handoff: handoff::Handoff,
+    /// Told whenever a run here ends: a stopping replica waits for its runs to hand off.
+    ended: tokio::sync::Notify,
 }
 
 struct Run {
@@ -86,6 +93,9 @@ impl Jobs {
             max_body_bytes: config.jobs.max_body_bytes,
             running: Mutex::new(HashMap::new()),
             stopped: AtomicBool::new(false),
+            known: known::Known::default(),
+            handoff: handoff::Handoff::new(fleet.link()),
+            ended: tokio::sync::Notify::new(),
         }
     }
 
@@ -93,19 +103,28 @@ impl Jobs {
         self.running.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Starts the scheduler (with `[state]`: it takes over the jobs whose replica died); the
-    /// returned guard stops everything when dropped.
+    /// Starts the scheduler (with `[state]`: it takes over the jobs whose replica died, every
+    /// beat, and those a stopping replica handed off, at once); the returned guard stops
+    /// everything when dropped.
     pub fn start(gateway: &AppState) -> Running {
         let scheduler = gateway.jobs.store.durable().then(|| {
             let gateway = gateway.clone();
             tokio::spawn(async move {
+                let mut handoffs = None;
+                let mut scanned: Option<std::time::Instant> = None;
                 loop {
-                    if let Ok(unfinished) = gateway.jobs.store.unfinished().await {
-                        for (tenant, id) in unfinished {
-                            launch(&gateway, &tenant, &id);
+                    let now = gateway.jobs.handoff.count().await;
+                    let handed_off = now.is_some() && now != handoffs;
+                    if handed_off || scanned.is_none_or(|at| at.elapsed() >= lease::BEAT) {
+                        handoffs = now.or(handoffs);
+                        scanned = Some(std::time::Instant::now());
+                        if let Ok(unfinished) = gateway.jobs.store.unfinished().await {
+                            for (tenant, id) in unfinished {
+                                launch(&gateway, &tenant, &id);
+                            }
                         }
                     }
-                    tokio::time::sleep(lease::BEAT).await;
+                    tokio::time::sleep(handoff::POLL).await;
                 }
             })
             .abort_handle()
@@ -151,8 +170,42 @@ impl Jobs {
             labels: Vec::new(),
         };
         jobs.store.create(&meta, customers).await?;
+        jobs.known.saw(&meta);
         launch(gateway, &meta.tenant, &meta.id);
         Ok(meta)
+    }
+
+    /// Graceful shutdown: no run starts here any more, each run here commits the chunk it has
+    /// in flight and releases its lease for another replica; returns when all have, or after
+    /// `within` (the runs left are then stopped as if the replica died).
+    pub async fn hand_off(&self, within: std::time::Duration) {
+        self.stopped.store(true, Ordering::Release);
+        if !self.store.durable() {
+            // No other replica can take a job of the process's: it stops with it.
+            return;
+        }
+        let all_ended = async {
+            loop {
+                let ended = self.ended.notified();
+                tokio::pin!(ended);
+                ended.as_mut().enable();
+                if self.runs().is_empty() {
+                    return;
+                }
+                ended.await;
+            }
+        };
+        if tokio::time::timeout(within, all_ended).await.is_err() {
+            tracing::warn!(
+                jobs = self.runs().len(),
+                "shutting down: jobs still running are stopped mid-chunk"
+            );
+        }
+    }
+
+    /// Whether this replica is stopping: its runs hand their jobs off after their chunk.
+    fn stopping(&self) -> bool {
+        self.stopped.load(Ordering::Acquire)
     }
 
     /// Asks for the job to be cancelled: at once if it runs here, else through the store, where
@@ -196,6 +249,7 @@ fn launch(gateway: &AppState, tenant: &str, id: &str) {
             runner::run(gateway.clone(), tenant, id, flag).await;
         }
         gateway.jobs.runs().remove(&done_key);
+        gateway.jobs.ended.notify_waiters();
     });
     runs.insert(
         key,

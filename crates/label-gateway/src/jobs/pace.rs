@@ -9,7 +9,6 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use label_core::{Error, InnerCall, LabelProvider, Layer, Layered, Operation};
-use tokio::time::Instant;
 
 use crate::fleet::budget::VendorBudget;
 
@@ -40,8 +39,11 @@ impl Layer for Pace {
         call: InnerCall<'a, T>,
     ) -> Result<T, Error> {
         if let Some(budget) = &self.budget {
-            while let Err(spent) = budget.admit(Instant::now() + STEP).await {
-                tokio::time::sleep(spent.retry_after.min(STEP)).await;
+            loop {
+                match budget.admit(STEP).await {
+                    Ok(reservation) => break reservation.used(),
+                    Err(spent) => tokio::time::sleep(spent.retry_after.min(STEP)).await,
+                }
             }
         }
         self.calls.fetch_add(1, Ordering::Relaxed);

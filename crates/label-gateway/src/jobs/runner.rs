@@ -2,7 +2,8 @@
 //! the job stands, each chunk's results committed before the next starts, so that a replica
 //! taking the job over redoes at most the chunk that was in flight. A heartbeat renews the
 //! lease and brings in a cancel made on any replica; when the lease is lost the run stops
-//! without writing anything more.
+//! without writing anything more. A replica that stops hands the job off after the chunk in
+//! flight ([`super::handoff`]).
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
@@ -17,7 +18,7 @@ use super::labels::Labels;
 use super::lease::{heartbeat, persist};
 use super::model::{ChunkDone, JobProblem, Kind, Meta, State};
 use super::record::{self, Outcome};
-use super::{copy, pace, resolve, Jobs};
+use super::{copy, handoff, pace, resolve, Jobs};
 use crate::state::{AppState, TenantRuntime};
 
 /// How a run ended.
@@ -25,6 +26,8 @@ pub enum Ending {
     Finished(State, Option<JobProblem>),
     /// Another replica holds the job now (or it is gone): nothing more to write.
     LeaseLost,
+    /// This replica is stopping: the chunk in flight is committed, the job goes on elsewhere.
+    HandedOff,
 }
 
 /// Runs the job `tenant`/`id` to its end, or until this replica loses it.
@@ -42,6 +45,7 @@ pub async fn run(gateway: AppState, tenant: String, id: String, cancel: Arc<Atom
     {
         return;
     }
+    jobs.known.saw(&meta);
     if meta.cancel_requested {
         cancel.store(true, Ordering::Release);
     }
@@ -50,15 +54,24 @@ pub async fn run(gateway: AppState, tenant: String, id: String, cancel: Arc<Atom
         ending = work(&gateway, &mut meta, &cancel) => ending,
         () = heartbeat(&jobs.store, &tenant, &id, &jobs.owner, &cancel) => Ending::LeaseLost,
     };
-    let Ending::Finished(state, problem) = ending else {
-        tracing::warn!(tenant = %tenant, job = %id, "job lost to another replica");
-        return;
+    let (state, problem) = match ending {
+        Ending::Finished(state, problem) => (state, problem),
+        Ending::HandedOff => {
+            let released = jobs.handoff.release(&tenant, &id, &jobs.owner).await;
+            tracing::info!(tenant = %tenant, job = %id, next_chunk = meta.next_chunk,
+                released = released.unwrap_or(false), "job handed off: this replica is stopping");
+            return;
+        }
+        Ending::LeaseLost => return lost(jobs, &meta).await,
     };
+    let now = now_ms();
     let finished = persist(|| {
         jobs.store
-            .finish(&meta, &jobs.owner, state, problem.clone(), now_ms())
+            .finish(&meta, &jobs.owner, state, problem.clone(), now)
     })
     .await;
+    meta.finished_at = Some(now);
+    jobs.known.saw(&meta);
     tracing::info!(tenant = %tenant, job = %id, state = state.as_str(), recorded = finished.unwrap_or(false), "job ended");
 }
 
@@ -93,11 +106,20 @@ async fn work(gateway: &AppState, meta: &mut Meta, cancel: &AtomicBool) -> Endin
     let size = u64::from(meta.chunk_size.max(1));
     let chunks = meta.counts.total.div_ceil(size);
     let mut rate = Rate::default();
+    // The chunk a runner of this job started and did not commit (its replica died): what it
+    // sent again reads as it first did.
+    let resumed = match jobs.handoff.intended(&meta.tenant, &meta.id).await {
+        Ok(Some(chunk)) if chunk == meta.next_chunk && !meta.spec.dry_run => Some(chunk),
+        _ => None,
+    };
     // Calls already counted: the catalog read above goes into the first chunk's.
     let mut counted = 0;
     while meta.next_chunk < chunks {
         if cancel.load(Ordering::Acquire) {
             return Ending::Finished(State::Cancelled, None);
+        }
+        if jobs.stopping() {
+            return Ending::HandedOff;
         }
         let Some(now) = gateway.tenant(&meta.tenant) else {
             return cannot_go_on(
@@ -120,6 +142,13 @@ async fn work(gateway: &AppState, meta: &mut Meta, cancel: &AtomicBool) -> Endin
             Ok(entries) => entries,
             Err(_) => return Ending::LeaseLost,
         };
+        if !meta.spec.dry_run
+            && persist(|| jobs.handoff.intend(&meta.tenant, &meta.id, chunk))
+                .await
+                .is_err()
+        {
+            return Ending::LeaseLost;
+        }
         let started = Instant::now();
         let changer = Changer::for_capabilities(Each {
             provider: target.as_ref(),
@@ -127,7 +156,7 @@ async fn work(gateway: &AppState, meta: &mut Meta, cancel: &AtomicBool) -> Endin
             capabilities: *labels.capabilities(),
             dry_run: meta.spec.dry_run,
         });
-        let outcomes = match (&meta.spec.kind, &source) {
+        let mut outcomes = match (&meta.spec.kind, &source) {
             (Kind::Copy, Some(source)) => {
                 let source = pace::paced(
                     source.provider.clone(),
@@ -152,6 +181,9 @@ async fn work(gateway: &AppState, meta: &mut Meta, cancel: &AtomicBool) -> Endin
                 changer.all(customers, jobs.concurrency, cancel).await
             }
         };
+        if resumed == Some(chunk) {
+            handoff::as_first_sent(&mut outcomes);
+        }
         let mut done = summarize(chunk, chunk * size, &outcomes);
         let now_counted = calls.load(Ordering::Relaxed);
         done.vendor_calls = now_counted - counted;
@@ -225,6 +257,25 @@ fn summarize(chunk: u64, first: u64, outcomes: &[Outcome]) -> ChunkDone {
         }
     }
     done
+}
+
+/// The run cannot write into its job any more: another replica holds it, or its record is
+/// gone from the shared state (a Redis restarted without persistence), which is news for the
+/// operator, not a routine takeover.
+async fn lost(jobs: &Jobs, meta: &Meta) {
+    let (tenant, id) = (&meta.tenant, &meta.id);
+    match jobs.store.meta(tenant, id).await {
+        Ok(None) => {
+            // The heartbeat may have taken the lease anew in the empty Redis.
+            let _ = jobs.handoff.release(tenant, id, &jobs.owner).await;
+            tracing::error!(tenant = %tenant, job = %id, done = meta.counts.done,
+                total = meta.counts.total,
+                "job record lost: the shared state no longer has this job (Redis restarted \
+                 without persistence?); its customers done so far stay changed at the vendor, \
+                 the rest are not done, and its endpoints answer 410 job_lost");
+        }
+        _ => tracing::warn!(tenant = %tenant, job = %id, "job lost to another replica"),
+    }
 }
 
 fn cannot_go_on(code: &str, detail: &str) -> Ending {

@@ -66,6 +66,10 @@ fn when(kind: ErrorKind) -> &'static str {
         ErrorKind::JobNotFound => {
             "the tenant has no job with this id (or it ended over 7 days ago)"
         }
+        ErrorKind::JobLost => {
+            "the job existed, but its record is gone from the shared state (Redis restarted \
+             without persistence); what it changed at the vendor stays changed"
+        }
         ErrorKind::InvalidCustomerId => "the customer id fails the provider's format",
         ErrorKind::InvalidRequest => {
             "the request breaks the rules; `errors` lists every problem with a JSON Pointer"
@@ -123,7 +127,8 @@ fn header(kind: ErrorKind) -> Option<(&'static str, Header)> {
         | ErrorKind::TooManyConnections
         | ErrorKind::UpstreamUnavailable
         | ErrorKind::UpstreamBusy
-        | ErrorKind::StateUnavailable => (
+        | ErrorKind::StateUnavailable
+        | ErrorKind::IdempotencyInProgress => (
             "Retry-After",
             // Whole seconds (RFC 9110's delay-seconds, never an HTTP date), rounded up, at least 1.
             ObjectBuilder::new()
@@ -209,6 +214,7 @@ fn detail(kind: ErrorKind) -> &'static str {
         ErrorKind::TenantNotFound => "no such tenant",
         ErrorKind::CustomerNotFound => "Customer not found for the given identifiers",
         ErrorKind::JobNotFound => "no job with this id",
+        ErrorKind::JobLost => "this job's record was lost from the shared state (a Redis restart without persistence); what it had changed at the vendor stays changed",
         ErrorKind::InvalidCustomerId => {
             "customer id must be a positive decimal integer of at most 19 digits"
         }

@@ -119,7 +119,7 @@ documented_errors!(
 
 documented_errors!(
     /// `GET` and `DELETE .../jobs/{job_id}`.
-    JobErrors: [Unauthorized, Forbidden, TenantNotFound, JobNotFound, StateUnavailable]
+    JobErrors: [Unauthorized, Forbidden, TenantNotFound, JobNotFound, JobLost, StateUnavailable]
 );
 
 documented_errors!(
@@ -130,6 +130,7 @@ documented_errors!(
 documented_errors!(
     /// `GET .../jobs/{job_id}/results`.
     JobResultsErrors: [
-        Unauthorized, Forbidden, TenantNotFound, JobNotFound, InvalidRequest, StateUnavailable,
+        Unauthorized, Forbidden, TenantNotFound, JobNotFound, JobLost, InvalidRequest,
+        StateUnavailable,
     ]
 );

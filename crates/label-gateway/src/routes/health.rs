@@ -16,6 +16,12 @@ pub struct Health {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(nullable = false, example = "connected")]
     pub state: Option<&'static str>,
+    /// With `[state]`, whether its Redis keeps jobs and idempotency records across a restart,
+    /// as it said at connect: `aof`, `rdb` (snapshots: the latest changes are lost), `none`
+    /// (everything is lost) or `unknown` (Redis refuses `CONFIG`). On `/readyz` only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false, example = "aof")]
+    pub persistence: Option<&'static str>,
 }
 
 /// Liveness: the process answers.
@@ -27,6 +33,7 @@ pub async fn healthz() -> Json<Health> {
     Json(Health {
         status: "ok",
         state: None,
+        persistence: None,
     })
 }
 
@@ -42,18 +49,21 @@ pub async fn healthz() -> Json<Health> {
     ))]
 pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
     let shared = Some(state.fleet.status().as_str());
+    let persistence = state.fleet.persistence();
     // Ready while Redis is unreachable too: this replica still serves what needs no shared
     // state, and taking every replica out at once would serve nothing.
     if state.tenant_count() > 0 {
         let health = Health {
             status: "ready",
             state: shared,
+            persistence,
         };
         (StatusCode::OK, Json(health))
     } else {
         let health = Health {
             status: "not ready",
             state: shared,
+            persistence,
         };
         (StatusCode::SERVICE_UNAVAILABLE, Json(health))
     }

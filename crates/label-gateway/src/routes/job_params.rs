@@ -113,7 +113,8 @@ pub fn job_id(
         .unwrap_or_default()
 }
 
-/// The job the path names, if it is this tenant's.
+/// The job the path names, if it is this tenant's; `job_lost` for a job this replica knew
+/// whose record has vanished.
 pub async fn job(state: &Gateway, access: &TenantAccess, id: &str) -> Result<Meta, ApiError> {
     let not_found = || {
         access.error(Error::new(
@@ -130,7 +131,23 @@ pub async fn job(state: &Gateway, access: &TenantAccess, id: &str) -> Result<Met
         .meta(&access.tenant.id, &id.to_ascii_lowercase())
         .await
     {
-        Ok(Some(meta)) => Ok(meta),
+        Ok(Some(meta)) => {
+            state.jobs.known.saw(&meta);
+            Ok(meta)
+        }
+        Ok(None)
+            if state
+                .jobs
+                .known
+                .lost(&access.tenant.id, &id.to_ascii_lowercase()) =>
+        {
+            Err(access.error(Error::new(
+                ErrorKind::JobLost,
+                "this job existed, but its record is gone from the shared state (Redis \
+                 restarted without persistence, or evicted it); what the job had changed at \
+                 the vendor stays changed",
+            )))
+        }
         Ok(None) => Err(not_found()),
         Err(error) => Err(access.error(error)),
     }

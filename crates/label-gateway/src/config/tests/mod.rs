@@ -69,6 +69,8 @@ circuit_failures = 3
 circuit_open_seconds = 10
 max_in_flight = 8
 vendor_requests_per_minute = 120
+min_call_ms = 150
+max_retry_after_seconds = 60
 
 [tenants.globex-2]
 provider = "capillary"
@@ -136,6 +138,8 @@ fn full_config_is_read_with_every_value() {
                 per_minute: 120,
                 burst: 12,
             }),
+            min_call: Duration::from_millis(150),
+            max_retry_after: Duration::from_secs(60),
         }
     );
 
@@ -203,6 +207,8 @@ fn omitted_sections_and_keys_take_their_defaults() {
             circuit_open: Duration::from_secs(30),
             max_in_flight: 64,
             budget: None,
+            min_call: Duration::from_millis(100),
+            max_retry_after: Duration::from_secs(300),
         }
     );
 }

@@ -24,7 +24,7 @@ fn env(name: &str) -> Option<String> {
 #[test]
 fn state_is_read_with_every_value() {
     let text = with_state(
-        "redis_url = \"${REDIS_URL}\"\nkey_prefix = \"lg:prod.eu-1_a\"\nmax_staleness_seconds = 0",
+        "redis_url = \"${REDIS_URL}\"\nkey_prefix = \"lg-prod_eu-1a\"\nmax_staleness_seconds = 0\ncommand_timeout_ms = 750",
     );
     let config = parse(&text, &env).expect("valid");
     let state = config.state.expect("[state] given");
@@ -32,8 +32,9 @@ fn state_is_read_with_every_value() {
         state.redis_url.expose_secret(),
         format!("rediss://:{PASSWORD}@redis.internal:6380/2")
     );
-    assert_eq!(state.key_prefix, "lg:prod.eu-1_a");
+    assert_eq!(state.key_prefix, "lg-prod_eu-1a");
     assert_eq!(state.max_staleness, Duration::ZERO);
+    assert_eq!(state.command_timeout, Duration::from_millis(750));
 }
 
 #[test]
@@ -44,7 +45,8 @@ fn state_takes_its_defaults() {
     assert_eq!(state.redis_url.expose_secret(), "redis://127.0.0.1:6379");
     assert_eq!(state.key_prefix, "label-gateway");
     assert_eq!(state.max_staleness, Duration::from_secs(5));
-    let longest = "a".repeat(64);
+    assert_eq!(state.command_timeout, Duration::from_millis(2000));
+    let longest = "a".repeat(32);
     let text = with_state(&format!(
         "redis_url = \"redis://r\"\nkey_prefix = \"{longest}\"\nmax_staleness_seconds = 3600"
     ));
@@ -120,14 +122,24 @@ fn the_redis_password_is_never_shown() {
 
 #[test]
 fn key_prefixes_are_short_and_plain() {
-    for prefix in ["", "has space", "slash/y", "star*", "ünï", &"a".repeat(65)] {
+    for prefix in [
+        "",
+        "has space",
+        "slash/y",
+        "star*",
+        "ünï",
+        "lg:prod",
+        "lg.eu",
+        "lg{x}",
+        &"a".repeat(33),
+    ] {
         let text = with_state(&format!(
             "redis_url = \"redis://r\"\nkey_prefix = \"{prefix}\""
         ));
         assert_one(
             &text,
             "state.key_prefix",
-            "must be 1 to 64 characters of A-Z a-z 0-9 _ : . -",
+            "must be 1 to 32 characters of A-Z a-z 0-9 _ -",
         );
     }
 }
@@ -144,7 +156,7 @@ fn staleness_is_bounded_and_unknown_keys_are_named() {
     assert_one(
         &with_state("redis_url = \"redis://r\"\nredis_password = \"x\""),
         "state.redis_password",
-        "unknown key; expected one of: redis_url, key_prefix, max_staleness_seconds",
+        "unknown key; expected one of: redis_url, key_prefix, max_staleness_seconds, command_timeout_ms",
     );
 }
 
