@@ -33,10 +33,12 @@ pub enum ErrorKind {
     UpstreamTimeout,
     UpstreamUnavailable,
     StateUnavailable,
+    TooManyJobs,
+    JobsFull,
 }
 
 impl ErrorKind {
-    pub const ALL: [ErrorKind; 22] = [
+    pub const ALL: [ErrorKind; 24] = [
         ErrorKind::Unauthorized,
         ErrorKind::Forbidden,
         ErrorKind::TenantNotFound,
@@ -59,6 +61,8 @@ impl ErrorKind {
         ErrorKind::UpstreamTimeout,
         ErrorKind::UpstreamUnavailable,
         ErrorKind::StateUnavailable,
+        ErrorKind::TooManyJobs,
+        ErrorKind::JobsFull,
     ];
 
     pub fn code(self) -> &'static str {
@@ -85,6 +89,8 @@ impl ErrorKind {
             ErrorKind::UpstreamTimeout => "upstream_timeout",
             ErrorKind::UpstreamUnavailable => "upstream_unavailable",
             ErrorKind::StateUnavailable => "state_unavailable",
+            ErrorKind::TooManyJobs => "too_many_jobs",
+            ErrorKind::JobsFull => "jobs_full",
         }
     }
 
@@ -105,10 +111,12 @@ impl ErrorKind {
             | ErrorKind::LabelExists
             | ErrorKind::LabelLimitReached => 409,
             ErrorKind::UnsupportedOperation => 405,
-            ErrorKind::UpstreamRateLimited => 429,
+            ErrorKind::UpstreamRateLimited | ErrorKind::TooManyJobs => 429,
             ErrorKind::UpstreamAuthFailed | ErrorKind::UpstreamError => 502,
             ErrorKind::UpstreamTimeout => 504,
-            ErrorKind::UpstreamUnavailable | ErrorKind::StateUnavailable => 503,
+            ErrorKind::UpstreamUnavailable | ErrorKind::StateUnavailable | ErrorKind::JobsFull => {
+                503
+            }
         }
     }
 
@@ -136,6 +144,8 @@ impl ErrorKind {
             ErrorKind::UpstreamTimeout => "Upstream timeout",
             ErrorKind::UpstreamUnavailable => "Upstream unavailable",
             ErrorKind::StateUnavailable => "Shared state unavailable",
+            ErrorKind::TooManyJobs => "Too many jobs",
+            ErrorKind::JobsFull => "Jobs full",
         }
     }
 

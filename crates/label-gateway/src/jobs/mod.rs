@@ -8,6 +8,7 @@ mod copy;
 mod each;
 mod labels;
 mod lease;
+pub mod memory;
 pub mod model;
 mod pace;
 pub mod packed;
@@ -31,6 +32,7 @@ use tokio::task::AbortHandle;
 use crate::config::Config;
 use crate::fleet::Fleet;
 use crate::state::{AppState, TenantRuntime};
+use memory::{Held, JobMemory};
 use model::{Counts, Meta, Spec, State};
 use packed::Packed;
 pub use store::{JobPage, JobStore};
@@ -47,6 +49,9 @@ pub struct Jobs {
     pub concurrency: usize,
     pub max_customers: usize,
     pub max_body_bytes: usize,
+    pub max_active_per_tenant: usize,
+    /// What submissions being read, running and ended jobs of this process hold.
+    pub memory: Arc<JobMemory>,
     running: Mutex<HashMap<(String, String), Run>>,
     stopped: AtomicBool,
 }
@@ -84,6 +89,8 @@ impl Jobs {
             concurrency: config.jobs.concurrency,
             max_customers: config.jobs.max_customers,
             max_body_bytes: config.jobs.max_body_bytes,
+            max_active_per_tenant: config.jobs.max_active_per_tenant,
+            memory: JobMemory::new(config.jobs.max_memory_bytes),
             running: Mutex::new(HashMap::new()),
             stopped: AtomicBool::new(false),
         }
@@ -116,12 +123,24 @@ impl Jobs {
         }
     }
 
-    /// Makes a job and starts it on this replica.
+    /// Whether the tenant may submit a job now: `too_many_jobs` at its most active jobs. Asked
+    /// before a body is read, so that a refusal costs nothing; the store asks again, in one
+    /// step with making the job.
+    pub async fn admit(&self, tenant: &str) -> Result<(), Error> {
+        if self.store.active(tenant).await? >= self.max_active_per_tenant {
+            return Err(store::too_many(tenant, self.max_active_per_tenant));
+        }
+        Ok(())
+    }
+
+    /// Makes a job and starts it on this replica; `held` is what its submission holds, which
+    /// the job keeps (and resizes) in the process, or gives back once it is in Redis.
     pub async fn submit(
         gateway: &AppState,
         tenant: &TenantRuntime,
         spec: Spec,
         customers: Packed,
+        held: Held,
     ) -> Result<Meta, Error> {
         let jobs = &gateway.jobs;
         let batch = batch_of(tenant);
@@ -150,7 +169,9 @@ impl Jobs {
             cancel_requested: false,
             labels: Vec::new(),
         };
-        jobs.store.create(&meta, customers).await?;
+        jobs.store
+            .create(&meta, customers, jobs.max_active_per_tenant, held)
+            .await?;
         launch(gateway, &meta.tenant, &meta.id);
         Ok(meta)
     }

@@ -4,32 +4,80 @@
 
 use axum::body::{to_bytes, Body, Bytes};
 use axum::http::{header, HeaderMap};
+use bytes::BytesMut;
+use futures::StreamExt;
 use label_core::{Error, ErrorKind};
 
+use crate::jobs::memory::Held;
 use crate::state::RequestLimits;
 
 pub async fn json(headers: &HeaderMap, body: Body, limits: RequestLimits) -> Result<Bytes, Error> {
     if !is_json(headers) {
-        return Err(Error::new(
-            ErrorKind::UnsupportedMediaType,
-            "the request body must be JSON: `Content-Type: application/json`",
-        ));
+        return Err(not_json());
     }
     let read = to_bytes(body, limits.max_body_bytes);
     match tokio::time::timeout(limits.body_read_timeout, read).await {
         Ok(Ok(bytes)) => Ok(bytes),
-        Ok(Err(_)) => Err(Error::new(
-            ErrorKind::PayloadTooLarge,
-            "the request body is over the configured limit, or was cut short",
-        )),
-        Err(_) => Err(Error::new(
-            ErrorKind::RequestTimeout,
-            format!(
-                "the request body did not arrive within {} ms",
-                limits.body_read_timeout.as_millis()
-            ),
-        )),
+        Ok(Err(_)) => Err(too_large()),
+        Err(_) => Err(late(limits)),
     }
+}
+
+/// Like [`json`], holding `per_byte` bytes of the jobs' memory for each byte as it arrives
+/// (what reading it will take): `jobs_full` the moment the body would pass the jobs' maximum,
+/// with the rest left unread.
+pub async fn json_held(
+    headers: &HeaderMap,
+    body: Body,
+    limits: RequestLimits,
+    held: &mut Held,
+    per_byte: usize,
+) -> Result<Bytes, Error> {
+    if !is_json(headers) {
+        return Err(not_json());
+    }
+    let read = async {
+        let mut stream = body.into_data_stream();
+        let mut bytes = BytesMut::new();
+        while let Some(frame) = stream.next().await {
+            let frame = frame.map_err(|_| too_large())?;
+            let total = bytes.len() + frame.len();
+            if total > limits.max_body_bytes {
+                return Err(too_large());
+            }
+            held.resize(total.saturating_mul(per_byte))?;
+            bytes.extend_from_slice(&frame);
+        }
+        Ok(bytes.freeze())
+    };
+    match tokio::time::timeout(limits.body_read_timeout, read).await {
+        Ok(read) => read,
+        Err(_) => Err(late(limits)),
+    }
+}
+
+fn not_json() -> Error {
+    Error::new(
+        ErrorKind::UnsupportedMediaType,
+        "the request body must be JSON: `Content-Type: application/json`",
+    )
+}
+
+fn too_large() -> Error {
+    Error::new(
+        ErrorKind::PayloadTooLarge,
+        "the request body is over the configured limit, or was cut short",
+    )
+}
+
+fn late(limits: RequestLimits) -> Error {
+    Error::new(
+        ErrorKind::RequestTimeout,
+        format!(
+            "the request body did not arrive within {} ms",
+            limits.body_read_timeout.as_millis()
+        ),
+    )
 }
 
 /// `application/json`, or any `+json` type (`application/merge-patch+json`), parameters aside.

@@ -112,7 +112,7 @@ documented_errors!(
     SubmitJobErrors: [
         Unauthorized, Forbidden, TenantNotFound, UnsupportedOperation, IdempotencyInProgress,
         PayloadTooLarge, UnsupportedMediaType, RequestTimeout, InvalidRequest,
-        IdempotencyKeyReused, StateUnavailable,
+        IdempotencyKeyReused, StateUnavailable, TooManyJobs, JobsFull,
     ]
 );
 

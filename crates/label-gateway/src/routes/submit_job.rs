@@ -7,6 +7,7 @@ use label_core::{Error, ErrorKind};
 
 use crate::auth::TenantAccess;
 use crate::idempotency::{self, Claim};
+use crate::jobs::memory::Held;
 use crate::jobs::view::Job;
 use crate::jobs::{spec, Jobs};
 use crate::problem::ApiError;
@@ -14,6 +15,11 @@ use crate::routes::body;
 use crate::routes::errors::SubmitJobErrors;
 use crate::routes::params::TenantPath;
 use crate::state::{AppState, RequestLimits};
+
+/// Bytes of the jobs' memory a submission holds for each byte of its body while it is read and
+/// checked: the body itself, its customers packed, and the table that finds a customer named
+/// twice.
+const HELD_PER_BODY_BYTE: usize = 6;
 
 /// Submit a job: change many customers, or copy labels from another tenant.
 ///
@@ -27,6 +33,9 @@ use crate::state::{AppState, RequestLimits};
 /// at most 100 problems listed) and no job is made. The job runs in the background, chunk by
 /// chunk, with the vendor's batch calls where it has them, within the tenant's vendor budget
 /// less `[jobs] interactive_share`; one failing customer is recorded and the job goes on.
+/// A tenant with `[jobs] max_active_per_tenant` jobs queued or running is refused (429
+/// `too_many_jobs`), and so is a submission that would take what this gateway's jobs hold past
+/// `[jobs] max_memory_bytes` (503 `jobs_full`); both with `Retry-After`, and no job is made.
 /// Answers 202 with the job and its `Location`; follow it with `getJob`. Send an
 /// `Idempotency-Key` to make a retry safe: the same key and body give the first answer again,
 /// and no second job.
@@ -72,10 +81,20 @@ pub async fn submit_job(
         max_body_bytes: state.jobs.max_body_bytes,
         ..state.requests
     };
-    let body = body::json(&headers, body, limits)
+    let key = idempotency::key_of(&headers);
+    // A retry with an Idempotency-Key may be the replay of a job that is one of the active
+    // ones: it is let through to the key's record, and the store's own check still holds.
+    if !matches!(key, Ok(Some(_))) {
+        state
+            .jobs
+            .admit(&access.tenant.id)
+            .await
+            .map_err(|e| access.error(e))?;
+    }
+    let mut held = state.jobs.memory.hold(0).map_err(|e| access.error(e))?;
+    let body = body::json_held(&headers, body, limits, &mut held, HELD_PER_BODY_BYTE)
         .await
         .map_err(|e| access.error(e))?;
-    let key = idempotency::key_of(&headers);
     let (spec, customers) = match (
         key.clone(),
         spec::read(&body, &state, &access.tenant, state.jobs.max_customers),
@@ -89,11 +108,13 @@ pub async fn submit_job(
         }
         (_, Err(error)) => return Err(access.error(error)),
     };
-    let Ok(Some(key)) = key else {
-        return accept(&state, &access, spec, customers).await;
-    };
     let fingerprint = idempotency::fingerprint("jobs", &body);
     drop(body);
+    // What the job goes on holding: its packed customers (the store resizes it as it keeps it).
+    let _ = held.resize(customers.weight());
+    let Ok(Some(key)) = key else {
+        return accept(&state, &access, spec, customers, held).await;
+    };
     match state
         .idempotency
         .claim(&access.tenant.id, key, fingerprint)
@@ -102,7 +123,7 @@ pub async fn submit_job(
     {
         Claim::Replay(response) => Ok(with_location(response, &access.tenant.id).await),
         Claim::Execute(guard) => {
-            let response = accept(&state, &access, spec, customers)
+            let response = accept(&state, &access, spec, customers, held)
                 .await
                 .unwrap_or_else(IntoResponse::into_response);
             Ok(guard.finish(response).await)
@@ -115,8 +136,9 @@ async fn accept(
     access: &TenantAccess,
     spec: crate::jobs::model::Spec,
     customers: crate::jobs::packed::Packed,
+    held: Held,
 ) -> Result<Response, ApiError> {
-    let meta = Jobs::submit(state, &access.tenant, spec, customers)
+    let meta = Jobs::submit(state, &access.tenant, spec, customers, held)
         .await
         .map_err(|e| access.error(e))?;
     let mut response = (StatusCode::ACCEPTED, Json(Job::of(&meta))).into_response();

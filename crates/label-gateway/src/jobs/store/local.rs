@@ -4,7 +4,10 @@
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
+use label_core::Error;
+
 use crate::jobs::clock::{now_ms, RETENTION};
+use crate::jobs::memory::Held;
 use crate::jobs::model::{ChunkDone, JobProblem, Meta, State};
 use crate::jobs::packed::Packed;
 use crate::jobs::store::JobPage;
@@ -21,6 +24,20 @@ struct Job {
     customers: Arc<Packed>,
     chunks: Vec<Box<[u8]>>,
     failed: Vec<u64>,
+    /// What the job holds of `[jobs] max_memory_bytes`, until it is forgotten.
+    held: Held,
+}
+
+impl Job {
+    /// Bytes on the heap: its customers, its results and its failures' places.
+    fn weight(&self) -> usize {
+        let chunks: usize = self.chunks.iter().map(|c| c.len() + 16).sum();
+        self.customers.weight()
+            + chunks
+            + self.chunks.capacity() * 16
+            + self.failed.capacity() * 8
+            + self.meta.labels.len() * 64
+    }
 }
 
 impl Local {
@@ -28,18 +45,35 @@ impl Local {
         read(&mut self.jobs.lock().unwrap_or_else(|p| p.into_inner()))
     }
 
-    pub fn create(&self, meta: &Meta, mut customers: Packed) {
+    pub fn create(
+        &self,
+        meta: &Meta,
+        mut customers: Packed,
+        max_active: usize,
+        held: Held,
+    ) -> Result<(), Error> {
         customers.shrink_to_fit();
-        let job = Job {
+        let mut job = Job {
             meta: meta.clone(),
             customers: Arc::new(customers),
             chunks: Vec::new(),
             failed: Vec::new(),
+            held,
         };
+        let weight = job.weight();
+        job.held.resize(weight)?;
         self.with(|jobs| {
             forget_old(jobs);
+            if active(jobs, &meta.tenant) >= max_active {
+                return Err(super::too_many(&meta.tenant, max_active));
+            }
             jobs.insert(key(&meta.tenant, &meta.id), job);
-        });
+            Ok(())
+        })
+    }
+
+    pub fn active(&self, tenant: &str) -> usize {
+        self.with(|jobs| active(jobs, tenant))
     }
 
     pub fn meta(&self, tenant: &str, id: &str) -> Option<Meta> {
@@ -149,6 +183,8 @@ impl Local {
             job.meta.next_chunk += 1;
             job.meta.labels = done.labels.clone();
             job.meta.eta_seconds = done.eta_seconds;
+            let weight = job.weight();
+            job.held.force(weight);
             true
         })
     }
@@ -169,6 +205,12 @@ impl Local {
             None => false,
         })
     }
+}
+
+fn active(jobs: &BTreeMap<(String, String), Job>, tenant: &str) -> usize {
+    jobs.range(key(tenant, "")..key(tenant, "\u{10ffff}"))
+        .filter(|(_, job)| !job.meta.state.is_final())
+        .count()
 }
 
 fn key(tenant: &str, id: &str) -> (String, String) {

@@ -35,6 +35,7 @@ pub struct Shared {
     start: Script,
     lease: Script,
     cancel: Script,
+    create: Script,
 }
 
 impl Shared {
@@ -46,6 +47,7 @@ impl Shared {
             start: Script::new(scripts::START),
             lease: Script::new(scripts::LEASE_SCRIPT),
             cancel: Script::new(scripts::CANCEL),
+            create: Script::new(scripts::CREATE),
         }
     }
 
@@ -60,7 +62,14 @@ impl Shared {
         self.link.commands().ok_or_else(unavailable)
     }
 
-    pub async fn create(&self, meta: &Meta, customers: &Packed) -> Result<(), Error> {
+    /// Makes the job unless its tenant has `max_active` unfinished ones (then nothing of it is
+    /// left behind).
+    pub async fn create(
+        &self,
+        meta: &Meta,
+        customers: &Packed,
+        max_active: usize,
+    ) -> Result<(), Error> {
         let mut commands = self.commands()?;
         let (tenant, id) = (&meta.tenant, &meta.id);
         let key = self.key(tenant, id, "customers");
@@ -100,15 +109,30 @@ impl Shared {
             ("vendor_calls", "0".to_owned()),
             ("next_chunk", "0".to_owned()),
         ];
-        let mut pipe = redis::pipe();
-        pipe.atomic()
-            .hset_multiple(self.key(tenant, id, ""), &fields)
-            .ignore()
-            .zadd(self.link.key(&["jobs", tenant]), id, 0)
-            .ignore()
-            .sadd(self.link.key(&["jobs-active"]), format!("{tenant}/{id}"))
-            .ignore();
-        within(pipe.query_async::<()>(&mut commands)).await
+        let mut call = self.create.key(self.key(tenant, id, ""));
+        call.key(self.link.key(&["jobs", tenant]))
+            .key(self.link.key(&["jobs-active"]))
+            .arg(format!("{tenant}/"))
+            .arg(max_active)
+            .arg(id)
+            .arg(format!("{tenant}/{id}"));
+        for (field, value) in &fields {
+            call.arg(*field).arg(value);
+        }
+        if within(call.invoke_async::<i64>(&mut commands)).await? == 1 {
+            return Ok(());
+        }
+        let _: Result<(), Error> = within(commands.del(key)).await;
+        Err(super::too_many(tenant, max_active))
+    }
+
+    /// The tenant's unfinished jobs, fleet-wide.
+    pub async fn active(&self, tenant: &str) -> Result<usize, Error> {
+        let mut commands = self.commands()?;
+        let members: Vec<String> =
+            within(commands.smembers(self.link.key(&["jobs-active"]))).await?;
+        let prefix = format!("{tenant}/");
+        Ok(members.iter().filter(|m| m.starts_with(&prefix)).count())
     }
 
     pub async fn meta(&self, tenant: &str, id: &str) -> Result<Option<Meta>, Error> {
