@@ -4,6 +4,7 @@
 mod batch;
 pub mod body;
 mod clock;
+pub mod compact;
 mod copy;
 mod each;
 mod labels;
@@ -32,9 +33,9 @@ use tokio::task::AbortHandle;
 use crate::config::Config;
 use crate::fleet::Fleet;
 use crate::state::{AppState, TenantRuntime};
+use compact::CompactList;
 use memory::{Held, JobMemory};
 use model::{Counts, Meta, Spec, State};
-use packed::Packed;
 pub use store::{JobPage, JobStore};
 
 /// Customers a chunk holds when the vendor has no batch call, per unit of concurrency.
@@ -139,15 +140,11 @@ impl Jobs {
         gateway: &AppState,
         tenant: &TenantRuntime,
         spec: Spec,
-        customers: Packed,
+        customers: CompactList,
         held: Held,
     ) -> Result<Meta, Error> {
         let jobs = &gateway.jobs;
-        let batch = batch_of(tenant);
-        let chunk = match batch {
-            0 | 1 => (jobs.concurrency * CHUNK_PER_CALL).clamp(CHUNK_PER_CALL, MAX_CHUNK),
-            batch => (batch * jobs.concurrency).min(MAX_CHUNK.max(batch)),
-        };
+        let chunk = customers.chunk_size();
         let meta = Meta {
             id: uuid::Uuid::now_v7().to_string(),
             tenant: tenant.id.clone(),
@@ -183,6 +180,17 @@ impl Jobs {
             run.cancel.store(true, Ordering::Release);
         }
         self.store.request_cancel(tenant, id).await
+    }
+}
+
+impl Jobs {
+    /// Customers a chunk of `tenant`'s jobs holds: the unit of progress and of what is kept,
+    /// fixed before a submission is read, since its customers are packed chunk by chunk.
+    pub fn chunk_size(&self, tenant: &TenantRuntime) -> usize {
+        match batch_of(tenant) {
+            0 | 1 => (self.concurrency * CHUNK_PER_CALL).clamp(CHUNK_PER_CALL, MAX_CHUNK),
+            batch => (batch * self.concurrency).min(MAX_CHUNK.max(batch)),
+        }
     }
 }
 

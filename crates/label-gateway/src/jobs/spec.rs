@@ -6,8 +6,8 @@ use label_core::{check_label_text, ChangeRequest, Error, ErrorKind};
 use serde_json::{Map, Value};
 
 use super::body::{self, pointer, Shape};
+use super::compact::CompactList;
 use super::model::{Kind, Mode, Spec, StoredRef, Unmapped};
-use super::packed::Packed;
 use super::problems::Problems;
 use crate::state::{Gateway, TenantRuntime};
 
@@ -24,7 +24,8 @@ pub fn read(
     gateway: &Gateway,
     target: &TenantRuntime,
     max_customers: usize,
-) -> Result<(Spec, Packed), Error> {
+    chunk_size: usize,
+) -> Result<(Spec, CompactList), Error> {
     let mut problems = Problems::default();
     let Some(top) = body::top(raw, &mut problems) else {
         return Err(problems.into_error());
@@ -77,12 +78,14 @@ pub fn read(
         None => None,
     };
     let customers = match (top.customers, shape) {
-        (Some(raw), Some(shape)) => body::customers(raw, shape, max_customers, &mut problems),
+        (Some(raw), Some(shape)) => {
+            body::customers(raw, shape, max_customers, chunk_size, &mut problems)
+        }
         (None, _) => {
             problems.add("/customers", "is required");
-            Packed::default()
+            CompactList::default()
         }
-        (Some(_), None) => Packed::default(),
+        (Some(_), None) => CompactList::default(),
     };
     if problems.is_empty() {
         Ok((spec, customers))

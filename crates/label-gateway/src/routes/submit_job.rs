@@ -17,9 +17,10 @@ use crate::routes::params::TenantPath;
 use crate::state::{AppState, RequestLimits};
 
 /// Bytes of the jobs' memory a submission holds for each byte of its body while it is read and
-/// checked: the body itself, its customers packed, and the table that finds a customer named
-/// twice.
-const HELD_PER_BODY_BYTE: usize = 6;
+/// checked: the body itself (up to twice, as its buffer grows), and the table of its
+/// customers' hashes that finds one named twice (a byte per byte of body); its packed
+/// customers are a fifth of that.
+const HELD_PER_BODY_BYTE: usize = 3;
 
 /// Submit a job: change many customers, or copy labels from another tenant.
 ///
@@ -97,7 +98,13 @@ pub async fn submit_job(
         .map_err(|e| access.error(e))?;
     let (spec, customers) = match (
         key.clone(),
-        spec::read(&body, &state, &access.tenant, state.jobs.max_customers),
+        spec::read(
+            &body,
+            &state,
+            &access.tenant,
+            state.jobs.max_customers,
+            state.jobs.chunk_size(&access.tenant),
+        ),
     ) {
         (Ok(_), Ok(read)) => read,
         (Err(problem), Ok(_)) => return Err(access.error(label_core::invalid_request(&[problem]))),
@@ -135,7 +142,7 @@ async fn accept(
     state: &AppState,
     access: &TenantAccess,
     spec: crate::jobs::model::Spec,
-    customers: crate::jobs::packed::Packed,
+    customers: crate::jobs::compact::CompactList,
     held: Held,
 ) -> Result<Response, ApiError> {
     let meta = Jobs::submit(state, &access.tenant, spec, customers, held)

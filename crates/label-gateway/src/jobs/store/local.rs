@@ -2,11 +2,12 @@
 //! results can still be read.
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 
 use label_core::Error;
 
 use crate::jobs::clock::{now_ms, RETENTION};
+use crate::jobs::compact::CompactList;
 use crate::jobs::memory::Held;
 use crate::jobs::model::{ChunkDone, JobProblem, Meta, State};
 use crate::jobs::packed::Packed;
@@ -21,7 +22,8 @@ pub struct Local {
 
 struct Job {
     meta: Meta,
-    customers: Arc<Packed>,
+    /// Deflated chunk by chunk (see `compact`).
+    customers: CompactList,
     chunks: Vec<Box<[u8]>>,
     failed: Vec<u64>,
     /// What the job holds of `[jobs] max_memory_bytes`, until it is forgotten.
@@ -48,14 +50,13 @@ impl Local {
     pub fn create(
         &self,
         meta: &Meta,
-        mut customers: Packed,
+        customers: CompactList,
         max_active: usize,
         held: Held,
     ) -> Result<(), Error> {
-        customers.shrink_to_fit();
         let mut job = Job {
             meta: meta.clone(),
-            customers: Arc::new(customers),
+            customers,
             chunks: Vec::new(),
             failed: Vec::new(),
             held,
@@ -104,20 +105,11 @@ impl Local {
     }
 
     pub fn customers(&self, tenant: &str, id: &str, chunk: u64) -> Packed {
-        let found = self.with(|jobs| {
+        self.with(|jobs| {
             jobs.get(&key(tenant, id))
-                .map(|job| (job.customers.clone(), job.meta.chunk_size))
-        });
-        let Some((customers, size)) = found else {
-            return Packed::default();
-        };
-        let start = (chunk as usize).saturating_mul(size as usize);
-        let end = start.saturating_add(size as usize).min(customers.len());
-        let mut part = Packed::with_capacity(end.saturating_sub(start), 0);
-        for index in start..end {
-            part.push(customers.get(index).unwrap_or_default());
-        }
-        part
+                .map(|job| job.customers.chunk(chunk as usize))
+                .unwrap_or_default()
+        })
     }
 
     pub fn records(&self, tenant: &str, id: &str, chunk: u64) -> Option<Vec<u8>> {

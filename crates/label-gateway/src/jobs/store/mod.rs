@@ -14,6 +14,7 @@ use std::time::Duration;
 
 use label_core::{Error, ErrorKind};
 
+use super::compact::{self, CompactList};
 use super::memory::Held;
 use super::model::{ChunkDone, JobProblem, Meta, State};
 use super::packed::Packed;
@@ -64,7 +65,7 @@ impl JobStore {
     pub async fn create(
         &self,
         meta: &Meta,
-        customers: Packed,
+        customers: CompactList,
         max_active: usize,
         held: Held,
     ) -> Result<(), Error> {
@@ -106,7 +107,10 @@ impl JobStore {
     pub async fn customers(&self, tenant: &str, id: &str, chunk: u64) -> Result<Packed, Error> {
         match self {
             JobStore::Local(local) => Ok(local.customers(tenant, id, chunk)),
-            JobStore::Shared(shared) => shared.customers(tenant, id, chunk).await,
+            JobStore::Shared(shared) => Ok(shared
+                .customers(tenant, id, chunk)
+                .await?
+                .map_or_else(Packed::default, |kept| compact::unpack_customers(&kept))),
         }
     }
 
@@ -117,10 +121,11 @@ impl JobStore {
         id: &str,
         chunk: u64,
     ) -> Result<Option<Vec<u8>>, Error> {
-        match self {
-            JobStore::Local(local) => Ok(local.records(tenant, id, chunk)),
-            JobStore::Shared(shared) => shared.records(tenant, id, chunk).await,
-        }
+        let kept = match self {
+            JobStore::Local(local) => local.records(tenant, id, chunk),
+            JobStore::Shared(shared) => shared.records(tenant, id, chunk).await?,
+        };
+        Ok(kept.map(compact::unpack_records))
     }
 
     /// Places of failed customers from `from` on, ascending, at most `limit`.

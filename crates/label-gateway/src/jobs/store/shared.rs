@@ -19,9 +19,9 @@ use super::shared_meta::{read_meta, Head};
 use super::{scripts, JobPage};
 use crate::fleet::Link;
 use crate::jobs::clock::RETENTION;
+use crate::jobs::compact::CompactList;
 use crate::jobs::lease::LEASE;
 use crate::jobs::model::{ChunkDone, JobProblem, Meta, State};
-use crate::jobs::packed::Packed;
 
 /// Small commands; a chunk's customers or results are far under a megabyte.
 const COMMAND_TIMEOUT: Duration = Duration::from_secs(2);
@@ -67,27 +67,17 @@ impl Shared {
     pub async fn create(
         &self,
         meta: &Meta,
-        customers: &Packed,
+        customers: &CompactList,
         max_active: usize,
     ) -> Result<(), Error> {
         let mut commands = self.commands()?;
         let (tenant, id) = (&meta.tenant, &meta.id);
         let key = self.key(tenant, id, "customers");
-        let size = meta.chunk_size.max(1) as usize;
-        let chunks: Vec<String> = (0..customers.len())
-            .step_by(size)
-            .map(|start| {
-                let end = (start + size).min(customers.len());
-                (start..end)
-                    .filter_map(|i| customers.get(i))
-                    .collect::<Vec<_>>()
-                    .join("\n")
-            })
-            .collect();
-        for (group, written) in chunks.chunks(CHUNKS_PER_WRITE).enumerate() {
+        for (group, written) in customers.chunks().chunks(CHUNKS_PER_WRITE).enumerate() {
             let mut pipe = redis::pipe();
-            for (i, text) in written.iter().enumerate() {
-                pipe.hset(&key, group * CHUNKS_PER_WRITE + i, text).ignore();
+            for (i, bytes) in written.iter().enumerate() {
+                pipe.hset(&key, group * CHUNKS_PER_WRITE + i, &bytes[..])
+                    .ignore();
             }
             within(pipe.query_async::<()>(&mut commands)).await?;
         }
@@ -176,11 +166,15 @@ impl Shared {
         Ok(JobPage { jobs, next_after })
     }
 
-    pub async fn customers(&self, tenant: &str, id: &str, chunk: u64) -> Result<Packed, Error> {
+    /// A chunk's customers as kept (see `compact`).
+    pub async fn customers(
+        &self,
+        tenant: &str,
+        id: &str,
+        chunk: u64,
+    ) -> Result<Option<Vec<u8>>, Error> {
         let mut commands = self.commands()?;
-        let text: Option<String> =
-            within(commands.hget(self.key(tenant, id, "customers"), chunk)).await?;
-        Ok(text.map_or_else(Packed::default, |text| Packed::from_joined(&text)))
+        within(commands.hget(self.key(tenant, id, "customers"), chunk)).await
     }
 
     pub async fn records(
