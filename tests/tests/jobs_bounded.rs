@@ -106,8 +106,8 @@ async fn a_tenant_past_its_most_active_jobs_gets_too_many_jobs_and_no_job_is_mad
 #[tokio::test]
 async fn a_submission_larger_than_the_jobs_memory_is_jobs_full_and_no_job_is_made() {
     let (trybe, gateway) = slow_trybe("max_memory_bytes = 65536").await;
-    // 40 KB of body: what reading and checking it holds passes 64 KiB.
-    let ids = uuids(0, 1000);
+    // Checking 20 000 customers takes a hash of 8 bytes each: past 64 KiB.
+    let ids = uuids(0, 20_000);
     let response = submit_raw(&gateway, None, &change(&ids)).await;
     assert!(retry_after(&response) >= 1);
     let problem = expect_problem(response, 503, "jobs_full").await;

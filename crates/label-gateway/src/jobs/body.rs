@@ -22,7 +22,8 @@ pub struct Top<'a> {
     pub customers: Option<&'a RawValue>,
 }
 
-/// Reads the top level; problems (not JSON, not an object, keys named twice) go to `problems`.
+/// Reads the top level (of a streamed body, its skeleton: `customers` is `[]` there, its
+/// entries apart); problems (not JSON, not an object, keys named twice) go to `problems`.
 pub fn top<'a>(body: &'a [u8], problems: &mut Problems) -> Option<Top<'a>> {
     let text = match std::str::from_utf8(body) {
         Ok(text) => text,
@@ -116,6 +117,7 @@ pub enum Shape {
 /// at its second place.
 pub fn customers(
     raw: &RawValue,
+    streamed: &CompactList,
     shape: Shape,
     max: usize,
     chunk_size: usize,
@@ -125,8 +127,7 @@ pub fn customers(
         shape,
         max,
         packed: CompactList::new(chunk_size),
-        // An entry takes 4 bytes of the body at least (`"1",`), 10 or so as a rule.
-        hashes: Vec::with_capacity(raw.get().len() / 8),
+        hashes: Vec::with_capacity(streamed.len()),
         skipped: Vec::new(),
         hasher: foldhash::fast::RandomState::default(),
         count: 0,
@@ -136,6 +137,23 @@ pub fn customers(
     if let Err(err) = (&mut reader).deserialize_seq(&mut walk) {
         walk.problems
             .add("/customers", format!("must be an array: {err}"));
+    }
+    for chunk in 0..streamed.chunks().len() {
+        for text in streamed.chunk(chunk).iter() {
+            let at = walk.count;
+            walk.count += 1;
+            if at >= max {
+                continue;
+            }
+            match serde_json::from_str::<&RawValue>(text) {
+                Ok(raw) => walk.entry(at, raw),
+                Err(err) => {
+                    walk.skipped.push(at as u32);
+                    let detail = format!("body is not valid JSON: {err}");
+                    walk.problems.add(format!("/customers/{at}"), detail);
+                }
+            }
+        }
     }
     walk.packed.finish();
     walk.duplicates();

@@ -21,6 +21,7 @@ pub mod results;
 mod runner;
 pub mod spec;
 mod store;
+pub mod stream;
 pub mod view;
 
 use std::collections::HashMap;

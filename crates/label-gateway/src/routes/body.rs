@@ -4,11 +4,9 @@
 
 use axum::body::{to_bytes, Body, Bytes};
 use axum::http::{header, HeaderMap};
-use bytes::BytesMut;
 use futures::StreamExt;
 use label_core::{Error, ErrorKind};
 
-use crate::jobs::memory::Held;
 use crate::state::RequestLimits;
 
 pub async fn json(headers: &HeaderMap, body: Body, limits: RequestLimits) -> Result<Bytes, Error> {
@@ -23,32 +21,29 @@ pub async fn json(headers: &HeaderMap, body: Body, limits: RequestLimits) -> Res
     }
 }
 
-/// Like [`json`], holding `per_byte` bytes of the jobs' memory for each byte as it arrives
-/// (what reading it will take): `jobs_full` the moment the body would pass the jobs' maximum,
-/// with the rest left unread.
-pub async fn json_held(
+/// Like [`json`], handing each piece of the body to `each` as it arrives instead of keeping it:
+/// `each` may refuse (then the rest is left unread).
+pub async fn json_stream(
     headers: &HeaderMap,
     body: Body,
     limits: RequestLimits,
-    held: &mut Held,
-    per_byte: usize,
-) -> Result<Bytes, Error> {
+    mut each: impl FnMut(&[u8]) -> Result<(), Error>,
+) -> Result<(), Error> {
     if !is_json(headers) {
         return Err(not_json());
     }
     let read = async {
         let mut stream = body.into_data_stream();
-        let mut bytes = BytesMut::new();
+        let mut total = 0;
         while let Some(frame) = stream.next().await {
             let frame = frame.map_err(|_| too_large())?;
-            let total = bytes.len() + frame.len();
+            total += frame.len();
             if total > limits.max_body_bytes {
                 return Err(too_large());
             }
-            held.resize(total.saturating_mul(per_byte))?;
-            bytes.extend_from_slice(&frame);
+            each(&frame)?;
         }
-        Ok(bytes.freeze())
+        Ok(())
     };
     match tokio::time::timeout(limits.body_read_timeout, read).await {
         Ok(read) => read,

@@ -6,8 +6,9 @@ use axum::Json;
 use label_core::{Error, ErrorKind};
 
 use crate::auth::TenantAccess;
-use crate::idempotency::{self, Claim};
+use crate::idempotency::{self, Claim, Fingerprinting};
 use crate::jobs::memory::Held;
+use crate::jobs::stream::{Split, Splitter};
 use crate::jobs::view::Job;
 use crate::jobs::{spec, Jobs};
 use crate::problem::ApiError;
@@ -15,12 +16,6 @@ use crate::routes::body;
 use crate::routes::errors::SubmitJobErrors;
 use crate::routes::params::TenantPath;
 use crate::state::{AppState, RequestLimits};
-
-/// Bytes of the jobs' memory a submission holds for each byte of its body while it is read and
-/// checked: the body itself (up to twice, as its buffer grows), and the table of its
-/// customers' hashes that finds one named twice (a byte per byte of body); its packed
-/// customers are a fifth of that.
-const HELD_PER_BODY_BYTE: usize = 3;
 
 /// Submit a job: change many customers, or copy labels from another tenant.
 ///
@@ -93,13 +88,13 @@ pub async fn submit_job(
             .map_err(|e| access.error(e))?;
     }
     let mut held = state.jobs.memory.hold(0).map_err(|e| access.error(e))?;
-    let body = body::json_held(&headers, body, limits, &mut held, HELD_PER_BODY_BYTE)
+    let (body, fingerprint) = read_streamed(&headers, body, limits, &mut held)
         .await
         .map_err(|e| access.error(e))?;
     let (spec, customers) = match (
         key.clone(),
         spec::read(
-            &body,
+            body,
             &state,
             &access.tenant,
             state.jobs.max_customers,
@@ -115,8 +110,6 @@ pub async fn submit_job(
         }
         (_, Err(error)) => return Err(access.error(error)),
     };
-    let fingerprint = idempotency::fingerprint("jobs", &body);
-    drop(body);
     // What the job goes on holding: its packed customers (the store resizes it as it keeps it).
     let _ = held.resize(customers.weight());
     let Ok(Some(key)) = key else {
@@ -153,6 +146,31 @@ async fn accept(
         response.headers_mut().insert(header::LOCATION, location);
     }
     Ok(response)
+}
+
+/// Reads the body as it streams in (see `jobs::stream`), holding what it keeps of the jobs'
+/// memory: `jobs_full` the moment that would pass the maximum, the rest left unread. Its
+/// fingerprint (for an `Idempotency-Key`) is taken on the way.
+async fn read_streamed(
+    headers: &HeaderMap,
+    body: Body,
+    limits: RequestLimits,
+    held: &mut Held,
+) -> Result<(Split, [u8; 32]), Error> {
+    let mut splitter = Splitter::new();
+    let mut fingerprint = Fingerprinting::new("jobs");
+    body::json_stream(headers, body, limits, |piece| {
+        fingerprint.update(piece);
+        splitter.feed(piece);
+        held.resize(splitter.weight())
+    })
+    .await?;
+    let split = splitter.finish();
+    // Checking the entries adds a hash of 8 bytes each and the checked list, about the size of
+    // the raw one.
+    let walk = split.entries.len() * 8 + split.entries.weight();
+    held.resize(held.bytes() + walk)?;
+    Ok((split, fingerprint.finish()))
 }
 
 pub fn location(tenant: &str, id: &str) -> String {
