@@ -2,8 +2,8 @@
 //! process of its own (see `memory_ceilings.rs`). The contract's figures are for 1 000 000
 //! customers (at most 32 MiB of growth while one runs, 8 MiB kept once it has ended); a debug
 //! build takes four minutes over such a job, so this one has a quarter of them, held to a
-//! quarter of the figures plus the runtime's own few MiB. Before jobs were bounded, a quarter
-//! million grew memory by about 28 MiB and kept about 25.
+//! quarter of the figures. Measured here, before jobs were bounded: 16.2 MiB of growth and
+//! 2.7 MiB kept above the baseline; after: 0.5 MiB and nothing (a million: 7.7 MiB, nothing).
 
 use std::time::{Duration, Instant};
 
@@ -113,6 +113,7 @@ async fn a_job_of_250_000_customers_grows_memory_by_a_few_mib_and_keeps_less_whe
         during.peak_kib,
         after.rss_kib
     );
-    assert!(growth <= 12 * MIB, "grew {growth} KiB while the job ran");
-    assert!(kept <= 4 * MIB, "an ended job keeps {kept} KiB");
+    assert!(growth <= 8 * MIB, "grew {growth} KiB while the job ran");
+    // An ended job's deflated chunks are about 0.7 MB here; the rest is the allocator's.
+    assert!(kept <= 3 * MIB / 2, "an ended job keeps {kept} KiB");
 }
