@@ -167,3 +167,62 @@ async fn ended_jobs_count_against_the_jobs_memory_until_it_is_full() {
     }
     panic!("{accepted} ended jobs never filled 1 MiB");
 }
+
+#[tokio::test]
+async fn with_state_the_most_active_jobs_hold_fleet_wide_and_a_refused_one_leaves_no_key() {
+    let redis = label_gateway_tests::redis::RedisServer::start();
+    let trybe = TrybeSim::start("t").await.unwrap();
+    {
+        let mut data = trybe.data.lock().unwrap();
+        for id in uuids(0, 60) {
+            data.customers.insert(id, Vec::new());
+        }
+    }
+    let config = format!(
+        "[state]\nredis_url = \"{}\"\nkey_prefix = \"bounded\"\n\n[jobs]\nconcurrency = 1\n\
+         max_active_per_tenant = 1\n\n[tenants.globex]\nprovider = \"trybe\"\n\
+         base_url = \"{}\"\ntoken = \"t\"\napi_keys = [\"globex-key\"]\n\
+         vendor_requests_per_minute = 600\n",
+        redis.url(),
+        trybe.server.base_url()
+    );
+    let (a, b) = (
+        TestGateway::start(&config, &[]).await,
+        TestGateway::start(&config, &[]).await,
+    );
+    let mut first = None;
+    // The replicas reach Redis a moment after they listen: a submission before is 503.
+    for _ in 0..200 {
+        let (code, job) = submit(&a, "globex", "globex-key", &change(&uuids(0, 60))).await;
+        if code == 202 {
+            assert_eq!(job["durable"], true);
+            first = job["id"].as_str().map(str::to_owned);
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let first = first.expect("the first job is made");
+    // The other replica, with an Idempotency-Key: refused by the script that makes the job.
+    for key in [None, Some("second")] {
+        let response = b
+            .call(reqwest::Method::POST, &jobs_path("globex"), "globex-key")
+            .json(&change(&uuids(100, 20)));
+        let response = match key {
+            Some(key) => response.header("Idempotency-Key", key),
+            None => response,
+        };
+        let response = response.send().await.unwrap();
+        expect_problem(response, 429, "too_many_jobs").await;
+    }
+    let mut manager = redis.manager().await;
+    let keys: Vec<String> = redis::cmd("KEYS")
+        .arg("bounded:job:*")
+        .query_async(&mut manager)
+        .await
+        .unwrap();
+    assert!(
+        keys.iter().all(|key| key.contains(&first)),
+        "only the first job's keys: {keys:?}"
+    );
+    assert_eq!(listed(&b, "globex", "globex-key").await.len(), 1);
+}

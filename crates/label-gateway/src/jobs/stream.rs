@@ -138,6 +138,8 @@ impl Splitter {
                 self.depth += 1;
                 self.entry.push(byte);
             }
+            // Closing what no entry opened (`["1"}`) is no JSON.
+            b'}' if self.depth == 1 => self.broken = true,
             b']' | b'}' => {
                 self.depth -= 1;
                 self.entry.push(byte);
@@ -204,6 +206,8 @@ mod tests {
             r#"{"customers": ["1",]}"#,
             r#"{"customers": [,]}"#,
             r#"{"customers": ["1""#,
+            r#"{"customers": ["1"}, "2"]}"#,
+            "{\"customers\": [\"1\n\"]}",
         ] {
             assert!(split(bad, 2).2, "{bad}");
         }
