@@ -15,6 +15,7 @@ use serde_json::{Map, Value};
 
 use super::compact::CompactList;
 use super::problems::Problems;
+use super::twice;
 
 /// The top level of a body: its members but `customers`, and `customers` as text.
 pub struct Top<'a> {
@@ -170,10 +171,6 @@ pub fn customers(
     walk.packed
 }
 
-/// Places in the body fit in the low bits of a hash entry: 16 million, over `max_customers`'
-/// largest allowed value.
-const PLACE_BITS: u32 = 24;
-
 struct Walk<'p> {
     shape: Shape,
     max: usize,
@@ -228,45 +225,25 @@ impl Walk<'_> {
             self.skipped.push(at as u32);
             return;
         };
-        let hash = self.hasher.hash_one(&target) >> PLACE_BITS << PLACE_BITS;
-        self.hashes.push(hash | at as u64);
+        self.hashes
+            .push(twice::entry(self.hasher.hash_one(&target), at));
         self.packed.push(&entry);
     }
 
     /// Problems for the targets named twice, each at its later place, in body order.
     fn duplicates(&mut self) {
-        let mut hashes = std::mem::take(&mut self.hashes);
-        hashes.sort_unstable();
-        let place = |entry: u64| (entry & ((1 << PLACE_BITS) - 1)) as usize;
-        let mut found = Vec::new();
-        for group in hashes.chunk_by(|a, b| a >> PLACE_BITS == b >> PLACE_BITS) {
-            let Some((&first, later)) = group.split_first() else {
-                continue;
-            };
-            let Some(first_entry) = self.entry_at(place(first)) else {
-                continue;
-            };
-            for &other in later {
-                let same = self
-                    .entry_at(place(other))
-                    .is_some_and(|entry| target_of(&entry) == target_of(&first_entry));
-                if same {
-                    found.push((place(other), place(first)));
-                }
-            }
-        }
-        found.sort_unstable();
-        for (at, first) in found {
+        let hashes = std::mem::take(&mut self.hashes);
+        let (skipped, packed) = (&self.skipped, &self.packed);
+        let entry_at = |place: usize| {
+            let before = skipped.partition_point(|&s| (s as usize) < place);
+            packed.get(place - before)
+        };
+        for (at, first) in twice::found(hashes, entry_at, target_of) {
             self.problems.add(
                 format!("/customers/{at}"),
                 format!("the same customer as /customers/{first}"),
             );
         }
-    }
-
-    fn entry_at(&self, place: usize) -> Option<String> {
-        let skipped = self.skipped.partition_point(|&s| (s as usize) < place);
-        self.packed.get(place - skipped)
     }
 
     fn id(&mut self, place: &str, raw: &str, format: CustomerIdFormat) -> Option<(String, String)> {

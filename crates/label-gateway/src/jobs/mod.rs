@@ -22,6 +22,7 @@ mod runner;
 pub mod spec;
 mod store;
 pub mod stream;
+mod twice;
 pub mod view;
 
 use std::collections::HashMap;
