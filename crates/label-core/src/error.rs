@@ -36,6 +36,8 @@ pub enum ErrorKind {
     UpstreamUnavailable,
     UpstreamBusy,
     StateUnavailable,
+    TooManyJobs,
+    JobsFull,
 }
 
 impl ErrorKind {
@@ -65,6 +67,8 @@ impl ErrorKind {
         ErrorKind::UpstreamUnavailable,
         ErrorKind::UpstreamBusy,
         ErrorKind::StateUnavailable,
+        ErrorKind::TooManyJobs,
+        ErrorKind::JobsFull,
     ];
 
     pub fn code(self) -> &'static str {
@@ -94,6 +98,8 @@ impl ErrorKind {
             ErrorKind::UpstreamUnavailable => "upstream_unavailable",
             ErrorKind::UpstreamBusy => "upstream_busy",
             ErrorKind::StateUnavailable => "state_unavailable",
+            ErrorKind::TooManyJobs => "too_many_jobs",
+            ErrorKind::JobsFull => "jobs_full",
         }
     }
 
@@ -115,12 +121,15 @@ impl ErrorKind {
             | ErrorKind::LabelExists
             | ErrorKind::LabelLimitReached => 409,
             ErrorKind::UnsupportedOperation => 405,
-            ErrorKind::UpstreamRateLimited | ErrorKind::TooManyConnections => 429,
+            ErrorKind::UpstreamRateLimited
+            | ErrorKind::TooManyConnections
+            | ErrorKind::TooManyJobs => 429,
             ErrorKind::UpstreamAuthFailed | ErrorKind::UpstreamError => 502,
             ErrorKind::UpstreamTimeout => 504,
             ErrorKind::UpstreamUnavailable
             | ErrorKind::UpstreamBusy
-            | ErrorKind::StateUnavailable => 503,
+            | ErrorKind::StateUnavailable
+            | ErrorKind::JobsFull => 503,
         }
     }
 
@@ -151,6 +160,8 @@ impl ErrorKind {
             ErrorKind::UpstreamUnavailable => "Upstream unavailable",
             ErrorKind::UpstreamBusy => "Upstream busy",
             ErrorKind::StateUnavailable => "Shared state unavailable",
+            ErrorKind::TooManyJobs => "Too many jobs",
+            ErrorKind::JobsFull => "Jobs full",
         }
     }
 

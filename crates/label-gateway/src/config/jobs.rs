@@ -12,6 +12,8 @@ pub(super) const KEYS: &[&str] = &[
     "max_body_bytes",
     "interactive_share",
     "concurrency",
+    "max_active_per_tenant",
+    "max_memory_bytes",
 ];
 
 /// Ten million customers is ten times the default; past it a job's list alone is
@@ -21,6 +23,10 @@ const MAX_CUSTOMERS: u64 = 10_000_000;
 const MAX_BODY_BYTES: u64 = 1024 * 1024 * 1024;
 /// Vendor calls one job makes at once, at most.
 const MAX_CONCURRENCY: u64 = 256;
+/// More than this many jobs of one tenant at once would only queue behind its one budget.
+const MAX_ACTIVE: u64 = 1000;
+/// Below 64 KiB not even a small job's record fits; above 64 GiB is no pod's memory.
+const MEMORY_BYTES: std::ops::RangeInclusive<u64> = 64 * 1024..=64 * 1024 * 1024 * 1024;
 
 impl Default for JobsConfig {
     fn default() -> Self {
@@ -29,6 +35,8 @@ impl Default for JobsConfig {
             max_body_bytes: 32 * 1024 * 1024,
             interactive_share: 0.5,
             concurrency: 4,
+            max_active_per_tenant: 4,
+            max_memory_bytes: 256 * 1024 * 1024,
         }
     }
 }
@@ -50,7 +58,19 @@ pub(super) fn read(section: &mut Section) -> JobsConfig {
         default.concurrency as u64,
         1..=MAX_CONCURRENCY,
     );
+    let max_active_per_tenant = section.integer_or(
+        "max_active_per_tenant",
+        default.max_active_per_tenant as u64,
+        1..=MAX_ACTIVE,
+    );
+    let max_memory_bytes = section.integer_or(
+        "max_memory_bytes",
+        default.max_memory_bytes as u64,
+        MEMORY_BYTES,
+    );
     JobsConfig {
+        max_active_per_tenant: max_active_per_tenant as usize,
+        max_memory_bytes: max_memory_bytes as usize,
         max_customers: max_customers as usize,
         max_body_bytes: max_body_bytes as usize,
         interactive_share: share(section).unwrap_or(default.interactive_share),

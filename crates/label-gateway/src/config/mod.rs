@@ -93,6 +93,10 @@ pub struct JobsConfig {
     pub interactive_share: f64,
     /// Vendor calls one job has in flight at most.
     pub concurrency: usize,
+    /// Jobs one tenant may have queued or running at once (fleet-wide with `[state]`).
+    pub max_active_per_tenant: usize,
+    /// What all jobs of the process may hold: submissions being read, running and ended jobs.
+    pub max_memory_bytes: usize,
 }
 
 #[derive(Clone)]

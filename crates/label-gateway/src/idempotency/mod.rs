@@ -91,11 +91,29 @@ pub fn key_of(headers: &HeaderMap) -> Result<Option<String>, FieldProblem> {
 /// What makes two requests "the same": what they change (the canonical customer, or any other
 /// subject) and their exact body.
 pub fn fingerprint(subject: &str, body: &[u8]) -> [u8; 32] {
-    let mut hash = Sha256::new();
-    hash.update((subject.len() as u64).to_be_bytes());
-    hash.update(subject.as_bytes());
+    let mut hash = Fingerprinting::new(subject);
     hash.update(body);
-    hash.finalize().into()
+    hash.finish()
+}
+
+/// [`fingerprint`] of a body read piece by piece (a job submission is never held whole).
+pub struct Fingerprinting(Sha256);
+
+impl Fingerprinting {
+    pub fn new(subject: &str) -> Self {
+        let mut hash = Sha256::new();
+        hash.update((subject.len() as u64).to_be_bytes());
+        hash.update(subject.as_bytes());
+        Self(hash)
+    }
+
+    pub fn update(&mut self, piece: &[u8]) {
+        self.0.update(piece);
+    }
+
+    pub fn finish(self) -> [u8; 32] {
+        self.0.finalize().into()
+    }
 }
 
 impl IdempotencyStore {

@@ -1,10 +1,11 @@
 //! A job submission's body, read for what it is: up to a million customers. The object's
 //! small members are read as strict JSON (a key named twice is refused); `customers` is kept
 //! as the raw text it is in the body and walked one entry at a time once the formats its ids
-//! must have are known, each id written straight into a [`Packed`] list in its canonical
-//! spelling. Nothing holds a million JSON values.
+//! must have are known, each id written straight into a [`CompactList`] in its canonical
+//! spelling, deflated chunk by chunk. Nothing holds a million JSON values, nor a million ids
+//! as text.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::hash::BuildHasher;
 
 use label_core::{strict_json, CustomerId, CustomerIdFormat};
@@ -12,8 +13,9 @@ use serde::de::{Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
-use super::packed::Packed;
+use super::compact::CompactList;
 use super::problems::Problems;
+use super::twice;
 
 /// The top level of a body: its members but `customers`, and `customers` as text.
 pub struct Top<'a> {
@@ -21,7 +23,8 @@ pub struct Top<'a> {
     pub customers: Option<&'a RawValue>,
 }
 
-/// Reads the top level; problems (not JSON, not an object, keys named twice) go to `problems`.
+/// Reads the top level (of a streamed body, its skeleton: `customers` is `[]` there, its
+/// entries apart); problems (not JSON, not an object, keys named twice) go to `problems`.
 pub fn top<'a>(body: &'a [u8], problems: &mut Problems) -> Option<Top<'a>> {
     let text = match std::str::from_utf8(body) {
         Ok(text) => text,
@@ -110,14 +113,23 @@ pub enum Shape {
     },
 }
 
-/// Walks `customers`: each entry checked, canonical, and packed (a copy's as `from\tto`: a tab
-/// is in no valid id); a target customer named twice is a problem at its second place.
-pub fn customers(raw: &RawValue, shape: Shape, max: usize, problems: &mut Problems) -> Packed {
+/// Walks `customers`: each entry checked, canonical, and packed `chunk_size` to a chunk (a
+/// copy's as `from\tto`: a tab is in no valid id); a target customer named twice is a problem
+/// at its second place.
+pub fn customers(
+    raw: &RawValue,
+    streamed: &CompactList,
+    shape: Shape,
+    max: usize,
+    chunk_size: usize,
+    problems: &mut Problems,
+) -> CompactList {
     let mut walk = Walk {
         shape,
         max,
-        packed: Packed::with_capacity(raw.get().len() / 12, raw.get().len() / 2),
-        seen: HashMap::new(),
+        packed: CompactList::new(chunk_size),
+        hashes: Vec::with_capacity(streamed.len()),
+        skipped: Vec::new(),
         hasher: foldhash::fast::RandomState::default(),
         count: 0,
         problems,
@@ -127,6 +139,25 @@ pub fn customers(raw: &RawValue, shape: Shape, max: usize, problems: &mut Proble
         walk.problems
             .add("/customers", format!("must be an array: {err}"));
     }
+    for chunk in 0..streamed.chunks().len() {
+        for text in streamed.chunk(chunk).iter() {
+            let at = walk.count;
+            walk.count += 1;
+            if at >= max {
+                continue;
+            }
+            match serde_json::from_str::<&RawValue>(text) {
+                Ok(raw) => walk.entry(at, raw),
+                Err(err) => {
+                    walk.skipped.push(at as u32);
+                    let detail = format!("body is not valid JSON: {err}");
+                    walk.problems.add(format!("/customers/{at}"), detail);
+                }
+            }
+        }
+    }
+    walk.packed.finish();
+    walk.duplicates();
     if walk.count == 0 && walk.problems.is_empty() {
         walk.problems
             .add("/customers", "at least one customer is required");
@@ -143,10 +174,14 @@ pub fn customers(raw: &RawValue, shape: Shape, max: usize, problems: &mut Proble
 struct Walk<'p> {
     shape: Shape,
     max: usize,
-    packed: Packed,
-    /// Hashes of the target ids seen, with the first's index in `packed` and place in the
-    /// body: a hit is compared in full.
-    seen: HashMap<u64, (u32, u32)>,
+    packed: CompactList,
+    /// Per packed entry, its target's hash (high bits) and its place in the body (low bits):
+    /// sorted once all are read, equal hashes sit side by side and are compared in full. Eight
+    /// bytes an entry, where a hash map of them took 34 MB for a million.
+    hashes: Vec<u64>,
+    /// Places of the entries not packed (they had a problem): a packed entry's index is its
+    /// place less the skipped places before it.
+    skipped: Vec<u32>,
     hasher: foldhash::fast::RandomState,
     count: usize,
     problems: &'p mut Problems,
@@ -187,20 +222,28 @@ impl Walk<'_> {
             Shape::Copy { from, to } => self.pair(&place, raw, from, to),
         };
         let Some((entry, target)) = packed else {
+            self.skipped.push(at as u32);
             return;
         };
-        let hash = self.hasher.hash_one(&target);
-        if let Some(&(index, first)) = self.seen.get(&hash) {
-            let earlier = self.packed.get(index as usize).unwrap_or_default();
-            if target_of(earlier) == target {
-                self.problems
-                    .add(place, format!("the same customer as /customers/{first}"));
-                return;
-            }
-        }
-        let index = self.packed.len() as u32;
-        self.seen.entry(hash).or_insert((index, at as u32));
+        self.hashes
+            .push(twice::entry(self.hasher.hash_one(&target), at));
         self.packed.push(&entry);
+    }
+
+    /// Problems for the targets named twice, each at its later place, in body order.
+    fn duplicates(&mut self) {
+        let hashes = std::mem::take(&mut self.hashes);
+        let (skipped, packed) = (&self.skipped, &self.packed);
+        let entry_at = |place: usize| {
+            let before = skipped.partition_point(|&s| (s as usize) < place);
+            packed.get(place - before)
+        };
+        for (at, first) in twice::found(hashes, entry_at, target_of) {
+            self.problems.add(
+                format!("/customers/{at}"),
+                format!("the same customer as /customers/{first}"),
+            );
+        }
     }
 
     fn id(&mut self, place: &str, raw: &str, format: CustomerIdFormat) -> Option<(String, String)> {

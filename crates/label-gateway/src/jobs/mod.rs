@@ -4,12 +4,14 @@
 mod batch;
 pub mod body;
 mod clock;
+pub mod compact;
 mod copy;
 mod each;
 mod handoff;
 mod known;
 mod labels;
 mod lease;
+pub mod memory;
 pub mod model;
 mod pace;
 pub mod packed;
@@ -21,6 +23,8 @@ pub mod results;
 mod runner;
 pub mod spec;
 mod store;
+pub mod stream;
+mod twice;
 pub mod view;
 
 use std::collections::HashMap;
@@ -33,8 +37,9 @@ use tokio::task::AbortHandle;
 use crate::config::Config;
 use crate::fleet::Fleet;
 use crate::state::{AppState, TenantRuntime};
+use compact::CompactList;
+use memory::{Held, JobMemory};
 use model::{Counts, Meta, Spec, State};
-use packed::Packed;
 pub use store::{JobPage, JobStore};
 
 /// Customers a chunk holds when the vendor has no batch call, per unit of concurrency.
@@ -49,6 +54,9 @@ pub struct Jobs {
     pub concurrency: usize,
     pub max_customers: usize,
     pub max_body_bytes: usize,
+    pub max_active_per_tenant: usize,
+    /// What submissions being read, running and ended jobs of this process hold.
+    pub memory: Arc<JobMemory>,
     running: Mutex<HashMap<(String, String), Run>>,
     stopped: AtomicBool,
     /// The jobs this replica knew existed: a vanished record is `job_lost`, not unknown.
@@ -91,6 +99,8 @@ impl Jobs {
             concurrency: config.jobs.concurrency,
             max_customers: config.jobs.max_customers,
             max_body_bytes: config.jobs.max_body_bytes,
+            max_active_per_tenant: config.jobs.max_active_per_tenant,
+            memory: JobMemory::new(config.jobs.max_memory_bytes),
             running: Mutex::new(HashMap::new()),
             stopped: AtomicBool::new(false),
             known: known::Known::default(),
@@ -135,19 +145,27 @@ impl Jobs {
         }
     }
 
-    /// Makes a job and starts it on this replica.
+    /// Whether the tenant may submit a job now: `too_many_jobs` at its most active jobs. Asked
+    /// before a body is read, so that a refusal costs nothing; the store asks again, in one
+    /// step with making the job.
+    pub async fn admit(&self, tenant: &str) -> Result<(), Error> {
+        if self.store.active(tenant).await? >= self.max_active_per_tenant {
+            return Err(store::too_many(tenant, self.max_active_per_tenant));
+        }
+        Ok(())
+    }
+
+    /// Makes a job and starts it on this replica; `held` is what its submission holds, which
+    /// the job keeps (and resizes) in the process, or gives back once it is in Redis.
     pub async fn submit(
         gateway: &AppState,
         tenant: &TenantRuntime,
         spec: Spec,
-        customers: Packed,
+        customers: CompactList,
+        held: Held,
     ) -> Result<Meta, Error> {
         let jobs = &gateway.jobs;
-        let batch = batch_of(tenant);
-        let chunk = match batch {
-            0 | 1 => (jobs.concurrency * CHUNK_PER_CALL).clamp(CHUNK_PER_CALL, MAX_CHUNK),
-            batch => (batch * jobs.concurrency).min(MAX_CHUNK.max(batch)),
-        };
+        let chunk = customers.chunk_size();
         let meta = Meta {
             id: uuid::Uuid::now_v7().to_string(),
             tenant: tenant.id.clone(),
@@ -169,7 +187,9 @@ impl Jobs {
             cancel_requested: false,
             labels: Vec::new(),
         };
-        jobs.store.create(&meta, customers).await?;
+        jobs.store
+            .create(&meta, customers, jobs.max_active_per_tenant, held)
+            .await?;
         jobs.known.saw(&meta);
         launch(gateway, &meta.tenant, &meta.id);
         Ok(meta)
@@ -215,6 +235,17 @@ impl Jobs {
             run.cancel.store(true, Ordering::Release);
         }
         self.store.request_cancel(tenant, id).await
+    }
+}
+
+impl Jobs {
+    /// Customers a chunk of `tenant`'s jobs holds: the unit of progress and of what is kept,
+    /// fixed before a submission is read, since its customers are packed chunk by chunk.
+    pub fn chunk_size(&self, tenant: &TenantRuntime) -> usize {
+        match batch_of(tenant) {
+            0 | 1 => (self.concurrency * CHUNK_PER_CALL).clamp(CHUNK_PER_CALL, MAX_CHUNK),
+            batch => (batch * self.concurrency).min(MAX_CHUNK.max(batch)),
+        }
     }
 }
 

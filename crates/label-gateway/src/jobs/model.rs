@@ -185,7 +185,8 @@ pub struct Meta {
 #[derive(Debug, Clone, Default)]
 pub struct ChunkDone {
     pub chunk: u64,
-    /// The chunk's records, one per customer, as `record::encode` wrote them.
+    /// The chunk's records, one per customer, as `record::encode` wrote them, deflated
+    /// (`compact::pack_records`).
     pub records: Vec<u8>,
     /// Places (in the whole job) of the chunk's failed customers.
     pub failed_at: Vec<u64>,

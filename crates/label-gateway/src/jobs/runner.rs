@@ -18,7 +18,7 @@ use super::labels::Labels;
 use super::lease::{heartbeat, persist};
 use super::model::{ChunkDone, JobProblem, Kind, Meta, State};
 use super::record::{self, Outcome};
-use super::{copy, handoff, pace, resolve, Jobs};
+use super::{compact, copy, handoff, pace, resolve, Jobs};
 use crate::state::{AppState, TenantRuntime};
 
 /// How a run ended.
@@ -245,8 +245,9 @@ fn summarize(chunk: u64, first: u64, outcomes: &[Outcome]) -> ChunkDone {
         chunk,
         ..ChunkDone::default()
     };
+    let mut records = Vec::new();
     for (offset, outcome) in outcomes.iter().enumerate() {
-        record::encode(outcome, &mut done.records);
+        record::encode(outcome, &mut records);
         match outcome {
             Outcome::Succeeded(_) => done.succeeded += 1,
             Outcome::Failed { .. } => {
@@ -256,6 +257,7 @@ fn summarize(chunk: u64, first: u64, outcomes: &[Outcome]) -> ChunkDone {
             Outcome::NotDone => {}
         }
     }
+    done.records = compact::pack_records(&records);
     done
 }
 

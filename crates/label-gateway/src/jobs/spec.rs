@@ -6,9 +6,10 @@ use label_core::{check_label_text, ChangeRequest, Error, ErrorKind};
 use serde_json::{Map, Value};
 
 use super::body::{self, pointer, Shape};
+use super::compact::CompactList;
 use super::model::{Kind, Mode, Spec, StoredRef, Unmapped};
-use super::packed::Packed;
 use super::problems::Problems;
+use super::stream::Split;
 use crate::state::{Gateway, TenantRuntime};
 
 /// Most entries of a copy's `labels` map.
@@ -20,13 +21,18 @@ const COPY: &[&str] = &["from_tenant", "labels", "unmapped", "mode"];
 /// Reads a submission to `target`; `Err` is `invalid_request`, `forbidden` or
 /// `tenant_not_found`, ready to answer.
 pub fn read(
-    raw: &[u8],
+    body: Split,
     gateway: &Gateway,
     target: &TenantRuntime,
     max_customers: usize,
-) -> Result<(Spec, Packed), Error> {
+    chunk_size: usize,
+) -> Result<(Spec, CompactList), Error> {
     let mut problems = Problems::default();
-    let Some(top) = body::top(raw, &mut problems) else {
+    if body.broken {
+        problems.add("", "body is not valid JSON");
+        return Err(problems.into_error());
+    }
+    let Some(top) = body::top(&body.skeleton, &mut problems) else {
         return Err(problems.into_error());
     };
     let fields = &top.fields;
@@ -77,12 +83,15 @@ pub fn read(
         None => None,
     };
     let customers = match (top.customers, shape) {
-        (Some(raw), Some(shape)) => body::customers(raw, shape, max_customers, &mut problems),
+        (Some(raw), Some(shape)) => {
+            let (max, size) = (max_customers, chunk_size);
+            body::customers(raw, &body.entries, shape, max, size, &mut problems)
+        }
         (None, _) => {
             problems.add("/customers", "is required");
-            Packed::default()
+            CompactList::default()
         }
-        (Some(_), None) => Packed::default(),
+        (Some(_), None) => CompactList::default(),
     };
     if problems.is_empty() {
         Ok((spec, customers))

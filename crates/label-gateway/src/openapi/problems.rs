@@ -107,6 +107,12 @@ fn when(kind: ErrorKind) -> &'static str {
         ErrorKind::StateUnavailable => {
             "shared state this request needs (Redis, with `[state]`) cannot be reached"
         }
+        ErrorKind::TooManyJobs => {
+            "the tenant already has `[jobs] max_active_per_tenant` jobs queued or running"
+        }
+        ErrorKind::JobsFull => {
+            "the job would take the process's jobs past `[jobs] max_memory_bytes`"
+        }
     }
 }
 
@@ -128,7 +134,9 @@ fn header(kind: ErrorKind) -> Option<(&'static str, Header)> {
         | ErrorKind::UpstreamUnavailable
         | ErrorKind::UpstreamBusy
         | ErrorKind::StateUnavailable
-        | ErrorKind::IdempotencyInProgress => (
+        | ErrorKind::IdempotencyInProgress
+        | ErrorKind::TooManyJobs
+        | ErrorKind::JobsFull => (
             "Retry-After",
             // Whole seconds (RFC 9110's delay-seconds, never an HTTP date), rounded up, at least 1.
             ObjectBuilder::new()
@@ -246,6 +254,12 @@ fn detail(kind: ErrorKind) -> &'static str {
             "the gateway already holds its max_upstream_bytes_in_flight (67108864 bytes) of vendor answers; 3800000 more did not fit within the deadline"
         }
         ErrorKind::StateUnavailable => "the shared state cannot be reached: try again shortly",
+        ErrorKind::TooManyJobs => {
+            "tenant acme has 4 jobs queued or running, the most it may have; try again later"
+        }
+        ErrorKind::JobsFull => {
+            "the jobs of this gateway hold all the memory they may: try again later"
+        }
     }
 }
 

@@ -5,6 +5,7 @@
 
 use axum::body::{to_bytes, Body, Bytes};
 use axum::http::{header, HeaderMap};
+use futures::StreamExt;
 use label_core::{Error, ErrorKind};
 
 use crate::listener;
@@ -12,34 +13,76 @@ use crate::state::RequestLimits;
 
 pub async fn json(headers: &HeaderMap, body: Body, limits: RequestLimits) -> Result<Bytes, Error> {
     if !is_json(headers) {
-        return Err(Error::new(
-            ErrorKind::UnsupportedMediaType,
-            "the request body must be JSON: `Content-Type: application/json`",
-        ));
+        return Err(not_json());
     }
     let read = to_bytes(body, limits.max_body_bytes);
     match tokio::time::timeout(limits.body_read_timeout, read).await {
         Ok(Ok(bytes)) => Ok(bytes),
         Ok(Err(err)) => Err(read_failed(&err)),
-        Err(_) => Err(Error::new(
-            ErrorKind::RequestTimeout,
-            format!(
-                "the request body did not arrive within {} ms",
-                limits.body_read_timeout.as_millis()
-            ),
-        )),
+        Err(_) => Err(late(limits)),
+    }
+}
+
+/// Like [`json`], handing each piece of the body to `each` as it arrives instead of keeping it:
+/// `each` may refuse (then the rest is left unread).
+pub async fn json_stream(
+    headers: &HeaderMap,
+    body: Body,
+    limits: RequestLimits,
+    mut each: impl FnMut(&[u8]) -> Result<(), Error>,
+) -> Result<(), Error> {
+    if !is_json(headers) {
+        return Err(not_json());
+    }
+    let read = async {
+        let mut stream = body.into_data_stream();
+        let mut total = 0;
+        while let Some(frame) = stream.next().await {
+            let frame = frame.map_err(|err| read_failed(&err))?;
+            total += frame.len();
+            if total > limits.max_body_bytes {
+                return Err(too_large());
+            }
+            each(&frame)?;
+        }
+        Ok(())
+    };
+    match tokio::time::timeout(limits.body_read_timeout, read).await {
+        Ok(read) => read,
+        Err(_) => Err(late(limits)),
     }
 }
 
 /// Why reading a body failed: stopped by its pace (408), else over the limit or cut short.
-pub fn read_failed(err: &(dyn std::error::Error + 'static)) -> Error {
+fn read_failed(err: &(dyn std::error::Error + 'static)) -> Error {
     match listener::body_stopped(err) {
         Some(stopped) => Error::new(ErrorKind::RequestTimeout, stopped.to_string()),
-        None => Error::new(
-            ErrorKind::PayloadTooLarge,
-            "the request body is over the configured limit, or was cut short",
-        ),
+        None => too_large(),
     }
+}
+
+fn not_json() -> Error {
+    Error::new(
+        ErrorKind::UnsupportedMediaType,
+        "the request body must be JSON: `Content-Type: application/json`",
+    )
+}
+
+fn too_large() -> Error {
+    Error::new(
+        ErrorKind::PayloadTooLarge,
+        "the request body is over the configured limit, or was cut short",
+    )
+}
+
+fn late(limits: RequestLimits) -> Error {
+    Error::new(
+        ErrorKind::RequestTimeout,
+        format!(
+            "the request body did not arrive within {} ms",
+            limits.body_read_timeout.as_millis()
+        ),
+    )
 }
 
 /// `application/json`, or any `+json` type (`application/merge-patch+json`), parameters aside.

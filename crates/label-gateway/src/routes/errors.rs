@@ -113,7 +113,7 @@ documented_errors!(
     SubmitJobErrors: [
         Unauthorized, Forbidden, TenantNotFound, UnsupportedOperation, IdempotencyInProgress,
         PayloadTooLarge, UnsupportedMediaType, RequestTimeout, TooManyConnections, InvalidRequest,
-        IdempotencyKeyReused, StateUnavailable,
+        IdempotencyKeyReused, StateUnavailable, TooManyJobs, JobsFull,
     ]
 );
 

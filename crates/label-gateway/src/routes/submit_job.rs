@@ -6,7 +6,9 @@ use axum::Json;
 use label_core::{Error, ErrorKind};
 
 use crate::auth::TenantAccess;
-use crate::idempotency::{self, Claim};
+use crate::idempotency::{self, Claim, Fingerprinting};
+use crate::jobs::memory::Held;
+use crate::jobs::stream::{Split, Splitter};
 use crate::jobs::view::Job;
 use crate::jobs::{spec, Jobs};
 use crate::problem::ApiError;
@@ -27,6 +29,9 @@ use crate::state::{AppState, RequestLimits};
 /// at most 100 problems listed) and no job is made. The job runs in the background, chunk by
 /// chunk, with the vendor's batch calls where it has them, within the tenant's vendor budget
 /// less `[jobs] interactive_share`; one failing customer is recorded and the job goes on.
+/// A tenant with `[jobs] max_active_per_tenant` jobs queued or running is refused (429
+/// `too_many_jobs`), and so is a submission that would take what this gateway's jobs hold past
+/// `[jobs] max_memory_bytes` (503 `jobs_full`); both with `Retry-After`, and no job is made.
 /// Answers 202 with the job and its `Location`; follow it with `getJob`. Send an
 /// `Idempotency-Key` to make a retry safe: the same key and body give the first answer again,
 /// and no second job.
@@ -72,13 +77,29 @@ pub async fn submit_job(
         max_body_bytes: state.jobs.max_body_bytes,
         ..state.requests
     };
-    let body = body::json(&headers, body, limits)
+    let key = idempotency::key_of(&headers);
+    // A retry with an Idempotency-Key may be the replay of a job that is one of the active
+    // ones: it is let through to the key's record, and the store's own check still holds.
+    if !matches!(key, Ok(Some(_))) {
+        state
+            .jobs
+            .admit(&access.tenant.id)
+            .await
+            .map_err(|e| access.error(e))?;
+    }
+    let mut held = state.jobs.memory.hold(0).map_err(|e| access.error(e))?;
+    let (body, fingerprint) = read_streamed(&headers, body, limits, &mut held)
         .await
         .map_err(|e| access.error(e))?;
-    let key = idempotency::key_of(&headers);
     let (spec, customers) = match (
         key.clone(),
-        spec::read(&body, &state, &access.tenant, state.jobs.max_customers),
+        spec::read(
+            body,
+            &state,
+            &access.tenant,
+            state.jobs.max_customers,
+            state.jobs.chunk_size(&access.tenant),
+        ),
     ) {
         (Ok(_), Ok(read)) => read,
         (Err(problem), Ok(_)) => return Err(access.error(label_core::invalid_request(&[problem]))),
@@ -89,11 +110,11 @@ pub async fn submit_job(
         }
         (_, Err(error)) => return Err(access.error(error)),
     };
+    // What the job goes on holding: its packed customers (the store resizes it as it keeps it).
+    let _ = held.resize(customers.weight());
     let Ok(Some(key)) = key else {
-        return accept(&state, &access, spec, customers).await;
+        return accept(&state, &access, spec, customers, held).await;
     };
-    let fingerprint = idempotency::fingerprint("jobs", &body);
-    drop(body);
     match state
         .idempotency
         .claim(&access.tenant.id, key, fingerprint)
@@ -102,7 +123,7 @@ pub async fn submit_job(
     {
         Claim::Replay(response) => Ok(with_location(response, &access.tenant.id).await),
         Claim::Execute(guard) => {
-            let response = accept(&state, &access, spec, customers)
+            let response = accept(&state, &access, spec, customers, held)
                 .await
                 .unwrap_or_else(IntoResponse::into_response);
             Ok(guard.finish(response).await)
@@ -114,9 +135,10 @@ async fn accept(
     state: &AppState,
     access: &TenantAccess,
     spec: crate::jobs::model::Spec,
-    customers: crate::jobs::packed::Packed,
+    customers: crate::jobs::compact::CompactList,
+    held: Held,
 ) -> Result<Response, ApiError> {
-    let meta = Jobs::submit(state, &access.tenant, spec, customers)
+    let meta = Jobs::submit(state, &access.tenant, spec, customers, held)
         .await
         .map_err(|e| access.error(e))?;
     let mut response = (StatusCode::ACCEPTED, Json(Job::of(&meta))).into_response();
@@ -124,6 +146,31 @@ async fn accept(
         response.headers_mut().insert(header::LOCATION, location);
     }
     Ok(response)
+}
+
+/// Reads the body as it streams in (see `jobs::stream`), holding what it keeps of the jobs'
+/// memory: `jobs_full` the moment that would pass the maximum, the rest left unread. Its
+/// fingerprint (for an `Idempotency-Key`) is taken on the way.
+async fn read_streamed(
+    headers: &HeaderMap,
+    body: Body,
+    limits: RequestLimits,
+    held: &mut Held,
+) -> Result<(Split, [u8; 32]), Error> {
+    let mut splitter = Splitter::new();
+    let mut fingerprint = Fingerprinting::new("jobs");
+    body::json_stream(headers, body, limits, |piece| {
+        fingerprint.update(piece);
+        splitter.feed(piece);
+        held.resize(splitter.weight())
+    })
+    .await?;
+    let split = splitter.finish();
+    // Checking the entries adds a hash of 8 bytes each and the checked list, about the size of
+    // the raw one.
+    let walk = split.entries.len() * 8 + split.entries.weight();
+    held.resize(held.bytes() + walk)?;
+    Ok((split, fingerprint.finish()))
 }
 
 pub fn location(tenant: &str, id: &str) -> String {

@@ -312,3 +312,41 @@ fn numbers_must_be_in_range() {
         "IP address and port",
     );
 }
+
+#[test]
+fn the_jobs_bounds_are_checked_at_their_key_paths() {
+    let acme = tenant("acme", "");
+    assert_one(
+        &format!("[jobs]\nmax_active_per_tenant = 0\n{acme}"),
+        "jobs.max_active_per_tenant",
+        "",
+    );
+    assert_one(
+        &format!("[jobs]\nmax_memory_bytes = 1024\n{acme}"),
+        "jobs.max_memory_bytes",
+        "",
+    );
+    assert_one(
+        &format!("[jobs]\nmax_memory_bytes = \"big\"\n{acme}"),
+        "jobs.max_memory_bytes",
+        "",
+    );
+    let config = super::parse_ok(&format!(
+        "[jobs]\nmax_active_per_tenant = 2\nmax_memory_bytes = 1048576\n{acme}"
+    ));
+    assert_eq!(
+        (
+            config.jobs.max_active_per_tenant,
+            config.jobs.max_memory_bytes
+        ),
+        (2, 1_048_576)
+    );
+    let config = super::parse_ok(&acme);
+    assert_eq!(
+        (
+            config.jobs.max_active_per_tenant,
+            config.jobs.max_memory_bytes
+        ),
+        (4, 256 * 1024 * 1024)
+    );
+}

@@ -2,9 +2,13 @@
 //! results can still be read.
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
+
+use label_core::Error;
 
 use crate::jobs::clock::{now_ms, RETENTION};
+use crate::jobs::compact::CompactList;
+use crate::jobs::memory::Held;
 use crate::jobs::model::{ChunkDone, JobProblem, Meta, State};
 use crate::jobs::packed::Packed;
 use crate::jobs::store::JobPage;
@@ -18,9 +22,24 @@ pub struct Local {
 
 struct Job {
     meta: Meta,
-    customers: Arc<Packed>,
+    /// Deflated chunk by chunk (see `compact`).
+    customers: CompactList,
     chunks: Vec<Box<[u8]>>,
     failed: Vec<u64>,
+    /// What the job holds of `[jobs] max_memory_bytes`, until it is forgotten.
+    held: Held,
+}
+
+impl Job {
+    /// Bytes on the heap: its customers, its results and its failures' places.
+    fn weight(&self) -> usize {
+        let chunks: usize = self.chunks.iter().map(|c| c.len() + 16).sum();
+        self.customers.weight()
+            + chunks
+            + self.chunks.capacity() * 16
+            + self.failed.capacity() * 8
+            + self.meta.labels.len() * 64
+    }
 }
 
 impl Local {
@@ -28,18 +47,34 @@ impl Local {
         read(&mut self.jobs.lock().unwrap_or_else(|p| p.into_inner()))
     }
 
-    pub fn create(&self, meta: &Meta, mut customers: Packed) {
-        customers.shrink_to_fit();
-        let job = Job {
+    pub fn create(
+        &self,
+        meta: &Meta,
+        customers: CompactList,
+        max_active: usize,
+        held: Held,
+    ) -> Result<(), Error> {
+        let mut job = Job {
             meta: meta.clone(),
-            customers: Arc::new(customers),
+            customers,
             chunks: Vec::new(),
             failed: Vec::new(),
+            held,
         };
+        let weight = job.weight();
+        job.held.resize(weight)?;
         self.with(|jobs| {
             forget_old(jobs);
+            if active(jobs, &meta.tenant) >= max_active {
+                return Err(super::too_many(&meta.tenant, max_active));
+            }
             jobs.insert(key(&meta.tenant, &meta.id), job);
-        });
+            Ok(())
+        })
+    }
+
+    pub fn active(&self, tenant: &str) -> usize {
+        self.with(|jobs| active(jobs, tenant))
     }
 
     pub fn meta(&self, tenant: &str, id: &str) -> Option<Meta> {
@@ -70,20 +105,11 @@ impl Local {
     }
 
     pub fn customers(&self, tenant: &str, id: &str, chunk: u64) -> Packed {
-        let found = self.with(|jobs| {
+        self.with(|jobs| {
             jobs.get(&key(tenant, id))
-                .map(|job| (job.customers.clone(), job.meta.chunk_size))
-        });
-        let Some((customers, size)) = found else {
-            return Packed::default();
-        };
-        let start = (chunk as usize).saturating_mul(size as usize);
-        let end = start.saturating_add(size as usize).min(customers.len());
-        let mut part = Packed::with_capacity(end.saturating_sub(start), 0);
-        for index in start..end {
-            part.push(customers.get(index).unwrap_or_default());
-        }
-        part
+                .map(|job| job.customers.chunk(chunk as usize))
+                .unwrap_or_default()
+        })
     }
 
     pub fn records(&self, tenant: &str, id: &str, chunk: u64) -> Option<Vec<u8>> {
@@ -149,6 +175,8 @@ impl Local {
             job.meta.next_chunk += 1;
             job.meta.labels = done.labels.clone();
             job.meta.eta_seconds = done.eta_seconds;
+            let weight = job.weight();
+            job.held.force(weight);
             true
         })
     }
@@ -169,6 +197,12 @@ impl Local {
             None => false,
         })
     }
+}
+
+fn active(jobs: &BTreeMap<(String, String), Job>, tenant: &str) -> usize {
+    jobs.range(key(tenant, "")..key(tenant, "\u{10ffff}"))
+        .filter(|(_, job)| !job.meta.state.is_final())
+        .count()
 }
 
 fn key(tenant: &str, id: &str) -> (String, String) {

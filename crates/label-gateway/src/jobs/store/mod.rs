@@ -10,8 +10,12 @@ mod shared_meta;
 
 use std::sync::Arc;
 
-use label_core::Error;
+use std::time::Duration;
 
+use label_core::{Error, ErrorKind};
+
+use super::compact::{self, CompactList};
+use super::memory::Held;
 use super::model::{ChunkDone, JobProblem, Meta, State};
 use super::packed::Packed;
 use crate::fleet::Fleet;
@@ -20,6 +24,21 @@ use crate::fleet::Fleet;
 pub struct JobPage {
     pub jobs: Vec<Meta>,
     pub next_after: Option<String>,
+}
+
+/// A tenant at its most active jobs is asked to come back after this: a job's chunk takes
+/// seconds, a job minutes.
+const ACTIVE_RETRY_AFTER: Duration = Duration::from_secs(30);
+
+pub fn too_many(tenant: &str, max_active: usize) -> Error {
+    Error::new(
+        ErrorKind::TooManyJobs,
+        format!(
+            "tenant {tenant} has {max_active} jobs queued or running, the most it may have \
+             ([jobs] max_active_per_tenant); try again once one has ended"
+        ),
+    )
+    .with_retry_after(Some(ACTIVE_RETRY_AFTER))
 }
 
 #[derive(Clone)]
@@ -40,14 +59,27 @@ impl JobStore {
         matches!(self, JobStore::Shared(_))
     }
 
-    /// Keeps a new job: its meta and its customers, `meta.chunk_size` to a chunk.
-    pub async fn create(&self, meta: &Meta, customers: Packed) -> Result<(), Error> {
+    /// Keeps a new job: its meta and its customers, `meta.chunk_size` to a chunk; `too_many_jobs`
+    /// (and nothing kept) when its tenant has `max_active` unfinished jobs already. In the
+    /// process the job keeps `held` (grown as its results come); in Redis it holds nothing here.
+    pub async fn create(
+        &self,
+        meta: &Meta,
+        customers: CompactList,
+        max_active: usize,
+        held: Held,
+    ) -> Result<(), Error> {
         match self {
-            JobStore::Local(local) => {
-                local.create(meta, customers);
-                Ok(())
-            }
-            JobStore::Shared(shared) => shared.create(meta, &customers).await,
+            JobStore::Local(local) => local.create(meta, customers, max_active, held),
+            JobStore::Shared(shared) => shared.create(meta, &customers, max_active).await,
+        }
+    }
+
+    /// The tenant's unfinished jobs (fleet-wide with `[state]`).
+    pub async fn active(&self, tenant: &str) -> Result<usize, Error> {
+        match self {
+            JobStore::Local(local) => Ok(local.active(tenant)),
+            JobStore::Shared(shared) => shared.active(tenant).await,
         }
     }
 
@@ -75,7 +107,10 @@ impl JobStore {
     pub async fn customers(&self, tenant: &str, id: &str, chunk: u64) -> Result<Packed, Error> {
         match self {
             JobStore::Local(local) => Ok(local.customers(tenant, id, chunk)),
-            JobStore::Shared(shared) => shared.customers(tenant, id, chunk).await,
+            JobStore::Shared(shared) => Ok(shared
+                .customers(tenant, id, chunk)
+                .await?
+                .map_or_else(Packed::default, |kept| compact::unpack_customers(&kept))),
         }
     }
 
@@ -86,10 +121,11 @@ impl JobStore {
         id: &str,
         chunk: u64,
     ) -> Result<Option<Vec<u8>>, Error> {
-        match self {
-            JobStore::Local(local) => Ok(local.records(tenant, id, chunk)),
-            JobStore::Shared(shared) => shared.records(tenant, id, chunk).await,
-        }
+        let kept = match self {
+            JobStore::Local(local) => local.records(tenant, id, chunk),
+            JobStore::Shared(shared) => shared.records(tenant, id, chunk).await?,
+        };
+        Ok(kept.map(compact::unpack_records))
     }
 
     /// Places of failed customers from `from` on, ascending, at most `limit`.

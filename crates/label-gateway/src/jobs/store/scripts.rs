@@ -51,3 +51,18 @@ if not state then return 0 end
 if state == 'queued' or state == 'running' then redis.call('HSET', KEYS[1], 'cancel', '1') end
 return 1
 ";
+
+/// KEYS: meta, the tenant's list, active. ARGV: `tenant/`, most active, id, member of active,
+/// then the meta's fields and values. Makes the job only while the tenant has fewer than the
+/// most active jobs, fleet-wide: two replicas cannot both take the last place.
+pub const CREATE: &str = r"
+local prefix, active = ARGV[1], 0
+for _, member in ipairs(redis.call('SMEMBERS', KEYS[3])) do
+  if string.sub(member, 1, #prefix) == prefix then active = active + 1 end
+end
+if active >= tonumber(ARGV[2]) then return 0 end
+redis.call('HSET', KEYS[1], unpack(ARGV, 5))
+redis.call('ZADD', KEYS[2], 0, ARGV[3])
+redis.call('SADD', KEYS[3], ARGV[4])
+return 1
+";

@@ -19,9 +19,9 @@ use super::shared_meta::{read_meta, Head};
 use super::{scripts, JobPage};
 use crate::fleet::Link;
 use crate::jobs::clock::RETENTION;
+use crate::jobs::compact::CompactList;
 use crate::jobs::lease::LEASE;
 use crate::jobs::model::{ChunkDone, JobProblem, Meta, State};
-use crate::jobs::packed::Packed;
 
 /// Small commands; a chunk's customers or results are far under a megabyte.
 const COMMAND_TIMEOUT: Duration = Duration::from_secs(2);
@@ -35,6 +35,7 @@ pub struct Shared {
     start: Script,
     lease: Script,
     cancel: Script,
+    create: Script,
 }
 
 impl Shared {
@@ -46,6 +47,7 @@ impl Shared {
             start: Script::new(scripts::START),
             lease: Script::new(scripts::LEASE_SCRIPT),
             cancel: Script::new(scripts::CANCEL),
+            create: Script::new(scripts::CREATE),
         }
     }
 
@@ -60,25 +62,22 @@ impl Shared {
         self.link.commands().ok_or_else(unavailable)
     }
 
-    pub async fn create(&self, meta: &Meta, customers: &Packed) -> Result<(), Error> {
+    /// Makes the job unless its tenant has `max_active` unfinished ones (then nothing of it is
+    /// left behind).
+    pub async fn create(
+        &self,
+        meta: &Meta,
+        customers: &CompactList,
+        max_active: usize,
+    ) -> Result<(), Error> {
         let mut commands = self.commands()?;
         let (tenant, id) = (&meta.tenant, &meta.id);
         let key = self.key(tenant, id, "customers");
-        let size = meta.chunk_size.max(1) as usize;
-        let chunks: Vec<String> = (0..customers.len())
-            .step_by(size)
-            .map(|start| {
-                let end = (start + size).min(customers.len());
-                (start..end)
-                    .filter_map(|i| customers.get(i))
-                    .collect::<Vec<_>>()
-                    .join("\n")
-            })
-            .collect();
-        for (group, written) in chunks.chunks(CHUNKS_PER_WRITE).enumerate() {
+        for (group, written) in customers.chunks().chunks(CHUNKS_PER_WRITE).enumerate() {
             let mut pipe = redis::pipe();
-            for (i, text) in written.iter().enumerate() {
-                pipe.hset(&key, group * CHUNKS_PER_WRITE + i, text).ignore();
+            for (i, bytes) in written.iter().enumerate() {
+                pipe.hset(&key, group * CHUNKS_PER_WRITE + i, &bytes[..])
+                    .ignore();
             }
             within(pipe.query_async::<()>(&mut commands)).await?;
         }
@@ -100,15 +99,30 @@ impl Shared {
             ("vendor_calls", "0".to_owned()),
             ("next_chunk", "0".to_owned()),
         ];
-        let mut pipe = redis::pipe();
-        pipe.atomic()
-            .hset_multiple(self.key(tenant, id, ""), &fields)
-            .ignore()
-            .zadd(self.link.key(&["jobs", tenant]), id, 0)
-            .ignore()
-            .sadd(self.link.key(&["jobs-active"]), format!("{tenant}/{id}"))
-            .ignore();
-        within(pipe.query_async::<()>(&mut commands)).await
+        let mut call = self.create.key(self.key(tenant, id, ""));
+        call.key(self.link.key(&["jobs", tenant]))
+            .key(self.link.key(&["jobs-active"]))
+            .arg(format!("{tenant}/"))
+            .arg(max_active)
+            .arg(id)
+            .arg(format!("{tenant}/{id}"));
+        for (field, value) in &fields {
+            call.arg(*field).arg(value);
+        }
+        if within(call.invoke_async::<i64>(&mut commands)).await? == 1 {
+            return Ok(());
+        }
+        let _: Result<(), Error> = within(commands.del(key)).await;
+        Err(super::too_many(tenant, max_active))
+    }
+
+    /// The tenant's unfinished jobs, fleet-wide.
+    pub async fn active(&self, tenant: &str) -> Result<usize, Error> {
+        let mut commands = self.commands()?;
+        let members: Vec<String> =
+            within(commands.smembers(self.link.key(&["jobs-active"]))).await?;
+        let prefix = format!("{tenant}/");
+        Ok(members.iter().filter(|m| m.starts_with(&prefix)).count())
     }
 
     pub async fn meta(&self, tenant: &str, id: &str) -> Result<Option<Meta>, Error> {
@@ -152,11 +166,15 @@ impl Shared {
         Ok(JobPage { jobs, next_after })
     }
 
-    pub async fn customers(&self, tenant: &str, id: &str, chunk: u64) -> Result<Packed, Error> {
+    /// A chunk's customers as kept (see `compact`).
+    pub async fn customers(
+        &self,
+        tenant: &str,
+        id: &str,
+        chunk: u64,
+    ) -> Result<Option<Vec<u8>>, Error> {
         let mut commands = self.commands()?;
-        let text: Option<String> =
-            within(commands.hget(self.key(tenant, id, "customers"), chunk)).await?;
-        Ok(text.map_or_else(Packed::default, |text| Packed::from_joined(&text)))
+        within(commands.hget(self.key(tenant, id, "customers"), chunk)).await
     }
 
     pub async fn records(
