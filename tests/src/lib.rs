@@ -97,6 +97,12 @@ impl TestGateway {
     pub fn post(&self, path: &str, key: &str, body: serde_json::Value) -> RequestBuilder {
         self.call(Method::POST, path, key).json(&body)
     }
+
+    /// The replica's `/readyz` body (`null` if it did not answer JSON).
+    pub async fn readyz(&self) -> serde_json::Value {
+        let answer = self.client.get(self.url("/readyz")).send().await.unwrap();
+        answer.json().await.unwrap_or_default()
+    }
 }
 
 pub fn parse_config(

@@ -11,15 +11,7 @@ use label_gateway_tests::TestGateway;
 async fn persistence(replica: &TestGateway) -> String {
     let deadline = tokio::time::Instant::now() + AT_MOST;
     loop {
-        let body: serde_json::Value = replica
-            .client
-            .get(replica.url("/readyz"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let body = replica.readyz().await;
         if body["state"] == "connected" {
             return body["persistence"].as_str().unwrap().to_owned();
         }

@@ -8,15 +8,7 @@ use label_gateway_tests::fleet::Fleet;
 use label_gateway_tests::TestGateway;
 
 async fn state(replica: &TestGateway) -> String {
-    let body: serde_json::Value = replica
-        .client
-        .get(replica.url("/readyz"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let body = replica.readyz().await;
     body["state"].as_str().unwrap().to_owned()
 }
 

@@ -112,15 +112,7 @@ async fn without_its_redis_a_durable_gateway_refuses_jobs_with_503() {
 async fn connected(replica: &TestGateway) {
     let deadline = tokio::time::Instant::now() + label_gateway_tests::jobs::AT_MOST;
     loop {
-        let body: serde_json::Value = replica
-            .client
-            .get(replica.url("/readyz"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap_or_default();
+        let body = replica.readyz().await;
         if body["state"] == "connected" {
             return;
         }
