@@ -159,7 +159,7 @@ mod tests {
         assert_eq!(counted(1, "customer"), "1 customer");
         assert_eq!(counted(0, "customer"), "0 customers");
         assert_eq!(counted(14_665, "vendor call"), "14665 vendor calls");
-        assert_eq!(rate(14_665.2108), "14665/s");
+        assert_eq!(rate(14665.2108), "14665/s");
         assert_eq!(rate(0.42), "0.4/s");
         assert_eq!(rate(0.0), "0/s");
         assert_eq!(rate(f64::INFINITY), "0/s");
