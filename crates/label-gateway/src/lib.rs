@@ -19,4 +19,5 @@ pub mod router;
 pub mod routes;
 pub mod serve;
 pub mod state;
+pub mod suggest;
 pub mod telemetry;

@@ -3,7 +3,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 #[cfg(feature = "demo")]
 use label_gateway::demo;
 use label_gateway::serve::Listeners;
@@ -33,7 +33,8 @@ struct Cli {
 enum Command {
     /// Run the gateway with a config file.
     Serve {
-        #[arg(long)]
+        /// The config file (TOML); `label-gateway check-config FILE` checks one.
+        #[arg(long, value_name = "FILE")]
         config: PathBuf,
         /// Overrides `[server] listen`; default 127.0.0.1:8080.
         #[arg(long)]
@@ -41,18 +42,30 @@ enum Command {
     },
     /// Run the gateway with one demo tenant per provider, each on an in-process simulator.
     Demo {
+        /// Where the demo gateway listens (port 0: any free port).
         #[arg(long, default_value = DEFAULT_LISTEN)]
         listen: SocketAddr,
     },
-    /// Validate a config: exit 0, or print every problem and exit 1.
-    CheckConfig { file: PathBuf },
+    /// Validate a config: exit 0, or print every problem (file:line:column) and exit 1.
+    CheckConfig {
+        /// The config file (TOML).
+        file: PathBuf,
+    },
     /// Print the OpenAPI document.
     Openapi,
-    /// Read an api key from stdin and print its `sha256:` form for `api_keys`.
+    /// Read an api key (without echo at a terminal, else from stdin) and print its `sha256:`
+    /// form for `api_keys`.
     HashKey,
     /// Submit a job (from a CSV or JSON file) to a running gateway and follow it to its end;
     /// `job watch URL` follows one already running. The key comes from LABEL_GATEWAY_KEY.
     Job(Box<client::JobCommand>),
+    /// Print a shell completion script: `label-gateway completions bash >
+    /// /etc/bash_completion.d/label-gateway`, or zsh into a directory of `$fpath` as
+    /// `_label-gateway`, or fish into `~/.config/fish/completions/label-gateway.fish`.
+    Completions {
+        /// The shell to complete for.
+        shell: clap_complete::Shell,
+    },
 }
 
 fn main() -> ExitCode {
@@ -64,6 +77,11 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Command::HashKey => hash_key(),
+        Command::Completions { shell } => {
+            let mut command = Cli::command();
+            clap_complete::generate(shell, &mut command, "label-gateway", &mut std::io::stdout());
+            ExitCode::SUCCESS
+        }
         Command::Job(job) => client::run(*job),
         Command::CheckConfig { file } => match config::load(&file) {
             Ok(config) => {
@@ -103,13 +121,49 @@ fn init_logging() {
     }
 }
 
-/// The key comes from stdin, not an argument, so it never lands in shell history or `ps`.
-fn hash_key() -> ExitCode {
-    let mut input = String::new();
-    if let Err(err) = std::io::stdin().read_to_string(&mut input) {
-        eprintln!("cannot read the key from stdin: {err}");
-        return ExitCode::FAILURE;
+/// A line from the terminal on stdin with its echo off, `prompt` shown only once it is off: a
+/// key typed the moment the prompt shows is never echoed (rpassword showed its prompt first,
+/// and a key typed in that instant was echoed).
+fn read_hidden(prompt: &str) -> std::io::Result<String> {
+    use std::os::fd::AsRawFd;
+    let fd = std::io::stdin().as_raw_fd();
+    // SAFETY: `termios` is plain data, and tcgetattr fills it in or fails.
+    let mut terminal: libc::termios = unsafe { std::mem::zeroed() };
+    // SAFETY: `fd` is stdin's, open for the process's life; `terminal` is a valid termios.
+    if unsafe { libc::tcgetattr(fd, &mut terminal) } != 0 {
+        return Err(std::io::Error::last_os_error());
     }
+    let saved = terminal;
+    terminal.c_lflag &= !libc::ECHO;
+    terminal.c_lflag |= libc::ECHONL;
+    // SAFETY: as above.
+    if unsafe { libc::tcsetattr(fd, libc::TCSANOW, &terminal) } != 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    eprint!("{prompt}");
+    let mut line = String::new();
+    let read = std::io::stdin().read_line(&mut line);
+    // SAFETY: as above; the terminal is left as it was found, read or not.
+    unsafe { libc::tcsetattr(fd, libc::TCSANOW, &saved) };
+    read.map(|_| line)
+}
+
+/// The key comes from stdin, not an argument, so it never lands in shell history or `ps`; at
+/// a terminal it is read without echo, as ssh and sudo read a password.
+fn hash_key() -> ExitCode {
+    let read = if std::io::stdin().is_terminal() {
+        read_hidden("api key (not shown): ")
+    } else {
+        let mut input = String::new();
+        std::io::stdin().read_to_string(&mut input).map(|_| input)
+    };
+    let input = match read {
+        Ok(input) => input,
+        Err(err) => {
+            eprintln!("cannot read the key: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
     let key = input.trim_end_matches(['\r', '\n']);
     match config::ApiKey::parse(key) {
         Ok(config::ApiKey::Plain(_)) => {

@@ -138,4 +138,14 @@ fn the_image_builds_in_stages_and_runs_the_config_as_a_user() {
     assert!(lines.contains(&cmd.as_str()), "{cmd}");
     let (listen, admin) = ports();
     assert!(lines.contains(&format!("EXPOSE {listen} {admin}").as_str()));
+    // The production binary (issue 28): the dist profile, without the simulators.
+    let build = lines
+        .iter()
+        .find(|l| l.contains("cargo build"))
+        .expect("the build stage runs cargo build");
+    assert!(
+        build.contains("--profile dist") && build.contains("--no-default-features"),
+        "{build}"
+    );
+    assert!(dockerfile.contains("target/dist/label-gateway"));
 }

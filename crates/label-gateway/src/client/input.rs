@@ -3,17 +3,47 @@
 //! million customers never become a million JSON values here either.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
 
+use super::api::Failure;
 use super::{Mode, Submit, Unmapped};
 
 /// Header cells a first CSV line may have instead of ids.
 const HEADERS: &[&str] = &["customer", "customer_id", "id", "from"];
 
-pub fn body(file: &Path, args: &Submit) -> Result<Vec<u8>, String> {
+/// A job's body, and where each of its customers came from in the file.
+pub struct Input {
+    pub body: Vec<u8>,
+    file: PathBuf,
+    /// The CSV line of each customer, by its place in `customers`; `None` for a JSON file,
+    /// whose pointers already name places in the file.
+    lines: Option<Vec<u64>>,
+}
+
+impl Input {
+    /// The gateway's refusal, its `/customers/N` pointers told as the file's line numbers.
+    pub fn explain(&self, failure: Failure) -> String {
+        failure.text(&|pointer| self.place(pointer))
+    }
+
+    fn place(&self, pointer: &str) -> Option<String> {
+        let lines = self.lines.as_ref()?;
+        let rest = pointer.strip_prefix("/customers/")?;
+        let (index, inner) = rest.split_once('/').unwrap_or((rest, ""));
+        let line = lines.get(index.parse::<usize>().ok()?)?;
+        let column = match inner {
+            "from" => " (from)",
+            "to" => " (to)",
+            _ => "",
+        };
+        Some(format!("{} line {line}{column}", self.file.display()))
+    }
+}
+
+pub fn body(file: &Path, args: &Submit) -> Result<Input, String> {
     let is_json = file
         .extension()
         .is_some_and(|ext| ext.eq_ignore_ascii_case("json"));
@@ -24,43 +54,51 @@ pub fn body(file: &Path, args: &Submit) -> Result<Vec<u8>, String> {
                     .to_owned(),
             );
         }
-        return std::fs::read(file).map_err(|err| format!("cannot read {}: {err}", file.display()));
+        let body =
+            std::fs::read(file).map_err(|err| format!("cannot read {}: {err}", file.display()))?;
+        return Ok(Input {
+            body,
+            file: file.to_owned(),
+            lines: None,
+        });
     }
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .trim(csv::Trim::All)
-        .comment(Some(b'#'))
         .from_path(file)
         .map_err(|err| format!("cannot read {}: {err}", file.display()))?;
     let copy = args.copy_from.is_some();
     let mut customers = Vec::with_capacity(64 * 1024);
-    let mut count = 0usize;
-    for (line, record) in reader.records().enumerate() {
+    let mut lines = Vec::new();
+    for (index, record) in reader.records().enumerate() {
         let record = record.map_err(|err| format!("{}: {err}", file.display()))?;
+        // The line the record starts on, counting comments and blank lines as an editor does.
+        let line = record.position().map_or(index as u64 + 1, |at| at.line());
         let first = record.get(0).unwrap_or_default();
-        if line == 0 && HEADERS.contains(&first.to_ascii_lowercase().as_str()) {
+        if index == 0 && HEADERS.contains(&first.to_ascii_lowercase().as_str()) {
             continue;
         }
-        if first.is_empty() {
+        // Comments are skipped here rather than by the csv reader, whose line numbers leave
+        // them out.
+        if first.is_empty() || first.starts_with('#') {
             continue;
         }
-        customers.push(if count == 0 { b'[' } else { b',' });
+        customers.push(if lines.is_empty() { b'[' } else { b',' });
         if copy {
             let to = record.get(1).filter(|to| !to.is_empty()).ok_or_else(|| {
                 format!(
-                    "{} line {}: a copy needs `from,to` on every line",
-                    file.display(),
-                    line + 1
+                    "{} line {line}: a copy needs `from,to` on every line",
+                    file.display()
                 )
             })?;
             write(&mut customers, &json!({"from": first, "to": to}))?;
         } else {
             write(&mut customers, &Value::from(first))?;
         }
-        count += 1;
+        lines.push(line);
     }
-    if count == 0 {
+    if lines.is_empty() {
         return Err(format!("{} names no customer", file.display()));
     }
     customers.push(b']');
@@ -76,7 +114,11 @@ pub fn body(file: &Path, args: &Submit) -> Result<Vec<u8>, String> {
     body.extend_from_slice(b"\"customers\":");
     body.extend_from_slice(&customers);
     body.extend_from_slice(after.as_bytes());
-    Ok(body)
+    Ok(Input {
+        body,
+        file: file.to_owned(),
+        lines: Some(lines),
+    })
 }
 
 fn job_fields(args: &Submit) -> Result<Map<String, Value>, String> {

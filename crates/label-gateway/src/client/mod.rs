@@ -6,6 +6,7 @@
 
 mod api;
 mod input;
+mod labels;
 mod watch;
 
 use std::path::PathBuf;
@@ -30,11 +31,29 @@ pub struct JobCommand {
 pub enum JobSub {
     /// Follow a running job until it ends.
     Watch {
-        /// The job's URL, as its submission's `Location` names it (with the gateway's address).
-        url: String,
+        /// The job's id (with --tenant), or its whole URL as the submission printed it.
+        job: String,
+        #[command(flatten)]
+        gateway: Gateway,
         #[command(flatten)]
         output: Output,
     },
+}
+
+/// Where the gateway is and which tenant a job belongs to: the same flags and variables for
+/// submitting and for watching, as kubectl's context and namespace are.
+#[derive(Args)]
+pub struct Gateway {
+    /// The gateway's address.
+    #[arg(
+        long,
+        env = "LABEL_GATEWAY_URL",
+        default_value = "http://127.0.0.1:8080"
+    )]
+    pub url: String,
+    /// The tenant the job runs in (the key, from LABEL_GATEWAY_KEY, must be one of its).
+    #[arg(long, env = "LABEL_GATEWAY_TENANT")]
+    pub tenant: Option<String>,
 }
 
 #[derive(Args)]
@@ -50,16 +69,8 @@ pub struct Submit {
     /// The customers: a CSV file (a change: one customer id a line; a copy: `from,to` a line; a
     /// header line is skipped) or a `.json` file holding the whole job body.
     pub file: Option<PathBuf>,
-    /// The gateway's address.
-    #[arg(
-        long,
-        env = "LABEL_GATEWAY_URL",
-        default_value = "http://127.0.0.1:8080"
-    )]
-    pub url: String,
-    /// The tenant the job runs in (the key, from LABEL_GATEWAY_KEY, must be one of its).
-    #[arg(long)]
-    pub tenant: Option<String>,
+    #[command(flatten)]
+    pub gateway: Gateway,
     /// A label name to attach to every customer (repeat for more).
     #[arg(long = "add", value_name = "NAME")]
     pub add: Vec<String>,
@@ -94,14 +105,18 @@ pub struct Submit {
 
 #[derive(Clone, Copy, ValueEnum)]
 pub enum Unmapped {
+    /// Leave the labels --map does not name.
     Skip,
+    /// Copy them under their own name.
     #[value(alias = "same_name")]
     SameName,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
 pub enum Mode {
+    /// Attach what the source customer has; detach nothing.
     Add,
+    /// Also detach the mapped-to labels the source customer lacks.
     Mirror,
 }
 
@@ -119,7 +134,12 @@ pub fn run(command: JobCommand) -> ExitCode {
     };
     let outcome = runtime.block_on(async {
         match command.watch {
-            Some(JobSub::Watch { url, output }) => {
+            Some(JobSub::Watch {
+                job,
+                gateway,
+                output,
+            }) => {
+                let url = job_url(&gateway, &job)?;
                 watch::follow(&api::Client::new(&key), &url, &output).await
             }
             None => submit(&key, command.submit).await,
@@ -131,25 +151,49 @@ pub fn run(command: JobCommand) -> ExitCode {
     }
 }
 
+/// A job's URL from its id and the tenant, or the URL itself when one was given.
+fn job_url(gateway: &Gateway, job: &str) -> Result<String, String> {
+    if job.starts_with("http://") || job.starts_with("https://") {
+        return Ok(job.to_owned());
+    }
+    let Some(tenant) = &gateway.tenant else {
+        return Err(format!(
+            "job {job}: say whose it is with --tenant (or LABEL_GATEWAY_TENANT), or give its URL"
+        ));
+    };
+    Ok(format!("{}/{job}", jobs_url(gateway, tenant)))
+}
+
+fn jobs_url(gateway: &Gateway, tenant: &str) -> String {
+    let base = gateway.url.trim_end_matches('/');
+    format!("{base}/v1/tenants/{tenant}/jobs")
+}
+
 async fn submit(key: &str, args: Submit) -> Result<u8, String> {
-    let Some(tenant) = args.tenant.clone() else {
-        return Err("--tenant is required to submit a job".to_owned());
+    let Some(tenant) = args.gateway.tenant.clone() else {
+        return Err("--tenant (or LABEL_GATEWAY_TENANT) is required to submit a job".to_owned());
     };
     let Some(file) = args.file.clone() else {
         return Err("name the file of customers (CSV) or the job (JSON)".to_owned());
     };
-    let body = input::body(&file, &args)?;
+    let input = input::body(&file, &args)?;
+    let url = jobs_url(&args.gateway, &tenant);
     let client = api::Client::new(key);
-    let base = args.url.trim_end_matches('/');
-    let url = format!("{base}/v1/tenants/{tenant}/jobs");
+    // An unknown label would make every customer's result `not_found` in a job that
+    // "succeeds": refuse it here, before any job is made.
+    labels::check(&client, &args.gateway, &tenant, &input.body).await?;
     let idempotency_key = args
         .idempotency_key
         .clone()
-        .unwrap_or_else(|| input::key_for(&tenant, &body));
-    let job = client.submit(&url, &body, &idempotency_key).await?;
+        .unwrap_or_else(|| input::key_for(&tenant, &input.body));
+    let job = client
+        .submit(&url, &input.body, &idempotency_key)
+        .await
+        .map_err(|problem| input.explain(problem))?;
     let id = job["id"].as_str().unwrap_or_default().to_owned();
     let job_url = format!("{url}/{id}");
     eprintln!("job {id} accepted: {job_url}");
+    eprintln!("  follow it again with: label-gateway job watch --tenant {tenant} {id}");
     watch::follow(&client, &job_url, &args.output).await
 }
 

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use indicatif::{ProgressBar, ProgressStyle};
+use indicatif::{ProgressBar, ProgressState, ProgressStyle};
 use serde_json::Value;
 
 use super::api::Client;
@@ -19,9 +19,13 @@ pub async fn follow(client: &Client, url: &str, output: &Output) -> Result<u8, S
     let bar = ProgressBar::new(count(&job, "total"));
     bar.set_style(
         ProgressStyle::with_template(
-            "{spinner} {elapsed_precise} [{wide_bar}] {pos}/{len} customers, {per_sec}, ETA {eta} {msg}",
+            "{spinner} {elapsed_precise} [{wide_bar}] {pos}/{len} customers, {rate}, ETA {eta} {msg}",
         )
-        .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        // indicatif's own {per_sec} prints "14,665.2108/s".
+        .with_key("rate", |state: &ProgressState, out: &mut dyn std::fmt::Write| {
+            let _ = out.write_str(&rate(state.per_sec()));
+        }),
     );
     while !ended(&job) {
         show(&bar, &job);
@@ -32,14 +36,14 @@ pub async fn follow(client: &Client, url: &str, output: &Output) -> Result<u8, S
     bar.finish_and_clear();
     let (done, failed) = (count(&job, "done"), count(&job, "failed"));
     println!(
-        "job {} {}: {} customers, {} done, {} succeeded, {} failed; {} vendor calls in {:.1} s",
+        "job {} {}: {}, {} done, {} succeeded, {} failed; {} in {:.1} s",
         job["id"].as_str().unwrap_or_default(),
         job["state"].as_str().unwrap_or_default(),
-        count(&job, "total"),
+        counted(count(&job, "total"), "customer"),
         done,
         count(&job, "succeeded"),
         failed,
-        job["vendor_calls"].as_u64().unwrap_or(0),
+        counted(job["vendor_calls"].as_u64().unwrap_or(0), "vendor call"),
         started.elapsed().as_secs_f64(),
     );
     if let Some(problem) = job.get("problem") {
@@ -57,7 +61,11 @@ pub async fn follow(client: &Client, url: &str, output: &Output) -> Result<u8, S
             ))
         });
         let written = write_failures(client, url, &path).await?;
-        eprintln!("{written} failed customers written to {}", path.display());
+        eprintln!(
+            "{} written to {}",
+            counted(written as u64, "failed customer"),
+            path.display()
+        );
     }
     let clean = job["state"] == "succeeded" && failed == 0;
     Ok(if clean { 0 } else { CUSTOMERS_FAILED })
@@ -71,6 +79,25 @@ fn show(bar: &ProgressBar, job: &Value) {
         count(job, "failed"),
         job["state"].as_str().unwrap_or_default()
     ));
+}
+
+/// `1 customer`, `2 customers`.
+fn counted(n: u64, noun: &str) -> String {
+    match n {
+        1 => format!("1 {noun}"),
+        _ => format!("{n} {noun}s"),
+    }
+}
+
+/// `14665/s`; below 10 a second, one decimal (`0.4/s`), so that a slow job is not `0/s`.
+fn rate(per_second: f64) -> String {
+    if !per_second.is_finite() || per_second <= 0.0 {
+        return "0/s".to_owned();
+    }
+    if per_second < 10.0 {
+        return format!("{per_second:.1}/s");
+    }
+    format!("{}/s", per_second.round() as u64)
 }
 
 fn ended(job: &Value) -> bool {
@@ -121,4 +148,20 @@ async fn write_failures(client: &Client, url: &str, path: &PathBuf) -> Result<us
         .flush()
         .map_err(|e| format!("{}: {e}", path.display()))?;
     Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{counted, rate};
+
+    #[test]
+    fn counts_and_rates_read_as_a_person_writes_them() {
+        assert_eq!(counted(1, "customer"), "1 customer");
+        assert_eq!(counted(0, "customer"), "0 customers");
+        assert_eq!(counted(14_665, "vendor call"), "14665 vendor calls");
+        assert_eq!(rate(14665.2108), "14665/s");
+        assert_eq!(rate(0.42), "0.4/s");
+        assert_eq!(rate(0.0), "0/s");
+        assert_eq!(rate(f64::INFINITY), "0/s");
+    }
 }

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use super::fields::{self, Section};
 use super::{
-    env, jobs, path, state, tenant, CacheConfig, Config, ConfigProblem, IdempotencyConfig,
+    env, jobs, locate, path, state, tenant, CacheConfig, Config, ConfigProblem, IdempotencyConfig,
     ServerConfig,
 };
 
@@ -108,6 +108,7 @@ pub fn read(
 
     if !problems.is_empty() {
         problems.sort_by(|a, b| a.path.cmp(&b.path));
+        locate::locate(text, &mut problems);
         return Err(problems);
     }
     tenants.sort_by(|a, b| a.id.cmp(&b.id));
@@ -255,11 +256,8 @@ fn syntax_problem(text: &str, err: &toml::de::Error) -> ConfigProblem {
     let Some(span) = err.span() else {
         return ConfigProblem::new("", format!("not valid TOML: {message}"));
     };
-    let before = text.get(..span.start).unwrap_or(text);
-    let line = before.matches('\n').count() + 1;
-    let column = before.chars().rev().take_while(|&c| c != '\n').count() + 1;
-    ConfigProblem::new(
-        "",
-        format!("not valid TOML at line {line}, column {column}: {message}"),
-    )
+    let at = locate::position(text, span.start);
+    let mut problem = ConfigProblem::new("", format!("not valid TOML: {message}"));
+    problem.at = Some(at);
+    problem
 }

@@ -159,15 +159,14 @@ impl<'a> Section<'a> {
 
     /// Every problem found, after reporting each key this section does not know.
     pub fn finish(mut self) -> Vec<ConfigProblem> {
-        let unknown: Vec<String> = self
+        let unknown: Vec<(String, String)> = self
             .table
             .keys()
             .filter(|key| !self.read.contains(key.as_str()) && !self.known.contains(&key.as_str()))
-            .map(|key| self.path_of(key))
+            .map(|key| (self.path_of(key), unknown_key(key, self.known)))
             .collect();
-        let expected = self.known.join(", ");
-        for path in unknown {
-            self.problem(path, format!("unknown key; expected one of: {expected}"));
+        for (path, message) in unknown {
+            self.problem(path, message);
         }
         self.problems
     }
@@ -176,6 +175,15 @@ impl<'a> Section<'a> {
     pub fn into_problems(self) -> Vec<ConfigProblem> {
         self.problems
     }
+}
+
+/// The one wording of an unknown key, wherever it is found (a section, a tenant's provider
+/// keys): the nearest known key if one is alike, then all of them.
+pub fn unknown_key(key: &str, known: &[&str]) -> String {
+    let hint = crate::suggest::closest(key, known.iter().copied())
+        .map(|near| format!(" (did you mean `{near}`?)"))
+        .unwrap_or_default();
+    format!("unknown key{hint}; expected one of: {}", known.join(", "))
 }
 
 /// Names the type found, never the value: the value may be a secret.

@@ -6,6 +6,7 @@ mod env;
 mod fields;
 mod jobs;
 mod keys;
+mod locate;
 mod path;
 mod resilience;
 mod state;
@@ -145,6 +146,17 @@ pub struct Budget {
 pub struct ConfigProblem {
     pub path: String,
     pub message: String,
+    /// Where in the text the path is (a missing key: the table it belongs in).
+    pub at: Option<Position>,
+    /// The file, when the config was read from one ([`load`]).
+    pub file: Option<String>,
+}
+
+/// A line and a column, both counted from 1, the column in characters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
 }
 
 impl Default for ServerConfig {
@@ -238,12 +250,21 @@ impl ConfigProblem {
         Self {
             path: path.into(),
             message: message.into(),
+            at: None,
+            file: None,
         }
     }
 }
 
+/// `file:line:column: path: message`, as compilers write it (editors and terminals open the
+/// file at that place); the path alone for a config that came from no file.
 impl fmt::Display for ConfigProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (&self.file, self.at) {
+            (Some(file), Some(at)) => write!(f, "{file}:{}:{}: ", at.line, at.column)?,
+            (Some(file), None) => write!(f, "{file}: ")?,
+            _ => {}
+        }
         if self.path.is_empty() {
             f.write_str(&self.message)
         } else {
@@ -254,15 +275,22 @@ impl fmt::Display for ConfigProblem {
 
 impl std::error::Error for ConfigProblem {}
 
-/// Reads and checks a config file, substituting `${VAR}` from the process environment.
+/// Reads and checks a config file, substituting `${VAR}` from the process environment; every
+/// problem names the file.
 pub fn load(path: &Path) -> Result<Config, Vec<ConfigProblem>> {
+    let file = path.display().to_string();
+    let in_file = |mut problem: ConfigProblem| {
+        problem.file = Some(file.clone());
+        problem
+    };
     let text = std::fs::read_to_string(path).map_err(|err| {
-        vec![ConfigProblem::new(
+        vec![in_file(ConfigProblem::new(
             "",
-            format!("cannot read {}: {err}", path.display()),
-        )]
+            format!("cannot read the file: {err}"),
+        ))]
     })?;
     parse(&text, &|name| std::env::var(name).ok())
+        .map_err(|problems| problems.into_iter().map(in_file).collect())
 }
 
 /// Checks a config's text, taking `${VAR}` values from `env`; every problem is reported.

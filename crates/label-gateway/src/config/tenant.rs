@@ -8,7 +8,7 @@ use label_core::LabelProvider;
 use label_providers::{ProviderSettings, SettingProblem};
 use url::Url;
 
-use super::fields::Section;
+use super::fields::{self, Section};
 use super::{jobs, resilience, ApiKey, ConfigProblem, Resilience, Tenant};
 
 pub(super) const GENERIC_KEYS: &[&str] = &[
@@ -281,17 +281,25 @@ fn provider_problems(section: &mut Section, problems: Vec<SettingProblem>, vendo
         if section.unresolved().contains(&path) {
             continue;
         }
-        let mut message = redact(&problem.message, vendor);
         // Every key a tenant does not share goes to its provider, so a misspelt common key
-        // comes back as the provider's unknown field: say which common keys there are.
-        if message.starts_with("unknown field") {
-            message.push_str(&format!(
-                "; every tenant may also have: {}",
-                GENERIC_KEYS.join(", ")
-            ));
-        }
+        // comes back as the provider's unknown field: answer it as any unknown key, with
+        // the common keys and the provider's own.
+        let message = match provider_keys(&problem.message) {
+            Some(own) => {
+                let known: Vec<&str> = GENERIC_KEYS.iter().copied().chain(own).collect();
+                fields::unknown_key(&problem.key, &known)
+            }
+            None => redact(&problem.message, vendor),
+        };
         section.problem(path, message);
     }
+}
+
+/// The keys a provider knows, from serde's unknown-field message (`unknown field `x`,
+/// expected one of `a`, `b``; `expected `a``; `there are no fields`); `None` for any other.
+fn provider_keys(message: &str) -> Option<Vec<&str>> {
+    let expected = message.strip_prefix("unknown field `")?.split_once('`')?.1;
+    Some(expected.split('`').skip(1).step_by(2).collect())
 }
 
 fn redact(message: &str, vendor: &toml::Table) -> String {
@@ -314,6 +322,21 @@ fn redact(message: &str, vendor: &toml::Table) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_provider_unknown_field_gives_the_provider_keys() {
+        let said = "unknown field `passwrd`, expected one of `username`, `password`";
+        assert_eq!(provider_keys(said), Some(vec!["username", "password"]));
+        assert_eq!(
+            provider_keys("unknown field `x`, expected `token`"),
+            Some(vec!["token"])
+        );
+        assert_eq!(
+            provider_keys("unknown field `x`, there are no fields"),
+            Some(vec![])
+        );
+        assert_eq!(provider_keys("missing field `token`"), None);
+    }
 
     #[test]
     fn provider_messages_are_stripped_of_configured_values() {

@@ -45,12 +45,23 @@ fn unknown_keys_are_named_everywhere() {
     );
     let found = problems(&text);
     assert_eq!(found.len(), 4, "{found:#?}");
-    assert!(found[0].starts_with("cache.ttl: unknown key; expected one of: ttl_seconds"));
-    assert!(found[1].starts_with("colour: unknown key"));
-    assert!(found[2].starts_with("server.bogus: unknown key"));
-    assert!(found[3].starts_with("tenants.acme.passwrd: unknown field"));
-    let hint = "; every tenant may also have: provider, base_url, api_keys, cache_ttl_seconds,";
-    assert!(found[3].contains(hint), "{found:#?}");
+    assert!(found[0].starts_with(
+        "cache.ttl: unknown key (did you mean `ttl_seconds`?); expected one of: ttl_seconds"
+    ));
+    assert!(found[1].starts_with("colour: unknown key; expected one of: server,"));
+    assert!(found[2].starts_with("server.bogus: unknown key; expected one of: listen,"));
+    // A provider's key is unknown in the same words, with the common keys and its own.
+    assert!(
+        found[3].starts_with(
+            "tenants.acme.passwrd: unknown key (did you mean `password`?); expected one of: \
+             provider, base_url,"
+        ),
+        "{found:#?}"
+    );
+    assert!(
+        found[3].contains(", copy_from, username, password, password_md5"),
+        "{found:#?}"
+    );
 }
 
 #[test]

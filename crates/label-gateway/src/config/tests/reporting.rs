@@ -1,7 +1,8 @@
 //! How problems are reported: all at once, at their key, and never quoting a secret.
 
 use super::problems::{assert_one, tenant, tenant_with};
-use super::{problems, SECRETS};
+use super::{fake_env, parse, problems, SECRETS};
+use crate::config::Position;
 
 #[test]
 fn an_unset_variable_is_one_problem_at_its_key() {
@@ -32,11 +33,16 @@ fn a_toml_syntax_error_gives_its_position_not_the_line() {
     let text = "[tenants.acme]\npassword = hunter2-secret\n";
     let found = problems(text);
     assert_eq!(found.len(), 1);
-    assert!(
-        found[0].starts_with("not valid TOML at line 2, column 12"),
-        "{found:?}"
-    );
+    assert!(found[0].starts_with("not valid TOML: "), "{found:?}");
     assert!(!found[0].contains("hunter2"), "{found:?}");
+    let problem = &parse(text, &fake_env).unwrap_err()[0];
+    assert_eq!(
+        problem.at,
+        Some(Position {
+            line: 2,
+            column: 12
+        })
+    );
 }
 
 #[test]

@@ -156,7 +156,8 @@ fn staleness_is_bounded_and_unknown_keys_are_named() {
     assert_one(
         &with_state("redis_url = \"redis://r\"\nredis_password = \"x\""),
         "state.redis_password",
-        "unknown key; expected one of: redis_url, key_prefix, max_staleness_seconds, command_timeout_ms",
+        // A password belongs in the URL: the hint points there.
+        "unknown key (did you mean `redis_url`?); expected one of: redis_url, key_prefix, max_staleness_seconds, command_timeout_ms",
     );
 }
 
