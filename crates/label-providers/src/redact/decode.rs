@@ -9,6 +9,7 @@ use super::spell::Reading;
 /// `%XX` as the byte it stands for, near each such escape; `None` when there is none.
 pub(super) fn percent(reading: &Reading, reach: usize) -> Option<Reading> {
     let bytes = &reading.bytes;
+    memchr::memchr(b'%', bytes)?;
     let escape = |i: usize| bytes.get(i + 1..i + 3).and_then(hex_value);
     let marks = (0..bytes.len()).filter(|&i| bytes[i] == b'%' && escape(i).is_some());
     near_escapes(reading, marks, reach, |i| match escape(i) {
@@ -23,6 +24,7 @@ pub(super) fn percent(reading: &Reading, reach: usize) -> Option<Reading> {
 /// the pair it makes (`None` when there is no such `\\`).
 pub(super) fn unescape(reading: &Reading, reach: usize, lenient: bool) -> Option<Reading> {
     let bytes = &reading.bytes;
+    memchr::memchr(b'\\', bytes)?;
     let unit = |i: usize| bytes.get(i..i + 4).and_then(hex_value);
     let escaped_u =
         |i: usize| bytes[i] == b'\\' && bytes.get(i + 1) == Some(&b'u') && unit(i + 2).is_some();
@@ -86,7 +88,7 @@ fn near_escapes(
     if islands.is_empty() {
         return None;
     }
-    let mut decoded = Reading::with_capacity(islands.iter().map(|i| i.len()).sum());
+    let mut decoded = Reading::like(reading, islands.iter().map(|i| i.len()).sum());
     let mut i = 0;
     for island in islands {
         i = i.max(island.start);
@@ -109,7 +111,7 @@ pub(super) fn hex(reading: &Reading, runs: &[Range<usize>], at: usize) -> Option
         return None;
     }
     let digit = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
-    let mut decoded = Reading::with_capacity(reading.bytes.len() / 2);
+    let mut decoded = Reading::like(reading, reading.bytes.len() / 2);
     for run in runs.iter().cloned() {
         let mut i = run.start + at;
         while i + 2 <= run.end {
@@ -129,15 +131,15 @@ pub(super) fn base64(reading: &Reading, runs: &[Range<usize>], at: usize) -> Opt
     if runs.is_empty() {
         return None;
     }
-    let mut decoded = Reading::with_capacity(reading.bytes.len());
+    let mut decoded = Reading::like(reading, reading.bytes.len());
     for run in runs.iter().cloned() {
         let chars = &reading.bytes[run.start + at.min(run.len())..run.end];
         let first = run.start + at.min(run.len());
         for (g, group) in chars.chunks(4).enumerate() {
-            let bits: Vec<u32> = group
-                .iter()
-                .map(|&b| u32::from(sextet(b).unwrap()))
-                .collect();
+            let mut bits = [0u32; 4];
+            for (bit, &b) in bits.iter_mut().zip(group) {
+                *bit = u32::from(sextet(b).expect("a run of Base64 characters"));
+            }
             let start = first + g * 4;
             // Byte k of a group is read from characters k and k + 1.
             for k in 0..group.len().saturating_sub(1) {

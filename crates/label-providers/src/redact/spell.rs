@@ -10,10 +10,15 @@ use std::ops::Range;
 
 use super::decode::{base64, hex, percent, runs, sextet, unescape};
 
-/// Bytes of a text, decoded some way, each with the range of the text it was read from.
+/// Bytes of a text, decoded some way, each with the range of the text it was read from when
+/// the reading is `tracked`. Most text holds no secret: it is first read untracked (a byte a
+/// byte instead of nine), and only a window where something matched is read again tracked.
 pub(super) struct Reading {
     pub(super) bytes: Vec<u8>,
     from: Vec<(u32, u32)>,
+    tracked: bool,
+    /// Something was pushed since the last seam.
+    open: bool,
 }
 
 /// Two decodings, one inside the other: "the encodings nested one inside another once".
@@ -30,27 +35,49 @@ impl Reading {
         Self {
             bytes: text.to_vec(),
             from,
+            tracked: true,
+            open: !text.is_empty(),
         }
     }
 
-    pub(super) fn with_capacity(n: usize) -> Self {
+    /// `text` read without where each byte came from: [`search`] then only says whether
+    /// anything may match (see [`MAYBE`]).
+    pub fn untracked(text: &[u8]) -> Self {
+        Self {
+            bytes: text.to_vec(),
+            from: Vec::new(),
+            tracked: false,
+            open: !text.is_empty(),
+        }
+    }
+
+    /// An empty reading to decode `source` into, tracked as `source` is.
+    pub(super) fn like(source: &Reading, n: usize) -> Self {
         Self {
             bytes: Vec::with_capacity(n),
-            from: Vec::with_capacity(n),
+            from: Vec::with_capacity(if source.tracked { n } else { 0 }),
+            tracked: source.tracked,
+            open: false,
         }
     }
 
     /// Pushes `byte`, read from this reading's bytes `at`.
     pub(super) fn push(&mut self, byte: u8, source: &Reading, at: Range<usize>) {
         self.bytes.push(byte);
-        self.from
-            .push((source.from[at.start].0, source.from[at.end - 1].1));
+        if self.tracked {
+            self.from
+                .push((source.from[at.start].0, source.from[at.end - 1].1));
+        }
+        self.open = true;
     }
 
     pub(super) fn seam(&mut self) {
-        if self.from.last().is_some_and(|&(start, end)| start != end) {
+        if self.open {
             self.bytes.push(SEAM);
-            self.from.push((0, 0));
+            if self.tracked {
+                self.from.push((0, 0));
+            }
+            self.open = false;
         }
     }
 
@@ -59,11 +86,15 @@ impl Reading {
     }
 }
 
+/// What [`search`] finds in an untracked reading: a match somewhere (perhaps across a seam),
+/// to be placed by reading the text again tracked.
+pub(super) const MAYBE: Range<usize> = 0..0;
+
 /// The folded secrets looked for, and what their lengths bound.
 pub(super) struct Needles<'a> {
     list: Vec<&'a [u8]>,
-    /// The bytes a needle starts with: most of a text is passed over on one look-up.
-    first: [bool; 256],
+    /// A SIMD substring search for each needle of `list`.
+    finders: Vec<memchr::memmem::Finder<'a>>,
     shortest: usize,
     /// How far from an escape a spelling that uses it can reach: no spelling of a secret is
     /// more than 36 bytes a byte (`\u` escapes of `\u` escapes).
@@ -74,15 +105,13 @@ impl<'a> Needles<'a> {
     pub fn new(list: Vec<&'a [u8]>) -> Self {
         let longest = list.iter().map(|n| n.len()).max().unwrap_or(0);
         let shortest = list.iter().map(|n| n.len()).min().unwrap_or(usize::MAX);
-        let mut first = [false; 256];
-        for needle in &list {
-            if let Some(&byte) = needle.first() {
-                first[usize::from(byte)] = true;
-            }
-        }
+        let finders = list
+            .iter()
+            .map(|n| memchr::memmem::Finder::new(*n))
+            .collect();
         Self {
             list,
-            first,
+            finders,
             shortest,
             reach: Self::reach_of(longest),
         }
@@ -134,13 +163,11 @@ pub(super) fn find(reading: &Reading, depth: u8, needles: &Needles, found: &mut 
 
 fn search(folded: &Reading, needles: &Needles, found: &mut Vec<Range<usize>>) {
     let bytes = &folded.bytes;
-    for (at, &byte) in bytes.iter().enumerate() {
-        if !needles.first[usize::from(byte)] {
-            continue;
-        }
-        for needle in &needles.list {
-            if !bytes[at..].starts_with(needle) {
-                continue;
+    for (needle, finder) in needles.list.iter().zip(&needles.finders) {
+        for at in finder.find_iter(bytes) {
+            if !folded.tracked {
+                found.push(MAYBE);
+                return;
             }
             let end = at + needle.len() - 1;
             // A seam reads from nowhere (`(0, 0)`): a secret with a NUL in it cannot join two runs.
@@ -158,14 +185,28 @@ fn search(folded: &Reading, needles: &Needles, found: &mut Vec<Range<usize>>) {
 /// and separators left out: `ＡＢ-c d` reads `abcd`.
 pub(super) fn fold(reading: &Reading) -> Reading {
     let bytes = &reading.bytes;
-    let mut folded = Reading::with_capacity(bytes.len());
+    let mut folded = Reading::like(reading, bytes.len());
+    // Untracked ASCII, most of what is read: one table look-up a byte.
+    if !reading.tracked && bytes.is_ascii() {
+        folded.bytes.extend(
+            bytes
+                .iter()
+                .map(|&b| ASCII_FOLD[usize::from(b)])
+                .filter(|&b| b != SKIP),
+        );
+        folded.open = !folded.bytes.is_empty();
+        return folded;
+    }
     let mut i = 0;
     while i < bytes.len() {
         // Most text is ASCII: one look at the byte.
         if bytes[i] < 0x80 {
             if !is_separator(bytes[i]) {
                 folded.bytes.push(bytes[i].to_ascii_lowercase());
-                folded.from.push(reading.from[i]);
+                if folded.tracked {
+                    folded.from.push(reading.from[i]);
+                }
+                folded.open = true;
             }
             i += 1;
             continue;
@@ -189,7 +230,26 @@ pub(super) fn fold(reading: &Reading) -> Reading {
     folded
 }
 
-fn is_separator(byte: u8) -> bool {
+/// Marks a separator in [`ASCII_FOLD`]; no folded byte is 0xFF.
+const SKIP: u8 = 0xFF;
+
+/// Each ASCII byte as [`fold`] reads it: lower case, or [`SKIP`] for a separator.
+const ASCII_FOLD: [u8; 128] = {
+    let mut table = [0; 128];
+    let mut b = 0;
+    while b < 128 {
+        let byte = b as u8;
+        table[b] = if is_separator(byte) {
+            SKIP
+        } else {
+            byte.to_ascii_lowercase()
+        };
+        b += 1;
+    }
+    table
+};
+
+const fn is_separator(byte: u8) -> bool {
     byte.is_ascii_whitespace() || matches!(byte, b'-' | b'_' | b'.')
 }
 
