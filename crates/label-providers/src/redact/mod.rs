@@ -13,6 +13,7 @@ use md5::{Digest, Md5};
 
 mod body;
 mod decode;
+mod recent;
 mod spell;
 
 use spell::{find, fold_secret, Needles, Reading, DEPTH};
@@ -41,6 +42,8 @@ pub struct Redactor {
     /// Secrets learnt since (tokens the vendor issued), oldest first, each with when it may be
     /// forgotten.
     learnt: RwLock<Vec<(Instant, Vec<Vec<u8>>)>>,
+    /// Answers scrubbed lately and what they scrubbed to, for the secrets as they are now.
+    recent: recent::Recent,
 }
 
 impl Redactor {
@@ -51,6 +54,7 @@ impl Redactor {
         Self {
             configured,
             learnt: RwLock::default(),
+            recent: recent::Recent::default(),
         }
     }
 
@@ -71,6 +75,8 @@ impl Redactor {
             learnt.remove(0);
         }
         learnt.push((until, needles));
+        // Text scrubbed before this secret was known may hold it.
+        self.recent.clear();
     }
 
     /// How far a spelling of the longest secret can reach.
@@ -165,7 +171,12 @@ impl Redactor {
         if self.is_empty() {
             return None;
         }
-        body::scrub(body, |text| self.spans(text, true))
+        if let Some(clean) = self.recent.get(body) {
+            return clean;
+        }
+        let clean = body::scrub(body, |text| self.spans(text, true));
+        self.recent.put(body, &clean);
+        clean
     }
 }
 

@@ -70,3 +70,19 @@ fn text_is_cut_to_256_characters() {
     assert_eq!(redactor.scrub(&long).chars().count(), MAX_VENDOR_TEXT);
     assert_eq!(redactor.scrub("short"), "short");
 }
+
+#[test]
+fn an_answer_seen_before_a_token_was_learnt_is_scrubbed_again_after() {
+    let redactor = Redactor::new(["s3cret-key"]);
+    let body = br#"{"labels":[{"name":"tok-Pw93kd-x"}]}"#;
+    assert_eq!(redactor.scrub_body(body), None, "no known secret yet");
+    assert_eq!(
+        redactor.scrub_body(body),
+        None,
+        "the same answer, remembered"
+    );
+    redactor.remember("tok-Pw93kd-x", Duration::from_secs(3600));
+    let clean = redactor.scrub_body(body).expect("the token is known now");
+    assert_eq!(clean, br#"{"labels":[{"name":"[redacted]"}]}"#);
+    assert_eq!(redactor.scrub_body(body), Some(clean), "and remembered so");
+}
