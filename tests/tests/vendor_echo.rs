@@ -3,8 +3,6 @@
 //! is a hostile one on loopback (`raw_vendor`): it echoes, in its own error format, every
 //! credential it was sent, as sent, decoded and Base64-encoded again.
 
-use std::io::Write;
-use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
@@ -13,6 +11,10 @@ use label_gateway_tests::raw_vendor::{Answer, Framing, Head, RawVendor};
 use label_gateway_tests::{json, TestGateway};
 use md5::{Digest, Md5};
 use serde_json::{json, Value};
+
+#[path = "support/trace_logs.rs"]
+mod trace_logs;
+use trace_logs::{logged, logs};
 
 const CAP_USER: &str = "till_7";
 const CAP_PASSWORD: &str = "cap-pw-Zq81xT-echo";
@@ -141,39 +143,6 @@ fn error_body(head: &Head, status: u16, text: &str) -> Vec<u8> {
         json!({"data": null, "errors": [{"code": text, "message": text}], "warnings": []})
     };
     serde_json::to_vec(&body).unwrap()
-}
-
-/// Everything the gateway logs, at every level, from every test of this file.
-fn logs() -> &'static Arc<Mutex<Vec<u8>>> {
-    static LOGS: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
-    LOGS.get_or_init(|| {
-        let logs = Arc::new(Mutex::new(Vec::new()));
-        let sink = logs.clone();
-        tracing_subscriber::fmt()
-            .with_max_level(tracing_subscriber::filter::LevelFilter::TRACE)
-            .with_ansi(false)
-            .with_writer(move || Sink(sink.clone()))
-            .try_init()
-            .expect("no other subscriber in this test binary");
-        logs
-    })
-}
-
-struct Sink(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Sink {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-fn logged() -> String {
-    String::from_utf8_lossy(&logs().lock().unwrap()).into_owned()
 }
 
 /// Each tenant's read, with a request id of its own: `(request id, status, body text)`.

@@ -7,15 +7,18 @@
 //! The customer id of a read tells the vendor which spelling to echo (its digits, less
 //! `BASE`), so every request is one spelling and the 256-character cut hides nothing.
 
-use std::io::Write;
-use std::sync::{Arc, Mutex, OnceLock};
-
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use std::sync::Arc;
+
 use base64::Engine;
 use label_gateway_tests::raw_vendor::{Answer, Head, RawVendor};
 use label_gateway_tests::TestGateway;
 use md5::{Digest, Md5};
 use serde_json::{json, Value};
+
+#[path = "support/trace_logs.rs"]
+mod trace_logs;
+use trace_logs::{logged, logs};
 
 const CAP_PASSWORD: &str = "cap-pw-Hy62sQ-spelt";
 const TRYBE_TOKEN: &str = "trybe-tok-Ue48mz-spelt";
@@ -275,37 +278,4 @@ async fn no_spelling_of_a_credential_comes_back_as_a_label_name_in_a_200() {
     )
     .await;
     assert!(count > 400, "{count} spellings");
-}
-
-/// Everything the gateway logs, at every level, from every test of this file.
-fn logs() -> &'static Arc<Mutex<Vec<u8>>> {
-    static LOGS: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
-    LOGS.get_or_init(|| {
-        let logs = Arc::new(Mutex::new(Vec::new()));
-        let sink = logs.clone();
-        tracing_subscriber::fmt()
-            .with_max_level(tracing_subscriber::filter::LevelFilter::TRACE)
-            .with_ansi(false)
-            .with_writer(move || Sink(sink.clone()))
-            .try_init()
-            .expect("no other subscriber in this test binary");
-        logs
-    })
-}
-
-struct Sink(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Sink {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-fn logged() -> String {
-    String::from_utf8_lossy(&logs().lock().unwrap()).into_owned()
 }
