@@ -7,9 +7,9 @@
 //! The customer id of a read tells the vendor which spelling to echo (its digits, less
 //! `BASE`), so every request is one spelling and the 256-character cut hides nothing.
 
-use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use std::sync::Arc;
 
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::Engine;
 use label_gateway_tests::raw_vendor::{Answer, Head, RawVendor};
 use label_gateway_tests::TestGateway;
