@@ -77,6 +77,16 @@ pub fn sample() -> String {
     labels_path(capillary::SAMPLE_CUSTOMER)
 }
 
+/// A read of the sample customer the cache may not answer: every one is a vendor call.
+pub async fn fresh_read(replica: &TestGateway) -> reqwest::Response {
+    replica
+        .get(&sample(), "acme-key")
+        .header("Cache-Control", "no-cache")
+        .send()
+        .await
+        .unwrap()
+}
+
 /// The names of a customer's labels and the answer's `Cache-Status`.
 pub async fn read(replica: &TestGateway, path: &str) -> (Vec<String>, String) {
     let response = replica.get(path, "acme-key").send().await.unwrap();

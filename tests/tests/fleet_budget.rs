@@ -1,23 +1,13 @@
 //! `vendor_requests_per_minute`: one budget per tenant for the whole fleet (GCRA in Redis), in
 //! the process without `[state]`, and in each process while Redis cannot be reached.
 
-use label_gateway_tests::fleet::{sample, Fleet};
+use label_gateway_tests::fleet::{fresh_read, Fleet};
 use label_gateway_tests::world::capillary_sim;
 use label_gateway_tests::{expect_problem, TestGateway};
 
 /// A call a second, three at once (the rate's call plus a burst of two); a call that would
 /// wait a second for the budget does not fit in 300 ms.
 const BUDGET: &str = "vendor_requests_per_minute = 60\nvendor_burst = 2\ntimeout_ms = 300";
-
-/// A read the cache may not answer: every one is a vendor call.
-async fn fresh_read(replica: &TestGateway) -> reqwest::Response {
-    replica
-        .get(&sample(), "acme-key")
-        .header("Cache-Control", "no-cache")
-        .send()
-        .await
-        .unwrap()
-}
 
 async fn spent(answer: reqwest::Response) {
     let retry_after: u64 = answer.headers()["retry-after"]

@@ -4,21 +4,12 @@
 
 use std::time::Duration;
 
-use label_gateway_tests::fleet::{sample, Fleet, AT_MOST};
+use label_gateway_tests::fleet::{fresh_read, sample, Fleet, AT_MOST};
 use label_gateway_tests::{expect_problem, metric_sum, TestGateway};
 use label_sim::Fault;
 use redis::AsyncCommands;
 
 const TAT: &str = "lg-test:budget:acme";
-
-async fn fresh_read(replica: &TestGateway) -> reqwest::Response {
-    replica
-        .get(&sample(), "acme-key")
-        .header("Cache-Control", "no-cache")
-        .send()
-        .await
-        .unwrap()
-}
 
 async fn tat(fleet: &Fleet) -> Option<u64> {
     fleet.redis.manager().await.get(TAT).await.unwrap()
