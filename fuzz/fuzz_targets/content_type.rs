@@ -10,8 +10,8 @@ use axum::body::Body;
 use axum::http::header::CONTENT_TYPE;
 use axum::http::{HeaderMap, HeaderValue};
 use label_core::ErrorKind;
-use label_gateway::routes::body;
-use label_gateway::state::RequestLimits;
+use label_gateway::http::routes::body;
+use label_gateway::http::state::RequestLimits;
 use libfuzzer_sys::fuzz_target;
 
 const MAX_BODY: usize = 512;

@@ -287,7 +287,7 @@ async fn operational_endpoints_need_no_key() {
         .text()
         .await
         .unwrap();
-    assert_eq!(served, label_gateway::openapi::document_json());
+    assert_eq!(served, label_gateway::http::openapi::document_json());
     let missing = w
         .gateway
         .client

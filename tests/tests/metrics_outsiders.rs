@@ -9,7 +9,7 @@
 use std::sync::Arc;
 
 use axum::extract::State;
-use label_gateway::state::Gateway;
+use label_gateway::http::state::Gateway;
 use label_gateway_tests::{metric_sum as sum, parse_config};
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, WWW_AUTHENTICATE};
 use reqwest::Method;
@@ -54,8 +54,8 @@ fn routes(tenant: &str) -> [(Method, String); 5] {
     ]
 }
 
-async fn scrape(state: &label_gateway::state::AppState) -> String {
-    let response = label_gateway::telemetry::render(State(state.clone())).await;
+async fn scrape(state: &label_gateway::http::state::AppState) -> String {
+    let response = label_gateway::http::exchange::render(State(state.clone())).await;
     let body = axum::body::to_bytes(response.into_body(), usize::MAX)
         .await
         .expect("the metrics");

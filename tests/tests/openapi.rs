@@ -4,7 +4,7 @@ const COMMITTED: &str = include_str!("../../openapi/label-gateway.json");
 
 #[test]
 fn committed_document_matches_the_code() {
-    let generated = label_gateway::openapi::document_json();
+    let generated = label_gateway::http::openapi::document_json();
     assert!(
         generated == COMMITTED,
         "openapi/label-gateway.json is stale; regenerate it with:\n  cargo run -q -p label-gateway -- openapi > openapi/label-gateway.json"

@@ -36,7 +36,8 @@ async fn can(gateway: &TestGateway, tenant: &demo::DemoTenant, operation_id: &st
 async fn every_tenants_examples_work_together_against_the_demo() {
     let vendors = demo::start_vendors().await.expect("simulators start");
     let gateway = TestGateway::serve(&demo::demo_config(&vendors).unwrap()).await;
-    let document: Value = serde_json::from_str(&label_gateway::openapi::document_json()).unwrap();
+    let document: Value =
+        serde_json::from_str(&label_gateway::http::openapi::document_json()).unwrap();
     let mut tried = 0;
     // A job's id comes from its submission (paths sort `.../jobs` before `.../jobs/{job_id}`).
     let mut jobs: std::collections::HashMap<&str, String> = std::collections::HashMap::new();

@@ -4,8 +4,8 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use label_gateway::http::state::Gateway;
 use label_gateway::serve::{serve_gateway, Listeners};
-use label_gateway::state::Gateway;
 use label_gateway_tests::parse_config;
 use label_gateway_tests::world::{capillary_sim, capillary_tenant, sample_path};
 use label_sim::Fault;

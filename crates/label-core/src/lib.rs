@@ -18,6 +18,7 @@ pub mod operation;
 pub mod provider;
 pub mod requests;
 pub mod strict_json;
+pub mod suggest;
 
 pub use bulk::{CreatedLabel, CustomerOutcome, Members, MembersPage};
 pub use capabilities::{Capabilities, CustomerIdFormat, LabelIdFormat, LabelKey};

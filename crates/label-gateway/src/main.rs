@@ -4,11 +4,13 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser, Subcommand};
+use label_cli as client;
 #[cfg(feature = "demo")]
 use label_gateway::demo;
+use label_gateway::http::openapi;
+use label_gateway::http::state::{AppState, Gateway};
 use label_gateway::serve::Listeners;
-use label_gateway::state::{AppState, Gateway};
-use label_gateway::{client, config, openapi, serve};
+use label_gateway::{config, serve};
 use sha2::{Digest, Sha256};
 
 /// Cheaper small allocations than glibc's under two busy threads, and no per-allocation header:

@@ -12,10 +12,10 @@ use tokio::net::TcpListener;
 use tower::ServiceExt;
 
 use crate::config::Config;
-use crate::front::Front;
-use crate::listener;
-use crate::router::{admin_router, router};
-use crate::state::{AppState, Gateway};
+use crate::http::front::Front;
+use crate::http::listener;
+use crate::http::router::{admin_router, router};
+use crate::http::state::{AppState, Gateway};
 use crate::telemetry;
 
 /// How long requests in flight may take to finish once shutdown has begun.
@@ -57,7 +57,7 @@ pub async fn serve_gateway(
     let limits = gateway.connection_limits;
     // Dropped when serving ends, or when this future is dropped (a test stopping a replica):
     // either way the jobs running here stop and their leases lapse.
-    let _jobs = crate::jobs::Jobs::start(&gateway);
+    let _jobs = crate::engine::jobs::Jobs::start(&gateway);
     let upkeep = tokio::spawn(telemetry::recorder::upkeep());
     let shutdown = shutdown.boxed().shared();
     let front = Front::new(gateway.clone(), router(gateway.clone()));

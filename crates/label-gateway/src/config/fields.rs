@@ -180,7 +180,7 @@ impl<'a> Section<'a> {
 /// The one wording of an unknown key, wherever it is found (a section, a tenant's provider
 /// keys): the nearest known key if one is alike, then all of them.
 pub fn unknown_key(key: &str, known: &[&str]) -> String {
-    let hint = crate::suggest::closest(key, known.iter().copied())
+    let hint = label_core::suggest::closest(key, known.iter().copied())
         .map(|near| format!(" (did you mean `{near}`?)"))
         .unwrap_or_default();
     format!("unknown key{hint}; expected one of: {}", known.join(", "))

@@ -1,0 +1,118 @@
+//! The body of a job submission as the OpenAPI document shows it; `spec::read` is what reads
+//! it (streaming its customers, listing every problem).
+
+use std::collections::BTreeMap;
+
+use utoipa::ToSchema;
+
+use crate::http::api::LabelRefBody;
+
+/// A job: `"kind": "change"` or `"kind": "copy"`.
+#[derive(ToSchema)]
+#[serde(untagged)]
+#[allow(dead_code)] // documentation only
+pub enum JobRequest {
+    Change(ChangeJob),
+    Copy(CopyJob),
+}
+
+/// The same label references applied to every customer listed.
+#[derive(ToSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)] // documentation only
+pub struct ChangeJob {
+    pub kind: ChangeKind,
+    /// The customers to change, in the tenant's customer-id format; each once. At most
+    /// `[jobs] max_customers` (default 1 000 000).
+    #[schema(min_items = 1, max_items = 1000000)]
+    pub customers: Vec<String>,
+    /// Labels to attach, as in a customer's change: at most 100 references in all.
+    #[schema(max_items = 100)]
+    pub add: Option<Vec<LabelRefBody>>,
+    /// Labels to detach, after every `add`.
+    #[schema(max_items = 100)]
+    pub remove: Option<Vec<LabelRefBody>>,
+    /// An `add` by a name the catalog lacks creates the label once, first (where the vendor
+    /// can); its results are `created`.
+    pub create_missing: Option<bool>,
+    /// Read everything, write nothing: results say `would_apply`.
+    pub dry_run: Option<bool>,
+}
+
+/// Labels read from another tenant's customers and attached to this tenant's.
+#[derive(ToSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)] // documentation only
+pub struct CopyJob {
+    pub kind: CopyKind,
+    /// The tenant read from; this tenant's `copy_from` must name it (else 403).
+    #[schema(
+        example = "acme",
+        pattern = "^[a-z0-9][a-z0-9_-]{0,62}$",
+        min_length = 1,
+        max_length = 63
+    )]
+    pub from_tenant: String,
+    /// Source and target customer of each copy; each target once.
+    #[schema(min_items = 1, max_items = 1000000)]
+    pub customers: Vec<CopyPair>,
+    /// Source label name to target label name (at most 1000); a target name must fit the
+    /// target vendor (Trybe 20 characters).
+    pub labels: Option<BTreeMap<String, String>>,
+    /// A source label `labels` does not name: `skip` it (default) or copy it under the
+    /// `same_name`.
+    pub unmapped: Option<UnmappedText>,
+    /// `add` (default) attaches; `mirror` also detaches the labels named as targets in
+    /// `labels` that the source customer lacks.
+    pub mode: Option<ModeText>,
+    /// Read everything, write nothing: results say `would_apply`.
+    pub dry_run: Option<bool>,
+}
+
+#[derive(ToSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)] // documentation only
+pub struct CopyPair {
+    /// The customer in `from_tenant`.
+    #[schema(example = "564663098", min_length = 1, max_length = 256)]
+    pub from: String,
+    /// The customer in this tenant.
+    #[schema(
+        example = "9b2e4f6a-1c3d-4e5f-8a7b-0c1d2e3f4a5b",
+        min_length = 1,
+        max_length = 256
+    )]
+    pub to: String,
+}
+
+#[derive(ToSchema)]
+#[serde(rename_all = "snake_case")]
+#[allow(dead_code)] // documentation only
+pub enum UnmappedText {
+    Skip,
+    SameName,
+}
+
+#[derive(ToSchema)]
+#[serde(rename_all = "lowercase")]
+#[allow(dead_code)] // documentation only
+pub enum ModeText {
+    Add,
+    Mirror,
+}
+
+/// `change`: the same references for every customer.
+#[derive(ToSchema)]
+#[allow(dead_code)] // documentation only
+pub enum ChangeKind {
+    #[serde(rename = "change")]
+    Change,
+}
+
+/// `copy`: labels read from another tenant.
+#[derive(ToSchema)]
+#[allow(dead_code)] // documentation only
+pub enum CopyKind {
+    #[serde(rename = "copy")]
+    Copy,
+}

@@ -1,0 +1,216 @@
+//! Jobs in the process: gone when it ends. A finished job is kept for `RETENTION`, so that its
+//! results can still be read.
+
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+
+use label_core::Error;
+
+use crate::engine::jobs::clock::{now_ms, RETENTION};
+use crate::engine::jobs::compact::CompactList;
+use crate::engine::jobs::memory::Held;
+use crate::engine::jobs::model::{ChunkDone, JobProblem, Meta, State};
+use crate::engine::jobs::packed::Packed;
+use crate::engine::jobs::store::JobPage;
+
+#[derive(Default)]
+pub struct Local {
+    /// By (tenant, id): ids sort by creation time, so a tenant's range read backwards is its
+    /// jobs newest first.
+    jobs: Mutex<BTreeMap<(String, String), Job>>,
+}
+
+struct Job {
+    meta: Meta,
+    /// Deflated chunk by chunk (see `compact`).
+    customers: CompactList,
+    chunks: Vec<Box<[u8]>>,
+    failed: Vec<u64>,
+    /// What the job holds of `[jobs] max_memory_bytes`, until it is forgotten.
+    held: Held,
+}
+
+impl Job {
+    /// Bytes on the heap: its customers, its results and its failures' places.
+    fn weight(&self) -> usize {
+        let chunks: usize = self.chunks.iter().map(|c| c.len() + 16).sum();
+        self.customers.weight()
+            + chunks
+            + self.chunks.capacity() * 16
+            + self.failed.capacity() * 8
+            + self.meta.labels.len() * 64
+    }
+}
+
+impl Local {
+    fn with<R>(&self, read: impl FnOnce(&mut BTreeMap<(String, String), Job>) -> R) -> R {
+        read(&mut self.jobs.lock().unwrap_or_else(|p| p.into_inner()))
+    }
+
+    pub fn create(
+        &self,
+        meta: &Meta,
+        customers: CompactList,
+        max_active: usize,
+        held: Held,
+    ) -> Result<(), Error> {
+        let mut job = Job {
+            meta: meta.clone(),
+            customers,
+            chunks: Vec::new(),
+            failed: Vec::new(),
+            held,
+        };
+        let weight = job.weight();
+        job.held.resize(weight)?;
+        self.with(|jobs| {
+            forget_old(jobs);
+            if active(jobs, &meta.tenant) >= max_active {
+                return Err(super::too_many(&meta.tenant, max_active));
+            }
+            jobs.insert(key(&meta.tenant, &meta.id), job);
+            Ok(())
+        })
+    }
+
+    pub fn active(&self, tenant: &str) -> usize {
+        self.with(|jobs| active(jobs, tenant))
+    }
+
+    pub fn meta(&self, tenant: &str, id: &str) -> Option<Meta> {
+        self.with(|jobs| jobs.get(&key(tenant, id)).map(|job| job.meta.clone()))
+    }
+
+    pub fn list(&self, tenant: &str, after: Option<&str>, limit: usize) -> JobPage {
+        self.with(|jobs| {
+            let low = key(tenant, "");
+            let high = match after {
+                Some(after) => std::ops::Bound::Excluded(key(tenant, after)),
+                None => std::ops::Bound::Included(key(tenant, "\u{10ffff}")),
+            };
+            let mut page: Vec<Meta> = jobs
+                .range((std::ops::Bound::Included(low), high))
+                .rev()
+                .take(limit + 1)
+                .map(|(_, job)| job.meta.clone())
+                .collect();
+            let more = page.len() > limit;
+            page.truncate(limit);
+            let next_after = more.then(|| page.last().map(|m| m.id.clone())).flatten();
+            JobPage {
+                jobs: page,
+                next_after,
+            }
+        })
+    }
+
+    pub fn customers(&self, tenant: &str, id: &str, chunk: u64) -> Packed {
+        self.with(|jobs| {
+            jobs.get(&key(tenant, id))
+                .map(|job| job.customers.chunk(chunk as usize))
+                .unwrap_or_default()
+        })
+    }
+
+    pub fn records(&self, tenant: &str, id: &str, chunk: u64) -> Option<Vec<u8>> {
+        self.with(|jobs| {
+            let job = jobs.get(&key(tenant, id))?;
+            job.chunks
+                .get(chunk as usize)
+                .map(|records| records.to_vec())
+        })
+    }
+
+    pub fn failed_from(&self, tenant: &str, id: &str, from: u64, limit: usize) -> Vec<u64> {
+        self.with(|jobs| {
+            let Some(job) = jobs.get(&key(tenant, id)) else {
+                return Vec::new();
+            };
+            let start = job.failed.partition_point(|&at| at < from);
+            job.failed[start..].iter().take(limit).copied().collect()
+        })
+    }
+
+    pub fn request_cancel(&self, tenant: &str, id: &str) -> Option<Meta> {
+        self.with(|jobs| {
+            let job = jobs.get_mut(&key(tenant, id))?;
+            if !job.meta.state.is_final() {
+                job.meta.cancel_requested = true;
+            }
+            Some(job.meta.clone())
+        })
+    }
+
+    pub fn unfinished(&self) -> Vec<(String, String)> {
+        self.with(|jobs| {
+            jobs.iter()
+                .filter(|(_, job)| !job.meta.state.is_final())
+                .map(|(key, _)| key.clone())
+                .collect()
+        })
+    }
+
+    pub fn start(&self, meta: &Meta, now: u64) -> bool {
+        self.update(meta, |job| {
+            if job.meta.state == State::Queued {
+                job.meta.state = State::Running;
+                job.meta.started_at = Some(now);
+            }
+            true
+        })
+    }
+
+    pub fn commit(&self, meta: &Meta, done: &ChunkDone) -> bool {
+        self.update(meta, |job| {
+            if job.meta.next_chunk != done.chunk {
+                return false;
+            }
+            job.chunks.push(done.records.clone().into_boxed_slice());
+            job.failed.extend(&done.failed_at);
+            let counts = &mut job.meta.counts;
+            counts.succeeded += done.succeeded;
+            counts.failed += done.failed;
+            counts.done += done.succeeded + done.failed;
+            job.meta.vendor_calls += done.vendor_calls;
+            job.meta.next_chunk += 1;
+            job.meta.labels = done.labels.clone();
+            job.meta.eta_seconds = done.eta_seconds;
+            let weight = job.weight();
+            job.held.force(weight);
+            true
+        })
+    }
+
+    pub fn finish(&self, meta: &Meta, state: State, problem: Option<JobProblem>, now: u64) -> bool {
+        self.update(meta, |job| {
+            job.meta.state = state;
+            job.meta.problem = problem;
+            job.meta.finished_at = Some(now);
+            job.meta.eta_seconds = None;
+            true
+        })
+    }
+
+    fn update(&self, meta: &Meta, change: impl FnOnce(&mut Job) -> bool) -> bool {
+        self.with(|jobs| match jobs.get_mut(&key(&meta.tenant, &meta.id)) {
+            Some(job) => change(job),
+            None => false,
+        })
+    }
+}
+
+fn active(jobs: &BTreeMap<(String, String), Job>, tenant: &str) -> usize {
+    jobs.range(key(tenant, "")..key(tenant, "\u{10ffff}"))
+        .filter(|(_, job)| !job.meta.state.is_final())
+        .count()
+}
+
+fn key(tenant: &str, id: &str) -> (String, String) {
+    (tenant.to_owned(), id.to_owned())
+}
+
+/// Finished jobs older than `RETENTION` go.
+fn forget_old(jobs: &mut BTreeMap<(String, String), Job>) {
+    let cutoff = now_ms().saturating_sub(RETENTION.as_millis() as u64);
+    jobs.retain(|_, job| job.meta.finished_at.is_none_or(|at| at >= cutoff));
+}

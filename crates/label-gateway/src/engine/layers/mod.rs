@@ -1,0 +1,46 @@
+//! Cross-cutting behaviour as providers that wrap providers: each states only what it adds.
+
+pub mod cache;
+mod instrument;
+mod resilience;
+
+use std::sync::Arc;
+
+use label_core::{LabelProvider, Layered};
+
+use crate::config::{CacheConfig, Tenant};
+use crate::engine::fleet::budget::VendorBudget;
+use crate::engine::fleet::Fleet;
+
+pub use instrument::Instrumented;
+pub use resilience::Resilient;
+
+/// A tenant's backend with every gateway layer around it. The cache is outermost, so that a
+/// hit costs no deadline timer, no circuit check and no vendor slot; Instrumented sits inside
+/// Resilient, so that every attempt, retries included, is measured.
+pub fn wrap(
+    tenant: &Tenant,
+    cache: &CacheConfig,
+    store: &cache::Store,
+    fleet: &Fleet,
+) -> Arc<dyn LabelProvider> {
+    let backend = tenant.provider.clone();
+    let (name, capabilities) = (backend.name(), backend.capabilities());
+    let measured = Layered::new(Instrumented::new(&tenant.id, name), backend);
+    let budget = tenant
+        .resilience
+        .budget
+        .map(|budget| VendorBudget::new(&tenant.id, budget, fleet.link()));
+    let resilience = Resilient::new(
+        &tenant.id,
+        name,
+        capabilities.idempotent_writes,
+        &tenant.resilience,
+        budget,
+    );
+    let resilient: Arc<dyn LabelProvider> = Arc::new(Layered::new(resilience, Arc::new(measured)));
+    match cache::Cached::wrap(resilient.clone(), tenant, cache, store, fleet.announcer()) {
+        Some(cached) => Arc::new(cached),
+        None => resilient,
+    }
+}

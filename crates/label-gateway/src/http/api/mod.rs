@@ -1,0 +1,164 @@
+//! The bodies of the v1 API; the handlers serialize these and utoipa documents them.
+
+pub mod bulk;
+
+use label_core::{Capabilities, ChangeResult, Label};
+use serde::Serialize;
+use utoipa::openapi::schema::{Array, ArrayBuilder, SchemaType, Type};
+use utoipa::openapi::Ref;
+use utoipa::ToSchema;
+
+#[derive(Serialize, ToSchema)]
+pub struct TenantResponse<'a> {
+    #[schema(
+        example = "initech",
+        pattern = "^[a-z0-9][a-z0-9_-]{0,62}$",
+        min_length = 1,
+        max_length = 63
+    )]
+    pub tenant: &'a str,
+    #[schema(example = "actionhub")]
+    pub provider: &'a str,
+    pub capabilities: Capabilities,
+}
+
+/// A customer's labels, normalized, in the provider's order (ActionHub: by weight).
+#[derive(Serialize, ToSchema)]
+pub struct CustomerLabelsResponse<'a> {
+    #[schema(
+        example = "acme",
+        pattern = "^[a-z0-9][a-z0-9_-]{0,62}$",
+        min_length = 1,
+        max_length = 63
+    )]
+    pub tenant: &'a str,
+    /// The customer's id in its canonical spelling (a Trybe UUID in lower case).
+    #[schema(
+        example = "564663098",
+        min_length = 1,
+        max_length = 256,
+        pattern = r"^(?!\.\.?$)[^\u0000-\u001F\u007F-\u009F]+$"
+    )]
+    pub customer_id: &'a str,
+    #[schema(example = "capillary")]
+    pub provider: &'a str,
+    pub labels: &'a [Label],
+}
+
+/// Every label of the tenant's vendor account.
+#[derive(Serialize, ToSchema)]
+pub struct CatalogResponse<'a> {
+    #[schema(
+        example = "acme",
+        pattern = "^[a-z0-9][a-z0-9_-]{0,62}$",
+        min_length = 1,
+        max_length = 63
+    )]
+    pub tenant: &'a str,
+    #[schema(example = "capillary")]
+    pub provider: &'a str,
+    pub labels: &'a [Label],
+}
+
+/// Labels to attach and detach: at least one reference in all, at most 100, none in both lists.
+#[derive(ToSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)] // documents the body that `ChangeRequest::parse` reads
+pub struct ChangeLabelsRequest {
+    #[schema(schema_with = add_refs)]
+    pub add: Option<Vec<LabelRefBody>>,
+    #[schema(schema_with = remove_refs)]
+    pub remove: Option<Vec<LabelRefBody>>,
+    /// `true`: an `add` by a name the catalog lacks creates the label first (result `created`),
+    /// where the provider can create labels; the name must then suit the vendor (Trybe 20
+    /// characters, Capillary 100), else 422 before anything is written. Default `false`.
+    // Not a schema `default`: openapi-typescript makes a field with one required in requests.
+    #[schema(nullable = false)]
+    pub create_missing: Option<bool>,
+}
+
+fn add_refs() -> Array {
+    label_refs("Labels to attach, in order.")
+}
+
+fn remove_refs() -> Array {
+    label_refs("Labels to detach, in order, after every `add`.")
+}
+
+/// utoipa has no `unique_items` attribute, hence hand-built: the same reference twice in one
+/// list is refused, as `uniqueItems` says.
+fn label_refs(description: &str) -> Array {
+    ArrayBuilder::new()
+        .schema_type(SchemaType::from_iter([Type::Array, Type::Null]))
+        .description(Some(description))
+        .items(Ref::from_schema_name("LabelRef"))
+        .max_items(Some(100))
+        .unique_items(true)
+        .build()
+}
+
+/// A label reference: exactly one of `{"name": ...}` or `{"id": ...}`. The gateway resolves one
+/// into the other through the tenant's catalog.
+#[derive(ToSchema)]
+#[schema(as = LabelRef)]
+#[serde(untagged)]
+#[allow(dead_code)] // documentation only
+pub enum LabelRefBody {
+    Name(LabelByName),
+    Id(LabelById),
+}
+
+/// A label named by its name.
+// No `example` on the fields: the body's named examples show references in context, and a lone
+// field example is put in both `add` and `remove` by tools that build a body from it (422).
+#[derive(ToSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)] // documentation only
+pub struct LabelByName {
+    /// 1 to 255 characters, no control characters.
+    #[schema(
+        min_length = 1,
+        max_length = 255,
+        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*$"
+    )]
+    pub name: String,
+}
+
+/// A label named by the provider's id (Capillary `labelId`, a Trybe UUID).
+#[derive(ToSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)] // documentation only
+pub struct LabelById {
+    /// 1 to 255 characters, no control characters; compared exactly.
+    #[schema(
+        min_length = 1,
+        max_length = 255,
+        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*$"
+    )]
+    pub id: String,
+}
+
+/// One result per reference, in request order.
+#[derive(Serialize, ToSchema)]
+pub struct ChangeLabelsResponse<'a> {
+    #[schema(
+        example = "acme",
+        pattern = "^[a-z0-9][a-z0-9_-]{0,62}$",
+        min_length = 1,
+        max_length = 63
+    )]
+    pub tenant: &'a str,
+    /// The customer's id in its canonical spelling (a Trybe UUID in lower case).
+    #[schema(
+        example = "564663098",
+        min_length = 1,
+        max_length = 256,
+        pattern = r"^(?!\.\.?$)[^\u0000-\u001F\u007F-\u009F]+$"
+    )]
+    pub customer_id: &'a str,
+    #[schema(example = "capillary")]
+    pub provider: &'a str,
+    /// One per reference of the request, so at most 100.
+    #[schema(max_items = 100)]
+    pub results: &'a [ChangeResult],
+}

@@ -1,0 +1,141 @@
+//! What every connection is served by: a `GET` of a customer's labels, the gateway's most
+//! frequent request, is answered here, before the router, through the same steps the router's
+//! handler takes ([`auth::owner`], [`auth::admit`], [`customer_labels::read`], [`Exchange`]);
+//! everything else goes through the router.
+//!
+//! Here a kept answer costs a key check, a lookup and the answer's headers, without the
+//! router's extractors, middleware and allocations, which cost as much again
+//! (BENCHMARKS.md); it is answered under the tenants' read lock, cloning nothing shared. A path
+//! with an escaped segment is left to the router, which decodes it and answers alike.
+
+use std::convert::Infallible;
+use std::future::{ready, Future};
+use std::time::Instant;
+
+use axum::extract::Request;
+use axum::http::request::Parts;
+use axum::http::Method;
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use futures::future::Either;
+use label_core::BoxFuture;
+use tower::ServiceExt;
+use tracing::Instrument;
+
+use crate::http::auth::{self, Refusal, UNAUTHENTICATED};
+use crate::http::exchange::Exchange;
+use crate::http::request_id;
+use crate::http::routes::customer_labels::{self, Answer, ROUTE};
+use crate::http::routes::template::Template;
+use crate::http::state::AppState;
+
+/// The gateway's service: customers' labels first, then the router. A connection holds a
+/// clone; a kept answer clones nothing shared, any other request clones the router (each clone
+/// and drop of a shared `Arc` is an atomic write that both CPUs contend for, and tower's
+/// adapter would clone the whole service per request).
+#[derive(Clone)]
+pub struct Front {
+    state: AppState,
+    router: Router,
+    customer_labels: Template,
+}
+
+impl Front {
+    pub fn new(state: AppState, router: Router) -> Self {
+        Self {
+            state,
+            router,
+            customer_labels: Template::parse(ROUTE),
+        }
+    }
+
+    pub fn answer(
+        &self,
+        request: Request,
+    ) -> impl Future<Output = Result<Response, Infallible>> + Send + 'static {
+        let (head, body) = request.into_parts();
+        match self.customer_labels(&head) {
+            Some(Answer::Now(response)) => Either::Left(ready(Ok(response))),
+            Some(Answer::Later(response)) => {
+                Either::Right(Either::Left(async move { Ok(response.await) }))
+            }
+            None => {
+                let request = Request::from_parts(head, body);
+                Either::Right(Either::Right(self.router.clone().oneshot(request)))
+            }
+        }
+    }
+
+    /// The answer to a `GET` of a customer's labels on a plain path, or `None`.
+    fn customer_labels(&self, request: &Parts) -> Option<Answer> {
+        if request.method != Method::GET {
+            return None;
+        }
+        let [named, customer] = self.customer_labels.capture(request.uri.path())?;
+        let started = Instant::now();
+        let headers = &request.headers;
+        let request_id = request_id::of(headers);
+        let answer = self.state.with_tenants(|tenants| {
+            let owner = auth::owner(tenants, headers);
+            let (tenant, provider) = match owner {
+                Ok(owner) => (owner.id.as_str(), Some(owner.provider.name())),
+                Err(_) => (UNAUTHENTICATED, None),
+            };
+            let exchange = Exchange {
+                request_id: request_id.clone(),
+                method: &Method::GET,
+                route: ROUTE,
+                tenant,
+                provider,
+            };
+            let span = exchange.span();
+            let in_span = span.enter();
+            let id = request_id::as_str(&request_id);
+            let admitted = owner
+                .map_err(Refusal::NoKey)
+                .and_then(|owner| auth::admit(tenants, owner, named).map(|()| owner));
+            let answer = match admitted {
+                Ok(owner) => customer_labels::read(owner, id, customer, &request.uri, headers),
+                Err(refusal) => Answer::Now(refusal.error(id).into_response()),
+            };
+            match answer {
+                Answer::Now(mut response) => {
+                    exchange.answered(&mut response, started);
+                    Answer::Now(response)
+                }
+                Answer::Later(response) => {
+                    drop(in_span);
+                    let (tenant, request_id) = (tenant.to_owned(), request_id.clone());
+                    Answer::Later(later(response, tenant, provider, request_id, started, span))
+                }
+            }
+        });
+        Some(answer)
+    }
+}
+
+/// A read that waits on the vendor, counted and traced like one answered at once.
+fn later(
+    response: BoxFuture<'static, Response>,
+    tenant: String,
+    provider: Option<&'static str>,
+    request_id: axum::http::HeaderValue,
+    started: Instant,
+    span: tracing::Span,
+) -> BoxFuture<'static, Response> {
+    Box::pin(
+        async move {
+            let mut response = response.await;
+            let exchange = Exchange {
+                request_id,
+                method: &Method::GET,
+                route: ROUTE,
+                tenant: &tenant,
+                provider,
+            };
+            exchange.answered(&mut response, started);
+            response
+        }
+        .instrument(span),
+    )
+}

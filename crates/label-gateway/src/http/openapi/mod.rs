@@ -1,0 +1,100 @@
+//! The OpenAPI 3.1 document, derived from the handlers and the types they serialize.
+
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_swagger_ui::{Config as SwaggerConfig, SwaggerUi};
+
+use crate::http::routes;
+use decorate::Decorations;
+
+mod decorate;
+mod examples;
+mod examples_bulk;
+mod examples_jobs;
+mod finish;
+mod links;
+pub mod problems;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "label-gateway",
+        description = "One API for customer labels across Capillary, Trybe and ActionHub.\n\n\
+            Every `/v1` request carries `Authorization: Bearer <api key>` of the tenant in its \
+            path. Every error is an RFC 9457 `application/problem+json` body whose `code` says \
+            what happened; every response carries `X-Request-Id`.",
+        license(name = "Apache-2.0", identifier = "Apache-2.0"),
+        // An internal gateway: whoever deploys it answers for it, so no address is made up here.
+        contact(name = "The team that operates this gateway"),
+    ),
+    // Relative: "Try it out" on /docs calls the gateway that served the page, wherever it runs.
+    servers((url = "/", description = "The gateway serving this document")),
+    paths(
+        routes::tenant::get_tenant,
+        routes::customer_labels::get_customer_labels,
+        routes::change_labels::change_customer_labels,
+        routes::catalog::list_catalog,
+        routes::submit_job::submit_job,
+        routes::list_jobs::list_jobs,
+        routes::get_job::get_job,
+        routes::cancel_job::cancel_job,
+        routes::job_results::job_results,
+        routes::create_label::create_label,
+        routes::label_customers::list_label_customers,
+        routes::label_customers::change_label_customers,
+        routes::batch_get::batch_get_customer_labels,
+        routes::health::healthz,
+        routes::health::readyz,
+        routes::docs::openapi_json,
+    ),
+    // Referenced only from hand-built schemas, responses and parameters, which utoipa does not
+    // walk.
+    components(schemas(
+        crate::http::problem::Problem,
+        crate::http::api::LabelRefBody,
+        routes::customer_labels::Include
+    )),
+    modifiers(&BearerAuth, &Decorations),
+    tags(
+        (name = "tenants", description = "Who the caller is and what its provider can do"),
+        (name = "labels", description = "Customer labels and the label catalog"),
+        (name = "jobs", description = "Changes to many customers, and copies between tenants, run in the background"),
+        (name = "operations", description = "Liveness, readiness and this document"),
+    )
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("The tenant's api key"))
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// The document as committed in `openapi/label-gateway.json` (keys in sorted order: it goes
+/// through `serde_json::Value`, whose map is sorted without the `preserve_order` feature).
+pub fn document_json() -> String {
+    let mut document = serde_json::to_value(ApiDoc::openapi()).expect("the document serializes");
+    finish::finish(&mut document);
+    let mut text = serde_json::to_string_pretty(&document).expect("a value serializes");
+    text.push('\n');
+    text
+}
+
+/// The interactive reference at `/docs`: Swagger UI, its assets built into the binary, reading
+/// `/openapi.json`. Its validator badge is off: left on, every page view outside localhost would
+/// send the document's address to an outside validator (and show a broken badge offline). So
+/// the page calls nothing but the gateway.
+pub fn docs_page() -> SwaggerUi {
+    SwaggerUi::new("/docs").config(SwaggerConfig::from("/openapi.json").validator_url("none"))
+}

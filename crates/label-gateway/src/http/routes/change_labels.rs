@@ -1,0 +1,136 @@
+use axum::body::Body;
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use label_core::{
+    apply_change, invalid_request, CallContext, ChangeRequest, CustomerId, Error, ErrorKind,
+};
+
+use crate::engine::idempotency::{self, Claim};
+use crate::http::api::{ChangeLabelsRequest, ChangeLabelsResponse};
+use crate::http::auth::TenantAccess;
+use crate::http::problem::ApiError;
+use crate::http::routes::body;
+use crate::http::routes::errors::ChangeErrors;
+use crate::http::routes::params::CustomerPath;
+use crate::http::state::AppState;
+
+/// Attach and detach labels; one result per reference, in request order.
+///
+/// Each reference names a label by `name` or by `id`; the gateway resolves one into the other
+/// through the tenant's catalog (or the customer's labels, for a removal) and sends the vendor
+/// what it understands. Every `add` is sent before every `remove`. Each result is `applied`,
+/// `unchanged` (already so, judged on a fresh vendor read, not on the cache) or `not_found` (no
+/// such label at the vendor). A body that breaks a rule is refused whole with 422, listing
+/// every problem, and nothing is sent to the vendor. If the vendor fails part-way, the error
+/// carries `results` with what was already applied. After a change the customer's cached labels
+/// are dropped, so the next read shows it. A provider that cannot write (ActionHub) answers 405
+/// and calls nothing. Send an `Idempotency-Key` to make a retry safe.
+#[utoipa::path(
+    patch,
+    path = "/v1/tenants/{tenant}/customers/{customer_id}/labels",
+    operation_id = "changeCustomerLabels",
+    tag = "labels",
+    params(
+        CustomerPath,
+        ("Idempotency-Key" = Option<String>, Header, nullable = false, description = "1 to 255 visible ASCII characters. The same key with the same customer and body within 24 h gets the first answer again, without a vendor call; with another customer or body: 422 `idempotency_key_reused`; while the first still runs: 409 `idempotency_in_progress`. Keys are scoped per tenant.", min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$"),
+    ),
+    request_body = ChangeLabelsRequest,
+    responses(
+        (status = 200, description = "What happened to each reference", body = ChangeLabelsResponse,
+            headers(("Idempotent-Replayed" = String, description = "`true` on an answer replayed for a repeated `Idempotency-Key`"))),
+        ChangeErrors,
+    ),
+    security(("bearer" = []))
+)]
+pub async fn change_customer_labels(
+    access: TenantAccess,
+    State(state): State<AppState>,
+    path: Result<Path<(String, String)>, PathRejection>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, ApiError> {
+    let provider = &access.tenant.provider;
+    let capabilities = provider.capabilities();
+    if !capabilities.can_write() {
+        let mut error = access.error(Error::new(
+            ErrorKind::UnsupportedOperation,
+            format!(
+                "provider {} is read-only: labels cannot be changed",
+                provider.name()
+            ),
+        ));
+        error.allow = Some("GET, HEAD");
+        return Err(error);
+    }
+    let Path((_, raw_customer)) = path.map_err(|_| {
+        access.error(Error::new(
+            ErrorKind::InvalidCustomerId,
+            "the customer id is not valid UTF-8",
+        ))
+    })?;
+    let customer = CustomerId::parse(&raw_customer, capabilities.customer_id_format)
+        .map_err(|e| access.error(e))?;
+    let body = body::json(&headers, body, state.requests)
+        .await
+        .map_err(|e| access.error(e))?;
+    let key = idempotency::key_of(&headers);
+    let request = ChangeRequest::parse(&body);
+    let (key, request) = match (key, request) {
+        (Ok(key), Ok(request)) => (key, request),
+        (key, request) => {
+            let problems: Vec<_> = key
+                .err()
+                .into_iter()
+                .chain(request.err().into_iter().flatten())
+                .collect();
+            return Err(access.error(invalid_request(&problems)));
+        }
+    };
+    // Only a request that passed every check takes its key: one refused before running keeps
+    // nothing, and a corrected retry with the same key may run.
+    let Some(key) = key else {
+        return change(&access, &customer, &request).await;
+    };
+    let fingerprint = idempotency::fingerprint(customer.as_str(), &body);
+    match state
+        .idempotency
+        .claim(&access.tenant.id, key, fingerprint)
+        .await
+        .map_err(|e| access.error(e))?
+    {
+        Claim::Replay(response) => Ok(response),
+        Claim::Execute(guard) => {
+            let response = change(&access, &customer, &request)
+                .await
+                .unwrap_or_else(IntoResponse::into_response);
+            Ok(guard.finish(response).await)
+        }
+    }
+}
+
+/// Runs the change at the vendor and answers with its results.
+async fn change(
+    access: &TenantAccess,
+    customer: &CustomerId,
+    request: &ChangeRequest,
+) -> Result<Response, ApiError> {
+    let provider = &access.tenant.provider;
+    let ctx = CallContext {
+        request_id: access.request_id.clone(),
+        fresh: false,
+        include_raw: false,
+    };
+    let results = apply_change(provider.as_ref(), &ctx, customer, request)
+        .await
+        .map_err(|e| access.error(e))?;
+    let response = ChangeLabelsResponse {
+        tenant: &access.tenant.id,
+        customer_id: customer.as_str(),
+        provider: provider.name(),
+        results: &results,
+    };
+    Ok(Json(response).into_response())
+}

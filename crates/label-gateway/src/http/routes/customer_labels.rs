@@ -1,0 +1,174 @@
+use std::sync::Arc;
+
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, Query};
+use axum::http::{HeaderMap, Uri};
+use axum::response::{IntoResponse, Response};
+use label_core::{BoxFuture, CallContext, CustomerId, Error, ErrorKind, Fetched, LabelList};
+use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+
+use crate::http::api::CustomerLabelsResponse;
+use crate::http::auth::TenantAccess;
+use crate::http::problem::ApiError;
+use crate::http::routes::errors::ReadErrors;
+use crate::http::routes::params::{CacheHeaders, CustomerPath};
+use crate::http::routes::representation::{
+    self, add_cache_headers, wants_fresh, Conditional, Fields,
+};
+use crate::http::state::TenantRuntime;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Include {
+    /// Add each label's vendor record as `raw`.
+    Raw,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct LabelsQuery {
+    /// `raw` adds the provider's own record to every label.
+    pub include: Option<Include>,
+}
+
+/// The route's template, as the router matches it, the front matches it and the metrics name it.
+pub const ROUTE: &str = "/v1/tenants/{tenant}/customers/{customer_id}/labels";
+
+/// A read's answer: ready now (a kept answer, a refusal), or once the vendor has answered.
+pub enum Answer {
+    Now(Response),
+    Later(BoxFuture<'static, Response>),
+}
+
+/// The customer's labels, normalized.
+///
+/// Every label attached to the customer at the tenant's vendor, as `{id, name, weight}`, in the
+/// provider's order (ActionHub: highest weight first, ties by name). A customer who exists but
+/// has no labels gets `labels: []`. The customer id is checked against the provider's format
+/// before any vendor call (400 `invalid_customer_id`).
+///
+/// Answers come from the gateway's cache when they can (`Cache-Status` says which, `Age` how old);
+/// `Cache-Control: no-cache` asks the vendor and refreshes the cache. Every answer has an `ETag`:
+/// send it back as `If-None-Match` and an unchanged answer is a 304 with no body.
+/// `?include=raw` adds each label's record as the vendor sent it.
+#[utoipa::path(
+    get,
+    path = "/v1/tenants/{tenant}/customers/{customer_id}/labels",
+    operation_id = "getCustomerLabels",
+    tag = "labels",
+    params(CustomerPath, LabelsQuery, CacheHeaders),
+    responses(
+        (status = 200, description = "The customer's labels", body = CustomerLabelsResponse,
+            headers(
+                ("ETag" = String, description = "Strong validator of the body"),
+                ("Cache-Status" = String, description = "RFC 9211: `label-gateway; hit`, `label-gateway; fwd=miss`, `fwd=request` after `Cache-Control: no-cache`, `hit; detail=stale` when the vendor failed"),
+                ("Age" = u64, description = "Seconds since the answer was fetched from the vendor; on hits only"),
+            )),
+        (status = 304, description = "Not modified: the `If-None-Match` tag still matches",
+            headers(("ETag" = String), ("Cache-Status" = String))),
+        ReadErrors,
+    ),
+    security(("bearer" = []))
+)]
+pub async fn get_customer_labels(
+    access: TenantAccess,
+    path: Result<Path<(String, String)>, PathRejection>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    let Ok(Path((_, customer))) = path else {
+        let error = Error::new(
+            ErrorKind::InvalidCustomerId,
+            "the customer id is not valid UTF-8",
+        );
+        return access.error(error).into_response();
+    };
+    match read(
+        &access.tenant,
+        &access.request_id,
+        &customer,
+        &uri,
+        &headers,
+    ) {
+        Answer::Now(response) => response,
+        Answer::Later(response) => response.await,
+    }
+}
+
+/// A customer's labels once the caller is let into the tenant: the one read that the front
+/// (plain paths) and the router (the rest) both answer with. A kept answer is answered now,
+/// without waiting on anything.
+pub fn read(
+    tenant: &Arc<TenantRuntime>,
+    request_id: &str,
+    customer: &str,
+    uri: &Uri,
+    headers: &HeaderMap,
+) -> Answer {
+    let refuse = |error: Error| {
+        let problem =
+            ApiError::new(error, request_id).for_tenant(&tenant.id, tenant.provider.name());
+        Answer::Now(problem.into_response())
+    };
+    let customer = match CustomerId::parse(customer, tenant.customer_ids) {
+        Ok(customer) => customer,
+        Err(error) => return refuse(error),
+    };
+    let include_raw = match uri.query().map(|_| Query::<LabelsQuery>::try_from_uri(uri)) {
+        None => false,
+        Some(Ok(Query(query))) => query.include == Some(Include::Raw),
+        Some(Err(rejection)) => return refuse(invalid_query(&rejection.body_text())),
+    };
+    let mut ctx = CallContext {
+        request_id: String::new(),
+        fresh: wants_fresh(headers),
+        include_raw,
+    };
+    let conditional = Conditional::of(headers);
+    if let Some(kept) = tenant.provider.customer_labels_at_hand(&ctx, &customer) {
+        return Answer::Now(respond(tenant, &customer, kept, &conditional, request_id));
+    }
+    ctx.request_id = request_id.to_owned();
+    let tenant = tenant.clone();
+    Answer::Later(Box::pin(async move {
+        let fetched = tenant.provider.customer_labels(&ctx, &customer).await;
+        respond(&tenant, &customer, fetched, &conditional, &ctx.request_id)
+    }))
+}
+
+fn respond(
+    tenant: &TenantRuntime,
+    customer: &CustomerId,
+    fetched: Result<Fetched<LabelList>, Error>,
+    conditional: &Conditional,
+    request_id: &str,
+) -> Response {
+    let provider = tenant.provider.name();
+    match fetched {
+        Ok(Fetched { value, source }) => {
+            let encoded = value.encoded();
+            let fields = Fields(&[
+                ("tenant", &tenant.id),
+                ("customer_id", customer.as_str()),
+                ("provider", provider),
+            ]);
+            let body = representation::body(fields, encoded);
+            let etag = representation::etag(encoded, &tenant.etag_salt);
+            representation::respond(body, etag, source, conditional)
+        }
+        Err(error) => {
+            let origin = error.origin;
+            let problem = ApiError::new(error, request_id).for_tenant(&tenant.id, provider);
+            let mut response = problem.into_response();
+            add_cache_headers(&mut response, origin);
+            response
+        }
+    }
+}
+
+pub fn invalid_query(why: &str) -> Error {
+    let mut error = Error::new(ErrorKind::InvalidRequest, why);
+    error.problems = vec![label_core::FieldProblem::at("", format!("query: {why}"))];
+    error
+}

@@ -1,0 +1,136 @@
+//! The error answers each operation documents, all `application/problem+json`: the list of kinds
+//! a handler can return, from which `openapi::problems` builds one response per status.
+
+use std::collections::BTreeMap;
+
+use label_core::ErrorKind::{self, *};
+use utoipa::openapi::{RefOr, Response};
+use utoipa::IntoResponses;
+
+use crate::http::openapi::problems;
+
+/// What every call to a vendor can end in.
+const UPSTREAM: [ErrorKind; 6] = [
+    UpstreamRateLimited,
+    UpstreamAuthFailed,
+    UpstreamError,
+    UpstreamTimeout,
+    UpstreamUnavailable,
+    UpstreamBusy,
+];
+
+macro_rules! documented_errors {
+    ($(#[$doc:meta])* $name:ident: [$($kind:expr),* $(,)?] $(+ $more:expr)?) => {
+        $(#[$doc])*
+        pub struct $name;
+
+        impl $name {
+            pub fn kinds() -> Vec<ErrorKind> {
+                #[allow(unused_mut)]
+                let mut kinds = vec![$($kind),*];
+                $(kinds.extend($more);)?
+                kinds
+            }
+        }
+
+        impl IntoResponses for $name {
+            fn responses() -> BTreeMap<String, RefOr<Response>> {
+                problems::responses(&Self::kinds())
+            }
+        }
+    };
+}
+
+documented_errors!(
+    /// `GET /v1/tenants/{tenant}`: only the key is checked.
+    TenantErrors: [Unauthorized, Forbidden, TenantNotFound]
+);
+
+documented_errors!(
+    /// `GET .../customers/{customer_id}/labels`. No 405: every provider can read.
+    ReadErrors: [
+        InvalidCustomerId, Unauthorized, Forbidden, TenantNotFound, CustomerNotFound,
+        InvalidRequest,
+    ] + UPSTREAM
+);
+
+documented_errors!(
+    /// `GET .../labels`: a provider without a catalog answers 405; `q` or `include` that break
+    /// their rules are 422.
+    CatalogErrors: [
+        Unauthorized, Forbidden, TenantNotFound, UnsupportedOperation, InvalidRequest,
+    ] + UPSTREAM
+);
+
+documented_errors!(
+    /// `POST .../labels`: a provider that cannot create labels answers 405; a name the vendor
+    /// would refuse is 422 before any call; the vendor's catalog decides 409.
+    CreateLabelErrors: [
+        Unauthorized, Forbidden, TenantNotFound, UnsupportedOperation, PayloadTooLarge,
+        UnsupportedMediaType, RequestTimeout, TooManyConnections, InvalidRequest, LabelExists, LabelLimitReached,
+    ] + UPSTREAM
+);
+
+documented_errors!(
+    /// `GET .../labels/{label_id}/customers`: 405 for a provider that cannot list them.
+    LabelCustomersErrors: [
+        Unauthorized, Forbidden, TenantNotFound, LabelNotFound, UnsupportedOperation,
+        InvalidRequest,
+    ] + UPSTREAM
+);
+
+documented_errors!(
+    /// `PATCH .../labels/{label_id}/customers`: what fails for one customer is in its result;
+    /// what is left is the request's own (and the catalog read that resolves the label).
+    ChangeLabelCustomersErrors: [
+        Unauthorized, Forbidden, TenantNotFound, LabelNotFound, UnsupportedOperation,
+        PayloadTooLarge, UnsupportedMediaType, RequestTimeout, TooManyConnections, InvalidRequest,
+    ] + UPSTREAM
+);
+
+documented_errors!(
+    /// `POST .../customers/labels:batchGet`: every customer's failure is in its own place.
+    BatchGetErrors: [
+        Unauthorized, Forbidden, TenantNotFound, PayloadTooLarge, UnsupportedMediaType,
+        RequestTimeout, TooManyConnections, InvalidRequest,
+    ]
+);
+
+documented_errors!(
+    /// `PATCH .../customers/{customer_id}/labels`: a read-only provider answers 405; a failure
+    /// part-way carries `results` with what was already applied.
+    ChangeErrors: [
+        InvalidCustomerId, Unauthorized, Forbidden, TenantNotFound, CustomerNotFound,
+        UnsupportedOperation, IdempotencyInProgress, PayloadTooLarge, UnsupportedMediaType,
+        RequestTimeout, TooManyConnections, InvalidRequest, IdempotencyKeyReused, StateUnavailable, LabelExists,
+        LabelLimitReached,
+    ] + UPSTREAM
+);
+
+documented_errors!(
+    /// `POST .../jobs`: calls no vendor; a read-only provider answers 405; a copy from a tenant
+    /// `copy_from` does not name answers 403.
+    SubmitJobErrors: [
+        Unauthorized, Forbidden, TenantNotFound, UnsupportedOperation, IdempotencyInProgress,
+        PayloadTooLarge, UnsupportedMediaType, RequestTimeout, TooManyConnections, InvalidRequest,
+        IdempotencyKeyReused, StateUnavailable, TooManyJobs, JobsFull,
+    ]
+);
+
+documented_errors!(
+    /// `GET` and `DELETE .../jobs/{job_id}`.
+    JobErrors: [Unauthorized, Forbidden, TenantNotFound, JobNotFound, JobLost, StateUnavailable]
+);
+
+documented_errors!(
+    /// `GET .../jobs`: a cursor or limit that does not read is 422.
+    ListJobsErrors: [Unauthorized, Forbidden, TenantNotFound, InvalidRequest, StateUnavailable]
+);
+
+documented_errors!(
+    /// `GET .../jobs/{job_id}/results`.
+    JobResultsErrors: [
+        Unauthorized, Forbidden, TenantNotFound, JobNotFound, JobLost, InvalidRequest,
+        StateUnavailable,
+    ]
+);

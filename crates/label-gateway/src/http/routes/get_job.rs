@@ -1,0 +1,37 @@
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+
+use crate::engine::jobs::view::Job;
+use crate::http::auth::TenantAccess;
+use crate::http::problem::ApiError;
+use crate::http::routes::errors::JobErrors;
+use crate::http::routes::job_params::{job, job_id, JobPath};
+use crate::http::state::AppState;
+
+/// A job: its state, counts, times and how long it has left.
+///
+/// `state` is `queued`, `running`, `succeeded` (every customer ran, even if some failed),
+/// `failed` (the job could not go on: its tenant removed, its source no longer allowed; see
+/// `problem`) or `cancelled`. `counts` say how many customers are done, and of those how many
+/// succeeded and failed; `eta_seconds` is the time left at the recent rate. `durable` says
+/// whether the job survives its replica (`[state]`). Calls no vendor. Poll it until the state
+/// is final, then read the results.
+#[utoipa::path(
+    get,
+    path = "/v1/tenants/{tenant}/jobs/{job_id}",
+    operation_id = "getJob",
+    tag = "jobs",
+    params(JobPath),
+    responses((status = 200, description = "The job", body = Job), JobErrors),
+    security(("bearer" = []))
+)]
+pub async fn get_job(
+    access: TenantAccess,
+    State(state): State<AppState>,
+    path: Result<Path<(String, String)>, PathRejection>,
+) -> Result<Response, ApiError> {
+    let meta = job(&state, &access, &job_id(path)).await?;
+    Ok(Json(Job::of(&meta)).into_response())
+}

@@ -1,0 +1,62 @@
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, State};
+use axum::http::Uri;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use label_core::FieldProblem;
+use serde_json::Value;
+
+use crate::engine::jobs::results::{page, Filter};
+use crate::engine::jobs::view::ResultsPage;
+use crate::http::auth::TenantAccess;
+use crate::http::problem::ApiError;
+use crate::http::routes::cursor;
+use crate::http::routes::errors::JobResultsErrors;
+use crate::http::routes::job_params::{job, job_id, limit, query, value, JobPath, ResultsQuery};
+use crate::http::state::AppState;
+
+/// A job's results: one item per customer done, in submission order.
+///
+/// Each item names the customer (for a copy, the target customer, and the source as `from`)
+/// and either its `results` (one per label reference: `applied`, `unchanged`, `not_found`,
+/// `created`, or in a dry run `would_apply`) or the `problem` it failed with. `status` keeps
+/// only the customers that `succeeded` or that `failed`; `next_cursor` fetches the next page,
+/// and is null when no more results are ready (a running job's results grow as it goes).
+#[utoipa::path(
+    get,
+    path = "/v1/tenants/{tenant}/jobs/{job_id}/results",
+    operation_id = "listJobResults",
+    tag = "jobs",
+    params(JobPath, ResultsQuery),
+    responses((status = 200, description = "A page of the job's results", body = ResultsPage), JobResultsErrors),
+    security(("bearer" = []))
+)]
+pub async fn job_results(
+    access: TenantAccess,
+    State(state): State<AppState>,
+    path: Result<Path<(String, String)>, PathRejection>,
+    uri: Uri,
+) -> Result<Response, ApiError> {
+    let meta = job(&state, &access, &job_id(path)).await?;
+    let pairs = query(&uri, &["status", "cursor", "limit"]).map_err(|e| access.error(e))?;
+    let limit = limit(&pairs, 100, 1000).map_err(|e| access.error(e))?;
+    let filter = match value(&pairs, "status") {
+        None => Filter::All,
+        Some("succeeded") => Filter::Succeeded,
+        Some("failed") => Filter::Failed,
+        Some(_) => {
+            let problem = FieldProblem::at("", "query: status must be succeeded or failed");
+            return Err(access.error(label_core::invalid_request(&[problem])));
+        }
+    };
+    let scope = format!("results/{}/{}", meta.id, filter.name());
+    let from = cursor::offset(value(&pairs, "cursor"), &scope).map_err(|e| access.error(e))?;
+    let (items, next) = page(&state.jobs.store, &meta, filter, from, limit)
+        .await
+        .map_err(|e| access.error(e))?;
+    let body = ResultsPage {
+        items,
+        next_cursor: next.map(|place| cursor::encode(&scope, &Value::from(place))),
+    };
+    Ok(Json(body).into_response())
+}

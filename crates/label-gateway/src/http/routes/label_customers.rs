@@ -1,0 +1,235 @@
+//! `/v1/tenants/{tenant}/labels/{label_id}/customers`: who has a label (GET), and one label
+//! attached to or detached from many customers (PATCH).
+
+use axum::body::Body;
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use label_core::many::change_many;
+use label_core::{
+    check_label_text, invalid_request, CallContext, CustomerOutcome, Error, ErrorKind,
+    LabelIdentity, LabelRef, MemberChange, MembersPage, Op,
+};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use crate::http::api::bulk::{
+    ChangeLabelCustomersRequest, ChangeLabelCustomersResponse, CustomerResult, CustomerStatus,
+    ItemProblem, LabelCustomersResponse,
+};
+use crate::http::auth::TenantAccess;
+use crate::http::problem::ApiError;
+use crate::http::routes::customer_labels::invalid_query;
+use crate::http::routes::errors::{ChangeLabelCustomersErrors, LabelCustomersErrors};
+use crate::http::routes::params::LabelPath;
+use crate::http::routes::{body, cursor};
+use crate::http::state::AppState;
+
+const DEFAULT_LIMIT: u32 = 50;
+const MAX_LIMIT: u32 = 100;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CustomersQuery {
+    /// At most this many customers: 1 to 100, default 50.
+    #[param(minimum = 1, maximum = 100)]
+    pub limit: Option<u32>,
+    /// The `next_cursor` of the page before; absent for the first page.
+    #[param(min_length = 1, max_length = 512, nullable = false)]
+    pub cursor: Option<String>,
+}
+
+/// The customers that have a label, a page at a time.
+///
+/// In the vendor's order; `limit` 1 to 100 (default 50), and `next_cursor`, opaque, for the
+/// next page (null after the last). A provider that cannot list a label's customers answers 405
+/// and calls nothing; a label the tenant's catalog lacks is 404 `label_not_found`.
+#[utoipa::path(
+    get,
+    path = "/v1/tenants/{tenant}/labels/{label_id}/customers",
+    operation_id = "listLabelCustomers",
+    tag = "labels",
+    params(LabelPath, CustomersQuery),
+    responses(
+        (status = 200, description = "One page of the label's customers", body = LabelCustomersResponse),
+        LabelCustomersErrors,
+    ),
+    security(("bearer" = []))
+)]
+pub async fn list_label_customers(
+    access: TenantAccess,
+    path: Result<Path<(String, String)>, PathRejection>,
+    uri: Uri,
+) -> Result<Response, ApiError> {
+    let provider = &access.tenant.provider;
+    let capabilities = provider.capabilities();
+    if !capabilities.members {
+        let why = format!(
+            "provider {} cannot list a label's customers",
+            provider.name()
+        );
+        return Err(unsupported(&access, why, capabilities.batch > 0, "PATCH"));
+    }
+    let query = match Query::<CustomersQuery>::try_from_uri(&uri) {
+        Ok(Query(query)) => query,
+        Err(rejection) => return Err(access.error(invalid_query(&rejection.body_text()))),
+    };
+    let limit = query.limit.unwrap_or(DEFAULT_LIMIT);
+    if !(1..=MAX_LIMIT).contains(&limit) {
+        let why = format!("limit must be 1 to {MAX_LIMIT}");
+        return Err(access.error(invalid_query(&why)));
+    }
+    let ctx = context(&access);
+    let label = resolve(&access, path, &ctx).await?;
+    let id = label.id.clone().unwrap_or_default();
+    let scope = format!("members/{}/{id}", access.tenant.id);
+    let offset = cursor::offset(query.cursor.as_deref(), &scope).map_err(|e| access.error(e))?;
+    let page = MembersPage { offset, limit };
+    let members = provider
+        .members(&ctx, &label, page)
+        .await
+        .map_err(|e| access.error(e))?;
+    let next_cursor = members
+        .next_offset
+        .map(|next| cursor::encode(&scope, &next.into()));
+    let answer = LabelCustomersResponse {
+        tenant: &access.tenant.id,
+        provider: provider.name(),
+        label: &label,
+        customers: &members.customers,
+        next_cursor,
+    };
+    Ok(Json(answer).into_response())
+}
+
+/// Attach one label to many customers, or detach it.
+///
+/// Attaches the label to the customers of `add` and detaches it from those of `remove`: the
+/// vendor's batch call where it has one (Capillary: 100 customers a call), else one call per
+/// customer, with a fresh read first so that `unchanged` means what it does on a customer's
+/// own PATCH. Every id is checked first: one that fails the provider's format makes the whole
+/// request 422, and nothing is sent.
+#[utoipa::path(
+    patch,
+    path = "/v1/tenants/{tenant}/labels/{label_id}/customers",
+    operation_id = "changeLabelCustomers",
+    tag = "labels",
+    params(LabelPath),
+    request_body = ChangeLabelCustomersRequest,
+    responses(
+        (status = 200, description = "What happened to each customer", body = ChangeLabelCustomersResponse),
+        ChangeLabelCustomersErrors,
+    ),
+    security(("bearer" = []))
+)]
+pub async fn change_label_customers(
+    access: TenantAccess,
+    State(state): State<AppState>,
+    path: Result<Path<(String, String)>, PathRejection>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, ApiError> {
+    let tenant = &access.tenant;
+    let provider = &tenant.provider;
+    let capabilities = provider.capabilities();
+    if capabilities.batch == 0 {
+        let why = format!(
+            "provider {} is read-only: labels cannot be changed",
+            provider.name()
+        );
+        return Err(unsupported(&access, why, capabilities.members, "GET, HEAD"));
+    }
+    let body = body::json(&headers, body, state.requests)
+        .await
+        .map_err(|e| access.error(e))?;
+    let change = MemberChange::parse(&body, capabilities.customer_id_format)
+        .map_err(|problems| access.error(invalid_request(&problems)))?;
+    let ctx = context(&access);
+    let label = resolve(&access, path, &ctx).await?;
+    let mut results = Vec::with_capacity(change.add.len() + change.remove.len());
+    for (op, customers) in [(Op::Add, &change.add), (Op::Remove, &change.remove)] {
+        let outcomes = change_many(
+            provider.as_ref(),
+            &ctx,
+            op,
+            &label,
+            customers,
+            tenant.fan_out,
+        );
+        for (customer, outcome) in customers.iter().zip(outcomes.await) {
+            let (status, problem) = match outcome {
+                CustomerOutcome::Applied => (CustomerStatus::Applied, None),
+                CustomerOutcome::Unchanged => (CustomerStatus::Unchanged, None),
+                CustomerOutcome::CustomerNotFound => (CustomerStatus::CustomerNotFound, None),
+                CustomerOutcome::Failed(error) => {
+                    (CustomerStatus::Failed, Some(ItemProblem::of(&error)))
+                }
+            };
+            results.push(CustomerResult {
+                customer_id: customer.as_str().to_owned(),
+                op,
+                status,
+                problem,
+            });
+        }
+    }
+    let answer = ChangeLabelCustomersResponse {
+        tenant: &tenant.id,
+        provider: provider.name(),
+        label: &label,
+        results: &results,
+    };
+    Ok(Json(answer).into_response())
+}
+
+fn context(access: &TenantAccess) -> CallContext {
+    CallContext {
+        request_id: access.request_id.clone(),
+        fresh: false,
+        include_raw: false,
+    }
+}
+
+/// 405, with the methods the resource does allow for this provider.
+fn unsupported(
+    access: &TenantAccess,
+    why: String,
+    other: bool,
+    other_methods: &'static str,
+) -> ApiError {
+    let mut error = access.error(Error::new(ErrorKind::UnsupportedOperation, why));
+    error.allow = Some(if other { other_methods } else { "" });
+    error
+}
+
+/// The path's label, found in the tenant's catalog by its id in the provider's spelling (a
+/// Trybe UUID in any case); one the catalog does not have is `label_not_found`.
+async fn resolve(
+    access: &TenantAccess,
+    path: Result<Path<(String, String)>, PathRejection>,
+    ctx: &CallContext,
+) -> Result<LabelIdentity, ApiError> {
+    let provider = &access.tenant.provider;
+    let format = provider.capabilities().label_id_format;
+    let not_found = || {
+        let why = "the tenant's vendor has no label of this id";
+        access.error(Error::new(ErrorKind::LabelNotFound, why))
+    };
+    let Ok(Path((_, raw))) = path else {
+        return Err(not_found());
+    };
+    let id = format.canonical(&raw);
+    // An id that cannot be one names no label, and costs no catalog read to say so.
+    if !format.admits(&id) || check_label_text(&id).is_err() {
+        return Err(not_found());
+    }
+    let catalog = provider
+        .catalog(ctx)
+        .await
+        .map_err(|e| access.error(e))?
+        .value;
+    let label = catalog.find(&LabelRef::Id(id)).ok_or_else(not_found)?;
+    Ok(label.identity())
+}

@@ -1,0 +1,58 @@
+use axum::extract::State;
+use axum::http::Uri;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::Value;
+
+use crate::engine::jobs::view::{Job, JobList};
+use crate::http::auth::TenantAccess;
+use crate::http::problem::ApiError;
+use crate::http::routes::cursor;
+use crate::http::routes::errors::ListJobsErrors;
+use crate::http::routes::job_params::{limit, query, value, ListQuery};
+use crate::http::routes::params::TenantPath;
+use crate::http::state::AppState;
+
+/// The tenant's jobs, newest first.
+///
+/// A page of at most `limit` jobs (default 20), each as `getJob` shows it; `next_cursor`
+/// fetches the next page. Finished jobs are kept 7 days. Calls no vendor.
+#[utoipa::path(
+    get,
+    path = "/v1/tenants/{tenant}/jobs",
+    operation_id = "listJobs",
+    tag = "jobs",
+    params(TenantPath, ListQuery),
+    responses((status = 200, description = "A page of the tenant's jobs", body = JobList), ListJobsErrors),
+    security(("bearer" = []))
+)]
+pub async fn list_jobs(
+    access: TenantAccess,
+    State(state): State<AppState>,
+    uri: Uri,
+) -> Result<Response, ApiError> {
+    let tenant = &access.tenant.id;
+    let pairs = query(&uri, &["cursor", "limit"]).map_err(|e| access.error(e))?;
+    let limit = limit(&pairs, 20, 100).map_err(|e| access.error(e))?;
+    let scope = format!("jobs/{tenant}");
+    let after = match value(&pairs, "cursor") {
+        None => None,
+        Some(text) => match cursor::decode(text, &scope).map_err(|e| access.error(e))? {
+            Value::String(after) => Some(after),
+            _ => return Err(access.error(cursor::not_given_out())),
+        },
+    };
+    let page = state
+        .jobs
+        .store
+        .list(tenant, after.as_deref(), limit)
+        .await
+        .map_err(|e| access.error(e))?;
+    let body = JobList {
+        jobs: page.jobs.iter().map(Job::of).collect(),
+        next_cursor: page
+            .next_after
+            .map(|after| cursor::encode(&scope, &Value::String(after))),
+    };
+    Ok(Json(body).into_response())
+}

@@ -1,0 +1,194 @@
+use axum::body::{to_bytes, Body};
+use axum::extract::State;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use label_core::{Error, ErrorKind};
+
+use crate::engine::idempotency::{self, Claim, Fingerprinting};
+use crate::engine::jobs::memory::Held;
+use crate::engine::jobs::stream::{Split, Splitter};
+use crate::engine::jobs::view::Job;
+use crate::engine::jobs::{spec, Jobs};
+use crate::http::auth::TenantAccess;
+use crate::http::problem::ApiError;
+use crate::http::routes::body;
+use crate::http::routes::errors::SubmitJobErrors;
+use crate::http::routes::params::TenantPath;
+use crate::http::state::{AppState, RequestLimits};
+
+/// Submit a job: change many customers, or copy labels from another tenant.
+///
+/// `"kind": "change"` applies the same `add` and `remove` references (as in a customer's
+/// change) to every customer listed; `create_missing` creates an added name the catalog lacks
+/// once, first. `"kind": "copy"` reads each `from` customer's labels in `from_tenant` (which
+/// the tenant's `copy_from` must name, else 403) and attaches them to the `to` customer here,
+/// names mapped through `labels` (`unmapped`: `skip`, or `same_name`); `mode: "mirror"` also
+/// detaches the mapped-to labels the source customer lacks. `dry_run` reads everything and
+/// writes nothing. Every item is checked first: a body with any problem is refused whole (422,
+/// at most 100 problems listed) and no job is made. The job runs in the background, chunk by
+/// chunk, with the vendor's batch calls where it has them, within the tenant's vendor budget
+/// less `[jobs] interactive_share`; one failing customer is recorded and the job goes on.
+/// A tenant with `[jobs] max_active_per_tenant` jobs queued or running is refused (429
+/// `too_many_jobs`), and so is a submission that would take what this gateway's jobs hold past
+/// `[jobs] max_memory_bytes` (503 `jobs_full`); both with `Retry-After`, and no job is made.
+/// Answers 202 with the job and its `Location`; follow it with `getJob`. Send an
+/// `Idempotency-Key` to make a retry safe: the same key and body give the first answer again,
+/// and no second job.
+#[utoipa::path(
+    post,
+    path = "/v1/tenants/{tenant}/jobs",
+    operation_id = "submitJob",
+    tag = "jobs",
+    params(
+        TenantPath,
+        ("Idempotency-Key" = Option<String>, Header, nullable = false, description = "1 to 255 visible ASCII characters. The same key with the same body within 24 h gets the first answer again and makes no second job; with another body: 422 `idempotency_key_reused`; while the first is still being accepted: 409 `idempotency_in_progress`. Keys are scoped per tenant.", min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$"),
+    ),
+    request_body = crate::engine::jobs::request_doc::JobRequest,
+    responses(
+        (status = 202, description = "The job, accepted; it runs in the background", body = Job,
+            headers(
+                ("Location" = String, description = "The job: `/v1/tenants/{tenant}/jobs/{job_id}`"),
+                ("Idempotent-Replayed" = String, description = "`true` on an answer replayed for a repeated `Idempotency-Key`"),
+            )),
+        SubmitJobErrors,
+    ),
+    security(("bearer" = []))
+)]
+pub async fn submit_job(
+    access: TenantAccess,
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, ApiError> {
+    let provider = &access.tenant.provider;
+    if !provider.capabilities().can_write() {
+        let mut error = access.error(Error::new(
+            ErrorKind::UnsupportedOperation,
+            format!(
+                "provider {} is read-only: jobs cannot change its labels",
+                provider.name()
+            ),
+        ));
+        error.allow = Some("GET, HEAD");
+        return Err(error);
+    }
+    let limits = RequestLimits {
+        max_body_bytes: state.jobs.max_body_bytes,
+        ..state.requests
+    };
+    let key = idempotency::key_of(&headers);
+    // A retry with an Idempotency-Key may be the replay of a job that is one of the active
+    // ones: it is let through to the key's record, and the store's own check still holds.
+    if !matches!(key, Ok(Some(_))) {
+        state
+            .jobs
+            .admit(&access.tenant.id)
+            .await
+            .map_err(|e| access.error(e))?;
+    }
+    let mut held = state.jobs.memory.hold(0).map_err(|e| access.error(e))?;
+    let (body, fingerprint) = read_streamed(&headers, body, limits, &mut held)
+        .await
+        .map_err(|e| access.error(e))?;
+    let (spec, customers) = match (
+        key.clone(),
+        spec::read(
+            body,
+            &state,
+            &access.tenant,
+            state.jobs.max_customers,
+            state.jobs.chunk_size(&access.tenant),
+        ),
+    ) {
+        (Ok(_), Ok(read)) => read,
+        (Err(problem), Ok(_)) => return Err(access.error(label_core::invalid_request(&[problem]))),
+        (Err(problem), Err(mut error)) if error.kind == ErrorKind::InvalidRequest => {
+            error.problems.insert(0, problem);
+            error.problems.truncate(label_core::MAX_PROBLEMS);
+            return Err(access.error(error));
+        }
+        (_, Err(error)) => return Err(access.error(error)),
+    };
+    // What the job goes on holding: its packed customers (the store resizes it as it keeps it).
+    let _ = held.resize(customers.weight());
+    let Ok(Some(key)) = key else {
+        return accept(&state, &access, spec, customers, held).await;
+    };
+    match state
+        .idempotency
+        .claim(&access.tenant.id, key, fingerprint)
+        .await
+        .map_err(|e| access.error(e))?
+    {
+        Claim::Replay(response) => Ok(with_location(response, &access.tenant.id).await),
+        Claim::Execute(guard) => {
+            let response = accept(&state, &access, spec, customers, held)
+                .await
+                .unwrap_or_else(IntoResponse::into_response);
+            Ok(guard.finish(response).await)
+        }
+    }
+}
+
+async fn accept(
+    state: &AppState,
+    access: &TenantAccess,
+    spec: crate::engine::jobs::model::Spec,
+    customers: crate::engine::jobs::compact::CompactList,
+    held: Held,
+) -> Result<Response, ApiError> {
+    let meta = Jobs::submit(state, &access.tenant, spec, customers, held)
+        .await
+        .map_err(|e| access.error(e))?;
+    let mut response = (StatusCode::ACCEPTED, Json(Job::of(&meta))).into_response();
+    if let Ok(location) = HeaderValue::from_str(&location(&meta.tenant, &meta.id)) {
+        response.headers_mut().insert(header::LOCATION, location);
+    }
+    Ok(response)
+}
+
+/// Reads the body as it streams in (see `jobs::stream`), holding what it keeps of the jobs'
+/// memory: `jobs_full` the moment that would pass the maximum, the rest left unread. Its
+/// fingerprint (for an `Idempotency-Key`) is taken on the way.
+async fn read_streamed(
+    headers: &HeaderMap,
+    body: Body,
+    limits: RequestLimits,
+    held: &mut Held,
+) -> Result<(Split, [u8; 32]), Error> {
+    let mut splitter = Splitter::new();
+    let mut fingerprint = Fingerprinting::new("jobs");
+    body::json_stream(headers, body, limits, |piece| {
+        fingerprint.update(piece);
+        splitter.feed(piece);
+        held.resize(splitter.weight())
+    })
+    .await?;
+    let split = splitter.finish();
+    // Checking the entries adds a hash of 8 bytes each and the checked list, about the size of
+    // the raw one.
+    let walk = split.entries.len() * 8 + split.entries.weight();
+    held.resize(held.bytes() + walk)?;
+    Ok((split, fingerprint.finish()))
+}
+
+pub fn location(tenant: &str, id: &str) -> String {
+    format!("/v1/tenants/{tenant}/jobs/{id}")
+}
+
+/// A replayed answer keeps only its status and body: its `Location` is made again from the
+/// job it names.
+async fn with_location(response: Response, tenant: &str) -> Response {
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = to_bytes(body, 1024 * 1024).await else {
+        return Response::from_parts(parts, Body::empty());
+    };
+    let id = serde_json::from_slice::<serde_json::Value>(&bytes)
+        .ok()
+        .and_then(|job| job["id"].as_str().map(str::to_owned));
+    if let Some(location) = id.and_then(|id| HeaderValue::from_str(&location(tenant, &id)).ok()) {
+        parts.headers.insert(header::LOCATION, location);
+    }
+    Response::from_parts(parts, Body::from(bytes))
+}
