@@ -4,7 +4,7 @@
 
 use std::ops::Range;
 
-use super::spell::Reading;
+use super::reading::Reading;
 
 /// `%XX` as the byte it stands for, near each such escape; `None` when there is none.
 pub(super) fn percent(reading: &Reading, reach: usize) -> Option<Reading> {

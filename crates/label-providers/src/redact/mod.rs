@@ -13,10 +13,12 @@ use md5::{Digest, Md5};
 
 mod body;
 mod decode;
+mod reading;
 mod recent;
 mod spell;
 
-use spell::{find, fold_secret, Needles, Reading, DEPTH};
+use reading::Reading;
+use spell::{find, fold_secret, Needles, DEPTH};
 
 /// What replaces a secret.
 pub const REDACTED: &str = "[redacted]";

@@ -9,83 +9,12 @@
 use std::ops::Range;
 
 use super::decode::{base64, hex, percent, runs, sextet, unescape};
-
-/// Bytes of a text, decoded some way, each with the range of the text it was read from when
-/// the reading is `tracked`. Most text holds no secret: it is first read untracked (a byte a
-/// byte instead of nine), and only a window where something matched is read again tracked.
-pub(super) struct Reading {
-    pub(super) bytes: Vec<u8>,
-    from: Vec<(u32, u32)>,
-    tracked: bool,
-    /// Something was pushed since the last seam.
-    open: bool,
-}
+use super::reading::Reading;
 
 /// Two decodings, one inside the other: "the encodings nested one inside another once".
 pub(super) const DEPTH: u8 = 2;
 /// No Base64 or hex run shorter than this can hold a 4-byte secret at any alignment.
 const MIN_RUN: usize = 6;
-/// Stands between two decoded runs. It reads from nowhere (`(0, 0)`), and no match may hold
-/// it, so that no match joins two runs.
-const SEAM: u8 = 0;
-
-impl Reading {
-    pub fn of(text: &[u8]) -> Self {
-        let from = (0..text.len() as u32).map(|i| (i, i + 1)).collect();
-        Self {
-            bytes: text.to_vec(),
-            from,
-            tracked: true,
-            open: !text.is_empty(),
-        }
-    }
-
-    /// `text` read without where each byte came from: [`search`] then only says whether
-    /// anything may match (see [`MAYBE`]).
-    pub fn untracked(text: &[u8]) -> Self {
-        Self {
-            bytes: text.to_vec(),
-            from: Vec::new(),
-            tracked: false,
-            open: !text.is_empty(),
-        }
-    }
-
-    /// An empty reading to decode `source` into, tracked as `source` is.
-    pub(super) fn like(source: &Reading, n: usize) -> Self {
-        Self {
-            bytes: Vec::with_capacity(n),
-            from: Vec::with_capacity(if source.tracked { n } else { 0 }),
-            tracked: source.tracked,
-            open: false,
-        }
-    }
-
-    /// Pushes `byte`, read from this reading's bytes `at`.
-    pub(super) fn push(&mut self, byte: u8, source: &Reading, at: Range<usize>) {
-        self.bytes.push(byte);
-        if self.tracked {
-            self.from
-                .push((source.from[at.start].0, source.from[at.end - 1].1));
-        }
-        self.open = true;
-    }
-
-    pub(super) fn seam(&mut self) {
-        if self.open {
-            self.bytes.push(SEAM);
-            if self.tracked {
-                self.from.push((0, 0));
-            }
-            self.open = false;
-        }
-    }
-
-    pub(super) fn is_empty(&self) -> bool {
-        self.bytes.is_empty()
-    }
-}
-
 /// What [`search`] finds in an untracked reading: a match somewhere (perhaps across a seam),
 /// to be placed by reading the text again tracked.
 pub(super) const MAYBE: Range<usize> = 0..0;
