@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use axum::middleware;
 use axum::routing::{get, post};
 use axum::Router;
 use base64::Engine;
@@ -215,7 +216,7 @@ impl CapillarySim {
         let assignments = get(assignments::read)
             .post(assign::assign)
             .delete(unassign::remove);
-        let router = Router::new()
+        let data_routes = Router::new()
             .route("/v2/customers/{user_id}/labels", get(customers::labels))
             .route(
                 "/v2/customers/{user_id}/changeLabels",
@@ -229,6 +230,9 @@ impl CapillarySim {
             .route("/v2/labels", get(labels::list).post(labels::create))
             .route("/v2/labels/assignments", assignments)
             .route("/v2/labels/assignments/search", get(assignments::search))
+            // Capillary refuses a call without valid credentials before it reads anything else.
+            .route_layer(middleware::from_fn_with_state(auth.clone(), oauth::require));
+        let router = data_routes
             .route("/v3/oauth/token/generate", post(oauth::generate))
             .with_state(state);
         Ok(Self {

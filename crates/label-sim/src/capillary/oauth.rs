@@ -4,12 +4,13 @@
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{Request, State};
 use axum::http::{HeaderMap, StatusCode};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Value};
@@ -106,4 +107,16 @@ pub(super) async fn generate(State(state): State<AppState>, body: Bytes) -> Resp
     // A TTL under a second still reads as one: the vendor counts whole seconds.
     let ttl_seconds = auth.ttl.as_secs_f64().ceil() as u64;
     Json(json!({"data": {"accessToken": token, "ttlSeconds": ttl_seconds}})).into_response()
+}
+
+/// The data routes' guard: the 401 of [`Auth::refusal`], or the route itself.
+pub(super) async fn require(
+    State(auth): State<Arc<Auth>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    match auth.refusal(request.headers()) {
+        Some(denied) => denied,
+        None => next.run(request).await,
+    }
 }

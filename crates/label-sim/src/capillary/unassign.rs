@@ -5,7 +5,6 @@
 
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::HeaderMap;
 use axum::response::Response;
 use serde_json::{json, Value};
 
@@ -18,12 +17,8 @@ const KINDS: [&str; 3] = ["labelIds", "labelNames", "labelExternalIds"];
 
 pub(super) async fn remove(
     State(state): State<AppState>,
-    headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, Refusal> {
-    if let Some(denied) = state.auth.refusal(&headers) {
-        return Ok(denied);
-    }
     let body = wire::json_body(&body)?;
     EntityType::parse(body["entityType"].as_str())?.writable()?;
     let removals = wire::items(&body, "removals", MAX_REMOVALS)?;
