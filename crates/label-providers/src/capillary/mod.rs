@@ -182,19 +182,9 @@ impl LabelProvider for Capillary {
         error::check_errors(&reply, &envelope.errors)?;
         // 33001 "User labels not found" is how Capillary says "no labels": not an error here.
         let records = envelope.data.unwrap_or_default();
-        let mut labels = Vec::with_capacity(records.len());
-        for record in records {
-            let mapping: CustomerLabel = parse_record(&reply, &record)?;
-            if mapping.deleted {
-                continue;
-            }
-            labels.push(Label {
-                id: wire::id_text(&mapping.label_id).unwrap_or_default(),
-                name: Some(mapping.label_name),
-                weight: None,
-                raw: raw_record(ctx, &reply, &record)?,
-            });
-        }
+        let labels = labels_of(ctx, &reply, &records, |mapping: CustomerLabel| {
+            (!mapping.deleted).then_some((mapping.label_id, mapping.label_name))
+        })?;
         Ok(Fetched::from_vendor(labels.into()))
     }
 
@@ -203,19 +193,10 @@ impl LabelProvider for Capillary {
         let reply = self.get(ctx, path, path).await?;
         let envelope: Envelope = reply.json()?;
         error::check_errors(&reply, &envelope.errors)?;
-        let mut labels = Vec::new();
-        for record in envelope.data.unwrap_or_default() {
-            let label: OrgLabel = parse_record(&reply, &record)?;
-            if !label.active {
-                continue;
-            }
-            labels.push(Label {
-                id: wire::id_text(&label.id).unwrap_or_default(),
-                name: Some(label.name),
-                weight: None,
-                raw: raw_record(ctx, &reply, &record)?,
-            });
-        }
+        let records = envelope.data.unwrap_or_default();
+        let labels = labels_of(ctx, &reply, &records, |label: OrgLabel| {
+            label.active.then_some((label.id, label.name))
+        })?;
         Ok(Fetched::from_vendor(Arc::new(Catalog::new(labels.into()))))
     }
 
@@ -282,6 +263,29 @@ impl LabelProvider for Capillary {
     ) -> Result<Vec<Result<Fetched<LabelList>, Error>>, Error> {
         self.read_assignments(ctx, customers).await
     }
+}
+
+/// The labels among `records` that `kept` accepts, as its `(id, name)`, each with its record as
+/// `raw` when the caller asked for it.
+fn labels_of<R: serde::de::DeserializeOwned>(
+    ctx: &CallContext,
+    reply: &Reply,
+    records: &[Box<serde_json::value::RawValue>],
+    kept: impl Fn(R) -> Option<(serde_json::Value, String)>,
+) -> Result<Vec<Label>, Error> {
+    let mut labels = Vec::with_capacity(records.len());
+    for record in records {
+        let Some((id, name)) = kept(parse_record(reply, record)?) else {
+            continue;
+        };
+        labels.push(Label {
+            id: wire::id_text(&id).unwrap_or_default(),
+            name: Some(name),
+            weight: None,
+            raw: raw_record(ctx, reply, record)?,
+        });
+    }
+    Ok(labels)
 }
 
 /// Capillary is keyed by name; the change planner only sends labels whose name it knows.
