@@ -3,7 +3,6 @@
 
 use std::collections::HashSet;
 use std::net::SocketAddr;
-use std::time::Duration;
 
 use super::fields::{self, Section};
 use super::{
@@ -35,6 +34,9 @@ pub(super) const CACHE_KEYS: &[&str] = &[
 pub(super) const IDEMPOTENCY_KEYS: &[&str] = &["max_bytes"];
 /// hyper reads a request head into a buffer of at least 8 KiB.
 const MIN_HEADER_BYTES: u64 = 8 * 1024;
+const MAX_CONNECTIONS: u64 = 1_000_000;
+/// An hour: waits for a client's head or body.
+const MAX_WAIT_MS: u64 = 3_600_000;
 /// Below this a bounded store cannot keep even one typical answer.
 const MIN_STORE_BYTES: u64 = 1024 * 1024;
 /// moka refuses lifetimes over 1000 years; a year is far beyond any useful one.
@@ -150,63 +152,55 @@ fn server(section: &mut Section) -> ServerConfig {
     let default = ServerConfig::default();
     let listen = address(section, "listen");
     let admin_listen = address(section, "admin_listen").unwrap_or(default.admin_listen);
-    let max_body_bytes = section.integer_or(
-        "max_body_bytes",
-        default.max_body_bytes as u64,
-        1..=usize::MAX as u64,
-    );
-    let max_connections = section.integer_or(
+    let max_connections = section.setting_or(
         "max_connections",
-        default.max_connections as u64,
-        1..=1_000_000,
-    );
-    let header_read_timeout_ms = section.integer_or(
-        "header_read_timeout_ms",
-        default.header_read_timeout.as_millis() as u64,
-        1..=3_600_000,
-    );
-    let max_header_bytes = section.integer_or(
-        "max_header_bytes",
-        default.max_header_bytes as u64,
-        MIN_HEADER_BYTES..=1024 * 1024,
-    );
-    let body_read_timeout_ms = section.integer_or(
-        "body_read_timeout_ms",
-        default.body_read_timeout.as_millis() as u64,
-        1..=3_600_000,
-    );
-    let min_body_bytes_per_second = section.integer_or(
-        "min_body_bytes_per_second",
-        default.min_body_bytes_per_second,
-        1..=u32::MAX as u64,
-    );
-    // A share of the connections, unless set: one key may never take them all.
-    let max_connections_per_key = section.integer_or(
-        "max_connections_per_key",
-        (max_connections / 8).max(1),
-        1..=1_000_000,
-    );
-    let max_upstream_body_bytes = section.integer_or(
-        "max_upstream_body_bytes",
-        default.max_upstream_body_bytes as u64,
-        1024..=1024 * 1024 * 1024,
-    );
-    let max_upstream_bytes_in_flight = section.integer_or(
-        "max_upstream_bytes_in_flight",
-        default.max_upstream_bytes_in_flight as u64,
-        MIN_STORE_BYTES..=1 << 40,
+        default.max_connections,
+        1..=MAX_CONNECTIONS,
     );
     ServerConfig {
         listen,
-        max_body_bytes: max_body_bytes as usize,
-        max_connections: max_connections as usize,
-        header_read_timeout: Duration::from_millis(header_read_timeout_ms),
-        max_header_bytes: max_header_bytes as usize,
-        body_read_timeout: Duration::from_millis(body_read_timeout_ms),
-        min_body_bytes_per_second,
-        max_connections_per_key: max_connections_per_key as usize,
-        max_upstream_body_bytes: max_upstream_body_bytes as usize,
-        max_upstream_bytes_in_flight: max_upstream_bytes_in_flight as usize,
+        max_body_bytes: section.setting_or(
+            "max_body_bytes",
+            default.max_body_bytes,
+            1..=usize::MAX as u64,
+        ),
+        max_connections,
+        header_read_timeout: section.setting_or(
+            "header_read_timeout_ms",
+            default.header_read_timeout,
+            1..=MAX_WAIT_MS,
+        ),
+        max_header_bytes: section.setting_or(
+            "max_header_bytes",
+            default.max_header_bytes,
+            MIN_HEADER_BYTES..=1024 * 1024,
+        ),
+        body_read_timeout: section.setting_or(
+            "body_read_timeout_ms",
+            default.body_read_timeout,
+            1..=MAX_WAIT_MS,
+        ),
+        min_body_bytes_per_second: section.setting_or(
+            "min_body_bytes_per_second",
+            default.min_body_bytes_per_second,
+            1..=u32::MAX as u64,
+        ),
+        // A share of the connections, unless set: one key may never take them all.
+        max_connections_per_key: section.setting_or(
+            "max_connections_per_key",
+            (max_connections / 8).max(1),
+            1..=MAX_CONNECTIONS,
+        ),
+        max_upstream_body_bytes: section.setting_or(
+            "max_upstream_body_bytes",
+            default.max_upstream_body_bytes,
+            1024..=1024 * 1024 * 1024,
+        ),
+        max_upstream_bytes_in_flight: section.setting_or(
+            "max_upstream_bytes_in_flight",
+            default.max_upstream_bytes_in_flight,
+            MIN_STORE_BYTES..=1 << 40,
+        ),
         admin_listen,
     }
 }

@@ -6,6 +6,7 @@
 
 use std::collections::{BTreeSet, HashSet};
 use std::ops::RangeInclusive;
+use std::time::Duration;
 
 use super::path::{index, join};
 use super::ConfigProblem;
@@ -148,6 +149,17 @@ impl<'a> Section<'a> {
         self.integer(key, range).unwrap_or(default)
     }
 
+    /// [`Section::integer_or`] for a setting the config holds as a count or a duration: the
+    /// range is in the key's own unit, as the key's name says (`_ms`, `_seconds`, bytes...).
+    pub fn setting_or<T: Setting>(
+        &mut self,
+        key: &'static str,
+        default: T,
+        range: RangeInclusive<u64>,
+    ) -> T {
+        T::from_integer(key, self.integer_or(key, default.to_integer(key), range))
+    }
+
     /// The keys nobody read: what a tenant hands its provider.
     pub fn rest(&self) -> toml::Table {
         self.table
@@ -203,5 +215,56 @@ fn range_message(range: &RangeInclusive<u64>) -> String {
         format!("must be an integer of at least {min}")
     } else {
         format!("must be an integer from {min} to {max}")
+    }
+}
+
+/// A value an integer key is read into. A duration's unit is its key's suffix.
+pub trait Setting: Copy {
+    fn to_integer(self, key: &str) -> u64;
+    fn from_integer(key: &str, integer: u64) -> Self;
+}
+
+impl Setting for u64 {
+    fn to_integer(self, _: &str) -> u64 {
+        self
+    }
+    fn from_integer(_: &str, integer: u64) -> Self {
+        integer
+    }
+}
+
+/// The range read is within the type's: the casts cannot truncate.
+impl Setting for usize {
+    fn to_integer(self, _: &str) -> u64 {
+        self as u64
+    }
+    fn from_integer(_: &str, integer: u64) -> Self {
+        integer as usize
+    }
+}
+
+impl Setting for u32 {
+    fn to_integer(self, _: &str) -> u64 {
+        self.into()
+    }
+    fn from_integer(_: &str, integer: u64) -> Self {
+        integer as u32
+    }
+}
+
+impl Setting for Duration {
+    fn to_integer(self, key: &str) -> u64 {
+        if key.ends_with("_ms") {
+            self.as_millis() as u64
+        } else {
+            self.as_secs()
+        }
+    }
+    fn from_integer(key: &str, integer: u64) -> Self {
+        if key.ends_with("_ms") {
+            Duration::from_millis(integer)
+        } else {
+            Duration::from_secs(integer)
+        }
     }
 }

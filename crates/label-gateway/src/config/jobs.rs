@@ -43,38 +43,29 @@ impl Default for JobsConfig {
 
 pub(super) fn read(section: &mut Section) -> JobsConfig {
     let default = JobsConfig::default();
-    let max_customers = section.integer_or(
-        "max_customers",
-        default.max_customers as u64,
-        1..=MAX_CUSTOMERS,
-    );
-    let max_body_bytes = section.integer_or(
-        "max_body_bytes",
-        default.max_body_bytes as u64,
-        1024..=MAX_BODY_BYTES,
-    );
-    let concurrency = section.integer_or(
-        "concurrency",
-        default.concurrency as u64,
-        1..=MAX_CONCURRENCY,
-    );
-    let max_active_per_tenant = section.integer_or(
-        "max_active_per_tenant",
-        default.max_active_per_tenant as u64,
-        1..=MAX_ACTIVE,
-    );
-    let max_memory_bytes = section.integer_or(
-        "max_memory_bytes",
-        default.max_memory_bytes as u64,
-        MEMORY_BYTES,
-    );
     JobsConfig {
-        max_active_per_tenant: max_active_per_tenant as usize,
-        max_memory_bytes: max_memory_bytes as usize,
-        max_customers: max_customers as usize,
-        max_body_bytes: max_body_bytes as usize,
+        max_active_per_tenant: section.setting_or(
+            "max_active_per_tenant",
+            default.max_active_per_tenant,
+            1..=MAX_ACTIVE,
+        ),
+        max_memory_bytes: section.setting_or(
+            "max_memory_bytes",
+            default.max_memory_bytes,
+            MEMORY_BYTES,
+        ),
+        max_customers: section.setting_or(
+            "max_customers",
+            default.max_customers,
+            1..=MAX_CUSTOMERS,
+        ),
+        max_body_bytes: section.setting_or(
+            "max_body_bytes",
+            default.max_body_bytes,
+            1024..=MAX_BODY_BYTES,
+        ),
         interactive_share: share(section).unwrap_or(default.interactive_share),
-        concurrency: concurrency as usize,
+        concurrency: section.setting_or("concurrency", default.concurrency, 1..=MAX_CONCURRENCY),
     }
 }
 

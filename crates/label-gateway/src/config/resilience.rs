@@ -1,8 +1,6 @@
 //! A tenant's protection against its vendor (and the vendor's against the tenant): deadlines,
 //! retries, the circuit breaker, concurrency, and the vendor budget.
 
-use std::time::Duration;
-
 use super::fields::Section;
 use super::{Budget, Resilience};
 
@@ -17,49 +15,37 @@ const MAX_PER_MINUTE: u64 = 1_000_000;
 
 pub(super) fn read(section: &mut Section) -> Resilience {
     let default = Resilience::default();
-    let ms = |d: Duration| d.as_millis() as u64;
+    let u32_max = u32::MAX.into();
     Resilience {
-        timeout: Duration::from_millis(section.integer_or(
-            "timeout_ms",
-            ms(default.timeout),
-            1..=MAX_MS,
-        )),
-        connect_timeout: Duration::from_millis(section.integer_or(
+        timeout: section.setting_or("timeout_ms", default.timeout, 1..=MAX_MS),
+        connect_timeout: section.setting_or(
             "connect_timeout_ms",
-            ms(default.connect_timeout),
+            default.connect_timeout,
             1..=MAX_MS,
-        )),
-        max_retries: section.integer_or(
-            "max_retries",
-            default.max_retries.into(),
-            0..=u32::MAX.into(),
-        ) as u32,
-        circuit_failures: section.integer_or(
+        ),
+        max_retries: section.setting_or("max_retries", default.max_retries, 0..=u32_max),
+        circuit_failures: section.setting_or(
             "circuit_failures",
-            default.circuit_failures.into(),
-            1..=u32::MAX.into(),
-        ) as u32,
-        circuit_open: Duration::from_secs(section.integer_or(
+            default.circuit_failures,
+            1..=u32_max,
+        ),
+        circuit_open: section.setting_or(
             "circuit_open_seconds",
-            default.circuit_open.as_secs(),
+            default.circuit_open,
             1..=MAX_SECONDS,
-        )),
-        max_in_flight: section.integer_or(
+        ),
+        max_in_flight: section.setting_or(
             "max_in_flight",
-            default.max_in_flight as u64,
+            default.max_in_flight,
             1..=MAX_IN_FLIGHT,
-        ) as usize,
+        ),
         budget: budget(section),
-        min_call: Duration::from_millis(section.integer_or(
-            "min_call_ms",
-            ms(default.min_call),
-            1..=MAX_MS,
-        )),
-        max_retry_after: Duration::from_secs(section.integer_or(
+        min_call: section.setting_or("min_call_ms", default.min_call, 1..=MAX_MS),
+        max_retry_after: section.setting_or(
             "max_retry_after_seconds",
-            default.max_retry_after.as_secs(),
+            default.max_retry_after,
             1..=MAX_SECONDS,
-        )),
+        ),
     }
 }
 
