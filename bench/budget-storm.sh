@@ -18,7 +18,6 @@ SAMPLE=564663098
 
 command -v redis-server >/dev/null || { apt-get update -qq && apt-get install -y -qq redis-server >/dev/null; }
 source bench/setup.sh label-gateway label-bench
-GATEWAY_BIN=${GATEWAY_BIN:-$BIN/label-gateway}
 
 redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --daemonize no >/dev/null &
 pids+=($!)

@@ -40,7 +40,7 @@ gateway=http://127.0.0.1:$GATEWAY_PORT
 auth="Authorization: Bearer $KEY"
 sample_path=/v1/tenants/bench/customers/$SAMPLE/labels
 BENCH_VENDOR_URL=$vendor_url RUST_LOG=warn \
-    "$BIN/label-gateway" serve --config bench/bench.toml --listen "127.0.0.1:$GATEWAY_PORT" &
+    "$GATEWAY_BIN" serve --config bench/bench.toml --listen "127.0.0.1:$GATEWAY_PORT" &
 gateway_pid=$!
 pids+=("$gateway_pid")
 wait_for "$gateway/healthz"

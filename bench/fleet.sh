@@ -37,7 +37,7 @@ config() { # file admin-port with-state(0/1) [tenant lines]
     } >"$1"
 }
 start() { # name port config: the gateway's pid in $started
-    RUST_LOG=warn "$BIN/label-gateway" serve --config "$3" --listen "127.0.0.1:$2" >"$work/$1.log" 2>&1 &
+    RUST_LOG=warn "$GATEWAY_BIN" serve --config "$3" --listen "127.0.0.1:$2" >"$work/$1.log" 2>&1 &
     started=$!
     pids+=("$started")
     for _ in $(seq 1 100); do curl -sf -o /dev/null "http://127.0.0.1:$2/healthz" && return; sleep 0.1; done

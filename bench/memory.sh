@@ -30,7 +30,7 @@ sed -e "s/^max_entries = .*/max_entries = $((largest * 2))/" \
 rows=""
 for size in $SIZES; do
     BENCH_VENDOR_URL=$vendor_url RUST_LOG=warn \
-        "$BIN/label-gateway" serve --config "$work/gateway.toml" --listen "127.0.0.1:$GATEWAY_PORT" &
+        "$GATEWAY_BIN" serve --config "$work/gateway.toml" --listen "127.0.0.1:$GATEWAY_PORT" &
     gateway_pid=$!
     pids+=("$gateway_pid")
     for _ in $(seq 1 100); do curl -sf -o /dev/null "$gateway/healthz" && break; sleep 0.1; done

@@ -48,7 +48,7 @@ start_gateway() { # number of Capillary tenants t1..tN, [cache TTL, default 0]; 
         printf '[tenants.tr]\nprovider = "trybe"\nbase_url = "%s"\ntoken = "trybe-demo-token"\n' "$trybe_url"
         printf 'api_keys = ["tr-key"]\ncache_ttl_seconds = 0\nmax_in_flight = 1024\n'
     } >"$work/gateway.toml"
-    RUST_LOG=warn "$BIN/label-gateway" serve --config "$work/gateway.toml" \
+    RUST_LOG=warn "$GATEWAY_BIN" serve --config "$work/gateway.toml" \
         --listen "127.0.0.1:$GATEWAY_PORT" &
     gateway_pid=$!
     for _ in $(seq 1 100); do curl -sf -o /dev/null "$gateway/healthz" && return; sleep 0.1; done

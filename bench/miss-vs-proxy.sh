@@ -35,7 +35,7 @@ api_keys = ["t1-key"]
 cache_ttl_seconds = 0
 max_in_flight = 1024
 TOML
-RUST_LOG=warn "$BIN/label-gateway" serve --config "$work/gateway.toml" --listen "127.0.0.1:$GATEWAY_PORT" &
+RUST_LOG=warn "$GATEWAY_BIN" serve --config "$work/gateway.toml" --listen "127.0.0.1:$GATEWAY_PORT" &
 pids+=($!)
 "$BIN/minimal-proxy" --listen "127.0.0.1:$PROXY_PORT" --vendor "$cap_url" --authorization "$cap_basic" &
 pids+=($!)

@@ -6,6 +6,9 @@ packages=()
 for package in "$@"; do packages+=(-p "$package"); done
 cargo build --release --quiet "${packages[@]}"
 BIN=${CARGO_TARGET_DIR:-target}/release
+# GATEWAY_BIN=path loads another build of the gateway (an older commit's, say) with the same
+# script, for a before/after side by side.
+GATEWAY_BIN=${GATEWAY_BIN:-$BIN/label-gateway}
 work=$(mktemp -d)
 pids=()
 # The gateway's admin listener (/metrics): a port beside the script's gateway port, so that

@@ -38,7 +38,7 @@ password = "demo-password"
 api_keys = ["$KEY"]
 TOML
 gateway=http://127.0.0.1:$GATEWAY_PORT
-RUST_LOG=warn "$BIN/label-gateway" serve --config "$work/gateway.toml" \
+RUST_LOG=warn "$GATEWAY_BIN" serve --config "$work/gateway.toml" \
     --listen "127.0.0.1:$GATEWAY_PORT" &
 pids+=($!)
 for _ in $(seq 1 100); do curl -sf -o /dev/null "$gateway/healthz" && break; sleep 0.1; done

@@ -34,7 +34,7 @@ password = "demo-password"
 api_keys = ["hot-key"]
 cache_ttl_seconds = 3600
 EOF
-RUST_LOG=warn "$BIN/label-gateway" serve --config "$work/gateway.toml" --listen "127.0.0.1:$GATEWAY_PORT" &
+RUST_LOG=warn "$GATEWAY_BIN" serve --config "$work/gateway.toml" --listen "127.0.0.1:$GATEWAY_PORT" &
 gateway_pid=$!
 pids+=("$gateway_pid")
 
