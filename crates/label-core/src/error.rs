@@ -222,20 +222,22 @@ pub struct Upstream {
 
 /// The one error type of every provider and of the gateway. Boxed, so that a `Result` stays as
 /// small as its success value on the hot path; the fields read through `Deref`.
-#[derive(Debug, Clone, thiserror::Error)]
-#[error("{}: {}", .0.kind, .0.detail)]
-pub struct Error(Box<ErrorDetails>);
+///
+/// `K` is the list of kinds: a provider's [`ErrorKind`], or an application's longer list that
+/// [`Widens`] it (the gateway adds the kinds only it can raise); `?` widens on the way.
+#[derive(Debug, Clone)]
+pub struct Error<K = ErrorKind>(Box<ErrorDetails<K>>);
 
 #[derive(Debug, Clone)]
-pub struct ErrorDetails {
-    pub kind: ErrorKind,
+pub struct ErrorDetails<K = ErrorKind> {
+    pub kind: K,
     pub detail: String,
     pub temporariness: Temporariness,
     pub upstream: Option<Upstream>,
     pub retry_after: Option<Duration>,
     /// What a change had already applied when it failed, so the client knows the vendor's state.
     pub partial_results: Option<Vec<ChangeResult>>,
-    /// For `invalid_request`: the problems of the request, at most `MAX_PROBLEMS` of them.
+    /// For an invalid input: its problems, as many as the caller chose to keep.
     pub problems: Vec<FieldProblem>,
     /// There were more problems than `problems` lists.
     pub problems_truncated: bool,
@@ -244,8 +246,47 @@ pub struct ErrorDetails {
     pub origin: Option<Source>,
 }
 
-impl Error {
-    pub fn new(kind: ErrorKind, detail: impl Into<String>) -> Self {
+/// A longer list of kinds that holds every [`ErrorKind`]: an error of a provider becomes one of
+/// `Error<K>` by `?` or `into()`, its details kept.
+pub trait Widens: From<ErrorKind> {}
+
+impl<K: Widens> From<Error> for Error<K> {
+    fn from(error: Error) -> Self {
+        let ErrorDetails {
+            kind,
+            detail,
+            temporariness,
+            upstream,
+            retry_after,
+            partial_results,
+            problems,
+            problems_truncated,
+            origin,
+        } = *error.0;
+        Self(Box::new(ErrorDetails {
+            kind: K::from(kind),
+            detail,
+            temporariness,
+            upstream,
+            retry_after,
+            partial_results,
+            problems,
+            problems_truncated,
+            origin,
+        }))
+    }
+}
+
+impl<K: fmt::Display> fmt::Display for Error<K> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.0.kind, self.0.detail)
+    }
+}
+
+impl<K: fmt::Display + fmt::Debug> std::error::Error for Error<K> {}
+
+impl<K> Error<K> {
+    pub fn new(kind: K, detail: impl Into<String>) -> Self {
         Self(Box::new(ErrorDetails {
             kind,
             detail: detail.into(),
@@ -279,7 +320,7 @@ impl Error {
         self
     }
 
-    pub fn into_details(self) -> ErrorDetails {
+    pub fn into_details(self) -> ErrorDetails<K> {
         *self.0
     }
 
@@ -288,16 +329,16 @@ impl Error {
     }
 }
 
-impl std::ops::Deref for Error {
-    type Target = ErrorDetails;
+impl<K> std::ops::Deref for Error<K> {
+    type Target = ErrorDetails<K>;
 
-    fn deref(&self) -> &ErrorDetails {
+    fn deref(&self) -> &ErrorDetails<K> {
         &self.0
     }
 }
 
-impl std::ops::DerefMut for Error {
-    fn deref_mut(&mut self) -> &mut ErrorDetails {
+impl<K> std::ops::DerefMut for Error<K> {
+    fn deref_mut(&mut self) -> &mut ErrorDetails<K> {
         &mut self.0
     }
 }

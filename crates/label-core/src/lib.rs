@@ -25,7 +25,7 @@ pub use capabilities::{Capabilities, CustomerIdFormat, LabelIdFormat, LabelKey};
 pub use catalog::Catalog;
 pub use change::{apply_change, ChangeOutcome};
 pub use customer_id::CustomerId;
-pub use error::{Error, ErrorDetails, ErrorKind, FieldProblem, Temporariness, Upstream};
+pub use error::{Error, ErrorDetails, ErrorKind, FieldProblem, Temporariness, Upstream, Widens};
 pub use fetched::{Fetched, Source};
 pub use label_ref::{
     check_label_text, invalid_request, read_json, ChangeRequest, LabelRef, MAX_PROBLEMS,
