@@ -4,6 +4,7 @@
 //! [`engine`]; [`telemetry`] is the metrics both write; [`demo`] runs it all on simulators.
 
 pub mod config;
+pub mod contract;
 pub mod demo;
 pub mod engine;
 pub mod http;

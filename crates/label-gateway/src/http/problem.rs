@@ -1,9 +1,10 @@
 //! RFC 9457 problem details: the one place a `label_core::Error` becomes an HTTP answer.
 
+use crate::contract::{Code, Error};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use label_core::{ChangeResult, Error, ErrorKind, FieldProblem, Upstream};
+use label_core::{ChangeResult, FieldProblem, Upstream};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -19,9 +20,9 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    pub fn new(error: Error, request_id: &str) -> Self {
+    pub fn new(error: impl Into<Error>, request_id: &str) -> Self {
         Self {
-            error,
+            error: error.into(),
             request_id: request_id.to_owned(),
             tenant: None,
             provider: None,
@@ -29,7 +30,7 @@ impl ApiError {
         }
     }
 
-    pub fn kind(kind: ErrorKind, detail: impl Into<String>, request_id: &str) -> Self {
+    pub fn kind(kind: Code, detail: impl Into<String>, request_id: &str) -> Self {
         Self::new(Error::new(kind, detail), request_id)
     }
 
@@ -50,7 +51,7 @@ pub struct Problem {
     pub title: &'static str,
     #[schema(example = 404)]
     pub status: u16,
-    pub code: ErrorKind,
+    pub code: Code,
     #[schema(example = "Customer not found for the given identifiers")]
     pub detail: String,
     // The rest are left out when they do not apply, never null: `nullable = false` says so.
@@ -110,7 +111,7 @@ impl IntoResponse for ApiError {
             tenant: self.tenant,
             provider: self.provider,
             upstream: error.upstream,
-            errors: (kind == ErrorKind::InvalidRequest).then_some(error.problems),
+            errors: (kind == Code::InvalidRequest).then_some(error.problems),
             errors_truncated: error.problems_truncated.then_some(true),
             results: error.partial_results,
             request_id: self.request_id,
@@ -126,7 +127,7 @@ impl IntoResponse for ApiError {
             let seconds = after.as_secs() + u64::from(after.subsec_nanos() > 0);
             headers.insert(header::RETRY_AFTER, HeaderValue::from(seconds.max(1)));
         }
-        if kind == ErrorKind::Unauthorized {
+        if kind == Code::Unauthorized {
             headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }
         if let Some(allow) = allow {

@@ -1,12 +1,13 @@
 //! A job and its results as the API shows them; utoipa documents these types.
 
-use label_core::{ErrorKind, LabelIdentity};
+use label_core::LabelIdentity;
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::clock::rfc3339;
 use super::model::{Kind, Meta, State};
 use super::record::{Outcome, RefResult};
+use crate::contract::Code;
 
 /// A job: what it is, where it stands, and how far it got.
 #[derive(Debug, Serialize, ToSchema)]
@@ -192,7 +193,7 @@ pub struct ItemProblem {
 
 impl ItemProblem {
     pub fn new(code: &str, detail: &str) -> Self {
-        let status = ErrorKind::ALL
+        let status = Code::ALL
             .iter()
             .find(|kind| kind.code() == code)
             .map_or(500, |kind| kind.status());

@@ -1,6 +1,7 @@
 //! The bodies of the catalog writes and the many-customer routes (docs/routes.md).
 
-use label_core::{Error, ErrorKind, Label, LabelIdentity, Op, Upstream};
+use crate::contract::Code;
+use label_core::{Label, LabelIdentity, Op, Upstream};
 use serde::Serialize;
 use serde_json::json;
 use serde_json::value::RawValue;
@@ -160,7 +161,7 @@ pub struct ItemProblem {
     pub title: &'static str,
     #[schema(example = 404)]
     pub status: u16,
-    pub code: ErrorKind,
+    pub code: Code,
     #[schema(example = "Customer not found for the given identifiers")]
     pub detail: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -169,12 +170,14 @@ pub struct ItemProblem {
 }
 
 impl ItemProblem {
-    pub fn of(error: &Error) -> Self {
+    /// The problem of one customer, from a provider's error or the gateway's.
+    pub fn of<K: Copy + Into<Code>>(error: &label_core::Error<K>) -> Self {
+        let code: Code = error.kind.into();
         Self {
             r#type: "about:blank",
-            title: error.kind.title(),
-            status: error.kind.status(),
-            code: error.kind,
+            title: code.title(),
+            status: code.status(),
+            code,
             detail: error.detail.clone(),
             upstream: error.upstream.clone(),
         }
