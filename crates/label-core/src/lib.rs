@@ -17,7 +17,6 @@ pub mod model;
 pub mod operation;
 pub mod provider;
 pub mod requests;
-pub mod strict_json;
 pub mod suggest;
 
 pub use bulk::{CreatedLabel, CustomerOutcome, Members, MembersPage};
@@ -27,9 +26,7 @@ pub use change::{apply_change, ChangeOutcome};
 pub use customer_id::CustomerId;
 pub use error::{Error, ErrorDetails, ErrorKind, FieldProblem, Temporariness, Upstream, Widens};
 pub use fetched::{Fetched, Source};
-pub use label_ref::{
-    check_label_text, invalid_request, read_json, ChangeRequest, LabelRef, MAX_PROBLEMS,
-};
+pub use label_ref::{check_label_text, invalid_request, ChangeRequest, LabelRef, MAX_PROBLEMS};
 pub use layer::{BoxFuture, InnerCall, Layer, Layered};
 pub use model::{
     ChangeResult, ChangeStatus, Encoded, Label, LabelIdentity, LabelList, LabelView, Op,
@@ -37,6 +34,4 @@ pub use model::{
 };
 pub use operation::Operation;
 pub use provider::{CallContext, LabelProvider};
-pub use requests::{
-    check_new_name, parse_batch_get, MemberChange, NewLabel, MAX_BATCH_GET, MAX_MEMBER_CHANGES,
-};
+pub use requests::{check_new_name, NewLabel};

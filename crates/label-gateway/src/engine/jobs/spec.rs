@@ -2,7 +2,7 @@
 //! each at its JSON Pointer), and a copy from a tenant that `copy_from` does not name is
 //! refused (403) whatever else is wrong with it.
 
-use label_core::{check_label_text, ChangeRequest};
+use label_core::check_label_text;
 use serde_json::{Map, Value};
 
 use super::body::{self, pointer, Shape};
@@ -10,7 +10,7 @@ use super::compact::CompactList;
 use super::model::{Kind, Mode, Spec, StoredRef, Unmapped};
 use super::problems::Problems;
 use super::stream::Split;
-use crate::contract::{Code, Error};
+use crate::contract::{parse_change_request, Code, Error};
 use crate::http::state::{Gateway, TenantRuntime};
 
 /// Most entries of a copy's `labels` map.
@@ -113,7 +113,7 @@ fn change(
         .filter_map(|key| fields.get(*key).map(|v| ((*key).to_owned(), v.clone())))
         .collect();
     let text = Value::Object(refs).to_string();
-    match ChangeRequest::parse(text.as_bytes()) {
+    match parse_change_request(text.as_bytes()) {
         Ok(request) => {
             spec.add = request.add.iter().map(StoredRef::from).collect();
             spec.remove = request.remove.iter().map(StoredRef::from).collect();

@@ -11,7 +11,7 @@ use utoipa::ToSchema;
 /// A label to create in the tenant's vendor catalog.
 #[derive(ToSchema)]
 #[serde(deny_unknown_fields)]
-#[allow(dead_code)] // documents the body that `NewLabel::parse` reads
+#[allow(dead_code)] // documents the body that `contract::parse_new_label` reads
 pub struct CreateLabelRequest {
     /// The label's name: 1 to 255 characters, no control characters, no blanks at either end,
     /// and no longer than the vendor allows (Trybe 20, Capillary 100): else 422 before any
@@ -68,7 +68,7 @@ pub struct LabelCustomersResponse<'a> {
 /// all, at most 1000, no customer twice.
 #[derive(ToSchema)]
 #[serde(deny_unknown_fields)]
-#[allow(dead_code)] // documents the body that `MemberChange::parse` reads
+#[allow(dead_code)] // documents the body that `contract::MemberChange::parse` reads
 pub struct ChangeLabelCustomersRequest {
     #[schema(schema_with = add_customers)]
     pub add: Option<Vec<String>>,
@@ -187,7 +187,7 @@ impl ItemProblem {
 /// The customers whose labels to read: 1 to 100 ids in the tenant's provider's format.
 #[derive(ToSchema)]
 #[serde(deny_unknown_fields)]
-#[allow(dead_code)] // documents the body that `parse_batch_get` reads
+#[allow(dead_code)] // documents the body that `contract::parse_batch_get` reads
 pub struct BatchGetRequest {
     #[schema(schema_with = batch_customers)]
     pub customer_ids: Vec<String>,

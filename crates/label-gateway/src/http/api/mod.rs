@@ -63,7 +63,7 @@ pub struct CatalogResponse<'a> {
 /// Labels to attach and detach: at least one reference in all, at most 100, none in both lists.
 #[derive(ToSchema)]
 #[serde(deny_unknown_fields)]
-#[allow(dead_code)] // documents the body that `ChangeRequest::parse` reads
+#[allow(dead_code)] // documents the body that `contract::parse_change_request` reads
 pub struct ChangeLabelsRequest {
     #[schema(schema_with = add_refs)]
     pub add: Option<Vec<LabelRefBody>>,
