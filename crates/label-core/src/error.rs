@@ -7,24 +7,15 @@ use utoipa::ToSchema;
 use crate::fetched::Source;
 use crate::model::ChangeResult;
 
-/// One kind per error code of the contract; the HTTP layer maps each to its status once.
+/// What went wrong in a provider, a layer or the model: each kind is one error code of the
+/// contract. The gateway's own codes (keys, limits, jobs, ...) and every code's HTTP status are the
+/// gateway's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorKind {
-    Unauthorized,
-    Forbidden,
-    TenantNotFound,
     CustomerNotFound,
-    JobNotFound,
-    JobLost,
     InvalidCustomerId,
     InvalidRequest,
-    PayloadTooLarge,
-    UnsupportedMediaType,
-    RequestTimeout,
-    TooManyConnections,
-    IdempotencyKeyReused,
-    IdempotencyInProgress,
     LabelNotFound,
     LabelExists,
     LabelLimitReached,
@@ -35,27 +26,13 @@ pub enum ErrorKind {
     UpstreamTimeout,
     UpstreamUnavailable,
     UpstreamBusy,
-    StateUnavailable,
-    TooManyJobs,
-    JobsFull,
 }
 
 impl ErrorKind {
     pub const ALL: &[ErrorKind] = &[
-        ErrorKind::Unauthorized,
-        ErrorKind::Forbidden,
-        ErrorKind::TenantNotFound,
         ErrorKind::CustomerNotFound,
-        ErrorKind::JobNotFound,
-        ErrorKind::JobLost,
         ErrorKind::InvalidCustomerId,
         ErrorKind::InvalidRequest,
-        ErrorKind::PayloadTooLarge,
-        ErrorKind::UnsupportedMediaType,
-        ErrorKind::RequestTimeout,
-        ErrorKind::TooManyConnections,
-        ErrorKind::IdempotencyKeyReused,
-        ErrorKind::IdempotencyInProgress,
         ErrorKind::LabelNotFound,
         ErrorKind::LabelExists,
         ErrorKind::LabelLimitReached,
@@ -66,27 +43,13 @@ impl ErrorKind {
         ErrorKind::UpstreamTimeout,
         ErrorKind::UpstreamUnavailable,
         ErrorKind::UpstreamBusy,
-        ErrorKind::StateUnavailable,
-        ErrorKind::TooManyJobs,
-        ErrorKind::JobsFull,
     ];
 
     pub fn code(self) -> &'static str {
         match self {
-            ErrorKind::Unauthorized => "unauthorized",
-            ErrorKind::Forbidden => "forbidden",
-            ErrorKind::TenantNotFound => "tenant_not_found",
             ErrorKind::CustomerNotFound => "customer_not_found",
-            ErrorKind::JobNotFound => "job_not_found",
-            ErrorKind::JobLost => "job_lost",
             ErrorKind::InvalidCustomerId => "invalid_customer_id",
             ErrorKind::InvalidRequest => "invalid_request",
-            ErrorKind::PayloadTooLarge => "payload_too_large",
-            ErrorKind::UnsupportedMediaType => "unsupported_media_type",
-            ErrorKind::RequestTimeout => "request_timeout",
-            ErrorKind::TooManyConnections => "too_many_connections",
-            ErrorKind::IdempotencyKeyReused => "idempotency_key_reused",
-            ErrorKind::IdempotencyInProgress => "idempotency_in_progress",
             ErrorKind::LabelNotFound => "label_not_found",
             ErrorKind::LabelExists => "label_exists",
             ErrorKind::LabelLimitReached => "label_limit_reached",
@@ -97,71 +60,6 @@ impl ErrorKind {
             ErrorKind::UpstreamTimeout => "upstream_timeout",
             ErrorKind::UpstreamUnavailable => "upstream_unavailable",
             ErrorKind::UpstreamBusy => "upstream_busy",
-            ErrorKind::StateUnavailable => "state_unavailable",
-            ErrorKind::TooManyJobs => "too_many_jobs",
-            ErrorKind::JobsFull => "jobs_full",
-        }
-    }
-
-    pub fn status(self) -> u16 {
-        match self {
-            ErrorKind::Unauthorized => 401,
-            ErrorKind::Forbidden => 403,
-            ErrorKind::TenantNotFound
-            | ErrorKind::CustomerNotFound
-            | ErrorKind::JobNotFound
-            | ErrorKind::LabelNotFound => 404,
-            ErrorKind::JobLost => 410,
-            ErrorKind::InvalidCustomerId => 400,
-            ErrorKind::InvalidRequest | ErrorKind::IdempotencyKeyReused => 422,
-            ErrorKind::PayloadTooLarge => 413,
-            ErrorKind::UnsupportedMediaType => 415,
-            ErrorKind::RequestTimeout => 408,
-            ErrorKind::IdempotencyInProgress
-            | ErrorKind::LabelExists
-            | ErrorKind::LabelLimitReached => 409,
-            ErrorKind::UnsupportedOperation => 405,
-            ErrorKind::UpstreamRateLimited
-            | ErrorKind::TooManyConnections
-            | ErrorKind::TooManyJobs => 429,
-            ErrorKind::UpstreamAuthFailed | ErrorKind::UpstreamError => 502,
-            ErrorKind::UpstreamTimeout => 504,
-            ErrorKind::UpstreamUnavailable
-            | ErrorKind::UpstreamBusy
-            | ErrorKind::StateUnavailable
-            | ErrorKind::JobsFull => 503,
-        }
-    }
-
-    pub fn title(self) -> &'static str {
-        match self {
-            ErrorKind::Unauthorized => "Unauthorized",
-            ErrorKind::Forbidden => "Forbidden",
-            ErrorKind::TenantNotFound => "Tenant not found",
-            ErrorKind::CustomerNotFound => "Customer not found",
-            ErrorKind::JobNotFound => "Job not found",
-            ErrorKind::JobLost => "Job lost",
-            ErrorKind::InvalidCustomerId => "Invalid customer id",
-            ErrorKind::InvalidRequest => "Invalid request",
-            ErrorKind::PayloadTooLarge => "Payload too large",
-            ErrorKind::UnsupportedMediaType => "Unsupported media type",
-            ErrorKind::RequestTimeout => "Request timeout",
-            ErrorKind::TooManyConnections => "Too many connections",
-            ErrorKind::IdempotencyKeyReused => "Idempotency key reused",
-            ErrorKind::IdempotencyInProgress => "Idempotency key in progress",
-            ErrorKind::LabelNotFound => "Label not found",
-            ErrorKind::LabelExists => "Label exists",
-            ErrorKind::LabelLimitReached => "Label limit reached",
-            ErrorKind::UnsupportedOperation => "Unsupported operation",
-            ErrorKind::UpstreamRateLimited => "Upstream rate limited",
-            ErrorKind::UpstreamAuthFailed => "Upstream authentication failed",
-            ErrorKind::UpstreamError => "Upstream error",
-            ErrorKind::UpstreamTimeout => "Upstream timeout",
-            ErrorKind::UpstreamUnavailable => "Upstream unavailable",
-            ErrorKind::UpstreamBusy => "Upstream busy",
-            ErrorKind::StateUnavailable => "Shared state unavailable",
-            ErrorKind::TooManyJobs => "Too many jobs",
-            ErrorKind::JobsFull => "Jobs full",
         }
     }
 

@@ -1,8 +1,8 @@
 //! Every error code of the contract, in one list, each with its HTTP status and title.
 //!
-//! A provider's [`ErrorKind`] is the part a vendor can cause; the rest are the gateway's own
-//! (keys, limits, idempotency, jobs, shared state). [`Error`] is label-core's error with this
-//! longer list: a provider's error becomes one by `?`.
+//! label-core's [`ErrorKind`] is the part a provider, a layer or the model can raise; the rest
+//! are the gateway's own (keys, limits, idempotency, jobs, shared state). [`Error`] is
+//! label-core's error with this longer list: a provider's error becomes one by `?`.
 
 use std::fmt;
 
@@ -172,20 +172,9 @@ impl Code {
 impl From<ErrorKind> for Code {
     fn from(kind: ErrorKind) -> Self {
         match kind {
-            ErrorKind::Unauthorized => Code::Unauthorized,
-            ErrorKind::Forbidden => Code::Forbidden,
-            ErrorKind::TenantNotFound => Code::TenantNotFound,
             ErrorKind::CustomerNotFound => Code::CustomerNotFound,
-            ErrorKind::JobNotFound => Code::JobNotFound,
-            ErrorKind::JobLost => Code::JobLost,
             ErrorKind::InvalidCustomerId => Code::InvalidCustomerId,
             ErrorKind::InvalidRequest => Code::InvalidRequest,
-            ErrorKind::PayloadTooLarge => Code::PayloadTooLarge,
-            ErrorKind::UnsupportedMediaType => Code::UnsupportedMediaType,
-            ErrorKind::RequestTimeout => Code::RequestTimeout,
-            ErrorKind::TooManyConnections => Code::TooManyConnections,
-            ErrorKind::IdempotencyKeyReused => Code::IdempotencyKeyReused,
-            ErrorKind::IdempotencyInProgress => Code::IdempotencyInProgress,
             ErrorKind::LabelNotFound => Code::LabelNotFound,
             ErrorKind::LabelExists => Code::LabelExists,
             ErrorKind::LabelLimitReached => Code::LabelLimitReached,
@@ -196,9 +185,6 @@ impl From<ErrorKind> for Code {
             ErrorKind::UpstreamTimeout => Code::UpstreamTimeout,
             ErrorKind::UpstreamUnavailable => Code::UpstreamUnavailable,
             ErrorKind::UpstreamBusy => Code::UpstreamBusy,
-            ErrorKind::StateUnavailable => Code::StateUnavailable,
-            ErrorKind::TooManyJobs => Code::TooManyJobs,
-            ErrorKind::JobsFull => Code::JobsFull,
         }
     }
 }
