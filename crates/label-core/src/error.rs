@@ -2,7 +2,6 @@ use std::fmt;
 use std::time::Duration;
 
 use serde::Serialize;
-use utoipa::ToSchema;
 
 use crate::fetched::Source;
 use crate::model::ChangeResult;
@@ -10,7 +9,7 @@ use crate::model::ChangeResult;
 /// What went wrong in a provider, a layer or the model: each kind is one error code of the
 /// contract. The gateway's own codes (keys, limits, jobs, ...) and every code's HTTP status are the
 /// gateway's.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorKind {
     CustomerNotFound,
@@ -101,20 +100,17 @@ pub enum Temporariness {
 }
 
 /// What the vendor answered, passed on to the client in the problem body.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Upstream {
-    // Each is left out when unknown, never null: `nullable = false` tells generated clients so.
+    // Each is left out when unknown, never null.
     /// The vendor's HTTP status, when it answered at all.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(nullable = false)]
     pub status: Option<u16>,
     /// The vendor's own error code, when it has one.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(nullable = false)]
     pub code: Option<String>,
     /// The vendor's message, when it has one.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(nullable = false)]
     pub message: Option<String>,
 }
 
@@ -243,17 +239,14 @@ impl<K> std::ops::DerefMut for Error<K> {
 
 /// One problem of an invalid request: where (an RFC 6901 pointer into the body, or the name of
 /// a header) and what.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FieldProblem {
     /// Where in the body; `""` is the whole body. Absent for a problem in a header.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(example = "/add/0/name", nullable = false, max_length = 1024)]
     pub pointer: Option<String>,
     /// The header at fault, for a problem in a header.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(example = "Idempotency-Key", nullable = false, max_length = 64)]
     pub header: Option<String>,
-    #[schema(example = "must be 1 to 255 characters", max_length = 1024)]
     pub detail: String,
 }
 

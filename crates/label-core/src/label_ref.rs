@@ -1,5 +1,4 @@
 use serde::Serialize;
-use utoipa::ToSchema;
 
 use crate::error::{Error, ErrorKind, FieldProblem};
 use crate::model::LabelIdentity;
@@ -11,7 +10,7 @@ pub const MAX_PROBLEMS: usize = 100;
 
 /// A label reference of a change request: exactly one of a name or an id. Only
 /// the gateway's parser of a change request makes them, so one that exists is already valid.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum LabelRef {
     /// The label's name, e.g. `{"name": "VIP"}`.

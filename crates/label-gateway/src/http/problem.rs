@@ -1,12 +1,14 @@
 //! RFC 9457 problem details: the one place a `label_core::Error` becomes an HTTP answer.
 
-use crate::contract::{Code, Error};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use label_core::{ChangeResult, FieldProblem, Upstream};
 use serde::Serialize;
 use utoipa::ToSchema;
+
+use crate::contract::{Code, Error};
+use crate::http::api::model;
 
 /// An error on its way to the client, with what the request had established about it.
 #[derive(Debug)]
@@ -69,11 +71,11 @@ pub struct Problem {
     pub provider: Option<&'static str>,
     /// What the vendor answered, when the error came from it.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(nullable = false)]
+    #[schema(value_type = Option<model::Upstream>, nullable = false)]
     pub upstream: Option<Upstream>,
     /// For `invalid_request`: every problem of the request body.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(nullable = false)]
+    #[schema(value_type = Option<Vec<model::FieldProblem>>, nullable = false)]
     #[schema(max_items = 100)]
     pub errors: Option<Vec<FieldProblem>>,
     /// `true` when the request had more problems than `errors` lists (at most 100).
@@ -83,7 +85,7 @@ pub struct Problem {
     /// For a change that failed part-way: what is known to be done at the vendor (at most one
     /// per reference of the request, so at most 100).
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(nullable = false, max_items = 100)]
+    #[schema(value_type = Option<Vec<model::ChangeResult>>, nullable = false, max_items = 100)]
     pub results: Option<Vec<ChangeResult>>,
     /// The request's id, as in the `X-Request-Id` header.
     #[schema(

@@ -1,12 +1,14 @@
 //! The bodies of the catalog writes and the many-customer routes (docs/routes.md).
 
-use crate::contract::Code;
 use label_core::{Label, LabelIdentity, Op, Upstream};
 use serde::Serialize;
 use serde_json::json;
 use serde_json::value::RawValue;
 use utoipa::openapi::schema::{Array, ArrayBuilder, ObjectBuilder, SchemaType, Type};
 use utoipa::ToSchema;
+
+use super::model;
+use crate::contract::Code;
 
 /// A label to create in the tenant's vendor catalog.
 #[derive(ToSchema)]
@@ -44,6 +46,7 @@ pub struct CreateLabelResponse<'a> {
     pub tenant: &'a str,
     #[schema(example = "capillary")]
     pub provider: &'a str,
+    #[schema(value_type = model::Label)]
     pub label: &'a Label,
     #[schema(example = json!(["colour"]))]
     pub ignored: &'a [&'static str],
@@ -56,6 +59,7 @@ pub struct LabelCustomersResponse<'a> {
     pub tenant: &'a str,
     #[schema(example = "capillary")]
     pub provider: &'a str,
+    #[schema(value_type = model::LabelIdentity)]
     pub label: &'a LabelIdentity,
     #[schema(example = json!(["564663098"]), max_items = 100)]
     pub customers: &'a [String],
@@ -123,6 +127,7 @@ pub struct ChangeLabelCustomersResponse<'a> {
     pub tenant: &'a str,
     #[schema(example = "capillary")]
     pub provider: &'a str,
+    #[schema(value_type = model::LabelIdentity)]
     pub label: &'a LabelIdentity,
     pub results: &'a [CustomerResult],
 }
@@ -131,6 +136,7 @@ pub struct ChangeLabelCustomersResponse<'a> {
 pub struct CustomerResult {
     #[schema(example = "564663098")]
     pub customer_id: String,
+    #[schema(value_type = model::Op)]
     pub op: Op,
     pub status: CustomerStatus,
     /// Why a `failed` customer failed; absent otherwise.
@@ -165,7 +171,7 @@ pub struct ItemProblem {
     #[schema(example = "Customer not found for the given identifiers")]
     pub detail: String,
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(nullable = false)]
+    #[schema(value_type = Option<model::Upstream>, nullable = false)]
     pub upstream: Option<Upstream>,
 }
 
@@ -217,7 +223,7 @@ pub struct CustomerLabels {
     #[schema(example = "564663098")]
     pub customer_id: String,
     /// Written as kept, without serializing the labels again.
-    #[schema(value_type = Vec<Label>)]
+    #[schema(value_type = Vec<model::Label>)]
     pub labels: Box<RawValue>,
 }
 

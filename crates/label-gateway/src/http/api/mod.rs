@@ -1,6 +1,7 @@
 //! The bodies of the v1 API; the handlers serialize these and utoipa documents them.
 
 pub mod bulk;
+pub mod model;
 
 use label_core::{Capabilities, ChangeResult, Label};
 use serde::Serialize;
@@ -19,6 +20,7 @@ pub struct TenantResponse<'a> {
     pub tenant: &'a str,
     #[schema(example = "actionhub")]
     pub provider: &'a str,
+    #[schema(value_type = model::Capabilities)]
     pub capabilities: Capabilities,
 }
 
@@ -42,6 +44,7 @@ pub struct CustomerLabelsResponse<'a> {
     pub customer_id: &'a str,
     #[schema(example = "capillary")]
     pub provider: &'a str,
+    #[schema(value_type = Vec<model::Label>)]
     pub labels: &'a [Label],
 }
 
@@ -57,6 +60,7 @@ pub struct CatalogResponse<'a> {
     pub tenant: &'a str,
     #[schema(example = "capillary")]
     pub provider: &'a str,
+    #[schema(value_type = Vec<model::Label>)]
     pub labels: &'a [Label],
 }
 
@@ -159,6 +163,6 @@ pub struct ChangeLabelsResponse<'a> {
     #[schema(example = "capillary")]
     pub provider: &'a str,
     /// One per reference of the request, so at most 100.
-    #[schema(max_items = 100)]
+    #[schema(value_type = Vec<model::ChangeResult>, max_items = 100)]
     pub results: &'a [ChangeResult],
 }
