@@ -1,7 +1,11 @@
-//! The common label model shared by every vendor backend and the HTTP facade.
+//! The common label model shared by every vendor backend and the gateway.
 //!
 //! Nothing here knows HTTP or a vendor's name: backends translate their vendor's API into
 //! these types, and the gateway only ever reads [`Capabilities`] to decide what a tenant can do.
+//! [`ErrorKind`] lists the ways a provider, a layer or the model can fail; the gateway
+//! gives each kind its status, adds its own kinds (keys, limits, jobs), reads request bodies
+//! and documents the JSON. The serde derives say how the model is written, which a cache keeps
+//! pre-encoded ([`Encoded`]).
 
 pub mod bulk;
 pub mod capabilities;
