@@ -3,11 +3,12 @@
 //! accepted obeys the contract (1 to 100 references, no control or bidirectional control
 //! characters, no key named twice in an object).
 
-use label_core::{strict_json, ChangeRequest, LabelRef};
+use label_core::LabelRef;
+use label_gateway::contract::{parse_change_request, strict_json};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    match ChangeRequest::parse(data) {
+    match parse_change_request(data) {
         Ok(request) => {
             let total = request.add.len() + request.remove.len();
             assert!((1..=100).contains(&total));

@@ -81,7 +81,7 @@ fuzz_target!(|input: Input| {
         && unique(&remove)
         && disjoint
         && (1..=100).contains(&total);
-    let parsed = label_core::ChangeRequest::parse(body.as_bytes());
+    let parsed = label_gateway::contract::parse_change_request(body.as_bytes());
     assert_eq!(parsed.is_ok(), expected, "{body}: {parsed:?}");
     if let Err(problems) = parsed {
         assert!(!problems.is_empty());

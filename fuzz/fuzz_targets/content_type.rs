@@ -9,7 +9,7 @@ use std::time::Duration;
 use axum::body::Body;
 use axum::http::header::CONTENT_TYPE;
 use axum::http::{HeaderMap, HeaderValue};
-use label_core::ErrorKind;
+use label_gateway::contract::Code;
 use label_gateway::http::routes::body;
 use label_gateway::http::state::RequestLimits;
 use libfuzzer_sys::fuzz_target;
@@ -58,11 +58,11 @@ fuzz_target!(|input: (Vec<Vec<u8>>, Vec<u8>)| {
             assert!(json, "{declared:?} taken as JSON");
             assert_eq!(bytes.as_ref(), sent.as_slice());
         }
-        Err(error) if error.kind == ErrorKind::UnsupportedMediaType => {
+        Err(error) if error.kind == Code::UnsupportedMediaType => {
             assert!(!plainly_json, "{declared:?} refused");
         }
         Err(error) => {
-            assert_eq!(error.kind, ErrorKind::PayloadTooLarge);
+            assert_eq!(error.kind, Code::PayloadTooLarge);
             assert!(sent.len() > MAX_BODY);
         }
     }

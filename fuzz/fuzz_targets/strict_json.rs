@@ -2,7 +2,7 @@
 //! A request body of any bytes reads as serde_json reads it, except that an object naming a key
 //! twice is refused, with a pointer for each repeat; `read_json` says the same as problems.
 
-use label_core::strict_json;
+use label_gateway::contract::strict_json;
 use libfuzzer_sys::fuzz_target;
 use serde_json::Value;
 
@@ -19,7 +19,7 @@ fuzz_target!(|data: &[u8]| {
             }
         }
     }
-    match label_core::read_json(data) {
+    match label_gateway::contract::read_json(data) {
         Ok(value) => assert!(strict_json::parse(data).is_ok_and(|v| v == value)),
         Err(problems) => {
             assert!(!problems.is_empty());

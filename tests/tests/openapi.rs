@@ -80,7 +80,7 @@ fn every_error_is_a_problem_whose_examples_carry_that_status() {
         }
     }
     // Every code of the contract is answered by some operation.
-    let all: std::collections::BTreeSet<String> = label_core::ErrorKind::ALL
+    let all: std::collections::BTreeSet<String> = label_gateway::contract::Code::ALL
         .iter()
         .map(|kind| kind.code().to_owned())
         .collect();

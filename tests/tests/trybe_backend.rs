@@ -5,8 +5,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use label_core::{
-    apply_change, CallContext, ChangeRequest, ChangeStatus, CustomerId, CustomerIdFormat,
-    ErrorKind, LabelIdentity, LabelList, LabelProvider, Op, WriteStatus,
+    apply_change, CallContext, ChangeStatus, CustomerId, CustomerIdFormat, ErrorKind,
+    LabelIdentity, LabelList, LabelProvider, Op, WriteStatus,
 };
 use label_providers::ProviderSettings;
 use label_sim::trybe::{
@@ -310,7 +310,8 @@ async fn the_planner_resolves_names_to_ids_through_the_catalog() {
     let body = json!({"add": [{"name": "Loyalty Gold"}, {"id": label_id(2)},
                               {"name": "Summer Promo 2023"}],
                       "remove": [{"name": "VIP"}]});
-    let request = ChangeRequest::parse(body.to_string().as_bytes()).unwrap();
+    let request =
+        label_gateway::contract::parse_change_request(body.to_string().as_bytes()).unwrap();
     let who = customer(SAMPLE_CUSTOMER);
     let results = apply_change(provider.as_ref(), &ctx(), &who, &request)
         .await

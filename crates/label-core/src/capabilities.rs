@@ -1,8 +1,7 @@
 use serde::Serialize;
-use utoipa::ToSchema;
 
 /// What a provider natively identifies a label by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum LabelKey {
     Name,
@@ -70,7 +69,7 @@ impl LabelIdFormat {
 }
 
 /// Plain flags saying what a provider can do, so callers ask instead of trying.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Capabilities {
     /// A customer's labels can be read.
     pub read: bool,
@@ -90,7 +89,6 @@ pub struct Capabilities {
     pub members: bool,
     /// The most customers one vendor call can change: 1 where the vendor has no batch call, 0
     /// for a provider that cannot write.
-    #[schema(example = 100)]
     pub batch: u32,
     /// The most customers one vendor read answers for: 1 where the vendor has no batch read.
     #[serde(skip)]

@@ -2,29 +2,19 @@ use std::fmt;
 use std::time::Duration;
 
 use serde::Serialize;
-use utoipa::ToSchema;
 
 use crate::fetched::Source;
 use crate::model::ChangeResult;
 
-/// One kind per error code of the contract; the HTTP layer maps each to its status once.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, ToSchema)]
+/// What went wrong in a provider, a layer or the model: each kind is one error code of the
+/// contract. The gateway's own codes (keys, limits, jobs, ...) and every code's HTTP status are the
+/// gateway's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorKind {
-    Unauthorized,
-    Forbidden,
-    TenantNotFound,
     CustomerNotFound,
-    JobNotFound,
-    JobLost,
     InvalidCustomerId,
     InvalidRequest,
-    PayloadTooLarge,
-    UnsupportedMediaType,
-    RequestTimeout,
-    TooManyConnections,
-    IdempotencyKeyReused,
-    IdempotencyInProgress,
     LabelNotFound,
     LabelExists,
     LabelLimitReached,
@@ -35,27 +25,13 @@ pub enum ErrorKind {
     UpstreamTimeout,
     UpstreamUnavailable,
     UpstreamBusy,
-    StateUnavailable,
-    TooManyJobs,
-    JobsFull,
 }
 
 impl ErrorKind {
     pub const ALL: &[ErrorKind] = &[
-        ErrorKind::Unauthorized,
-        ErrorKind::Forbidden,
-        ErrorKind::TenantNotFound,
         ErrorKind::CustomerNotFound,
-        ErrorKind::JobNotFound,
-        ErrorKind::JobLost,
         ErrorKind::InvalidCustomerId,
         ErrorKind::InvalidRequest,
-        ErrorKind::PayloadTooLarge,
-        ErrorKind::UnsupportedMediaType,
-        ErrorKind::RequestTimeout,
-        ErrorKind::TooManyConnections,
-        ErrorKind::IdempotencyKeyReused,
-        ErrorKind::IdempotencyInProgress,
         ErrorKind::LabelNotFound,
         ErrorKind::LabelExists,
         ErrorKind::LabelLimitReached,
@@ -66,27 +42,13 @@ impl ErrorKind {
         ErrorKind::UpstreamTimeout,
         ErrorKind::UpstreamUnavailable,
         ErrorKind::UpstreamBusy,
-        ErrorKind::StateUnavailable,
-        ErrorKind::TooManyJobs,
-        ErrorKind::JobsFull,
     ];
 
     pub fn code(self) -> &'static str {
         match self {
-            ErrorKind::Unauthorized => "unauthorized",
-            ErrorKind::Forbidden => "forbidden",
-            ErrorKind::TenantNotFound => "tenant_not_found",
             ErrorKind::CustomerNotFound => "customer_not_found",
-            ErrorKind::JobNotFound => "job_not_found",
-            ErrorKind::JobLost => "job_lost",
             ErrorKind::InvalidCustomerId => "invalid_customer_id",
             ErrorKind::InvalidRequest => "invalid_request",
-            ErrorKind::PayloadTooLarge => "payload_too_large",
-            ErrorKind::UnsupportedMediaType => "unsupported_media_type",
-            ErrorKind::RequestTimeout => "request_timeout",
-            ErrorKind::TooManyConnections => "too_many_connections",
-            ErrorKind::IdempotencyKeyReused => "idempotency_key_reused",
-            ErrorKind::IdempotencyInProgress => "idempotency_in_progress",
             ErrorKind::LabelNotFound => "label_not_found",
             ErrorKind::LabelExists => "label_exists",
             ErrorKind::LabelLimitReached => "label_limit_reached",
@@ -97,71 +59,6 @@ impl ErrorKind {
             ErrorKind::UpstreamTimeout => "upstream_timeout",
             ErrorKind::UpstreamUnavailable => "upstream_unavailable",
             ErrorKind::UpstreamBusy => "upstream_busy",
-            ErrorKind::StateUnavailable => "state_unavailable",
-            ErrorKind::TooManyJobs => "too_many_jobs",
-            ErrorKind::JobsFull => "jobs_full",
-        }
-    }
-
-    pub fn status(self) -> u16 {
-        match self {
-            ErrorKind::Unauthorized => 401,
-            ErrorKind::Forbidden => 403,
-            ErrorKind::TenantNotFound
-            | ErrorKind::CustomerNotFound
-            | ErrorKind::JobNotFound
-            | ErrorKind::LabelNotFound => 404,
-            ErrorKind::JobLost => 410,
-            ErrorKind::InvalidCustomerId => 400,
-            ErrorKind::InvalidRequest | ErrorKind::IdempotencyKeyReused => 422,
-            ErrorKind::PayloadTooLarge => 413,
-            ErrorKind::UnsupportedMediaType => 415,
-            ErrorKind::RequestTimeout => 408,
-            ErrorKind::IdempotencyInProgress
-            | ErrorKind::LabelExists
-            | ErrorKind::LabelLimitReached => 409,
-            ErrorKind::UnsupportedOperation => 405,
-            ErrorKind::UpstreamRateLimited
-            | ErrorKind::TooManyConnections
-            | ErrorKind::TooManyJobs => 429,
-            ErrorKind::UpstreamAuthFailed | ErrorKind::UpstreamError => 502,
-            ErrorKind::UpstreamTimeout => 504,
-            ErrorKind::UpstreamUnavailable
-            | ErrorKind::UpstreamBusy
-            | ErrorKind::StateUnavailable
-            | ErrorKind::JobsFull => 503,
-        }
-    }
-
-    pub fn title(self) -> &'static str {
-        match self {
-            ErrorKind::Unauthorized => "Unauthorized",
-            ErrorKind::Forbidden => "Forbidden",
-            ErrorKind::TenantNotFound => "Tenant not found",
-            ErrorKind::CustomerNotFound => "Customer not found",
-            ErrorKind::JobNotFound => "Job not found",
-            ErrorKind::JobLost => "Job lost",
-            ErrorKind::InvalidCustomerId => "Invalid customer id",
-            ErrorKind::InvalidRequest => "Invalid request",
-            ErrorKind::PayloadTooLarge => "Payload too large",
-            ErrorKind::UnsupportedMediaType => "Unsupported media type",
-            ErrorKind::RequestTimeout => "Request timeout",
-            ErrorKind::TooManyConnections => "Too many connections",
-            ErrorKind::IdempotencyKeyReused => "Idempotency key reused",
-            ErrorKind::IdempotencyInProgress => "Idempotency key in progress",
-            ErrorKind::LabelNotFound => "Label not found",
-            ErrorKind::LabelExists => "Label exists",
-            ErrorKind::LabelLimitReached => "Label limit reached",
-            ErrorKind::UnsupportedOperation => "Unsupported operation",
-            ErrorKind::UpstreamRateLimited => "Upstream rate limited",
-            ErrorKind::UpstreamAuthFailed => "Upstream authentication failed",
-            ErrorKind::UpstreamError => "Upstream error",
-            ErrorKind::UpstreamTimeout => "Upstream timeout",
-            ErrorKind::UpstreamUnavailable => "Upstream unavailable",
-            ErrorKind::UpstreamBusy => "Upstream busy",
-            ErrorKind::StateUnavailable => "Shared state unavailable",
-            ErrorKind::TooManyJobs => "Too many jobs",
-            ErrorKind::JobsFull => "Jobs full",
         }
     }
 
@@ -203,39 +100,38 @@ pub enum Temporariness {
 }
 
 /// What the vendor answered, passed on to the client in the problem body.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Upstream {
-    // Each is left out when unknown, never null: `nullable = false` tells generated clients so.
+    // Each is left out when unknown, never null.
     /// The vendor's HTTP status, when it answered at all.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(nullable = false)]
     pub status: Option<u16>,
     /// The vendor's own error code, when it has one.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(nullable = false)]
     pub code: Option<String>,
     /// The vendor's message, when it has one.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(nullable = false)]
     pub message: Option<String>,
 }
 
 /// The one error type of every provider and of the gateway. Boxed, so that a `Result` stays as
 /// small as its success value on the hot path; the fields read through `Deref`.
-#[derive(Debug, Clone, thiserror::Error)]
-#[error("{}: {}", .0.kind, .0.detail)]
-pub struct Error(Box<ErrorDetails>);
+///
+/// `K` is the list of kinds: a provider's [`ErrorKind`], or an application's longer list that
+/// [`Widens`] it (the gateway adds the kinds only it can raise); `?` widens on the way.
+#[derive(Debug, Clone)]
+pub struct Error<K = ErrorKind>(Box<ErrorDetails<K>>);
 
 #[derive(Debug, Clone)]
-pub struct ErrorDetails {
-    pub kind: ErrorKind,
+pub struct ErrorDetails<K = ErrorKind> {
+    pub kind: K,
     pub detail: String,
     pub temporariness: Temporariness,
     pub upstream: Option<Upstream>,
     pub retry_after: Option<Duration>,
     /// What a change had already applied when it failed, so the client knows the vendor's state.
     pub partial_results: Option<Vec<ChangeResult>>,
-    /// For `invalid_request`: the problems of the request, at most `MAX_PROBLEMS` of them.
+    /// For an invalid input: its problems, as many as the caller chose to keep.
     pub problems: Vec<FieldProblem>,
     /// There were more problems than `problems` lists.
     pub problems_truncated: bool,
@@ -244,8 +140,47 @@ pub struct ErrorDetails {
     pub origin: Option<Source>,
 }
 
-impl Error {
-    pub fn new(kind: ErrorKind, detail: impl Into<String>) -> Self {
+/// A longer list of kinds that holds every [`ErrorKind`]: an error of a provider becomes one of
+/// `Error<K>` by `?` or `into()`, its details kept.
+pub trait Widens: From<ErrorKind> {}
+
+impl<K: Widens> From<Error> for Error<K> {
+    fn from(error: Error) -> Self {
+        let ErrorDetails {
+            kind,
+            detail,
+            temporariness,
+            upstream,
+            retry_after,
+            partial_results,
+            problems,
+            problems_truncated,
+            origin,
+        } = *error.0;
+        Self(Box::new(ErrorDetails {
+            kind: K::from(kind),
+            detail,
+            temporariness,
+            upstream,
+            retry_after,
+            partial_results,
+            problems,
+            problems_truncated,
+            origin,
+        }))
+    }
+}
+
+impl<K: fmt::Display> fmt::Display for Error<K> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.0.kind, self.0.detail)
+    }
+}
+
+impl<K: fmt::Display + fmt::Debug> std::error::Error for Error<K> {}
+
+impl<K> Error<K> {
+    pub fn new(kind: K, detail: impl Into<String>) -> Self {
         Self(Box::new(ErrorDetails {
             kind,
             detail: detail.into(),
@@ -279,7 +214,7 @@ impl Error {
         self
     }
 
-    pub fn into_details(self) -> ErrorDetails {
+    pub fn into_details(self) -> ErrorDetails<K> {
         *self.0
     }
 
@@ -288,33 +223,30 @@ impl Error {
     }
 }
 
-impl std::ops::Deref for Error {
-    type Target = ErrorDetails;
+impl<K> std::ops::Deref for Error<K> {
+    type Target = ErrorDetails<K>;
 
-    fn deref(&self) -> &ErrorDetails {
+    fn deref(&self) -> &ErrorDetails<K> {
         &self.0
     }
 }
 
-impl std::ops::DerefMut for Error {
-    fn deref_mut(&mut self) -> &mut ErrorDetails {
+impl<K> std::ops::DerefMut for Error<K> {
+    fn deref_mut(&mut self) -> &mut ErrorDetails<K> {
         &mut self.0
     }
 }
 
 /// One problem of an invalid request: where (an RFC 6901 pointer into the body, or the name of
 /// a header) and what.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FieldProblem {
     /// Where in the body; `""` is the whole body. Absent for a problem in a header.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(example = "/add/0/name", nullable = false, max_length = 1024)]
     pub pointer: Option<String>,
     /// The header at fault, for a problem in a header.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(example = "Idempotency-Key", nullable = false, max_length = 64)]
     pub header: Option<String>,
-    #[schema(example = "must be 1 to 255 characters", max_length = 1024)]
     pub detail: String,
 }
 

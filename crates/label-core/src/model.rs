@@ -4,24 +4,19 @@ use std::sync::{Arc, OnceLock};
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use utoipa::ToSchema;
 
 /// A label as every provider reports it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Label {
-    // `name` and `weight` are always sent, null when unknown: `required = true` says so.
+    // `name` and `weight` are always sent, null when unknown.
     /// The provider's label identifier: Capillary `labelId`, a Trybe UUID, the ActionHub label text.
-    #[schema(example = "20942")]
     pub id: String,
     /// The label's name where the provider knows it.
-    #[schema(example = "Premium Customer", required = true)]
     pub name: Option<String>,
     /// The label's weight (ActionHub), else null.
-    #[schema(required = true)]
     pub weight: Option<f64>,
     /// The provider's own record, unchanged; only with `?include=raw`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Object, nullable = false)]
     pub raw: Option<serde_json::Value>,
 }
 
@@ -230,16 +225,14 @@ impl Label {
 /// A label as far as it could be resolved: what a change result reports and what a backend is
 /// asked to attach or detach. A backend reads the key it needs (`name` or `id`), which the
 /// resolution guarantees is present.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct LabelIdentity {
-    // Both are always sent, null when unresolved: `required = true` says so.
-    #[schema(example = "20957", required = true)]
+    // Both are always sent, null when unresolved.
     pub id: Option<String>,
-    #[schema(example = "VIP", required = true)]
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Op {
     Add,
@@ -247,7 +240,7 @@ pub enum Op {
 }
 
 /// The outcome of one reference of a change request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ChangeStatus {
     /// The vendor made the change.
@@ -276,7 +269,7 @@ impl From<WriteStatus> for ChangeStatus {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ChangeResult {
     pub op: Op,
     pub label: LabelIdentity,

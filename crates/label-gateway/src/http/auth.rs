@@ -10,9 +10,9 @@ use axum::extract::{FromRequestParts, MatchedPath, RawPathParams};
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use axum::http::HeaderMap;
-use label_core::ErrorKind;
 use sha2::{Digest, Sha256};
 
+use crate::contract::{Code, Error};
 use crate::http::problem::ApiError;
 use crate::http::request_id::RequestId;
 use crate::http::state::{AppState, Gateway, TenantRuntime, Tenants};
@@ -58,12 +58,9 @@ pub enum Refusal {
 impl Refusal {
     pub fn error(self, request_id: &str) -> ApiError {
         let (kind, detail) = match self {
-            Refusal::NoKey(why) => (ErrorKind::Unauthorized, why),
-            Refusal::OtherTenant => (
-                ErrorKind::Forbidden,
-                "the api key does not open this tenant",
-            ),
-            Refusal::NoSuchTenant => (ErrorKind::TenantNotFound, "no such tenant"),
+            Refusal::NoKey(why) => (Code::Unauthorized, why),
+            Refusal::OtherTenant => (Code::Forbidden, "the api key does not open this tenant"),
+            Refusal::NoSuchTenant => (Code::TenantNotFound, "no such tenant"),
         };
         ApiError::kind(kind, detail, request_id)
     }
@@ -136,7 +133,7 @@ pub struct TenantAccess {
 
 impl TenantAccess {
     /// An error for this tenant, with its id and provider in the problem body.
-    pub fn error(&self, error: label_core::Error) -> ApiError {
+    pub fn error(&self, error: impl Into<Error>) -> ApiError {
         ApiError::new(error, &self.request_id)
             .for_tenant(&self.tenant.id, self.tenant.provider.name())
     }

@@ -14,9 +14,9 @@ use axum::extract::{MatchedPath, Request, State};
 use axum::http::{header, HeaderValue, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use label_core::ErrorKind;
 use tracing::{Instrument, Span};
 
+use crate::contract::Code;
 use crate::http::auth::{self, Caller};
 use crate::http::listener::BodyReader;
 use crate::http::problem::ApiError;
@@ -119,7 +119,7 @@ fn body_allowed(state: &AppState, caller: &Caller, request: &Request) -> bool {
 /// Answered before the body is read, so the connection closes after it ([`crate::http::listener`]).
 fn too_many_connections(exchange: &Exchange) -> Response {
     let error = label_core::Error::new(
-        ErrorKind::TooManyConnections,
+        Code::TooManyConnections,
         "this api key already has max_connections_per_key connections sending a request body",
     )
     .with_retry_after(Some(Duration::from_secs(1)));

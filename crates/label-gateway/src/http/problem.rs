@@ -3,9 +3,12 @@
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use label_core::{ChangeResult, Error, ErrorKind, FieldProblem, Upstream};
+use label_core::{ChangeResult, FieldProblem, Upstream};
 use serde::Serialize;
 use utoipa::ToSchema;
+
+use crate::contract::{Code, Error};
+use crate::http::api::model;
 
 /// An error on its way to the client, with what the request had established about it.
 #[derive(Debug)]
@@ -19,9 +22,9 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    pub fn new(error: Error, request_id: &str) -> Self {
+    pub fn new(error: impl Into<Error>, request_id: &str) -> Self {
         Self {
-            error,
+            error: error.into(),
             request_id: request_id.to_owned(),
             tenant: None,
             provider: None,
@@ -29,7 +32,7 @@ impl ApiError {
         }
     }
 
-    pub fn kind(kind: ErrorKind, detail: impl Into<String>, request_id: &str) -> Self {
+    pub fn kind(kind: Code, detail: impl Into<String>, request_id: &str) -> Self {
         Self::new(Error::new(kind, detail), request_id)
     }
 
@@ -50,7 +53,7 @@ pub struct Problem {
     pub title: &'static str,
     #[schema(example = 404)]
     pub status: u16,
-    pub code: ErrorKind,
+    pub code: Code,
     #[schema(example = "Customer not found for the given identifiers")]
     pub detail: String,
     // The rest are left out when they do not apply, never null: `nullable = false` says so.
@@ -68,11 +71,11 @@ pub struct Problem {
     pub provider: Option<&'static str>,
     /// What the vendor answered, when the error came from it.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(nullable = false)]
+    #[schema(value_type = Option<model::Upstream>, nullable = false)]
     pub upstream: Option<Upstream>,
     /// For `invalid_request`: every problem of the request body.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(nullable = false)]
+    #[schema(value_type = Option<Vec<model::FieldProblem>>, nullable = false)]
     #[schema(max_items = 100)]
     pub errors: Option<Vec<FieldProblem>>,
     /// `true` when the request had more problems than `errors` lists (at most 100).
@@ -82,7 +85,7 @@ pub struct Problem {
     /// For a change that failed part-way: what is known to be done at the vendor (at most one
     /// per reference of the request, so at most 100).
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(nullable = false, max_items = 100)]
+    #[schema(value_type = Option<Vec<model::ChangeResult>>, nullable = false, max_items = 100)]
     pub results: Option<Vec<ChangeResult>>,
     /// The request's id, as in the `X-Request-Id` header.
     #[schema(
@@ -110,7 +113,7 @@ impl IntoResponse for ApiError {
             tenant: self.tenant,
             provider: self.provider,
             upstream: error.upstream,
-            errors: (kind == ErrorKind::InvalidRequest).then_some(error.problems),
+            errors: (kind == Code::InvalidRequest).then_some(error.problems),
             errors_truncated: error.problems_truncated.then_some(true),
             results: error.partial_results,
             request_id: self.request_id,
@@ -126,7 +129,7 @@ impl IntoResponse for ApiError {
             let seconds = after.as_secs() + u64::from(after.subsec_nanos() > 0);
             headers.insert(header::RETRY_AFTER, HeaderValue::from(seconds.max(1)));
         }
-        if kind == ErrorKind::Unauthorized {
+        if kind == Code::Unauthorized {
             headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }
         if let Some(allow) = allow {

@@ -6,9 +6,9 @@ use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use label_core::ErrorKind;
 use std::sync::Arc;
 
+use crate::contract::Code;
 use crate::http::exchange;
 use crate::http::openapi;
 use crate::http::problem::ApiError;
@@ -102,7 +102,7 @@ async fn not_found(RequestId(id): RequestId, uri: Uri) -> Response {
 
 async fn method_not_allowed(RequestId(id): RequestId) -> Response {
     ApiError::kind(
-        ErrorKind::UnsupportedOperation,
+        Code::UnsupportedOperation,
         "this method is not allowed on this resource",
         &id,
     )

@@ -4,10 +4,10 @@
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use axum::body::Bytes;
-use label_core::Error;
 use moka::future::Cache;
 
 use super::{in_progress, reused, Kept, Scoped, TTL};
+use crate::contract::Error;
 
 /// What an entry costs in the process's memory besides its key and body: moka's own slot,
 /// queue and timer nodes, the key's two strings, the slot's lock and state, the kept headers

@@ -12,9 +12,10 @@ use std::time::Duration;
 use axum::body::{to_bytes, Body, Bytes};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::Response;
-use label_core::{Error, ErrorKind, FieldProblem};
+use label_core::FieldProblem;
 use sha2::{Digest, Sha256};
 
+use crate::contract::{Code, Error};
 use crate::engine::fleet::Fleet;
 
 pub const KEY_HEADER: &str = "idempotency-key";
@@ -230,7 +231,7 @@ fn is_final(status: StatusCode) -> bool {
 
 fn reused() -> Error {
     Error::new(
-        ErrorKind::IdempotencyKeyReused,
+        Code::IdempotencyKeyReused,
         "this Idempotency-Key was used for another request (customer or body)",
     )
 }
@@ -241,7 +242,7 @@ const IN_PROGRESS_RETRY_AFTER: std::time::Duration = std::time::Duration::from_s
 
 fn in_progress() -> Error {
     Error::new(
-        ErrorKind::IdempotencyInProgress,
+        Code::IdempotencyInProgress,
         "the first request with this Idempotency-Key is still running",
     )
     .with_retry_after(Some(IN_PROGRESS_RETRY_AFTER))

@@ -7,10 +7,10 @@ use std::time::Duration;
 
 use axum::body::Bytes;
 use axum::http::{HeaderValue, StatusCode};
-use label_core::{Error, ErrorKind};
 use redis::Script;
 
 use super::{in_progress, reused, Kept, Scoped, TTL};
+use crate::contract::{Code, Error};
 use crate::engine::fleet::Link;
 
 /// How long a claimed key stays claimed if its request never finishes (its replica died): far
@@ -166,7 +166,7 @@ fn kept(record: &[Vec<u8>]) -> Option<Kept> {
 
 fn unavailable() -> Error {
     Error::new(
-        ErrorKind::StateUnavailable,
+        Code::StateUnavailable,
         "the shared state that keeps Idempotency-Key records cannot be reached; nothing was sent to the vendor",
     )
     .with_retry_after(Some(Duration::from_secs(1)))

@@ -8,7 +8,7 @@
 use std::collections::HashSet;
 use std::hash::BuildHasher;
 
-use label_core::{strict_json, CustomerId, CustomerIdFormat};
+use label_core::{CustomerId, CustomerIdFormat};
 use serde::de::{Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
@@ -16,6 +16,7 @@ use serde_json::{Map, Value};
 use super::compact::CompactList;
 use super::problems::Problems;
 use super::twice;
+use crate::contract::strict_json;
 
 /// The top level of a body: its members but `customers`, and `customers` as text.
 pub struct Top<'a> {

@@ -16,11 +16,11 @@
 use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
-use label_core::{Error, ErrorKind};
 use redis::{AsyncCommands, Script};
 
 use super::clock::RETENTION;
 use super::record::{Outcome, RefStatus};
+use crate::contract::{Code, Error};
 use crate::engine::fleet::Link;
 
 /// How often a scheduler looks whether a replica handed jobs off.
@@ -121,7 +121,7 @@ async fn within<T>(
 
 fn unavailable() -> Error {
     Error::new(
-        ErrorKind::StateUnavailable,
+        Code::StateUnavailable,
         "the shared state that keeps jobs cannot be reached; try again shortly",
     )
     .with_retry_after(Some(Duration::from_secs(1)))

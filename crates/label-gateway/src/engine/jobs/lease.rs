@@ -6,9 +6,8 @@ use std::future::Future;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use label_core::Error;
-
 use super::store::JobStore;
+use crate::contract::{Code, Error};
 
 /// How long a lease lasts unrenewed: a dead replica's jobs wait this long for a new one.
 pub const LEASE: Duration = Duration::from_secs(6);
@@ -39,16 +38,17 @@ pub async fn heartbeat(store: &JobStore, tenant: &str, id: &str, owner: &str, ca
 
 /// `operation` until it succeeds, retrying what may pass later (the shared state or the vendor
 /// out of reach for a while) with a growing wait; its last error after `TRIES`.
-pub async fn persist<T, F, Fut>(mut operation: F) -> Result<T, Error>
+pub async fn persist<T, E, F, Fut>(mut operation: F) -> Result<T, Error>
 where
     F: FnMut() -> Fut,
-    Fut: Future<Output = Result<T, Error>>,
+    Fut: Future<Output = Result<T, E>>,
+    E: Into<Error>,
 {
     let mut wait = Duration::from_millis(250);
     let mut tries = 0;
     loop {
         tries += 1;
-        match operation().await {
+        match operation().await.map_err(Into::into) {
             Ok(value) => return Ok(value),
             Err(error) if tries < TRIES && retryable(&error) => {
                 tokio::time::sleep(
@@ -69,10 +69,10 @@ fn retryable(error: &Error) -> bool {
     error.is_temporary()
         || matches!(
             error.kind,
-            label_core::ErrorKind::StateUnavailable
-                | label_core::ErrorKind::UpstreamRateLimited
-                | label_core::ErrorKind::UpstreamUnavailable
-                | label_core::ErrorKind::UpstreamTimeout
-                | label_core::ErrorKind::UpstreamError
+            Code::StateUnavailable
+                | Code::UpstreamRateLimited
+                | Code::UpstreamUnavailable
+                | Code::UpstreamTimeout
+                | Code::UpstreamError
         )
 }

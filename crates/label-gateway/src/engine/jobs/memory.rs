@@ -3,11 +3,10 @@
 //! bytes of the structures that hold them (their capacities), not guessed from a body's
 //! length: the same million customers cost 10 MB as JSON and 3 MB packed.
 
+use crate::contract::{Code, Error};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
-
-use label_core::{Error, ErrorKind};
 
 /// A refused submission is asked to come back after this: jobs end, and ended ones are
 /// forgotten, in minutes rather than seconds.
@@ -94,7 +93,7 @@ impl Drop for Held {
 
 fn full(max: usize) -> Error {
     Error::new(
-        ErrorKind::JobsFull,
+        Code::JobsFull,
         format!(
             "the jobs of this gateway hold all the memory they may ([jobs] max_memory_bytes = \
              {max}): try again later"
@@ -112,7 +111,7 @@ mod tests {
         let memory = JobMemory::new(100);
         let mut first = memory.hold(60).expect("fits");
         let refused = memory.hold(50).err().expect("past the maximum");
-        assert_eq!(refused.kind, ErrorKind::JobsFull);
+        assert_eq!(refused.kind, Code::JobsFull);
         assert!(refused.retry_after.is_some());
         assert_eq!(memory.used(), 60);
         assert!(first.resize(101).is_err());

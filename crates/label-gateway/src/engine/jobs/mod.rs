@@ -31,10 +31,10 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
-use label_core::Error;
 use tokio::task::AbortHandle;
 
 use crate::config::Config;
+use crate::contract::Error;
 use crate::engine::fleet::Fleet;
 use crate::http::state::{AppState, TenantRuntime};
 use compact::CompactList;

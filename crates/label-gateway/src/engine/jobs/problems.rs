@@ -1,7 +1,8 @@
 //! The problems of a job submission: every one is counted, the first `MAX_PROBLEMS` are kept
 //! (a million bad customer ids must not make a problem body of a hundred megabytes).
 
-use label_core::{Error, ErrorKind, FieldProblem, MAX_PROBLEMS};
+use crate::contract::{Code, Error};
+use label_core::{FieldProblem, MAX_PROBLEMS};
 
 #[derive(Debug, Default)]
 pub struct Problems {
@@ -43,7 +44,7 @@ impl Problems {
             ),
             (total, _) => format!("{total} problems in the job"),
         };
-        let mut error = Error::new(ErrorKind::InvalidRequest, detail);
+        let mut error = Error::new(Code::InvalidRequest, detail);
         error.problems_truncated = self.total > self.kept.len();
         error.problems = self.kept;
         error

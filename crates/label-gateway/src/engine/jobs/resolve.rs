@@ -1,11 +1,12 @@
 //! What a change job wants of every customer, resolved once before the first: its references
 //! through the target's catalog, and with `create_missing` the labels it lacks, created.
 
-use label_core::{CallContext, Error, ErrorKind, LabelIdentity, LabelProvider, NewLabel, Op};
+use label_core::{CallContext, LabelIdentity, LabelProvider, NewLabel, Op};
 
 use super::labels::{Labels, Wanted};
 use super::lease::persist;
 use super::model::{Meta, StoredRef};
+use crate::contract::{Code, Error};
 
 /// Resolved once, before the first customer: two references naming one label refuse the job
 /// (its outcome would depend on their order), and with `create_missing` an added name the
@@ -37,7 +38,7 @@ pub async fn wanted(
             .position(|w| w.identity.is_some() && w.label == want.label)
         {
             let detail = format!("{pointer} names the same label as {}", pointers[earlier]);
-            return Err(Error::new(ErrorKind::InvalidRequest, detail));
+            return Err(Error::new(Code::InvalidRequest, detail));
         }
         wanted.push(want);
         pointers.push(pointer);

@@ -2,12 +2,11 @@
 //! not done left out, filtered by status. Failed customers are found through the job's list
 //! of their places, so a page of failures out of a million costs a few chunks, not all.
 
-use label_core::Error;
-
 use super::model::Meta;
 use super::record::{self, Outcome};
 use super::store::JobStore;
 use super::view::JobItem;
+use crate::contract::Error;
 
 /// Most chunks one page reads through: a page of a huge job whose matches are rare ends early
 /// with a cursor where it stopped, rather than reading the whole job.

@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use label_core::{CallContext, CustomerId, Error};
+use label_core::{CallContext, CustomerId};
 
 use super::batch::Changer;
 use super::clock::now_ms;
@@ -236,7 +236,10 @@ fn source(
 }
 
 /// An id the submission checked (it parses again, unless the tenant's provider changed).
-pub fn parse(id: &str, format: label_core::CustomerIdFormat) -> Result<CustomerId, Error> {
+pub fn parse(
+    id: &str,
+    format: label_core::CustomerIdFormat,
+) -> Result<CustomerId, label_core::Error> {
     CustomerId::parse(id, format)
 }
 

@@ -2,7 +2,7 @@
 //! each at its JSON Pointer), and a copy from a tenant that `copy_from` does not name is
 //! refused (403) whatever else is wrong with it.
 
-use label_core::{check_label_text, ChangeRequest, Error, ErrorKind};
+use label_core::check_label_text;
 use serde_json::{Map, Value};
 
 use super::body::{self, pointer, Shape};
@@ -10,6 +10,7 @@ use super::compact::CompactList;
 use super::model::{Kind, Mode, Spec, StoredRef, Unmapped};
 use super::problems::Problems;
 use super::stream::Split;
+use crate::contract::{parse_change_request, Code, Error};
 use crate::http::state::{Gateway, TenantRuntime};
 
 /// Most entries of a copy's `labels` map.
@@ -112,7 +113,7 @@ fn change(
         .filter_map(|key| fields.get(*key).map(|v| ((*key).to_owned(), v.clone())))
         .collect();
     let text = Value::Object(refs).to_string();
-    match ChangeRequest::parse(text.as_bytes()) {
+    match parse_change_request(text.as_bytes()) {
         Ok(request) => {
             spec.add = request.add.iter().map(StoredRef::from).collect();
             spec.remove = request.remove.iter().map(StoredRef::from).collect();
@@ -157,7 +158,7 @@ fn copy(
     if let Some(from) = &source {
         if !target.copy_from.iter().any(|allowed| allowed == from) {
             return Err(Error::new(
-                ErrorKind::Forbidden,
+                Code::Forbidden,
                 format!(
                     "tenant {} may not copy from `{from}`: its copy_from does not name it",
                     target.id
@@ -166,7 +167,7 @@ fn copy(
         }
         let Some(tenant) = gateway.tenant(from) else {
             return Err(Error::new(
-                ErrorKind::TenantNotFound,
+                Code::TenantNotFound,
                 format!("no tenant `{from}`"),
             ));
         };

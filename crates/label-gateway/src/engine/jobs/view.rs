@@ -1,12 +1,13 @@
 //! A job and its results as the API shows them; utoipa documents these types.
 
-use label_core::{ErrorKind, LabelIdentity};
+use label_core::LabelIdentity;
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::clock::rfc3339;
 use super::model::{Kind, Meta, State};
 use super::record::{Outcome, RefResult};
+use crate::contract::Code;
 
 /// A job: what it is, where it stands, and how far it got.
 #[derive(Debug, Serialize, ToSchema)]
@@ -155,8 +156,9 @@ pub enum ItemStatus {
 /// What one label reference did to the customer.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ItemResult {
-    #[schema(value_type = label_core::Op)]
+    #[schema(value_type = crate::http::api::model::Op)]
     pub op: &'static str,
+    #[schema(value_type = crate::http::api::model::LabelIdentity)]
     pub label: LabelIdentity,
     #[schema(value_type = ItemResultStatus)]
     pub status: &'static str,
@@ -192,7 +194,7 @@ pub struct ItemProblem {
 
 impl ItemProblem {
     pub fn new(code: &str, detail: &str) -> Self {
-        let status = ErrorKind::ALL
+        let status = Code::ALL
             .iter()
             .find(|kind| kind.code() == code)
             .map_or(500, |kind| kind.status());

@@ -1,16 +1,19 @@
 //! The bodies of the catalog writes and the many-customer routes (docs/routes.md).
 
-use label_core::{Error, ErrorKind, Label, LabelIdentity, Op, Upstream};
+use label_core::{Label, LabelIdentity, Op, Upstream};
 use serde::Serialize;
 use serde_json::json;
 use serde_json::value::RawValue;
 use utoipa::openapi::schema::{Array, ArrayBuilder, ObjectBuilder, SchemaType, Type};
 use utoipa::ToSchema;
 
+use super::model;
+use crate::contract::Code;
+
 /// A label to create in the tenant's vendor catalog.
 #[derive(ToSchema)]
 #[serde(deny_unknown_fields)]
-#[allow(dead_code)] // documents the body that `NewLabel::parse` reads
+#[allow(dead_code)] // documents the body that `contract::parse_new_label` reads
 pub struct CreateLabelRequest {
     /// The label's name: 1 to 255 characters, no control characters, no blanks at either end,
     /// and no longer than the vendor allows (Trybe 20, Capillary 100): else 422 before any
@@ -43,6 +46,7 @@ pub struct CreateLabelResponse<'a> {
     pub tenant: &'a str,
     #[schema(example = "capillary")]
     pub provider: &'a str,
+    #[schema(value_type = model::Label)]
     pub label: &'a Label,
     #[schema(example = json!(["colour"]))]
     pub ignored: &'a [&'static str],
@@ -55,6 +59,7 @@ pub struct LabelCustomersResponse<'a> {
     pub tenant: &'a str,
     #[schema(example = "capillary")]
     pub provider: &'a str,
+    #[schema(value_type = model::LabelIdentity)]
     pub label: &'a LabelIdentity,
     #[schema(example = json!(["564663098"]), max_items = 100)]
     pub customers: &'a [String],
@@ -67,7 +72,7 @@ pub struct LabelCustomersResponse<'a> {
 /// all, at most 1000, no customer twice.
 #[derive(ToSchema)]
 #[serde(deny_unknown_fields)]
-#[allow(dead_code)] // documents the body that `MemberChange::parse` reads
+#[allow(dead_code)] // documents the body that `contract::MemberChange::parse` reads
 pub struct ChangeLabelCustomersRequest {
     #[schema(schema_with = add_customers)]
     pub add: Option<Vec<String>>,
@@ -122,6 +127,7 @@ pub struct ChangeLabelCustomersResponse<'a> {
     pub tenant: &'a str,
     #[schema(example = "capillary")]
     pub provider: &'a str,
+    #[schema(value_type = model::LabelIdentity)]
     pub label: &'a LabelIdentity,
     pub results: &'a [CustomerResult],
 }
@@ -130,6 +136,7 @@ pub struct ChangeLabelCustomersResponse<'a> {
 pub struct CustomerResult {
     #[schema(example = "564663098")]
     pub customer_id: String,
+    #[schema(value_type = model::Op)]
     pub op: Op,
     pub status: CustomerStatus,
     /// Why a `failed` customer failed; absent otherwise.
@@ -160,21 +167,23 @@ pub struct ItemProblem {
     pub title: &'static str,
     #[schema(example = 404)]
     pub status: u16,
-    pub code: ErrorKind,
+    pub code: Code,
     #[schema(example = "Customer not found for the given identifiers")]
     pub detail: String,
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(nullable = false)]
+    #[schema(value_type = Option<model::Upstream>, nullable = false)]
     pub upstream: Option<Upstream>,
 }
 
 impl ItemProblem {
-    pub fn of(error: &Error) -> Self {
+    /// The problem of one customer, from a provider's error or the gateway's.
+    pub fn of<K: Copy + Into<Code>>(error: &label_core::Error<K>) -> Self {
+        let code: Code = error.kind.into();
         Self {
             r#type: "about:blank",
-            title: error.kind.title(),
-            status: error.kind.status(),
-            code: error.kind,
+            title: code.title(),
+            status: code.status(),
+            code,
             detail: error.detail.clone(),
             upstream: error.upstream.clone(),
         }
@@ -184,7 +193,7 @@ impl ItemProblem {
 /// The customers whose labels to read: 1 to 100 ids in the tenant's provider's format.
 #[derive(ToSchema)]
 #[serde(deny_unknown_fields)]
-#[allow(dead_code)] // documents the body that `parse_batch_get` reads
+#[allow(dead_code)] // documents the body that `contract::parse_batch_get` reads
 pub struct BatchGetRequest {
     #[schema(schema_with = batch_customers)]
     pub customer_ids: Vec<String>,
@@ -214,7 +223,7 @@ pub struct CustomerLabels {
     #[schema(example = "564663098")]
     pub customer_id: String,
     /// Written as kept, without serializing the labels again.
-    #[schema(value_type = Vec<Label>)]
+    #[schema(value_type = Vec<model::Label>)]
     pub labels: Box<RawValue>,
 }
 

@@ -1,6 +1,7 @@
 //! The bodies of the v1 API; the handlers serialize these and utoipa documents them.
 
 pub mod bulk;
+pub mod model;
 
 use label_core::{Capabilities, ChangeResult, Label};
 use serde::Serialize;
@@ -19,6 +20,7 @@ pub struct TenantResponse<'a> {
     pub tenant: &'a str,
     #[schema(example = "actionhub")]
     pub provider: &'a str,
+    #[schema(value_type = model::Capabilities)]
     pub capabilities: Capabilities,
 }
 
@@ -42,6 +44,7 @@ pub struct CustomerLabelsResponse<'a> {
     pub customer_id: &'a str,
     #[schema(example = "capillary")]
     pub provider: &'a str,
+    #[schema(value_type = Vec<model::Label>)]
     pub labels: &'a [Label],
 }
 
@@ -57,13 +60,14 @@ pub struct CatalogResponse<'a> {
     pub tenant: &'a str,
     #[schema(example = "capillary")]
     pub provider: &'a str,
+    #[schema(value_type = Vec<model::Label>)]
     pub labels: &'a [Label],
 }
 
 /// Labels to attach and detach: at least one reference in all, at most 100, none in both lists.
 #[derive(ToSchema)]
 #[serde(deny_unknown_fields)]
-#[allow(dead_code)] // documents the body that `ChangeRequest::parse` reads
+#[allow(dead_code)] // documents the body that `contract::parse_change_request` reads
 pub struct ChangeLabelsRequest {
     #[schema(schema_with = add_refs)]
     pub add: Option<Vec<LabelRefBody>>,
@@ -159,6 +163,6 @@ pub struct ChangeLabelsResponse<'a> {
     #[schema(example = "capillary")]
     pub provider: &'a str,
     /// One per reference of the request, so at most 100.
-    #[schema(max_items = 100)]
+    #[schema(value_type = Vec<model::ChangeResult>, max_items = 100)]
     pub results: &'a [ChangeResult],
 }

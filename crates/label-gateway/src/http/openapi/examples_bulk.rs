@@ -1,11 +1,12 @@
 //! Named examples of the catalog writes and many-customer operations, one per demo tenant that
 //! can answer them, from the simulators' sample data; built from the response types themselves.
 
-use label_core::{Error, ErrorKind, Label, LabelIdentity, Op, Upstream};
+use label_core::{Label, LabelIdentity, Op, Upstream};
 use serde_json::{json, Value};
 use utoipa::openapi::example::Example;
 
 use super::examples::{named, CAPILLARY_CUSTOMER, TRYBE_CUSTOMER};
+use crate::contract::{Code, Error};
 use crate::http::api::bulk::{
     BatchGetResponse, ChangeLabelCustomersResponse, CreateLabelResponse, CustomerLabels,
     CustomerLabelsItem, CustomerProblem, CustomerResult, CustomerStatus, ItemProblem,
@@ -168,7 +169,7 @@ fn changed() -> Value {
 fn batch() -> Value {
     let labels = json!([{"id": CAPILLARY_LABEL, "name": "Premium Customer", "weight": null}]);
     let message = "Customer not found for the given identifiers";
-    let unknown = Error::new(ErrorKind::CustomerNotFound, message).with_upstream(Upstream {
+    let unknown = Error::new(Code::CustomerNotFound, message).with_upstream(Upstream {
         status: Some(200),
         code: Some("8015".to_owned()),
         message: Some(message.to_owned()),

@@ -1,24 +1,23 @@
 //! The error answers of an operation, built from the error kinds it can return: one response per
 //! status, each code of that status named in the description and given an example body. Built
-//! from `ErrorKind` itself, so a status, title or code can never drift from what the server sends.
+//! from `Code` itself, so a status, title or code can never drift from what the server sends.
 
 use std::collections::BTreeMap;
 
-use label_core::{
-    ChangeResult, ChangeStatus, ErrorKind, FieldProblem, LabelIdentity, Op, Upstream,
-};
+use label_core::{ChangeResult, ChangeStatus, FieldProblem, LabelIdentity, Op, Upstream};
 use utoipa::openapi::example::ExampleBuilder;
 use utoipa::openapi::header::{Header, HeaderBuilder};
 use utoipa::openapi::schema::{KnownFormat, SchemaFormat};
 use utoipa::openapi::{ContentBuilder, ObjectBuilder, Ref, RefOr, Response, ResponseBuilder, Type};
 
+use crate::contract::Code;
 use crate::http::problem::Problem;
 
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
 /// The documented responses for `kinds`, grouped by status.
-pub fn responses(kinds: &[ErrorKind]) -> BTreeMap<String, RefOr<Response>> {
-    let mut by_status: BTreeMap<u16, Vec<ErrorKind>> = BTreeMap::new();
+pub fn responses(kinds: &[Code]) -> BTreeMap<String, RefOr<Response>> {
+    let mut by_status: BTreeMap<u16, Vec<Code>> = BTreeMap::new();
     for &kind in kinds {
         by_status.entry(kind.status()).or_default().push(kind);
     }
@@ -28,7 +27,7 @@ pub fn responses(kinds: &[ErrorKind]) -> BTreeMap<String, RefOr<Response>> {
         .collect()
 }
 
-fn response(kinds: &[ErrorKind]) -> Response {
+fn response(kinds: &[Code]) -> Response {
     let description = kinds
         .iter()
         .map(|&kind| format!("`{}`: {}", kind.code(), when(kind)))
@@ -57,86 +56,80 @@ fn response(kinds: &[ErrorKind]) -> Response {
 }
 
 /// When each code is answered, in the words of the contract's error table.
-fn when(kind: ErrorKind) -> &'static str {
+fn when(kind: Code) -> &'static str {
     match kind {
-        ErrorKind::Unauthorized => "no or unknown api key",
-        ErrorKind::Forbidden => "the api key belongs to another tenant",
-        ErrorKind::TenantNotFound => "no such tenant",
-        ErrorKind::CustomerNotFound => "the vendor does not know the customer",
-        ErrorKind::JobNotFound => {
-            "the tenant has no job with this id (or it ended over 7 days ago)"
-        }
-        ErrorKind::JobLost => {
+        Code::Unauthorized => "no or unknown api key",
+        Code::Forbidden => "the api key belongs to another tenant",
+        Code::TenantNotFound => "no such tenant",
+        Code::CustomerNotFound => "the vendor does not know the customer",
+        Code::JobNotFound => "the tenant has no job with this id (or it ended over 7 days ago)",
+        Code::JobLost => {
             "the job existed, but its record is gone from the shared state (Redis restarted \
              without persistence); what it changed at the vendor stays changed"
         }
-        ErrorKind::InvalidCustomerId => "the customer id fails the provider's format",
-        ErrorKind::InvalidRequest => {
+        Code::InvalidCustomerId => "the customer id fails the provider's format",
+        Code::InvalidRequest => {
             "the request breaks the rules; `errors` lists every problem with a JSON Pointer"
         }
-        ErrorKind::PayloadTooLarge => "the body is over the configured `max_body_bytes`",
-        ErrorKind::UnsupportedMediaType => "a request body that is not JSON (`Content-Type`)",
-        ErrorKind::RequestTimeout => {
+        Code::PayloadTooLarge => "the body is over the configured `max_body_bytes`",
+        Code::UnsupportedMediaType => "a request body that is not JSON (`Content-Type`)",
+        Code::RequestTimeout => {
             "the request body did not arrive within the configured `body_read_timeout_ms`, or \
              fell behind `min_body_bytes_per_second`"
         }
-        ErrorKind::TooManyConnections => {
+        Code::TooManyConnections => {
             "the api key already has `max_connections_per_key` connections sending a body"
         }
-        ErrorKind::IdempotencyKeyReused => "an `Idempotency-Key` seen before with another body",
-        ErrorKind::IdempotencyInProgress => {
+        Code::IdempotencyKeyReused => "an `Idempotency-Key` seen before with another body",
+        Code::IdempotencyInProgress => {
             "the first request with this `Idempotency-Key` is still running"
         }
-        ErrorKind::UnsupportedOperation => {
+        Code::UnsupportedOperation => {
             "the tenant's provider cannot do this; `Allow` lists what it can"
         }
-        ErrorKind::LabelNotFound => "the vendor's catalog has no label of this id",
-        ErrorKind::LabelExists => "the vendor's catalog already has a label of this name",
-        ErrorKind::LabelLimitReached => "the vendor's catalog is full (Capillary 33005)",
-        ErrorKind::UpstreamRateLimited => "the vendor said 429 and retries ran out",
-        ErrorKind::UpstreamAuthFailed => "the vendor rejected the gateway's credentials",
-        ErrorKind::UpstreamError => {
-            "vendor 5xx, connection refused, or an answer that does not parse"
-        }
-        ErrorKind::UpstreamTimeout => "no vendor answer within the tenant's `timeout_ms`",
-        ErrorKind::UpstreamUnavailable => "the circuit for the tenant's vendor is open",
-        ErrorKind::UpstreamBusy => {
+        Code::LabelNotFound => "the vendor's catalog has no label of this id",
+        Code::LabelExists => "the vendor's catalog already has a label of this name",
+        Code::LabelLimitReached => "the vendor's catalog is full (Capillary 33005)",
+        Code::UpstreamRateLimited => "the vendor said 429 and retries ran out",
+        Code::UpstreamAuthFailed => "the vendor rejected the gateway's credentials",
+        Code::UpstreamError => "vendor 5xx, connection refused, or an answer that does not parse",
+        Code::UpstreamTimeout => "no vendor answer within the tenant's `timeout_ms`",
+        Code::UpstreamUnavailable => "the circuit for the tenant's vendor is open",
+        Code::UpstreamBusy => {
             "the gateway holds `max_upstream_bytes_in_flight` of vendor answers already, and no \
              room came free within the tenant's `timeout_ms`"
         }
-        ErrorKind::StateUnavailable => {
+        Code::StateUnavailable => {
             "shared state this request needs (Redis, with `[state]`) cannot be reached"
         }
-        ErrorKind::TooManyJobs => {
+        Code::TooManyJobs => {
             "the tenant already has `[jobs] max_active_per_tenant` jobs queued or running"
         }
-        ErrorKind::JobsFull => {
-            "the job would take the process's jobs past `[jobs] max_memory_bytes`"
-        }
+        Code::JobsFull => "the job would take the process's jobs past `[jobs] max_memory_bytes`",
     }
 }
 
-fn header(kind: ErrorKind) -> Option<(&'static str, Header)> {
+fn header(kind: Code) -> Option<(&'static str, Header)> {
     let string = || ObjectBuilder::new().schema_type(Type::String);
     let (name, schema, description) = match kind {
-        ErrorKind::Unauthorized => (
+        Code::Unauthorized => (
             "WWW-Authenticate",
             string().enum_values(Some(["Bearer"])),
             "The scheme to authenticate with",
         ),
-        ErrorKind::UnsupportedOperation => (
+        Code::UnsupportedOperation => (
             "Allow",
             string().examples(["GET, HEAD"]),
             "The methods the resource allows (RFC 9110); empty when it allows none",
         ),
-        ErrorKind::UpstreamRateLimited
-        | ErrorKind::TooManyConnections
-        | ErrorKind::UpstreamUnavailable
-        | ErrorKind::UpstreamBusy
-        | ErrorKind::StateUnavailable
-        | ErrorKind::IdempotencyInProgress
-        | ErrorKind::TooManyJobs
-        | ErrorKind::JobsFull => (
+        Code::UpstreamRateLimited
+        | Code::TooManyConnections
+        | Code::UpstreamUnavailable
+        | Code::UpstreamBusy
+        | Code::StateUnavailable
+        | Code::IdempotencyInProgress
+        | Code::TooManyJobs
+        | Code::JobsFull => (
             "Retry-After",
             // Whole seconds (RFC 9110's delay-seconds, never an HTTP date), rounded up, at least 1.
             ObjectBuilder::new()
@@ -156,11 +149,11 @@ fn header(kind: ErrorKind) -> Option<(&'static str, Header)> {
 }
 
 /// An example body for `kind`, as the gateway would send it for the demo tenants.
-fn example(kind: ErrorKind) -> serde_json::Value {
+fn example(kind: Code) -> serde_json::Value {
     // Auth failures are answered before a tenant is known, so they name none.
     let (tenant, provider) = match kind {
-        ErrorKind::Unauthorized | ErrorKind::Forbidden | ErrorKind::TenantNotFound => (None, None),
-        ErrorKind::UnsupportedOperation => (Some("initech"), Some("actionhub")),
+        Code::Unauthorized | Code::Forbidden | Code::TenantNotFound => (None, None),
+        Code::UnsupportedOperation => (Some("initech"), Some("actionhub")),
         _ => (Some("acme"), Some("capillary")),
     };
     let mut problem = Problem {
@@ -178,28 +171,28 @@ fn example(kind: ErrorKind) -> serde_json::Value {
         request_id: "0f8fad5b-d9cb-469f-a165-70867728950e".to_owned(),
     };
     match kind {
-        ErrorKind::CustomerNotFound => {
+        Code::CustomerNotFound => {
             problem.upstream = Some(upstream(200, Some("8015"), detail(kind)));
         }
-        ErrorKind::LabelExists => {
+        Code::LabelExists => {
             problem.upstream = Some(upstream(200, Some("33003"), detail(kind)));
         }
-        ErrorKind::LabelLimitReached => {
+        Code::LabelLimitReached => {
             problem.upstream = Some(upstream(200, Some("33005"), detail(kind)));
         }
-        ErrorKind::InvalidRequest => {
+        Code::InvalidRequest => {
             problem.errors = Some(vec![FieldProblem::at(
                 "/add/0/name",
                 "must be 1 to 255 characters",
             )]);
         }
-        ErrorKind::UpstreamRateLimited => {
+        Code::UpstreamRateLimited => {
             problem.upstream = Some(upstream(429, None, "Too Many Requests"));
         }
-        ErrorKind::UpstreamAuthFailed => {
+        Code::UpstreamAuthFailed => {
             problem.upstream = Some(upstream(401, None, "Unauthorized"));
         }
-        ErrorKind::UpstreamError => {
+        Code::UpstreamError => {
             problem.upstream = Some(upstream(500, None, "Internal Server Error"));
             problem.results = Some(vec![ChangeResult {
                 op: Op::Add,
@@ -215,49 +208,49 @@ fn example(kind: ErrorKind) -> serde_json::Value {
     serde_json::to_value(problem).expect("a problem always serializes")
 }
 
-fn detail(kind: ErrorKind) -> &'static str {
+fn detail(kind: Code) -> &'static str {
     match kind {
-        ErrorKind::Unauthorized => "the api key is not valid",
-        ErrorKind::Forbidden => "the api key does not open this tenant",
-        ErrorKind::TenantNotFound => "no such tenant",
-        ErrorKind::CustomerNotFound => "Customer not found for the given identifiers",
-        ErrorKind::JobNotFound => "no job with this id",
-        ErrorKind::JobLost => "this job's record was lost from the shared state (a Redis restart without persistence); what it had changed at the vendor stays changed",
-        ErrorKind::InvalidCustomerId => {
+        Code::Unauthorized => "the api key is not valid",
+        Code::Forbidden => "the api key does not open this tenant",
+        Code::TenantNotFound => "no such tenant",
+        Code::CustomerNotFound => "Customer not found for the given identifiers",
+        Code::JobNotFound => "no job with this id",
+        Code::JobLost => "this job's record was lost from the shared state (a Redis restart without persistence); what it had changed at the vendor stays changed",
+        Code::InvalidCustomerId => {
             "customer id must be a positive decimal integer of at most 19 digits"
         }
-        ErrorKind::InvalidRequest => "/add/0/name: must be 1 to 255 characters",
-        ErrorKind::PayloadTooLarge => "the request body is over the configured limit",
-        ErrorKind::UnsupportedMediaType => {
+        Code::InvalidRequest => "/add/0/name: must be 1 to 255 characters",
+        Code::PayloadTooLarge => "the request body is over the configured limit",
+        Code::UnsupportedMediaType => {
             "the request body must be JSON: `Content-Type: application/json`"
         }
-        ErrorKind::RequestTimeout => "the request body did not arrive within 10000 ms",
-        ErrorKind::TooManyConnections => {
+        Code::RequestTimeout => "the request body did not arrive within 10000 ms",
+        Code::TooManyConnections => {
             "this api key already has 128 connections sending a request body: try again shortly"
         }
-        ErrorKind::IdempotencyKeyReused => "this Idempotency-Key was used with another body",
-        ErrorKind::IdempotencyInProgress => {
+        Code::IdempotencyKeyReused => "this Idempotency-Key was used with another body",
+        Code::IdempotencyInProgress => {
             "the first request with this Idempotency-Key is still running"
         }
-        ErrorKind::UnsupportedOperation => {
+        Code::UnsupportedOperation => {
             "provider actionhub is read-only: labels cannot be changed"
         }
-        ErrorKind::LabelNotFound => "the tenant's catalog has no label 20999",
-        ErrorKind::LabelExists => "label already exists",
-        ErrorKind::LabelLimitReached => "Org max Label count exceed",
-        ErrorKind::UpstreamRateLimited => "the vendor is rate limiting",
-        ErrorKind::UpstreamAuthFailed => "the vendor rejected the gateway's credentials",
-        ErrorKind::UpstreamError => "the vendor failed (500)",
-        ErrorKind::UpstreamTimeout => "no vendor answer within 3000 ms",
-        ErrorKind::UpstreamUnavailable => "the circuit for this tenant's vendor is open",
-        ErrorKind::UpstreamBusy => {
+        Code::LabelNotFound => "the tenant's catalog has no label 20999",
+        Code::LabelExists => "label already exists",
+        Code::LabelLimitReached => "Org max Label count exceed",
+        Code::UpstreamRateLimited => "the vendor is rate limiting",
+        Code::UpstreamAuthFailed => "the vendor rejected the gateway's credentials",
+        Code::UpstreamError => "the vendor failed (500)",
+        Code::UpstreamTimeout => "no vendor answer within 3000 ms",
+        Code::UpstreamUnavailable => "the circuit for this tenant's vendor is open",
+        Code::UpstreamBusy => {
             "the gateway already holds its max_upstream_bytes_in_flight (67108864 bytes) of vendor answers; 3800000 more did not fit within the deadline"
         }
-        ErrorKind::StateUnavailable => "the shared state cannot be reached: try again shortly",
-        ErrorKind::TooManyJobs => {
+        Code::StateUnavailable => "the shared state cannot be reached: try again shortly",
+        Code::TooManyJobs => {
             "tenant acme has 4 jobs queued or running, the most it may have; try again later"
         }
-        ErrorKind::JobsFull => {
+        Code::JobsFull => {
             "the jobs of this gateway hold all the memory they may: try again later"
         }
     }

@@ -4,8 +4,10 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use label_core::many::labels_of_many;
-use label_core::{invalid_request, parse_batch_get, CallContext};
+use label_core::{invalid_request, CallContext};
 use serde_json::value::RawValue;
+
+use crate::contract::parse_batch_get;
 
 use crate::http::api::bulk::{
     BatchGetRequest, BatchGetResponse, CustomerLabels, CustomerLabelsItem, CustomerProblem,

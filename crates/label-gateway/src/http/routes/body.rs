@@ -6,8 +6,8 @@
 use axum::body::{to_bytes, Body, Bytes};
 use axum::http::{header, HeaderMap};
 use futures::StreamExt;
-use label_core::{Error, ErrorKind};
 
+use crate::contract::{Code, Error};
 use crate::http::listener;
 use crate::http::state::RequestLimits;
 
@@ -56,28 +56,28 @@ pub async fn json_stream(
 /// Why reading a body failed: stopped by its pace (408), else over the limit or cut short.
 fn read_failed(err: &(dyn std::error::Error + 'static)) -> Error {
     match listener::body_stopped(err) {
-        Some(stopped) => Error::new(ErrorKind::RequestTimeout, stopped.to_string()),
+        Some(stopped) => Error::new(Code::RequestTimeout, stopped.to_string()),
         None => too_large(),
     }
 }
 
 fn not_json() -> Error {
     Error::new(
-        ErrorKind::UnsupportedMediaType,
+        Code::UnsupportedMediaType,
         "the request body must be JSON: `Content-Type: application/json`",
     )
 }
 
 fn too_large() -> Error {
     Error::new(
-        ErrorKind::PayloadTooLarge,
+        Code::PayloadTooLarge,
         "the request body is over the configured limit, or was cut short",
     )
 }
 
 fn late(limits: RequestLimits) -> Error {
     Error::new(
-        ErrorKind::RequestTimeout,
+        Code::RequestTimeout,
         format!(
             "the request body did not arrive within {} ms",
             limits.body_read_timeout.as_millis()

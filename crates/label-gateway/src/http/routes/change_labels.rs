@@ -8,6 +8,7 @@ use label_core::{
     apply_change, invalid_request, CallContext, ChangeRequest, CustomerId, Error, ErrorKind,
 };
 
+use crate::contract::parse_change_request;
 use crate::engine::idempotency::{self, Claim};
 use crate::http::api::{ChangeLabelsRequest, ChangeLabelsResponse};
 use crate::http::auth::TenantAccess;
@@ -77,7 +78,7 @@ pub async fn change_customer_labels(
         .await
         .map_err(|e| access.error(e))?;
     let key = idempotency::key_of(&headers);
-    let request = ChangeRequest::parse(&body);
+    let request = parse_change_request(&body);
     let (key, request) = match (key, request) {
         (Ok(key), Ok(request)) => (key, request),
         (key, request) => {

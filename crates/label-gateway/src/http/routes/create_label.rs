@@ -3,8 +3,9 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use label_core::{invalid_request, CallContext, Error, ErrorKind, NewLabel};
+use label_core::{invalid_request, CallContext, Error, ErrorKind};
 
+use crate::contract::parse_new_label;
 use crate::http::api::bulk::{CreateLabelRequest, CreateLabelResponse};
 use crate::http::auth::TenantAccess;
 use crate::http::problem::ApiError;
@@ -55,7 +56,7 @@ pub async fn create_label(
     let body = body::json(&headers, body, state.requests)
         .await
         .map_err(|e| access.error(e))?;
-    let new = NewLabel::parse(&body, capabilities.max_label_name_chars)
+    let new = parse_new_label(&body, capabilities.max_label_name_chars)
         .map_err(|problems| access.error(invalid_request(&problems)))?;
     let ctx = CallContext {
         request_id: access.request_id.clone(),

@@ -3,14 +3,14 @@
 
 use std::collections::BTreeMap;
 
-use label_core::ErrorKind::{self, *};
+use crate::contract::Code::{self, *};
 use utoipa::openapi::{RefOr, Response};
 use utoipa::IntoResponses;
 
 use crate::http::openapi::problems;
 
 /// What every call to a vendor can end in.
-const UPSTREAM: [ErrorKind; 6] = [
+const UPSTREAM: [Code; 6] = [
     UpstreamRateLimited,
     UpstreamAuthFailed,
     UpstreamError,
@@ -25,7 +25,7 @@ macro_rules! documented_errors {
         pub struct $name;
 
         impl $name {
-            pub fn kinds() -> Vec<ErrorKind> {
+            pub fn kinds() -> Vec<Code> {
                 #[allow(unused_mut)]
                 let mut kinds = vec![$($kind),*];
                 $(kinds.extend($more);)?

@@ -2,9 +2,10 @@
 //! the job a path names.
 
 use axum::http::Uri;
-use label_core::{Error, ErrorKind, FieldProblem};
+use label_core::FieldProblem;
 use utoipa::IntoParams;
 
+use crate::contract::{Code, Error};
 use crate::engine::jobs::model::Meta;
 use crate::http::auth::TenantAccess;
 use crate::http::problem::ApiError;
@@ -80,7 +81,7 @@ pub fn query(uri: &Uri, known: &[&str]) -> Result<Vec<(String, String)>, Error> 
     if problems.is_empty() {
         Ok(pairs)
     } else {
-        Err(label_core::invalid_request(&problems))
+        Err(label_core::invalid_request(&problems).into())
     }
 }
 
@@ -99,7 +100,7 @@ pub fn limit(pairs: &[(String, String)], default: usize, max: usize) -> Result<u
             Ok(limit) if (1..=max).contains(&limit) => Ok(limit),
             _ => {
                 let detail = format!("query: limit must be an integer from 1 to {max}");
-                Err(label_core::invalid_request(&[FieldProblem::at("", detail)]))
+                Err(label_core::invalid_request(&[FieldProblem::at("", detail)]).into())
             }
         },
     }
@@ -118,7 +119,7 @@ pub fn job_id(
 pub async fn job(state: &Gateway, access: &TenantAccess, id: &str) -> Result<Meta, ApiError> {
     let not_found = || {
         access.error(Error::new(
-            ErrorKind::JobNotFound,
+            Code::JobNotFound,
             "this tenant has no job with this id (finished jobs are kept 7 days)",
         ))
     };
@@ -142,7 +143,7 @@ pub async fn job(state: &Gateway, access: &TenantAccess, id: &str) -> Result<Met
                 .lost(&access.tenant.id, &id.to_ascii_lowercase()) =>
         {
             Err(access.error(Error::new(
-                ErrorKind::JobLost,
+                Code::JobLost,
                 "this job existed, but its record is gone from the shared state (Redis \
                  restarted without persistence, or evicted it); what the job had changed at \
                  the vendor stays changed",

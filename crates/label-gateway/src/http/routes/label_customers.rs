@@ -10,11 +10,12 @@ use axum::Json;
 use label_core::many::change_many;
 use label_core::{
     check_label_text, invalid_request, CallContext, CustomerOutcome, Error, ErrorKind,
-    LabelIdentity, LabelRef, MemberChange, MembersPage, Op,
+    LabelIdentity, LabelRef, MembersPage, Op,
 };
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+use crate::contract::MemberChange;
 use crate::http::api::bulk::{
     ChangeLabelCustomersRequest, ChangeLabelCustomersResponse, CustomerResult, CustomerStatus,
     ItemProblem, LabelCustomersResponse,

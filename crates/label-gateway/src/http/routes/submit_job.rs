@@ -3,8 +3,8 @@ use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use label_core::{Error, ErrorKind};
 
+use crate::contract::{Code, Error};
 use crate::engine::idempotency::{self, Claim, Fingerprinting};
 use crate::engine::jobs::memory::Held;
 use crate::engine::jobs::stream::{Split, Splitter};
@@ -64,7 +64,7 @@ pub async fn submit_job(
     let provider = &access.tenant.provider;
     if !provider.capabilities().can_write() {
         let mut error = access.error(Error::new(
-            ErrorKind::UnsupportedOperation,
+            Code::UnsupportedOperation,
             format!(
                 "provider {} is read-only: jobs cannot change its labels",
                 provider.name()
@@ -103,7 +103,7 @@ pub async fn submit_job(
     ) {
         (Ok(_), Ok(read)) => read,
         (Err(problem), Ok(_)) => return Err(access.error(label_core::invalid_request(&[problem]))),
-        (Err(problem), Err(mut error)) if error.kind == ErrorKind::InvalidRequest => {
+        (Err(problem), Err(mut error)) if error.kind == Code::InvalidRequest => {
             error.problems.insert(0, problem);
             error.problems.truncate(label_core::MAX_PROBLEMS);
             return Err(access.error(error));

@@ -4,8 +4,7 @@
 use std::collections::BTreeMap;
 use std::sync::Mutex;
 
-use label_core::Error;
-
+use crate::contract::Error;
 use crate::engine::jobs::clock::{now_ms, RETENTION};
 use crate::engine::jobs::compact::CompactList;
 use crate::engine::jobs::memory::Held;

@@ -12,12 +12,11 @@ use std::sync::Arc;
 
 use std::time::Duration;
 
-use label_core::{Error, ErrorKind};
-
 use super::compact::{self, CompactList};
 use super::memory::Held;
 use super::model::{ChunkDone, JobProblem, Meta, State};
 use super::packed::Packed;
+use crate::contract::{Code, Error};
 use crate::engine::fleet::Fleet;
 
 /// A page of a tenant's jobs, newest first, and the id to continue after.
@@ -32,7 +31,7 @@ const ACTIVE_RETRY_AFTER: Duration = Duration::from_secs(30);
 
 pub fn too_many(tenant: &str, max_active: usize) -> Error {
     Error::new(
-        ErrorKind::TooManyJobs,
+        Code::TooManyJobs,
         format!(
             "tenant {tenant} has {max_active} jobs queued or running, the most it may have \
              ([jobs] max_active_per_tenant); try again once one has ended"

@@ -11,12 +11,12 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use label_core::{Error, ErrorKind};
 use redis::aio::ConnectionManager;
 use redis::{AsyncCommands, Script};
 
 use super::shared_meta::{read_meta, Head};
 use super::{scripts, JobPage};
+use crate::contract::{Code, Error};
 use crate::engine::fleet::Link;
 use crate::engine::jobs::clock::RETENTION;
 use crate::engine::jobs::compact::CompactList;
@@ -299,7 +299,7 @@ async fn within<T>(
 
 fn unavailable() -> Error {
     Error::new(
-        ErrorKind::StateUnavailable,
+        Code::StateUnavailable,
         "the shared state that keeps jobs cannot be reached; try again shortly",
     )
     .with_retry_after(Some(Duration::from_secs(1)))

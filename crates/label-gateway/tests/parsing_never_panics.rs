@@ -1,7 +1,8 @@
 //! Whatever a client sends, parsing answers with a value or a list of problems, never a panic,
 //! and what it accepts obeys the contract's rules.
 
-use label_core::{ChangeRequest, CustomerId, CustomerIdFormat, LabelRef};
+use label_core::{CustomerId, CustomerIdFormat, LabelRef};
+use label_gateway::contract::parse_change_request;
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
@@ -47,13 +48,13 @@ fn is_bidi_control(c: char) -> bool {
 proptest! {
     #[test]
     fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..512)) {
-        let _ = ChangeRequest::parse(&bytes);
+        let _ = parse_change_request(&bytes);
     }
 
     #[test]
     fn arbitrary_json_never_panics_and_what_passes_obeys_the_rules(value in any_json()) {
         let bytes = serde_json::to_vec(&value).unwrap();
-        match ChangeRequest::parse(&bytes) {
+        match parse_change_request(&bytes) {
             Ok(request) => {
                 let total = request.add.len() + request.remove.len();
                 prop_assert!((1..=100).contains(&total));
@@ -82,7 +83,7 @@ proptest! {
             "add": add.iter().map(|n| json!({"name": n})).collect::<Vec<_>>(),
             "remove": remove.iter().map(|i| json!({"id": i})).collect::<Vec<_>>(),
         });
-        let request = ChangeRequest::parse(&serde_json::to_vec(&body).unwrap()).unwrap();
+        let request = parse_change_request(&serde_json::to_vec(&body).unwrap()).unwrap();
         prop_assert_eq!(request.add, add.into_iter().map(LabelRef::Name).collect::<Vec<_>>());
         prop_assert_eq!(request.remove, remove.into_iter().map(LabelRef::Id).collect::<Vec<_>>());
     }
@@ -94,7 +95,7 @@ proptest! {
     ) {
         let name: String = before.chars().take(100).chain([control]).collect();
         let body = json!({"add": [{"name": name}]});
-        let problems = ChangeRequest::parse(&serde_json::to_vec(&body).unwrap()).unwrap_err();
+        let problems = parse_change_request(&serde_json::to_vec(&body).unwrap()).unwrap_err();
         prop_assert_eq!(problems[0].pointer.as_deref(), Some("/add/0/name"));
     }
 
