@@ -6,3 +6,4 @@ pub mod fleet;
 pub mod idempotency;
 pub mod jobs;
 pub mod layers;
+pub mod tenants;

@@ -95,7 +95,7 @@ pub async fn submit_job(
         key.clone(),
         spec::read(
             body,
-            &state,
+            &state.tenants,
             &access.tenant,
             state.jobs.max_customers,
             state.jobs.chunk_size(&access.tenant),
@@ -138,7 +138,7 @@ async fn accept(
     customers: crate::engine::jobs::compact::CompactList,
     held: Held,
 ) -> Result<Response, ApiError> {
-    let meta = Jobs::submit(state, &access.tenant, spec, customers, held)
+    let meta = Jobs::submit(&state.jobs, &access.tenant, spec, customers, held)
         .await
         .map_err(|e| access.error(e))?;
     let mut response = (StatusCode::ACCEPTED, Json(Job::of(&meta))).into_response();
