@@ -17,7 +17,6 @@ mod pace;
 pub mod packed;
 mod problems;
 pub mod record;
-pub mod request_doc;
 mod resolve;
 pub mod results;
 mod runner;

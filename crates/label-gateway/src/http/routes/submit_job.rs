@@ -44,7 +44,7 @@ use crate::http::state::{AppState, RequestLimits};
         TenantPath,
         ("Idempotency-Key" = Option<String>, Header, nullable = false, description = "1 to 255 visible ASCII characters. The same key with the same body within 24 h gets the first answer again and makes no second job; with another body: 422 `idempotency_key_reused`; while the first is still being accepted: 409 `idempotency_in_progress`. Keys are scoped per tenant.", min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$"),
     ),
-    request_body = crate::engine::jobs::request_doc::JobRequest,
+    request_body = crate::http::api::job_request::JobRequest,
     responses(
         (status = 202, description = "The job, accepted; it runs in the background", body = Job,
             headers(
