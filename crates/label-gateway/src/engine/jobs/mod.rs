@@ -40,6 +40,7 @@ use compact::CompactList;
 use memory::{Held, JobMemory};
 use model::{Counts, Meta, Spec, State};
 pub use store::{JobPage, JobStore};
+use store::{local::Local, shared::Shared};
 
 /// Customers a chunk holds when the vendor has no batch call, per unit of concurrency.
 const CHUNK_PER_CALL: usize = 25;
@@ -47,7 +48,8 @@ const MAX_CHUNK: usize = 1000;
 
 /// This replica's jobs: the store they live in, and the runs it has going.
 pub struct Jobs {
-    pub store: JobStore,
+    /// In the process, or in Redis with `[state]`: chosen once, here.
+    pub store: Arc<dyn JobStore>,
     /// The tenants as they are now: a run looks its tenant up again at every chunk.
     tenants: Arc<TenantRegistry>,
     /// Tells this replica's leases from the others'.
@@ -95,7 +97,10 @@ impl Drop for Running {
 impl Jobs {
     pub fn new(config: &Config, fleet: &Fleet, tenants: Arc<TenantRegistry>) -> Self {
         Self {
-            store: JobStore::new(fleet),
+            store: match fleet.link() {
+                Some(link) => Arc::new(Shared::new(link.clone())),
+                None => Arc::new(Local::default()),
+            },
             tenants,
             owner: uuid::Uuid::new_v4().to_string(),
             concurrency: config.jobs.concurrency,

@@ -2,6 +2,8 @@
 //! not done left out, filtered by status. Failed customers are found through the job's list
 //! of their places, so a page of failures out of a million costs a few chunks, not all.
 
+use std::sync::Arc;
+
 use label_core::Error;
 
 use super::model::Meta;
@@ -43,7 +45,7 @@ impl Filter {
 /// Items from place `from` on, at most `limit`, and the place to go on from (`None`: no more
 /// results are ready).
 pub async fn page(
-    store: &JobStore,
+    store: &Arc<dyn JobStore>,
     meta: &Meta,
     filter: Filter,
     from: u64,
