@@ -4,6 +4,7 @@
 
 pub mod fleet;
 pub mod idempotency;
+pub mod invalidation;
 pub mod jobs;
 pub mod layers;
 pub mod tenants;

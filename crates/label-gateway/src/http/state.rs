@@ -40,7 +40,7 @@ impl Gateway {
         // Before the layers are built: they set their gauges as they are made.
         recorder::handle();
         let cache = Store::new(&config.cache);
-        let fleet = Fleet::new(config.state.as_ref(), &cache);
+        let fleet = Fleet::new(config.state.as_ref(), Arc::new(cache.clone()));
         let tenants = Arc::new(TenantRegistry::new(Tenants::new(config, &cache, &fleet)));
         Self {
             requests: RequestLimits {

@@ -16,7 +16,7 @@ use secrecy::ExposeSecret;
 
 use super::persistence::{self, Persistence};
 use crate::config::StateConfig;
-use crate::engine::layers::cache::store::Store;
+use crate::engine::invalidation::Invalidate;
 use crate::telemetry::recorder::names::STATE_CONNECTED;
 
 /// How often the link checks Redis when no message arrives: a silent partition is noticed
@@ -41,7 +41,8 @@ pub struct Link {
     origin: String,
     commands: RwLock<Option<ConnectionManager>>,
     connected: AtomicBool,
-    store: Store,
+    /// This replica's cache: what other replicas' changes (and a lost link) make it drop.
+    kept: Arc<dyn Invalidate>,
     max_staleness: Duration,
     /// `[state] command_timeout_ms`: every command waits at most this for Redis, so a request
     /// that needs shared state is refused soon rather than held while Redis is gone.
@@ -53,7 +54,10 @@ pub struct Link {
 
 impl Link {
     /// Starts linking to the `[state]` Redis in the background; the link is down until then.
-    pub fn start(config: &StateConfig, store: &Store) -> Result<Arc<Self>, redis::RedisError> {
+    pub fn start(
+        config: &StateConfig,
+        kept: Arc<dyn Invalidate>,
+    ) -> Result<Arc<Self>, redis::RedisError> {
         let client = redis::Client::open(config.redis_url.expose_secret())?;
         let link = Arc::new(Self {
             client,
@@ -61,7 +65,7 @@ impl Link {
             origin: uuid::Uuid::new_v4().to_string(),
             commands: RwLock::new(None),
             connected: AtomicBool::new(false),
-            store: store.clone(),
+            kept,
             max_staleness: config.max_staleness,
             command_timeout: config.command_timeout,
             pending: Mutex::new(VecDeque::new()),
@@ -166,7 +170,7 @@ impl Link {
         self.ask_persistence(&mut commands).await;
         self.flush_pending(&mut commands).await?;
         // Anything kept before now may have missed an invalidation while the link was down.
-        self.store.clear();
+        self.kept.clear();
         self.mark(true);
         let mut messages = subscriber.into_on_message();
         let mut every = tokio::time::interval(PING_EVERY);
@@ -252,12 +256,12 @@ impl Link {
         }
         for line in lines {
             if line == EVERYTHING {
-                self.store.clear();
+                self.kept.clear();
                 return;
             }
             match line.split_once('/') {
-                Some((tenant, "")) => self.store.forget_catalog(tenant),
-                Some((tenant, customer)) => self.store.forget_customer(tenant, customer),
+                Some((tenant, "")) => self.kept.forget_catalog(tenant),
+                Some((tenant, customer)) => self.kept.forget_customer(tenant, customer),
                 None => tracing::debug!("an invalidation that is not tenant/customer"),
             }
         }
@@ -266,7 +270,7 @@ impl Link {
     fn mark(&self, connected: bool) {
         let was = self.connected.swap(connected, Ordering::AcqRel);
         let limit = (!connected).then_some(self.max_staleness);
-        self.store.limit_age(limit);
+        self.kept.limit_age(limit);
         metrics::gauge!(STATE_CONNECTED).set(if connected { 1.0 } else { 0.0 });
         if connected && !was {
             tracing::info!("shared state connected");

@@ -9,7 +9,7 @@ mod persistence;
 use std::sync::Arc;
 
 use crate::config::StateConfig;
-use crate::engine::layers::cache::store::Store;
+use crate::engine::invalidation::Invalidate;
 
 pub use link::Link;
 pub use persistence::Persistence;
@@ -44,8 +44,8 @@ pub struct Fleet {
 impl Fleet {
     /// With `[state]`, starts linking to its Redis in the background (a replica starts, and
     /// serves, while Redis is unreachable).
-    pub fn new(state: Option<&StateConfig>, store: &Store) -> Self {
-        let link = state.and_then(|state| match Link::start(state, store) {
+    pub fn new(state: Option<&StateConfig>, kept: Arc<dyn Invalidate>) -> Self {
+        let link = state.and_then(|state| match Link::start(state, kept) {
             Ok(link) => Some(link),
             Err(err) => {
                 // The config check accepted the URL; redis-rs refusing it is a bug to see.

@@ -18,6 +18,7 @@ use super::flights::{Flights, Joined};
 use super::key::{Key, KeyRef, Kind};
 use super::stats::CacheStats;
 use crate::config::CacheConfig;
+use crate::engine::invalidation::Invalidate;
 
 pub use super::stats::CacheCounts;
 
@@ -263,6 +264,25 @@ impl Store {
 
     fn shard(&self, key: &KeyRef<'_>) -> usize {
         self.inner.shards.hash_one(key) as usize
+    }
+}
+
+/// How the fleet's link tells this replica's cache what other replicas changed.
+impl Invalidate for Store {
+    fn forget_customer(&self, tenant: &str, customer: &str) {
+        Store::forget_customer(self, tenant, customer);
+    }
+
+    fn forget_catalog(&self, tenant: &str) {
+        Store::forget_catalog(self, tenant);
+    }
+
+    fn clear(&self) {
+        Store::clear(self);
+    }
+
+    fn limit_age(&self, limit: Option<Duration>) {
+        Store::limit_age(self, limit);
     }
 }
 
