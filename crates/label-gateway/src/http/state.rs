@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use crate::config::Config;
 use crate::engine::fleet::Fleet;
-use crate::engine::idempotency::IdempotencyStore;
+use crate::engine::idempotency::Idempotency;
 use crate::engine::jobs::Jobs;
 use crate::engine::layers::cache::Store;
 pub use crate::engine::tenants::{TenantRegistry, TenantRuntime, Tenants};
@@ -25,7 +25,7 @@ pub struct Gateway {
     pub tenants: Arc<TenantRegistry>,
     pub requests: RequestLimits,
     pub connection_limits: Limits,
-    pub idempotency: IdempotencyStore,
+    pub idempotency: Idempotency,
     /// The one cache every tenant's reads share, sized once; its counters are for the metrics.
     pub cache: Store,
     /// What this replica shares with the others (`[state]`), fixed at start.
@@ -54,7 +54,7 @@ impl Gateway {
                 min_body_bytes_per_second: config.server.min_body_bytes_per_second,
                 max_connections_per_key: config.server.max_connections_per_key,
             },
-            idempotency: IdempotencyStore::new(&fleet, config.idempotency.max_bytes),
+            idempotency: Idempotency::new(&fleet, config.idempotency.max_bytes),
             jobs: Arc::new(Jobs::new(config, &fleet, tenants.clone())),
             tenants,
             cache,
