@@ -6,6 +6,7 @@ mod resilience;
 
 use std::sync::Arc;
 
+use label_core::layer::Keeping;
 use label_core::{LabelProvider, Layered};
 
 use crate::config::{CacheConfig, Tenant};
@@ -40,7 +41,7 @@ pub fn wrap(
     );
     let resilient: Arc<dyn LabelProvider> = Arc::new(Layered::new(resilience, Arc::new(measured)));
     match cache::Cached::wrap(resilient.clone(), tenant, cache, store, fleet.announcer()) {
-        Some(cached) => Arc::new(cached),
+        Some(cached) => Arc::new(Keeping(cached)),
         None => resilient,
     }
 }

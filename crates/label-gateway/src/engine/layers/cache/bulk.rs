@@ -11,7 +11,7 @@ use label_core::{CallContext, CustomerId, Error, ErrorKind, Fetched, LabelList};
 
 use super::key::{KeyRef, Kind};
 use super::store::Value;
-use super::{mismatch, Cached};
+use super::{labels, Cached};
 
 impl Cached {
     pub(super) fn catalog_key(&self, ctx: &CallContext) -> KeyRef<'_> {
@@ -98,12 +98,5 @@ impl Cached {
 }
 
 fn labels_of(read: Result<Fetched<Value>, Error>) -> Result<Fetched<LabelList>, Error> {
-    let fetched = read?;
-    match fetched.value {
-        Value::Labels(labels) => Ok(Fetched {
-            value: labels,
-            source: fetched.source,
-        }),
-        Value::Catalog(_) => Err(mismatch()),
-    }
+    labels(read?)
 }
