@@ -7,13 +7,14 @@
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use futures::StreamExt;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use redis::{AsyncCommands, RedisResult};
 use secrecy::ExposeSecret;
 
+use super::outage::Outage;
 use super::persistence::{self, Persistence};
 use crate::config::StateConfig;
 use crate::engine::invalidation::Invalidate;
@@ -27,7 +28,6 @@ const PING_EVERY: Duration = Duration::from_secs(1);
 const PINGS_LOST_FOR_DOWN: u32 = 2;
 const BACKOFF_FIRST: Duration = Duration::from_millis(50);
 const BACKOFF_MAX: Duration = Duration::from_secs(1);
-const OUTAGE_WARN_EVERY: Duration = Duration::from_secs(60);
 /// Invalidations made while cut off, published on reconnecting; past this many, "drop
 /// everything" is published instead.
 const MAX_PENDING: usize = 10_000;
@@ -278,44 +278,6 @@ impl Link {
     }
 }
 
-/// Logs an outage's first failure and then one warning a minute, not one per reconnect
-/// attempt: an operator needs to know Redis is away, not a line a second while it stays away.
-#[derive(Default)]
-struct Outage {
-    attempts: u64,
-    last_warned: Option<Instant>,
-}
-
-impl Outage {
-    fn report(&mut self, ended: RedisResult<()>) {
-        if !self.warning_due(Instant::now()) {
-            tracing::debug!(attempts = self.attempts, "shared state still unreachable");
-            return;
-        }
-        match (ended, self.attempts) {
-            (Ok(()), 1) => tracing::warn!("the shared state's connection closed"),
-            (Err(err), 1) => tracing::warn!(error = %err, "shared state unreachable"),
-            (Ok(()), attempts) => tracing::warn!(attempts, "shared state still unreachable"),
-            (Err(err), attempts) => {
-                tracing::warn!(attempts, error = %err, "shared state still unreachable")
-            }
-        }
-    }
-
-    /// Counts one failed attempt; `true` when it is the outage's first or a minute has passed
-    /// since the last warning.
-    fn warning_due(&mut self, now: Instant) -> bool {
-        self.attempts += 1;
-        let due = self
-            .last_warned
-            .is_none_or(|at| now.duration_since(at) >= OUTAGE_WARN_EVERY);
-        if due {
-            self.last_warned = Some(now);
-        }
-        due
-    }
-}
-
 /// `what`, or a timed-out error after `limit`.
 async fn within<T>(
     limit: Duration,
@@ -341,20 +303,4 @@ fn timed_out(_: tokio::time::error::Elapsed) -> redis::RedisError {
         std::io::ErrorKind::TimedOut,
         "timed out",
     ))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn an_outage_warns_at_its_first_failure_then_once_a_minute() {
-        let start = Instant::now();
-        let mut outage = Outage::default();
-        let warned: Vec<u64> = (0..=125)
-            .filter(|second| outage.warning_due(start + Duration::from_secs(*second)))
-            .collect();
-        assert_eq!(warned, [0, 60, 120]);
-        assert_eq!(outage.attempts, 126);
-    }
 }

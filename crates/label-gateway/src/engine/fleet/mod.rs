@@ -4,6 +4,7 @@
 
 pub mod budget;
 mod link;
+mod outage;
 mod persistence;
 
 use std::sync::Arc;
