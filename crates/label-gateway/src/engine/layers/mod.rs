@@ -1,5 +1,6 @@
 //! Cross-cutting behaviour as providers that wrap providers: each states only what it adds.
 
+mod budget;
 pub mod cache;
 mod instrument;
 mod resilience;
@@ -13,6 +14,7 @@ use crate::config::{CacheConfig, Tenant};
 use crate::engine::fleet::budget::VendorBudget;
 use crate::engine::fleet::Fleet;
 
+pub use budget::Budgeted;
 pub use instrument::Instrumented;
 pub use resilience::Resilient;
 
@@ -31,7 +33,7 @@ pub fn wrap(
     let budget = tenant
         .resilience
         .budget
-        .map(|budget| VendorBudget::new(&tenant.id, budget, fleet.link()));
+        .map(|budget| Budgeted::refusing(VendorBudget::new(&tenant.id, budget, fleet.link())));
     let resilience = Resilient::new(
         &tenant.id,
         name,

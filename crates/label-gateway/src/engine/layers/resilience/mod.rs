@@ -16,7 +16,7 @@ use tokio::time::Instant;
 use tracing::Instrument;
 
 use crate::config::Resilience;
-use crate::engine::fleet::budget::{Spent, VendorBudget};
+use super::budget::Budgeted;
 use crate::telemetry::recorder::names::{CIRCUIT_OPEN, VENDOR_CALLS, VENDOR_RETRIES};
 use breaker::{Breaker, Transition};
 use latency::Latency;
@@ -35,7 +35,7 @@ pub struct Resilient {
     breaker: Breaker,
     slots: Semaphore,
     /// `vendor_requests_per_minute`, when the tenant has one.
-    budget: Option<VendorBudget>,
+    budget: Option<Budgeted>,
     latency: Latency,
 }
 
@@ -58,7 +58,7 @@ impl Resilient {
         provider: &'static str,
         idempotent_writes: bool,
         settings: &Resilience,
-        budget: Option<VendorBudget>,
+        budget: Option<Budgeted>,
     ) -> Self {
         // A (re)loaded tenant starts with its circuit closed.
         metrics::gauge!(CIRCUIT_OPEN, "tenant" => tenant.to_owned()).set(0.0);
@@ -103,9 +103,9 @@ impl Resilient {
         let reservation = match &self.budget {
             Some(budget) => Some(
                 budget
-                    .admit(spare.min(need))
+                    .reserve(spare.min(need))
                     .await
-                    .map_err(|spent| not_called("budget", budget_spent(spent)))?,
+                    .map_err(|refused| not_called("budget", refused))?,
             ),
             None => None,
         };
@@ -225,15 +225,6 @@ impl Resilient {
         )
         .with_retry_after(Some(Duration::from_secs(1)))
     }
-}
-
-fn budget_spent(spent: Spent) -> Error {
-    Error::new(
-        ErrorKind::UpstreamRateLimited,
-        "the tenant's vendor budget (vendor_requests_per_minute) is spent until the time in Retry-After",
-    )
-    .temporary(Temporariness::NotActedOn)
-    .with_retry_after(Some(spent.retry_after))
 }
 
 fn circuit_open(retry_in: Duration) -> Error {
