@@ -18,9 +18,16 @@ pub use budget::Budgeted;
 pub use instrument::Instrumented;
 pub use resilience::Resilient;
 
-/// A tenant's backend with every gateway layer around it. The cache is outermost, so that a
-/// hit costs no deadline timer, no circuit check and no vendor slot; Instrumented sits inside
-/// Resilient, so that every attempt, retries included, is measured.
+/// A tenant's backend with every gateway layer around it, from the outside in:
+///
+/// 1. the cache (a [`cache::Cached`] keeper), outermost, so that a hit costs no deadline timer,
+///    no circuit check and no vendor slot;
+/// 2. [`Resilient`]: one deadline over the exchange, retries within it, and for each attempt,
+///    in this order, the circuit breaker, the time the call needs of the deadline, the vendor
+///    budget ([`Budgeted`], refusing), an in-flight slot, then the call under the deadline. A
+///    budget cell is given back when no slot comes; a wait for either counts as the gateway's,
+///    not the vendor's, when a timeout is blamed;
+/// 3. [`Instrumented`], inside the retries, so that every attempt is measured.
 pub fn wrap(
     tenant: &Tenant,
     cache: &CacheConfig,

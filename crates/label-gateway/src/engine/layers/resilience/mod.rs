@@ -6,12 +6,12 @@
 mod breaker;
 mod latency;
 mod retry;
+mod slots;
 
 use std::time::Duration;
 
 use async_trait::async_trait;
 use label_core::{Error, ErrorKind, InnerCall, Layer, Operation, Temporariness};
-use tokio::sync::Semaphore;
 use tokio::time::Instant;
 use tracing::Instrument;
 
@@ -21,10 +21,7 @@ use crate::telemetry::recorder::names::{CIRCUIT_OPEN, VENDOR_CALLS, VENDOR_RETRI
 use breaker::{Breaker, Transition};
 use latency::Latency;
 use retry::Next;
-
-/// A call over the tenant's `max_in_flight` waits at most this share of `timeout_ms` for a
-/// slot: long enough to ride out a burst, short enough to leave the vendor call its time.
-const QUEUE_SHARE: u32 = 4;
+use slots::Slots;
 
 pub struct Resilient {
     tenant: String,
@@ -33,7 +30,7 @@ pub struct Resilient {
     idempotent_writes: bool,
     settings: Resilience,
     breaker: Breaker,
-    slots: Semaphore,
+    slots: Slots,
     /// `vendor_requests_per_minute`, when the tenant has one.
     budget: Option<Budgeted>,
     latency: Latency,
@@ -67,7 +64,7 @@ impl Resilient {
             provider,
             idempotent_writes,
             breaker: Breaker::new(settings.circuit_failures, settings.circuit_open),
-            slots: Semaphore::new(settings.max_in_flight.clamp(1, Semaphore::MAX_PERMITS)),
+            slots: Slots::new(settings.max_in_flight, settings.timeout),
             latency: Latency::new(settings.min_call, settings.timeout),
             settings: settings.clone(),
             budget,
@@ -109,14 +106,10 @@ impl Resilient {
             ),
             None => None,
         };
-        let queue_until =
-            (deadline - need).min(Instant::now() + self.settings.timeout / QUEUE_SHARE);
-        let slot = tokio::time::timeout_at(queue_until, self.slots.acquire()).await;
+        let slot = self.slots.take(deadline - need).await;
         waited.0 += began.elapsed();
         // Dropping an unused reservation gives its cell back to the budget.
-        let Ok(Ok(_slot)) = slot else {
-            return Err(not_called("in_flight", self.busy()));
-        };
+        let _slot = slot.map_err(|busy| not_called("in_flight", busy))?;
         if let Some(reservation) = reservation {
             reservation.used();
         }
@@ -215,16 +208,6 @@ impl Resilient {
         .temporary(Temporariness::Temporary)
     }
 
-    fn busy(&self) -> Error {
-        Error::new(
-            ErrorKind::UpstreamUnavailable,
-            format!(
-                "the tenant already has {} calls to its vendor in flight",
-                self.settings.max_in_flight
-            ),
-        )
-        .with_retry_after(Some(Duration::from_secs(1)))
-    }
 }
 
 fn circuit_open(retry_in: Duration) -> Error {
