@@ -4,6 +4,7 @@
 //! tenant's failing vendor never slows another.
 
 mod breaker;
+mod deadline;
 mod latency;
 mod retry;
 mod slots;
@@ -11,7 +12,7 @@ mod slots;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use label_core::{Error, ErrorKind, InnerCall, Layer, Operation, Temporariness};
+use label_core::{Error, ErrorKind, InnerCall, Layer, Operation};
 use tokio::time::Instant;
 use tracing::Instrument;
 
@@ -19,6 +20,7 @@ use crate::config::Resilience;
 use super::budget::Budgeted;
 use crate::telemetry::recorder::names::{CIRCUIT_OPEN, VENDOR_CALLS, VENDOR_RETRIES};
 use breaker::{Breaker, Transition};
+use deadline::Deadline;
 use latency::Latency;
 use retry::Next;
 use slots::Slots;
@@ -43,11 +45,6 @@ enum Failed {
     /// The gateway did not call the vendor at all (circuit open, budget spent, no slot free).
     NotCalled(Error),
 }
-
-/// What the gateway's own limits cost one exchange, so that its timeout can be told apart:
-/// the vendor's fault only when the vendor had its fair share of the deadline.
-#[derive(Default)]
-struct Waited(Duration);
 
 impl Resilient {
     pub fn new(
@@ -80,8 +77,7 @@ impl Resilient {
     async fn attempt<'a, T>(
         &self,
         operation: Operation,
-        deadline: Instant,
-        waited: &mut Waited,
+        deadline: &mut Deadline,
         call: InnerCall<'a, T>,
     ) -> Result<T, Failed> {
         let not_called = |outcome, error| {
@@ -94,9 +90,9 @@ impl Resilient {
             .map_err(|refused| not_called("circuit_open", circuit_open(refused.retry_in)))?;
         let need = self.latency.need();
         let began = Instant::now();
-        let Some(spare) = deadline.checked_duration_since(began + need) else {
-            return Err(not_called("deadline", self.no_time_left()));
-        };
+        let spare = deadline
+            .spare(began, need)
+            .map_err(|no_time| not_called("deadline", no_time))?;
         let reservation = match &self.budget {
             Some(budget) => Some(
                 budget
@@ -106,25 +102,25 @@ impl Resilient {
             ),
             None => None,
         };
-        let slot = self.slots.take(deadline - need).await;
-        waited.0 += began.elapsed();
+        let slot = self.slots.take(deadline.at() - need).await;
+        deadline.waited(began.elapsed());
         // Dropping an unused reservation gives its cell back to the budget.
         let _slot = slot.map_err(|busy| not_called("in_flight", busy))?;
         if let Some(reservation) = reservation {
             reservation.used();
         }
-        let given = deadline.saturating_duration_since(Instant::now());
+        let given = deadline.left();
         let started = Instant::now();
         // The deadline is told to the call too: a wait for answer bytes ends before it.
-        let call = label_providers::in_flight::within(deadline, call());
-        let result = match tokio::time::timeout_at(deadline, call).await {
+        let call = label_providers::in_flight::within(deadline.at(), call());
+        let result = match tokio::time::timeout_at(deadline.at(), call).await {
             Ok(result) => {
                 self.latency.answered(started.elapsed());
                 result
             }
             Err(_) => {
                 // The inner layers never saw an answer: the count is this layer's to make.
-                let vendors_fault = self.vendors_fault(given, waited);
+                let vendors_fault = deadline.vendors_fault(given);
                 self.count(
                     operation,
                     if vendors_fault {
@@ -135,9 +131,9 @@ impl Resilient {
                 );
                 if !vendors_fault {
                     drop(pass);
-                    return Err(Failed::Vendor(self.timed_out()));
+                    return Err(Failed::Vendor(deadline.timed_out()));
                 }
-                Err(self.timed_out())
+                Err(deadline.timed_out())
             }
         };
         let result = result.map_err(|error| self.clamped(error));
@@ -147,13 +143,6 @@ impl Resilient {
         };
         self.report(transition);
         result.map_err(Failed::Vendor)
-    }
-
-    /// A timeout blames the vendor when the gateway's own waits took nothing from the
-    /// exchange, or the vendor still had half of `timeout_ms`: a deadline spent waiting for
-    /// the budget or a slot is ours, not the vendor's.
-    fn vendors_fault(&self, given: Duration, waited: &Waited) -> bool {
-        waited.0 < Duration::from_millis(1) || given >= self.settings.timeout / 2
     }
 
     /// A vendor's `Retry-After` is cut to `max_retry_after_seconds` before anything reads it.
@@ -185,29 +174,6 @@ impl Resilient {
             "provider" => self.provider, "operation" => operation.name(), "outcome" => outcome)
         .increment(1);
     }
-
-    fn no_time_left(&self) -> Error {
-        Error::new(
-            ErrorKind::UpstreamTimeout,
-            format!(
-                "too little of the {} ms deadline was left for a vendor call",
-                self.settings.timeout.as_millis()
-            ),
-        )
-        .temporary(Temporariness::NotActedOn)
-    }
-
-    fn timed_out(&self) -> Error {
-        Error::new(
-            ErrorKind::UpstreamTimeout,
-            format!(
-                "no vendor answer within {} ms",
-                self.settings.timeout.as_millis()
-            ),
-        )
-        .temporary(Temporariness::Temporary)
-    }
-
 }
 
 fn circuit_open(retry_in: Duration) -> Error {
@@ -227,12 +193,11 @@ impl Layer for Resilient {
         operation: Operation,
         call: InnerCall<'a, T>,
     ) -> Result<T, Error> {
-        let deadline = Instant::now() + self.settings.timeout;
+        let mut deadline = Deadline::start(self.settings.timeout);
         let mut last: Option<Error> = None;
-        let mut waited = Waited::default();
         for retry in 0..=self.settings.max_retries {
             let span = tracing::info_span!("vendor_attempt", attempt = retry + 1);
-            let attempt = self.attempt(operation, deadline, &mut waited, call);
+            let attempt = self.attempt(operation, &mut deadline, call);
             let error = match attempt.instrument(span).await {
                 Ok(value) => return Ok(value),
                 // A retry that cannot be made reports what the vendor did, not why we stopped.
@@ -244,8 +209,7 @@ impl Layer for Resilient {
             if retry == self.settings.max_retries || !retry::may_retry(&error, writes, idempotent) {
                 return Err(error);
             }
-            let left = deadline.saturating_duration_since(Instant::now());
-            match retry::next(error.retry_after, retry::backoff(retry), left) {
+            match retry::next(error.retry_after, retry::backoff(retry), deadline.left()) {
                 Next::GiveUp => return Err(error),
                 Next::WaitThenRetry(wait) => {
                     tracing::debug!(tenant = %self.tenant, error = %error, ?wait, "retrying a vendor call");
