@@ -88,7 +88,7 @@ impl Tenants {
         self.by_id.get(id)
     }
 
-    pub fn len(&self) -> usize {
+    pub fn count(&self) -> usize {
         self.by_id.len()
     }
 

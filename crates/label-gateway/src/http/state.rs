@@ -77,7 +77,7 @@ impl Gateway {
     }
 
     pub fn tenant_count(&self) -> usize {
-        self.with_tenants(Tenants::len)
+        self.with_tenants(Tenants::count)
     }
 
     pub fn tenant(&self, id: &str) -> Option<Arc<TenantRuntime>> {
