@@ -7,6 +7,7 @@ use std::time::Duration;
 use crate::config::Config;
 use crate::engine::fleet::Fleet;
 use crate::engine::idempotency::Idempotency;
+use crate::engine::invalidation::Invalidate;
 use crate::engine::jobs::Jobs;
 use crate::engine::layers::cache::Store;
 pub use crate::engine::tenants::{TenantRegistry, TenantRuntime, Tenants};

@@ -12,6 +12,7 @@ use label_core::{CallContext, CustomerId, Error, ErrorKind, Fetched, LabelList};
 use super::key::{KeyRef, Kind};
 use super::store::Value;
 use super::{labels, Cached};
+use crate::engine::invalidation::Invalidate;
 
 impl Cached {
     pub(super) fn catalog_key(&self, ctx: &CallContext) -> KeyRef<'_> {

@@ -26,6 +26,7 @@ use store::{Entry, Loaded, Value};
 
 use crate::config::{CacheConfig, Tenant};
 use crate::engine::fleet::Announcer;
+use crate::engine::invalidation::Invalidate;
 
 /// Lifetimes of one tenant's entries.
 #[derive(Debug, Clone, Copy)]
