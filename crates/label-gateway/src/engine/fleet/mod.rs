@@ -1,6 +1,8 @@
 //! What the replicas of a fleet share, in Redis with `[state]` and in the process without it:
-//! invalidations of cached entries ([`Announcer`]), idempotency records (`crate::engine::idempotency`)
-//! and the tenants' vendor budgets ([`budget`]).
+//! invalidations of cached entries (sent by the [`Announcer`], applied through
+//! `crate::engine::invalidation`), idempotency records (`crate::engine::idempotency`), jobs
+//! (`crate::engine::jobs`) and the tenants' vendor budgets ([`budget`]). The [`Link`] to Redis
+//! is the one connection they all use.
 
 pub mod budget;
 mod link;

@@ -35,8 +35,8 @@ pub struct Kept {
     body: Bytes,
 }
 
-/// Where the records are kept: in the process ([`local::Local`]) or in the fleet's Redis
-/// ([`shared::Shared`]), chosen once at start.
+/// Where the records are kept: in the process (`local::Local`) or in the fleet's Redis
+/// (`shared::Shared`), chosen once at start.
 #[async_trait]
 pub trait IdempotencyStore: Send + Sync {
     /// The first request's answer to replay, or the key, now this request's to run;
@@ -54,7 +54,7 @@ pub enum Claimed {
 /// A key held by a running request, in the store that holds it.
 #[async_trait]
 pub trait HeldKey: Send + Sync {
-    /// Keeps `answer` as the key's for [`TTL`].
+    /// Keeps `answer` as the key's for a day.
     async fn keep(&self, answer: Kept);
     /// Frees the key: its request left no answer to keep.
     fn release(&self);

@@ -42,7 +42,7 @@ pub fn too_many(tenant: &str, max_active: usize) -> Error {
 /// How long a lease lasts unrenewed: a dead replica's jobs wait this long for a new one.
 pub const LEASE: Duration = Duration::from_secs(6);
 
-/// Where a replica's jobs live, chosen once at start ([`local::Local`] or [`shared::Shared`]).
+/// Where a replica's jobs live, chosen once at start (`local::Local` or `shared::Shared`).
 #[async_trait]
 pub trait JobStore: Send + Sync {
     /// Whether the jobs outlive the process (and any replica may take one over).

@@ -1,6 +1,7 @@
-//! The cache layer: a tenant's reads answered from the shared [`Store`] where it can, one vendor
-//! read per key however many ask at once, and every entry of a customer dropped on a change to
-//! it (a read in flight during the change included: it stores nothing).
+//! The cache layer, a [`Keeper`]: a tenant's reads answered from the shared [`Store`] where it
+//! can, one vendor read per key however many ask at once, and every entry of a customer dropped
+//! after a change to it, here and on the other replicas (a read in flight during the change
+//! included: it stores nothing). Everything else passes through `Keeping`.
 
 mod bulk;
 mod flights;

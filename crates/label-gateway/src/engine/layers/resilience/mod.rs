@@ -1,6 +1,10 @@
-//! One tenant's protection against its vendor, and the vendor's against the tenant's traffic:
-//! a deadline over each exchange (retries included), retries of what is safe to repeat, a
-//! circuit breaker and a cap on concurrent calls. Each tenant gets its own instance, so one
+//! One tenant's protection against its vendor, and the vendor's against the tenant's traffic,
+//! each concern a type of its own: a [`Deadline`] over each exchange (retries included),
+//! [`retry`] of what is safe to repeat, a circuit [`breaker`], the time a call needs
+//! ([`latency`]), the vendor budget (`Budgeted`) and a cap on calls in flight ([`Slots`]).
+//! [`Resilient`] composes them, per attempt, in the order `layers::wrap` documents: they share
+//! one deadline and one verdict on whether the vendor was called at all, so they are one layer
+//! rather than five providers passing that along. Each tenant gets its own instance, so one
 //! tenant's failing vendor never slows another.
 
 mod breaker;
