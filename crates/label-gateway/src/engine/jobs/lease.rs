@@ -17,7 +17,13 @@ const TRIES: u32 = 8;
 
 /// Renews the lease every beat and raises `cancel` when the job is cancelled anywhere; returns
 /// when the lease is lost, or cannot have been renewed for a whole lease.
-pub async fn heartbeat(store: &Arc<dyn JobStore>, tenant: &str, id: &str, owner: &str, cancel: &AtomicBool) {
+pub async fn heartbeat(
+    store: &Arc<dyn JobStore>,
+    tenant: &str,
+    id: &str,
+    owner: &str,
+    cancel: &AtomicBool,
+) {
     let mut renewed = Instant::now();
     loop {
         tokio::time::sleep(BEAT).await;

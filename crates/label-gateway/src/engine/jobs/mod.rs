@@ -39,8 +39,8 @@ use crate::engine::tenants::{TenantRegistry, TenantRuntime};
 use compact::CompactList;
 use memory::{Held, JobMemory};
 use model::{Counts, Meta, Spec, State};
-pub use store::{JobPage, JobStore};
 use store::{local::Local, shared::Shared};
+pub use store::{JobPage, JobStore};
 
 /// Customers a chunk holds when the vendor has no batch call, per unit of concurrency.
 const CHUNK_PER_CALL: usize = 25;

@@ -132,12 +132,7 @@ impl JobStore for Local {
         }))
     }
 
-    async fn records(
-        &self,
-        tenant: &str,
-        id: &str,
-        chunk: u64,
-    ) -> Result<Option<Vec<u8>>, Error> {
+    async fn records(&self, tenant: &str, id: &str, chunk: u64) -> Result<Option<Vec<u8>>, Error> {
         Ok(self.with(|jobs| {
             let job = jobs.get(&key(tenant, id))?;
             job.chunks

@@ -72,8 +72,7 @@ pub trait JobStore: Send + Sync {
     async fn customers(&self, tenant: &str, id: &str, chunk: u64) -> Result<Packed, Error>;
 
     /// The records of one finished chunk, unpacked; `None` while it is not.
-    async fn records(&self, tenant: &str, id: &str, chunk: u64)
-        -> Result<Option<Vec<u8>>, Error>;
+    async fn records(&self, tenant: &str, id: &str, chunk: u64) -> Result<Option<Vec<u8>>, Error>;
 
     /// Places of failed customers from `from` on, ascending, at most `limit`.
     async fn failed_from(

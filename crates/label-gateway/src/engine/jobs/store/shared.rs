@@ -184,12 +184,7 @@ impl JobStore for Shared {
         Ok(kept.map_or_else(Packed::default, |kept| compact::unpack_customers(&kept)))
     }
 
-    async fn records(
-        &self,
-        tenant: &str,
-        id: &str,
-        chunk: u64,
-    ) -> Result<Option<Vec<u8>>, Error> {
+    async fn records(&self, tenant: &str, id: &str, chunk: u64) -> Result<Option<Vec<u8>>, Error> {
         let mut commands = self.commands()?;
         let kept: Option<Vec<u8>> =
             within(commands.hget(self.key(tenant, id, "results"), chunk)).await?;

@@ -251,7 +251,10 @@ impl Keeper for Cached {
             let labels = inner.customer_labels(&call, &id).await?.value;
             Ok(Value::Labels(labels.compact()))
         };
-        labels(self.read(ctx, self.customer_key(ctx, customer), read).await?)
+        labels(
+            self.read(ctx, self.customer_key(ctx, customer), read)
+                .await?,
+        )
     }
 
     async fn catalog(&self, ctx: &CallContext) -> Result<Fetched<Arc<Catalog>>, Error> {

@@ -5,11 +5,11 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use async_trait::async_trait;
+use label_core::layer::Keeping;
 use label_core::{
     CallContext, Capabilities, CustomerId, CustomerIdFormat, Error, Fetched, Label, LabelIdFormat,
     LabelIdentity, LabelKey, LabelList, LabelProvider, Source, WriteStatus,
 };
-use label_core::layer::Keeping;
 use tokio::sync::Semaphore;
 
 use super::{Cached, Store};

@@ -20,8 +20,8 @@ use label_core::{Error, ErrorKind, InnerCall, Layer, Operation};
 use tokio::time::Instant;
 use tracing::Instrument;
 
-use crate::config::Resilience;
 use super::budget::Budgeted;
+use crate::config::Resilience;
 use crate::telemetry::recorder::names::{CIRCUIT_OPEN, VENDOR_CALLS, VENDOR_RETRIES};
 use breaker::{Breaker, Transition};
 use deadline::Deadline;
