@@ -13,8 +13,6 @@ mod latency;
 mod retry;
 mod slots;
 
-use std::time::Duration;
-
 use async_trait::async_trait;
 use label_core::{Error, ErrorKind, InnerCall, Layer, Operation};
 use tokio::time::Instant;
@@ -23,7 +21,7 @@ use tracing::Instrument;
 use super::budget::Budgeted;
 use crate::config::Resilience;
 use crate::telemetry::recorder::names::{CIRCUIT_OPEN, VENDOR_CALLS, VENDOR_RETRIES};
-use breaker::{Breaker, Transition};
+use breaker::Breaker;
 use deadline::Deadline;
 use latency::Latency;
 use retry::Next;
@@ -40,6 +38,14 @@ pub struct Resilient {
     /// `vendor_requests_per_minute`, when the tenant has one.
     budget: Option<Budgeted>,
     latency: Latency,
+}
+
+/// How a call that went to the vendor ended.
+enum Called<T> {
+    /// What the vendor answered, a timeout it was given its share for included.
+    Answered(Result<T, Error>),
+    /// No answer before a deadline the gateway's own waits had eaten into.
+    Late(Error),
 }
 
 /// Why an attempt did not produce an answer.
@@ -72,12 +78,13 @@ impl Resilient {
         }
     }
 
-    /// One vendor call: through the breaker, within the vendor budget and the concurrency cap,
-    /// before the deadline. The budget is waited for at most what a call needs (the tenant's
-    /// recent p95 vendor latency, at least `min_call_ms`), and only while the call then keeps
-    /// that much of its deadline; otherwise it is refused at once and reserves nothing, so a
-    /// client that honours `Retry-After` waits no longer than the budget makes it. The slot is
-    /// waited for while the call keeps what it needs.
+    /// One vendor call, through each concern in turn: the breaker; the deadline, which must
+    /// keep what the call needs (the tenant's recent p95 vendor latency, at least
+    /// `min_call_ms`); the budget, waited for at most what the call can spare, else refused at
+    /// once with nothing reserved (so a client that honours `Retry-After` waits no longer than
+    /// the budget makes it); a slot, waited for while the call keeps what it needs (no slot:
+    /// the budget's cell is given back); the call itself under the deadline; and the breaker
+    /// told how the vendor did.
     async fn attempt<'a, T>(
         &self,
         operation: Operation,
@@ -91,7 +98,7 @@ impl Resilient {
         let pass = self
             .breaker
             .admit(std::time::Instant::now())
-            .map_err(|refused| not_called("circuit_open", circuit_open(refused.retry_in)))?;
+            .map_err(|refused| not_called("circuit_open", refused.error()))?;
         let need = self.latency.need();
         let began = Instant::now();
         let spare = deadline
@@ -113,40 +120,48 @@ impl Resilient {
         if let Some(reservation) = reservation {
             reservation.used();
         }
+        match self.call(operation, deadline, call).await {
+            Called::Answered(result) => {
+                pass.verdict(&self.tenant, &result);
+                result.map_err(Failed::Vendor)
+            }
+            // The gateway's own waits took the deadline: nothing to tell the breaker.
+            Called::Late(error) => Err(Failed::Vendor(error)),
+        }
+    }
+
+    /// The call under the deadline, which is told to the call too (a wait for answer bytes ends
+    /// before it). A timeout is the vendor's answer when the vendor had its fair share of the
+    /// deadline, else the gateway's own lateness.
+    async fn call<'a, T>(
+        &self,
+        operation: Operation,
+        deadline: &Deadline,
+        call: InnerCall<'a, T>,
+    ) -> Called<T> {
         let given = deadline.left();
         let started = Instant::now();
-        // The deadline is told to the call too: a wait for answer bytes ends before it.
         let call = label_providers::in_flight::within(deadline.at(), call());
-        let result = match tokio::time::timeout_at(deadline.at(), call).await {
+        match tokio::time::timeout_at(deadline.at(), call).await {
             Ok(result) => {
                 self.latency.answered(started.elapsed());
-                result
+                Called::Answered(result.map_err(|error| self.clamped(error)))
             }
             Err(_) => {
                 // The inner layers never saw an answer: the count is this layer's to make.
                 let vendors_fault = deadline.vendors_fault(given);
-                self.count(
-                    operation,
-                    if vendors_fault {
-                        "upstream_timeout"
-                    } else {
-                        "deadline"
-                    },
-                );
-                if !vendors_fault {
-                    drop(pass);
-                    return Err(Failed::Vendor(deadline.timed_out()));
+                let outcome = if vendors_fault {
+                    "upstream_timeout"
+                } else {
+                    "deadline"
+                };
+                self.count(operation, outcome);
+                match vendors_fault {
+                    true => Called::Answered(Err(deadline.timed_out())),
+                    false => Called::Late(deadline.timed_out()),
                 }
-                Err(deadline.timed_out())
             }
-        };
-        let result = result.map_err(|error| self.clamped(error));
-        let transition = match &result {
-            Err(error) if error.kind.is_vendor_failure() => pass.failure(std::time::Instant::now()),
-            _ => pass.success(),
-        };
-        self.report(transition);
-        result.map_err(Failed::Vendor)
+        }
     }
 
     /// A vendor's `Retry-After` is cut to `max_retry_after_seconds` before anything reads it.
@@ -157,20 +172,6 @@ impl Resilient {
         error
     }
 
-    fn report(&self, transition: Option<Transition>) {
-        match transition {
-            Some(Transition::Opened) => {
-                tracing::warn!(tenant = %self.tenant, "circuit opened: the vendor keeps failing");
-                metrics::gauge!(CIRCUIT_OPEN, "tenant" => self.tenant.clone()).set(1.0);
-            }
-            Some(Transition::Closed) => {
-                tracing::info!(tenant = %self.tenant, "circuit closed: the vendor answers again");
-                metrics::gauge!(CIRCUIT_OPEN, "tenant" => self.tenant.clone()).set(0.0);
-            }
-            None => {}
-        }
-    }
-
     /// A call that never got an answer from the vendor, counted beside the vendor's answers
     /// under an outcome of its own (`budget`, `in_flight`, `circuit_open`, `deadline`).
     fn count(&self, operation: Operation, outcome: &'static str) {
@@ -178,14 +179,6 @@ impl Resilient {
             "provider" => self.provider, "operation" => operation.name(), "outcome" => outcome)
         .increment(1);
     }
-}
-
-fn circuit_open(retry_in: Duration) -> Error {
-    Error::new(
-        ErrorKind::UpstreamUnavailable,
-        "the circuit to the tenant's vendor is open after repeated failures",
-    )
-    .with_retry_after(Some(retry_in))
 }
 
 #[async_trait]
