@@ -57,7 +57,7 @@ pub async fn serve_gateway(
     let limits = gateway.connection_limits;
     // Dropped when serving ends, or when this future is dropped (a test stopping a replica):
     // either way the jobs running here stop and their leases lapse.
-    let _jobs = crate::engine::jobs::Jobs::start(&gateway);
+    let _jobs = crate::engine::jobs::Jobs::start(&gateway.jobs);
     let upkeep = tokio::spawn(telemetry::recorder::upkeep());
     let shutdown = shutdown.boxed().shared();
     let front = Front::new(gateway.clone(), router(gateway.clone()));

@@ -7,16 +7,17 @@
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use futures::StreamExt;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use redis::{AsyncCommands, RedisResult};
 use secrecy::ExposeSecret;
 
+use super::outage::Outage;
 use super::persistence::{self, Persistence};
 use crate::config::StateConfig;
-use crate::engine::layers::cache::store::Store;
+use crate::engine::invalidation::Invalidate;
 use crate::telemetry::recorder::names::STATE_CONNECTED;
 
 /// How often the link checks Redis when no message arrives: a silent partition is noticed
@@ -27,7 +28,6 @@ const PING_EVERY: Duration = Duration::from_secs(1);
 const PINGS_LOST_FOR_DOWN: u32 = 2;
 const BACKOFF_FIRST: Duration = Duration::from_millis(50);
 const BACKOFF_MAX: Duration = Duration::from_secs(1);
-const OUTAGE_WARN_EVERY: Duration = Duration::from_secs(60);
 /// Invalidations made while cut off, published on reconnecting; past this many, "drop
 /// everything" is published instead.
 const MAX_PENDING: usize = 10_000;
@@ -41,7 +41,8 @@ pub struct Link {
     origin: String,
     commands: RwLock<Option<ConnectionManager>>,
     connected: AtomicBool,
-    store: Store,
+    /// This replica's cache: what other replicas' changes (and a lost link) make it drop.
+    kept: Arc<dyn Invalidate>,
     max_staleness: Duration,
     /// `[state] command_timeout_ms`: every command waits at most this for Redis, so a request
     /// that needs shared state is refused soon rather than held while Redis is gone.
@@ -53,7 +54,10 @@ pub struct Link {
 
 impl Link {
     /// Starts linking to the `[state]` Redis in the background; the link is down until then.
-    pub fn start(config: &StateConfig, store: &Store) -> Result<Arc<Self>, redis::RedisError> {
+    pub fn start(
+        config: &StateConfig,
+        kept: Arc<dyn Invalidate>,
+    ) -> Result<Arc<Self>, redis::RedisError> {
         let client = redis::Client::open(config.redis_url.expose_secret())?;
         let link = Arc::new(Self {
             client,
@@ -61,7 +65,7 @@ impl Link {
             origin: uuid::Uuid::new_v4().to_string(),
             commands: RwLock::new(None),
             connected: AtomicBool::new(false),
-            store: store.clone(),
+            kept,
             max_staleness: config.max_staleness,
             command_timeout: config.command_timeout,
             pending: Mutex::new(VecDeque::new()),
@@ -166,7 +170,7 @@ impl Link {
         self.ask_persistence(&mut commands).await;
         self.flush_pending(&mut commands).await?;
         // Anything kept before now may have missed an invalidation while the link was down.
-        self.store.clear();
+        self.kept.clear();
         self.mark(true);
         let mut messages = subscriber.into_on_message();
         let mut every = tokio::time::interval(PING_EVERY);
@@ -252,12 +256,12 @@ impl Link {
         }
         for line in lines {
             if line == EVERYTHING {
-                self.store.clear();
+                self.kept.clear();
                 return;
             }
             match line.split_once('/') {
-                Some((tenant, "")) => self.store.forget_catalog(tenant),
-                Some((tenant, customer)) => self.store.forget_customer(tenant, customer),
+                Some((tenant, "")) => self.kept.forget_catalog(tenant),
+                Some((tenant, customer)) => self.kept.forget_customer(tenant, customer),
                 None => tracing::debug!("an invalidation that is not tenant/customer"),
             }
         }
@@ -266,49 +270,11 @@ impl Link {
     fn mark(&self, connected: bool) {
         let was = self.connected.swap(connected, Ordering::AcqRel);
         let limit = (!connected).then_some(self.max_staleness);
-        self.store.limit_age(limit);
+        self.kept.limit_age(limit);
         metrics::gauge!(STATE_CONNECTED).set(if connected { 1.0 } else { 0.0 });
         if connected && !was {
             tracing::info!("shared state connected");
         }
-    }
-}
-
-/// Logs an outage's first failure and then one warning a minute, not one per reconnect
-/// attempt: an operator needs to know Redis is away, not a line a second while it stays away.
-#[derive(Default)]
-struct Outage {
-    attempts: u64,
-    last_warned: Option<Instant>,
-}
-
-impl Outage {
-    fn report(&mut self, ended: RedisResult<()>) {
-        if !self.warning_due(Instant::now()) {
-            tracing::debug!(attempts = self.attempts, "shared state still unreachable");
-            return;
-        }
-        match (ended, self.attempts) {
-            (Ok(()), 1) => tracing::warn!("the shared state's connection closed"),
-            (Err(err), 1) => tracing::warn!(error = %err, "shared state unreachable"),
-            (Ok(()), attempts) => tracing::warn!(attempts, "shared state still unreachable"),
-            (Err(err), attempts) => {
-                tracing::warn!(attempts, error = %err, "shared state still unreachable")
-            }
-        }
-    }
-
-    /// Counts one failed attempt; `true` when it is the outage's first or a minute has passed
-    /// since the last warning.
-    fn warning_due(&mut self, now: Instant) -> bool {
-        self.attempts += 1;
-        let due = self
-            .last_warned
-            .is_none_or(|at| now.duration_since(at) >= OUTAGE_WARN_EVERY);
-        if due {
-            self.last_warned = Some(now);
-        }
-        due
     }
 }
 
@@ -337,20 +303,4 @@ fn timed_out(_: tokio::time::error::Elapsed) -> redis::RedisError {
         std::io::ErrorKind::TimedOut,
         "timed out",
     ))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn an_outage_warns_at_its_first_failure_then_once_a_minute() {
-        let start = Instant::now();
-        let mut outage = Outage::default();
-        let warned: Vec<u64> = (0..=125)
-            .filter(|second| outage.warning_due(start + Duration::from_secs(*second)))
-            .collect();
-        assert_eq!(warned, [0, 60, 120]);
-        assert_eq!(outage.attempts, 126);
-    }
 }

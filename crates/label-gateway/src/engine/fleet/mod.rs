@@ -1,15 +1,18 @@
 //! What the replicas of a fleet share, in Redis with `[state]` and in the process without it:
-//! invalidations of cached entries ([`Announcer`]), idempotency records (`crate::engine::idempotency`)
-//! and the tenants' vendor budgets ([`budget`]).
+//! invalidations of cached entries (sent by the [`Announcer`], applied through
+//! `crate::engine::invalidation`), idempotency records (`crate::engine::idempotency`), jobs
+//! (`crate::engine::jobs`) and the tenants' vendor budgets ([`budget`]). The [`Link`] to Redis
+//! is the one connection they all use.
 
 pub mod budget;
 mod link;
+mod outage;
 mod persistence;
 
 use std::sync::Arc;
 
 use crate::config::StateConfig;
-use crate::engine::layers::cache::store::Store;
+use crate::engine::invalidation::Invalidate;
 
 pub use link::Link;
 pub use persistence::Persistence;
@@ -44,8 +47,8 @@ pub struct Fleet {
 impl Fleet {
     /// With `[state]`, starts linking to its Redis in the background (a replica starts, and
     /// serves, while Redis is unreachable).
-    pub fn new(state: Option<&StateConfig>, store: &Store) -> Self {
-        let link = state.and_then(|state| match Link::start(state, store) {
+    pub fn new(state: Option<&StateConfig>, kept: Arc<dyn Invalidate>) -> Self {
+        let link = state.and_then(|state| match Link::start(state, kept) {
             Ok(link) => Some(link),
             Err(err) => {
                 // The config check accepted the URL; redis-rs refusing it is a bug to see.

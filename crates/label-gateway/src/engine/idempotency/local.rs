@@ -3,11 +3,12 @@
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
+use crate::contract::Error;
+use async_trait::async_trait;
 use axum::body::Bytes;
 use moka::future::Cache;
 
-use super::{in_progress, reused, Kept, Scoped, TTL};
-use crate::contract::Error;
+use super::{in_progress, reused, Claimed, HeldKey, IdempotencyStore, Kept, Scoped, TTL};
 
 /// What an entry costs in the process's memory besides its key and body: moka's own slot,
 /// queue and timer nodes, the key's two strings, the slot's lock and state, the kept headers
@@ -21,7 +22,15 @@ pub(super) struct Local {
 }
 
 /// One key's state; a running request holds its slot, to free it.
-pub(super) struct Slot(Mutex<SlotState>);
+struct Slot(Mutex<SlotState>);
+
+/// A key this process's request runs under.
+struct Held {
+    local: Local,
+    key: Scoped,
+    slot: Arc<Slot>,
+    fingerprint: [u8; 32],
+}
 
 #[derive(Clone)]
 enum SlotState {
@@ -52,13 +61,11 @@ impl Local {
             .build();
         Self { slots }
     }
+}
 
-    /// The kept answer to replay, or the slot of the key, now this request's to run.
-    pub async fn claim(
-        &self,
-        key: &Scoped,
-        fingerprint: [u8; 32],
-    ) -> Result<Result<Kept, Arc<Slot>>, Error> {
+#[async_trait]
+impl IdempotencyStore for Local {
+    async fn claim(&self, key: Scoped, fingerprint: [u8; 32]) -> Result<Claimed, Error> {
         let slot = self
             .slots
             .entry(key.clone())
@@ -73,31 +80,36 @@ impl Local {
                 fingerprint: first, ..
             } if *first != fingerprint => return Err(reused()),
             SlotState::Running { .. } => return Err(in_progress()),
-            SlotState::Done { answer, .. } => return Ok(Ok(answer.clone())),
+            SlotState::Done { answer, .. } => return Ok(Claimed::Kept(answer.clone())),
         }
         *state = SlotState::Running { fingerprint };
         drop(state);
-        Ok(Err(slot))
-    }
-
-    pub async fn keep(&self, key: &Scoped, slot: &Slot, fingerprint: [u8; 32], mut answer: Kept) {
-        // Collected bodies may carry spare capacity; a kept one is held for a day.
-        answer.body = Bytes::copy_from_slice(&answer.body);
-        let done = SlotState::Done {
+        Ok(Claimed::Held(Box::new(Held {
+            local: self.clone(),
+            key,
+            slot,
             fingerprint,
-            answer,
-        };
-        *slot.state() = done.clone();
-        // Inserted anew so that the cache weighs the entry with its body.
-        let fresh = Arc::new(Slot(Mutex::new(done)));
-        self.slots.insert(key.clone(), fresh).await;
+        })))
     }
 }
 
-impl Slot {
-    /// Frees the key: its request left no answer to keep.
-    pub fn release(&self) {
-        let mut state = self.state();
+#[async_trait]
+impl HeldKey for Held {
+    async fn keep(&self, mut answer: Kept) {
+        // Collected bodies may carry spare capacity; a kept one is held for a day.
+        answer.body = Bytes::copy_from_slice(&answer.body);
+        let done = SlotState::Done {
+            fingerprint: self.fingerprint,
+            answer,
+        };
+        *self.slot.state() = done.clone();
+        // Inserted anew so that the cache weighs the entry with its body.
+        let fresh = Arc::new(Slot(Mutex::new(done)));
+        self.local.slots.insert(self.key.clone(), fresh).await;
+    }
+
+    fn release(&self) {
+        let mut state = self.slot.state();
         if matches!(*state, SlotState::Running { .. }) {
             *state = SlotState::Vacant;
         }

@@ -4,48 +4,66 @@
 //! the first still runs is told so. Keys are scoped per tenant. The records are the fleet's
 //! (Redis, with `[state]`: the same key on two replicas at once runs once) or the process's.
 
+mod key;
 mod local;
 mod shared;
 
+use std::sync::Arc;
 use std::time::Duration;
 
-use axum::body::{to_bytes, Body, Bytes};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
-use axum::response::Response;
-use label_core::FieldProblem;
-use sha2::{Digest, Sha256};
-
 use crate::contract::{Code, Error};
-use crate::engine::fleet::Fleet;
+use async_trait::async_trait;
+use axum::body::{to_bytes, Body, Bytes};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::Response;
 
-pub const KEY_HEADER: &str = "idempotency-key";
+use crate::engine::fleet::Fleet;
+pub use key::{fingerprint, key_of, Fingerprinting, KEY_HEADER};
+
 pub const REPLAYED_HEADER: &str = "idempotent-replayed";
-const MAX_KEY_LEN: usize = 255;
 /// How long a key's answer is kept.
 const TTL: Duration = Duration::from_secs(24 * 60 * 60);
 
 /// A tenant's key: keys are scoped per tenant, so two tenants may use the same one.
-type Scoped = (String, String);
+pub type Scoped = (String, String);
 
 /// A final answer as it went out.
 #[derive(Clone)]
-struct Kept {
+pub struct Kept {
     status: StatusCode,
     content_type: Option<HeaderValue>,
     body: Bytes,
 }
 
-/// Where the records are kept.
-#[derive(Clone)]
-enum Records {
-    Local(local::Local),
-    Shared(shared::Shared),
+/// Where the records are kept: in the process (`local::Local`) or in the fleet's Redis
+/// (`shared::Shared`), chosen once at start.
+#[async_trait]
+pub trait IdempotencyStore: Send + Sync {
+    /// The first request's answer to replay, or the key, now this request's to run;
+    /// `idempotency_key_reused` or `idempotency_in_progress` when it is another's.
+    async fn claim(&self, key: Scoped, fingerprint: [u8; 32]) -> Result<Claimed, Error>;
+}
+
+/// What a claim found.
+pub enum Claimed {
+    Kept(Kept),
+    /// The key is held for this request until it keeps an answer or lets the key go.
+    Held(Box<dyn HeldKey>),
+}
+
+/// A key held by a running request, in the store that holds it.
+#[async_trait]
+pub trait HeldKey: Send + Sync {
+    /// Keeps `answer` as the key's for a day.
+    async fn keep(&self, answer: Kept);
+    /// Frees the key: its request left no answer to keep.
+    fn release(&self);
 }
 
 /// Every key of every tenant; cloning shares it.
 #[derive(Clone)]
-pub struct IdempotencyStore {
-    records: Records,
+pub struct Idempotency {
+    store: Arc<dyn IdempotencyStore>,
 }
 
 /// What a request with a key may do.
@@ -59,73 +77,19 @@ pub enum Claim {
 /// The right to run the request for a key. Dropped without an answer (the client went away),
 /// it frees the key, so that a retry can run.
 pub struct Guard {
-    records: Records,
-    key: Scoped,
-    fingerprint: [u8; 32],
-    holding: Holding,
+    held: Box<dyn HeldKey>,
     finished: bool,
 }
 
-/// What a running request holds of its key.
-enum Holding {
-    Slot(std::sync::Arc<local::Slot>),
-    /// Tells this request's record in Redis from another's with the same key.
-    Owner(u64),
-}
-
-/// The key a request carries, if any: 1 to 255 visible ASCII characters.
-pub fn key_of(headers: &HeaderMap) -> Result<Option<String>, FieldProblem> {
-    let Some(value) = headers.get(KEY_HEADER) else {
-        return Ok(None);
-    };
-    let bytes = value.as_bytes();
-    if (1..=MAX_KEY_LEN).contains(&bytes.len()) && bytes.iter().all(u8::is_ascii_graphic) {
-        // Visible ASCII is valid UTF-8.
-        return Ok(Some(String::from_utf8_lossy(bytes).into_owned()));
-    }
-    Err(FieldProblem::in_header(
-        "Idempotency-Key",
-        format!("must be 1 to {MAX_KEY_LEN} visible ASCII characters"),
-    ))
-}
-
-/// What makes two requests "the same": what they change (the canonical customer, or any other
-/// subject) and their exact body.
-pub fn fingerprint(subject: &str, body: &[u8]) -> [u8; 32] {
-    let mut hash = Fingerprinting::new(subject);
-    hash.update(body);
-    hash.finish()
-}
-
-/// [`fingerprint`] of a body read piece by piece (a job submission is never held whole).
-pub struct Fingerprinting(Sha256);
-
-impl Fingerprinting {
-    pub fn new(subject: &str) -> Self {
-        let mut hash = Sha256::new();
-        hash.update((subject.len() as u64).to_be_bytes());
-        hash.update(subject.as_bytes());
-        Self(hash)
-    }
-
-    pub fn update(&mut self, piece: &[u8]) {
-        self.0.update(piece);
-    }
-
-    pub fn finish(self) -> [u8; 32] {
-        self.0.finalize().into()
-    }
-}
-
-impl IdempotencyStore {
+impl Idempotency {
     /// In Redis when the fleet has `[state]`; else in the process, kept answers weighing at most
     /// `max_bytes` of its memory.
     pub fn new(fleet: &Fleet, max_bytes: u64) -> Self {
-        let records = match fleet.link() {
-            Some(link) => Records::Shared(shared::Shared::new(link.clone())),
-            None => Records::Local(local::Local::new(max_bytes)),
+        let store: Arc<dyn IdempotencyStore> = match fleet.link() {
+            Some(link) => Arc::new(shared::Shared::new(link.clone())),
+            None => Arc::new(local::Local::new(max_bytes)),
         };
-        Self { records }
+        Self { store }
     }
 
     pub async fn claim(
@@ -135,27 +99,13 @@ impl IdempotencyStore {
         fingerprint: [u8; 32],
     ) -> Result<Claim, Error> {
         let scoped = (tenant.to_owned(), key);
-        let claimed = match &self.records {
-            Records::Local(local) => local
-                .claim(&scoped, fingerprint)
-                .await?
-                .map_err(Holding::Slot),
-            Records::Shared(shared) => {
-                let owner = rand::random();
-                let kept = shared.claim(&scoped, fingerprint, owner).await?;
-                kept.ok_or(Holding::Owner(owner))
-            }
-        };
-        match claimed {
-            Ok(kept) => Ok(Claim::Replay(kept.replay())),
-            Err(holding) => Ok(Claim::Execute(Guard {
-                records: self.records.clone(),
-                key: scoped,
-                fingerprint,
-                holding,
+        Ok(match self.store.claim(scoped, fingerprint).await? {
+            Claimed::Kept(kept) => Claim::Replay(kept.replay()),
+            Claimed::Held(held) => Claim::Execute(Guard {
+                held,
                 finished: false,
-            })),
-        }
+            }),
+        })
     }
 }
 
@@ -164,12 +114,12 @@ impl Guard {
     pub async fn finish(mut self, response: Response) -> Response {
         self.finished = true;
         if !is_final(response.status()) {
-            self.release();
+            self.held.release();
             return response;
         }
         let (parts, body) = response.into_parts();
         let Ok(body) = to_bytes(body, usize::MAX).await else {
-            self.release();
+            self.held.release();
             let mut response = Response::from_parts(parts, Body::empty());
             *response.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
             return response;
@@ -179,31 +129,15 @@ impl Guard {
             content_type: parts.headers.get(header::CONTENT_TYPE).cloned(),
             body: body.clone(),
         };
-        match (&self.records, &self.holding) {
-            (Records::Local(local), Holding::Slot(slot)) => {
-                local.keep(&self.key, slot, self.fingerprint, kept).await;
-            }
-            (Records::Shared(shared), Holding::Owner(owner)) => {
-                shared.keep(&self.key, *owner, kept).await;
-            }
-            _ => {}
-        }
+        self.held.keep(kept).await;
         Response::from_parts(parts, Body::from(body))
-    }
-
-    fn release(&self) {
-        match (&self.records, &self.holding) {
-            (_, Holding::Slot(slot)) => slot.release(),
-            (Records::Shared(shared), Holding::Owner(owner)) => shared.release(&self.key, *owner),
-            (Records::Local(_), Holding::Owner(_)) => {}
-        }
     }
 }
 
 impl Drop for Guard {
     fn drop(&mut self) {
         if !self.finished {
-            self.release();
+            self.held.release();
         }
     }
 }
@@ -251,45 +185,6 @@ fn in_progress() -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn headers(value: &[u8]) -> HeaderMap {
-        let mut headers = HeaderMap::new();
-        headers.insert(
-            KEY_HEADER,
-            HeaderValue::from_bytes(value).expect("a header"),
-        );
-        headers
-    }
-
-    #[test]
-    fn keys_are_one_to_255_visible_ascii_characters() {
-        assert_eq!(key_of(&HeaderMap::new()).ok(), Some(None));
-        assert_eq!(
-            key_of(&headers(b"abc-123_~!")).ok(),
-            Some(Some("abc-123_~!".into()))
-        );
-        assert!(key_of(&headers(&[b'k'; 255])).is_ok());
-        for bad in [
-            &b""[..],
-            &[b'k'; 256],
-            b"has space",
-            b"tab\there",
-            "é".as_bytes(),
-        ] {
-            let problem = key_of(&headers(bad)).expect_err("rejected");
-            assert_eq!(problem.header.as_deref(), Some("Idempotency-Key"));
-            assert_eq!(problem.pointer, None);
-        }
-    }
-
-    #[test]
-    fn the_fingerprint_covers_the_customer_and_the_body() {
-        let a = fingerprint("1", b"{}");
-        assert_eq!(a, fingerprint("1", b"{}"));
-        assert_ne!(a, fingerprint("2", b"{}"));
-        assert_ne!(a, fingerprint("1", b"{ }"));
-        assert_ne!(fingerprint("12", b"3"), fingerprint("1", b"23"));
-    }
 
     #[test]
     fn only_final_answers_are_kept() {

@@ -5,12 +5,13 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::contract::{Code, Error};
+use async_trait::async_trait;
 use axum::body::Bytes;
 use axum::http::{HeaderValue, StatusCode};
 use redis::Script;
 
-use super::{in_progress, reused, Kept, Scoped, TTL};
-use crate::contract::{Code, Error};
+use super::{in_progress, reused, Claimed, HeldKey, IdempotencyStore, Kept, Scoped, TTL};
 use crate::engine::fleet::Link;
 
 /// How long a claimed key stays claimed if its request never finishes (its replica died): far
@@ -70,40 +71,9 @@ impl Shared {
         self.inner.link.key(&["idempotency", tenant, key])
     }
 
-    /// The kept answer to replay, or `None`: the key is now `owner`'s to run. Without Redis,
-    /// `state_unavailable`: a key's promise cannot be kept by one replica alone.
-    pub async fn claim(
-        &self,
-        key: &Scoped,
-        fingerprint: [u8; 32],
-        owner: u64,
-    ) -> Result<Option<Kept>, Error> {
-        let mut commands = self.inner.link.commands().ok_or_else(unavailable)?;
-        let mut call = self.inner.claim.key(self.key(key));
-        call.arg(hex::encode(fingerprint))
-            .arg(owner)
-            .arg(RUNNING_LEASE.as_millis() as u64);
-        let answer = tokio::time::timeout(
-            self.inner.link.command_timeout(),
-            call.invoke_async::<Vec<Vec<u8>>>(&mut commands),
-        )
-        .await;
-        let record = match answer {
-            Ok(Ok(record)) => record,
-            _ => return Err(unavailable()),
-        };
-        match record.first().map(Vec::as_slice) {
-            Some(b"run") => Ok(None),
-            Some(b"reused") => Err(reused()),
-            Some(b"running") => Err(in_progress()),
-            Some(b"done") => kept(&record).map(Some).ok_or_else(unavailable),
-            _ => Err(unavailable()),
-        }
-    }
-
     /// Keeps the answer for 24 h. A failure is logged: the client has its answer, and the key
     /// frees itself when its lease ends.
-    pub async fn keep(&self, key: &Scoped, owner: u64, answer: Kept) {
+    async fn keep(&self, key: &Scoped, owner: u64, answer: Kept) {
         let Some(mut commands) = self.inner.link.commands() else {
             tracing::warn!(
                 "an idempotent answer could not be kept: the shared state is unreachable"
@@ -130,7 +100,7 @@ impl Shared {
     }
 
     /// Frees the key, in the background (a guard is dropped outside any `await`).
-    pub fn release(&self, key: &Scoped, owner: u64) {
+    fn release(&self, key: &Scoped, owner: u64) {
         let (this, key) = (self.clone(), self.key(key));
         let Ok(runtime) = tokio::runtime::Handle::try_current() else {
             return;
@@ -147,6 +117,58 @@ impl Shared {
             )
             .await;
         });
+    }
+}
+
+#[async_trait]
+impl IdempotencyStore for Shared {
+    /// Without Redis, `state_unavailable`: a key's promise cannot be kept by one replica alone.
+    async fn claim(&self, key: Scoped, fingerprint: [u8; 32]) -> Result<Claimed, Error> {
+        // Tells this request's record in Redis from another's with the same key.
+        let owner = rand::random();
+        let mut commands = self.inner.link.commands().ok_or_else(unavailable)?;
+        let mut call = self.inner.claim.key(self.key(&key));
+        call.arg(hex::encode(fingerprint))
+            .arg(owner)
+            .arg(RUNNING_LEASE.as_millis() as u64);
+        let answer = tokio::time::timeout(
+            self.inner.link.command_timeout(),
+            call.invoke_async::<Vec<Vec<u8>>>(&mut commands),
+        )
+        .await;
+        let record = match answer {
+            Ok(Ok(record)) => record,
+            _ => return Err(unavailable()),
+        };
+        match record.first().map(Vec::as_slice) {
+            Some(b"run") => Ok(Claimed::Held(Box::new(Held {
+                shared: self.clone(),
+                key,
+                owner,
+            }))),
+            Some(b"reused") => Err(reused()),
+            Some(b"running") => Err(in_progress()),
+            Some(b"done") => kept(&record).map(Claimed::Kept).ok_or_else(unavailable),
+            _ => Err(unavailable()),
+        }
+    }
+}
+
+/// A key held in Redis by one request of this replica's.
+struct Held {
+    shared: Shared,
+    key: Scoped,
+    owner: u64,
+}
+
+#[async_trait]
+impl HeldKey for Held {
+    async fn keep(&self, answer: Kept) {
+        self.shared.keep(&self.key, self.owner, answer).await;
+    }
+
+    fn release(&self) {
+        self.shared.release(&self.key, self.owner);
     }
 }
 

@@ -19,7 +19,6 @@ use super::labels::{Labels, Wanted};
 use super::model::{Mode, Spec, Unmapped};
 use super::packed::Packed;
 use super::record::Outcome;
-use super::runner::parse;
 
 pub struct Copying<'a> {
     pub source: &'a dyn LabelProvider,
@@ -47,7 +46,7 @@ impl Copying<'_> {
                 Some(Ok(held)) => {
                     outcomes.push(None);
                     let wanted = self.wanted(&held, labels);
-                    changes.push((parse(target_of(entry), format), wanted));
+                    changes.push((CustomerId::parse(target_of(entry), format), wanted));
                 }
             }
         }
@@ -87,7 +86,7 @@ impl Copying<'_> {
                 if cancel.load(Ordering::Acquire) {
                     return None;
                 }
-                let customer = match parse(source_of(entry).unwrap_or(entry), format) {
+                let customer = match CustomerId::parse(source_of(entry).unwrap_or(entry), format) {
                     Ok(customer) => customer,
                     Err(error) => return Some(Err(error)),
                 };
@@ -110,7 +109,7 @@ impl Copying<'_> {
     ) -> Vec<Option<Result<Vec<Label>, Error>>> {
         let parsed: Vec<Result<CustomerId, Error>> = entries
             .iter()
-            .map(|entry| parse(source_of(entry).unwrap_or(entry), format))
+            .map(|entry| CustomerId::parse(source_of(entry).unwrap_or(entry), format))
             .collect();
         let ids: Vec<CustomerId> = parsed
             .iter()

@@ -4,13 +4,12 @@
 
 use std::future::Future;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use super::store::JobStore;
 use crate::contract::{Code, Error};
 
-/// How long a lease lasts unrenewed: a dead replica's jobs wait this long for a new one.
-pub const LEASE: Duration = Duration::from_secs(6);
+use super::store::{JobStore, LEASE};
 /// How often a running job renews its lease and looks for a cancel.
 pub const BEAT: Duration = Duration::from_secs(2);
 /// Tries of a store or vendor operation a job cannot do without, before it gives up.
@@ -18,7 +17,13 @@ const TRIES: u32 = 8;
 
 /// Renews the lease every beat and raises `cancel` when the job is cancelled anywhere; returns
 /// when the lease is lost, or cannot have been renewed for a whole lease.
-pub async fn heartbeat(store: &JobStore, tenant: &str, id: &str, owner: &str, cancel: &AtomicBool) {
+pub async fn heartbeat(
+    store: &Arc<dyn JobStore>,
+    tenant: &str,
+    id: &str,
+    owner: &str,
+    cancel: &AtomicBool,
+) {
     let mut renewed = Instant::now();
     loop {
         tokio::time::sleep(BEAT).await;

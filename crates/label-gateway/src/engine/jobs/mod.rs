@@ -17,7 +17,6 @@ mod pace;
 pub mod packed;
 mod problems;
 pub mod record;
-pub mod request_doc;
 mod resolve;
 pub mod results;
 mod runner;
@@ -36,10 +35,11 @@ use tokio::task::AbortHandle;
 use crate::config::Config;
 use crate::contract::Error;
 use crate::engine::fleet::Fleet;
-use crate::http::state::{AppState, TenantRuntime};
+use crate::engine::tenants::{TenantRegistry, TenantRuntime};
 use compact::CompactList;
 use memory::{Held, JobMemory};
 use model::{Counts, Meta, Spec, State};
+use store::{local::Local, shared::Shared};
 pub use store::{JobPage, JobStore};
 
 /// Customers a chunk holds when the vendor has no batch call, per unit of concurrency.
@@ -48,7 +48,10 @@ const MAX_CHUNK: usize = 1000;
 
 /// This replica's jobs: the store they live in, and the runs it has going.
 pub struct Jobs {
-    pub store: JobStore,
+    /// In the process, or in Redis with `[state]`: chosen once, here.
+    pub store: Arc<dyn JobStore>,
+    /// The tenants as they are now: a run looks its tenant up again at every chunk.
+    tenants: Arc<TenantRegistry>,
     /// Tells this replica's leases from the others'.
     pub owner: String,
     pub concurrency: usize,
@@ -74,7 +77,7 @@ struct Run {
 /// Stops this replica's runs and its scheduler when dropped: the gateway has stopped, and
 /// the jobs' leases lapse for another replica (or the next start) to take them over.
 pub struct Running {
-    gateway: AppState,
+    jobs: Arc<Jobs>,
     scheduler: Option<AbortHandle>,
 }
 
@@ -83,7 +86,7 @@ impl Drop for Running {
         if let Some(scheduler) = &self.scheduler {
             scheduler.abort();
         }
-        let jobs = &self.gateway.jobs;
+        let jobs = &self.jobs;
         jobs.stopped.store(true, Ordering::Release);
         for (_, run) in jobs.runs().drain() {
             run.task.abort();
@@ -92,9 +95,13 @@ impl Drop for Running {
 }
 
 impl Jobs {
-    pub fn new(config: &Config, fleet: &Fleet) -> Self {
+    pub fn new(config: &Config, fleet: &Fleet, tenants: Arc<TenantRegistry>) -> Self {
         Self {
-            store: JobStore::new(fleet),
+            store: match fleet.link() {
+                Some(link) => Arc::new(Shared::new(link.clone())),
+                None => Arc::new(Local::default()),
+            },
+            tenants,
             owner: uuid::Uuid::new_v4().to_string(),
             concurrency: config.jobs.concurrency,
             max_customers: config.jobs.max_customers,
@@ -116,21 +123,21 @@ impl Jobs {
     /// Starts the scheduler (with `[state]`: it takes over the jobs whose replica died, every
     /// beat, and those a stopping replica handed off, at once); the returned guard stops
     /// everything when dropped.
-    pub fn start(gateway: &AppState) -> Running {
-        let scheduler = gateway.jobs.store.durable().then(|| {
-            let gateway = gateway.clone();
+    pub fn start(jobs: &Arc<Jobs>) -> Running {
+        let scheduler = jobs.store.durable().then(|| {
+            let jobs = jobs.clone();
             tokio::spawn(async move {
                 let mut handoffs = None;
                 let mut scanned: Option<std::time::Instant> = None;
                 loop {
-                    let now = gateway.jobs.handoff.count().await;
+                    let now = jobs.handoff.count().await;
                     let handed_off = now.is_some() && now != handoffs;
                     if handed_off || scanned.is_none_or(|at| at.elapsed() >= lease::BEAT) {
                         handoffs = now.or(handoffs);
                         scanned = Some(std::time::Instant::now());
-                        if let Ok(unfinished) = gateway.jobs.store.unfinished().await {
+                        if let Ok(unfinished) = jobs.store.unfinished().await {
                             for (tenant, id) in unfinished {
-                                launch(&gateway, &tenant, &id);
+                                launch(&jobs, &tenant, &id);
                             }
                         }
                     }
@@ -140,7 +147,7 @@ impl Jobs {
             .abort_handle()
         });
         Running {
-            gateway: gateway.clone(),
+            jobs: jobs.clone(),
             scheduler,
         }
     }
@@ -158,13 +165,12 @@ impl Jobs {
     /// Makes a job and starts it on this replica; `held` is what its submission holds, which
     /// the job keeps (and resizes) in the process, or gives back once it is in Redis.
     pub async fn submit(
-        gateway: &AppState,
+        jobs: &Arc<Jobs>,
         tenant: &TenantRuntime,
         spec: Spec,
         customers: CompactList,
         held: Held,
     ) -> Result<Meta, Error> {
-        let jobs = &gateway.jobs;
         let chunk = customers.chunk_size();
         let meta = Meta {
             id: uuid::Uuid::now_v7().to_string(),
@@ -191,7 +197,7 @@ impl Jobs {
             .create(&meta, customers, jobs.max_active_per_tenant, held)
             .await?;
         jobs.known.saw(&meta);
-        launch(gateway, &meta.tenant, &meta.id);
+        launch(jobs, &meta.tenant, &meta.id);
         Ok(meta)
     }
 
@@ -255,8 +261,7 @@ fn batch_of(tenant: &TenantRuntime) -> usize {
 }
 
 /// Runs the job here unless it already runs here; the run itself checks the lease.
-fn launch(gateway: &AppState, tenant: &str, id: &str) {
-    let jobs = &gateway.jobs;
+fn launch(jobs: &Arc<Jobs>, tenant: &str, id: &str) {
     if jobs.stopped.load(Ordering::Acquire) {
         return;
     }
@@ -266,21 +271,14 @@ fn launch(gateway: &AppState, tenant: &str, id: &str) {
         return;
     }
     let cancel = Arc::new(AtomicBool::new(false));
-    let (gateway, flag, done_key) = (gateway.clone(), cancel.clone(), key.clone());
+    let (jobs, flag, done_key) = (jobs.clone(), cancel.clone(), key.clone());
     let task = tokio::spawn(async move {
         let (tenant, id) = done_key.clone();
-        if matches!(
-            gateway
-                .jobs
-                .store
-                .lease(&tenant, &id, &gateway.jobs.owner)
-                .await,
-            Ok(true)
-        ) {
-            runner::run(gateway.clone(), tenant, id, flag).await;
+        if matches!(jobs.store.lease(&tenant, &id, &jobs.owner).await, Ok(true)) {
+            runner::run(&jobs, tenant, id, flag).await;
         }
-        gateway.jobs.runs().remove(&done_key);
-        gateway.jobs.ended.notify_waiters();
+        jobs.runs().remove(&done_key);
+        jobs.ended.notify_waiters();
     });
     runs.insert(
         key,

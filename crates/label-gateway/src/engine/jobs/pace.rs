@@ -1,25 +1,20 @@
 //! A job's provider: the tenant's own (its cache, resilience and metrics layers, and through
-//! them its vendor budget) with one layer more, which paces every call the job makes to the
-//! tenant's job budget (`(1 - interactive_share)` of `vendor_requests_per_minute`) and counts
-//! it. Interactive requests never pass here, so they keep the rest of the budget.
+//! them its vendor budget) with the job's pace around it: every call waits for the tenant's
+//! job budget (`(1 - interactive_share)` of `vendor_requests_per_minute`, the same
+//! [`Budgeted`] layer interactive requests meet, configured to wait) and is counted.
+//! Interactive requests never pass here, so they keep the rest of the budget.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
-use std::time::Duration;
 
 use async_trait::async_trait;
 use label_core::{Error, InnerCall, LabelProvider, Layer, Layered, Operation};
 
 use crate::engine::fleet::budget::VendorBudget;
+use crate::engine::layers::Budgeted;
 
-/// A wait for the budget is asked for in steps of at most this: long enough that a job waits
-/// calmly, short enough that the fleet-wide budget is asked again while Redis comes and goes.
-const STEP: Duration = Duration::from_secs(30);
-
-pub struct Pace {
-    budget: Option<Arc<VendorBudget>>,
-    calls: Arc<AtomicU64>,
-}
+/// Counts the job's vendor calls.
+struct Counted(Arc<AtomicU64>);
 
 /// `provider` paced by `budget` (none: only the job's concurrency bounds it), its calls
 /// counted in `calls`.
@@ -28,25 +23,21 @@ pub fn paced(
     budget: Option<Arc<VendorBudget>>,
     calls: Arc<AtomicU64>,
 ) -> Arc<dyn LabelProvider> {
-    Arc::new(Layered::new(Pace { budget, calls }, provider))
+    let paced: Arc<dyn LabelProvider> = match budget {
+        Some(budget) => Arc::new(Layered::new(Budgeted::pacing(budget), provider)),
+        None => provider,
+    };
+    Arc::new(Layered::new(Counted(calls), paced))
 }
 
 #[async_trait]
-impl Layer for Pace {
+impl Layer for Counted {
     async fn around<'a, T: Send + 'a>(
         &'a self,
         _operation: Operation,
         call: InnerCall<'a, T>,
     ) -> Result<T, Error> {
-        if let Some(budget) = &self.budget {
-            loop {
-                match budget.admit(STEP).await {
-                    Ok(reservation) => break reservation.used(),
-                    Err(spent) => tokio::time::sleep(spent.retry_after.min(STEP)).await,
-                }
-            }
-        }
-        self.calls.fetch_add(1, Ordering::Relaxed);
+        self.0.fetch_add(1, Ordering::Relaxed);
         call().await
     }
 }

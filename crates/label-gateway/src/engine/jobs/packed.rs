@@ -1,5 +1,5 @@
 //! A job's customer list, held the way a million of them stay small: every id in one string,
-//! each entry's end in one `u32` array (a Vec<String> would cost 24 bytes of header and an
+//! each entry's end in one `u32` array (a `Vec<String>` would cost 24 bytes of header and an
 //! allocation per id). The text is what the shared store keeps: the ids joined by `\n`, which
 //! no valid id contains (each provider's format refuses control characters).
 

@@ -2,11 +2,14 @@
 //! not done left out, filtered by status. Failed customers are found through the job's list
 //! of their places, so a page of failures out of a million costs a few chunks, not all.
 
+use std::sync::Arc;
+
+use crate::contract::Error;
+
 use super::model::Meta;
 use super::record::{self, Outcome};
 use super::store::JobStore;
 use super::view::JobItem;
-use crate::contract::Error;
 
 /// Most chunks one page reads through: a page of a huge job whose matches are rare ends early
 /// with a cursor where it stopped, rather than reading the whole job.
@@ -42,7 +45,7 @@ impl Filter {
 /// Items from place `from` on, at most `limit`, and the place to go on from (`None`: no more
 /// results are ready).
 pub async fn page(
-    store: &JobStore,
+    store: &Arc<dyn JobStore>,
     meta: &Meta,
     filter: Filter,
     from: u64,

@@ -19,7 +19,7 @@ use super::lease::{heartbeat, persist};
 use super::model::{ChunkDone, JobProblem, Kind, Meta, State};
 use super::record::{self, Outcome};
 use super::{compact, copy, handoff, pace, resolve, Jobs};
-use crate::http::state::{AppState, TenantRuntime};
+use crate::engine::tenants::TenantRuntime;
 
 /// How a run ended.
 pub enum Ending {
@@ -31,8 +31,7 @@ pub enum Ending {
 }
 
 /// Runs the job `tenant`/`id` to its end, or until this replica loses it.
-pub async fn run(gateway: AppState, tenant: String, id: String, cancel: Arc<AtomicBool>) {
-    let jobs: &Jobs = &gateway.jobs;
+pub async fn run(jobs: &Jobs, tenant: String, id: String, cancel: Arc<AtomicBool>) {
     let Ok(Some(mut meta)) = jobs.store.meta(&tenant, &id).await else {
         return;
     };
@@ -51,7 +50,7 @@ pub async fn run(gateway: AppState, tenant: String, id: String, cancel: Arc<Atom
     }
     tracing::info!(tenant = %tenant, job = %id, from_chunk = meta.next_chunk, "job running");
     let ending = tokio::select! {
-        ending = work(&gateway, &mut meta, &cancel) => ending,
+        ending = work(jobs, &mut meta, &cancel) => ending,
         () = heartbeat(&jobs.store, &tenant, &id, &jobs.owner, &cancel) => Ending::LeaseLost,
     };
     let (state, problem) = match ending {
@@ -75,9 +74,8 @@ pub async fn run(gateway: AppState, tenant: String, id: String, cancel: Arc<Atom
     tracing::info!(tenant = %tenant, job = %id, state = state.as_str(), recorded = finished.unwrap_or(false), "job ended");
 }
 
-async fn work(gateway: &AppState, meta: &mut Meta, cancel: &AtomicBool) -> Ending {
-    let jobs = &gateway.jobs;
-    let Some(mut tenant) = gateway.tenant(&meta.tenant) else {
+async fn work(jobs: &Jobs, meta: &mut Meta, cancel: &AtomicBool) -> Ending {
+    let Some(mut tenant) = jobs.tenants.get(&meta.tenant) else {
         return cannot_go_on(
             "tenant_not_found",
             "the job's tenant is no longer configured",
@@ -121,7 +119,7 @@ async fn work(gateway: &AppState, meta: &mut Meta, cancel: &AtomicBool) -> Endin
         if jobs.stopping() {
             return Ending::HandedOff;
         }
-        let Some(now) = gateway.tenant(&meta.tenant) else {
+        let Some(now) = jobs.tenants.get(&meta.tenant) else {
             return cannot_go_on(
                 "tenant_not_found",
                 "the job's tenant is no longer configured",
@@ -133,7 +131,7 @@ async fn work(gateway: &AppState, meta: &mut Meta, cancel: &AtomicBool) -> Endin
             target = pace::paced(now.provider.clone(), now.job_budget.clone(), calls.clone());
             tenant = now.clone();
         }
-        let source = match source(gateway, &now, meta) {
+        let source = match source(jobs, &now, meta) {
             Ok(source) => source,
             Err(ending) => return ending,
         };
@@ -176,7 +174,7 @@ async fn work(gateway: &AppState, meta: &mut Meta, cancel: &AtomicBool) -> Endin
                 let format = labels.capabilities().customer_id_format;
                 let customers = entries
                     .iter()
-                    .map(|id| (parse(id, format), wanted.clone()))
+                    .map(|id| (CustomerId::parse(id, format), wanted.clone()))
                     .collect();
                 changer.all(customers, jobs.concurrency, cancel).await
             }
@@ -213,7 +211,7 @@ async fn work(gateway: &AppState, meta: &mut Meta, cancel: &AtomicBool) -> Endin
 /// The wanted labels of a change, the same for every customer; a copy's are per customer.
 /// A copy's source tenant, if it still may be copied from; `Ok(None)` for a change.
 fn source(
-    gateway: &AppState,
+    jobs: &Jobs,
     target: &TenantRuntime,
     meta: &Meta,
 ) -> Result<Option<Arc<TenantRuntime>>, Ending> {
@@ -226,21 +224,13 @@ fn source(
             "the target tenant's copy_from no longer names the source",
         ));
     }
-    match gateway.tenant(from) {
+    match jobs.tenants.get(from) {
         Some(source) => Ok(Some(source)),
         None => Err(cannot_go_on(
             "tenant_not_found",
             "the source tenant is no longer configured",
         )),
     }
-}
-
-/// An id the submission checked (it parses again, unless the tenant's provider changed).
-pub fn parse(
-    id: &str,
-    format: label_core::CustomerIdFormat,
-) -> Result<CustomerId, label_core::Error> {
-    CustomerId::parse(id, format)
 }
 
 fn summarize(chunk: u64, first: u64, outcomes: &[Outcome]) -> ChunkDone {

@@ -3,6 +3,8 @@
 //! refused (403) whatever else is wrong with it.
 
 use label_core::check_label_text;
+
+use crate::contract::{parse_change_request, Code, Error};
 use serde_json::{Map, Value};
 
 use super::body::{self, pointer, Shape};
@@ -10,8 +12,7 @@ use super::compact::CompactList;
 use super::model::{Kind, Mode, Spec, StoredRef, Unmapped};
 use super::problems::Problems;
 use super::stream::Split;
-use crate::contract::{parse_change_request, Code, Error};
-use crate::http::state::{Gateway, TenantRuntime};
+use crate::engine::tenants::{TenantRegistry, TenantRuntime};
 
 /// Most entries of a copy's `labels` map.
 pub const MAX_MAPPINGS: usize = 1000;
@@ -23,7 +24,7 @@ const COPY: &[&str] = &["from_tenant", "labels", "unmapped", "mode"];
 /// `tenant_not_found`, ready to answer.
 pub fn read(
     body: Split,
-    gateway: &Gateway,
+    tenants: &TenantRegistry,
     target: &TenantRuntime,
     max_customers: usize,
     chunk_size: usize,
@@ -76,7 +77,7 @@ pub fn read(
             Some(Shape::Change(target_ids))
         }
         Some(Kind::Copy) => {
-            copy(fields, gateway, target, &mut spec, &mut problems)?.map(|from| Shape::Copy {
+            copy(fields, tenants, target, &mut spec, &mut problems)?.map(|from| Shape::Copy {
                 from,
                 to: target_ids,
             })
@@ -138,7 +139,7 @@ fn change(
 /// Reads a copy's members; `Ok(Some(format))` is the source's customer-id format.
 fn copy(
     fields: &Map<String, Value>,
-    gateway: &Gateway,
+    tenants: &TenantRegistry,
     target: &TenantRuntime,
     spec: &mut Spec,
     problems: &mut Problems,
@@ -165,7 +166,7 @@ fn copy(
                 ),
             ));
         }
-        let Some(tenant) = gateway.tenant(from) else {
+        let Some(tenant) = tenants.get(from) else {
             return Err(Error::new(
                 Code::TenantNotFound,
                 format!("no tenant `{from}`"),

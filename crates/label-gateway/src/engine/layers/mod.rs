@@ -1,23 +1,33 @@
 //! Cross-cutting behaviour as providers that wrap providers: each states only what it adds.
 
+mod budget;
 pub mod cache;
 mod instrument;
 mod resilience;
 
 use std::sync::Arc;
 
+use label_core::layer::Keeping;
 use label_core::{LabelProvider, Layered};
 
 use crate::config::{CacheConfig, Tenant};
 use crate::engine::fleet::budget::VendorBudget;
 use crate::engine::fleet::Fleet;
 
+pub use budget::Budgeted;
 pub use instrument::Instrumented;
 pub use resilience::Resilient;
 
-/// A tenant's backend with every gateway layer around it. The cache is outermost, so that a
-/// hit costs no deadline timer, no circuit check and no vendor slot; Instrumented sits inside
-/// Resilient, so that every attempt, retries included, is measured.
+/// A tenant's backend with every gateway layer around it, from the outside in:
+///
+/// 1. the cache (a [`cache::Cached`] keeper), outermost, so that a hit costs no deadline timer,
+///    no circuit check and no vendor slot;
+/// 2. [`Resilient`]: one deadline over the exchange, retries within it, and for each attempt,
+///    in this order, the circuit breaker, the time the call needs of the deadline, the vendor
+///    budget ([`Budgeted`], refusing), an in-flight slot, then the call under the deadline. A
+///    budget cell is given back when no slot comes; a wait for either counts as the gateway's,
+///    not the vendor's, when a timeout is blamed;
+/// 3. [`Instrumented`], inside the retries, so that every attempt is measured.
 pub fn wrap(
     tenant: &Tenant,
     cache: &CacheConfig,
@@ -30,7 +40,7 @@ pub fn wrap(
     let budget = tenant
         .resilience
         .budget
-        .map(|budget| VendorBudget::new(&tenant.id, budget, fleet.link()));
+        .map(|budget| Budgeted::refusing(VendorBudget::new(&tenant.id, budget, fleet.link())));
     let resilience = Resilient::new(
         &tenant.id,
         name,
@@ -40,7 +50,7 @@ pub fn wrap(
     );
     let resilient: Arc<dyn LabelProvider> = Arc::new(Layered::new(resilience, Arc::new(measured)));
     match cache::Cached::wrap(resilient.clone(), tenant, cache, store, fleet.announcer()) {
-        Some(cached) => Arc::new(cached),
+        Some(cached) => Arc::new(Keeping(cached)),
         None => resilient,
     }
 }

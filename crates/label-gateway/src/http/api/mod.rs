@@ -1,6 +1,7 @@
 //! The bodies of the v1 API; the handlers serialize these and utoipa documents them.
 
 pub mod bulk;
+pub mod job_request;
 pub mod model;
 
 use label_core::{Capabilities, ChangeResult, Label};

@@ -44,7 +44,7 @@ use crate::http::state::{AppState, RequestLimits};
         TenantPath,
         ("Idempotency-Key" = Option<String>, Header, nullable = false, description = "1 to 255 visible ASCII characters. The same key with the same body within 24 h gets the first answer again and makes no second job; with another body: 422 `idempotency_key_reused`; while the first is still being accepted: 409 `idempotency_in_progress`. Keys are scoped per tenant.", min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$"),
     ),
-    request_body = crate::engine::jobs::request_doc::JobRequest,
+    request_body = crate::http::api::job_request::JobRequest,
     responses(
         (status = 202, description = "The job, accepted; it runs in the background", body = Job,
             headers(
@@ -95,7 +95,7 @@ pub async fn submit_job(
         key.clone(),
         spec::read(
             body,
-            &state,
+            &state.tenants,
             &access.tenant,
             state.jobs.max_customers,
             state.jobs.chunk_size(&access.tenant),
@@ -138,7 +138,7 @@ async fn accept(
     customers: crate::engine::jobs::compact::CompactList,
     held: Held,
 ) -> Result<Response, ApiError> {
-    let meta = Jobs::submit(state, &access.tenant, spec, customers, held)
+    let meta = Jobs::submit(&state.jobs, &access.tenant, spec, customers, held)
         .await
         .map_err(|e| access.error(e))?;
     let mut response = (StatusCode::ACCEPTED, Json(Job::of(&meta))).into_response();

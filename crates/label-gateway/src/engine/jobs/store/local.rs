@@ -5,12 +5,14 @@ use std::collections::BTreeMap;
 use std::sync::Mutex;
 
 use crate::contract::Error;
+use async_trait::async_trait;
+
 use crate::engine::jobs::clock::{now_ms, RETENTION};
-use crate::engine::jobs::compact::CompactList;
+use crate::engine::jobs::compact::{self, CompactList};
 use crate::engine::jobs::memory::Held;
 use crate::engine::jobs::model::{ChunkDone, JobProblem, Meta, State};
 use crate::engine::jobs::packed::Packed;
-use crate::engine::jobs::store::JobPage;
+use crate::engine::jobs::store::{JobPage, JobStore};
 
 #[derive(Default)]
 pub struct Local {
@@ -46,7 +48,21 @@ impl Local {
         read(&mut self.jobs.lock().unwrap_or_else(|p| p.into_inner()))
     }
 
-    pub fn create(
+    fn update(&self, meta: &Meta, change: impl FnOnce(&mut Job) -> bool) -> bool {
+        self.with(|jobs| match jobs.get_mut(&key(&meta.tenant, &meta.id)) {
+            Some(job) => change(job),
+            None => false,
+        })
+    }
+}
+
+#[async_trait]
+impl JobStore for Local {
+    fn durable(&self) -> bool {
+        false
+    }
+
+    async fn create(
         &self,
         meta: &Meta,
         customers: CompactList,
@@ -72,16 +88,21 @@ impl Local {
         })
     }
 
-    pub fn active(&self, tenant: &str) -> usize {
-        self.with(|jobs| active(jobs, tenant))
+    async fn active(&self, tenant: &str) -> Result<usize, Error> {
+        Ok(self.with(|jobs| active(jobs, tenant)))
     }
 
-    pub fn meta(&self, tenant: &str, id: &str) -> Option<Meta> {
-        self.with(|jobs| jobs.get(&key(tenant, id)).map(|job| job.meta.clone()))
+    async fn meta(&self, tenant: &str, id: &str) -> Result<Option<Meta>, Error> {
+        Ok(self.with(|jobs| jobs.get(&key(tenant, id)).map(|job| job.meta.clone())))
     }
 
-    pub fn list(&self, tenant: &str, after: Option<&str>, limit: usize) -> JobPage {
-        self.with(|jobs| {
+    async fn list(
+        &self,
+        tenant: &str,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<JobPage, Error> {
+        Ok(self.with(|jobs| {
             let low = key(tenant, "");
             let high = match after {
                 Some(after) => std::ops::Bound::Excluded(key(tenant, after)),
@@ -100,67 +121,78 @@ impl Local {
                 jobs: page,
                 next_after,
             }
-        })
+        }))
     }
 
-    pub fn customers(&self, tenant: &str, id: &str, chunk: u64) -> Packed {
-        self.with(|jobs| {
+    async fn customers(&self, tenant: &str, id: &str, chunk: u64) -> Result<Packed, Error> {
+        Ok(self.with(|jobs| {
             jobs.get(&key(tenant, id))
                 .map(|job| job.customers.chunk(chunk as usize))
                 .unwrap_or_default()
-        })
+        }))
     }
 
-    pub fn records(&self, tenant: &str, id: &str, chunk: u64) -> Option<Vec<u8>> {
-        self.with(|jobs| {
+    async fn records(&self, tenant: &str, id: &str, chunk: u64) -> Result<Option<Vec<u8>>, Error> {
+        Ok(self.with(|jobs| {
             let job = jobs.get(&key(tenant, id))?;
             job.chunks
                 .get(chunk as usize)
-                .map(|records| records.to_vec())
-        })
+                .map(|records| compact::unpack_records(records.to_vec()))
+        }))
     }
 
-    pub fn failed_from(&self, tenant: &str, id: &str, from: u64, limit: usize) -> Vec<u64> {
-        self.with(|jobs| {
+    async fn failed_from(
+        &self,
+        tenant: &str,
+        id: &str,
+        from: u64,
+        limit: usize,
+    ) -> Result<Vec<u64>, Error> {
+        Ok(self.with(|jobs| {
             let Some(job) = jobs.get(&key(tenant, id)) else {
                 return Vec::new();
             };
             let start = job.failed.partition_point(|&at| at < from);
             job.failed[start..].iter().take(limit).copied().collect()
-        })
+        }))
     }
 
-    pub fn request_cancel(&self, tenant: &str, id: &str) -> Option<Meta> {
-        self.with(|jobs| {
+    async fn request_cancel(&self, tenant: &str, id: &str) -> Result<Option<Meta>, Error> {
+        Ok(self.with(|jobs| {
             let job = jobs.get_mut(&key(tenant, id))?;
             if !job.meta.state.is_final() {
                 job.meta.cancel_requested = true;
             }
             Some(job.meta.clone())
-        })
+        }))
     }
 
-    pub fn unfinished(&self) -> Vec<(String, String)> {
-        self.with(|jobs| {
+    /// One process, one owner: its lease is always its own.
+    async fn lease(&self, _tenant: &str, _id: &str, _owner: &str) -> Result<bool, Error> {
+        Ok(true)
+    }
+
+    async fn unfinished(&self) -> Result<Vec<(String, String)>, Error> {
+        Ok(self.with(|jobs| {
             jobs.iter()
                 .filter(|(_, job)| !job.meta.state.is_final())
                 .map(|(key, _)| key.clone())
                 .collect()
-        })
+        }))
     }
 
-    pub fn start(&self, meta: &Meta, now: u64) -> bool {
-        self.update(meta, |job| {
+    async fn start(&self, meta: &Meta, _owner: &str, now: u64) -> Result<bool, Error> {
+        Ok(self.update(meta, |job| {
             if job.meta.state == State::Queued {
                 job.meta.state = State::Running;
                 job.meta.started_at = Some(now);
             }
             true
-        })
+        }))
     }
 
-    pub fn commit(&self, meta: &Meta, done: &ChunkDone) -> bool {
-        self.update(meta, |job| {
+    async fn commit(&self, meta: &Meta, _owner: &str, done: &ChunkDone) -> Result<bool, Error> {
+        Ok(self.update(meta, |job| {
             if job.meta.next_chunk != done.chunk {
                 return false;
             }
@@ -177,24 +209,24 @@ impl Local {
             let weight = job.weight();
             job.held.force(weight);
             true
-        })
+        }))
     }
 
-    pub fn finish(&self, meta: &Meta, state: State, problem: Option<JobProblem>, now: u64) -> bool {
-        self.update(meta, |job| {
+    async fn finish(
+        &self,
+        meta: &Meta,
+        _owner: &str,
+        state: State,
+        problem: Option<JobProblem>,
+        now: u64,
+    ) -> Result<bool, Error> {
+        Ok(self.update(meta, |job| {
             job.meta.state = state;
             job.meta.problem = problem;
             job.meta.finished_at = Some(now);
             job.meta.eta_seconds = None;
             true
-        })
-    }
-
-    fn update(&self, meta: &Meta, change: impl FnOnce(&mut Job) -> bool) -> bool {
-        self.with(|jobs| match jobs.get_mut(&key(&meta.tenant, &meta.id)) {
-            Some(job) => change(job),
-            None => false,
-        })
+        }))
     }
 }
 

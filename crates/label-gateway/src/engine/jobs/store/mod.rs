@@ -3,21 +3,20 @@
 //! shape: the job's meta, its customers by chunk, its results by chunk (compact records), the
 //! places of its failed customers, and a lease saying which replica runs it.
 
-mod local;
+pub(super) mod local;
 mod scripts;
-mod shared;
+pub(super) mod shared;
 mod shared_meta;
-
-use std::sync::Arc;
 
 use std::time::Duration;
 
-use super::compact::{self, CompactList};
+use crate::contract::{Code, Error};
+use async_trait::async_trait;
+
+use super::compact::CompactList;
 use super::memory::Held;
 use super::model::{ChunkDone, JobProblem, Meta, State};
 use super::packed::Packed;
-use crate::contract::{Code, Error};
-use crate::engine::fleet::Fleet;
 
 /// A page of a tenant's jobs, newest first, and the id to continue after.
 pub struct JobPage {
@@ -40,160 +39,73 @@ pub fn too_many(tenant: &str, max_active: usize) -> Error {
     .with_retry_after(Some(ACTIVE_RETRY_AFTER))
 }
 
-#[derive(Clone)]
-pub enum JobStore {
-    Local(Arc<local::Local>),
-    Shared(Arc<shared::Shared>),
-}
+/// How long a lease lasts unrenewed: a dead replica's jobs wait this long for a new one.
+pub const LEASE: Duration = Duration::from_secs(6);
 
-impl JobStore {
-    pub fn new(fleet: &Fleet) -> Self {
-        match fleet.link() {
-            Some(link) => JobStore::Shared(Arc::new(shared::Shared::new(link.clone()))),
-            None => JobStore::Local(Arc::new(local::Local::default())),
-        }
-    }
-
-    pub fn durable(&self) -> bool {
-        matches!(self, JobStore::Shared(_))
-    }
+/// Where a replica's jobs live, chosen once at start (`local::Local` or `shared::Shared`).
+#[async_trait]
+pub trait JobStore: Send + Sync {
+    /// Whether the jobs outlive the process (and any replica may take one over).
+    fn durable(&self) -> bool;
 
     /// Keeps a new job: its meta and its customers, `meta.chunk_size` to a chunk; `too_many_jobs`
     /// (and nothing kept) when its tenant has `max_active` unfinished jobs already. In the
     /// process the job keeps `held` (grown as its results come); in Redis it holds nothing here.
-    pub async fn create(
+    async fn create(
         &self,
         meta: &Meta,
         customers: CompactList,
         max_active: usize,
         held: Held,
-    ) -> Result<(), Error> {
-        match self {
-            JobStore::Local(local) => local.create(meta, customers, max_active, held),
-            JobStore::Shared(shared) => shared.create(meta, &customers, max_active).await,
-        }
-    }
+    ) -> Result<(), Error>;
 
     /// The tenant's unfinished jobs (fleet-wide with `[state]`).
-    pub async fn active(&self, tenant: &str) -> Result<usize, Error> {
-        match self {
-            JobStore::Local(local) => Ok(local.active(tenant)),
-            JobStore::Shared(shared) => shared.active(tenant).await,
-        }
-    }
+    async fn active(&self, tenant: &str) -> Result<usize, Error>;
 
-    pub async fn meta(&self, tenant: &str, id: &str) -> Result<Option<Meta>, Error> {
-        match self {
-            JobStore::Local(local) => Ok(local.meta(tenant, id)),
-            JobStore::Shared(shared) => shared.meta(tenant, id).await,
-        }
-    }
+    async fn meta(&self, tenant: &str, id: &str) -> Result<Option<Meta>, Error>;
 
     /// The tenant's jobs newest first, after the job `after` (exclusive).
-    pub async fn list(
-        &self,
-        tenant: &str,
-        after: Option<&str>,
-        limit: usize,
-    ) -> Result<JobPage, Error> {
-        match self {
-            JobStore::Local(local) => Ok(local.list(tenant, after, limit)),
-            JobStore::Shared(shared) => shared.list(tenant, after, limit).await,
-        }
-    }
+    async fn list(&self, tenant: &str, after: Option<&str>, limit: usize)
+        -> Result<JobPage, Error>;
 
     /// The customers of one chunk, in submission order.
-    pub async fn customers(&self, tenant: &str, id: &str, chunk: u64) -> Result<Packed, Error> {
-        match self {
-            JobStore::Local(local) => Ok(local.customers(tenant, id, chunk)),
-            JobStore::Shared(shared) => Ok(shared
-                .customers(tenant, id, chunk)
-                .await?
-                .map_or_else(Packed::default, |kept| compact::unpack_customers(&kept))),
-        }
-    }
+    async fn customers(&self, tenant: &str, id: &str, chunk: u64) -> Result<Packed, Error>;
 
-    /// The records of one finished chunk; `None` while it is not.
-    pub async fn records(
-        &self,
-        tenant: &str,
-        id: &str,
-        chunk: u64,
-    ) -> Result<Option<Vec<u8>>, Error> {
-        let kept = match self {
-            JobStore::Local(local) => local.records(tenant, id, chunk),
-            JobStore::Shared(shared) => shared.records(tenant, id, chunk).await?,
-        };
-        Ok(kept.map(compact::unpack_records))
-    }
+    /// The records of one finished chunk, unpacked; `None` while it is not.
+    async fn records(&self, tenant: &str, id: &str, chunk: u64) -> Result<Option<Vec<u8>>, Error>;
 
     /// Places of failed customers from `from` on, ascending, at most `limit`.
-    pub async fn failed_from(
+    async fn failed_from(
         &self,
         tenant: &str,
         id: &str,
         from: u64,
         limit: usize,
-    ) -> Result<Vec<u64>, Error> {
-        match self {
-            JobStore::Local(local) => Ok(local.failed_from(tenant, id, from, limit)),
-            JobStore::Shared(shared) => shared.failed_from(tenant, id, from, limit).await,
-        }
-    }
+    ) -> Result<Vec<u64>, Error>;
 
     /// Marks the job for cancelling (its runner ends it); the job as it now stands.
-    pub async fn request_cancel(&self, tenant: &str, id: &str) -> Result<Option<Meta>, Error> {
-        match self {
-            JobStore::Local(local) => Ok(local.request_cancel(tenant, id)),
-            JobStore::Shared(shared) => shared.request_cancel(tenant, id).await,
-        }
-    }
+    async fn request_cancel(&self, tenant: &str, id: &str) -> Result<Option<Meta>, Error>;
 
     /// Takes the job's lease for `owner` if nobody holds it; renews it if `owner` does.
-    pub async fn lease(&self, tenant: &str, id: &str, owner: &str) -> Result<bool, Error> {
-        match self {
-            JobStore::Local(_) => Ok(true),
-            JobStore::Shared(shared) => shared.lease(tenant, id, owner).await,
-        }
-    }
+    async fn lease(&self, tenant: &str, id: &str, owner: &str) -> Result<bool, Error>;
 
     /// The jobs that are not finished, as `(tenant, id)`: what a scheduler looks through.
-    pub async fn unfinished(&self) -> Result<Vec<(String, String)>, Error> {
-        match self {
-            JobStore::Local(local) => Ok(local.unfinished()),
-            JobStore::Shared(shared) => shared.unfinished().await,
-        }
-    }
+    async fn unfinished(&self) -> Result<Vec<(String, String)>, Error>;
 
     /// `queued` to `running`, now; `false` when `owner` no longer holds the lease.
-    pub async fn start(&self, meta: &Meta, owner: &str, now: u64) -> Result<bool, Error> {
-        match self {
-            JobStore::Local(local) => Ok(local.start(meta, now)),
-            JobStore::Shared(shared) => shared.start(meta, owner, now).await,
-        }
-    }
+    async fn start(&self, meta: &Meta, owner: &str, now: u64) -> Result<bool, Error>;
 
     /// Adds a finished chunk; `false` (nothing added) when `owner` lost the lease or the chunk
     /// was already added.
-    pub async fn commit(&self, meta: &Meta, owner: &str, done: &ChunkDone) -> Result<bool, Error> {
-        match self {
-            JobStore::Local(local) => Ok(local.commit(meta, done)),
-            JobStore::Shared(shared) => shared.commit(meta, owner, done).await,
-        }
-    }
+    async fn commit(&self, meta: &Meta, owner: &str, done: &ChunkDone) -> Result<bool, Error>;
 
     /// Ends the job in `state`.
-    pub async fn finish(
+    async fn finish(
         &self,
         meta: &Meta,
         owner: &str,
         state: State,
         problem: Option<JobProblem>,
         now: u64,
-    ) -> Result<bool, Error> {
-        match self {
-            JobStore::Local(local) => Ok(local.finish(meta, state, problem, now)),
-            JobStore::Shared(shared) => shared.finish(meta, owner, state, problem, now).await,
-        }
-    }
+    ) -> Result<bool, Error>;
 }

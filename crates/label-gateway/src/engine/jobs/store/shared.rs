@@ -11,17 +11,19 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::contract::{Code, Error};
+use async_trait::async_trait;
 use redis::aio::ConnectionManager;
 use redis::{AsyncCommands, Script};
 
 use super::shared_meta::{read_meta, Head};
-use super::{scripts, JobPage};
-use crate::contract::{Code, Error};
+use super::{scripts, JobPage, JobStore, LEASE};
 use crate::engine::fleet::Link;
 use crate::engine::jobs::clock::RETENTION;
-use crate::engine::jobs::compact::CompactList;
-use crate::engine::jobs::lease::LEASE;
+use crate::engine::jobs::compact::{self, CompactList};
+use crate::engine::jobs::memory::Held;
 use crate::engine::jobs::model::{ChunkDone, JobProblem, Meta, State};
+use crate::engine::jobs::packed::Packed;
 
 /// Small commands; a chunk's customers or results are far under a megabyte.
 const COMMAND_TIMEOUT: Duration = Duration::from_secs(2);
@@ -61,14 +63,23 @@ impl Shared {
     fn commands(&self) -> Result<ConnectionManager, Error> {
         self.link.commands().ok_or_else(unavailable)
     }
+}
+
+#[async_trait]
+impl JobStore for Shared {
+    fn durable(&self) -> bool {
+        true
+    }
 
     /// Makes the job unless its tenant has `max_active` unfinished ones (then nothing of it is
     /// left behind).
-    pub async fn create(
+    async fn create(
         &self,
         meta: &Meta,
-        customers: &CompactList,
+        customers: CompactList,
         max_active: usize,
+        // In Redis, the job holds nothing of this process's memory.
+        _held: Held,
     ) -> Result<(), Error> {
         let mut commands = self.commands()?;
         let (tenant, id) = (&meta.tenant, &meta.id);
@@ -117,7 +128,7 @@ impl Shared {
     }
 
     /// The tenant's unfinished jobs, fleet-wide.
-    pub async fn active(&self, tenant: &str) -> Result<usize, Error> {
+    async fn active(&self, tenant: &str) -> Result<usize, Error> {
         let mut commands = self.commands()?;
         let members: Vec<String> =
             within(commands.smembers(self.link.key(&["jobs-active"]))).await?;
@@ -125,14 +136,14 @@ impl Shared {
         Ok(members.iter().filter(|m| m.starts_with(&prefix)).count())
     }
 
-    pub async fn meta(&self, tenant: &str, id: &str) -> Result<Option<Meta>, Error> {
+    async fn meta(&self, tenant: &str, id: &str) -> Result<Option<Meta>, Error> {
         let mut commands = self.commands()?;
         let fields: HashMap<String, String> =
             within(commands.hgetall(self.key(tenant, id, ""))).await?;
         Ok(read_meta(&fields))
     }
 
-    pub async fn list(
+    async fn list(
         &self,
         tenant: &str,
         after: Option<&str>,
@@ -166,28 +177,21 @@ impl Shared {
         Ok(JobPage { jobs, next_after })
     }
 
-    /// A chunk's customers as kept (see `compact`).
-    pub async fn customers(
-        &self,
-        tenant: &str,
-        id: &str,
-        chunk: u64,
-    ) -> Result<Option<Vec<u8>>, Error> {
+    async fn customers(&self, tenant: &str, id: &str, chunk: u64) -> Result<Packed, Error> {
         let mut commands = self.commands()?;
-        within(commands.hget(self.key(tenant, id, "customers"), chunk)).await
+        let kept: Option<Vec<u8>> =
+            within(commands.hget(self.key(tenant, id, "customers"), chunk)).await?;
+        Ok(kept.map_or_else(Packed::default, |kept| compact::unpack_customers(&kept)))
     }
 
-    pub async fn records(
-        &self,
-        tenant: &str,
-        id: &str,
-        chunk: u64,
-    ) -> Result<Option<Vec<u8>>, Error> {
+    async fn records(&self, tenant: &str, id: &str, chunk: u64) -> Result<Option<Vec<u8>>, Error> {
         let mut commands = self.commands()?;
-        within(commands.hget(self.key(tenant, id, "results"), chunk)).await
+        let kept: Option<Vec<u8>> =
+            within(commands.hget(self.key(tenant, id, "results"), chunk)).await?;
+        Ok(kept.map(compact::unpack_records))
     }
 
-    pub async fn failed_from(
+    async fn failed_from(
         &self,
         tenant: &str,
         id: &str,
@@ -199,21 +203,21 @@ impl Shared {
         within(commands.zrangebyscore_limit(key, from, "+inf", 0, limit as isize)).await
     }
 
-    pub async fn request_cancel(&self, tenant: &str, id: &str) -> Result<Option<Meta>, Error> {
+    async fn request_cancel(&self, tenant: &str, id: &str) -> Result<Option<Meta>, Error> {
         let mut commands = self.commands()?;
         let call = self.cancel.key(self.key(tenant, id, ""));
         within(call.invoke_async::<i64>(&mut commands)).await?;
         self.meta(tenant, id).await
     }
 
-    pub async fn lease(&self, tenant: &str, id: &str, owner: &str) -> Result<bool, Error> {
+    async fn lease(&self, tenant: &str, id: &str, owner: &str) -> Result<bool, Error> {
         let mut commands = self.commands()?;
         let mut call = self.lease.key(self.key(tenant, id, "lease"));
         call.arg(owner).arg(LEASE.as_millis() as u64);
         Ok(within(call.invoke_async::<i64>(&mut commands)).await? == 1)
     }
 
-    pub async fn unfinished(&self) -> Result<Vec<(String, String)>, Error> {
+    async fn unfinished(&self) -> Result<Vec<(String, String)>, Error> {
         let mut commands = self.commands()?;
         let members: Vec<String> =
             within(commands.smembers(self.link.key(&["jobs-active"]))).await?;
@@ -224,7 +228,7 @@ impl Shared {
             .collect())
     }
 
-    pub async fn start(&self, meta: &Meta, owner: &str, now: u64) -> Result<bool, Error> {
+    async fn start(&self, meta: &Meta, owner: &str, now: u64) -> Result<bool, Error> {
         let mut commands = self.commands()?;
         let mut call = self.start.key(self.key(&meta.tenant, &meta.id, ""));
         call.key(self.key(&meta.tenant, &meta.id, "lease"))
@@ -233,7 +237,7 @@ impl Shared {
         Ok(within(call.invoke_async::<i64>(&mut commands)).await? == 1)
     }
 
-    pub async fn commit(&self, meta: &Meta, owner: &str, done: &ChunkDone) -> Result<bool, Error> {
+    async fn commit(&self, meta: &Meta, owner: &str, done: &ChunkDone) -> Result<bool, Error> {
         let mut commands = self.commands()?;
         let (t, i) = (&meta.tenant, &meta.id);
         let mut call = self.commit.key(self.key(t, i, ""));
@@ -257,7 +261,7 @@ impl Shared {
         Ok(within(call.invoke_async::<i64>(&mut commands)).await? == 1)
     }
 
-    pub async fn finish(
+    async fn finish(
         &self,
         meta: &Meta,
         owner: &str,

@@ -11,7 +11,8 @@ use label_core::{CallContext, CustomerId, Error, ErrorKind, Fetched, LabelList};
 
 use super::key::{KeyRef, Kind};
 use super::store::Value;
-use super::{mismatch, Cached};
+use super::{labels, Cached};
+use crate::engine::invalidation::Invalidate;
 
 impl Cached {
     pub(super) fn catalog_key(&self, ctx: &CallContext) -> KeyRef<'_> {
@@ -98,12 +99,5 @@ impl Cached {
 }
 
 fn labels_of(read: Result<Fetched<Value>, Error>) -> Result<Fetched<LabelList>, Error> {
-    let fetched = read?;
-    match fetched.value {
-        Value::Labels(labels) => Ok(Fetched {
-            value: labels,
-            source: fetched.source,
-        }),
-        Value::Catalog(_) => Err(mismatch()),
-    }
+    labels(read?)
 }

@@ -1,6 +1,7 @@
-//! The cache layer: a tenant's reads answered from the shared [`Store`] where it can, one vendor
-//! read per key however many ask at once, and every entry of a customer dropped on a change to
-//! it (a read in flight during the change included: it stores nothing).
+//! The cache layer, a [`Keeper`]: a tenant's reads answered from the shared [`Store`] where it
+//! can, one vendor read per key however many ask at once, and every entry of a customer dropped
+//! after a change to it, here and on the other replicas (a read in flight during the change
+//! included: it stores nothing). Everything else passes through `Keeping`.
 
 mod bulk;
 mod flights;
@@ -14,11 +15,9 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use async_trait::async_trait;
+use label_core::layer::{Changed, Keeper};
 use label_core::{
-    CallContext, Capabilities, Catalog, CreatedLabel, CustomerId, CustomerOutcome, Error,
-    ErrorKind, Fetched, LabelIdentity, LabelList, LabelProvider, Members, MembersPage, NewLabel,
-    Op, Source, WriteStatus,
+    CallContext, Catalog, CustomerId, Error, ErrorKind, Fetched, LabelList, LabelProvider, Source,
 };
 
 use flights::Joined;
@@ -28,6 +27,7 @@ use store::{Entry, Loaded, Value};
 
 use crate::config::{CacheConfig, Tenant};
 use crate::engine::fleet::Announcer;
+use crate::engine::invalidation::Invalidate;
 
 /// Lifetimes of one tenant's entries.
 #[derive(Debug, Clone, Copy)]
@@ -222,15 +222,11 @@ fn mismatch() -> Error {
     )
 }
 
-#[async_trait]
-#[deny(clippy::missing_trait_methods)]
-impl LabelProvider for Cached {
-    fn name(&self) -> &'static str {
-        self.inner.name()
-    }
-
-    fn capabilities(&self) -> Capabilities {
-        self.inner.capabilities()
+/// The cache states only what it adds: the reads it answers and what it drops after a write
+/// (`Keeping` forwards the rest: `members` is never kept, any change could change it).
+impl Keeper for Cached {
+    fn inner(&self) -> &Arc<dyn LabelProvider> {
+        &self.inner
     }
 
     fn customer_labels_at_hand(
@@ -242,13 +238,7 @@ impl LabelProvider for Cached {
             return None;
         }
         let hit = self.hit(&self.customer_key(ctx, customer), Instant::now())?;
-        Some(hit.and_then(|fetched| match fetched.value {
-            Value::Labels(labels) => Ok(Fetched {
-                value: labels,
-                source: fetched.source,
-            }),
-            Value::Catalog(_) => Err(mismatch()),
-        }))
+        Some(hit.and_then(labels))
     }
 
     async fn customer_labels(
@@ -261,16 +251,10 @@ impl LabelProvider for Cached {
             let labels = inner.customer_labels(&call, &id).await?.value;
             Ok(Value::Labels(labels.compact()))
         };
-        let fetched = self
-            .read(ctx, self.customer_key(ctx, customer), read)
-            .await?;
-        match fetched.value {
-            Value::Labels(labels) => Ok(Fetched {
-                value: labels,
-                source: fetched.source,
-            }),
-            Value::Catalog(_) => Err(mismatch()),
-        }
+        labels(
+            self.read(ctx, self.customer_key(ctx, customer), read)
+                .await?,
+        )
     }
 
     async fn catalog(&self, ctx: &CallContext) -> Result<Fetched<Arc<Catalog>>, Error> {
@@ -284,62 +268,6 @@ impl LabelProvider for Cached {
             }),
             Value::Labels(_) => Err(mismatch()),
         }
-    }
-
-    async fn attach(
-        &self,
-        ctx: &CallContext,
-        customer: &CustomerId,
-        labels: &[LabelIdentity],
-    ) -> Result<Vec<WriteStatus>, Error> {
-        // Dropped whatever the outcome: a change that failed part-way still changed the vendor.
-        let result = self.inner.attach(ctx, customer, labels).await;
-        self.forget(std::slice::from_ref(customer)).await;
-        result
-    }
-
-    async fn detach(
-        &self,
-        ctx: &CallContext,
-        customer: &CustomerId,
-        labels: &[LabelIdentity],
-    ) -> Result<Vec<WriteStatus>, Error> {
-        let result = self.inner.detach(ctx, customer, labels).await;
-        self.forget(std::slice::from_ref(customer)).await;
-        result
-    }
-
-    async fn create_label(
-        &self,
-        ctx: &CallContext,
-        label: &NewLabel,
-    ) -> Result<CreatedLabel, Error> {
-        // Dropped whatever the outcome: a call that failed on the way back may have created it.
-        let result = self.inner.create_label(ctx, label).await;
-        self.forget_catalog().await;
-        result
-    }
-
-    /// Never kept: any change to any customer could change it.
-    async fn members(
-        &self,
-        ctx: &CallContext,
-        label: &LabelIdentity,
-        page: MembersPage,
-    ) -> Result<Members, Error> {
-        self.inner.members(ctx, label, page).await
-    }
-
-    async fn change_many(
-        &self,
-        ctx: &CallContext,
-        op: Op,
-        label: &LabelIdentity,
-        customers: &[CustomerId],
-    ) -> Result<Vec<CustomerOutcome>, Error> {
-        let result = self.inner.change_many(ctx, op, label, customers).await;
-        self.forget(customers).await;
-        result
     }
 
     async fn customers_labels(
@@ -356,5 +284,24 @@ impl LabelProvider for Cached {
         text: &str,
     ) -> Result<Fetched<LabelList>, Error> {
         self.search(ctx, text).await
+    }
+
+    /// Drops what the write may have made stale, whatever its outcome.
+    async fn changed(&self, changed: Changed<'_>) {
+        match changed {
+            Changed::Customers(customers) => self.forget(customers).await,
+            Changed::Catalog => self.forget_catalog().await,
+        }
+    }
+}
+
+/// A kept or read value as a customer's labels.
+pub(super) fn labels(fetched: Fetched<Value>) -> Result<Fetched<LabelList>, Error> {
+    match fetched.value {
+        Value::Labels(labels) => Ok(Fetched {
+            value: labels,
+            source: fetched.source,
+        }),
+        Value::Catalog(_) => Err(mismatch()),
     }
 }

@@ -18,6 +18,7 @@ use super::flights::{Flights, Joined};
 use super::key::{Key, KeyRef, Kind};
 use super::stats::CacheStats;
 use crate::config::CacheConfig;
+use crate::engine::invalidation::Invalidate;
 
 pub use super::stats::CacheCounts;
 
@@ -171,22 +172,6 @@ impl Store {
         self.inner.entries.run_pending_tasks();
     }
 
-    /// Drops every entry and supersedes every read in flight: nothing read before now is
-    /// served or stored after it.
-    pub fn clear(&self) {
-        self.inner
-            .flights
-            .supersede_all(|| self.inner.entries.invalidate_all());
-    }
-
-    /// Serve no entry older than `limit` from now on (`None`: any entry within its lifetime).
-    pub fn limit_age(&self, limit: Option<Duration>) {
-        let ns = limit.map_or(ANY_AGE, |limit| {
-            limit.as_nanos().min(u128::from(ANY_AGE - 1)) as u64
-        });
-        self.inner.max_age_ns.store(ns, Ordering::Relaxed);
-    }
-
     /// The live entry for `key` at `now`.
     pub(crate) fn get(&self, key: &KeyRef<'_>, now: Instant) -> Option<Entry> {
         let entry = self.inner.entries.get(key)?;
@@ -239,17 +224,6 @@ impl Store {
         self.load(key, load).await
     }
 
-    /// Drops every entry of a customer of `tenant` (and supersedes its reads in flight): for a
-    /// change another replica made.
-    pub fn forget_customer(&self, tenant: &str, customer: &str) {
-        self.invalidate(&Kind::CUSTOMER.map(|kind| KeyRef::new(tenant, customer, kind)));
-    }
-
-    /// Drops the tenant's catalog, both representations (and supersedes its reads in flight).
-    pub fn forget_catalog(&self, tenant: &str) {
-        self.invalidate(&Kind::CATALOG.map(|kind| KeyRef::new(tenant, "", kind)));
-    }
-
     /// Drops the entries of `keys` (their shadows too) and supersedes their reads in flight.
     pub(crate) fn invalidate(&self, keys: &[KeyRef<'_>]) {
         for key in keys {
@@ -263,6 +237,37 @@ impl Store {
 
     fn shard(&self, key: &KeyRef<'_>) -> usize {
         self.inner.shards.hash_one(key) as usize
+    }
+}
+
+/// What a change makes stale, dropped here: by this replica's cache layer for its own changes,
+/// and by the fleet's link for the other replicas'.
+impl Invalidate for Store {
+    /// Drops every entry and supersedes every read in flight: nothing read before now is
+    /// served or stored after it.
+    fn clear(&self) {
+        self.inner
+            .flights
+            .supersede_all(|| self.inner.entries.invalidate_all());
+    }
+
+    /// Serve no entry older than `limit` from now on (`None`: any entry within its lifetime).
+    fn limit_age(&self, limit: Option<Duration>) {
+        let ns = limit.map_or(ANY_AGE, |limit| {
+            limit.as_nanos().min(u128::from(ANY_AGE - 1)) as u64
+        });
+        self.inner.max_age_ns.store(ns, Ordering::Relaxed);
+    }
+
+    /// Drops every entry of a customer of `tenant` (and supersedes its reads in flight): for a
+    /// change another replica made.
+    fn forget_customer(&self, tenant: &str, customer: &str) {
+        self.invalidate(&Kind::CUSTOMER.map(|kind| KeyRef::new(tenant, customer, kind)));
+    }
+
+    /// Drops the tenant's catalog, both representations (and supersedes its reads in flight).
+    fn forget_catalog(&self, tenant: &str) {
+        self.invalidate(&Kind::CATALOG.map(|kind| KeyRef::new(tenant, "", kind)));
     }
 }
 

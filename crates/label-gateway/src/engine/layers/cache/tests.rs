@@ -5,6 +5,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use async_trait::async_trait;
+use label_core::layer::Keeping;
 use label_core::{
     CallContext, Capabilities, CustomerId, CustomerIdFormat, Error, Fetched, Label, LabelIdFormat,
     LabelIdentity, LabelKey, LabelList, LabelProvider, Source, WriteStatus,
@@ -82,7 +83,7 @@ fn label(name: &str) -> Label {
     }
 }
 
-fn fixture() -> (Arc<Gated>, Cached) {
+fn fixture() -> (Arc<Gated>, Keeping<Cached>) {
     let gated = Arc::new(Gated {
         reads: AtomicUsize::new(0),
         writes: AtomicUsize::new(0),
@@ -103,10 +104,10 @@ fn fixture() -> (Arc<Gated>, Cached) {
         Default::default(),
     )
     .expect("a cache");
-    (gated, cached)
+    (gated, Keeping(cached))
 }
 
-async fn read(cached: &Cached) -> Fetched<LabelList> {
+async fn read(cached: &Keeping<Cached>) -> Fetched<LabelList> {
     let customer = CustomerId::parse("7", CustomerIdFormat::PositiveInteger { max_digits: 19 })
         .expect("an id");
     cached

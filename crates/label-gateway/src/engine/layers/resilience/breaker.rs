@@ -5,6 +5,10 @@
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
+use label_core::{Error, ErrorKind};
+
+use crate::telemetry::recorder::names::CIRCUIT_OPEN;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum State {
     Closed {
@@ -138,6 +142,38 @@ impl Pass<'_> {
             }
             _ => None,
         }
+    }
+}
+
+impl Pass<'_> {
+    /// Tells the breaker how the vendor did: a vendor failure counts against it, any other
+    /// answer (a 404 included) for it. Logged and set in the gauge when the circuit turns.
+    pub fn verdict<T>(self, tenant: &str, result: &Result<T, Error>) {
+        let transition = match result {
+            Err(error) if error.kind.is_vendor_failure() => self.failure(Instant::now()),
+            _ => self.success(),
+        };
+        match transition {
+            Some(Transition::Opened) => {
+                tracing::warn!(tenant = %tenant, "circuit opened: the vendor keeps failing");
+                metrics::gauge!(CIRCUIT_OPEN, "tenant" => tenant.to_owned()).set(1.0);
+            }
+            Some(Transition::Closed) => {
+                tracing::info!(tenant = %tenant, "circuit closed: the vendor answers again");
+                metrics::gauge!(CIRCUIT_OPEN, "tenant" => tenant.to_owned()).set(0.0);
+            }
+            None => {}
+        }
+    }
+}
+
+impl Refused {
+    pub fn error(self) -> Error {
+        Error::new(
+            ErrorKind::UpstreamUnavailable,
+            "the circuit to the tenant's vendor is open after repeated failures",
+        )
+        .with_retry_after(Some(self.retry_in))
     }
 }
 

@@ -1,30 +1,31 @@
-//! One tenant's protection against its vendor, and the vendor's against the tenant's traffic:
-//! a deadline over each exchange (retries included), retries of what is safe to repeat, a
-//! circuit breaker and a cap on concurrent calls. Each tenant gets its own instance, so one
+//! One tenant's protection against its vendor, and the vendor's against the tenant's traffic,
+//! each concern a type of its own: a [`Deadline`] over each exchange (retries included),
+//! [`retry`] of what is safe to repeat, a circuit [`breaker`], the time a call needs
+//! ([`latency`]), the vendor budget (`Budgeted`) and a cap on calls in flight ([`Slots`]).
+//! [`Resilient`] composes them, per attempt, in the order `layers::wrap` documents: they share
+//! one deadline and one verdict on whether the vendor was called at all, so they are one layer
+//! rather than five providers passing that along. Each tenant gets its own instance, so one
 //! tenant's failing vendor never slows another.
 
 mod breaker;
+mod deadline;
 mod latency;
 mod retry;
-
-use std::time::Duration;
+mod slots;
 
 use async_trait::async_trait;
-use label_core::{Error, ErrorKind, InnerCall, Layer, Operation, Temporariness};
-use tokio::sync::Semaphore;
+use label_core::{Error, ErrorKind, InnerCall, Layer, Operation};
 use tokio::time::Instant;
 use tracing::Instrument;
 
+use super::budget::Budgeted;
 use crate::config::Resilience;
-use crate::engine::fleet::budget::{Spent, VendorBudget};
 use crate::telemetry::recorder::names::{CIRCUIT_OPEN, VENDOR_CALLS, VENDOR_RETRIES};
-use breaker::{Breaker, Transition};
+use breaker::Breaker;
+use deadline::Deadline;
 use latency::Latency;
 use retry::Next;
-
-/// A call over the tenant's `max_in_flight` waits at most this share of `timeout_ms` for a
-/// slot: long enough to ride out a burst, short enough to leave the vendor call its time.
-const QUEUE_SHARE: u32 = 4;
+use slots::Slots;
 
 pub struct Resilient {
     tenant: String,
@@ -33,10 +34,18 @@ pub struct Resilient {
     idempotent_writes: bool,
     settings: Resilience,
     breaker: Breaker,
-    slots: Semaphore,
+    slots: Slots,
     /// `vendor_requests_per_minute`, when the tenant has one.
-    budget: Option<VendorBudget>,
+    budget: Option<Budgeted>,
     latency: Latency,
+}
+
+/// How a call that went to the vendor ended.
+enum Called<T> {
+    /// What the vendor answered, a timeout it was given its share for included.
+    Answered(Result<T, Error>),
+    /// No answer before a deadline the gateway's own waits had eaten into.
+    Late(Error),
 }
 
 /// Why an attempt did not produce an answer.
@@ -47,18 +56,13 @@ enum Failed {
     NotCalled(Error),
 }
 
-/// What the gateway's own limits cost one exchange, so that its timeout can be told apart:
-/// the vendor's fault only when the vendor had its fair share of the deadline.
-#[derive(Default)]
-struct Waited(Duration);
-
 impl Resilient {
     pub fn new(
         tenant: &str,
         provider: &'static str,
         idempotent_writes: bool,
         settings: &Resilience,
-        budget: Option<VendorBudget>,
+        budget: Option<Budgeted>,
     ) -> Self {
         // A (re)loaded tenant starts with its circuit closed.
         metrics::gauge!(CIRCUIT_OPEN, "tenant" => tenant.to_owned()).set(0.0);
@@ -67,24 +71,24 @@ impl Resilient {
             provider,
             idempotent_writes,
             breaker: Breaker::new(settings.circuit_failures, settings.circuit_open),
-            slots: Semaphore::new(settings.max_in_flight.clamp(1, Semaphore::MAX_PERMITS)),
+            slots: Slots::new(settings.max_in_flight, settings.timeout),
             latency: Latency::new(settings.min_call, settings.timeout),
             settings: settings.clone(),
             budget,
         }
     }
 
-    /// One vendor call: through the breaker, within the vendor budget and the concurrency cap,
-    /// before the deadline. The budget is waited for at most what a call needs (the tenant's
-    /// recent p95 vendor latency, at least `min_call_ms`), and only while the call then keeps
-    /// that much of its deadline; otherwise it is refused at once and reserves nothing, so a
-    /// client that honours `Retry-After` waits no longer than the budget makes it. The slot is
-    /// waited for while the call keeps what it needs.
+    /// One vendor call, through each concern in turn: the breaker; the deadline, which must
+    /// keep what the call needs (the tenant's recent p95 vendor latency, at least
+    /// `min_call_ms`); the budget, waited for at most what the call can spare, else refused at
+    /// once with nothing reserved (so a client that honours `Retry-After` waits no longer than
+    /// the budget makes it); a slot, waited for while the call keeps what it needs (no slot:
+    /// the budget's cell is given back); the call itself under the deadline; and the breaker
+    /// told how the vendor did.
     async fn attempt<'a, T>(
         &self,
         operation: Operation,
-        deadline: Instant,
-        waited: &mut Waited,
+        deadline: &mut Deadline,
         call: InnerCall<'a, T>,
     ) -> Result<T, Failed> {
         let not_called = |outcome, error| {
@@ -94,73 +98,70 @@ impl Resilient {
         let pass = self
             .breaker
             .admit(std::time::Instant::now())
-            .map_err(|refused| not_called("circuit_open", circuit_open(refused.retry_in)))?;
+            .map_err(|refused| not_called("circuit_open", refused.error()))?;
         let need = self.latency.need();
         let began = Instant::now();
-        let Some(spare) = deadline.checked_duration_since(began + need) else {
-            return Err(not_called("deadline", self.no_time_left()));
-        };
+        let spare = deadline
+            .spare(began, need)
+            .map_err(|no_time| not_called("deadline", no_time))?;
         let reservation = match &self.budget {
             Some(budget) => Some(
                 budget
-                    .admit(spare.min(need))
+                    .reserve(spare.min(need))
                     .await
-                    .map_err(|spent| not_called("budget", budget_spent(spent)))?,
+                    .map_err(|refused| not_called("budget", refused))?,
             ),
             None => None,
         };
-        let queue_until =
-            (deadline - need).min(Instant::now() + self.settings.timeout / QUEUE_SHARE);
-        let slot = tokio::time::timeout_at(queue_until, self.slots.acquire()).await;
-        waited.0 += began.elapsed();
+        let slot = self.slots.take(deadline.at() - need).await;
+        deadline.waited(began.elapsed());
         // Dropping an unused reservation gives its cell back to the budget.
-        let Ok(Ok(_slot)) = slot else {
-            return Err(not_called("in_flight", self.busy()));
-        };
+        let _slot = slot.map_err(|busy| not_called("in_flight", busy))?;
         if let Some(reservation) = reservation {
             reservation.used();
         }
-        let given = deadline.saturating_duration_since(Instant::now());
+        match self.call(operation, deadline, call).await {
+            Called::Answered(result) => {
+                pass.verdict(&self.tenant, &result);
+                result.map_err(Failed::Vendor)
+            }
+            // The gateway's own waits took the deadline: nothing to tell the breaker.
+            Called::Late(error) => Err(Failed::Vendor(error)),
+        }
+    }
+
+    /// The call under the deadline, which is told to the call too (a wait for answer bytes ends
+    /// before it). A timeout is the vendor's answer when the vendor had its fair share of the
+    /// deadline, else the gateway's own lateness.
+    async fn call<'a, T>(
+        &self,
+        operation: Operation,
+        deadline: &Deadline,
+        call: InnerCall<'a, T>,
+    ) -> Called<T> {
+        let given = deadline.left();
         let started = Instant::now();
-        // The deadline is told to the call too: a wait for answer bytes ends before it.
-        let call = label_providers::in_flight::within(deadline, call());
-        let result = match tokio::time::timeout_at(deadline, call).await {
+        let call = label_providers::in_flight::within(deadline.at(), call());
+        match tokio::time::timeout_at(deadline.at(), call).await {
             Ok(result) => {
                 self.latency.answered(started.elapsed());
-                result
+                Called::Answered(result.map_err(|error| self.clamped(error)))
             }
             Err(_) => {
                 // The inner layers never saw an answer: the count is this layer's to make.
-                let vendors_fault = self.vendors_fault(given, waited);
-                self.count(
-                    operation,
-                    if vendors_fault {
-                        "upstream_timeout"
-                    } else {
-                        "deadline"
-                    },
-                );
-                if !vendors_fault {
-                    drop(pass);
-                    return Err(Failed::Vendor(self.timed_out()));
+                let vendors_fault = deadline.vendors_fault(given);
+                let outcome = if vendors_fault {
+                    "upstream_timeout"
+                } else {
+                    "deadline"
+                };
+                self.count(operation, outcome);
+                match vendors_fault {
+                    true => Called::Answered(Err(deadline.timed_out())),
+                    false => Called::Late(deadline.timed_out()),
                 }
-                Err(self.timed_out())
             }
-        };
-        let result = result.map_err(|error| self.clamped(error));
-        let transition = match &result {
-            Err(error) if error.kind.is_vendor_failure() => pass.failure(std::time::Instant::now()),
-            _ => pass.success(),
-        };
-        self.report(transition);
-        result.map_err(Failed::Vendor)
-    }
-
-    /// A timeout blames the vendor when the gateway's own waits took nothing from the
-    /// exchange, or the vendor still had half of `timeout_ms`: a deadline spent waiting for
-    /// the budget or a slot is ours, not the vendor's.
-    fn vendors_fault(&self, given: Duration, waited: &Waited) -> bool {
-        waited.0 < Duration::from_millis(1) || given >= self.settings.timeout / 2
+        }
     }
 
     /// A vendor's `Retry-After` is cut to `max_retry_after_seconds` before anything reads it.
@@ -171,20 +172,6 @@ impl Resilient {
         error
     }
 
-    fn report(&self, transition: Option<Transition>) {
-        match transition {
-            Some(Transition::Opened) => {
-                tracing::warn!(tenant = %self.tenant, "circuit opened: the vendor keeps failing");
-                metrics::gauge!(CIRCUIT_OPEN, "tenant" => self.tenant.clone()).set(1.0);
-            }
-            Some(Transition::Closed) => {
-                tracing::info!(tenant = %self.tenant, "circuit closed: the vendor answers again");
-                metrics::gauge!(CIRCUIT_OPEN, "tenant" => self.tenant.clone()).set(0.0);
-            }
-            None => {}
-        }
-    }
-
     /// A call that never got an answer from the vendor, counted beside the vendor's answers
     /// under an outcome of its own (`budget`, `in_flight`, `circuit_open`, `deadline`).
     fn count(&self, operation: Operation, outcome: &'static str) {
@@ -192,56 +179,6 @@ impl Resilient {
             "provider" => self.provider, "operation" => operation.name(), "outcome" => outcome)
         .increment(1);
     }
-
-    fn no_time_left(&self) -> Error {
-        Error::new(
-            ErrorKind::UpstreamTimeout,
-            format!(
-                "too little of the {} ms deadline was left for a vendor call",
-                self.settings.timeout.as_millis()
-            ),
-        )
-        .temporary(Temporariness::NotActedOn)
-    }
-
-    fn timed_out(&self) -> Error {
-        Error::new(
-            ErrorKind::UpstreamTimeout,
-            format!(
-                "no vendor answer within {} ms",
-                self.settings.timeout.as_millis()
-            ),
-        )
-        .temporary(Temporariness::Temporary)
-    }
-
-    fn busy(&self) -> Error {
-        Error::new(
-            ErrorKind::UpstreamUnavailable,
-            format!(
-                "the tenant already has {} calls to its vendor in flight",
-                self.settings.max_in_flight
-            ),
-        )
-        .with_retry_after(Some(Duration::from_secs(1)))
-    }
-}
-
-fn budget_spent(spent: Spent) -> Error {
-    Error::new(
-        ErrorKind::UpstreamRateLimited,
-        "the tenant's vendor budget (vendor_requests_per_minute) is spent until the time in Retry-After",
-    )
-    .temporary(Temporariness::NotActedOn)
-    .with_retry_after(Some(spent.retry_after))
-}
-
-fn circuit_open(retry_in: Duration) -> Error {
-    Error::new(
-        ErrorKind::UpstreamUnavailable,
-        "the circuit to the tenant's vendor is open after repeated failures",
-    )
-    .with_retry_after(Some(retry_in))
 }
 
 #[async_trait]
@@ -253,12 +190,11 @@ impl Layer for Resilient {
         operation: Operation,
         call: InnerCall<'a, T>,
     ) -> Result<T, Error> {
-        let deadline = Instant::now() + self.settings.timeout;
+        let mut deadline = Deadline::start(self.settings.timeout);
         let mut last: Option<Error> = None;
-        let mut waited = Waited::default();
         for retry in 0..=self.settings.max_retries {
             let span = tracing::info_span!("vendor_attempt", attempt = retry + 1);
-            let attempt = self.attempt(operation, deadline, &mut waited, call);
+            let attempt = self.attempt(operation, &mut deadline, call);
             let error = match attempt.instrument(span).await {
                 Ok(value) => return Ok(value),
                 // A retry that cannot be made reports what the vendor did, not why we stopped.
@@ -270,8 +206,7 @@ impl Layer for Resilient {
             if retry == self.settings.max_retries || !retry::may_retry(&error, writes, idempotent) {
                 return Err(error);
             }
-            let left = deadline.saturating_duration_since(Instant::now());
-            match retry::next(error.retry_after, retry::backoff(retry), left) {
+            match retry::next(error.retry_after, retry::backoff(retry), deadline.left()) {
                 Next::GiveUp => return Err(error),
                 Next::WaitThenRetry(wait) => {
                     tracing::debug!(tenant = %self.tenant, error = %error, ?wait, "retrying a vendor call");

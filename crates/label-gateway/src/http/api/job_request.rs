@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use utoipa::ToSchema;
 
-use crate::http::api::LabelRefBody;
+use super::LabelRefBody;
 
 /// A job: `"kind": "change"` or `"kind": "copy"`.
 #[derive(ToSchema)]
