@@ -11,6 +11,7 @@ pub mod exchange;
 pub mod front;
 pub mod listener;
 pub mod openapi;
+pub mod params;
 pub mod problem;
 pub mod request_id;
 pub mod router;

@@ -12,10 +12,10 @@ use crate::http::api::bulk::{
     ItemProblem,
 };
 use crate::http::auth::TenantAccess;
+use crate::http::params::TenantPath;
 use crate::http::problem::ApiError;
 use crate::http::routes::body;
 use crate::http::routes::errors::BatchGetErrors;
-use crate::http::routes::params::TenantPath;
 use crate::http::routes::representation::wants_fresh;
 use crate::http::state::AppState;
 

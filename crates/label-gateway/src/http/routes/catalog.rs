@@ -8,10 +8,10 @@ use utoipa::IntoParams;
 
 use crate::http::api::CatalogResponse;
 use crate::http::auth::TenantAccess;
+use crate::http::params::{CacheHeaders, TenantPath};
 use crate::http::problem::ApiError;
 use crate::http::routes::customer_labels::{invalid_query, Include};
 use crate::http::routes::errors::CatalogErrors;
-use crate::http::routes::params::{CacheHeaders, TenantPath};
 use crate::http::routes::representation::{
     self, add_cache_headers, wants_fresh, Conditional, Fields,
 };

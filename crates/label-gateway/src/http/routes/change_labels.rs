@@ -11,10 +11,10 @@ use label_core::{
 use crate::engine::idempotency::{self, Claim};
 use crate::http::api::{ChangeLabelsRequest, ChangeLabelsResponse};
 use crate::http::auth::TenantAccess;
+use crate::http::params::CustomerPath;
 use crate::http::problem::ApiError;
 use crate::http::routes::body;
 use crate::http::routes::errors::ChangeErrors;
-use crate::http::routes::params::CustomerPath;
 use crate::http::state::AppState;
 
 /// Attach and detach labels; one result per reference, in request order.

@@ -7,10 +7,10 @@ use label_core::{invalid_request, CallContext, Error, ErrorKind, NewLabel};
 
 use crate::http::api::bulk::{CreateLabelRequest, CreateLabelResponse};
 use crate::http::auth::TenantAccess;
+use crate::http::params::TenantPath;
 use crate::http::problem::ApiError;
 use crate::http::routes::body;
 use crate::http::routes::errors::CreateLabelErrors;
-use crate::http::routes::params::TenantPath;
 use crate::http::state::AppState;
 
 /// Create a label in the tenant's vendor catalog.

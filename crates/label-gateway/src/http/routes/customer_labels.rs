@@ -10,9 +10,9 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::http::api::CustomerLabelsResponse;
 use crate::http::auth::TenantAccess;
+use crate::http::params::{CacheHeaders, CustomerPath};
 use crate::http::problem::ApiError;
 use crate::http::routes::errors::ReadErrors;
-use crate::http::routes::params::{CacheHeaders, CustomerPath};
 use crate::http::routes::representation::{
     self, add_cache_headers, wants_fresh, Conditional, Fields,
 };

@@ -20,10 +20,10 @@ use crate::http::api::bulk::{
     ItemProblem, LabelCustomersResponse,
 };
 use crate::http::auth::TenantAccess;
+use crate::http::params::LabelPath;
 use crate::http::problem::ApiError;
 use crate::http::routes::customer_labels::invalid_query;
 use crate::http::routes::errors::{ChangeLabelCustomersErrors, LabelCustomersErrors};
-use crate::http::routes::params::LabelPath;
 use crate::http::routes::{body, cursor};
 use crate::http::state::AppState;
 

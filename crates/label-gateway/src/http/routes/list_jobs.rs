@@ -6,11 +6,11 @@ use serde_json::Value;
 
 use crate::engine::jobs::view::{Job, JobList};
 use crate::http::auth::TenantAccess;
+use crate::http::params::TenantPath;
 use crate::http::problem::ApiError;
 use crate::http::routes::cursor;
 use crate::http::routes::errors::ListJobsErrors;
 use crate::http::routes::job_params::{limit, query, value, ListQuery};
-use crate::http::routes::params::TenantPath;
 use crate::http::state::AppState;
 
 /// The tenant's jobs, newest first.

@@ -16,7 +16,6 @@ pub mod job_params;
 pub mod job_results;
 pub mod label_customers;
 pub mod list_jobs;
-pub mod params;
 pub mod representation;
 pub mod submit_job;
 pub mod template;

@@ -11,10 +11,10 @@ use crate::engine::jobs::stream::{Split, Splitter};
 use crate::engine::jobs::view::Job;
 use crate::engine::jobs::{spec, Jobs};
 use crate::http::auth::TenantAccess;
+use crate::http::params::TenantPath;
 use crate::http::problem::ApiError;
 use crate::http::routes::body;
 use crate::http::routes::errors::SubmitJobErrors;
-use crate::http::routes::params::TenantPath;
 use crate::http::state::{AppState, RequestLimits};
 
 /// Submit a job: change many customers, or copy labels from another tenant.
