@@ -48,7 +48,7 @@ use crate::http::state::AppState;
 pub async fn change_customer_labels(
     access: TenantAccess,
     State(state): State<AppState>,
-    path: Result<Path<(String, String)>, PathRejection>,
+    path: Result<Path<CustomerPath>, PathRejection>,
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
@@ -65,13 +65,13 @@ pub async fn change_customer_labels(
         error.allow = Some("GET, HEAD");
         return Err(error);
     }
-    let Path((_, raw_customer)) = path.map_err(|_| {
+    let Path(CustomerPath { customer_id, .. }) = path.map_err(|_| {
         access.error(Error::new(
             ErrorKind::InvalidCustomerId,
             "the customer id is not valid UTF-8",
         ))
     })?;
-    let customer = CustomerId::parse(&raw_customer, capabilities.customer_id_format)
+    let customer = CustomerId::parse(&customer_id.0, capabilities.customer_id_format)
         .map_err(|e| access.error(e))?;
     let body = body::json(&headers, body, state.requests)
         .await

@@ -73,11 +73,11 @@ pub enum Answer {
 )]
 pub async fn get_customer_labels(
     access: TenantAccess,
-    path: Result<Path<(String, String)>, PathRejection>,
+    path: Result<Path<CustomerPath>, PathRejection>,
     uri: Uri,
     headers: HeaderMap,
 ) -> Response {
-    let Ok(Path((_, customer))) = path else {
+    let Ok(Path(CustomerPath { customer_id, .. })) = path else {
         let error = Error::new(
             ErrorKind::InvalidCustomerId,
             "the customer id is not valid UTF-8",
@@ -87,7 +87,7 @@ pub async fn get_customer_labels(
     match read(
         &access.tenant,
         &access.request_id,
-        &customer,
+        &customer_id.0,
         &uri,
         &headers,
     ) {

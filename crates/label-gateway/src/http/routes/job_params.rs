@@ -1,36 +1,17 @@
-//! What the job routes share: their path and query parameters, documented once, and reading
-//! the job a path names.
+//! What the job routes share: their query parameters, documented once, and reading the job a
+//! path names.
 
+use axum::extract::rejection::PathRejection;
+use axum::extract::Path;
 use axum::http::Uri;
 use label_core::{Error, ErrorKind, FieldProblem};
 use utoipa::IntoParams;
 
 use crate::engine::jobs::model::Meta;
 use crate::http::auth::TenantAccess;
+use crate::http::params::JobPath;
 use crate::http::problem::ApiError;
 use crate::http::state::Gateway;
-
-/// `/v1/tenants/{tenant}/jobs/{job_id}...`
-#[derive(IntoParams)]
-#[into_params(parameter_in = Path)]
-#[allow(dead_code)] // documentation only
-pub struct JobPath {
-    /// The tenant's id, as configured; the api key must be one of this tenant's.
-    #[param(
-        pattern = "^[a-z0-9][a-z0-9_-]{0,62}$",
-        min_length = 1,
-        max_length = 63,
-        example = "acme"
-    )]
-    pub tenant: String,
-    /// The job's id, as its submission answered it.
-    #[param(
-        min_length = 36,
-        max_length = 36,
-        example = "01937a4e-8f5a-7c3e-9b1d-2f4a6c8e0b1d"
-    )]
-    pub job_id: String,
-}
 
 /// `?cursor=&limit=` of the job listing.
 #[derive(IntoParams)]
@@ -106,11 +87,8 @@ pub fn limit(pairs: &[(String, String)], default: usize, max: usize) -> Result<u
 }
 
 /// The path's `{job_id}`; empty (no such job) when the path does not decode.
-pub fn job_id(
-    path: Result<axum::extract::Path<(String, String)>, axum::extract::rejection::PathRejection>,
-) -> String {
-    path.map(|axum::extract::Path((_, id))| id)
-        .unwrap_or_default()
+pub fn job_id(path: Result<Path<JobPath>, PathRejection>) -> String {
+    path.map(|Path(path)| path.job_id.0).unwrap_or_default()
 }
 
 /// The job the path names, if it is this tenant's; `job_lost` for a job this replica knew

@@ -9,10 +9,11 @@ use serde_json::Value;
 use crate::engine::jobs::results::{page, Filter};
 use crate::engine::jobs::view::ResultsPage;
 use crate::http::auth::TenantAccess;
+use crate::http::params::JobPath;
 use crate::http::problem::ApiError;
 use crate::http::routes::cursor;
 use crate::http::routes::errors::JobResultsErrors;
-use crate::http::routes::job_params::{job, job_id, limit, query, value, JobPath, ResultsQuery};
+use crate::http::routes::job_params::{job, job_id, limit, query, value, ResultsQuery};
 use crate::http::state::AppState;
 
 /// A job's results: one item per customer done, in submission order.
@@ -34,7 +35,7 @@ use crate::http::state::AppState;
 pub async fn job_results(
     access: TenantAccess,
     State(state): State<AppState>,
-    path: Result<Path<(String, String)>, PathRejection>,
+    path: Result<Path<JobPath>, PathRejection>,
     uri: Uri,
 ) -> Result<Response, ApiError> {
     let meta = job(&state, &access, &job_id(path)).await?;

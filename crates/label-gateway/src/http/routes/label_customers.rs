@@ -60,7 +60,7 @@ pub struct CustomersQuery {
 )]
 pub async fn list_label_customers(
     access: TenantAccess,
-    path: Result<Path<(String, String)>, PathRejection>,
+    path: Result<Path<LabelPath>, PathRejection>,
     uri: Uri,
 ) -> Result<Response, ApiError> {
     let provider = &access.tenant.provider;
@@ -127,7 +127,7 @@ pub async fn list_label_customers(
 pub async fn change_label_customers(
     access: TenantAccess,
     State(state): State<AppState>,
-    path: Result<Path<(String, String)>, PathRejection>,
+    path: Result<Path<LabelPath>, PathRejection>,
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
@@ -208,7 +208,7 @@ fn unsupported(
 /// Trybe UUID in any case); one the catalog does not have is `label_not_found`.
 async fn resolve(
     access: &TenantAccess,
-    path: Result<Path<(String, String)>, PathRejection>,
+    path: Result<Path<LabelPath>, PathRejection>,
     ctx: &CallContext,
 ) -> Result<LabelIdentity, ApiError> {
     let provider = &access.tenant.provider;
@@ -217,10 +217,10 @@ async fn resolve(
         let why = "the tenant's vendor has no label of this id";
         access.error(Error::new(ErrorKind::LabelNotFound, why))
     };
-    let Ok(Path((_, raw))) = path else {
+    let Ok(Path(LabelPath { label_id, .. })) = path else {
         return Err(not_found());
     };
-    let id = format.canonical(&raw);
+    let id = format.canonical(&label_id.0);
     // An id that cannot be one names no label, and costs no catalog read to say so.
     if !format.admits(&id) || check_label_text(&id).is_err() {
         return Err(not_found());
