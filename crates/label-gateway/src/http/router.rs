@@ -4,13 +4,14 @@
 use axum::http::{header, StatusCode, Uri};
 use axum::middleware;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 use axum::Router;
 use label_core::ErrorKind;
-use std::sync::Arc;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::http::exchange;
-use crate::http::openapi;
+use crate::http::openapi::{self, ApiDoc};
 use crate::http::problem::ApiError;
 use crate::http::request_id::RequestId;
 use crate::http::routes::{
@@ -19,48 +20,37 @@ use crate::http::routes::{
 };
 use crate::http::state::AppState;
 
+/// The public listener's routes and their document, both from each handler's own
+/// `#[utoipa::path]`: its method and path are written there and nowhere else. One `routes!`
+/// per path.
+pub fn api() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(tenant::get_tenant))
+        .routes(routes!(
+            customer_labels::get_customer_labels,
+            change_labels::change_customer_labels
+        ))
+        .routes(routes!(catalog::list_catalog, create_label::create_label))
+        .routes(routes!(list_jobs::list_jobs, submit_job::submit_job))
+        .routes(routes!(get_job::get_job, cancel_job::cancel_job))
+        .routes(routes!(job_results::job_results))
+        // After the jobs: the jobs' `ItemProblem` and these routes' share a schema name, and
+        // the one registered last is the one the document keeps.
+        .routes(routes!(
+            label_customers::list_label_customers,
+            label_customers::change_label_customers
+        ))
+        .routes(routes!(batch_get::batch_get_customer_labels))
+        .routes(routes!(health::healthz))
+        .routes(routes!(health::readyz))
+        .routes(routes!(docs::openapi_json))
+}
+
 pub fn router(state: AppState) -> Router {
-    let document: Arc<str> = openapi::document_json().into();
-    let v1 = Router::new()
-        .route("/v1/tenants/{tenant}", get(tenant::get_tenant))
-        .route(
-            customer_labels::ROUTE,
-            get(customer_labels::get_customer_labels).patch(change_labels::change_customer_labels),
-        )
-        .route(
-            "/v1/tenants/{tenant}/labels",
-            get(catalog::list_catalog).post(create_label::create_label),
-        )
-        .route(
-            "/v1/tenants/{tenant}/labels/{label_id}/customers",
-            get(label_customers::list_label_customers)
-                .patch(label_customers::change_label_customers),
-        )
-        .route(
-            "/v1/tenants/{tenant}/customers/labels:batchGet",
-            post(batch_get::batch_get_customer_labels),
-        )
-        .route(
-            "/v1/tenants/{tenant}/jobs",
-            get(list_jobs::list_jobs).post(submit_job::submit_job),
-        )
-        .route(
-            "/v1/tenants/{tenant}/jobs/{job_id}",
-            get(get_job::get_job).delete(cancel_job::cancel_job),
-        )
-        .route(
-            "/v1/tenants/{tenant}/jobs/{job_id}/results",
-            get(job_results::job_results),
-        );
-    Router::new()
-        .merge(v1)
-        .route("/healthz", get(health::healthz))
-        .route("/readyz", get(health::readyz))
-        .route(
-            "/openapi.json",
-            get(move || docs::openapi_json(document.clone())),
-        )
-        .merge(crate::http::openapi::docs_page())
+    // Made now rather than on its first request: `/openapi.json` answers with it.
+    docs::document();
+    let (api, _) = api().split_for_parts();
+    api.merge(openapi::docs_page())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         // Applied to every route and the fallbacks, after routing: it reads the matched route.
@@ -71,12 +61,14 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// The admin listener's routes: metrics and the probes.
+/// The admin listener's routes: metrics and the probes. Not in the public document.
 pub fn admin_router(state: AppState) -> Router {
-    Router::new()
-        .route("/metrics", get(exchange::render))
-        .route("/healthz", get(health::healthz))
-        .route("/readyz", get(health::readyz))
+    let (admin, _) = OpenApiRouter::new()
+        .routes(routes!(exchange::render))
+        .routes(routes!(health::healthz))
+        .routes(routes!(health::readyz))
+        .split_for_parts();
+    admin
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(

@@ -13,8 +13,8 @@ use crate::http::api::{ChangeLabelsRequest, ChangeLabelsResponse};
 use crate::http::auth::TenantAccess;
 use crate::http::params::CustomerPath;
 use crate::http::problem::ApiError;
-use crate::http::routes::body;
 use crate::http::routes::errors::ChangeErrors;
+use crate::http::routes::{body, customer_labels};
 use crate::http::state::AppState;
 
 /// Attach and detach labels; one result per reference, in request order.
@@ -30,7 +30,7 @@ use crate::http::state::AppState;
 /// and calls nothing. Send an `Idempotency-Key` to make a retry safe.
 #[utoipa::path(
     patch,
-    path = "/v1/tenants/{tenant}/customers/{customer_id}/labels",
+    path = customer_labels::ROUTE,
     operation_id = "changeCustomerLabels",
     tag = "labels",
     params(

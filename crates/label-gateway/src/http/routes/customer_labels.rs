@@ -54,7 +54,7 @@ pub enum Answer {
 /// `?include=raw` adds each label's record as the vendor sent it.
 #[utoipa::path(
     get,
-    path = "/v1/tenants/{tenant}/customers/{customer_id}/labels",
+    path = ROUTE,
     operation_id = "getCustomerLabels",
     tag = "labels",
     params(CustomerPath, LabelsQuery, CacheHeaders),
