@@ -11,20 +11,17 @@ use label_core::{
     Capabilities, ChangeResult, ChangeStatus, CustomerIdFormat, Label, LabelIdFormat,
     LabelIdentity, LabelKey, Op,
 };
-use serde::Serialize;
 use serde_json::{json, Value};
-use utoipa::openapi::example::{Example, ExampleBuilder};
+use utoipa::openapi::example::Example;
 
+use super::samples::{named, ACTIONHUB_USER, CAPILLARY_CUSTOMER, TRYBE_CUSTOMER};
 use crate::demo::{self, DemoTenant};
 use crate::http::api::{
     CatalogResponse, ChangeLabelsResponse, CustomerLabelsResponse, TenantResponse,
 };
 
-pub(super) const CAPILLARY_CUSTOMER: &str = demo::CAPILLARY_SAMPLE_CUSTOMER;
-pub(super) const TRYBE_CUSTOMER: &str = demo::TRYBE_SAMPLE_CUSTOMER;
-const ACTIONHUB_USER: &str = demo::ACTIONHUB_SAMPLE_USER;
-
-/// The examples of an operation's 200 body, by operation id.
+/// The examples of an operation's 200 body, by operation id (the reads and a customer's change;
+/// `examples_bulk` has the others').
 pub fn ok_examples(operation_id: &str) -> Vec<(&'static str, Example)> {
     match operation_id {
         "getTenant" => vec![
@@ -90,7 +87,7 @@ pub fn ok_examples(operation_id: &str) -> Vec<(&'static str, Example)> {
                 ),
             ),
         ],
-        other => super::examples_bulk::ok_examples(other),
+        _ => Vec::new(),
     }
 }
 
@@ -160,21 +157,6 @@ fn vendor(tenant: &DemoTenant) -> &'static str {
         "actionhub" => "ActionHub",
         other => other,
     }
-}
-
-pub(super) fn named(
-    name: &'static str,
-    summary: &str,
-    value: impl Serialize,
-) -> (&'static str, Example) {
-    let value = serde_json::to_value(value).expect("examples always serialize");
-    (
-        name,
-        ExampleBuilder::new()
-            .summary(summary)
-            .value(Some(value))
-            .build(),
-    )
 }
 
 fn tenant(tenant: &'static str, provider: &'static str) -> Value {

@@ -5,7 +5,7 @@ use label_core::{Error, ErrorKind, Label, LabelIdentity, Op, Upstream};
 use serde_json::{json, Value};
 use utoipa::openapi::example::Example;
 
-use super::examples::{named, CAPILLARY_CUSTOMER, TRYBE_CUSTOMER};
+use super::samples::{named, CAPILLARY_CUSTOMER, TRYBE_CUSTOMER};
 use crate::http::api::bulk::{
     BatchGetResponse, ChangeLabelCustomersResponse, CreateLabelResponse, CustomerLabels,
     CustomerLabelsItem, CustomerProblem, CustomerResult, CustomerStatus, ItemProblem,

@@ -17,6 +17,7 @@ mod examples_jobs;
 mod finish;
 mod links;
 pub mod problems;
+mod samples;
 
 #[derive(OpenApi)]
 #[openapi(
