@@ -1,55 +1,26 @@
-//! Every route of the gateway, in two lists: the public listener's, and the admin listener's
-//! (metrics and probes, apart from clients: `/metrics` names every tenant).
+//! The two listeners' routers: the public one (the API of [`routes::api`], its document and
+//! reference page, the fallbacks, and [`exchange::track`] around all of them), and the admin
+//! one (metrics and probes, apart from clients: `/metrics` names every tenant).
 
 use axum::http::{header, StatusCode, Uri};
 use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use axum::Router;
 use label_core::ErrorKind;
-use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::http::exchange;
-use crate::http::openapi::{self, ApiDoc};
+use crate::http::openapi;
 use crate::http::problem::ApiError;
 use crate::http::request_id::RequestId;
-use crate::http::routes::{
-    batch_get, cancel_job, catalog, change_labels, create_label, customer_labels, docs, get_job,
-    health, job_results, label_customers, list_jobs, submit_job, tenant,
-};
+use crate::http::routes::{self, docs, health};
 use crate::http::state::AppState;
-
-/// The public listener's routes and their document, both from each handler's own
-/// `#[utoipa::path]`: its method and path are written there and nowhere else. One `routes!`
-/// per path.
-pub fn api() -> OpenApiRouter<AppState> {
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .routes(routes!(tenant::get_tenant))
-        .routes(routes!(
-            customer_labels::get_customer_labels,
-            change_labels::change_customer_labels
-        ))
-        .routes(routes!(catalog::list_catalog, create_label::create_label))
-        .routes(routes!(list_jobs::list_jobs, submit_job::submit_job))
-        .routes(routes!(get_job::get_job, cancel_job::cancel_job))
-        .routes(routes!(job_results::job_results))
-        // After the jobs: the jobs' `ItemProblem` and these routes' share a schema name, and
-        // the one registered last is the one the document keeps.
-        .routes(routes!(
-            label_customers::list_label_customers,
-            label_customers::change_label_customers
-        ))
-        .routes(routes!(batch_get::batch_get_customer_labels))
-        .routes(routes!(health::healthz))
-        .routes(routes!(health::readyz))
-        .routes(routes!(docs::openapi_json))
-}
 
 pub fn router(state: AppState) -> Router {
     // Made now rather than on its first request: `/openapi.json` answers with it.
-    docs::document();
-    let (api, _) = api().split_for_parts();
+    docs::DOCUMENT.get_or_init(openapi::document_json);
+    let (api, _) = routes::api().split_for_parts();
     api.merge(openapi::docs_page())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)

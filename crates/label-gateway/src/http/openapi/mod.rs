@@ -1,5 +1,5 @@
 //! The OpenAPI 3.1 document, derived from the handlers and the types they serialize: its
-//! paths come from the router's routes (`router::api`), its head (info, servers, tags, the
+//! paths come from the routes ([`routes::api`]), its head (info, servers, tags, the
 //! bearer scheme) from [`ApiDoc`], and what utoipa cannot say from the decorations and edits
 //! of this folder.
 
@@ -7,7 +7,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_swagger_ui::{Config as SwaggerConfig, SwaggerUi};
 
-use crate::http::router;
+use crate::http::routes;
 use decorate::Decorations;
 
 mod decorate;
@@ -38,7 +38,7 @@ mod samples;
     components(schemas(
         crate::http::problem::Problem,
         crate::http::api::LabelRefBody,
-        crate::http::routes::customer_labels::Include
+        routes::customer_labels::Include
     )),
     modifiers(&BearerAuth),
     tags(
@@ -70,7 +70,7 @@ impl Modify for BearerAuth {
 /// The document as committed in `openapi/label-gateway.json` (keys in sorted order: it goes
 /// through `serde_json::Value`, whose map is sorted without the `preserve_order` feature).
 pub fn document_json() -> String {
-    let mut api = router::api().into_openapi();
+    let mut api = ApiDoc::openapi().merge_from(routes::api().into_openapi());
     // After the routes: it decorates their operations.
     Decorations.modify(&mut api);
     let mut document = serde_json::to_value(api).expect("the document serializes");

@@ -1,17 +1,11 @@
-use std::sync::LazyLock;
+use std::sync::OnceLock;
 
 use axum::http::header;
 use axum::response::IntoResponse;
 
-use crate::http::openapi;
-
-/// The document, made once: it is derived from the router's routes, this one among them.
-static DOCUMENT: LazyLock<String> = LazyLock::new(openapi::document_json);
-
-/// The document as `/openapi.json` serves it.
-pub fn document() -> &'static str {
-    &DOCUMENT
-}
+/// The document `/openapi.json` serves, made once by the router that serves it
+/// (`crate::http::router`): it is derived from the routes, this one among them.
+pub static DOCUMENT: OnceLock<String> = OnceLock::new();
 
 /// This OpenAPI document, the same bytes `label-gateway openapi` prints.
 ///
@@ -20,6 +14,7 @@ pub fn document() -> &'static str {
 #[utoipa::path(get, path = "/openapi.json", operation_id = "getOpenApiDocument", tag = "operations",
     responses((status = 200, description = "The OpenAPI 3.1 document", body = Object)))]
 pub async fn openapi_json() -> impl IntoResponse {
-    // A static body: served without a copy.
-    ([(header::CONTENT_TYPE, "application/json")], document())
+    // A static body: served without a copy. Always made: only the router routes here.
+    let document = DOCUMENT.get().map_or("", String::as_str);
+    ([(header::CONTENT_TYPE, "application/json")], document)
 }
