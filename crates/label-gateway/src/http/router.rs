@@ -21,15 +21,7 @@ pub fn router(state: AppState) -> Router {
     // Made now rather than on its first request: `/openapi.json` answers with it.
     docs::DOCUMENT.get_or_init(openapi::document_json);
     let (api, _) = routes::api().split_for_parts();
-    api.merge(openapi::docs_page())
-        .fallback(not_found)
-        .method_not_allowed_fallback(method_not_allowed)
-        // Applied to every route and the fallbacks, after routing: it reads the matched route.
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            exchange::track,
-        ))
-        .with_state(state)
+    served(api.merge(openapi::docs_page()), state)
 }
 
 /// The admin listener's routes: metrics and the probes. Not in the public document.
@@ -39,9 +31,16 @@ pub fn admin_router(state: AppState) -> Router {
         .routes(routes!(health::healthz))
         .routes(routes!(health::readyz))
         .split_for_parts();
-    admin
+    served(admin, state)
+}
+
+/// `routes` as a listener serves them: the fallbacks for what they do not match, each request
+/// tracked ([`exchange::track`]), the state handed in.
+fn served(routes: Router<AppState>, state: AppState) -> Router {
+    routes
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
+        // Applied to every route and the fallbacks, after routing: it reads the matched route.
         .layer(middleware::from_fn_with_state(
             state.clone(),
             exchange::track,
