@@ -13,7 +13,7 @@ use axum::extract::{FromRequestParts, MatchedPath, RawPathParams, Request};
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use axum::http::HeaderMap;
-use label_core::{Error, ErrorKind};
+use label_core::{CallContext, Error, ErrorKind};
 use sha2::{Digest, Sha256};
 
 use crate::http::listener::BodyReader;
@@ -168,6 +168,23 @@ impl TenantAccess {
     pub fn error(&self, error: Error) -> ApiError {
         ApiError::new(error, &self.request_id)
             .for_tenant(&self.tenant.id, self.tenant.provider.name())
+    }
+
+    /// 405 `unsupported_operation`: the tenant's provider cannot do this (`why`); `allow` lists
+    /// the methods the resource does allow it, and is empty when it allows none (RFC 9110).
+    pub fn unsupported(&self, why: impl Into<String>, allow: &'static str) -> ApiError {
+        let mut error = self.error(Error::new(ErrorKind::UnsupportedOperation, why));
+        error.allow = Some(allow);
+        error
+    }
+
+    /// The vendor calls' context: the request's id, kept answers allowed, no raw records.
+    pub fn context(&self) -> CallContext {
+        CallContext {
+            request_id: self.request_id.clone(),
+            fresh: false,
+            include_raw: false,
+        }
     }
 }
 

@@ -57,9 +57,8 @@ pub async fn batch_get_customer_labels(
     let customers = parse_batch_get(&body, format)
         .map_err(|problems| access.error(invalid_request(&problems)))?;
     let ctx = CallContext {
-        request_id: access.request_id.clone(),
         fresh: wants_fresh(&headers),
-        include_raw: false,
+        ..access.context()
     };
     let answers = labels_of_many(provider.as_ref(), &ctx, &customers, tenant.fan_out).await;
     let items = customers

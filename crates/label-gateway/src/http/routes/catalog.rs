@@ -2,7 +2,7 @@ use axum::extract::Query;
 use axum::http::{HeaderMap, Uri};
 use axum::response::{IntoResponse, Response};
 use label_core::provider::name_contains;
-use label_core::{CallContext, Error, ErrorKind, Fetched, LabelList};
+use label_core::{CallContext, Fetched, LabelList};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -72,17 +72,14 @@ pub async fn list_catalog(
     let provider = &tenant.provider;
     let capabilities = provider.capabilities();
     if !capabilities.catalog {
-        let mut error = access.error(Error::new(
-            ErrorKind::UnsupportedOperation,
-            format!("provider {} has no label catalog", provider.name()),
-        ));
+        let why = format!("provider {} has no label catalog", provider.name());
         // The resource exists for every tenant; this tenant's provider may allow only POST.
-        error.allow = Some(if capabilities.create_labels {
+        let allow = if capabilities.create_labels {
             "POST"
         } else {
             ""
-        });
-        return Err(error);
+        };
+        return Err(access.unsupported(why, allow));
     }
     let query = match Query::<CatalogQuery>::try_from_uri(&uri) {
         Ok(Query(query)) => query,
@@ -97,9 +94,9 @@ pub async fn list_catalog(
         }
     }
     let ctx = CallContext {
-        request_id: access.request_id.clone(),
         fresh: wants_fresh(&headers),
         include_raw: query.include == Some(Include::Raw),
+        ..access.context()
     };
     let read = match query.q.as_deref() {
         Some(text) if capabilities.catalog_search => provider.search_catalog(&ctx, text).await,

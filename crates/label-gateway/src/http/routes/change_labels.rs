@@ -4,9 +4,7 @@ use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use label_core::{
-    apply_change, invalid_request, CallContext, ChangeRequest, CustomerId, Error, ErrorKind,
-};
+use label_core::{apply_change, invalid_request, ChangeRequest, CustomerId, Error, ErrorKind};
 
 use crate::engine::idempotency::{self, Claim};
 use crate::http::api::{ChangeLabelsRequest, ChangeLabelsResponse};
@@ -55,15 +53,11 @@ pub async fn change_customer_labels(
     let provider = &access.tenant.provider;
     let capabilities = provider.capabilities();
     if !capabilities.can_write() {
-        let mut error = access.error(Error::new(
-            ErrorKind::UnsupportedOperation,
-            format!(
-                "provider {} is read-only: labels cannot be changed",
-                provider.name()
-            ),
-        ));
-        error.allow = Some("GET, HEAD");
-        return Err(error);
+        let why = format!(
+            "provider {} is read-only: labels cannot be changed",
+            provider.name()
+        );
+        return Err(access.unsupported(why, "GET, HEAD"));
     }
     let Path(CustomerPath { customer_id, .. }) = path.map_err(|_| {
         access.error(Error::new(
@@ -118,11 +112,7 @@ async fn change(
     request: &ChangeRequest,
 ) -> Result<Response, ApiError> {
     let provider = &access.tenant.provider;
-    let ctx = CallContext {
-        request_id: access.request_id.clone(),
-        fresh: false,
-        include_raw: false,
-    };
+    let ctx = access.context();
     let results = apply_change(provider.as_ref(), &ctx, customer, request)
         .await
         .map_err(|e| access.error(e))?;

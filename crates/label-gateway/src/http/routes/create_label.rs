@@ -3,7 +3,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use label_core::{invalid_request, CallContext, Error, ErrorKind, NewLabel};
+use label_core::{invalid_request, NewLabel};
 
 use crate::http::api::bulk::{CreateLabelRequest, CreateLabelResponse};
 use crate::http::auth::TenantAccess;
@@ -41,27 +41,20 @@ pub async fn create_label(
     let provider = &access.tenant.provider;
     let capabilities = provider.capabilities();
     if !capabilities.create_labels {
-        let mut error = access.error(Error::new(
-            ErrorKind::UnsupportedOperation,
-            format!("provider {} cannot create labels", provider.name()),
-        ));
-        error.allow = Some(if capabilities.catalog {
+        let why = format!("provider {} cannot create labels", provider.name());
+        let allow = if capabilities.catalog {
             "GET, HEAD"
         } else {
             ""
-        });
-        return Err(error);
+        };
+        return Err(access.unsupported(why, allow));
     }
     let body = body::json(&headers, body, state.requests)
         .await
         .map_err(|e| access.error(e))?;
     let new = NewLabel::parse(&body, capabilities.max_label_name_chars)
         .map_err(|problems| access.error(invalid_request(&problems)))?;
-    let ctx = CallContext {
-        request_id: access.request_id.clone(),
-        fresh: false,
-        include_raw: false,
-    };
+    let ctx = access.context();
     let created = provider
         .create_label(&ctx, &new)
         .await

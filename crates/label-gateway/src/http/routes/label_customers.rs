@@ -70,7 +70,8 @@ pub async fn list_label_customers(
             "provider {} cannot list a label's customers",
             provider.name()
         );
-        return Err(unsupported(&access, why, capabilities.batch > 0, "PATCH"));
+        let allow = if capabilities.batch > 0 { "PATCH" } else { "" };
+        return Err(access.unsupported(why, allow));
     }
     let query = match Query::<CustomersQuery>::try_from_uri(&uri) {
         Ok(Query(query)) => query,
@@ -81,7 +82,7 @@ pub async fn list_label_customers(
         let why = format!("limit must be 1 to {MAX_LIMIT}");
         return Err(access.error(invalid_query(&why)));
     }
-    let ctx = context(&access);
+    let ctx = access.context();
     let label = resolve(&access, path, &ctx).await?;
     let id = label.id.clone().unwrap_or_default();
     let scope = format!("members/{}/{id}", access.tenant.id);
@@ -139,14 +140,19 @@ pub async fn change_label_customers(
             "provider {} is read-only: labels cannot be changed",
             provider.name()
         );
-        return Err(unsupported(&access, why, capabilities.members, "GET, HEAD"));
+        let allow = if capabilities.members {
+            "GET, HEAD"
+        } else {
+            ""
+        };
+        return Err(access.unsupported(why, allow));
     }
     let body = body::json(&headers, body, state.requests)
         .await
         .map_err(|e| access.error(e))?;
     let change = MemberChange::parse(&body, capabilities.customer_id_format)
         .map_err(|problems| access.error(invalid_request(&problems)))?;
-    let ctx = context(&access);
+    let ctx = access.context();
     let label = resolve(&access, path, &ctx).await?;
     let mut results = Vec::with_capacity(change.add.len() + change.remove.len());
     for (op, customers) in [(Op::Add, &change.add), (Op::Remove, &change.remove)] {
@@ -182,26 +188,6 @@ pub async fn change_label_customers(
         results: &results,
     };
     Ok(Json(answer).into_response())
-}
-
-fn context(access: &TenantAccess) -> CallContext {
-    CallContext {
-        request_id: access.request_id.clone(),
-        fresh: false,
-        include_raw: false,
-    }
-}
-
-/// 405, with the methods the resource does allow for this provider.
-fn unsupported(
-    access: &TenantAccess,
-    why: String,
-    other: bool,
-    other_methods: &'static str,
-) -> ApiError {
-    let mut error = access.error(Error::new(ErrorKind::UnsupportedOperation, why));
-    error.allow = Some(if other { other_methods } else { "" });
-    error
 }
 
 /// The path's label, found in the tenant's catalog by its id in the provider's spelling (a

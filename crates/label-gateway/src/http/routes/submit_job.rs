@@ -63,15 +63,11 @@ pub async fn submit_job(
 ) -> Result<Response, ApiError> {
     let provider = &access.tenant.provider;
     if !provider.capabilities().can_write() {
-        let mut error = access.error(Error::new(
-            ErrorKind::UnsupportedOperation,
-            format!(
-                "provider {} is read-only: jobs cannot change its labels",
-                provider.name()
-            ),
-        ));
-        error.allow = Some("GET, HEAD");
-        return Err(error);
+        let why = format!(
+            "provider {} is read-only: jobs cannot change its labels",
+            provider.name()
+        );
+        return Err(access.unsupported(why, "GET, HEAD"));
     }
     let limits = RequestLimits {
         max_body_bytes: state.jobs.max_body_bytes,
