@@ -1,4 +1,3 @@
-use axum::extract::Query;
 use axum::http::{HeaderMap, Uri};
 use axum::response::{IntoResponse, Response};
 use label_core::provider::name_contains;
@@ -10,8 +9,9 @@ use crate::http::api::CatalogResponse;
 use crate::http::auth::TenantAccess;
 use crate::http::params::{CacheHeaders, TenantPath};
 use crate::http::problem::ApiError;
-use crate::http::routes::customer_labels::{invalid_query, Include};
+use crate::http::routes::customer_labels::Include;
 use crate::http::routes::errors::CatalogErrors;
+use crate::http::routes::query;
 use crate::http::routes::representation::{
     self, add_cache_headers, wants_fresh, Conditional, Fields,
 };
@@ -81,16 +81,13 @@ pub async fn list_catalog(
         };
         return Err(access.unsupported(why, allow));
     }
-    let query = match Query::<CatalogQuery>::try_from_uri(&uri) {
-        Ok(Query(query)) => query,
-        Err(rejection) => return Err(access.error(invalid_query(&rejection.body_text()))),
-    };
+    let query: CatalogQuery = query::read(&uri).map_err(|e| access.error(e))?;
     // Any text may be looked for; text that no name holds (a control character) finds none.
     if let Some(q) = query.q.as_deref() {
         let chars = q.chars().count();
         if chars == 0 || chars > MAX_Q_CHARS {
             let why = format!("q must be 1 to {MAX_Q_CHARS} characters");
-            return Err(access.error(invalid_query(&why)));
+            return Err(access.error(query::invalid(&why)));
         }
     }
     let ctx = CallContext {

@@ -1,7 +1,7 @@
 use std::sync::Arc;
 
 use axum::extract::rejection::PathRejection;
-use axum::extract::{Path, Query};
+use axum::extract::Path;
 use axum::http::{HeaderMap, Uri};
 use axum::response::{IntoResponse, Response};
 use label_core::{BoxFuture, CallContext, CustomerId, Error, ErrorKind, Fetched, LabelList};
@@ -13,6 +13,7 @@ use crate::http::auth::TenantAccess;
 use crate::http::params::{CacheHeaders, CustomerPath};
 use crate::http::problem::ApiError;
 use crate::http::routes::errors::ReadErrors;
+use crate::http::routes::query;
 use crate::http::routes::representation::{
     self, add_cache_headers, wants_fresh, Conditional, Fields,
 };
@@ -115,10 +116,10 @@ pub fn read(
         Ok(customer) => customer,
         Err(error) => return refuse(error),
     };
-    let include_raw = match uri.query().map(|_| Query::<LabelsQuery>::try_from_uri(uri)) {
+    let include_raw = match uri.query().map(|_| query::read::<LabelsQuery>(uri)) {
         None => false,
-        Some(Ok(Query(query))) => query.include == Some(Include::Raw),
-        Some(Err(rejection)) => return refuse(invalid_query(&rejection.body_text())),
+        Some(Ok(query)) => query.include == Some(Include::Raw),
+        Some(Err(error)) => return refuse(error),
     };
     let mut ctx = CallContext {
         request_id: String::new(),
@@ -165,10 +166,4 @@ fn respond(
             response
         }
     }
-}
-
-pub fn invalid_query(why: &str) -> Error {
-    let mut error = Error::new(ErrorKind::InvalidRequest, why);
-    error.problems = vec![label_core::FieldProblem::at("", format!("query: {why}"))];
-    error
 }

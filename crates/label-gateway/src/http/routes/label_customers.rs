@@ -3,7 +3,7 @@
 
 use axum::body::Body;
 use axum::extract::rejection::PathRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -22,9 +22,8 @@ use crate::http::api::bulk::{
 use crate::http::auth::TenantAccess;
 use crate::http::params::LabelPath;
 use crate::http::problem::ApiError;
-use crate::http::routes::customer_labels::invalid_query;
 use crate::http::routes::errors::{ChangeLabelCustomersErrors, LabelCustomersErrors};
-use crate::http::routes::{body, cursor};
+use crate::http::routes::{body, cursor, query};
 use crate::http::state::AppState;
 
 const DEFAULT_LIMIT: u32 = 50;
@@ -73,14 +72,11 @@ pub async fn list_label_customers(
         let allow = if capabilities.batch > 0 { "PATCH" } else { "" };
         return Err(access.unsupported(why, allow));
     }
-    let query = match Query::<CustomersQuery>::try_from_uri(&uri) {
-        Ok(Query(query)) => query,
-        Err(rejection) => return Err(access.error(invalid_query(&rejection.body_text()))),
-    };
+    let query: CustomersQuery = query::read(&uri).map_err(|e| access.error(e))?;
     let limit = query.limit.unwrap_or(DEFAULT_LIMIT);
     if !(1..=MAX_LIMIT).contains(&limit) {
         let why = format!("limit must be 1 to {MAX_LIMIT}");
-        return Err(access.error(invalid_query(&why)));
+        return Err(access.error(query::invalid(&why)));
     }
     let ctx = access.context();
     let label = resolve(&access, path, &ctx).await?;

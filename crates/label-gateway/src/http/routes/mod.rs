@@ -22,6 +22,7 @@ pub mod job_params;
 pub mod job_results;
 pub mod label_customers;
 pub mod list_jobs;
+pub mod query;
 pub mod representation;
 pub mod submit_job;
 pub mod template;
