@@ -7,7 +7,7 @@ use utoipa::openapi::path::Operation;
 use utoipa::openapi::{ObjectBuilder, OpenApi, RefOr, Type};
 use utoipa::Modify;
 
-use super::{examples, examples_bulk, examples_jobs};
+use super::{examples, examples_bulk, examples_jobs, examples_requests};
 
 pub struct Decorations;
 
@@ -79,7 +79,7 @@ fn add_examples(operation: &mut Operation) {
         }
     }
     let requests = match id.as_str() {
-        "changeCustomerLabels" => examples::change_request_examples(),
+        "changeCustomerLabels" => examples_requests::change_request_examples(),
         "submitJob" => examples_jobs::submit_examples(),
         other => examples_bulk::request_examples(other),
     };

@@ -14,6 +14,7 @@ mod decorate;
 mod examples;
 mod examples_bulk;
 mod examples_jobs;
+mod examples_requests;
 mod finish;
 mod links;
 pub mod problems;
