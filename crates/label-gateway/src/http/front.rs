@@ -10,6 +10,7 @@
 
 use std::convert::Infallible;
 use std::future::{ready, Future};
+use std::sync::Arc;
 
 use axum::extract::Request;
 use axum::http::request::Parts;
@@ -74,7 +75,7 @@ impl Front {
         let start = Start::now(headers);
         let answer = self.state.with_tenants(|tenants| {
             let owner = auth::owner(tenants, headers);
-            let caller = Named::caller(owner.ok().map(|owner| &**owner));
+            let caller = Named::caller(owner.ok().map(Arc::as_ref));
             let (exchange, span) = start.exchange(Method::GET, ROUTE, caller);
             let in_span = span.enter();
             let id = exchange.request_id();
