@@ -1,18 +1,24 @@
 //! Bearer keys per tenant, in two steps every request takes once: [`authenticate`] finds the
-//! tenant whose key the request presents (the caller), [`admit`] lets the caller into the
-//! tenant its path names. No or an unknown key: 401; another tenant's key: 403; an unknown
+//! tenant whose key the request presents (the caller: [`identify`] in the router, before the
+//! handler), [`admit`] lets the caller into the tenant its path names ([`TenantAccess`], or the
+//! front). A caller's body is read only while its key has connections to spare
+//! ([`admit_body`]). No or an unknown key: 401; another tenant's key: 403; an unknown
 //! tenant with a valid key: 404. The key is checked first, so nobody without a key learns
 //! which tenants exist.
 
 use std::sync::Arc;
+use std::time::Duration;
 
-use axum::extract::{FromRequestParts, MatchedPath, RawPathParams};
+use axum::extract::{FromRequestParts, MatchedPath, RawPathParams, Request};
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use axum::http::HeaderMap;
-use sha2::{Digest, Sha256};
+use label_core::CallContext;
 
 use crate::contract::{Code, Error};
+use sha2::{Digest, Sha256};
+
+use crate::http::listener::BodyReader;
 use crate::http::problem::ApiError;
 use crate::http::request_id::RequestId;
 use crate::http::state::{AppState, Gateway, TenantRuntime, Tenants};
@@ -31,17 +37,10 @@ pub enum Caller {
 pub const UNAUTHENTICATED: &str = "unauthenticated";
 
 impl Caller {
-    /// The tenant label of the caller's requests.
-    pub fn label(&self) -> &str {
+    /// The tenant the key opens; none for a key that opens none.
+    pub fn tenant(&self) -> Option<&TenantRuntime> {
         match self {
-            Caller::Tenant(tenant) => &tenant.id,
-            Caller::Unknown(_) => UNAUTHENTICATED,
-        }
-    }
-
-    pub fn provider(&self) -> Option<&'static str> {
-        match self {
-            Caller::Tenant(tenant) => Some(tenant.provider.name()),
+            Caller::Tenant(tenant) => Some(tenant),
             Caller::Unknown(_) => None,
         }
     }
@@ -78,6 +77,38 @@ pub fn authenticate(state: &Gateway, headers: &HeaderMap) -> Caller {
 }
 
 const UNKNOWN_KEY: &str = "the api key is not valid";
+
+/// The caller of a request on a `/v1` route (the routes that take a key), authenticated once
+/// and left in the request for its handler ([`TenantAccess`]); none on the others.
+pub fn identify(state: &Gateway, route: &str, request: &mut Request) -> Option<Caller> {
+    if !route.starts_with("/v1/") {
+        return None;
+    }
+    let caller = authenticate(state, request.headers());
+    request.extensions_mut().insert(caller.clone());
+    Some(caller)
+}
+
+/// Whether a caller's request may have its body read: a key may have only so many
+/// connections sending one at a time, so that its slow bodies cannot take the connections
+/// other tenants need. Else `too_many_connections`.
+pub fn admit_body(state: &Gateway, caller: &Caller, request: &Request) -> Result<(), Error> {
+    let (Caller::Tenant(_), Some(reader)) = (caller, request.extensions().get::<Arc<BodyReader>>())
+    else {
+        return Ok(());
+    };
+    let Ok(key) = presented_key(request.headers()) else {
+        return Ok(());
+    };
+    if reader.claim(key, state.connection_limits.max_connections_per_key) {
+        return Ok(());
+    }
+    let error = Error::new(
+        Code::TooManyConnections,
+        "this api key already has max_connections_per_key connections sending a request body",
+    );
+    Err(error.with_retry_after(Some(Duration::from_secs(1))))
+}
 
 /// Lets the tenant a key opens into the tenant named `named`: only itself.
 pub fn admit(tenants: &Tenants, owner: &TenantRuntime, named: &str) -> Result<(), Refusal> {
@@ -136,6 +167,23 @@ impl TenantAccess {
     pub fn error(&self, error: impl Into<Error>) -> ApiError {
         ApiError::new(error, &self.request_id)
             .for_tenant(&self.tenant.id, self.tenant.provider.name())
+    }
+
+    /// 405 `unsupported_operation`: the tenant's provider cannot do this (`why`); `allow` lists
+    /// the methods the resource does allow it, and is empty when it allows none (RFC 9110).
+    pub fn unsupported(&self, why: impl Into<String>, allow: &'static str) -> ApiError {
+        let mut error = self.error(Error::new(Code::UnsupportedOperation, why));
+        error.allow = Some(allow);
+        error
+    }
+
+    /// The vendor calls' context: the request's id, kept answers allowed, no raw records.
+    pub fn context(&self) -> CallContext {
+        CallContext {
+            request_id: self.request_id.clone(),
+            fresh: false,
+            include_raw: false,
+        }
     }
 }
 

@@ -1,32 +1,29 @@
-//! The request span and its series: one [`Exchange`] per request, which every answer (the
-//! router's and the front's) goes through, and `GET /metrics`, which renders the process-wide
-//! recorder ([`recorder`]) on the admin listener.
+//! One exchange per request, begun alike by the front and by the router's middleware
+//! ([`track`]): a [`Start`] (the clock and the request's id) becomes an [`Exchange`] once the
+//! route and the caller are known, which opens the request's span; every answer closes it,
+//! counted in the series and given the id. Also `GET /metrics`, which renders the
+//! process-wide recorder ([`recorder`]) on the admin listener.
 //!
 //! Cardinality is bounded by construction: label values are tenant ids from the config (the
 //! caller's, from its key: `unauthenticated` without an accepted key, `none` on routes that
 //! name no tenant), route templates (never raw paths), methods, status codes, provider names,
 //! operation names and error kinds. No customer id or label name is ever a label value.
 
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::borrow::Cow;
+use std::time::Instant;
 
 use axum::extract::{MatchedPath, Request, State};
-use axum::http::{header, HeaderValue, Method};
+use axum::http::{header, HeaderMap, HeaderValue, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use tracing::{Instrument, Span};
 
-use crate::contract::Code;
-use crate::http::auth::{self, Caller};
-use crate::http::listener::BodyReader;
+use crate::http::auth::{self, UNAUTHENTICATED};
 use crate::http::problem::ApiError;
 use crate::http::request_id;
-use crate::http::state::AppState;
+use crate::http::state::{AppState, TenantRuntime};
 use crate::telemetry::recorder::{self, names};
 use crate::telemetry::series;
-
-/// The tenant label of requests on routes that name no tenant.
-const NO_TENANT: &str = "none";
 
 /// Prometheus metrics in the text exposition format: requests, vendor calls, retries, circuits.
 ///
@@ -63,99 +60,154 @@ pub async fn render(State(state): State<AppState>) -> Response {
         .into_response()
 }
 
-/// Every routed request's id, caller, span and series: the id is assigned (or the client's
-/// kept) and echoed; on the `/v1` routes the caller is authenticated here, once, and left in
-/// the request for the handlers; the span carries the id, route, caller and provider; the
-/// answer is counted by caller, route template, method and status. One middleware rather
-/// than several: each `from_fn` layer costs a boxed future and a clone of the router.
+/// Every routed request's exchange, composed of its steps: it starts; on the `/v1` routes its
+/// caller is authenticated, once, and left in the request for the handlers ([`auth::identify`]);
+/// a caller's body is admitted or refused ([`auth::admit_body`]); the handler answers, within
+/// the request's span, and the answer closes the exchange. One middleware rather than several:
+/// each `from_fn` layer costs a boxed future and a clone of the router.
 pub async fn track(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
-    let started = Instant::now();
-    let request_id = request_id::assign(&mut request);
+    let start = Start::now(request.headers());
+    request_id::keep(&mut request, start.request_id());
     let route = request.extensions().get::<MatchedPath>().cloned();
     let route = route.as_ref().map_or("unmatched", MatchedPath::as_str);
-    let caller = route
-        .starts_with("/v1/")
-        .then(|| auth::authenticate(&state, request.headers()));
-    let method = request.method().clone();
-    let exchange = Exchange {
-        request_id,
-        method: &method,
-        route,
-        tenant: caller.as_ref().map_or(NO_TENANT, Caller::label),
-        provider: caller.as_ref().and_then(Caller::provider),
-    };
-    let span = exchange.span();
-    let crowded = caller
+    let caller = auth::identify(&state, route, &mut request);
+    let named = caller
         .as_ref()
-        .is_some_and(|caller| !body_allowed(&state, caller, &request));
-    if let Some(caller) = caller.clone() {
-        request.extensions_mut().insert(caller);
-    }
+        .map_or(Named::NO_TENANT, |c| Named::caller(c.tenant()));
+    let (exchange, span) = start.exchange(request.method().clone(), route, named);
+    let admitted = caller
+        .as_ref()
+        .map_or(Ok(()), |c| auth::admit_body(&state, c, &request));
     let answer = async move {
-        let mut response = if crowded {
-            too_many_connections(&exchange)
-        } else {
-            next.run(request).await
+        let mut response = match admitted {
+            Ok(()) => next.run(request).await,
+            // Answered before the body is read, so the connection closes after it
+            // ([`crate::http::listener`]).
+            Err(error) => ApiError::new(error, exchange.request_id()).into_response(),
         };
-        exchange.answered(&mut response, started);
+        exchange.answered(&mut response);
         response
     };
     answer.instrument(span).await
 }
 
-/// Whether a request's body may be read: a key may have only so many connections sending
-/// one at a time, so that its slow bodies cannot take the connections other tenants need.
-fn body_allowed(state: &AppState, caller: &Caller, request: &Request) -> bool {
-    let (Caller::Tenant(_), Some(reader)) = (caller, request.extensions().get::<Arc<BodyReader>>())
-    else {
-        return true;
-    };
-    let Ok(key) = auth::presented_key(request.headers()) else {
-        return true;
-    };
-    reader.claim(key, state.connection_limits.max_connections_per_key)
+/// Who a request's span and series name as its caller: a label value, so only a configured
+/// tenant's id, `unauthenticated` or `none`.
+#[derive(Debug, Clone, Copy)]
+pub struct Named<'a> {
+    tenant: &'a str,
+    provider: Option<&'static str>,
 }
 
-/// Answered before the body is read, so the connection closes after it ([`crate::http::listener`]).
-fn too_many_connections(exchange: &Exchange) -> Response {
-    let error = label_core::Error::new(
-        Code::TooManyConnections,
-        "this api key already has max_connections_per_key connections sending a request body",
-    )
-    .with_retry_after(Some(Duration::from_secs(1)));
-    ApiError::new(error, request_id::as_str(&exchange.request_id)).into_response()
+impl<'a> Named<'a> {
+    /// On the routes that name no tenant.
+    pub const NO_TENANT: Named<'static> = Named {
+        tenant: "none",
+        provider: None,
+    };
+
+    /// The tenant the request's key opens, or `unauthenticated` (never the tenant its path
+    /// names: nobody learns from the series which tenants exist).
+    pub fn caller(tenant: Option<&'a TenantRuntime>) -> Self {
+        match tenant {
+            Some(tenant) => Named {
+                tenant: &tenant.id,
+                provider: Some(tenant.provider.name()),
+            },
+            None => Named {
+                tenant: UNAUTHENTICATED,
+                provider: None,
+            },
+        }
+    }
+}
+
+/// A request as it begins, before its route and caller are known: its clock, and its id (the
+/// client's when it is sane, else a fresh one).
+pub struct Start {
+    started: Instant,
+    request_id: HeaderValue,
+}
+
+impl Start {
+    pub fn now(headers: &HeaderMap) -> Self {
+        Self {
+            started: Instant::now(),
+            request_id: request_id::of(headers),
+        }
+    }
+
+    pub fn request_id(&self) -> &str {
+        request_id::as_str(&self.request_id)
+    }
+
+    /// The request's exchange, and its span (for the caller to enter or instrument with).
+    pub fn exchange<'a>(
+        self,
+        method: Method,
+        route: &'a str,
+        caller: Named<'a>,
+    ) -> (Exchange<'a>, Span) {
+        let exchange = Exchange {
+            start: self,
+            method,
+            route: Cow::Borrowed(route),
+            tenant: Cow::Borrowed(caller.tenant),
+            provider: caller.provider,
+        };
+        let span = tracing::info_span!("request",
+            request_id = exchange.request_id(), method = %exchange.method,
+            route = &*exchange.route, tenant = &*exchange.tenant, provider = exchange.provider);
+        (exchange, span)
+    }
 }
 
 /// One request as its span, log line and series see it.
 pub struct Exchange<'a> {
-    pub request_id: HeaderValue,
-    pub method: &'a Method,
+    start: Start,
+    method: Method,
     /// The route template, never the raw path.
-    pub route: &'a str,
-    /// A label value: the caller's tenant id, `unauthenticated` or `none`.
-    pub tenant: &'a str,
-    pub provider: Option<&'static str>,
+    route: Cow<'a, str>,
+    /// A label value: see [`Named`].
+    tenant: Cow<'a, str>,
+    provider: Option<&'static str>,
 }
 
 impl Exchange<'_> {
-    pub fn span(&self) -> Span {
-        tracing::info_span!("request", request_id = request_id::as_str(&self.request_id),
-            method = %self.method,
-            route = self.route, tenant = self.tenant, provider = self.provider)
+    pub fn request_id(&self) -> &str {
+        self.start.request_id()
     }
 
-    /// Logs, counts and times the answer (from `started`) and gives it the request's id.
-    pub fn answered(self, response: &mut Response, started: Instant) {
-        let elapsed = started.elapsed();
+    /// The exchange of an answer that comes after what it borrows is gone (the front's read
+    /// that waits on the vendor, once the tenants' lock is let go).
+    pub fn into_owned(self) -> Exchange<'static> {
+        Exchange {
+            start: self.start,
+            method: self.method,
+            route: Cow::Owned(self.route.into_owned()),
+            tenant: Cow::Owned(self.tenant.into_owned()),
+            provider: self.provider,
+        }
+    }
+
+    /// Logs, counts and times the answer and gives it the request's id.
+    pub fn answered(self, response: &mut Response) {
+        let elapsed = self.start.started.elapsed();
         // An access log at debug: at info it would be a line per request, too much at full load.
         tracing::debug!(
             status = response.status().as_u16(),
             elapsed_us = elapsed.as_micros() as u64,
             "request answered"
         );
-        let method = method_label(self.method);
-        series::record_request(self.tenant, self.route, method, response.status(), elapsed);
-        request_id::echo(response, self.request_id);
+        let method = method_label(&self.method);
+        series::record_request(
+            &self.tenant,
+            &self.route,
+            method,
+            response.status(),
+            elapsed,
+        );
+        request_id::echo(response, self.start.request_id);
     }
 }
 

@@ -1,7 +1,7 @@
 //! What every connection is served by: a `GET` of a customer's labels, the gateway's most
-//! frequent request, is answered here, before the router, through the same steps the router's
-//! handler takes ([`auth::owner`], [`auth::admit`], [`customer_labels::read`], [`Exchange`]);
-//! everything else goes through the router.
+//! frequent request, is answered here, before the router, through the same steps the router
+//! and its handler take ([`Start`] and [`Exchange`], [`auth::owner`], [`auth::admit`],
+//! [`customer_labels::read`]); everything else goes through the router.
 //!
 //! Here a kept answer costs a key check, a lookup and the answer's headers, without the
 //! router's extractors, middleware and allocations, which cost as much again
@@ -10,7 +10,7 @@
 
 use std::convert::Infallible;
 use std::future::{ready, Future};
-use std::time::Instant;
+use std::sync::Arc;
 
 use axum::extract::Request;
 use axum::http::request::Parts;
@@ -20,11 +20,10 @@ use axum::Router;
 use futures::future::Either;
 use label_core::BoxFuture;
 use tower::ServiceExt;
-use tracing::Instrument;
+use tracing::{Instrument, Span};
 
-use crate::http::auth::{self, Refusal, UNAUTHENTICATED};
-use crate::http::exchange::Exchange;
-use crate::http::request_id;
+use crate::http::auth::{self, Refusal};
+use crate::http::exchange::{Exchange, Named, Start};
 use crate::http::routes::customer_labels::{self, Answer, ROUTE};
 use crate::http::routes::template::Template;
 use crate::http::state::AppState;
@@ -72,25 +71,14 @@ impl Front {
             return None;
         }
         let [named, customer] = self.customer_labels.capture(request.uri.path())?;
-        let started = Instant::now();
         let headers = &request.headers;
-        let request_id = request_id::of(headers);
+        let start = Start::now(headers);
         let answer = self.state.with_tenants(|tenants| {
             let owner = auth::owner(tenants, headers);
-            let (tenant, provider) = match owner {
-                Ok(owner) => (owner.id.as_str(), Some(owner.provider.name())),
-                Err(_) => (UNAUTHENTICATED, None),
-            };
-            let exchange = Exchange {
-                request_id: request_id.clone(),
-                method: &Method::GET,
-                route: ROUTE,
-                tenant,
-                provider,
-            };
-            let span = exchange.span();
+            let caller = Named::caller(owner.ok().map(Arc::as_ref));
+            let (exchange, span) = start.exchange(Method::GET, ROUTE, caller);
             let in_span = span.enter();
-            let id = request_id::as_str(&request_id);
+            let id = exchange.request_id();
             let admitted = owner
                 .map_err(Refusal::NoKey)
                 .and_then(|owner| auth::admit(tenants, owner, named).map(|()| owner));
@@ -100,13 +88,12 @@ impl Front {
             };
             match answer {
                 Answer::Now(mut response) => {
-                    exchange.answered(&mut response, started);
+                    exchange.answered(&mut response);
                     Answer::Now(response)
                 }
                 Answer::Later(response) => {
                     drop(in_span);
-                    let (tenant, request_id) = (tenant.to_owned(), request_id.clone());
-                    Answer::Later(later(response, tenant, provider, request_id, started, span))
+                    Answer::Later(later(response, exchange.into_owned(), span))
                 }
             }
         });
@@ -117,23 +104,13 @@ impl Front {
 /// A read that waits on the vendor, counted and traced like one answered at once.
 fn later(
     response: BoxFuture<'static, Response>,
-    tenant: String,
-    provider: Option<&'static str>,
-    request_id: axum::http::HeaderValue,
-    started: Instant,
-    span: tracing::Span,
+    exchange: Exchange<'static>,
+    span: Span,
 ) -> BoxFuture<'static, Response> {
     Box::pin(
         async move {
             let mut response = response.await;
-            let exchange = Exchange {
-                request_id,
-                method: &Method::GET,
-                route: ROUTE,
-                tenant: &tenant,
-                provider,
-            };
-            exchange.answered(&mut response, started);
+            exchange.answered(&mut response);
             response
         }
         .instrument(span),

@@ -47,13 +47,9 @@ pub fn as_str(id: &HeaderValue) -> &str {
     id.to_str().unwrap_or_default()
 }
 
-/// The request's id, kept in its extensions for the handlers ([`RequestId`]) and returned for
-/// the request's span and [`echo`].
-pub fn assign(request: &mut Request) -> HeaderValue {
-    let id = of(request.headers());
-    let text = as_str(&id).to_owned();
-    request.extensions_mut().insert(RequestId(text));
-    id
+/// The request's id, kept in its extensions for the handlers ([`RequestId`]).
+pub fn keep(request: &mut Request, id: &str) {
+    request.extensions_mut().insert(RequestId(id.to_owned()));
 }
 
 /// The id on the answer, whatever the answer is.

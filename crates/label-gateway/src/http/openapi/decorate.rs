@@ -7,7 +7,7 @@ use utoipa::openapi::path::Operation;
 use utoipa::openapi::{ObjectBuilder, OpenApi, RefOr, Type};
 use utoipa::Modify;
 
-use super::examples;
+use super::{examples, examples_bulk, examples_jobs, examples_requests};
 
 pub struct Decorations;
 
@@ -71,16 +71,17 @@ fn add_examples(operation: &mut Operation) {
     for status in ["200", "201"] {
         if let Some(RefOr::T(ok)) = operation.responses.responses.get_mut(status) {
             if let Some(content) = ok.content.get_mut("application/json") {
-                for (name, example) in examples::ok_examples(&id) {
+                let oks = examples::ok_examples(&id);
+                for (name, example) in oks.into_iter().chain(examples_bulk::ok_examples(&id)) {
                     content.examples.insert(name.to_owned(), example.into());
                 }
             }
         }
     }
     let requests = match id.as_str() {
-        "changeCustomerLabels" => examples::change_request_examples(),
-        "submitJob" => super::examples_jobs::submit_examples(),
-        other => super::examples_bulk::request_examples(other),
+        "changeCustomerLabels" => examples_requests::change_request_examples(),
+        "submitJob" => examples_jobs::submit_examples(),
+        other => examples_bulk::request_examples(other),
     };
     if let Some(body) = operation.request_body.as_mut() {
         if let Some(content) = body.content.get_mut("application/json") {

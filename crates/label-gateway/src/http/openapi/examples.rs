@@ -1,6 +1,7 @@
-//! Named examples, one per demo tenant, taken from the vendors' sample data (the same records the
-//! simulators serve). Built from the response types themselves, so an example cannot drift from
-//! the shape the server sends.
+//! Named examples of the answers (a tenant, a customer's labels, the catalog, a change), one per
+//! demo tenant, taken from the vendors' sample data (the same records the simulators serve).
+//! Built from the response types themselves, so an example cannot drift from the shape the
+//! server sends. What a client sends is in `examples_requests`.
 //!
 //! Every example is named after the demo tenant it belongs to (`acme`, `globex`, `initech`):
 //! equally named examples of one operation go together, so Swagger UI's first choice of each
@@ -11,20 +12,16 @@ use label_core::{
     Capabilities, ChangeResult, ChangeStatus, CustomerIdFormat, Label, LabelIdFormat,
     LabelIdentity, LabelKey, Op,
 };
-use serde::Serialize;
 use serde_json::{json, Value};
-use utoipa::openapi::example::{Example, ExampleBuilder};
+use utoipa::openapi::example::Example;
 
-use crate::demo::{self, DemoTenant};
+use super::samples::{named, ACTIONHUB_USER, CAPILLARY_CUSTOMER, TRYBE_CUSTOMER};
 use crate::http::api::{
     CatalogResponse, ChangeLabelsResponse, CustomerLabelsResponse, TenantResponse,
 };
 
-pub(super) const CAPILLARY_CUSTOMER: &str = demo::CAPILLARY_SAMPLE_CUSTOMER;
-pub(super) const TRYBE_CUSTOMER: &str = demo::TRYBE_SAMPLE_CUSTOMER;
-const ACTIONHUB_USER: &str = demo::ACTIONHUB_SAMPLE_USER;
-
-/// The examples of an operation's 200 body, by operation id.
+/// The examples of an operation's 200 body, by operation id (the reads and a customer's change;
+/// `examples_bulk` has the others').
 pub fn ok_examples(operation_id: &str) -> Vec<(&'static str, Example)> {
     match operation_id {
         "getTenant" => vec![
@@ -90,91 +87,8 @@ pub fn ok_examples(operation_id: &str) -> Vec<(&'static str, Example)> {
                 ),
             ),
         ],
-        other => super::examples_bulk::ok_examples(other),
+        _ => Vec::new(),
     }
-}
-
-/// A path parameter's examples, one per demo tenant: `(name, summary, value)`.
-pub fn parameter_examples(parameter: &str) -> Vec<(&'static str, String, &'static str)> {
-    demo::TENANTS
-        .iter()
-        .filter_map(|t| {
-            let (value, summary) = match parameter {
-                "tenant" => (t.tenant, format!("The demo's {} tenant", vendor(t))),
-                "customer_id" => (
-                    t.sample_customer,
-                    format!("{}'s sample customer (demo tenant {})", vendor(t), t.tenant),
-                ),
-                "label_id" => (
-                    sample_label(t),
-                    format!(
-                        "A label of {}'s demo catalog (demo tenant {})",
-                        vendor(t),
-                        t.tenant
-                    ),
-                ),
-                _ => return None,
-            };
-            Some((t.tenant, summary, value))
-        })
-        .collect()
-}
-
-/// The examples of the PATCH body: the demo's change for each tenant that can write; for a
-/// read-only one a change it refuses with 405.
-pub fn change_request_examples() -> Vec<(&'static str, Example)> {
-    demo::TENANTS
-        .iter()
-        .map(|t| match t.change {
-            Some(change) => {
-                let value: Value = serde_json::from_str(change).expect("the demo's change is JSON");
-                named(
-                    t.tenant,
-                    &format!("{}: attach and detach by name", vendor(t)),
-                    value,
-                )
-            }
-            None => named(
-                t.tenant,
-                &format!("{} is read-only: 405 unsupported_operation", vendor(t)),
-                json!({"add": [{"name": "Sports Fan"}]}),
-            ),
-        })
-        .collect()
-}
-
-/// A label each demo tenant's catalog has: Premium Customer at Capillary, VIP at Trybe, Sports
-/// Fan at ActionHub (whose label ids are their names).
-fn sample_label(tenant: &DemoTenant) -> &'static str {
-    match tenant.provider {
-        "capillary" => "20942",
-        "trybe" => "8c3f0d2e-6a1b-4c5d-9e7f-000000000001",
-        _ => "Sports Fan",
-    }
-}
-
-fn vendor(tenant: &DemoTenant) -> &'static str {
-    match tenant.provider {
-        "capillary" => "Capillary",
-        "trybe" => "Trybe",
-        "actionhub" => "ActionHub",
-        other => other,
-    }
-}
-
-pub(super) fn named(
-    name: &'static str,
-    summary: &str,
-    value: impl Serialize,
-) -> (&'static str, Example) {
-    let value = serde_json::to_value(value).expect("examples always serialize");
-    (
-        name,
-        ExampleBuilder::new()
-            .summary(summary)
-            .value(Some(value))
-            .build(),
-    )
 }
 
 fn tenant(tenant: &'static str, provider: &'static str) -> Value {

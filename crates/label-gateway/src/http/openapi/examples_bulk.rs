@@ -2,11 +2,12 @@
 //! can answer them, from the simulators' sample data; built from the response types themselves.
 
 use label_core::{Label, LabelIdentity, Op, Upstream};
+
+use crate::contract::{Code, Error};
 use serde_json::{json, Value};
 use utoipa::openapi::example::Example;
 
-use super::examples::{named, CAPILLARY_CUSTOMER, TRYBE_CUSTOMER};
-use crate::contract::{Code, Error};
+use super::samples::{named, CAPILLARY_CUSTOMER, TRYBE_CUSTOMER};
 use crate::http::api::bulk::{
     BatchGetResponse, ChangeLabelCustomersResponse, CreateLabelResponse, CustomerLabels,
     CustomerLabelsItem, CustomerProblem, CustomerResult, CustomerStatus, ItemProblem,

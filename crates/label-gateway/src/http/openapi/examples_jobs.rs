@@ -1,9 +1,10 @@
 //! The job submission's named examples, one per demo tenant, each a body `label-gateway demo`
 //! accepts (or, for the read-only provider, refuses as its summary says).
 
-use serde_json::{json, Value};
-use utoipa::openapi::example::{Example, ExampleBuilder};
+use serde_json::json;
+use utoipa::openapi::example::Example;
 
+use super::samples::named;
 use crate::demo;
 
 pub fn submit_examples() -> Vec<(&'static str, Example)> {
@@ -31,12 +32,4 @@ pub fn submit_examples() -> Vec<(&'static str, Example)> {
                    "add": [{"name": "Sports Fan"}]}),
         ),
     ]
-}
-
-fn named(name: &'static str, summary: &str, value: Value) -> (&'static str, Example) {
-    let example = ExampleBuilder::new()
-        .summary(summary)
-        .value(Some(value))
-        .build();
-    (name, example)
 }

@@ -5,7 +5,7 @@
 
 use serde_json::{json, Map, Value};
 
-use super::{examples, links};
+use super::{examples_requests, links};
 
 /// Headers the gateway always sends with the response that documents them; a header not listed
 /// here may be absent.
@@ -76,7 +76,7 @@ fn add_parameter_examples(operation: &mut Value) {
         if name == "customer_id" {
             parameter.insert("description".to_owned(), customer_id_description().into());
         }
-        let examples: Map<String, Value> = examples::parameter_examples(&name)
+        let examples: Map<String, Value> = examples_requests::parameter_examples(&name)
             .into_iter()
             .map(|(name, summary, value)| {
                 (name.to_owned(), json!({"summary": summary, "value": value}))

@@ -1,4 +1,7 @@
-//! The OpenAPI 3.1 document, derived from the handlers and the types they serialize.
+//! The OpenAPI 3.1 document, derived from the handlers and the types they serialize: its
+//! paths come from the routes ([`routes::api`]), its head (info, servers, tags, the
+//! bearer scheme) from [`ApiDoc`], and what utoipa cannot say from the decorations and edits
+//! of this folder.
 
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -11,9 +14,11 @@ mod decorate;
 mod examples;
 mod examples_bulk;
 mod examples_jobs;
+mod examples_requests;
 mod finish;
 mod links;
 pub mod problems;
+mod samples;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -29,24 +34,6 @@ pub mod problems;
     ),
     // Relative: "Try it out" on /docs calls the gateway that served the page, wherever it runs.
     servers((url = "/", description = "The gateway serving this document")),
-    paths(
-        routes::tenant::get_tenant,
-        routes::customer_labels::get_customer_labels,
-        routes::change_labels::change_customer_labels,
-        routes::catalog::list_catalog,
-        routes::submit_job::submit_job,
-        routes::list_jobs::list_jobs,
-        routes::get_job::get_job,
-        routes::cancel_job::cancel_job,
-        routes::job_results::job_results,
-        routes::create_label::create_label,
-        routes::label_customers::list_label_customers,
-        routes::label_customers::change_label_customers,
-        routes::batch_get::batch_get_customer_labels,
-        routes::health::healthz,
-        routes::health::readyz,
-        routes::docs::openapi_json,
-    ),
     // Referenced only from hand-built schemas, responses and parameters, which utoipa does not
     // walk.
     components(schemas(
@@ -54,7 +41,7 @@ pub mod problems;
         crate::http::api::LabelRefBody,
         routes::customer_labels::Include
     )),
-    modifiers(&BearerAuth, &Decorations),
+    modifiers(&BearerAuth),
     tags(
         (name = "tenants", description = "Who the caller is and what its provider can do"),
         (name = "labels", description = "Customer labels and the label catalog"),
@@ -84,7 +71,10 @@ impl Modify for BearerAuth {
 /// The document as committed in `openapi/label-gateway.json` (keys in sorted order: it goes
 /// through `serde_json::Value`, whose map is sorted without the `preserve_order` feature).
 pub fn document_json() -> String {
-    let mut document = serde_json::to_value(ApiDoc::openapi()).expect("the document serializes");
+    let mut api = ApiDoc::openapi().merge_from(routes::api().into_openapi());
+    // After the routes: it decorates their operations.
+    Decorations.modify(&mut api);
+    let mut document = serde_json::to_value(api).expect("the document serializes");
     finish::finish(&mut document);
     let mut text = serde_json::to_string_pretty(&document).expect("a value serializes");
     text.push('\n');

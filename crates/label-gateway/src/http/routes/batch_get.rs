@@ -14,10 +14,10 @@ use crate::http::api::bulk::{
     ItemProblem,
 };
 use crate::http::auth::TenantAccess;
+use crate::http::params::TenantPath;
 use crate::http::problem::ApiError;
 use crate::http::routes::body;
 use crate::http::routes::errors::BatchGetErrors;
-use crate::http::routes::params::TenantPath;
 use crate::http::routes::representation::wants_fresh;
 use crate::http::state::AppState;
 
@@ -59,9 +59,8 @@ pub async fn batch_get_customer_labels(
     let customers = parse_batch_get(&body, format)
         .map_err(|problems| access.error(invalid_request(&problems)))?;
     let ctx = CallContext {
-        request_id: access.request_id.clone(),
         fresh: wants_fresh(&headers),
-        include_raw: false,
+        ..access.context()
     };
     let answers = labels_of_many(provider.as_ref(), &ctx, &customers, tenant.fan_out).await;
     let items = customers

@@ -6,9 +6,10 @@ use axum::Json;
 
 use crate::engine::jobs::view::Job;
 use crate::http::auth::TenantAccess;
+use crate::http::params::JobPath;
 use crate::http::problem::ApiError;
 use crate::http::routes::errors::JobErrors;
-use crate::http::routes::job_params::{job, job_id, JobPath};
+use crate::http::routes::job_params::{job, job_id};
 use crate::http::state::AppState;
 
 /// Cancel a job: no new customer is started; what is done stays done.
@@ -33,7 +34,7 @@ use crate::http::state::AppState;
 pub async fn cancel_job(
     access: TenantAccess,
     State(state): State<AppState>,
-    path: Result<Path<(String, String)>, PathRejection>,
+    path: Result<Path<JobPath>, PathRejection>,
 ) -> Result<Response, ApiError> {
     let meta = job(&state, &access, &job_id(path)).await?;
     if meta.state.is_final() {

@@ -1,17 +1,17 @@
-use axum::extract::Query;
 use axum::http::{HeaderMap, Uri};
 use axum::response::{IntoResponse, Response};
 use label_core::provider::name_contains;
-use label_core::{CallContext, Error, ErrorKind, Fetched, LabelList};
+use label_core::{CallContext, Fetched, LabelList};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
 use crate::http::api::CatalogResponse;
 use crate::http::auth::TenantAccess;
+use crate::http::params::{CacheHeaders, TenantPath};
 use crate::http::problem::ApiError;
-use crate::http::routes::customer_labels::{invalid_query, Include};
+use crate::http::routes::customer_labels::Include;
 use crate::http::routes::errors::CatalogErrors;
-use crate::http::routes::params::{CacheHeaders, TenantPath};
+use crate::http::routes::query;
 use crate::http::routes::representation::{
     self, add_cache_headers, wants_fresh, Conditional, Fields,
 };
@@ -72,34 +72,28 @@ pub async fn list_catalog(
     let provider = &tenant.provider;
     let capabilities = provider.capabilities();
     if !capabilities.catalog {
-        let mut error = access.error(Error::new(
-            ErrorKind::UnsupportedOperation,
-            format!("provider {} has no label catalog", provider.name()),
-        ));
+        let why = format!("provider {} has no label catalog", provider.name());
         // The resource exists for every tenant; this tenant's provider may allow only POST.
-        error.allow = Some(if capabilities.create_labels {
+        let allow = if capabilities.create_labels {
             "POST"
         } else {
             ""
-        });
-        return Err(error);
+        };
+        return Err(access.unsupported(why, allow));
     }
-    let query = match Query::<CatalogQuery>::try_from_uri(&uri) {
-        Ok(Query(query)) => query,
-        Err(rejection) => return Err(access.error(invalid_query(&rejection.body_text()))),
-    };
+    let query: CatalogQuery = query::read(&uri).map_err(|e| access.error(e))?;
     // Any text may be looked for; text that no name holds (a control character) finds none.
     if let Some(q) = query.q.as_deref() {
         let chars = q.chars().count();
         if chars == 0 || chars > MAX_Q_CHARS {
             let why = format!("q must be 1 to {MAX_Q_CHARS} characters");
-            return Err(access.error(invalid_query(&why)));
+            return Err(access.error(query::invalid(&why)));
         }
     }
     let ctx = CallContext {
-        request_id: access.request_id.clone(),
         fresh: wants_fresh(&headers),
         include_raw: query.include == Some(Include::Raw),
+        ..access.context()
     };
     let read = match query.q.as_deref() {
         Some(text) if capabilities.catalog_search => provider.search_catalog(&ctx, text).await,

@@ -4,18 +4,16 @@ use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use label_core::{
-    apply_change, invalid_request, CallContext, ChangeRequest, CustomerId, Error, ErrorKind,
-};
+use label_core::{apply_change, invalid_request, ChangeRequest, CustomerId, Error, ErrorKind};
 
 use crate::contract::parse_change_request;
 use crate::engine::idempotency::{self, Claim};
 use crate::http::api::{ChangeLabelsRequest, ChangeLabelsResponse};
 use crate::http::auth::TenantAccess;
+use crate::http::params::CustomerPath;
 use crate::http::problem::ApiError;
-use crate::http::routes::body;
 use crate::http::routes::errors::ChangeErrors;
-use crate::http::routes::params::CustomerPath;
+use crate::http::routes::{body, customer_labels};
 use crate::http::state::AppState;
 
 /// Attach and detach labels; one result per reference, in request order.
@@ -31,7 +29,7 @@ use crate::http::state::AppState;
 /// and calls nothing. Send an `Idempotency-Key` to make a retry safe.
 #[utoipa::path(
     patch,
-    path = "/v1/tenants/{tenant}/customers/{customer_id}/labels",
+    path = customer_labels::ROUTE,
     operation_id = "changeCustomerLabels",
     tag = "labels",
     params(
@@ -49,30 +47,26 @@ use crate::http::state::AppState;
 pub async fn change_customer_labels(
     access: TenantAccess,
     State(state): State<AppState>,
-    path: Result<Path<(String, String)>, PathRejection>,
+    path: Result<Path<CustomerPath>, PathRejection>,
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
     let provider = &access.tenant.provider;
     let capabilities = provider.capabilities();
     if !capabilities.can_write() {
-        let mut error = access.error(Error::new(
-            ErrorKind::UnsupportedOperation,
-            format!(
-                "provider {} is read-only: labels cannot be changed",
-                provider.name()
-            ),
-        ));
-        error.allow = Some("GET, HEAD");
-        return Err(error);
+        let why = format!(
+            "provider {} is read-only: labels cannot be changed",
+            provider.name()
+        );
+        return Err(access.unsupported(why, "GET, HEAD"));
     }
-    let Path((_, raw_customer)) = path.map_err(|_| {
+    let Path(CustomerPath { customer_id, .. }) = path.map_err(|_| {
         access.error(Error::new(
             ErrorKind::InvalidCustomerId,
             "the customer id is not valid UTF-8",
         ))
     })?;
-    let customer = CustomerId::parse(&raw_customer, capabilities.customer_id_format)
+    let customer = CustomerId::parse(&customer_id.0, capabilities.customer_id_format)
         .map_err(|e| access.error(e))?;
     let body = body::json(&headers, body, state.requests)
         .await
@@ -119,11 +113,7 @@ async fn change(
     request: &ChangeRequest,
 ) -> Result<Response, ApiError> {
     let provider = &access.tenant.provider;
-    let ctx = CallContext {
-        request_id: access.request_id.clone(),
-        fresh: false,
-        include_raw: false,
-    };
+    let ctx = access.context();
     let results = apply_change(provider.as_ref(), &ctx, customer, request)
         .await
         .map_err(|e| access.error(e))?;

@@ -3,15 +3,16 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use label_core::{invalid_request, CallContext, Error, ErrorKind};
+use label_core::invalid_request;
 
 use crate::contract::parse_new_label;
+
 use crate::http::api::bulk::{CreateLabelRequest, CreateLabelResponse};
 use crate::http::auth::TenantAccess;
+use crate::http::params::TenantPath;
 use crate::http::problem::ApiError;
 use crate::http::routes::body;
 use crate::http::routes::errors::CreateLabelErrors;
-use crate::http::routes::params::TenantPath;
 use crate::http::state::AppState;
 
 /// Create a label in the tenant's vendor catalog.
@@ -42,27 +43,20 @@ pub async fn create_label(
     let provider = &access.tenant.provider;
     let capabilities = provider.capabilities();
     if !capabilities.create_labels {
-        let mut error = access.error(Error::new(
-            ErrorKind::UnsupportedOperation,
-            format!("provider {} cannot create labels", provider.name()),
-        ));
-        error.allow = Some(if capabilities.catalog {
+        let why = format!("provider {} cannot create labels", provider.name());
+        let allow = if capabilities.catalog {
             "GET, HEAD"
         } else {
             ""
-        });
-        return Err(error);
+        };
+        return Err(access.unsupported(why, allow));
     }
     let body = body::json(&headers, body, state.requests)
         .await
         .map_err(|e| access.error(e))?;
     let new = parse_new_label(&body, capabilities.max_label_name_chars)
         .map_err(|problems| access.error(invalid_request(&problems)))?;
-    let ctx = CallContext {
-        request_id: access.request_id.clone(),
-        fresh: false,
-        include_raw: false,
-    };
+    let ctx = access.context();
     let created = provider
         .create_label(&ctx, &new)
         .await

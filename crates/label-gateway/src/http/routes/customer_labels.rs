@@ -1,7 +1,7 @@
 use std::sync::Arc;
 
 use axum::extract::rejection::PathRejection;
-use axum::extract::{Path, Query};
+use axum::extract::Path;
 use axum::http::{HeaderMap, Uri};
 use axum::response::{IntoResponse, Response};
 use label_core::{BoxFuture, CallContext, CustomerId, Error, ErrorKind, Fetched, LabelList};
@@ -10,9 +10,10 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::http::api::CustomerLabelsResponse;
 use crate::http::auth::TenantAccess;
+use crate::http::params::{CacheHeaders, CustomerPath};
 use crate::http::problem::ApiError;
 use crate::http::routes::errors::ReadErrors;
-use crate::http::routes::params::{CacheHeaders, CustomerPath};
+use crate::http::routes::query;
 use crate::http::routes::representation::{
     self, add_cache_headers, wants_fresh, Conditional, Fields,
 };
@@ -54,7 +55,7 @@ pub enum Answer {
 /// `?include=raw` adds each label's record as the vendor sent it.
 #[utoipa::path(
     get,
-    path = "/v1/tenants/{tenant}/customers/{customer_id}/labels",
+    path = ROUTE,
     operation_id = "getCustomerLabels",
     tag = "labels",
     params(CustomerPath, LabelsQuery, CacheHeaders),
@@ -73,11 +74,11 @@ pub enum Answer {
 )]
 pub async fn get_customer_labels(
     access: TenantAccess,
-    path: Result<Path<(String, String)>, PathRejection>,
+    path: Result<Path<CustomerPath>, PathRejection>,
     uri: Uri,
     headers: HeaderMap,
 ) -> Response {
-    let Ok(Path((_, customer))) = path else {
+    let Ok(Path(CustomerPath { customer_id, .. })) = path else {
         let error = Error::new(
             ErrorKind::InvalidCustomerId,
             "the customer id is not valid UTF-8",
@@ -87,7 +88,7 @@ pub async fn get_customer_labels(
     match read(
         &access.tenant,
         &access.request_id,
-        &customer,
+        &customer_id.0,
         &uri,
         &headers,
     ) {
@@ -115,10 +116,10 @@ pub fn read(
         Ok(customer) => customer,
         Err(error) => return refuse(error),
     };
-    let include_raw = match uri.query().map(|_| Query::<LabelsQuery>::try_from_uri(uri)) {
+    let include_raw = match uri.query().map(|_| query::read::<LabelsQuery>(uri)) {
         None => false,
-        Some(Ok(Query(query))) => query.include == Some(Include::Raw),
-        Some(Err(rejection)) => return refuse(invalid_query(&rejection.body_text())),
+        Some(Ok(query)) => query.include == Some(Include::Raw),
+        Some(Err(error)) => return refuse(error),
     };
     let mut ctx = CallContext {
         request_id: String::new(),
@@ -165,10 +166,4 @@ fn respond(
             response
         }
     }
-}
-
-pub fn invalid_query(why: &str) -> Error {
-    let mut error = Error::new(ErrorKind::InvalidRequest, why);
-    error.problems = vec![label_core::FieldProblem::at("", format!("query: {why}"))];
-    error
 }

@@ -5,9 +5,10 @@ use axum::Json;
 
 use crate::engine::jobs::view::Job;
 use crate::http::auth::TenantAccess;
+use crate::http::params::JobPath;
 use crate::http::problem::ApiError;
 use crate::http::routes::errors::JobErrors;
-use crate::http::routes::job_params::{job, job_id, JobPath};
+use crate::http::routes::job_params::{job, job_id};
 use crate::http::state::AppState;
 
 /// A job: its state, counts, times and how long it has left.
@@ -30,7 +31,7 @@ use crate::http::state::AppState;
 pub async fn get_job(
     access: TenantAccess,
     State(state): State<AppState>,
-    path: Result<Path<(String, String)>, PathRejection>,
+    path: Result<Path<JobPath>, PathRejection>,
 ) -> Result<Response, ApiError> {
     let meta = job(&state, &access, &job_id(path)).await?;
     Ok(Json(Job::of(&meta)).into_response())

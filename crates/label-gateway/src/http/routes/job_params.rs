@@ -1,42 +1,25 @@
-//! What the job routes share: their path and query parameters, documented once, and reading
-//! the job a path names.
+//! What the job routes share: their query parameters, documented and read by the same types,
+//! and reading the job a path names.
 
+use axum::extract::rejection::PathRejection;
+use axum::extract::Path;
 use axum::http::Uri;
 use label_core::FieldProblem;
-use utoipa::IntoParams;
 
 use crate::contract::{Code, Error};
+use utoipa::IntoParams;
+
 use crate::engine::jobs::model::Meta;
+use crate::engine::jobs::results::Filter;
+use crate::engine::jobs::view::ItemStatus;
 use crate::http::auth::TenantAccess;
+use crate::http::params::JobPath;
 use crate::http::problem::ApiError;
 use crate::http::state::Gateway;
-
-/// `/v1/tenants/{tenant}/jobs/{job_id}...`
-#[derive(IntoParams)]
-#[into_params(parameter_in = Path)]
-#[allow(dead_code)] // documentation only
-pub struct JobPath {
-    /// The tenant's id, as configured; the api key must be one of this tenant's.
-    #[param(
-        pattern = "^[a-z0-9][a-z0-9_-]{0,62}$",
-        min_length = 1,
-        max_length = 63,
-        example = "acme"
-    )]
-    pub tenant: String,
-    /// The job's id, as its submission answered it.
-    #[param(
-        min_length = 36,
-        max_length = 36,
-        example = "01937a4e-8f5a-7c3e-9b1d-2f4a6c8e0b1d"
-    )]
-    pub job_id: String,
-}
 
 /// `?cursor=&limit=` of the job listing.
 #[derive(IntoParams)]
 #[into_params(parameter_in = Query)]
-#[allow(dead_code)] // documentation only: read by `query`
 pub struct ListQuery {
     /// `next_cursor` of the page before; absent for the first page.
     #[param(max_length = 512, nullable = false)]
@@ -46,14 +29,27 @@ pub struct ListQuery {
     pub limit: Option<u32>,
 }
 
+impl ListQuery {
+    pub fn read(uri: &Uri) -> Result<Self, Error> {
+        let pairs = pairs(uri, &["cursor", "limit"])?;
+        Ok(Self {
+            limit: limit(&pairs, 100)?,
+            cursor: value(&pairs, "cursor"),
+        })
+    }
+
+    pub fn page_size(&self) -> usize {
+        self.limit.unwrap_or(20) as usize
+    }
+}
+
 /// `?status=&cursor=&limit=` of a job's results.
 #[derive(IntoParams)]
 #[into_params(parameter_in = Query)]
-#[allow(dead_code)] // documentation only: read by `query`
 pub struct ResultsQuery {
     /// Only the customers that `succeeded`, or that `failed`; absent: both.
     #[param(inline, nullable = false)]
-    pub status: Option<crate::engine::jobs::view::ItemStatus>,
+    pub status: Option<ItemStatus>,
     /// `next_cursor` of the page before; absent for the first page.
     #[param(max_length = 512, nullable = false)]
     pub cursor: Option<String>,
@@ -62,8 +58,40 @@ pub struct ResultsQuery {
     pub limit: Option<u32>,
 }
 
-/// The query's parameters by name; a parameter given twice, or not UTF-8, is a problem.
-pub fn query(uri: &Uri, known: &[&str]) -> Result<Vec<(String, String)>, Error> {
+impl ResultsQuery {
+    pub fn read(uri: &Uri) -> Result<Self, Error> {
+        let pairs = pairs(uri, &["status", "cursor", "limit"])?;
+        let limit = limit(&pairs, 1000)?;
+        let status = match value(&pairs, "status").as_deref() {
+            None => None,
+            Some("succeeded") => Some(ItemStatus::Succeeded),
+            Some("failed") => Some(ItemStatus::Failed),
+            Some(_) => return Err(problem("query: status must be succeeded or failed")),
+        };
+        Ok(Self {
+            status,
+            cursor: value(&pairs, "cursor"),
+            limit,
+        })
+    }
+
+    pub fn page_size(&self) -> usize {
+        self.limit.unwrap_or(100) as usize
+    }
+
+    /// The results the page is of.
+    pub fn filter(&self) -> Filter {
+        match self.status {
+            None => Filter::All,
+            Some(ItemStatus::Succeeded) => Filter::Succeeded,
+            Some(ItemStatus::Failed) => Filter::Failed,
+        }
+    }
+}
+
+/// The query's `known` parameters by name, read strictly: a parameter given twice is a problem
+/// (serde would take either, or refuse with its own words).
+fn pairs(uri: &Uri, known: &[&str]) -> Result<Vec<(String, String)>, Error> {
     let mut pairs: Vec<(String, String)> = Vec::new();
     let mut problems = Vec::new();
     for (name, value) in url::form_urlencoded::parse(uri.query().unwrap_or_default().as_bytes()) {
@@ -85,33 +113,33 @@ pub fn query(uri: &Uri, known: &[&str]) -> Result<Vec<(String, String)>, Error> 
     }
 }
 
-pub fn value<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
+fn value(pairs: &[(String, String)], name: &str) -> Option<String> {
     pairs
         .iter()
         .find(|(n, _)| n == name)
-        .map(|(_, v)| v.as_str())
+        .map(|(_, v)| v.clone())
 }
 
-/// `limit`: 1 to `max`, `default` when absent.
-pub fn limit(pairs: &[(String, String)], default: usize, max: usize) -> Result<usize, Error> {
+/// `limit`, if given: 1 to `max`.
+fn limit(pairs: &[(String, String)], max: u32) -> Result<Option<u32>, Error> {
     match value(pairs, "limit") {
-        None => Ok(default),
-        Some(text) => match text.parse::<usize>() {
-            Ok(limit) if (1..=max).contains(&limit) => Ok(limit),
-            _ => {
-                let detail = format!("query: limit must be an integer from 1 to {max}");
-                Err(label_core::invalid_request(&[FieldProblem::at("", detail)]).into())
-            }
+        None => Ok(None),
+        Some(text) => match text.parse::<u32>() {
+            Ok(limit) if (1..=max).contains(&limit) => Ok(Some(limit)),
+            _ => Err(problem(&format!(
+                "query: limit must be an integer from 1 to {max}"
+            ))),
         },
     }
 }
 
+fn problem(detail: &str) -> Error {
+    label_core::invalid_request(&[FieldProblem::at("", detail)]).into()
+}
+
 /// The path's `{job_id}`; empty (no such job) when the path does not decode.
-pub fn job_id(
-    path: Result<axum::extract::Path<(String, String)>, axum::extract::rejection::PathRejection>,
-) -> String {
-    path.map(|axum::extract::Path((_, id))| id)
-        .unwrap_or_default()
+pub fn job_id(path: Result<Path<JobPath>, PathRejection>) -> String {
+    path.map(|Path(path)| path.job_id.0).unwrap_or_default()
 }
 
 /// The job the path names, if it is this tenant's; `job_lost` for a job this replica knew
@@ -151,5 +179,41 @@ pub async fn job(state: &Gateway, access: &TenantAccess, id: &str) -> Result<Met
         }
         Ok(None) => Err(not_found()),
         Err(error) => Err(access.error(error)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn problem_of(error: Error) -> String {
+        assert_eq!(error.kind, Code::InvalidRequest);
+        error.problems[0].detail.clone()
+    }
+
+    #[test]
+    fn the_listings_queries_are_read_strictly() {
+        let uri = |q: &str| format!("/v1/tenants/acme/jobs?{q}").parse::<Uri>().unwrap();
+        let list = ListQuery::read(&uri("limit=5&cursor=abc&other=1")).unwrap();
+        assert_eq!((list.page_size(), list.cursor.as_deref()), (5, Some("abc")));
+        assert_eq!(ListQuery::read(&uri("")).unwrap().page_size(), 20);
+        for wrong in ["limit=0", "limit=101", "limit=x", "limit=99999999999"] {
+            let why = problem_of(ListQuery::read(&uri(wrong)).err().unwrap());
+            assert_eq!(
+                why, "query: limit must be an integer from 1 to 100",
+                "{wrong}"
+            );
+        }
+        let why = problem_of(ListQuery::read(&uri("limit=1&limit=2")).err().unwrap());
+        assert_eq!(why, "query: limit is given more than once");
+
+        let results = ResultsQuery::read(&uri("status=failed&limit=1000")).unwrap();
+        assert_eq!(results.page_size(), 1000);
+        assert!(matches!(results.filter(), Filter::Failed));
+        let all = ResultsQuery::read(&uri("")).unwrap();
+        assert_eq!(all.page_size(), 100);
+        assert!(matches!(all.filter(), Filter::All));
+        let why = problem_of(ResultsQuery::read(&uri("status=done")).err().unwrap());
+        assert_eq!(why, "query: status must be succeeded or failed");
     }
 }

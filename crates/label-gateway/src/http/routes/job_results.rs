@@ -3,16 +3,16 @@ use axum::extract::{Path, State};
 use axum::http::Uri;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use label_core::FieldProblem;
 use serde_json::Value;
 
-use crate::engine::jobs::results::{page, Filter};
+use crate::engine::jobs::results::page;
 use crate::engine::jobs::view::ResultsPage;
 use crate::http::auth::TenantAccess;
+use crate::http::params::JobPath;
 use crate::http::problem::ApiError;
 use crate::http::routes::cursor;
 use crate::http::routes::errors::JobResultsErrors;
-use crate::http::routes::job_params::{job, job_id, limit, query, value, JobPath, ResultsQuery};
+use crate::http::routes::job_params::{job, job_id, ResultsQuery};
 use crate::http::state::AppState;
 
 /// A job's results: one item per customer done, in submission order.
@@ -34,24 +34,15 @@ use crate::http::state::AppState;
 pub async fn job_results(
     access: TenantAccess,
     State(state): State<AppState>,
-    path: Result<Path<(String, String)>, PathRejection>,
+    path: Result<Path<JobPath>, PathRejection>,
     uri: Uri,
 ) -> Result<Response, ApiError> {
     let meta = job(&state, &access, &job_id(path)).await?;
-    let pairs = query(&uri, &["status", "cursor", "limit"]).map_err(|e| access.error(e))?;
-    let limit = limit(&pairs, 100, 1000).map_err(|e| access.error(e))?;
-    let filter = match value(&pairs, "status") {
-        None => Filter::All,
-        Some("succeeded") => Filter::Succeeded,
-        Some("failed") => Filter::Failed,
-        Some(_) => {
-            let problem = FieldProblem::at("", "query: status must be succeeded or failed");
-            return Err(access.error(label_core::invalid_request(&[problem])));
-        }
-    };
+    let query = ResultsQuery::read(&uri).map_err(|e| access.error(e))?;
+    let filter = query.filter();
     let scope = format!("results/{}/{}", meta.id, filter.name());
-    let from = cursor::offset(value(&pairs, "cursor"), &scope).map_err(|e| access.error(e))?;
-    let (items, next) = page(&state.jobs.store, &meta, filter, from, limit)
+    let from = cursor::offset(query.cursor.as_deref(), &scope).map_err(|e| access.error(e))?;
+    let (items, next) = page(&state.jobs.store, &meta, filter, from, query.page_size())
         .await
         .map_err(|e| access.error(e))?;
     let body = ResultsPage {

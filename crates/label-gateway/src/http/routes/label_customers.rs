@@ -3,7 +3,7 @@
 
 use axum::body::Body;
 use axum::extract::rejection::PathRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -21,11 +21,10 @@ use crate::http::api::bulk::{
     ItemProblem, LabelCustomersResponse,
 };
 use crate::http::auth::TenantAccess;
+use crate::http::params::LabelPath;
 use crate::http::problem::ApiError;
-use crate::http::routes::customer_labels::invalid_query;
 use crate::http::routes::errors::{ChangeLabelCustomersErrors, LabelCustomersErrors};
-use crate::http::routes::params::LabelPath;
-use crate::http::routes::{body, cursor};
+use crate::http::routes::{body, cursor, query};
 use crate::http::state::AppState;
 
 const DEFAULT_LIMIT: u32 = 50;
@@ -61,7 +60,7 @@ pub struct CustomersQuery {
 )]
 pub async fn list_label_customers(
     access: TenantAccess,
-    path: Result<Path<(String, String)>, PathRejection>,
+    path: Result<Path<LabelPath>, PathRejection>,
     uri: Uri,
 ) -> Result<Response, ApiError> {
     let provider = &access.tenant.provider;
@@ -71,18 +70,16 @@ pub async fn list_label_customers(
             "provider {} cannot list a label's customers",
             provider.name()
         );
-        return Err(unsupported(&access, why, capabilities.batch > 0, "PATCH"));
+        let allow = if capabilities.batch > 0 { "PATCH" } else { "" };
+        return Err(access.unsupported(why, allow));
     }
-    let query = match Query::<CustomersQuery>::try_from_uri(&uri) {
-        Ok(Query(query)) => query,
-        Err(rejection) => return Err(access.error(invalid_query(&rejection.body_text()))),
-    };
+    let query: CustomersQuery = query::read(&uri).map_err(|e| access.error(e))?;
     let limit = query.limit.unwrap_or(DEFAULT_LIMIT);
     if !(1..=MAX_LIMIT).contains(&limit) {
         let why = format!("limit must be 1 to {MAX_LIMIT}");
-        return Err(access.error(invalid_query(&why)));
+        return Err(access.error(query::invalid(&why)));
     }
-    let ctx = context(&access);
+    let ctx = access.context();
     let label = resolve(&access, path, &ctx).await?;
     let id = label.id.clone().unwrap_or_default();
     let scope = format!("members/{}/{id}", access.tenant.id);
@@ -128,7 +125,7 @@ pub async fn list_label_customers(
 pub async fn change_label_customers(
     access: TenantAccess,
     State(state): State<AppState>,
-    path: Result<Path<(String, String)>, PathRejection>,
+    path: Result<Path<LabelPath>, PathRejection>,
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
@@ -140,14 +137,19 @@ pub async fn change_label_customers(
             "provider {} is read-only: labels cannot be changed",
             provider.name()
         );
-        return Err(unsupported(&access, why, capabilities.members, "GET, HEAD"));
+        let allow = if capabilities.members {
+            "GET, HEAD"
+        } else {
+            ""
+        };
+        return Err(access.unsupported(why, allow));
     }
     let body = body::json(&headers, body, state.requests)
         .await
         .map_err(|e| access.error(e))?;
     let change = MemberChange::parse(&body, capabilities.customer_id_format)
         .map_err(|problems| access.error(invalid_request(&problems)))?;
-    let ctx = context(&access);
+    let ctx = access.context();
     let label = resolve(&access, path, &ctx).await?;
     let mut results = Vec::with_capacity(change.add.len() + change.remove.len());
     for (op, customers) in [(Op::Add, &change.add), (Op::Remove, &change.remove)] {
@@ -185,31 +187,11 @@ pub async fn change_label_customers(
     Ok(Json(answer).into_response())
 }
 
-fn context(access: &TenantAccess) -> CallContext {
-    CallContext {
-        request_id: access.request_id.clone(),
-        fresh: false,
-        include_raw: false,
-    }
-}
-
-/// 405, with the methods the resource does allow for this provider.
-fn unsupported(
-    access: &TenantAccess,
-    why: String,
-    other: bool,
-    other_methods: &'static str,
-) -> ApiError {
-    let mut error = access.error(Error::new(ErrorKind::UnsupportedOperation, why));
-    error.allow = Some(if other { other_methods } else { "" });
-    error
-}
-
 /// The path's label, found in the tenant's catalog by its id in the provider's spelling (a
 /// Trybe UUID in any case); one the catalog does not have is `label_not_found`.
 async fn resolve(
     access: &TenantAccess,
-    path: Result<Path<(String, String)>, PathRejection>,
+    path: Result<Path<LabelPath>, PathRejection>,
     ctx: &CallContext,
 ) -> Result<LabelIdentity, ApiError> {
     let provider = &access.tenant.provider;
@@ -218,10 +200,10 @@ async fn resolve(
         let why = "the tenant's vendor has no label of this id";
         access.error(Error::new(ErrorKind::LabelNotFound, why))
     };
-    let Ok(Path((_, raw))) = path else {
+    let Ok(Path(LabelPath { label_id, .. })) = path else {
         return Err(not_found());
     };
-    let id = format.canonical(&raw);
+    let id = format.canonical(&label_id.0);
     // An id that cannot be one names no label, and costs no catalog read to say so.
     if !format.admits(&id) || check_label_text(&id).is_err() {
         return Err(not_found());

@@ -6,11 +6,11 @@ use serde_json::Value;
 
 use crate::engine::jobs::view::{Job, JobList};
 use crate::http::auth::TenantAccess;
+use crate::http::params::TenantPath;
 use crate::http::problem::ApiError;
 use crate::http::routes::cursor;
 use crate::http::routes::errors::ListJobsErrors;
-use crate::http::routes::job_params::{limit, query, value, ListQuery};
-use crate::http::routes::params::TenantPath;
+use crate::http::routes::job_params::ListQuery;
 use crate::http::state::AppState;
 
 /// The tenant's jobs, newest first.
@@ -32,10 +32,9 @@ pub async fn list_jobs(
     uri: Uri,
 ) -> Result<Response, ApiError> {
     let tenant = &access.tenant.id;
-    let pairs = query(&uri, &["cursor", "limit"]).map_err(|e| access.error(e))?;
-    let limit = limit(&pairs, 20, 100).map_err(|e| access.error(e))?;
+    let query = ListQuery::read(&uri).map_err(|e| access.error(e))?;
     let scope = format!("jobs/{tenant}");
-    let after = match value(&pairs, "cursor") {
+    let after = match query.cursor.as_deref() {
         None => None,
         Some(text) => match cursor::decode(text, &scope).map_err(|e| access.error(e))? {
             Value::String(after) => Some(after),
@@ -45,7 +44,7 @@ pub async fn list_jobs(
     let page = state
         .jobs
         .store
-        .list(tenant, after.as_deref(), limit)
+        .list(tenant, after.as_deref(), query.page_size())
         .await
         .map_err(|e| access.error(e))?;
     let body = JobList {

@@ -1,4 +1,10 @@
-//! One file per endpoint action; `crate::http::router` lists them all.
+//! One file per endpoint action, each handler with its own `#[utoipa::path]`, and what they
+//! share (bodies, cursors, representations, the errors they document); [`api`] lists them all.
+
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::http::state::AppState;
 
 pub mod batch_get;
 pub mod body;
@@ -16,8 +22,34 @@ pub mod job_params;
 pub mod job_results;
 pub mod label_customers;
 pub mod list_jobs;
-pub mod params;
+pub mod query;
 pub mod representation;
 pub mod submit_job;
 pub mod template;
 pub mod tenant;
+
+/// The public listener's routes and the document's paths, both from each handler's own
+/// `#[utoipa::path]`: its method and path are written there and nowhere else. One `routes!`
+/// per path.
+pub fn api() -> OpenApiRouter<AppState> {
+    OpenApiRouter::default()
+        .routes(routes!(tenant::get_tenant))
+        .routes(routes!(
+            customer_labels::get_customer_labels,
+            change_labels::change_customer_labels
+        ))
+        .routes(routes!(catalog::list_catalog, create_label::create_label))
+        .routes(routes!(list_jobs::list_jobs, submit_job::submit_job))
+        .routes(routes!(get_job::get_job, cancel_job::cancel_job))
+        .routes(routes!(job_results::job_results))
+        // After the jobs: the jobs' `ItemProblem` and these routes' share a schema name, and
+        // the one registered last is the one the document keeps.
+        .routes(routes!(
+            label_customers::list_label_customers,
+            label_customers::change_label_customers
+        ))
+        .routes(routes!(batch_get::batch_get_customer_labels))
+        .routes(routes!(health::healthz))
+        .routes(routes!(health::readyz))
+        .routes(routes!(docs::openapi_json))
+}

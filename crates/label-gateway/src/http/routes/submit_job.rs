@@ -1,20 +1,20 @@
+use crate::contract::{Code, Error};
 use axum::body::{to_bytes, Body};
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 
-use crate::contract::{Code, Error};
 use crate::engine::idempotency::{self, Claim, Fingerprinting};
 use crate::engine::jobs::memory::Held;
 use crate::engine::jobs::stream::{Split, Splitter};
 use crate::engine::jobs::view::Job;
 use crate::engine::jobs::{spec, Jobs};
 use crate::http::auth::TenantAccess;
+use crate::http::params::TenantPath;
 use crate::http::problem::ApiError;
 use crate::http::routes::body;
 use crate::http::routes::errors::SubmitJobErrors;
-use crate::http::routes::params::TenantPath;
 use crate::http::state::{AppState, RequestLimits};
 
 /// Submit a job: change many customers, or copy labels from another tenant.
@@ -63,15 +63,11 @@ pub async fn submit_job(
 ) -> Result<Response, ApiError> {
     let provider = &access.tenant.provider;
     if !provider.capabilities().can_write() {
-        let mut error = access.error(Error::new(
-            Code::UnsupportedOperation,
-            format!(
-                "provider {} is read-only: jobs cannot change its labels",
-                provider.name()
-            ),
-        ));
-        error.allow = Some("GET, HEAD");
-        return Err(error);
+        let why = format!(
+            "provider {} is read-only: jobs cannot change its labels",
+            provider.name()
+        );
+        return Err(access.unsupported(why, "GET, HEAD"));
     }
     let limits = RequestLimits {
         max_body_bytes: state.jobs.max_body_bytes,

@@ -3,8 +3,8 @@ use axum::Json;
 
 use crate::http::api::TenantResponse;
 use crate::http::auth::TenantAccess;
+use crate::http::params::TenantPath;
 use crate::http::routes::errors::TenantErrors;
-use crate::http::routes::params::TenantPath;
 
 /// The tenant's provider and what it can do.
 ///

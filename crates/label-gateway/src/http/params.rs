@@ -1,0 +1,123 @@
+//! The parameters of the v1 API. Each path parameter is a type that carries its form (pattern
+//! and lengths) once, for every operation and body that names it; the structs below are what
+//! the routes extract and document. The forms are the checks the gateway makes before any
+//! vendor call.
+
+use serde::Deserialize;
+use utoipa::openapi::{ObjectBuilder, RefOr, Schema, Type};
+use utoipa::{IntoParams, PartialSchema, ToSchema};
+
+/// A string of this form: the OWASP-style limits every string the gateway limits carries.
+fn text(pattern: Option<&str>, min_length: usize, max_length: usize) -> RefOr<Schema> {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .pattern(pattern)
+        .min_length(Some(min_length))
+        .max_length(Some(max_length))
+        .into()
+}
+
+/// A path parameter's type, with its form: a pattern, the shortest and the longest. Its schema
+/// is written by hand: utoipa's derive takes a pattern but no lengths on a newtype.
+macro_rules! path_parameter {
+    ($(#[$meta:meta])* $name:ident: $pattern:expr, $min:literal..=$max:literal) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(pub String);
+
+        impl PartialSchema for $name {
+            fn schema() -> RefOr<Schema> {
+                text($pattern, $min, $max)
+            }
+        }
+
+        impl ToSchema for $name {}
+    };
+}
+
+path_parameter!(
+    /// A tenant's id, as configured: lower-case letters, digits, `_` and `-`.
+    TenantId: Some("^[a-z0-9][a-z0-9_-]{0,62}$"), 1..=63
+);
+path_parameter!(
+    /// A customer's id at the tenant's vendor: no control characters, not `.` or `..`. Each
+    /// provider's own format is checked by `label_core::CustomerId`.
+    CustomerIdParam: Some(r"^(?!\.\.?$)[^\u0000-\u001F\u007F-\u009F]+$"), 1..=256
+);
+path_parameter!(
+    /// A label's id in the tenant's catalog: no control characters.
+    LabelIdParam: Some(r"^[^\u0000-\u001F\u007F-\u009F]+$"), 1..=255
+);
+path_parameter!(
+    /// A job's id: a UUID, in any case (an id of another form is no job: 404).
+    JobIdParam: None, 36..=36
+);
+
+/// `/v1/tenants/{tenant}...`
+#[derive(IntoParams)]
+#[into_params(parameter_in = Path)]
+#[allow(dead_code)] // documentation only: `TenantAccess` reads the tenant, before the handler
+pub struct TenantPath {
+    /// The tenant's id, as configured; the api key must be one of this tenant's.
+    #[param(inline, example = "acme")]
+    pub tenant: TenantId,
+}
+
+/// `/v1/tenants/{tenant}/customers/{customer_id}...`
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct CustomerPath {
+    /// The tenant's id, as configured; the api key must be one of this tenant's.
+    #[param(inline, example = "acme")]
+    pub tenant: TenantId,
+    /// The customer's id at the tenant's vendor, in its provider's format.
+    // Its description (each provider's format, read from the providers' capabilities) and its
+    // named examples, one per demo tenant, are added in `openapi::finish`.
+    #[param(inline)]
+    pub customer_id: CustomerIdParam,
+}
+
+/// `/v1/tenants/{tenant}/labels/{label_id}...`
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct LabelPath {
+    /// The tenant's id, as configured; the api key must be one of this tenant's.
+    #[param(inline, example = "acme")]
+    pub tenant: TenantId,
+    /// The label's id in the tenant's catalog (`id` of `listCatalogLabels`): Capillary's
+    /// `labelId`, a Trybe UUID (any case). An id the catalog lacks is 404 `label_not_found`.
+    // Its named examples, one per provider, are added in `openapi::finish`.
+    #[param(inline)]
+    pub label_id: LabelIdParam,
+}
+
+/// `/v1/tenants/{tenant}/jobs/{job_id}...`
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct JobPath {
+    /// The tenant's id, as configured; the api key must be one of this tenant's.
+    #[param(inline, example = "acme")]
+    pub tenant: TenantId,
+    /// The job's id, as its submission answered it.
+    #[param(inline, example = "01937a4e-8f5a-7c3e-9b1d-2f4a6c8e0b1d")]
+    pub job_id: JobIdParam,
+}
+
+/// The request headers of the cached reads (RFC 9110 conditional requests, RFC 9111 no-cache).
+#[derive(IntoParams)]
+#[into_params(parameter_in = Header)]
+#[allow(dead_code)] // documentation only: handlers read the `HeaderMap`
+pub struct CacheHeaders {
+    /// `ETag`s from earlier answers, or `*`: while one still matches, 304 with no body.
+    // The example matches nothing, so that "Try it out" shows a body.
+    #[param(
+        rename = "If-None-Match",
+        example = r#""0123456789abcdef0123456789abcdef""#,
+        nullable = false
+    )]
+    pub if_none_match: Option<String>,
+    /// `no-cache` (or `no-store`): answer from the vendor rather than the cache, and refresh it.
+    #[param(rename = "Cache-Control", example = "no-cache", nullable = false)]
+    pub cache_control: Option<String>,
+}
