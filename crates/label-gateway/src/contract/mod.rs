@@ -1,10 +1,12 @@
 //! What the API promises, read by both sides of the gateway: the [`http`](crate::http) side
 //! that answers and the [`engine`](crate::engine) that does the work. Its list of error codes
-//! with their statuses, and its rules for request bodies: strict JSON,
-//! every problem at its RFC 6901 pointer, the limits of each body.
+//! with their statuses, how the model reads on the wire ([`model`], for the document), and its
+//! rules for request bodies: strict JSON, every problem at its RFC 6901 pointer, the limits of
+//! each body.
 
 pub mod body;
 pub mod code;
+pub mod model;
 pub mod requests;
 pub mod strict_json;
 

@@ -7,8 +7,8 @@ use label_core::{ChangeResult, FieldProblem, Upstream};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::contract::model;
 use crate::contract::{Code, Error};
-use crate::http::api::model;
 
 /// An error on its way to the client, with what the request had established about it.
 #[derive(Debug)]

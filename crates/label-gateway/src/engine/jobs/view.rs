@@ -156,9 +156,9 @@ pub enum ItemStatus {
 /// What one label reference did to the customer.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ItemResult {
-    #[schema(value_type = crate::http::api::model::Op)]
+    #[schema(value_type = crate::contract::model::Op)]
     pub op: &'static str,
-    #[schema(value_type = crate::http::api::model::LabelIdentity)]
+    #[schema(value_type = crate::contract::model::LabelIdentity)]
     pub label: LabelIdentity,
     #[schema(value_type = ItemResultStatus)]
     pub status: &'static str,

@@ -7,7 +7,7 @@ use serde_json::value::RawValue;
 use utoipa::openapi::schema::{Array, ArrayBuilder, ObjectBuilder, SchemaType, Type};
 use utoipa::ToSchema;
 
-use super::model;
+use crate::contract::model;
 use crate::contract::Code;
 
 /// A label to create in the tenant's vendor catalog.

@@ -2,13 +2,14 @@
 
 pub mod bulk;
 pub mod job_request;
-pub mod model;
 
 use label_core::{Capabilities, ChangeResult, Label};
 use serde::Serialize;
 use utoipa::openapi::schema::{Array, ArrayBuilder, SchemaType, Type};
 use utoipa::openapi::Ref;
 use utoipa::ToSchema;
+
+use crate::contract::model;
 
 #[derive(Serialize, ToSchema)]
 pub struct TenantResponse<'a> {

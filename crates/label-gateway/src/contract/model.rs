@@ -3,8 +3,9 @@
 //! label-core knows no HTTP, so its types carry no schema; they keep their serde derives (their
 //! JSON is also what the cache keeps pre-encoded, and a hit writes those bytes as they are).
 //! Each type here has the name, fields and documentation of one that the API sends, and is
-//! only ever read by utoipa: the bodies in [`super`] point at these with `value_type`. The test
-//! below holds each to what its model type serializes to, so the two cannot drift apart.
+//! only ever read by utoipa: the bodies in [`crate::http::api`] and the engine's job views
+//! point at these with `value_type`. The test below holds each to what its model type
+//! serializes to, so the two cannot drift apart.
 #![allow(dead_code)] // documentation only: never built, never serialized
 
 use utoipa::ToSchema;
