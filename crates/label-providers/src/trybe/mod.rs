@@ -258,20 +258,10 @@ fn broken(reply: &Reply, detail: String) -> Error {
 
 #[cfg(test)]
 mod tests {
-    use std::time::Duration;
-
     use super::*;
 
     fn settings(vendor: &str) -> ProviderSettings {
-        ProviderSettings {
-            base_url: "https://api.try.be".parse().expect("a valid url"),
-            connect_timeout: Duration::from_secs(1),
-            request_timeout: Duration::from_secs(3),
-            max_body_bytes: 1024,
-            in_flight: crate::InFlight::new(1 << 20),
-            hidden: Vec::new(),
-            vendor: vendor.parse().expect("valid toml"),
-        }
+        ProviderSettings::for_test("https://api.try.be", vendor)
     }
 
     fn problem_key(vendor: &str) -> String {
