@@ -94,11 +94,7 @@ async fn change_one(
         return CustomerOutcome::Unchanged;
     }
     let labels = slice::from_ref(label);
-    let written = match op {
-        Op::Add => provider.attach(ctx, customer, labels).await,
-        Op::Remove => provider.detach(ctx, customer, labels).await,
-    };
-    let statuses = match written {
+    let statuses = match provider.change_labels(ctx, op, customer, labels).await {
         Ok(statuses) => statuses,
         Err(error) => return failed(error),
     };
