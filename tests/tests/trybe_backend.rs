@@ -210,12 +210,18 @@ async fn attach_then_detach_changes_the_vendors_data() {
     let (sim, provider) = start().await;
     let who = customer(SAMPLE_CUSTOMER);
     // Gym Member is new; VIP is already attached, which Trybe ignores.
-    let statuses = provider.attach(&ctx(), &who, &ids(&[4, 1])).await.unwrap();
+    let statuses = provider
+        .change_labels(&ctx(), Op::Add, &who, &ids(&[4, 1]))
+        .await
+        .unwrap();
     assert_eq!(statuses, [WriteStatus::Applied; 2]);
     let expected = ["VIP", "Newsletter", "Spa Member", "Gym Member"];
     assert_eq!(sim.attached_values(SAMPLE_CUSTOMER), expected);
     // Lapsed is not attached, which Trybe ignores too; the detach answers 204 with no body.
-    let statuses = provider.detach(&ctx(), &who, &ids(&[1, 19])).await.unwrap();
+    let statuses = provider
+        .change_labels(&ctx(), Op::Remove, &who, &ids(&[1, 19]))
+        .await
+        .unwrap();
     assert_eq!(statuses, [WriteStatus::Applied; 2]);
     let expected = ["Newsletter", "Spa Member", "Gym Member"];
     assert_eq!(sim.attached_values(SAMPLE_CUSTOMER), expected);
@@ -232,7 +238,7 @@ async fn attach_then_detach_changes_the_vendors_data() {
 async fn a_refused_write_is_an_upstream_error_and_a_missing_customer_is_not_found() {
     let (sim, provider) = start().await;
     let err = provider
-        .attach(&ctx(), &customer(SAMPLE_CUSTOMER), &ids(&[99]))
+        .change_labels(&ctx(), Op::Add, &customer(SAMPLE_CUSTOMER), &ids(&[99]))
         .await
         .unwrap_err();
     assert_eq!(err.kind, ErrorKind::UpstreamError);
@@ -241,7 +247,7 @@ async fn a_refused_write_is_an_upstream_error_and_a_missing_customer_is_not_foun
     assert_eq!(upstream.code.as_deref(), Some("labels.0"));
     assert_eq!(sim.attached_values(SAMPLE_CUSTOMER).len(), 3);
     let err = provider
-        .detach(&ctx(), &customer(UNKNOWN_CUSTOMER), &ids(&[1]))
+        .change_labels(&ctx(), Op::Remove, &customer(UNKNOWN_CUSTOMER), &ids(&[1]))
         .await
         .unwrap_err();
     assert_eq!(err.kind, ErrorKind::CustomerNotFound);

@@ -7,7 +7,7 @@ use std::time::Duration;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::Router;
-use label_core::{CallContext, CustomerId, LabelIdentity, LabelProvider};
+use label_core::{CallContext, CustomerId, LabelIdentity, LabelProvider, Op};
 use label_providers::ProviderSettings;
 use proptest::prelude::*;
 use serde_json::{json, Value};
@@ -92,10 +92,10 @@ impl FakeVendor {
                     id: Some("9b2e4f6a-1c3d-4e5f-8a7b-0c1d2e3f4a5c".into()),
                     name: Some("VIP".into()),
                 };
-                let _ = provider
-                    .attach(&ctx, &customer, std::slice::from_ref(&label))
-                    .await;
-                let _ = provider.detach(&ctx, &customer, &[label]).await;
+                let labels = std::slice::from_ref(&label);
+                for op in [Op::Add, Op::Remove] {
+                    let _ = provider.change_labels(&ctx, op, &customer, labels).await;
+                }
             }
         });
     }

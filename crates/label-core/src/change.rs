@@ -191,10 +191,7 @@ async fn execute(
             continue;
         }
         let labels: Vec<LabelIdentity> = positions.iter().map(|&i| plan[i].label.clone()).collect();
-        let written = match op {
-            Op::Add => provider.attach(ctx, customer, &labels).await,
-            Op::Remove => provider.detach(ctx, customer, &labels).await,
-        };
+        let written = provider.change_labels(ctx, op, customer, &labels).await;
         let statuses = match written {
             Ok(statuses) if statuses.len() == labels.len() => statuses,
             Ok(statuses) => {

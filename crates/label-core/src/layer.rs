@@ -101,24 +101,15 @@ impl<L: Layer> LabelProvider for Layered<L> {
         self.through(Operation::Catalog, &call).await
     }
 
-    async fn attach(
+    async fn change_labels(
         &self,
         ctx: &CallContext,
+        op: Op,
         customer: &CustomerId,
         labels: &[LabelIdentity],
     ) -> Result<Vec<WriteStatus>, Error> {
-        let call = || self.inner.attach(ctx, customer, labels);
-        self.through(Operation::Attach, &call).await
-    }
-
-    async fn detach(
-        &self,
-        ctx: &CallContext,
-        customer: &CustomerId,
-        labels: &[LabelIdentity],
-    ) -> Result<Vec<WriteStatus>, Error> {
-        let call = || self.inner.detach(ctx, customer, labels);
-        self.through(Operation::Detach, &call).await
+        let call = || self.inner.change_labels(ctx, op, customer, labels);
+        self.through(Operation::change(op), &call).await
     }
 
     async fn create_label(
@@ -256,26 +247,18 @@ impl<K: Keeper> LabelProvider for Keeping<K> {
         self.0.catalog(ctx).await
     }
 
-    async fn attach(
+    async fn change_labels(
         &self,
         ctx: &CallContext,
+        op: Op,
         customer: &CustomerId,
         labels: &[LabelIdentity],
     ) -> Result<Vec<WriteStatus>, Error> {
-        let result = self.0.inner().attach(ctx, customer, labels).await;
-        self.0
-            .changed(Changed::Customers(std::slice::from_ref(customer)))
+        let result = self
+            .0
+            .inner()
+            .change_labels(ctx, op, customer, labels)
             .await;
-        result
-    }
-
-    async fn detach(
-        &self,
-        ctx: &CallContext,
-        customer: &CustomerId,
-        labels: &[LabelIdentity],
-    ) -> Result<Vec<WriteStatus>, Error> {
-        let result = self.0.inner().detach(ctx, customer, labels).await;
         self.0
             .changed(Changed::Customers(std::slice::from_ref(customer)))
             .await;

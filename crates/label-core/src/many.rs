@@ -5,6 +5,7 @@
 //! request order.
 
 use std::collections::HashMap;
+use std::future::Future;
 use std::slice;
 
 use futures::stream::{self, StreamExt};
@@ -26,39 +27,48 @@ pub async fn change_many(
     concurrency: usize,
 ) -> Vec<CustomerOutcome> {
     let batch = provider.capabilities().batch as usize;
-    // The futures are made before the stream runs them, not by a closure inside it: a closure
-    // over borrowed items in a stream makes the request's future lose `Send` (rust#102211).
     if batch <= 1 {
         let each: Vec<_> = customers
             .iter()
             .map(|customer| change_one(provider, ctx, op, label, customer))
             .collect();
-        return stream::iter(each)
-            .buffered(concurrency.max(1))
-            .collect()
-            .await;
+        return in_order(each, concurrency).await;
     }
     let calls: Vec<_> = customers
         .chunks(batch)
         .map(|chunk| async move {
             let outcomes = provider.change_many(ctx, op, label, chunk).await;
-            match outcomes {
-                Ok(outcomes) if outcomes.len() == chunk.len() => outcomes,
-                Ok(outcomes) => {
-                    let error = miscounted(outcomes.len(), chunk.len());
-                    vec![CustomerOutcome::Failed(error); chunk.len()]
-                }
-                // The vendor may have acted on any of them: each is reported failed, so the
-                // client repeats them, and a repeat of what was done reads `unchanged`.
-                Err(error) => vec![CustomerOutcome::Failed(error); chunk.len()],
-            }
+            // The vendor may have acted on any of them: each is reported failed, so the
+            // client repeats them, and a repeat of what was done reads `unchanged`.
+            one_each(outcomes, chunk.len(), CustomerOutcome::Failed)
         })
         .collect();
-    let chunks: Vec<Vec<CustomerOutcome>> = stream::iter(calls)
+    let chunks = in_order(calls, concurrency).await;
+    chunks.into_iter().flatten().collect()
+}
+
+/// Runs `calls`, at most `concurrency` at once, and gives their answers in the calls' order.
+/// The futures are made before the stream runs them, not by a closure inside it: a closure
+/// over borrowed items in a stream makes the request's future lose `Send` (rust#102211).
+async fn in_order<F: Future>(calls: Vec<F>, concurrency: usize) -> Vec<F::Output> {
+    stream::iter(calls)
         .buffered(concurrency.max(1))
         .collect()
-        .await;
-    chunks.into_iter().flatten().collect()
+        .await
+}
+
+/// A batch call's answer as one answer per customer of its chunk: when the call failed, or
+/// answered for another number of customers, each customer gets that error (`failed`).
+fn one_each<T: Clone>(
+    answer: Result<Vec<T>, Error>,
+    customers: usize,
+    failed: fn(Error) -> T,
+) -> Vec<T> {
+    match answer {
+        Ok(each) if each.len() == customers => each,
+        Ok(each) => vec![failed(miscounted(each.len(), customers)); customers],
+        Err(error) => vec![failed(error); customers],
+    }
 }
 
 /// One customer without a batch call: a fresh read decides `unchanged` (as for a customer's
@@ -84,11 +94,7 @@ async fn change_one(
         return CustomerOutcome::Unchanged;
     }
     let labels = slice::from_ref(label);
-    let written = match op {
-        Op::Add => provider.attach(ctx, customer, labels).await,
-        Op::Remove => provider.detach(ctx, customer, labels).await,
-    };
-    let statuses = match written {
+    let statuses = match provider.change_labels(ctx, op, customer, labels).await {
         Ok(statuses) => statuses,
         Err(error) => return failed(error),
     };
@@ -160,17 +166,8 @@ pub async fn labels_of_many(
                 (chunk, provider.customers_labels(ctx, &ids).await)
             })
             .collect();
-        let read = stream::iter(calls)
-            .buffered(concurrency.max(1))
-            .collect::<Vec<_>>()
-            .await;
-        for (chunk, result) in read {
-            let each: Vec<Result<Fetched<LabelList>, Error>> = match result {
-                Ok(each) if each.len() == chunk.len() => each,
-                Ok(each) => vec![Err(miscounted(each.len(), chunk.len())); chunk.len()],
-                Err(error) => vec![Err(error); chunk.len()],
-            };
-            for (&i, answer) in chunk.iter().zip(each) {
+        for (chunk, result) in in_order(calls, concurrency).await {
+            for (&i, answer) in chunk.iter().zip(one_each(result, chunk.len(), Err)) {
                 answers[i] = Some(answer);
             }
         }
@@ -179,11 +176,7 @@ pub async fn labels_of_many(
             .iter()
             .map(|&i| async move { (i, provider.customer_labels(ctx, distinct[i]).await) })
             .collect();
-        let read = stream::iter(calls)
-            .buffered(concurrency.max(1))
-            .collect::<Vec<_>>()
-            .await;
-        for (i, answer) in read {
+        for (i, answer) in in_order(calls, concurrency).await {
             answers[i] = Some(answer);
         }
     }

@@ -2,6 +2,7 @@
 //! capability checks) instead of a method name spelled as a string.
 
 use crate::capabilities::Capabilities;
+use crate::model::Op;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Operation {
@@ -33,6 +34,16 @@ impl Operation {
         Operation::CustomersLabels,
         Operation::SearchCatalog,
     ];
+
+    /// The operation of a change to one customer's labels
+    /// ([`LabelProvider::change_labels`](crate::LabelProvider::change_labels)): attaching and
+    /// detaching are counted and checked apart.
+    pub const fn change(op: Op) -> Operation {
+        match op {
+            Op::Add => Operation::Attach,
+            Op::Remove => Operation::Detach,
+        }
+    }
 
     /// The name metrics and traces use.
     pub const fn name(self) -> &'static str {

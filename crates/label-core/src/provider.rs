@@ -56,26 +56,21 @@ pub trait LabelProvider: Send + Sync + 'static {
         Err(unsupported(self.name(), "a label catalog"))
     }
 
-    /// Attaches resolved labels; one status per label, in order.
-    async fn attach(
+    /// Attaches (`Op::Add`, `Capabilities::add`) or detaches (`Capabilities::remove`) resolved
+    /// labels; one status per label, in order.
+    async fn change_labels(
         &self,
         ctx: &CallContext,
+        op: Op,
         customer: &CustomerId,
         labels: &[LabelIdentity],
     ) -> Result<Vec<WriteStatus>, Error> {
         let _ = (ctx, customer, labels);
-        Err(unsupported(self.name(), "attaching labels"))
-    }
-
-    /// Detaches resolved labels; one status per label, in order.
-    async fn detach(
-        &self,
-        ctx: &CallContext,
-        customer: &CustomerId,
-        labels: &[LabelIdentity],
-    ) -> Result<Vec<WriteStatus>, Error> {
-        let _ = (ctx, customer, labels);
-        Err(unsupported(self.name(), "detaching labels"))
+        let what = match op {
+            Op::Add => "attaching labels",
+            Op::Remove => "detaching labels",
+        };
+        Err(unsupported(self.name(), what))
     }
 
     /// Creates a label in the vendor's catalog (`Capabilities::create_labels`).
@@ -101,8 +96,8 @@ pub trait LabelProvider: Send + Sync + 'static {
 
     /// One vendor call attaching (`Op::Add`) or detaching a resolved label for at most
     /// `Capabilities::batch` customers; one outcome per customer, in order. Only a provider with
-    /// a batch call has it: `many::change_many` fans out [`LabelProvider::attach`] and
-    /// [`LabelProvider::detach`] for the others.
+    /// a batch call has it: `many::change_many` fans out
+    /// [`LabelProvider::change_labels`] for the others.
     async fn change_many(
         &self,
         ctx: &CallContext,

@@ -148,20 +148,10 @@ pub fn headers(
 
 #[cfg(test)]
 mod tests {
-    use std::time::Duration;
-
     use super::*;
 
     fn url_of(base: &str, encoded_path: &str) -> String {
-        let settings = ProviderSettings {
-            base_url: Url::parse(base).unwrap(),
-            connect_timeout: Duration::from_secs(1),
-            request_timeout: Duration::from_secs(1),
-            max_body_bytes: 1024,
-            in_flight: crate::InFlight::new(1 << 20),
-            hidden: Vec::new(),
-            vendor: toml::Table::new(),
-        };
+        let settings = ProviderSettings::for_test(base, "");
         let request = Endpoint::new(&settings, HeaderMap::new(), &[])
             .request(Method::GET, encoded_path)
             .build()

@@ -116,18 +116,17 @@ impl InFlight {
 mod tests {
     use super::*;
 
+    /// Reserves bytes the test knows to be free: no wait, and it must succeed.
+    async fn take(budget: &InFlight, held: &mut Held, bytes: usize) {
+        budget.reserve(held, bytes, Duration::ZERO).await.unwrap();
+    }
+
     #[tokio::test]
     async fn bytes_are_held_until_dropped_and_a_wait_ends_at_the_deadline() {
         let budget = InFlight::new(100);
         let mut first = Held::default();
-        budget
-            .reserve(&mut first, 60, Duration::ZERO)
-            .await
-            .unwrap();
-        budget
-            .reserve(&mut first, 30, Duration::ZERO)
-            .await
-            .unwrap();
+        take(&budget, &mut first, 60).await;
+        take(&budget, &mut first, 30).await;
         assert_eq!((first.bytes(), budget.available()), (90, 10));
         let mut second = Held::default();
         let soon = Instant::now() + Duration::from_millis(20);
@@ -135,10 +134,7 @@ mod tests {
         assert_eq!(refused.unwrap_err().kind, ErrorKind::UpstreamBusy);
         assert_eq!(second.bytes(), 0, "a refused wait holds nothing");
         drop(first);
-        budget
-            .reserve(&mut second, 20, Duration::ZERO)
-            .await
-            .unwrap();
+        take(&budget, &mut second, 20).await;
         assert_eq!(budget.available(), 80);
     }
 
@@ -146,10 +142,7 @@ mod tests {
     async fn an_answer_over_the_whole_budget_takes_all_of_it() {
         let budget = InFlight::new(100);
         let mut held = Held::default();
-        budget
-            .reserve(&mut held, 250, Duration::ZERO)
-            .await
-            .unwrap();
+        take(&budget, &mut held, 250).await;
         assert_eq!((held.bytes(), budget.available()), (100, 0));
     }
 }

@@ -25,6 +25,23 @@ pub struct ProviderSettings {
     pub vendor: toml::Table,
 }
 
+impl ProviderSettings {
+    /// Settings for a backend's own unit tests: short timeouts, small limits, and `vendor`
+    /// (TOML) as the tenant's keys.
+    #[cfg(test)]
+    pub(crate) fn for_test(base_url: &str, vendor: &str) -> Self {
+        Self {
+            base_url: base_url.parse().expect("a valid url"),
+            connect_timeout: Duration::from_secs(1),
+            request_timeout: Duration::from_secs(3),
+            max_body_bytes: 1024,
+            in_flight: InFlight::new(1 << 20),
+            hidden: Vec::new(),
+            vendor: vendor.parse().expect("valid toml"),
+        }
+    }
+}
+
 /// A problem with one key of a tenant's provider-specific settings.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SettingProblem {

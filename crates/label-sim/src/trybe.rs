@@ -6,8 +6,9 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
 use axum::body::Bytes;
-use axum::extract::{Path, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::extract::{Path, Request, State};
+use axum::http::{header, Method, StatusCode};
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -156,12 +157,14 @@ impl TrybeSim {
         let router = Router::new()
             .route(
                 "/customers/customers/{customer_id}/labels",
-                get(customer_labels).post(attach).delete(detach),
+                get(customer_labels).post(change).delete(change),
             )
             .route(
                 "/customers/labels",
                 get(catalog::labels).post(catalog::create_label),
             )
+            // Laravel authenticates first: before route-model binding (404) and validation (422).
+            .route_layer(middleware::from_fn_with_state(state.clone(), authenticated))
             .with_state(state);
         Ok(Self {
             server: SimServer::start(router).await?,
@@ -179,13 +182,19 @@ impl TrybeSim {
     }
 }
 
-fn authorized(state: &AppState, headers: &HeaderMap) -> Result<(), Refused> {
-    let given = headers
+/// Sanctum's bearer token, checked for every route before its handler runs.
+async fn authenticated(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Result<Response, Refused> {
+    let given = request
+        .headers()
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "));
     if given == Some(state.token.as_str()) {
-        Ok(())
+        Ok(next.run(request).await)
     } else {
         Err(refused(StatusCode::UNAUTHORIZED, "Unauthenticated."))
     }
@@ -206,44 +215,24 @@ fn customer_key(data: &TrybeData, raw: &str) -> Result<String, Refused> {
 async fn customer_labels(
     State(state): State<AppState>,
     Path(customer): Path<String>,
-    headers: HeaderMap,
 ) -> Result<Json<Value>, Refused> {
-    authorized(&state, &headers)?;
     let data = state.data.lock().expect("data lock");
     let key = customer_key(&data, &customer)?;
     Ok(Json(data.customer_json(&data.customers[&key])))
 }
 
-async fn attach(
+/// `POST` attaches, `DELETE` detaches. Laravel's order (after authentication): route-model
+/// binding (404), then validation (422).
+async fn change(
     State(state): State<AppState>,
+    method: Method,
     Path(customer): Path<String>,
-    headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, Refused> {
-    change(&state, &customer, &headers, &body, true)
-}
-
-async fn detach(
-    State(state): State<AppState>,
-    Path(customer): Path<String>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Result<Response, Refused> {
-    change(&state, &customer, &headers, &body, false)
-}
-
-/// Laravel's order: authentication, then route-model binding (404), then validation (422).
-fn change(
-    state: &AppState,
-    customer: &str,
-    headers: &HeaderMap,
-    body: &[u8],
-    add: bool,
-) -> Result<Response, Refused> {
-    authorized(state, headers)?;
+    let add = method == Method::POST;
     let mut data = state.data.lock().expect("data lock");
-    let key = customer_key(&data, customer)?;
-    let ids = laravel::validate_label_ids(body, |id| data.label(id).is_some())?;
+    let key = customer_key(&data, &customer)?;
+    let ids = laravel::validate_label_ids(&body, |id| data.label(id).is_some())?;
     let attached = data.customers.get_mut(&key).expect("bound above");
     for id in ids {
         if !add {

@@ -254,15 +254,7 @@ mod tests {
     use crate::settings::ProviderSettings;
 
     fn build(vendor: &str) -> Result<super::super::Capillary, Vec<SettingProblem>> {
-        let settings = ProviderSettings {
-            base_url: "https://eu.api.capillarytech.com".parse().unwrap(),
-            connect_timeout: Duration::from_secs(1),
-            request_timeout: Duration::from_secs(3),
-            max_body_bytes: 1024,
-            in_flight: crate::InFlight::new(1 << 20),
-            hidden: Vec::new(),
-            vendor: vendor.parse().expect("valid toml"),
-        };
+        let settings = ProviderSettings::for_test("https://eu.api.capillarytech.com", vendor);
         let own: CapillarySettings = crate::settings::vendor_settings(&settings)?;
         let sign_in = own.sign_in()?;
         let secrets: Vec<&str> = sign_in.secrets.iter().map(String::as_str).collect();

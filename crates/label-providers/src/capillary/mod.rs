@@ -200,30 +200,19 @@ impl LabelProvider for Capillary {
         Ok(Fetched::from_vendor(Arc::new(Catalog::new(labels.into()))))
     }
 
-    async fn attach(
+    async fn change_labels(
         &self,
         ctx: &CallContext,
+        op: Op,
         customer: &CustomerId,
         labels: &[LabelIdentity],
     ) -> Result<Vec<WriteStatus>, Error> {
-        let body = ChangeLabels {
-            add: names(labels),
-            remove: Vec::new(),
+        let (add, remove) = match op {
+            Op::Add => (names(labels), Vec::new()),
+            Op::Remove => (Vec::new(), names(labels)),
         };
-        self.change(ctx, customer, &body).await
-    }
-
-    async fn detach(
-        &self,
-        ctx: &CallContext,
-        customer: &CustomerId,
-        labels: &[LabelIdentity],
-    ) -> Result<Vec<WriteStatus>, Error> {
-        let body = ChangeLabels {
-            add: Vec::new(),
-            remove: names(labels),
-        };
-        self.change(ctx, customer, &body).await
+        self.change(ctx, customer, &ChangeLabels { add, remove })
+            .await
     }
 
     async fn create_label(

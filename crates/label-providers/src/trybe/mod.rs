@@ -13,7 +13,7 @@ use async_trait::async_trait;
 use label_core::{
     CallContext, Capabilities, Catalog, CreatedLabel, CustomerId, CustomerIdFormat, Error,
     ErrorKind, Fetched, Label, LabelIdFormat, LabelIdentity, LabelKey, LabelList, LabelProvider,
-    NewLabel, WriteStatus,
+    NewLabel, Op, WriteStatus,
 };
 use reqwest::{Method, RequestBuilder};
 use secrecy::{ExposeSecret, SecretString};
@@ -210,22 +210,18 @@ impl LabelProvider for Trybe {
         }
     }
 
-    async fn attach(
+    async fn change_labels(
         &self,
         ctx: &CallContext,
+        op: Op,
         customer: &CustomerId,
         labels: &[LabelIdentity],
     ) -> Result<Vec<WriteStatus>, Error> {
-        self.write(ctx, Method::POST, customer, labels).await
-    }
-
-    async fn detach(
-        &self,
-        ctx: &CallContext,
-        customer: &CustomerId,
-        labels: &[LabelIdentity],
-    ) -> Result<Vec<WriteStatus>, Error> {
-        self.write(ctx, Method::DELETE, customer, labels).await
+        let method = match op {
+            Op::Add => Method::POST,
+            Op::Remove => Method::DELETE,
+        };
+        self.write(ctx, method, customer, labels).await
     }
 
     async fn create_label(
@@ -258,20 +254,10 @@ fn broken(reply: &Reply, detail: String) -> Error {
 
 #[cfg(test)]
 mod tests {
-    use std::time::Duration;
-
     use super::*;
 
     fn settings(vendor: &str) -> ProviderSettings {
-        ProviderSettings {
-            base_url: "https://api.try.be".parse().expect("a valid url"),
-            connect_timeout: Duration::from_secs(1),
-            request_timeout: Duration::from_secs(3),
-            max_body_bytes: 1024,
-            in_flight: crate::InFlight::new(1 << 20),
-            hidden: Vec::new(),
-            vendor: vendor.parse().expect("valid toml"),
-        }
+        ProviderSettings::for_test("https://api.try.be", vendor)
     }
 
     fn problem_key(vendor: &str) -> String {

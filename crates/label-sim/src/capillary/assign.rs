@@ -9,7 +9,7 @@ use axum::response::Response;
 use serde_json::Value;
 
 use super::store::{AssignRefusal, Assigned, CreateRefusal, NewLabel};
-use super::wire::{self, code, EntityType, Refusal};
+use super::wire::{self, code, Refusal};
 use super::{clock, AppState, CapillaryData, MAX_ACTIVE_LABELS_PER_ENTITY};
 
 pub const MAX_ASSIGNMENTS: usize = 100;
@@ -21,33 +21,28 @@ pub(super) async fn assign(
     State(state): State<AppState>,
     body: Bytes,
 ) -> Result<Response, Refusal> {
-    let body = wire::json_body(&body)?;
-    EntityType::parse(body["entityType"].as_str())?.writable()?;
-    let wanted = wire::items(&body, "assignments", MAX_ASSIGNMENTS)?;
     let mut data = state.data.lock().expect("data lock");
-    let (mut made, mut warnings, mut errors) = (Vec::new(), Vec::new(), Vec::new());
-    for (index, item) in wanted.iter().enumerate() {
-        let entity = item["entityId"].as_str().unwrap_or_default();
-        let about = ("entityId", entity);
-        match assign_one(&mut data, item) {
+    wire::entity_batch(&body, "assignments", MAX_ASSIGNMENTS, |item, answers| {
+        let entity = item.entity;
+        match assign_one(&mut data, item.value) {
             Ok((customer, label_id, Assigned::New(id))) => {
-                made.push(assignment_json(&data, id, entity, customer, label_id));
+                answers
+                    .data
+                    .push(assignment_json(&data, id, entity, customer, label_id));
             }
             Ok((customer, label_id, Assigned::Existing(id))) => {
                 let name = data.label_name(label_id);
                 let text = format!("Label '{name}' is already assigned to entity '{entity}'");
-                warnings.push(wire::item_problem(
-                    index,
-                    code::ALREADY_ASSIGNED,
-                    &text,
-                    about,
-                ));
-                made.push(assignment_json(&data, id, entity, customer, label_id));
+                answers
+                    .warnings
+                    .push(item.problem(code::ALREADY_ASSIGNED, &text));
+                answers
+                    .data
+                    .push(assignment_json(&data, id, entity, customer, label_id));
             }
-            Err((code, text)) => errors.push(wire::item_problem(index, code, &text, about)),
+            Err((code, text)) => answers.errors.push(item.problem(code, &text)),
         }
-    }
-    Ok(wire::batch(made, warnings, errors))
+    })
 }
 
 fn assignment_json(

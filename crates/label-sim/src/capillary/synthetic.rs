@@ -60,6 +60,10 @@ impl CapillaryData {
 mod tests {
     use super::*;
 
+    fn label_ids(mappings: &[Mapping]) -> Vec<u64> {
+        mappings.iter().map(|m| m.label_id).collect()
+    }
+
     #[test]
     fn unknown_ids_exist_only_when_asked_for_with_the_same_five_labels_each_time() {
         let mut data = CapillaryData::sample();
@@ -68,9 +72,8 @@ mod tests {
         let made = data.mappings_of(1_000_001).expect("made up");
         assert_eq!(made.len(), SYNTHETIC_LABELS);
         let again = data.mappings_of(1_000_001).expect("made up");
-        let ids = |m: &[Mapping]| m.iter().map(|m| m.label_id).collect::<Vec<_>>();
-        assert_eq!(ids(&made), ids(&again));
-        let mut distinct = ids(&made);
+        assert_eq!(label_ids(&made), label_ids(&again));
+        let mut distinct = label_ids(&made);
         distinct.sort_unstable();
         distinct.dedup();
         assert_eq!(distinct.len(), SYNTHETIC_LABELS);
@@ -86,21 +89,11 @@ mod tests {
             "not synthetic: unknown"
         );
         data.synthetic = true;
-        let made: Vec<u64> = data
-            .mappings_of(1_000_001)
-            .unwrap()
-            .iter()
-            .map(|m| m.label_id)
-            .collect();
+        let made = label_ids(&data.mappings_of(1_000_001).unwrap());
         let stored = data.stored_mut(1_000_001).expect("made up, now stored");
         assert_eq!(stored.capacity(), SYNTHETIC_LABELS);
         stored.remove(0);
-        let after: Vec<u64> = data
-            .mappings_of(1_000_001)
-            .unwrap()
-            .iter()
-            .map(|m| m.label_id)
-            .collect();
+        let after = label_ids(&data.mappings_of(1_000_001).unwrap());
         assert_eq!(after, made[1..]);
         assert_eq!(data.customers.len(), 4, "one customer stored, no other");
     }

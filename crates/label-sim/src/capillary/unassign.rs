@@ -8,7 +8,7 @@ use axum::extract::State;
 use axum::response::Response;
 use serde_json::{json, Value};
 
-use super::wire::{self, code, EntityType, Refusal};
+use super::wire::{self, code, Answers, Item, Refusal};
 use super::{AppState, CapillaryData};
 
 pub const MAX_REMOVALS: usize = 100;
@@ -19,65 +19,64 @@ pub(super) async fn remove(
     State(state): State<AppState>,
     body: Bytes,
 ) -> Result<Response, Refusal> {
-    let body = wire::json_body(&body)?;
-    EntityType::parse(body["entityType"].as_str())?.writable()?;
-    let removals = wire::items(&body, "removals", MAX_REMOVALS)?;
     let mut data = state.data.lock().expect("data lock");
-    let (mut done, mut warnings, mut errors) = (Vec::new(), Vec::new(), Vec::new());
-    for (index, item) in removals.iter().enumerate() {
-        let entity = item["entityId"].as_str().unwrap_or_default();
-        let about = ("entityId", entity);
-        let (kind, refs) = match named_labels(item) {
-            Ok(named) => named,
-            Err(text) => {
-                errors.push(wire::item_problem(index, code::INVALID_INPUT, &text, about));
-                continue;
-            }
+    wire::entity_batch(&body, "removals", MAX_REMOVALS, |item, answers| {
+        remove_one(&mut data, item, answers);
+    })
+}
+
+/// One removal: its labels unassigned, or why not.
+fn remove_one(data: &mut CapillaryData, item: Item<'_>, answers: &mut Answers) {
+    let entity = item.entity;
+    let (kind, refs) = match named_labels(item.value) {
+        Ok(named) => named,
+        Err(text) => {
+            answers
+                .errors
+                .push(item.problem(code::INVALID_INPUT, &text));
+            return;
+        }
+    };
+    let customer = entity
+        .parse::<u64>()
+        .ok()
+        .filter(|&c| data.customer_exists(c));
+    let Some(customer) = customer else {
+        let text = "Customer not found for the given identifiers";
+        answers
+            .errors
+            .push(item.problem(code::CUSTOMER_NOT_FOUND, text));
+        return;
+    };
+    let mut removed = Vec::new();
+    for given in refs {
+        let shown = given
+            .as_str()
+            .map_or_else(|| given.to_string(), str::to_owned);
+        let mut warn = |code: u64, text: String| {
+            let mut warning = item.problem(code, &text);
+            warning["field"] = kind.into();
+            answers.warnings.push(warning);
         };
-        let customer = entity
-            .parse::<u64>()
-            .ok()
-            .filter(|&c| data.customer_exists(c));
-        let Some(customer) = customer else {
-            let text = "Customer not found for the given identifiers";
-            errors.push(wire::item_problem(
-                index,
-                code::CUSTOMER_NOT_FOUND,
-                text,
-                about,
-            ));
+        let Some(label_id) = resolve(data, kind, given) else {
+            warn(code::LABEL_NOT_FOUND, format!("Label '{shown}' not found"));
             continue;
         };
-        let mut removed = Vec::new();
-        for given in refs {
-            let shown = given
-                .as_str()
-                .map_or_else(|| given.to_string(), str::to_owned);
-            let mut warn = |code: u64, text: String| {
-                let mut warning = wire::item_problem(index, code, &text, about);
-                warning["field"] = kind.into();
-                warnings.push(warning);
+        if data.unassign(customer, label_id) == Some(true) {
+            removed.push(label_id);
+        } else {
+            let by = match kind {
+                "labelIds" => "id",
+                "labelNames" => "name",
+                _ => "externalId",
             };
-            let Some(label_id) = resolve(&data, kind, given) else {
-                warn(code::LABEL_NOT_FOUND, format!("Label '{shown}' not found"));
-                continue;
-            };
-            if data.unassign(customer, label_id) == Some(true) {
-                removed.push(label_id);
-            } else {
-                let by = match kind {
-                    "labelIds" => "id",
-                    "labelNames" => "name",
-                    _ => "externalId",
-                };
-                let text = format!("Label with {by} '{shown}' is already inactive or expired");
-                let text = format!("{text} for entity '{entity}'.");
-                warn(code::ALREADY_INACTIVE, text);
-            }
+            let text = format!("Label with {by} '{shown}' is already inactive or expired");
+            let text = format!("{text} for entity '{entity}'.");
+            warn(code::ALREADY_INACTIVE, text);
         }
-        done.push(json!({"entityId": entity, "removedLabelIds": removed}));
     }
-    Ok(wire::batch(done, warnings, errors))
+    let done = json!({"entityId": entity, "removedLabelIds": removed});
+    answers.data.push(done);
 }
 
 /// The one kind of label reference an item carries, and its non-empty list.

@@ -86,6 +86,56 @@ pub fn batch(data: Vec<Value>, warnings: Vec<Value>, errors: Vec<Value>) -> Resp
     (status, Json(body)).into_response()
 }
 
+/// A batch's answer, built item by item: an entry of `data` for each item done, and the
+/// `warnings` and `errors` that name their item.
+#[derive(Debug, Default)]
+pub struct Answers {
+    pub data: Vec<Value>,
+    pub warnings: Vec<Value>,
+    pub errors: Vec<Value>,
+}
+
+/// One item of an [`entity_batch`]: its place in the request, and the entity it names.
+#[derive(Debug, Clone, Copy)]
+pub struct Item<'a> {
+    pub index: usize,
+    pub value: &'a Value,
+    pub entity: &'a str,
+}
+
+impl Item<'_> {
+    /// A problem with this item, naming its entity.
+    pub fn problem(&self, code: u64, message: &str) -> Value {
+        item_problem(self.index, code, message, ("entityId", self.entity))
+    }
+}
+
+/// A write to many entities' label assignments as Capillary takes it: the whole body is
+/// checked first (JSON, a writable `entityType`, 1 to `max` items under `key`), then `each`
+/// answers every item in turn.
+pub fn entity_batch(
+    body: &[u8],
+    key: &str,
+    max: usize,
+    mut each: impl FnMut(Item<'_>, &mut Answers),
+) -> Result<Response, Refusal> {
+    let body = json_body(body)?;
+    EntityType::parse(body["entityType"].as_str())?.writable()?;
+    let mut answers = Answers::default();
+    for (index, value) in items(&body, key, max)?.iter().enumerate() {
+        let entity = value["entityId"].as_str().unwrap_or_default();
+        each(
+            Item {
+                index,
+                value,
+                entity,
+            },
+            &mut answers,
+        );
+    }
+    Ok(batch(answers.data, answers.warnings, answers.errors))
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EntityType {
     Customer,

@@ -87,10 +87,10 @@ impl Each<'_> {
                 continue;
             }
             let labels: Vec<LabelIdentity> = sent.iter().map(|(_, l)| l.clone()).collect();
-            let statuses = match op {
-                Op::Add => self.provider.attach(self.ctx, customer, &labels).await?,
-                Op::Remove => self.provider.detach(self.ctx, customer, &labels).await?,
-            };
+            let statuses = self
+                .provider
+                .change_labels(self.ctx, op, customer, &labels)
+                .await?;
             if statuses.len() != labels.len() {
                 return Err(Error::new(
                     ErrorKind::UpstreamError,

@@ -8,7 +8,7 @@ use async_trait::async_trait;
 use label_core::layer::Keeping;
 use label_core::{
     CallContext, Capabilities, CustomerId, CustomerIdFormat, Error, Fetched, Label, LabelIdFormat,
-    LabelIdentity, LabelKey, LabelList, LabelProvider, Source, WriteStatus,
+    LabelIdentity, LabelKey, LabelList, LabelProvider, Op, Source, WriteStatus,
 };
 use tokio::sync::Semaphore;
 
@@ -63,9 +63,10 @@ impl LabelProvider for Gated {
         Ok(Fetched::from_vendor(labels))
     }
 
-    async fn attach(
+    async fn change_labels(
         &self,
         _: &CallContext,
+        _: Op,
         _: &CustomerId,
         labels: &[LabelIdentity],
     ) -> Result<Vec<WriteStatus>, Error> {
@@ -155,7 +156,12 @@ async fn a_read_in_flight_during_a_change_is_not_stored() {
     let change = async {
         yield_until(|| gated.reads.load(Ordering::SeqCst) == 1).await;
         cached
-            .attach(&CallContext::default(), &customer, &[label("x").identity()])
+            .change_labels(
+                &CallContext::default(),
+                Op::Add,
+                &customer,
+                &[label("x").identity()],
+            )
             .await
             .expect("attached");
         gated.gate.add_permits(1);
