@@ -6,7 +6,7 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use label_core::ErrorKind;
+use label_gateway::contract::Code;
 use serde_json::Value;
 
 fn read(relative: &str) -> String {
@@ -66,12 +66,12 @@ fn every_operation_id_is_in_both_readmes() {
 #[test]
 fn every_error_code_is_a_row_of_both_error_tables_with_its_status() {
     let codes = codes(&document());
-    assert_eq!(codes.len(), ErrorKind::ALL.len());
+    assert_eq!(codes.len(), Code::ALL.len());
     let mut wrong = Vec::new();
     for file in ["docs/errors.md", "README.md"] {
         let text = read(file);
         for code in &codes {
-            let kind = ErrorKind::ALL.iter().find(|k| k.code() == code).unwrap();
+            let kind = Code::ALL.iter().find(|k| k.code() == code).unwrap();
             let found = table_status(&text, code);
             if found != Some(kind.status()) {
                 wrong.push(format!(
