@@ -117,15 +117,39 @@ def documented(document: dict) -> set:
     }
 
 
+# One HAR entry's request line and response status, as schemathesis writes them.
+HAR_REQUEST = re.compile(r'"request": \{"method": "([A-Z]+)", "url": "([^"]+)"')
+HAR_STATUS = re.compile(r'"response": \{"status": (\d+)')
+
+
+def har_entries(path: str) -> list:
+    """(method, url, status) of every entry. schemathesis 4.32 can leave its HAR broken when
+    `max-time` stops a phase while an entry is being written (a body cut off, the next entry
+    written into it): then each entry is read on its own, from one `startedDateTime` to the next,
+    and an entry without both its request line and its status is left out, so that a request is
+    never paired with another's status."""
+    text = Path(path).read_text()
+    try:
+        entries = json.loads(text)["log"]["entries"]
+        return [(e["request"]["method"], e["request"]["url"], e["response"]["status"]) for e in entries]
+    except json.JSONDecodeError as broken:
+        print(f"{path}: not valid JSON ({broken}); reading its entries one by one", file=sys.stderr)
+    found = []
+    for chunk in text.split('"startedDateTime"')[1:]:
+        request, status = HAR_REQUEST.search(chunk), HAR_STATUS.search(chunk)
+        if request and status and len(HAR_REQUEST.findall(chunk)) == 1:
+            found.append((request[1], request[2], int(status[1])))
+    return found
+
+
 def seen_in_har(paths: list, table: dict) -> set:
     seen = set()
     for path in paths:
-        for entry in json.loads(Path(path).read_text())["log"]["entries"]:
-            request = entry["request"]
-            url_path = re.sub(r"^[a-z]+://[^/]+", "", request["url"]).split("?")[0]
+        for request_method, url, status in har_entries(path):
+            url_path = re.sub(r"^[a-z]+://[^/]+", "", url).split("?")[0]
             for (method, pattern), operation_id in table.items():
-                if method == request["method"] and pattern.match(url_path):
-                    seen.add((operation_id, entry["response"]["status"]))
+                if method == request_method and pattern.match(url_path):
+                    seen.add((operation_id, status))
     return seen
 
 

@@ -87,3 +87,31 @@ pub async fn results(
         }
     }
 }
+
+/// Asserts that `value` is what the committed OpenAPI document's schema `name` says: every
+/// `required` member present, no member the schema lacks (one level deep: the members' own
+/// schemas are checked by schemathesis and the generated clients in CI).
+pub fn assert_fits_schema(value: &Value, name: &str) {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../openapi/label-gateway.json");
+    let document: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let schema = &document["components"]["schemas"][name];
+    let object = value
+        .as_object()
+        .unwrap_or_else(|| panic!("not an object: {value}"));
+    for required in schema["required"].as_array().into_iter().flatten() {
+        let required = required.as_str().unwrap();
+        assert!(
+            object.contains_key(required),
+            "{name} requires {required}: {value}"
+        );
+    }
+    let properties = schema["properties"]
+        .as_object()
+        .expect("the schema's properties");
+    for member in object.keys() {
+        assert!(
+            properties.contains_key(member),
+            "{name} has no {member}: {value}"
+        );
+    }
+}

@@ -34,6 +34,10 @@ async fn every_printed_tenant_answers_its_curl_lines() {
         "{banner}"
     );
     assert!(gateway.metrics().await.contains("label_gateway_"));
+    // The demo is run from the binary as often as from a checkout: its commands name the binary.
+    assert!(!banner.contains("cargo "), "{banner}");
+    let job_line = format!("label-gateway job --url {}", gateway.base_url);
+    assert!(banner.contains(&job_line), "{banner}");
     for tenant in demo::TENANTS {
         assert!(banner.contains(tenant.api_key), "{banner}");
         let labels = format!(

@@ -1,7 +1,7 @@
 //! `change` jobs over real HTTP against the Capillary simulator: every customer changed, an
 //! unknown one recorded and the job going on, counts and results that add up.
 
-use label_gateway_tests::jobs::{results, submit, until_ended};
+use label_gateway_tests::jobs::{assert_fits_schema, results, submit, until_ended};
 use label_gateway_tests::world::{capillary_sim, capillary_tenant};
 use label_gateway_tests::TestGateway;
 use label_sim::capillary::CapillarySim;
@@ -55,6 +55,8 @@ async fn a_change_job_changes_every_customer_and_records_the_unknown_one() {
         unknown["problem"]["code"], "customer_not_found",
         "{unknown}"
     );
+    assert_fits_schema(unknown, "JobItem");
+    assert_fits_schema(&unknown["problem"], "ItemProblem");
     let first = &items[0];
     assert_eq!(first["status"], "succeeded");
     assert_eq!(

@@ -123,6 +123,11 @@ async fn one_key_may_have_only_max_connections_per_key_bodies_in_flight() {
         said.to_ascii_lowercase().contains("retry-after: 1"),
         "{said}"
     );
+    // Answered before its body was read: README and docs/README.md list it among those.
+    assert!(
+        said.to_ascii_lowercase().contains("connection: close"),
+        "{said}"
+    );
     assert!(
         said.to_ascii_lowercase().contains("connection: close"),
         "{said}"

@@ -1,10 +1,11 @@
-//! deploy/compose.yaml and deploy/haproxy.cfg: two gateway replicas and Redis behind HAProxy.
+//! deploy/compose.yaml, deploy/compose.toml and deploy/haproxy.cfg: two gateway replicas and
+//! Redis behind HAProxy on the host's network, as deploy/smoke.sh runs them.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use yaml_rust2::Yaml;
 
-use super::{checked_config, ports, read, text, variables, yaml};
+use super::{checked, read, text, variables, yaml};
 use super::{CONFIG_PATH, DRAIN_SECONDS};
 
 /// Seconds of a compose duration such as `40s` or `1m30s`.
@@ -28,10 +29,29 @@ fn seconds(duration: &str) -> i64 {
     total
 }
 
-/// The variable a compose value takes from the environment (`${NAME:?message}`), if any.
-fn interpolated(value: &str) -> Option<&str> {
-    let inner = value.strip_prefix("${")?.strip_suffix('}')?;
-    inner.split([':', '-', '?']).next()
+/// `value` with every `${NAME}` or `${NAME:?message}` replaced by `lookup(NAME)`, and the names.
+fn interpolate(value: &str, lookup: &dyn Fn(&str) -> String) -> (String, Vec<String>) {
+    let (mut out, mut names, mut rest) = (String::new(), Vec::new(), value);
+    while let Some(at) = rest.find("${") {
+        out.push_str(&rest[..at]);
+        let (inner, after) = rest[at + 2..].split_once('}').expect("a closing }");
+        let name = inner.split([':', '-', '?']).next().unwrap().to_owned();
+        out.push_str(&lookup(&name));
+        names.push(name);
+        rest = after;
+    }
+    out.push_str(rest);
+    (out, names)
+}
+
+/// The `NAME=value` lines of an env file.
+fn env_file(source: &str) -> HashMap<String, String> {
+    source
+        .lines()
+        .filter(|line| !line.starts_with('#'))
+        .filter_map(|line| line.split_once('='))
+        .map(|(name, value)| (name.to_owned(), value.to_owned()))
+        .collect()
 }
 
 fn strings(list: &Yaml, what: &str) -> Vec<String> {
@@ -41,63 +61,118 @@ fn strings(list: &Yaml, what: &str) -> Vec<String> {
     items.iter().map(|i| text(i, what).to_owned()).collect()
 }
 
+/// The gateway replicas: the services named `gateway-N`.
+fn gateways(compose: &Yaml) -> Vec<(String, &Yaml)> {
+    let services = compose["services"].as_hash().expect("services");
+    services
+        .iter()
+        .map(|(name, service)| (text(name, "a service name").to_owned(), service))
+        .filter(|(name, _)| name.starts_with("gateway-"))
+        .collect()
+}
+
+/// A replica's environment with deploy/.env.example's values, as the container gets it.
+fn environment(service: &Yaml) -> HashMap<String, String> {
+    let example = env_file(&read(".env.example"));
+    let lookup = |name: &str| -> String {
+        example
+            .get(name)
+            .unwrap_or_else(|| panic!(".env.example lacks {name}"))
+            .clone()
+    };
+    let environment = service["environment"]
+        .as_hash()
+        .expect("an environment map");
+    environment
+        .iter()
+        .map(|(name, value)| {
+            let value = interpolate(text(value, "an environment value"), &lookup).0;
+            (text(name, "a variable").to_owned(), value)
+        })
+        .collect()
+}
+
 #[test]
 fn two_gateway_replicas_share_a_redis() {
     let compose = yaml("compose.yaml");
-    let services = &compose["services"];
-    let gateway = &services["gateway"];
-    let dockerfile = text(&gateway["build"]["dockerfile"], "build.dockerfile");
-    assert_eq!(dockerfile, "deploy/Dockerfile");
-    assert!(gateway["deploy"]["replicas"].as_i64().unwrap() >= 2);
-    let image = text(&services["redis"]["image"], "the redis image");
-    assert!(
-        image.starts_with("redis:7") || image.starts_with("valkey/valkey:"),
-        "{image}"
-    );
-
-    let volumes = strings(&gateway["volumes"], "gateway volumes");
-    assert!(volumes.contains(&format!("./config.toml:{CONFIG_PATH}:ro")));
-    let grace = seconds(text(&gateway["stop_grace_period"], "stop_grace_period"));
-    assert!(grace >= DRAIN_SECONDS, "stop_grace_period {grace}s");
-    let (listen, _) = ports();
-    assert!(strings(&gateway["expose"], "expose").contains(&listen.to_string()));
+    let gateways = gateways(&compose);
+    assert!(gateways.len() >= 2, "two replicas at least");
+    let redis = &compose["services"]["redis"];
+    let command = strings(&redis["command"], "redis command");
+    let port_at = command.iter().position(|a| a == "--port").unwrap() + 1;
+    let redis_port = &command[port_at];
+    let mut listens = BTreeSet::new();
+    for (name, gateway) in &gateways {
+        assert_eq!(
+            gateway["image"], gateways[0].1["image"],
+            "{name}: one image"
+        );
+        assert_eq!(gateway["network_mode"].as_str(), Some("host"), "{name}");
+        let volumes = strings(&gateway["volumes"], "gateway volumes");
+        assert!(volumes.contains(&format!("./compose.toml:{CONFIG_PATH}:ro")));
+        let grace = seconds(text(&gateway["stop_grace_period"], "stop_grace_period"));
+        assert!(grace >= DRAIN_SECONDS, "{name}: stop_grace_period {grace}s");
+        assert!(strings(&gateway["depends_on"], "depends_on").contains(&"redis".to_owned()));
+        let redis_url = text(
+            &gateway["environment"]["LABEL_GATEWAY_REDIS_URL"],
+            "redis url",
+        );
+        assert!(
+            redis_url.contains(&format!(":{redis_port}/")),
+            "{name}: {redis_url}"
+        );
+        let env = environment(gateway);
+        // The containers share the host's network: every replica on ports of its own.
+        assert!(
+            listens.insert(env["LABEL_GATEWAY_LISTEN"].clone()),
+            "{name}"
+        );
+        assert!(
+            listens.insert(env["LABEL_GATEWAY_ADMIN_LISTEN"].clone()),
+            "{name}"
+        );
+    }
 }
 
 #[test]
 fn the_gateways_get_every_variable_of_their_config() {
     let compose = yaml("compose.yaml");
-    let environment = compose["services"]["gateway"]["environment"]
-        .as_hash()
-        .expect("the gateway's environment as a map");
-    let env_file = read(".env.example");
-    let example: HashMap<&str, &str> = env_file
-        .lines()
-        .filter(|line| !line.starts_with('#'))
-        .filter_map(|line| line.split_once('='))
-        .collect();
-    let mut values = HashMap::new();
-    for variable in variables(&read("config.toml")) {
-        let value = environment
-            .get(&Yaml::String(variable.clone()))
-            .unwrap_or_else(|| panic!("compose does not give the gateway {variable}"));
-        let value = text(value, &variable);
-        let resolved = match interpolated(value) {
-            Some(name) => *example
-                .get(name)
-                .unwrap_or_else(|| panic!(".env.example lacks {name}")),
-            None => value,
-        };
-        values.insert(variable, resolved.to_owned());
+    for (name, gateway) in gateways(&compose) {
+        let env = environment(gateway);
+        let mut values = HashMap::new();
+        for variable in variables(&read("compose.toml")) {
+            let value = env
+                .get(&variable)
+                .unwrap_or_else(|| panic!("compose does not give {name} {variable}"));
+            values.insert(variable, value.clone());
+        }
+        let config = checked("compose.toml", &values);
+        assert!(config.state.is_some(), "a fleet shares state: [state]");
+        assert_eq!(config.tenants.len(), 3, "one tenant per provider");
     }
-    let config = checked_config(&values);
-    assert!(config.state.is_some());
-    // The Redis the replicas share is the compose service of that name.
-    let url = &values["LABEL_GATEWAY_REDIS_URL"];
-    let host = url
-        .strip_prefix("redis://")
-        .and_then(|rest| rest.split([':', '/']).next());
-    let host = host.unwrap_or_else(|| panic!("not a redis:// URL: {url}"));
-    assert!(!compose["services"][host]["image"].is_badvalue(), "{host}");
+}
+
+#[test]
+fn every_variable_of_compose_is_in_the_example_and_the_smoke() {
+    // Comments are not interpolated.
+    let compose = read("compose.yaml");
+    let compose: Vec<&str> = compose
+        .lines()
+        .filter(|l| !l.trim_start().starts_with('#'))
+        .collect();
+    let example = env_file(&read(".env.example"));
+    let smoke = read("smoke.sh");
+    let (_, names) = interpolate(&compose.join("\n"), &|_| String::new());
+    assert!(names.len() >= 15, "{names:?}");
+    for name in names {
+        assert!(example.contains_key(&name), ".env.example lacks {name}");
+        assert!(
+            smoke
+                .lines()
+                .any(|l| l.trim_start().starts_with(&format!("{name}="))),
+            "deploy/smoke.sh does not set {name}"
+        );
+    }
 }
 
 #[test]
@@ -106,20 +181,28 @@ fn the_load_balancer_sends_to_ready_replicas() {
     let lb = &compose["services"]["lb"];
     let volumes = strings(&lb["volumes"], "lb volumes");
     assert!(volumes.contains(&"./haproxy.cfg:/usr/local/etc/haproxy/haproxy.cfg:ro".to_owned()));
-    assert!(!strings(&lb["ports"], "lb ports").is_empty());
-    assert!(strings(&lb["depends_on"], "lb depends_on").contains(&"gateway".to_owned()));
-
+    let depends_on = strings(&lb["depends_on"], "lb depends_on");
     let haproxy = read("haproxy.cfg");
-    let (listen, _) = ports();
-    let target = format!(" gateway:{listen} ");
-    assert!(
-        haproxy
-            .lines()
-            .map(str::trim)
-            .any(|line| line.starts_with("server")
-                && line.contains(&target)
-                && line.contains(" check")),
-        "haproxy.cfg has no checked server line for{target}"
-    );
+    let servers: Vec<&str> = haproxy
+        .lines()
+        .map(str::trim)
+        .filter(|line| line.starts_with("server ") && line.contains(" check"))
+        .collect();
+    let gateways = gateways(&compose);
+    assert_eq!(servers.len(), gateways.len(), "{servers:?}");
+    for (name, gateway) in gateways {
+        assert!(depends_on.contains(&name), "lb does not depend on {name}");
+        // The replica listens on 127.0.0.1:${PORT_VARIABLE}; haproxy must send to that variable,
+        // which compose gives the load balancer as it gives it the replica.
+        let listen = text(&gateway["environment"]["LABEL_GATEWAY_LISTEN"], "listen");
+        let (_, port) = interpolate(listen, &|_| String::new());
+        let target = format!("\"127.0.0.1:${{{}}}\"", port[0]);
+        assert!(
+            servers.iter().any(|s| s.contains(&target)),
+            "haproxy.cfg has no checked server at {target}"
+        );
+        let given = text(&lb["environment"][&*port[0]], "lb environment");
+        assert_eq!(interpolate(given, &|_| String::new()).1, port);
+    }
     assert!(haproxy.contains("option httpchk GET /readyz"));
 }

@@ -1,6 +1,7 @@
-//! `deploy/` cannot be run here (no container engine, no registry), so this checks that it holds
-//! together: every YAML parses, probes and ports are the gateway's, the config the containers
-//! mount passes the gateway's own check, and every `${NAME}` it reads is given to it.
+//! `deploy/` holds together: every YAML parses, probes and ports are the gateway's, the configs
+//! the containers mount pass the gateway's own check, and every `${NAME}` they read is given to
+//! them. Running it is `deploy/smoke.sh`'s job (podman, podman-compose); Kubernetes is checked
+//! against its schemas by ci/deploy-checks.sh.
 
 mod compose;
 mod k8s;
@@ -66,10 +67,13 @@ fn variables(toml_text: &str) -> BTreeSet<String> {
 }
 
 fn checked_config(values: &HashMap<String, String>) -> Config {
-    config::parse(&read("config.toml"), &|name: &str| {
-        values.get(name).cloned()
-    })
-    .unwrap_or_else(|problems| panic!("deploy/config.toml fails check-config: {problems:#?}"))
+    checked("config.toml", values)
+}
+
+/// The config in deploy/`file`, as the gateway reads it with these environment variables.
+fn checked(file: &str, values: &HashMap<String, String>) -> Config {
+    config::parse(&read(file), &|name: &str| values.get(name).cloned())
+        .unwrap_or_else(|problems| panic!("deploy/{file} fails check-config: {problems:#?}"))
 }
 
 /// A stand-in for each variable the config reads: any value will do but for the Redis URL.
@@ -148,4 +152,35 @@ fn the_image_builds_in_stages_and_runs_the_config_as_a_user() {
         "{build}"
     );
     assert!(dockerfile.contains("target/dist/label-gateway"));
+}
+
+/// The lines that make a run stage what it is: user, environment, ports, entry point, command.
+fn run_stage(containerfile: &str) -> Vec<&str> {
+    let lines: Vec<&str> = containerfile.lines().map(str::trim).collect();
+    let last_stage = lines.iter().rposition(|l| l.starts_with("FROM ")).unwrap();
+    let kinds = ["USER ", "ENV ", "EXPOSE ", "ENTRYPOINT ", "CMD "];
+    lines[last_stage..]
+        .iter()
+        .copied()
+        .filter(|l| kinds.iter().any(|k| l.starts_with(k)))
+        .collect()
+}
+
+/// deploy/smoke.sh runs the image of deploy/images/gateway.Containerfile (FROM scratch, a binary
+/// built on the host): it must be the Dockerfile's run stage, so what the smoke proves holds for
+/// the image a registry build makes.
+#[test]
+fn the_scratch_image_is_the_dockerfiles_run_stage() {
+    let dockerfile = read("Dockerfile");
+    let scratch = read("images/gateway.Containerfile");
+    assert_eq!(run_stage(&scratch), run_stage(&dockerfile));
+    for file in [&dockerfile, &scratch] {
+        let from = file.lines().rfind(|l| l.starts_with("FROM ")).unwrap();
+        assert_eq!(from, "FROM scratch");
+    }
+    // Both stage the file system with the same script, for the same user.
+    let build = read("images/build.sh");
+    let staged = "rootfs.sh /rootfs.tar 10001:10001 label-gateway";
+    assert!(dockerfile.contains(staged), "{staged}");
+    assert!(build.contains("stage gateway 10001:10001 label-gateway"));
 }

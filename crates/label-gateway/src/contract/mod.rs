@@ -6,12 +6,14 @@
 
 pub mod body;
 pub mod code;
+pub mod item_problem;
 pub mod model;
 pub mod requests;
 pub mod strict_json;
 
 pub use body::{parse_change_request, read_json};
 pub use code::{Code, Error};
+pub use item_problem::ItemProblem;
 pub use requests::{
     parse_batch_get, parse_new_label, MemberChange, MAX_BATCH_GET, MAX_MEMBER_CHANGES,
 };

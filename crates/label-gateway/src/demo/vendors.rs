@@ -85,7 +85,7 @@ pub fn banner(addr: SocketAddr, admin: SocketAddr) -> String {
         text.push_str(&curl_line(&base, call));
     }
     text.push_str(&format!(
-        "  printf '564663099\\n565345934\\n' > customers.csv\n  LABEL_GATEWAY_KEY=demo-acme-key cargo run --release -- job --url {base} --tenant acme --add VIP customers.csv\n"
+        "  printf '564663099\\n565345934\\n' > customers.csv\n  LABEL_GATEWAY_KEY=demo-acme-key label-gateway job --url {base} --tenant acme --add VIP customers.csv\n"
     ));
     text.push_str(&format!(
         "\nOpenAPI: {base}/openapi.json   Reference: {base}/docs\n"

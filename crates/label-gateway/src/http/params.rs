@@ -51,7 +51,7 @@ path_parameter!(
 );
 path_parameter!(
     /// A job's id: a UUID, in any case (an id of another form is no job: 404).
-    JobIdParam: None, 36..=36
+    JobIdParam: Some("^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$"), 36..=36
 );
 
 /// `/v1/tenants/{tenant}...`
@@ -109,7 +109,9 @@ pub struct JobPath {
 #[into_params(parameter_in = Header)]
 #[allow(dead_code)] // documentation only: handlers read the `HeaderMap`
 pub struct CacheHeaders {
-    /// `ETag`s from earlier answers, or `*`: while one still matches, 304 with no body.
+    /// `ETag`s from earlier answers, or `*`: while one still matches, 304 with no body. Like
+    /// every header, bounded by the request head's limit (`[server] max_header_bytes`, 16384
+    /// by default: 431 past it).
     // The example matches nothing, so that "Try it out" shows a body.
     #[param(
         rename = "If-None-Match",
@@ -118,6 +120,7 @@ pub struct CacheHeaders {
     )]
     pub if_none_match: Option<String>,
     /// `no-cache` (or `no-store`): answer from the vendor rather than the cache, and refresh it.
+    /// Other directives are ignored. Bounded like `If-None-Match`.
     #[param(rename = "Cache-Control", example = "no-cache", nullable = false)]
     pub cache_control: Option<String>,
 }

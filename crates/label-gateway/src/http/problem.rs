@@ -10,6 +10,10 @@ use utoipa::ToSchema;
 use crate::contract::model;
 use crate::contract::{Code, Error};
 
+/// The longest wait a `Retry-After` names (a day): the config's durations are at most that, and
+/// a vendor's own is clamped to `max_retry_after_seconds` first; the OpenAPI document says so.
+pub const MAX_RETRY_AFTER_SECONDS: u64 = 86_400;
+
 /// An error on its way to the client, with what the request had established about it.
 #[derive(Debug)]
 pub struct ApiError {
@@ -127,7 +131,8 @@ impl IntoResponse for ApiError {
         if let Some(after) = retry_after {
             // Round up: a client told 0 would retry at once into the same refusal.
             let seconds = after.as_secs() + u64::from(after.subsec_nanos() > 0);
-            headers.insert(header::RETRY_AFTER, HeaderValue::from(seconds.max(1)));
+            let seconds = seconds.clamp(1, MAX_RETRY_AFTER_SECONDS);
+            headers.insert(header::RETRY_AFTER, HeaderValue::from(seconds));
         }
         if kind == Code::Unauthorized {
             headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));

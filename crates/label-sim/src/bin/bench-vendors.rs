@@ -1,10 +1,13 @@
-//! The Capillary and Trybe simulators as a process of their own, for the benchmarks in `bench/`:
-//! load generator, gateway and vendor then run as separate processes, as in production.
+//! The vendor simulators as a process of their own, for the benchmarks in `bench/` and the
+//! simulators' container of `deploy/compose.yaml`: load generator, gateway and vendor then run as
+//! separate processes, as in production.
 //!
 //! `bench-vendors [CATALOG]` seeds the Capillary org catalog with CATALOG labels in all (at
-//! least the sample's), prints `capillary <url>` and `trybe <url>`, and serves until killed.
-//! Credentials are the demo ones (`label_sim::capillary::DEMO_*`, `trybe::DEMO_TOKEN`).
+//! least the sample's), prints `capillary <url>`, `trybe <url>` and `actionhub <url>`, and serves
+//! until killed. Credentials are the demo ones (`label_sim::capillary::DEMO_*`,
+//! `trybe::DEMO_TOKEN`, `actionhub::DEMO_API_KEY` with program `actionhub::DEMO_PROGRAM_ID`).
 
+use label_sim::actionhub::{self, ActionHubSim};
 use label_sim::capillary::{self, CapillarySim, OrgLabel};
 use label_sim::trybe::{self, TrybeSim};
 
@@ -33,7 +36,9 @@ async fn main() -> std::io::Result<()> {
     }
     let trybe = TrybeSim::start(trybe::DEMO_TOKEN).await?;
     println!("capillary {}", cap.server.base_url());
+    let actionhub = ActionHubSim::start(actionhub::DEMO_API_KEY).await?;
     println!("trybe {}", trybe.server.base_url());
+    println!("actionhub {}", actionhub.server.base_url());
     std::future::pending::<()>().await;
     Ok(())
 }

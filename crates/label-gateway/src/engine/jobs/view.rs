@@ -7,7 +7,7 @@ use utoipa::ToSchema;
 use super::clock::rfc3339;
 use super::model::{Kind, Meta, State};
 use super::record::{Outcome, RefResult};
-use crate::contract::Code;
+use crate::contract::ItemProblem;
 
 /// A job: what it is, where it stands, and how far it got.
 #[derive(Debug, Serialize, ToSchema)]
@@ -120,7 +120,7 @@ impl Job {
             problem: meta
                 .problem
                 .as_ref()
-                .map(|p| ItemProblem::new(&p.code, &p.detail)),
+                .map(|p| ItemProblem::recorded(&p.code, &p.detail)),
         }
     }
 }
@@ -177,35 +177,6 @@ pub enum ItemResultStatus {
     WouldApply,
 }
 
-/// Why a customer (or a whole job) failed: a code of the error table, its HTTP status and what
-/// happened.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ItemProblem {
-    #[schema(example = "customer_not_found", max_length = 64)]
-    pub code: String,
-    #[schema(example = 404)]
-    pub status: u16,
-    #[schema(
-        example = "Customer not found for the given identifiers",
-        max_length = 1024
-    )]
-    pub detail: String,
-}
-
-impl ItemProblem {
-    pub fn new(code: &str, detail: &str) -> Self {
-        let status = Code::ALL
-            .iter()
-            .find(|kind| kind.code() == code)
-            .map_or(500, |kind| kind.status());
-        Self {
-            code: code.to_owned(),
-            status,
-            detail: detail.to_owned(),
-        }
-    }
-}
-
 impl JobItem {
     /// `None` for a customer not done.
     pub fn of(entry: &str, outcome: Outcome, meta: &Meta) -> Option<Self> {
@@ -220,7 +191,7 @@ impl JobItem {
                 ("succeeded", Some(results), None)
             }
             Outcome::Failed { code, detail } => {
-                ("failed", None, Some(ItemProblem::new(&code, &detail)))
+                ("failed", None, Some(ItemProblem::recorded(&code, &detail)))
             }
         };
         Some(Self {

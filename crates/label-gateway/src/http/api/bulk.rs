@@ -1,6 +1,7 @@
 //! The bodies of the catalog writes and the many-customer routes (docs/routes.md).
 
-use label_core::{Label, LabelIdentity, Op, Upstream};
+pub use crate::contract::ItemProblem;
+use label_core::{Label, LabelIdentity, Op};
 use serde::Serialize;
 use serde_json::json;
 use serde_json::value::RawValue;
@@ -8,7 +9,6 @@ use utoipa::openapi::schema::{Array, ArrayBuilder, ObjectBuilder, SchemaType, Ty
 use utoipa::ToSchema;
 
 use crate::contract::model;
-use crate::contract::Code;
 
 /// A label to create in the tenant's vendor catalog.
 #[derive(ToSchema)]
@@ -35,7 +35,12 @@ pub struct CreateLabelRequest {
     )]
     pub description: Option<String>,
     /// Six hex digits, with or without `#`. Kept by Trybe; listed in `ignored` elsewhere.
-    #[schema(pattern = "^#?[0-9A-Fa-f]{6}$", example = "ff6634")]
+    #[schema(
+        pattern = "^#?[0-9A-Fa-f]{6}$",
+        min_length = 6,
+        max_length = 7,
+        example = "ff6634"
+    )]
     pub colour: Option<String>,
 }
 
@@ -107,11 +112,12 @@ fn nullable() -> SchemaType {
 
 /// Customer ids in the tenant's provider's format (see the `customer_id` path parameter);
 /// utoipa has no attribute for an array's items' lengths, hence hand-built.
-fn customer_ids(description: &str, min: usize, max: usize) -> ArrayBuilder {
+pub(crate) fn customer_ids(description: &str, min: usize, max: usize) -> ArrayBuilder {
     let id = ObjectBuilder::new()
         .schema_type(Type::String)
         .min_length(Some(1))
-        .max_length(Some(256));
+        .max_length(Some(256))
+        .pattern(Some(r"^(?!\.\.?$)[^\u0000-\u001F\u007F-\u009F]+$"));
     ArrayBuilder::new()
         .description(Some(description))
         .items(id)
@@ -156,38 +162,6 @@ pub enum CustomerStatus {
     CustomerNotFound,
     /// The change failed or may not have been made: `problem` says why; repeating it is safe.
     Failed,
-}
-
-/// A problem about one customer of many: the fields of a problem body that concern it.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ItemProblem {
-    #[schema(example = "about:blank")]
-    pub r#type: &'static str,
-    #[schema(example = "Customer not found")]
-    pub title: &'static str,
-    #[schema(example = 404)]
-    pub status: u16,
-    pub code: Code,
-    #[schema(example = "Customer not found for the given identifiers")]
-    pub detail: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<model::Upstream>, nullable = false)]
-    pub upstream: Option<Upstream>,
-}
-
-impl ItemProblem {
-    /// The problem of one customer, from a provider's error or the gateway's.
-    pub fn of<K: Copy + Into<Code>>(error: &label_core::Error<K>) -> Self {
-        let code: Code = error.kind.into();
-        Self {
-            r#type: "about:blank",
-            title: code.title(),
-            status: code.status(),
-            code,
-            detail: error.detail.clone(),
-            upstream: error.upstream.clone(),
-        }
-    }
 }
 
 /// The customers whose labels to read: 1 to 100 ids in the tenant's provider's format.

@@ -3,9 +3,46 @@
 
 use std::collections::BTreeMap;
 
+use utoipa::openapi::schema::{AdditionalProperties, Array, Object, ObjectBuilder, SchemaType};
+use utoipa::openapi::Type;
 use utoipa::ToSchema;
 
+use super::bulk::customer_ids;
 use super::LabelRefBody;
+use crate::engine::jobs::spec::MAX_MAPPINGS;
+
+/// utoipa has no attribute for an array's items' lengths or a map's keys, hence hand-built.
+fn change_customers() -> Array {
+    customer_ids(
+        "The customers to change, in the tenant's customer-id format; each once. At most \
+         `[jobs] max_customers` (default 1 000 000).",
+        1,
+        1_000_000,
+    )
+    .build()
+}
+
+/// A label name as a copy maps it: 1 to 255 characters, no control characters.
+fn label_name() -> ObjectBuilder {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .min_length(Some(1))
+        .max_length(Some(255))
+        .pattern(Some(r"^[^\u0000-\u001F\u007F-\u009F]+$"))
+}
+
+fn label_map() -> Object {
+    ObjectBuilder::new()
+        .schema_type(SchemaType::from_iter([Type::Object, Type::Null]))
+        .description(Some(format!(
+            "Source label name to target label name (at most {MAX_MAPPINGS}); a target name must \
+             fit the target vendor (Trybe 20 characters)."
+        )))
+        .property_names(Some(label_name()))
+        .additional_properties(Some(AdditionalProperties::RefOr(label_name().into())))
+        .max_properties(Some(MAX_MAPPINGS))
+        .build()
+}
 
 /// A job: `"kind": "change"` or `"kind": "copy"`.
 #[derive(ToSchema)]
@@ -22,9 +59,7 @@ pub enum JobRequest {
 #[allow(dead_code)] // documentation only
 pub struct ChangeJob {
     pub kind: ChangeKind,
-    /// The customers to change, in the tenant's customer-id format; each once. At most
-    /// `[jobs] max_customers` (default 1 000 000).
-    #[schema(min_items = 1, max_items = 1000000)]
+    #[schema(schema_with = change_customers)]
     pub customers: Vec<String>,
     /// Labels to attach, as in a customer's change: at most 100 references in all.
     #[schema(max_items = 100)]
@@ -56,8 +91,7 @@ pub struct CopyJob {
     /// Source and target customer of each copy; each target once.
     #[schema(min_items = 1, max_items = 1000000)]
     pub customers: Vec<CopyPair>,
-    /// Source label name to target label name (at most 1000); a target name must fit the
-    /// target vendor (Trybe 20 characters).
+    #[schema(schema_with = label_map)]
     pub labels: Option<BTreeMap<String, String>>,
     /// A source label `labels` does not name: `skip` it (default) or copy it under the
     /// `same_name`.
@@ -74,13 +108,19 @@ pub struct CopyJob {
 #[allow(dead_code)] // documentation only
 pub struct CopyPair {
     /// The customer in `from_tenant`.
-    #[schema(example = "564663098", min_length = 1, max_length = 256)]
+    #[schema(
+        example = "564663098",
+        min_length = 1,
+        max_length = 256,
+        pattern = r"^(?!\.\.?$)[^\u0000-\u001F\u007F-\u009F]+$"
+    )]
     pub from: String,
     /// The customer in this tenant.
     #[schema(
         example = "9b2e4f6a-1c3d-4e5f-8a7b-0c1d2e3f4a5b",
         min_length = 1,
-        max_length = 256
+        max_length = 256,
+        pattern = r"^(?!\.\.?$)[^\u0000-\u001F\u007F-\u009F]+$"
     )]
     pub to: String,
 }

@@ -1,7 +1,8 @@
 //! Saying `Connection: close` on an answer given before its request's body was read.
 //!
 //! An answer can come before the body does: a 401, 403, 404, 405 or 415 decided on the head
-//! alone, a 413 at the size limit. hyper then closes the connection after the answer without
+//! alone, a 413 at the size limit, a 429 `too_many_connections`, a 408 for a body that stopped
+//! arriving (README, "Connections", lists the same). hyper then closes the connection after the answer without
 //! saying so, and a client that sends its next request on the same connection in that moment
 //! sees it dropped unanswered (a keep-alive pool does exactly that). Saying so lets the client
 //! open a new connection instead (RFC 9112 §9.6).

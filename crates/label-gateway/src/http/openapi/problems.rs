@@ -11,7 +11,7 @@ use utoipa::openapi::schema::{KnownFormat, SchemaFormat};
 use utoipa::openapi::{ContentBuilder, ObjectBuilder, Ref, RefOr, Response, ResponseBuilder, Type};
 
 use crate::contract::Code;
-use crate::http::problem::Problem;
+use crate::http::problem::{Problem, MAX_RETRY_AFTER_SECONDS};
 
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
@@ -119,7 +119,10 @@ fn header(kind: Code) -> Option<(&'static str, Header)> {
         ),
         Code::UnsupportedOperation => (
             "Allow",
-            string().examples(["GET, HEAD"]),
+            string()
+                .examples(["GET, HEAD"])
+                .max_length(Some(64))
+                .pattern(Some("^([A-Z]+(, [A-Z]+)*)?$")),
             "The methods the resource allows (RFC 9110); empty when it allows none",
         ),
         Code::UpstreamRateLimited
@@ -136,6 +139,7 @@ fn header(kind: Code) -> Option<(&'static str, Header)> {
                 .schema_type(Type::Integer)
                 .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64)))
                 .minimum(Some(1))
+                .maximum(Some(MAX_RETRY_AFTER_SECONDS))
                 .examples([30]),
             "Seconds to wait before trying again (whole seconds, never an HTTP date)",
         ),
