@@ -14,6 +14,7 @@ pub mod change;
 pub mod customer_id;
 pub mod error;
 pub mod fetched;
+pub mod keeper;
 pub mod label_ref;
 pub mod layer;
 pub mod many;

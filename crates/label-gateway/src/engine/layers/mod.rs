@@ -7,7 +7,7 @@ mod resilience;
 
 use std::sync::Arc;
 
-use label_core::layer::Keeping;
+use label_core::keeper::Keeping;
 use label_core::{LabelProvider, Layered};
 
 use crate::config::{CacheConfig, Tenant};

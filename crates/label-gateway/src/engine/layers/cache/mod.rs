@@ -15,7 +15,7 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use label_core::layer::{Changed, Keeper};
+use label_core::keeper::{Changed, Keeper};
 use label_core::{
     CallContext, Catalog, CustomerId, Error, ErrorKind, Fetched, LabelList, LabelProvider, Source,
 };

@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use label_core::layer::Keeping;
+use label_core::keeper::Keeping;
 use label_core::{
     CallContext, Capabilities, CustomerId, CustomerIdFormat, Error, Fetched, Label, LabelIdFormat,
     LabelIdentity, LabelKey, LabelList, LabelProvider, Op, Source, WriteStatus,

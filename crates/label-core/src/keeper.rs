@@ -1,0 +1,171 @@
+//! A layer that keeps answers (a cache), written once: a [`Keeper`] states only the reads it may
+//! answer and what it does after a write, and [`Keeping`] forwards everything else of
+//! [`LabelProvider`] to the provider it wraps. A method added to the trait is added once here
+//! (the `deny` below makes sure), not in every keeper.
+
+use std::future::Future;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+
+use crate::bulk::{CreatedLabel, CustomerOutcome, Members, MembersPage};
+use crate::capabilities::Capabilities;
+use crate::catalog::Catalog;
+use crate::customer_id::CustomerId;
+use crate::error::Error;
+use crate::fetched::Fetched;
+use crate::model::{LabelIdentity, LabelList, Op, WriteStatus};
+use crate::provider::{CallContext, LabelProvider};
+use crate::requests::NewLabel;
+
+/// What a write may have changed, told to a [`Keeper`] after it, whatever its outcome: a change
+/// that failed part-way, or on the way back, may still have changed the vendor.
+#[derive(Debug, Clone, Copy)]
+pub enum Changed<'a> {
+    /// These customers' labels.
+    Customers(&'a [CustomerId]),
+    /// The catalog: a label was (maybe) created.
+    Catalog,
+}
+
+/// What a layer that keeps answers adds (OpenDAL's `LayeredAccess`, for reads): the reads it
+/// may answer itself, reading through [`Keeper::inner`] when it cannot, and what it does after
+/// each write. Its reads are dispatched statically from [`Keeping`], so a kept answer costs no
+/// boxed future beyond the provider call's own.
+pub trait Keeper: Send + Sync + 'static {
+    /// The provider it wraps, which answers every call the keeper does not.
+    fn inner(&self) -> &Arc<dyn LabelProvider>;
+
+    fn customer_labels_at_hand(
+        &self,
+        ctx: &CallContext,
+        customer: &CustomerId,
+    ) -> Option<Result<Fetched<LabelList>, Error>>;
+
+    fn customer_labels(
+        &self,
+        ctx: &CallContext,
+        customer: &CustomerId,
+    ) -> impl Future<Output = Result<Fetched<LabelList>, Error>> + Send;
+
+    fn catalog(
+        &self,
+        ctx: &CallContext,
+    ) -> impl Future<Output = Result<Fetched<Arc<Catalog>>, Error>> + Send;
+
+    fn customers_labels(
+        &self,
+        ctx: &CallContext,
+        customers: &[CustomerId],
+    ) -> impl Future<Output = Result<Vec<Result<Fetched<LabelList>, Error>>, Error>> + Send;
+
+    fn search_catalog(
+        &self,
+        ctx: &CallContext,
+        text: &str,
+    ) -> impl Future<Output = Result<Fetched<LabelList>, Error>> + Send;
+
+    /// After every write, whatever its outcome.
+    fn changed(&self, changed: Changed<'_>) -> impl Future<Output = ()> + Send;
+}
+
+/// A [`Keeper`] as a provider: its reads, its inner provider's writes followed by
+/// [`Keeper::changed`], and the inner provider for everything else.
+pub struct Keeping<K>(pub K);
+
+#[async_trait]
+#[deny(clippy::missing_trait_methods)]
+impl<K: Keeper> LabelProvider for Keeping<K> {
+    fn name(&self) -> &'static str {
+        self.0.inner().name()
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        self.0.inner().capabilities()
+    }
+
+    fn customer_labels_at_hand(
+        &self,
+        ctx: &CallContext,
+        customer: &CustomerId,
+    ) -> Option<Result<Fetched<LabelList>, Error>> {
+        self.0.customer_labels_at_hand(ctx, customer)
+    }
+
+    async fn customer_labels(
+        &self,
+        ctx: &CallContext,
+        customer: &CustomerId,
+    ) -> Result<Fetched<LabelList>, Error> {
+        self.0.customer_labels(ctx, customer).await
+    }
+
+    async fn catalog(&self, ctx: &CallContext) -> Result<Fetched<Arc<Catalog>>, Error> {
+        self.0.catalog(ctx).await
+    }
+
+    async fn change_labels(
+        &self,
+        ctx: &CallContext,
+        op: Op,
+        customer: &CustomerId,
+        labels: &[LabelIdentity],
+    ) -> Result<Vec<WriteStatus>, Error> {
+        let result = self
+            .0
+            .inner()
+            .change_labels(ctx, op, customer, labels)
+            .await;
+        self.0
+            .changed(Changed::Customers(std::slice::from_ref(customer)))
+            .await;
+        result
+    }
+
+    async fn create_label(
+        &self,
+        ctx: &CallContext,
+        label: &NewLabel,
+    ) -> Result<CreatedLabel, Error> {
+        let result = self.0.inner().create_label(ctx, label).await;
+        self.0.changed(Changed::Catalog).await;
+        result
+    }
+
+    async fn members(
+        &self,
+        ctx: &CallContext,
+        label: &LabelIdentity,
+        page: MembersPage,
+    ) -> Result<Members, Error> {
+        self.0.inner().members(ctx, label, page).await
+    }
+
+    async fn change_many(
+        &self,
+        ctx: &CallContext,
+        op: Op,
+        label: &LabelIdentity,
+        customers: &[CustomerId],
+    ) -> Result<Vec<CustomerOutcome>, Error> {
+        let result = self.0.inner().change_many(ctx, op, label, customers).await;
+        self.0.changed(Changed::Customers(customers)).await;
+        result
+    }
+
+    async fn customers_labels(
+        &self,
+        ctx: &CallContext,
+        customers: &[CustomerId],
+    ) -> Result<Vec<Result<Fetched<LabelList>, Error>>, Error> {
+        self.0.customers_labels(ctx, customers).await
+    }
+
+    async fn search_catalog(
+        &self,
+        ctx: &CallContext,
+        text: &str,
+    ) -> Result<Fetched<LabelList>, Error> {
+        self.0.search_catalog(ctx, text).await
+    }
+}
