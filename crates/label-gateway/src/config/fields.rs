@@ -254,6 +254,11 @@ impl Setting for u32 {
 
 impl Setting for Duration {
     fn to_integer(self, key: &str) -> u64 {
+        // A duration key names its unit; one that names neither would be read as seconds.
+        debug_assert!(
+            key.ends_with("_ms") || key.ends_with("_seconds"),
+            "{key}: no unit"
+        );
         if key.ends_with("_ms") {
             self.as_millis() as u64
         } else {
