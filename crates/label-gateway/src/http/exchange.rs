@@ -18,8 +18,10 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use tracing::{Instrument, Span};
 
+use crate::engine::limits::Verdict;
 use crate::http::auth::{self, UNAUTHENTICATED};
 use crate::http::problem::ApiError;
+use crate::http::rate_limit;
 use crate::http::request_id;
 use crate::http::state::{AppState, TenantRuntime};
 use crate::telemetry::recorder::{self, names};
@@ -70,20 +72,33 @@ pub async fn track(State(state): State<AppState>, mut request: Request, next: Ne
     request_id::keep(&mut request, start.request_id());
     let route = request.extensions().get::<MatchedPath>().cloned();
     let route = route.as_ref().map_or("unmatched", MatchedPath::as_str);
-    let caller = auth::identify(&state, route, &mut request);
-    let named = caller
+    let identified = auth::identify(&state, route, &mut request);
+    let (caller, limit) = match &identified {
+        Some((caller, limit)) => (Some(caller.clone()), limit.clone()),
+        None => (None, None),
+    };
+    let named = identified
         .as_ref()
-        .map_or(Named::NO_TENANT, |c| Named::caller(c.tenant()));
-    let (exchange, span) = start.exchange(request.method().clone(), route, named);
-    let admitted = caller
-        .as_ref()
-        .map_or(Ok(()), |c| auth::admit_body(&state, c, &request));
+        .map_or(Named::NO_TENANT, |(c, _)| Named::caller(c.tenant()));
+    let (mut exchange, span) = start.exchange(request.method().clone(), route, named);
     let answer = async move {
-        let mut response = match admitted {
-            Ok(()) => next.run(request).await,
+        // The key's limit first: a request over it is refused before its body is admitted.
+        let verdict = match limit {
+            Some(limit) => Some(rate_limit::verdict(limit).await),
+            None => None,
+        };
+        exchange.limited(verdict);
+        let refused = verdict.and_then(|v| rate_limit::refusal(&v, exchange.request_id()));
+        let admitted = match (&refused, &caller) {
+            (None, Some(caller)) => auth::admit_body(&state, caller, &request),
+            _ => Ok(()),
+        };
+        let mut response = match (refused, admitted) {
             // Answered before the body is read, so the connection closes after it
             // ([`crate::http::listener`]).
-            Err(error) => ApiError::new(error, exchange.request_id()).into_response(),
+            (Some(refused), _) => refused,
+            (None, Ok(())) => next.run(request).await,
+            (None, Err(error)) => ApiError::new(error, exchange.request_id()).into_response(),
         };
         exchange.answered(&mut response);
         response
@@ -154,6 +169,7 @@ impl Start {
             route: Cow::Borrowed(route),
             tenant: Cow::Borrowed(caller.tenant),
             provider: caller.provider,
+            limit: None,
         };
         let span = tracing::info_span!("request",
             request_id = exchange.request_id(), method = %exchange.method,
@@ -171,9 +187,16 @@ pub struct Exchange<'a> {
     /// A label value: see [`Named`].
     tenant: Cow<'a, str>,
     provider: Option<&'static str>,
+    /// The verdict of the caller's key's limit, for a limited key: its answer says where the
+    /// key stands ([`rate_limit::annotate`]).
+    limit: Option<Verdict>,
 }
 
 impl Exchange<'_> {
+    pub fn limited(&mut self, verdict: Option<Verdict>) {
+        self.limit = verdict;
+    }
+
     pub fn request_id(&self) -> &str {
         self.start.request_id()
     }
@@ -187,6 +210,7 @@ impl Exchange<'_> {
             route: Cow::Owned(self.route.into_owned()),
             tenant: Cow::Owned(self.tenant.into_owned()),
             provider: self.provider,
+            limit: self.limit,
         }
     }
 
@@ -207,6 +231,9 @@ impl Exchange<'_> {
             response.status(),
             elapsed,
         );
+        if let Some(verdict) = &self.limit {
+            rate_limit::annotate(verdict, response);
+        }
         request_id::echo(response, self.start.request_id);
     }
 }
