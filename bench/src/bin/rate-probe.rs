@@ -49,7 +49,11 @@ async fn main() -> ExitCode {
             tasks.push(tokio::spawn(async move {
                 let mut counts = Counts::default();
                 while Instant::now() < until {
-                    let answer = client.get(&url).header("authorization", &*auth).send().await;
+                    let answer = client
+                        .get(&url)
+                        .header("authorization", &*auth)
+                        .send()
+                        .await;
                     match answer.map(|a| a.status().as_u16()) {
                         Ok(200) => counts.admitted_ms.push(start.elapsed().as_millis() as u64),
                         Ok(429) => counts.refused += 1,
