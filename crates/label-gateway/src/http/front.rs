@@ -1,7 +1,8 @@
 //! What every connection is served by: a `GET` of a customer's labels, the gateway's most
 //! frequent request, is answered here, before the router, through the same steps the router
-//! and its handler take ([`Start`] and [`Exchange`], [`auth::owner`], [`auth::admit`],
-//! [`customer_labels::read`]); everything else goes through the router.
+//! and its handler take ([`Start`] and [`Exchange`], [`auth::owner`], the key's limit
+//! ([`rate_limit`]), [`auth::admit`], [`customer_labels::read`]); everything else goes through
+//! the router.
 //!
 //! Here a kept answer costs a key check, a lookup and the answer's headers, without the
 //! router's extractors, middleware and allocations, which cost as much again

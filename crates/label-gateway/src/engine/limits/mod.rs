@@ -156,3 +156,75 @@ fn whole_seconds(duration: Duration) -> u64 {
         seconds
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn limit(requests_per_second: f64, burst: u32) -> ClientLimit {
+        let rate = ClientRate {
+            requests_per_second,
+            burst,
+        };
+        ClientLimit::new(rate, None, &["acme", "0"])
+    }
+
+    #[test]
+    fn the_policy_is_the_burst_over_the_time_it_takes_to_refill() {
+        let policy = |rate, burst| limit(rate, burst).policy();
+        assert_eq!(
+            policy(50.0, 100),
+            Policy {
+                quota: 100,
+                window: 2
+            }
+        );
+        assert_eq!(
+            policy(0.5, 3),
+            Policy {
+                quota: 3,
+                window: 6
+            }
+        );
+        assert_eq!(
+            policy(1000.0, 1),
+            Policy {
+                quota: 1,
+                window: 1
+            }
+        );
+        assert_eq!(
+            policy(3.0, 10),
+            Policy {
+                quota: 10,
+                window: 4
+            }
+        );
+    }
+
+    #[test]
+    fn a_burst_counts_down_then_is_refused_with_the_wait_rounded_up() {
+        let limit = limit(0.01, 3);
+        let seen: Vec<(u32, u64)> = (0..3)
+            .map(|_| {
+                let verdict = limit.check().unwrap();
+                assert_eq!(verdict.retry_after, None);
+                (verdict.remaining, verdict.reset)
+            })
+            .collect();
+        // A cell every 100 s: the bucket is full again 100 s per cell spent.
+        assert_eq!(seen, [(2, 100), (1, 200), (0, 300)]);
+        let refused = limit.check().unwrap();
+        assert_eq!(refused.remaining, 0);
+        assert!(matches!(refused.retry_after, Some(99..=100)), "{refused:?}");
+        assert!((299..=300).contains(&refused.reset), "{refused:?}");
+    }
+
+    #[test]
+    fn whole_seconds_round_up() {
+        assert_eq!(whole_seconds(Duration::ZERO), 0);
+        assert_eq!(whole_seconds(Duration::from_millis(1)), 1);
+        assert_eq!(whole_seconds(Duration::from_secs(2)), 2);
+        assert_eq!(whole_seconds(Duration::from_millis(2001)), 3);
+    }
+}
