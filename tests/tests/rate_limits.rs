@@ -160,3 +160,26 @@ async fn bad_limits_are_config_problems_at_their_key_path() {
         "{shown:#?}"
     );
 }
+
+#[tokio::test]
+async fn a_change_over_the_limit_reaches_no_vendor_and_its_body_is_not_read() {
+    let (sim, gateway) = gateway().await;
+    for _ in 0..4 {
+        let spent = gateway
+            .get("/v1/tenants/acme", "tight-key")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(spent.status(), 200);
+    }
+    let change = serde_json::json!({"add": [{"name": "VIP"}]});
+    let refused = gateway
+        .patch(&labels_path("acme", SAMPLE_CUSTOMER), "tight-key", change)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(header(&refused, "connection").as_deref(), Some("close"));
+    assert!(header(&refused, "retry-after").is_some());
+    expect_problem(refused, 429, "rate_limited").await;
+    assert_eq!(sim.server.calls(), 0, "nothing was sent to the vendor");
+}
