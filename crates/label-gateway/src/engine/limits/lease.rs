@@ -47,6 +47,9 @@ static SCRIPT: LazyLock<Script> = LazyLock::new(|| Script::new(LEASE));
 
 /// A batch covers this long at the key's rate.
 const BATCH_COVERS: Duration = Duration::from_millis(100);
+/// After a lease Redis did not answer in time, the process decides alone for this long, so
+/// that requests queued behind it do not each wait out the timeout again.
+const AFTER_A_FAILED_LEASE: Duration = Duration::from_secs(1);
 
 /// One replica's share of a key's fleet-wide bucket.
 pub struct Lease {
@@ -61,6 +64,8 @@ pub struct Lease {
     refused_until: AtomicU64,
     /// When (µs after `epoch`) the fleet's bucket is full again, as of the last lease.
     full_at: AtomicU64,
+    /// Until when (µs after `epoch`) the process decides alone after a failed lease.
+    alone_until: AtomicU64,
     epoch: Instant,
     /// One lease at a time per replica and key.
     leasing: Arc<Mutex<()>>,
@@ -93,6 +98,7 @@ impl Lease {
             pool: AtomicU32::new(0),
             refused_until: AtomicU64::new(0),
             full_at: AtomicU64::new(0),
+            alone_until: AtomicU64::new(0),
             epoch: Instant::now(),
             leasing: Arc::new(Mutex::new(())),
         }
@@ -100,7 +106,7 @@ impl Lease {
 
     /// Whether a lease can be asked for now; else the process's limiter decides.
     pub fn reachable(&self) -> bool {
-        self.link.connected()
+        self.link.connected() && self.now_us() >= self.alone_until.load(Ordering::Acquire)
     }
 
     /// A cell of the batch held, if any; leases the next batch in the background once half
@@ -139,7 +145,8 @@ impl Lease {
     pub async fn lease_one(self: &Arc<Self>) -> Option<Taken> {
         let _leasing = self.leasing.lock().await;
         match self.take() {
-            Taken::Dry => {}
+            Taken::Dry if self.reachable() => {}
+            Taken::Dry => return None,
             taken => return Some(taken),
         }
         let granted = self.ask().await?;
@@ -181,6 +188,8 @@ impl Lease {
         )
         .await;
         let Ok(Ok((granted, wait_us, full_in_us))) = answer else {
+            let until = self.now_us() + AFTER_A_FAILED_LEASE.as_micros() as u64;
+            self.alone_until.store(until, Ordering::Release);
             return None;
         };
         let now = self.now_us();
