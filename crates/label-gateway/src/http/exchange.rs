@@ -73,25 +73,28 @@ pub async fn track(State(state): State<AppState>, mut request: Request, next: Ne
     let route = request.extensions().get::<MatchedPath>().cloned();
     let route = route.as_ref().map_or("unmatched", MatchedPath::as_str);
     let identified = auth::identify(&state, route, &mut request);
-    let (caller, limit) = match &identified {
-        Some((caller, limit)) => (Some(caller.clone()), limit.clone()),
-        None => (None, None),
-    };
     let named = identified
         .as_ref()
         .map_or(Named::NO_TENANT, |(c, _)| Named::caller(c.tenant()));
     let (mut exchange, span) = start.exchange(request.method().clone(), route, named);
+    // A limited key's verdict comes first, and may wait for a lease: its body is admitted
+    // after it, in the answer. Any other caller's is admitted here, as it comes.
+    let (limited, admitted) = match &identified {
+        Some((caller, Some(limit))) => (Some((limit.clone(), caller.clone())), Ok(())),
+        Some((caller, None)) => (None, auth::admit_body(&state, caller, &request)),
+        None => (None, Ok(())),
+    };
     let answer = async move {
-        // The key's limit first: a request over it is refused before its body is admitted.
-        let verdict = match limit {
-            Some(limit) => Some(rate_limit::verdict(limit).await),
-            None => None,
-        };
-        exchange.limited(verdict);
-        let refused = verdict.and_then(|v| rate_limit::refusal(&v, exchange.request_id()));
-        let admitted = match (&refused, &caller) {
-            (None, Some(caller)) => auth::admit_body(&state, caller, &request),
-            _ => Ok(()),
+        let (refused, admitted) = match limited {
+            Some((limit, caller)) => {
+                let verdict = rate_limit::verdict(limit).await;
+                exchange.limited(Some(verdict));
+                match rate_limit::refusal(&verdict, exchange.request_id()) {
+                    Some(refused) => (Some(refused), Ok(())),
+                    None => (None, auth::admit_body(&state, &caller, &request)),
+                }
+            }
+            None => (None, admitted),
         };
         let mut response = match (refused, admitted) {
             // Answered before the body is read, so the connection closes after it
