@@ -47,6 +47,15 @@ VENDOR_FAILS = {
 }
 EXCLUDED = {
     **{
+        (op, 429): "rate_limited needs a key with a limit; the demo's keys have none "
+        "(tests/tests/rate_limits.rs answers it)"
+        for op in (
+            "getTenant", "getCustomerLabels", "listCatalogLabels", "changeCustomerLabels",
+            "createLabel", "listLabelCustomers", "changeLabelCustomers", "batchGetCustomerLabels",
+            "submitJob", "listJobs", "getJob", "cancelJob", "listJobResults",
+        )
+    },
+    **{
         (op, status): reason
         for op in (
             "getCustomerLabels", "listCatalogLabels", "changeCustomerLabels",

@@ -233,3 +233,24 @@ fn openapi_prints_the_committed_document() {
     let committed = include_str!("../../../openapi/label-gateway.json");
     assert_eq!(String::from_utf8(out.stdout).unwrap(), committed);
 }
+
+#[test]
+fn check_config_names_a_bad_client_limit_by_its_key_path_and_line() {
+    let bad = temp_file(
+        "rates.toml",
+        "[tenants.acme]\nprovider = \"capillary\"\nbase_url = \"https://eu.api.capillarytech.com\"\n\
+         username = \"u\"\npassword = \"p\"\napi_keys = [\n  \"good-key\",\n  \
+         { key = \"secret-k2\", requests_per_second = 0, burst = 1 },\n]\n\
+         client_rate_limit = { requests_per_second = 5, burst = 0 }\n",
+    );
+    let out = run(&["check-config", bad.to_str().unwrap()], "");
+    assert_eq!(out.status.code(), Some(1));
+    let printed = String::from_utf8(out.stdout).unwrap();
+    for line in [
+        ":8:46: tenants.acme.api_keys[1].requests_per_second: must be a number",
+        ":10:56: tenants.acme.client_rate_limit.burst: must be an integer from 1",
+    ] {
+        assert!(printed.contains(line), "{line} missing from:\n{printed}");
+    }
+    assert!(!printed.contains("secret-k2"), "{printed}");
+}

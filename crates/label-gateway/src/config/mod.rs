@@ -1,6 +1,7 @@
 //! The gateway's TOML config: read, `${VAR}`-substituted, and checked whole, so that every
 //! problem is reported at once with its key path and the gateway never starts half-configured.
 
+mod client_rates;
 mod document;
 mod env;
 mod fields;
@@ -22,6 +23,7 @@ use std::time::Duration;
 
 use label_core::LabelProvider;
 
+pub use client_rates::ClientRate;
 pub use keys::{ApiKey, ApiKeyError};
 pub use state::StateConfig;
 
@@ -106,6 +108,9 @@ pub struct Tenant {
     pub provider: Arc<dyn LabelProvider>,
     pub base_url: url::Url,
     pub api_keys: Vec<ApiKey>,
+    /// Each of `api_keys`' limit, in the same order (the tenant's `client_rate_limit` for a
+    /// key that names none); `None`: not limited.
+    pub client_rates: Vec<Option<ClientRate>>,
     /// Overrides `[cache] ttl_seconds`; `Some(0)` turns this tenant's cache off.
     pub cache_ttl_seconds: Option<u64>,
     pub resilience: Resilience,
@@ -238,6 +243,7 @@ impl fmt::Debug for Tenant {
             .field("provider", &self.provider.name())
             .field("base_url", &self.base_url.as_str())
             .field("api_keys", &self.api_keys.len())
+            .field("client_rates", &self.client_rates)
             .field("cache_ttl_seconds", &self.cache_ttl_seconds)
             .field("resilience", &self.resilience)
             .field("copy_from", &self.copy_from)

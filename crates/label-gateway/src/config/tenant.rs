@@ -9,12 +9,13 @@ use label_providers::{ProviderSettings, SettingProblem};
 use url::Url;
 
 use super::fields::{self, Section};
-use super::{jobs, resilience, ApiKey, ConfigProblem, Resilience, Tenant};
+use super::{client_rates, jobs, resilience, ApiKey, ConfigProblem, Resilience, Tenant};
 
 pub(super) const GENERIC_KEYS: &[&str] = &[
     "provider",
     "base_url",
     "api_keys",
+    "client_rate_limit",
     "cache_ttl_seconds",
     "timeout_ms",
     "connect_timeout_ms",
@@ -83,7 +84,7 @@ pub fn read(
         }
         checked.ok()
     });
-    let keys = api_keys(&mut section);
+    let (keys, client_rates) = client_rates::read(&mut section);
     let cache_ttl_seconds = section.integer("cache_ttl_seconds", 0..=MAX_SECONDS);
     let resilience = resilience::read(&mut section);
     let sources = jobs::copy_from(&mut section);
@@ -111,6 +112,7 @@ pub fn read(
             provider,
             base_url,
             api_keys: keys.iter().map(|(_, key)| key.clone()).collect(),
+            client_rates,
             cache_ttl_seconds,
             resilience,
             copy_from: sources.iter().map(|(_, id)| id.clone()).collect(),
@@ -242,30 +244,6 @@ fn is_loopback(url: &Url) -> bool {
         Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
         None => false,
     }
-}
-
-fn api_keys(section: &mut Section) -> Vec<(String, ApiKey)> {
-    let Some(written) = section.strings("api_keys") else {
-        return Vec::new();
-    };
-    let unresolved_any = section
-        .unresolved()
-        .iter()
-        .any(|path| path.starts_with(&format!("{}[", section.path_of("api_keys"))));
-    if written.is_empty() && !unresolved_any {
-        section.problem(
-            section.path_of("api_keys"),
-            "at least one api key is required",
-        );
-    }
-    let mut keys = Vec::with_capacity(written.len());
-    for (path, text) in written {
-        match ApiKey::parse(text) {
-            Ok(key) => keys.push((path, key)),
-            Err(err) => section.problem(path, err.to_string()),
-        }
-    }
-    keys
 }
 
 /// Places the provider's problems under the tenant's path. A key whose `${VAR}` was unset is

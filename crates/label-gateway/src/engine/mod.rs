@@ -9,4 +9,5 @@ pub mod idempotency;
 pub mod invalidation;
 pub mod jobs;
 pub mod layers;
+pub mod limits;
 pub mod tenants;

@@ -13,6 +13,7 @@ use crate::engine::fleet::budget::VendorBudget;
 use crate::engine::fleet::Fleet;
 use crate::engine::layers;
 use crate::engine::layers::cache::Store;
+use crate::engine::limits::ClientLimit;
 
 pub struct TenantRuntime {
     pub id: String,
@@ -50,10 +51,11 @@ impl TenantRuntime {
     }
 }
 
-/// Every accepted key by its SHA-256, with the tenant it opens.
+/// Every accepted key by its SHA-256, with the tenant it opens and its limit, if any.
 struct KeyEntry {
     fingerprint: [u8; 32],
     tenant: Arc<TenantRuntime>,
+    limit: Option<Arc<ClientLimit>>,
 }
 
 /// The tenants of one config.
@@ -73,10 +75,13 @@ impl Tenants {
             runtime.copy_from = tenant.copy_from.clone();
             runtime.job_budget = job_budget(tenant, config.jobs.interactive_share, fleet);
             let runtime = Arc::new(runtime);
-            for key in &tenant.api_keys {
+            for (i, key) in tenant.api_keys.iter().enumerate() {
+                let rate = tenant.client_rates.get(i).copied().flatten();
+                let name = [tenant.id.as_str(), &i.to_string()];
                 keys.push(KeyEntry {
                     fingerprint: key.fingerprint(),
                     tenant: runtime.clone(),
+                    limit: rate.map(|rate| Arc::new(ClientLimit::new(rate, fleet.link(), &name))),
                 });
             }
             by_id.insert(tenant.id.clone(), runtime);
@@ -95,11 +100,19 @@ impl Tenants {
     /// The tenant a presented key opens. Every entry is compared, in constant time, so the
     /// time taken says nothing about which key or how much of it matched.
     pub fn key_owner(&self, presented: &[u8; 32]) -> Option<&Arc<TenantRuntime>> {
+        self.key_holder(presented).map(|(tenant, _)| tenant)
+    }
+
+    /// [`Tenants::key_owner`], with the key's limit (CONTRACT §12), if it has one.
+    pub fn key_holder(
+        &self,
+        presented: &[u8; 32],
+    ) -> Option<(&Arc<TenantRuntime>, Option<&Arc<ClientLimit>>)> {
         use subtle::ConstantTimeEq;
         let mut found = None;
         for entry in &self.keys {
             if bool::from(entry.fingerprint.ct_eq(presented)) {
-                found = Some(&entry.tenant);
+                found = Some((&entry.tenant, entry.limit.as_ref()));
             }
         }
         found

@@ -16,6 +16,7 @@ use axum::http::HeaderMap;
 use label_core::CallContext;
 
 use crate::contract::{Code, Error};
+use crate::engine::limits::ClientLimit;
 use sha2::{Digest, Sha256};
 
 use crate::http::listener::BodyReader;
@@ -67,26 +68,40 @@ impl Refusal {
 
 /// The caller, from the request's one `Authorization: Bearer <key>` header.
 pub fn authenticate(state: &Gateway, headers: &HeaderMap) -> Caller {
+    authenticate_limited(state, headers).0
+}
+
+/// The caller and its key's limit, if the key has one. A request without an accepted key
+/// is limited by no key: it is answered 401 anyway.
+fn authenticate_limited(
+    state: &Gateway,
+    headers: &HeaderMap,
+) -> (Caller, Option<Arc<ClientLimit>>) {
     match presented_key(headers) {
-        Ok(key) => state.with_tenants(|tenants| match tenants.key_owner(&key) {
-            Some(owner) => Caller::Tenant(owner.clone()),
-            None => Caller::Unknown(UNKNOWN_KEY),
+        Ok(key) => state.with_tenants(|tenants| match tenants.key_holder(&key) {
+            Some((owner, limit)) => (Caller::Tenant(owner.clone()), limit.cloned()),
+            None => (Caller::Unknown(UNKNOWN_KEY), None),
         }),
-        Err(why) => Caller::Unknown(why),
+        Err(why) => (Caller::Unknown(why), None),
     }
 }
 
 const UNKNOWN_KEY: &str = "the api key is not valid";
 
 /// The caller of a request on a `/v1` route (the routes that take a key), authenticated once
-/// and left in the request for its handler ([`TenantAccess`]); none on the others.
-pub fn identify(state: &Gateway, route: &str, request: &mut Request) -> Option<Caller> {
+/// and left in the request for its handler ([`TenantAccess`]), with its key's limit; none on
+/// the others.
+pub fn identify(
+    state: &Gateway,
+    route: &str,
+    request: &mut Request,
+) -> Option<(Caller, Option<Arc<ClientLimit>>)> {
     if !route.starts_with("/v1/") {
         return None;
     }
-    let caller = authenticate(state, request.headers());
+    let (caller, limit) = authenticate_limited(state, request.headers());
     request.extensions_mut().insert(caller.clone());
-    Some(caller)
+    Some((caller, limit))
 }
 
 /// Whether a caller's request may have its body read: a key may have only so many
@@ -121,14 +136,15 @@ pub fn admit(tenants: &Tenants, owner: &TenantRuntime, named: &str) -> Result<()
     }
 }
 
-/// The tenant the presented key opens, with every step's refusal: for a caller that has not
-/// been authenticated yet.
+/// The tenant the presented key opens, and the key's limit if it has one, with every step's
+/// refusal: for a caller that has not been authenticated yet.
+#[allow(clippy::type_complexity)]
 pub fn owner<'t>(
     tenants: &'t Tenants,
     headers: &HeaderMap,
-) -> Result<&'t Arc<TenantRuntime>, &'static str> {
+) -> Result<(&'t Arc<TenantRuntime>, Option<&'t Arc<ClientLimit>>), &'static str> {
     let key = presented_key(headers)?;
-    tenants.key_owner(&key).ok_or(UNKNOWN_KEY)
+    tenants.key_holder(&key).ok_or(UNKNOWN_KEY)
 }
 
 /// The SHA-256 of the bearer key: what keys are compared by. Two `Authorization` headers are

@@ -18,8 +18,10 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use tracing::{Instrument, Span};
 
+use crate::engine::limits::Verdict;
 use crate::http::auth::{self, UNAUTHENTICATED};
 use crate::http::problem::ApiError;
+use crate::http::rate_limit;
 use crate::http::request_id;
 use crate::http::state::{AppState, TenantRuntime};
 use crate::telemetry::recorder::{self, names};
@@ -70,20 +72,36 @@ pub async fn track(State(state): State<AppState>, mut request: Request, next: Ne
     request_id::keep(&mut request, start.request_id());
     let route = request.extensions().get::<MatchedPath>().cloned();
     let route = route.as_ref().map_or("unmatched", MatchedPath::as_str);
-    let caller = auth::identify(&state, route, &mut request);
-    let named = caller
+    let identified = auth::identify(&state, route, &mut request);
+    let named = identified
         .as_ref()
-        .map_or(Named::NO_TENANT, |c| Named::caller(c.tenant()));
-    let (exchange, span) = start.exchange(request.method().clone(), route, named);
-    let admitted = caller
-        .as_ref()
-        .map_or(Ok(()), |c| auth::admit_body(&state, c, &request));
+        .map_or(Named::NO_TENANT, |(c, _)| Named::caller(c.tenant()));
+    let (mut exchange, span) = start.exchange(request.method().clone(), route, named);
+    // A limited key's verdict comes first, and may wait for a lease: its body is admitted
+    // after it, in the answer. Any other caller's is admitted here, as it comes.
+    let (limited, admitted) = match &identified {
+        Some((caller, Some(limit))) => (Some((limit.clone(), caller.clone())), Ok(())),
+        Some((caller, None)) => (None, auth::admit_body(&state, caller, &request)),
+        None => (None, Ok(())),
+    };
     let answer = async move {
-        let mut response = match admitted {
-            Ok(()) => next.run(request).await,
+        let (refused, admitted) = match limited {
+            Some((limit, caller)) => {
+                let verdict = rate_limit::verdict(limit).await;
+                exchange.limited(Some(verdict));
+                match rate_limit::refusal(&verdict, exchange.request_id()) {
+                    Some(refused) => (Some(refused), Ok(())),
+                    None => (None, auth::admit_body(&state, &caller, &request)),
+                }
+            }
+            None => (None, admitted),
+        };
+        let mut response = match (refused, admitted) {
             // Answered before the body is read, so the connection closes after it
             // ([`crate::http::listener`]).
-            Err(error) => ApiError::new(error, exchange.request_id()).into_response(),
+            (Some(refused), _) => refused,
+            (None, Ok(())) => next.run(request).await,
+            (None, Err(error)) => ApiError::new(error, exchange.request_id()).into_response(),
         };
         exchange.answered(&mut response);
         response
@@ -154,6 +172,7 @@ impl Start {
             route: Cow::Borrowed(route),
             tenant: Cow::Borrowed(caller.tenant),
             provider: caller.provider,
+            limit: None,
         };
         let span = tracing::info_span!("request",
             request_id = exchange.request_id(), method = %exchange.method,
@@ -171,9 +190,16 @@ pub struct Exchange<'a> {
     /// A label value: see [`Named`].
     tenant: Cow<'a, str>,
     provider: Option<&'static str>,
+    /// The verdict of the caller's key's limit, for a limited key: its answer says where the
+    /// key stands ([`rate_limit::annotate`]).
+    limit: Option<Verdict>,
 }
 
 impl Exchange<'_> {
+    pub fn limited(&mut self, verdict: Option<Verdict>) {
+        self.limit = verdict;
+    }
+
     pub fn request_id(&self) -> &str {
         self.start.request_id()
     }
@@ -187,6 +213,7 @@ impl Exchange<'_> {
             route: Cow::Owned(self.route.into_owned()),
             tenant: Cow::Owned(self.tenant.into_owned()),
             provider: self.provider,
+            limit: self.limit,
         }
     }
 
@@ -207,6 +234,9 @@ impl Exchange<'_> {
             response.status(),
             elapsed,
         );
+        if let Some(verdict) = &self.limit {
+            rate_limit::annotate(verdict, response);
+        }
         request_id::echo(response, self.start.request_id);
     }
 }

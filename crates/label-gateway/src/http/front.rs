@@ -1,7 +1,8 @@
 //! What every connection is served by: a `GET` of a customer's labels, the gateway's most
 //! frequent request, is answered here, before the router, through the same steps the router
-//! and its handler take ([`Start`] and [`Exchange`], [`auth::owner`], [`auth::admit`],
-//! [`customer_labels::read`]); everything else goes through the router.
+//! and its handler take ([`Start`] and [`Exchange`], [`auth::owner`], the key's limit
+//! ([`rate_limit`]), [`auth::admit`], [`customer_labels::read`]); everything else goes through
+//! the router.
 //!
 //! Here a kept answer costs a key check, a lookup and the answer's headers, without the
 //! router's extractors, middleware and allocations, which cost as much again
@@ -24,6 +25,7 @@ use tracing::{Instrument, Span};
 
 use crate::http::auth::{self, Refusal};
 use crate::http::exchange::{Exchange, Named, Start};
+use crate::http::rate_limit;
 use crate::http::routes::customer_labels::{self, Answer, ROUTE};
 use crate::http::routes::template::Template;
 use crate::http::state::AppState;
@@ -73,20 +75,32 @@ impl Front {
         let [named, customer] = self.customer_labels.capture(request.uri.path())?;
         let headers = &request.headers;
         let start = Start::now(headers);
-        let answer = self.state.with_tenants(|tenants| {
-            let owner = auth::owner(tenants, headers);
+        self.state.with_tenants(|tenants| {
+            let holder = auth::owner(tenants, headers);
+            // A key whose replica holds none of its fleet-wide cells goes to the router, which
+            // waits for them.
+            let verdict = match holder {
+                Ok((_, Some(limit))) => Some(limit.check()?),
+                _ => None,
+            };
+            let owner = holder.map(|(owner, _)| owner);
             let caller = Named::caller(owner.ok().map(Arc::as_ref));
-            let (exchange, span) = start.exchange(Method::GET, ROUTE, caller);
+            let (mut exchange, span) = start.exchange(Method::GET, ROUTE, caller);
+            exchange.limited(verdict);
             let in_span = span.enter();
             let id = exchange.request_id();
+            let refused = verdict.and_then(|verdict| rate_limit::refusal(&verdict, id));
             let admitted = owner
                 .map_err(Refusal::NoKey)
                 .and_then(|owner| auth::admit(tenants, owner, named).map(|()| owner));
-            let answer = match admitted {
-                Ok(owner) => customer_labels::read(owner, id, customer, &request.uri, headers),
-                Err(refusal) => Answer::Now(refusal.error(id).into_response()),
+            let answer = match (refused, admitted) {
+                (Some(refused), _) => Answer::Now(refused),
+                (None, Ok(owner)) => {
+                    customer_labels::read(owner, id, customer, &request.uri, headers)
+                }
+                (None, Err(refusal)) => Answer::Now(refusal.error(id).into_response()),
             };
-            match answer {
+            Some(match answer {
                 Answer::Now(mut response) => {
                     exchange.answered(&mut response);
                     Answer::Now(response)
@@ -95,9 +109,8 @@ impl Front {
                     drop(in_span);
                     Answer::Later(later(response, exchange.into_owned(), span))
                 }
-            }
-        });
-        Some(answer)
+            })
+        })
     }
 }
 

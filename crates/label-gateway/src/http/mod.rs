@@ -19,6 +19,7 @@ pub mod listener;
 pub mod openapi;
 pub mod params;
 pub mod problem;
+pub mod rate_limit;
 pub mod request_id;
 pub mod router;
 pub mod routes;

@@ -122,7 +122,7 @@ fn wrong_types_are_named_without_the_value() {
     ));
     assert_eq!(
         found,
-        ["tenants.acme.api_keys: must be a list of strings, not a string"]
+        ["tenants.acme.api_keys: must be a list of keys, not a string"]
     );
     assert_one(
         &format!("server = 5\n{}", tenant("acme", "")),

@@ -18,6 +18,7 @@ mod examples_requests;
 mod finish;
 mod links;
 pub mod problems;
+mod rate_limits;
 mod samples;
 
 #[derive(OpenApi)]
@@ -74,6 +75,7 @@ pub fn document_json() -> String {
     let mut api = ApiDoc::openapi().merge_from(routes::api().into_openapi());
     // After the routes: it decorates their operations.
     Decorations.modify(&mut api);
+    rate_limits::add(&mut api);
     let mut document = serde_json::to_value(api).expect("the document serializes");
     finish::finish(&mut document);
     let mut text = serde_json::to_string_pretty(&document).expect("a value serializes");

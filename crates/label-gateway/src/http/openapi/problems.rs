@@ -80,6 +80,10 @@ fn when(kind: Code) -> &'static str {
         Code::TooManyConnections => {
             "the api key already has `max_connections_per_key` connections sending a body"
         }
+        Code::RateLimited => {
+            "the api key sent more requests than its `requests_per_second` and `burst` allow \
+             (cache hits count too); `RateLimit` says when it may send again"
+        }
         Code::IdempotencyKeyReused => "an `Idempotency-Key` seen before with another body",
         Code::IdempotencyInProgress => {
             "the first request with this `Idempotency-Key` is still running"
@@ -127,6 +131,7 @@ fn header(kind: Code) -> Option<(&'static str, Header)> {
         ),
         Code::UpstreamRateLimited
         | Code::TooManyConnections
+        | Code::RateLimited
         | Code::UpstreamUnavailable
         | Code::UpstreamBusy
         | Code::StateUnavailable
@@ -157,6 +162,8 @@ fn example(kind: Code) -> serde_json::Value {
     // Auth failures are answered before a tenant is known, so they name none.
     let (tenant, provider) = match kind {
         Code::Unauthorized | Code::Forbidden | Code::TenantNotFound => (None, None),
+        // Answered as the key is found, before its tenant is let in.
+        Code::RateLimited => (None, None),
         Code::UnsupportedOperation => (Some("initech"), Some("actionhub")),
         _ => (Some("acme"), Some("capillary")),
     };
@@ -231,6 +238,9 @@ fn detail(kind: Code) -> &'static str {
         Code::RequestTimeout => "the request body did not arrive within 10000 ms",
         Code::TooManyConnections => {
             "this api key already has 128 connections sending a request body: try again shortly"
+        }
+        Code::RateLimited => {
+            "this api key may send 100 requests in 2 s: try again after Retry-After"
         }
         Code::IdempotencyKeyReused => "this Idempotency-Key was used with another body",
         Code::IdempotencyInProgress => {

@@ -19,6 +19,9 @@ const UPSTREAM: [Code; 6] = [
     UpstreamBusy,
 ];
 
+/// What every operation that takes an api key can end in: its key's limit (CONTRACT §12).
+const KEYED: [Code; 1] = [RateLimited];
+
 macro_rules! documented_errors {
     ($(#[$doc:meta])* $name:ident: [$($kind:expr),* $(,)?] $(+ $more:expr)?) => {
         $(#[$doc])*
@@ -29,6 +32,7 @@ macro_rules! documented_errors {
                 #[allow(unused_mut)]
                 let mut kinds = vec![$($kind),*];
                 $(kinds.extend($more);)?
+                kinds.extend(KEYED);
                 kinds
             }
         }

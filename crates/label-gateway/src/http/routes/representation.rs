@@ -97,6 +97,9 @@ pub fn respond(body: Vec<u8>, etag: Etag, source: Source, conditional: &Conditio
         );
         response
     };
+    // Room for what the exchange adds (the request id, a limited key's two `RateLimit`
+    // headers) at once: past six headers the map would otherwise grow again on every hit.
+    response.headers_mut().reserve(10);
     let etag = HeaderValue::from_bytes(&etag).expect("quotes and hex digits");
     response.headers_mut().insert(header::ETAG, etag);
     add_cache_headers(&mut response, Some(source));
