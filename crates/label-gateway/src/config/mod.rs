@@ -7,6 +7,7 @@ mod fields;
 mod jobs;
 mod keys;
 mod locate;
+mod passthrough;
 mod path;
 mod resilience;
 mod state;
@@ -23,6 +24,7 @@ use std::time::Duration;
 use label_core::LabelProvider;
 
 pub use keys::{ApiKey, ApiKeyError};
+pub use passthrough::{AllowList, Rule as PassthroughRule};
 pub use state::StateConfig;
 
 #[derive(Debug, Clone)]
@@ -111,6 +113,8 @@ pub struct Tenant {
     pub resilience: Resilience,
     /// Tenants whose labels a copy job may read into this one.
     pub copy_from: Vec<String>,
+    /// The vendor calls its clients may make past the model (`passthrough`).
+    pub passthrough: Arc<AllowList>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -241,6 +245,7 @@ impl fmt::Debug for Tenant {
             .field("cache_ttl_seconds", &self.cache_ttl_seconds)
             .field("resilience", &self.resilience)
             .field("copy_from", &self.copy_from)
+            .field("passthrough", &self.passthrough)
             .finish()
     }
 }

@@ -1,6 +1,7 @@
 //! `parse` with a fake environment: a valid config, then (in `problems`) every way to break one.
 
 mod example;
+mod passthrough;
 mod problems;
 mod reporting;
 mod state;
