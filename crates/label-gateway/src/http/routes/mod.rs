@@ -57,6 +57,12 @@ pub fn api() -> OpenApiRouter<AppState> {
             passthrough::passthrough_patch,
             passthrough::passthrough_delete
         ))
+        // Any other method reaches the same handler (merged into the path's method router),
+        // which refuses it; not in the document, which names the five an allow-list can.
+        .route(
+            passthrough::ROUTE,
+            axum::routing::MethodRouter::new().fallback(passthrough::passthrough_other),
+        )
         .routes(routes!(health::healthz))
         .routes(routes!(health::readyz))
         .routes(routes!(docs::openapi_json))

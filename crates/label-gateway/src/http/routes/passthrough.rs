@@ -102,6 +102,21 @@ passthrough_operation!(
     "Sent to the vendor as it is, in any media type"
 );
 
+/// Every other method (`OPTIONS` without a CORS preflight, `TRACE`, an invented one): judged
+/// like the others, so no allow-list entry names it and it is 403, once the path is checked.
+pub async fn passthrough_other(
+    access: TenantAccess,
+    State(state): State<AppState>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    pass(access, state, method, uri, headers, body)
+        .await
+        .unwrap_or_else(IntoResponse::into_response)
+}
+
 async fn pass(
     access: TenantAccess,
     state: AppState,
