@@ -1,6 +1,7 @@
 //! The gateway's TOML config: read, `${VAR}`-substituted, and checked whole, so that every
 //! problem is reported at once with its key path and the gateway never starts half-configured.
 
+mod cors;
 mod document;
 mod env;
 mod fields;
@@ -64,6 +65,8 @@ pub struct ServerConfig {
     pub max_upstream_bytes_in_flight: usize,
     /// Where `/metrics` (with `/healthz` and `/readyz`) is served, apart from clients.
     pub admin_listen: SocketAddr,
+    /// Browser origins allowed to call the API (CORS); none by default.
+    pub cors_allowed_origins: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -177,6 +180,7 @@ impl Default for ServerConfig {
             max_upstream_body_bytes: 4 * 1024 * 1024,
             max_upstream_bytes_in_flight: 64 * 1024 * 1024,
             admin_listen: SocketAddr::from(([127, 0, 0, 1], 9464)),
+            cors_allowed_origins: Vec::new(),
         }
     }
 }

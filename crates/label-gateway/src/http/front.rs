@@ -54,9 +54,21 @@ impl Front {
     ) -> impl Future<Output = Result<Response, Infallible>> + Send + 'static {
         let (head, body) = request.into_parts();
         match self.customer_labels(&head) {
-            Some(Answer::Now(response)) => Either::Left(ready(Ok(response))),
+            Some(Answer::Now(mut response)) => {
+                if let Some(cors) = &self.state.cors {
+                    cors.decorate(&head.headers, &mut response);
+                }
+                Either::Left(ready(Ok(response)))
+            }
             Some(Answer::Later(response)) => {
-                Either::Right(Either::Left(async move { Ok(response.await) }))
+                let cors = self.state.cors.clone();
+                Either::Right(Either::Left(async move {
+                    let mut response = response.await;
+                    if let Some(cors) = cors {
+                        cors.decorate(&head.headers, &mut response);
+                    }
+                    Ok(response)
+                }))
             }
             None => {
                 let request = Request::from_parts(head, body);

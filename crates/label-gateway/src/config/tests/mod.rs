@@ -1,5 +1,6 @@
 //! `parse` with a fake environment: a valid config, then (in `problems`) every way to break one.
 
+mod cors;
 mod example;
 mod passthrough;
 mod problems;
@@ -182,6 +183,7 @@ fn omitted_sections_and_keys_take_their_defaults() {
             max_upstream_body_bytes: 4 * 1024 * 1024,
             max_upstream_bytes_in_flight: 64 * 1024 * 1024,
             admin_listen: "127.0.0.1:9464".parse().unwrap(),
+            cors_allowed_origins: Vec::new(),
         }
     );
     assert_eq!(
