@@ -24,6 +24,7 @@ use std::time::Duration;
 
 use label_core::LabelProvider;
 
+pub use cors::origin as cors_origin;
 pub use keys::{ApiKey, ApiKeyError};
 pub use passthrough::{AllowList, Rule as PassthroughRule};
 pub use state::StateConfig;
