@@ -27,6 +27,8 @@ const HEADER_FORMS: &[(&str, &str)] = &[
         r#"{"pattern": "^\"[0-9a-f]{40}\"$", "minLength": 42, "maxLength": 42}"#,
     ),
     ("Idempotent-Replayed", r#"{"enum": ["true"]}"#),
+    // `routes/passthrough.rs`: the vendor's HTTP status.
+    ("X-Upstream-Status", r#"{"minimum": 100, "maximum": 599}"#),
 ];
 
 pub fn finish(document: &mut Value) {

@@ -45,7 +45,10 @@ macro_rules! passthrough_operation {
             params(PassthroughPath),
             $(request_body(content = Option<serde_json::Value>, description = $body),)?
             responses(
-                (status = "default", description = "The vendor's answer, as it is: its status, its body (text scrubbed of the gateway's secrets), the headers that describe it",
+                (status = 200, description = "The vendor's answer, as it is: its body (text scrubbed of the gateway's secrets) and the headers that describe it; the vendor's other statuses come back the same way (`default`)",
+                    body = serde_json::Value,
+                    headers(("X-Upstream-Status" = u16, description = "The vendor's HTTP status"))),
+                (status = "default", description = "The vendor's answer with any other status, as it is (its text scrubbed)",
                     body = serde_json::Value,
                     headers(("X-Upstream-Status" = u16, description = "The vendor's HTTP status"))),
                 PassthroughErrors,
