@@ -8,7 +8,7 @@
 use std::time::Duration;
 
 use axum::http::header::{self, HeaderName, HeaderValue};
-use axum::http::{HeaderMap, Method, StatusCode};
+use axum::http::{Method, StatusCode};
 use axum::response::Response;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
@@ -83,11 +83,12 @@ impl Cors {
             .vary([header::ORIGIN])
     }
 
-    /// The headers the layer gives an answer that is not a preflight, for one the front gave.
-    pub fn decorate(&self, request: &HeaderMap, response: &mut Response) {
+    /// The headers the layer gives an answer that is not a preflight, for one the front gave to
+    /// a request from `origin`.
+    pub fn decorate(&self, origin: Option<&HeaderValue>, response: &mut Response) {
         let headers = response.headers_mut();
         headers.append(header::VARY, HeaderValue::from_static("origin"));
-        let Some(origin) = request.get(header::ORIGIN) else {
+        let Some(origin) = origin else {
             return;
         };
         if self.origins.iter().any(|allowed| allowed == origin) {
