@@ -1,3 +1,4 @@
+#![allow(dead_code)] // each test file that includes it uses a part of it
 //! A vendor on 127.0.0.1:0 that records every request it gets, whole (method, target as sent,
 //! headers, body), and answers each with what `answer` makes of it: what the passthrough tests
 //! look at to say what was sent, and that nothing was.
