@@ -105,9 +105,10 @@ pub struct JobPath {
 }
 
 path_parameter!(
-    /// A path below the tenant's vendor base URL, percent-encoded as sent: segments of RFC 3986
-    /// path characters, none empty, none a dot segment, no encoded `/`, `\` or `%`.
-    VendorPathParam: Some(r"^[A-Za-z0-9._~!$&'()*+,;=:@%-]+(/[A-Za-z0-9._~!$&'()*+,;=:@%-]+)*$"), 1..=2048
+    /// A path below the tenant's vendor base URL, sent raw (not percent-encoded, `/` and all):
+    /// segments of RFC 3986 path characters, none empty, none a dot segment, no encoded `/`,
+    /// `\` or `%`. At most 1024 characters, so that it fits a request head in any encoding.
+    VendorPathParam: Some(r"^(?!(.*/)?\.\.?(/|$))[A-Za-z0-9._~!$&'()*+,;=:@%-]+(/[A-Za-z0-9._~!$&'()*+,;=:@%-]+)*$"), 1..=1024
 );
 
 /// `/v1/tenants/{tenant}/passthrough/{path}`
