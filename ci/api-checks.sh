@@ -7,7 +7,8 @@
 # openapi-typescript with openapi-fetch); schemathesis
 # runs every phase, the stateful one along the document's links included, for every demo tenant,
 # and its numbers close the output; every documented status is seen or excluded with a reason
-# (ci/statuses.py). Installs what it needs from PyPI and npm, pinned.
+# (ci/statuses.py); Chromium calls a demo from another origin, allowed and not (ci/browser-check.sh).
+# Installs what it needs from PyPI, npm and Debian, pinned.
 # Called by .ci/run; runs alone too: bash ci/api-checks.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -181,6 +182,9 @@ step "schemathesis: every phase (examples, coverage, fuzzing, stateful links), e
 
 step "every documented status seen or excluded"
 "$VENV/bin/python" ci/statuses.py "$BASE_URL" "$DOCUMENT" "$OUT/schemathesis.har"
+
+step "CORS in a real browser: Chromium calls a demo of its own from an allowed and an unlisted origin"
+GATEWAY_BIN=$TARGET/debug/label-gateway bash ci/browser-check.sh
 
 step "done"
 printf '%s\n' "== api-checks: passed; time per step:" "${TIMES[@]}"

@@ -1,10 +1,12 @@
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use serde::Serialize;
 
 use crate::fetched::Source;
 use crate::model::ChangeResult;
+use crate::passthrough::PassthroughAnswer;
 
 /// What went wrong in a provider, a layer or the model: each kind is one error code of the
 /// contract. The gateway's own codes (keys, limits, jobs, ...) and every code's HTTP status are the
@@ -138,6 +140,9 @@ pub struct ErrorDetails<K = ErrorKind> {
     /// Where a read's failure came from, when a cache had a hand in it (a kept
     /// `customer_not_found` is a hit).
     pub origin: Option<Source>,
+    /// For a passthrough call that failed at the vendor (429, 5xx): the vendor's answer, handed
+    /// to the client as it is once retries are over.
+    pub passthrough: Option<Arc<PassthroughAnswer>>,
 }
 
 /// A longer list of kinds that holds every [`ErrorKind`]: an error of a provider becomes one of
@@ -156,6 +161,7 @@ impl<K: Widens> From<Error> for Error<K> {
             problems,
             problems_truncated,
             origin,
+            passthrough,
         } = *error.0;
         Self(Box::new(ErrorDetails {
             kind: K::from(kind),
@@ -167,6 +173,7 @@ impl<K: Widens> From<Error> for Error<K> {
             problems,
             problems_truncated,
             origin,
+            passthrough,
         }))
     }
 }
@@ -191,6 +198,7 @@ impl<K> Error<K> {
             problems: Vec::new(),
             problems_truncated: false,
             origin: None,
+            passthrough: None,
         }))
     }
 
@@ -206,6 +214,11 @@ impl<K> Error<K> {
 
     pub fn with_retry_after(mut self, retry_after: Option<Duration>) -> Self {
         self.retry_after = retry_after;
+        self
+    }
+
+    pub fn with_passthrough(mut self, answer: PassthroughAnswer) -> Self {
+        self.passthrough = Some(Arc::new(answer));
         self
     }
 

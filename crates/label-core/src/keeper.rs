@@ -15,6 +15,7 @@ use crate::customer_id::CustomerId;
 use crate::error::Error;
 use crate::fetched::Fetched;
 use crate::model::{LabelIdentity, LabelList, Op, WriteStatus};
+use crate::passthrough::{PassthroughAnswer, PassthroughRequest};
 use crate::provider::{CallContext, LabelProvider};
 use crate::requests::NewLabel;
 
@@ -26,6 +27,9 @@ pub enum Changed<'a> {
     Customers(&'a [CustomerId]),
     /// The catalog: a label was (maybe) created.
     Catalog,
+    /// Anything of the tenant: a passthrough write the tenant's allow-list says may change
+    /// what the gateway keeps.
+    Everything,
 }
 
 /// What a layer that keeps answers adds (OpenDAL's `LayeredAccess`, for reads): the reads it
@@ -167,5 +171,20 @@ impl<K: Keeper> LabelProvider for Keeping<K> {
         text: &str,
     ) -> Result<Fetched<LabelList>, Error> {
         self.0.search_catalog(ctx, text).await
+    }
+
+    /// Passed through; a successful write whose allow-list entry says so drops everything kept
+    /// for the tenant (a failed one did not change the vendor, or said nothing of what it did).
+    async fn passthrough(
+        &self,
+        ctx: &CallContext,
+        request: &PassthroughRequest,
+    ) -> Result<PassthroughAnswer, Error> {
+        let result = self.0.inner().passthrough(ctx, request).await;
+        let succeeded = result.as_ref().is_ok_and(PassthroughAnswer::is_success);
+        if request.invalidates_tenant && !request.reads() && succeeded {
+            self.0.changed(Changed::Everything).await;
+        }
+        result
     }
 }

@@ -18,6 +18,7 @@ use crate::error::Error;
 use crate::fetched::Fetched;
 use crate::model::{LabelIdentity, LabelList, Op, WriteStatus};
 use crate::operation::Operation;
+use crate::passthrough::{PassthroughAnswer, PassthroughRequest};
 use crate::provider::{CallContext, LabelProvider};
 use crate::requests::NewLabel;
 
@@ -157,5 +158,18 @@ impl<L: Layer> LabelProvider for Layered<L> {
     ) -> Result<Fetched<LabelList>, Error> {
         let call = || self.inner.search_catalog(ctx, text);
         self.through(Operation::SearchCatalog, &call).await
+    }
+
+    async fn passthrough(
+        &self,
+        ctx: &CallContext,
+        request: &PassthroughRequest,
+    ) -> Result<PassthroughAnswer, Error> {
+        let call = || self.inner.passthrough(ctx, request);
+        let operation = match request.reads() {
+            true => Operation::PassthroughRead,
+            false => Operation::PassthroughWrite,
+        };
+        self.through(operation, &call).await
     }
 }

@@ -20,6 +20,7 @@ pub mod layer;
 pub mod many;
 pub mod model;
 pub mod operation;
+pub mod passthrough;
 pub mod provider;
 pub mod requests;
 pub mod suggest;
@@ -38,5 +39,6 @@ pub use model::{
     WriteStatus,
 };
 pub use operation::Operation;
+pub use passthrough::{PassthroughAnswer, PassthroughRequest, VendorPath};
 pub use provider::{CallContext, LabelProvider};
 pub use requests::{check_new_name, NewLabel};

@@ -20,10 +20,14 @@ pub enum Operation {
     CustomersLabels,
     /// The catalog filtered by the vendor.
     SearchCatalog,
+    /// A client's `GET` or `HEAD` sent to the vendor as it is.
+    PassthroughRead,
+    /// Any other client request sent to the vendor as it is: never repeated.
+    PassthroughWrite,
 }
 
 impl Operation {
-    pub const ALL: [Operation; 9] = [
+    pub const ALL: [Operation; 11] = [
         Operation::CustomerLabels,
         Operation::Catalog,
         Operation::Attach,
@@ -33,6 +37,8 @@ impl Operation {
         Operation::ChangeMany,
         Operation::CustomersLabels,
         Operation::SearchCatalog,
+        Operation::PassthroughRead,
+        Operation::PassthroughWrite,
     ];
 
     /// The operation of a change to one customer's labels
@@ -57,6 +63,8 @@ impl Operation {
             Operation::ChangeMany => "change_many",
             Operation::CustomersLabels => "customers_labels",
             Operation::SearchCatalog => "search_catalog",
+            Operation::PassthroughRead => "passthrough_read",
+            Operation::PassthroughWrite => "passthrough_write",
         }
     }
 
@@ -64,8 +72,19 @@ impl Operation {
     pub const fn writes(self) -> bool {
         matches!(
             self,
-            Operation::Attach | Operation::Detach | Operation::CreateLabel | Operation::ChangeMany
+            Operation::Attach
+                | Operation::Detach
+                | Operation::CreateLabel
+                | Operation::ChangeMany
+                | Operation::PassthroughWrite
         )
+    }
+
+    /// Whether the call is never made twice, whatever failed: a passthrough write may do
+    /// anything at the vendor, and a 429 or 503 from an endpoint the gateway does not know
+    /// proves nothing about whether it acted.
+    pub const fn never_repeated(self) -> bool {
+        matches!(self, Operation::PassthroughWrite)
     }
 
     /// Whether repeating the write cannot change its outcome when the provider's attach and
@@ -92,6 +111,8 @@ impl Operation {
             Operation::ChangeMany => capabilities.batch > 1,
             Operation::CustomersLabels => capabilities.batch_read > 1,
             Operation::SearchCatalog => capabilities.catalog_search,
+            // Every backend reaches its vendor; what a tenant may call is its allow-list's.
+            Operation::PassthroughRead | Operation::PassthroughWrite => true,
         }
     }
 }

@@ -9,6 +9,7 @@ use crate::customer_id::CustomerId;
 use crate::error::{Error, ErrorKind};
 use crate::fetched::Fetched;
 use crate::model::{LabelIdentity, LabelList, Op, WriteStatus};
+use crate::passthrough::{PassthroughAnswer, PassthroughRequest};
 use crate::requests::NewLabel;
 
 /// What travels with every call: the request's identity and what the client asked of caches.
@@ -136,6 +137,19 @@ pub trait LabelProvider: Send + Sync + 'static {
     ) -> Result<Fetched<LabelList>, Error> {
         let _ = (ctx, text);
         Err(unsupported(self.name(), "searching its catalog"))
+    }
+
+    /// The client's request sent to the vendor at the tenant's base URL with the gateway's
+    /// credentials. The vendor's answer, whatever its status, is `Ok`, except a 429 or a 5xx
+    /// (an error that carries the answer in `passthrough`, so that layers retry and count it)
+    /// and the vendor refusing the gateway's credentials.
+    async fn passthrough(
+        &self,
+        ctx: &CallContext,
+        request: &PassthroughRequest,
+    ) -> Result<PassthroughAnswer, Error> {
+        let _ = (ctx, request);
+        Err(unsupported(self.name(), "passthrough calls"))
     }
 }
 

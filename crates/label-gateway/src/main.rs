@@ -47,6 +47,11 @@ enum Command {
         /// Where the demo gateway listens (port 0: any free port).
         #[arg(long, default_value = DEFAULT_LISTEN)]
         listen: SocketAddr,
+        /// A browser origin allowed to call the demo (CORS), as `Origin` sends it, like
+        /// http://127.0.0.1:8081; repeat it for more.
+        #[arg(long = "cors-origin", value_name = "ORIGIN", value_parser = cors_origin,
+            env = "LABEL_GATEWAY_CORS_ORIGINS", value_delimiter = ',')]
+        cors_origins: Vec<String>,
     },
     /// Validate a config: exit 0, or print every problem (file:line:column) and exit 1.
     CheckConfig {
@@ -98,7 +103,10 @@ fn main() -> ExitCode {
             }
         },
         Command::Serve { config, listen } => runtime().block_on(run_serve(config, listen)),
-        Command::Demo { listen } => demo_command(listen),
+        Command::Demo {
+            listen,
+            cors_origins,
+        } => demo_command(listen, cors_origins),
     }
 }
 
@@ -256,19 +264,24 @@ fn reload_on_hangup(path: PathBuf, gateway: AppState) {
 #[cfg(not(unix))]
 fn reload_on_hangup(_path: PathBuf, _gateway: AppState) {}
 
+/// `--cors-origin`, checked as `[server] cors_allowed_origins` checks it.
+fn cors_origin(text: &str) -> Result<String, String> {
+    label_gateway::config::cors_origin(text)
+}
+
 #[cfg(feature = "demo")]
-fn demo_command(listen: SocketAddr) -> ExitCode {
-    runtime().block_on(run_demo(listen))
+fn demo_command(listen: SocketAddr, cors_origins: Vec<String>) -> ExitCode {
+    runtime().block_on(run_demo(listen, cors_origins))
 }
 
 #[cfg(not(feature = "demo"))]
-fn demo_command(_: SocketAddr) -> ExitCode {
+fn demo_command(_: SocketAddr, _: Vec<String>) -> ExitCode {
     eprintln!("this label-gateway was built without the `demo` feature (its vendor simulators)");
     ExitCode::FAILURE
 }
 
 #[cfg(feature = "demo")]
-async fn run_demo(listen: SocketAddr) -> ExitCode {
+async fn run_demo(listen: SocketAddr, cors_origins: Vec<String>) -> ExitCode {
     let vendors = match demo::start_vendors().await {
         Ok(vendors) => vendors,
         Err(err) => {
@@ -285,6 +298,7 @@ async fn run_demo(listen: SocketAddr) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    config.server.cors_allowed_origins = cors_origins;
     // A free port for the demo's metrics: two demos side by side must not collide on it.
     config.server.admin_listen = SocketAddr::from(([127, 0, 0, 1], 0));
     let listeners = match Listeners::bind(listen, config.server.admin_listen).await {

@@ -95,6 +95,11 @@ impl Endpoint {
     /// headers. The parsed base is reused: parsing the whole URL again, host included, was a
     /// tenth of the gateway's instructions on a cache miss.
     pub fn request(&self, method: Method, encoded_path: &str) -> RequestBuilder {
+        self.request_to(method, self.url(encoded_path))
+    }
+
+    /// The base URL + an already-encoded path (and query).
+    pub fn url(&self, encoded_path: &str) -> Url {
         let (path, query) = match encoded_path.split_once('?') {
             Some((path, query)) => (path, Some(query)),
             None => (encoded_path, None),
@@ -102,9 +107,19 @@ impl Endpoint {
         let mut url = self.base_url.clone();
         url.set_path(&[self.base_path.as_str(), path].concat());
         url.set_query(query);
+        url
+    }
+
+    /// A request to `url` with the vendor's headers.
+    pub fn request_to(&self, method: Method, url: Url) -> RequestBuilder {
         self.client
             .request(method, url)
             .headers(self.headers.clone())
+    }
+
+    /// Whether `url` is below the base URL: same origin, the base's path a whole prefix.
+    pub fn contains(&self, url: &Url) -> bool {
+        crate::passthrough::within(&self.base_url, &self.base_path, url)
     }
 }
 

@@ -60,6 +60,11 @@ impl Reply {
         }
     }
 
+    /// `text` with every secret of the tenant replaced, or `None` when it holds none.
+    pub fn scrubbed(&self, text: &[u8]) -> Option<Vec<u8>> {
+        self.redactor.scrub_body(text)
+    }
+
     /// Vendor text as it may be handed on, to a client or a log: secrets replaced, cut short.
     pub fn said(&self, text: Option<String>) -> Option<String> {
         text.map(|text| self.redactor.scrub(&text))

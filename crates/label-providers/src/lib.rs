@@ -7,6 +7,7 @@ pub mod capillary;
 mod endpoint;
 mod http;
 pub mod in_flight;
+pub mod passthrough;
 pub mod redact;
 pub mod settings;
 pub mod trybe;

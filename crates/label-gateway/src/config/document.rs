@@ -6,8 +6,8 @@ use std::net::SocketAddr;
 
 use super::fields::{self, Section};
 use super::{
-    env, jobs, locate, path, state, tenant, CacheConfig, Config, ConfigProblem, IdempotencyConfig,
-    ServerConfig,
+    cors, env, jobs, locate, path, state, tenant, CacheConfig, Config, ConfigProblem,
+    IdempotencyConfig, ServerConfig,
 };
 
 const ROOT_KEYS: &[&str] = &["server", "cache", "idempotency", "jobs", "state", "tenants"];
@@ -23,6 +23,7 @@ pub(super) const SERVER_KEYS: &[&str] = &[
     "max_upstream_body_bytes",
     "max_upstream_bytes_in_flight",
     "admin_listen",
+    "cors_allowed_origins",
 ];
 pub(super) const CACHE_KEYS: &[&str] = &[
     "ttl_seconds",
@@ -202,6 +203,7 @@ fn server(section: &mut Section) -> ServerConfig {
             MIN_STORE_BYTES..=1 << 40,
         ),
         admin_listen,
+        cors_allowed_origins: cors::read(section),
     }
 }
 

@@ -2,12 +2,14 @@
 //! problem is reported at once with its key path and the gateway never starts half-configured.
 
 mod client_rates;
+mod cors;
 mod document;
 mod env;
 mod fields;
 mod jobs;
 mod keys;
 mod locate;
+mod passthrough;
 mod path;
 mod resilience;
 mod state;
@@ -24,7 +26,9 @@ use std::time::Duration;
 use label_core::LabelProvider;
 
 pub use client_rates::ClientRate;
+pub use cors::origin as cors_origin;
 pub use keys::{ApiKey, ApiKeyError};
+pub use passthrough::{AllowList, Rule as PassthroughRule};
 pub use state::StateConfig;
 
 #[derive(Debug, Clone)]
@@ -64,6 +68,8 @@ pub struct ServerConfig {
     pub max_upstream_bytes_in_flight: usize,
     /// Where `/metrics` (with `/healthz` and `/readyz`) is served, apart from clients.
     pub admin_listen: SocketAddr,
+    /// Browser origins allowed to call the API (CORS); none by default.
+    pub cors_allowed_origins: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -116,6 +122,8 @@ pub struct Tenant {
     pub resilience: Resilience,
     /// Tenants whose labels a copy job may read into this one.
     pub copy_from: Vec<String>,
+    /// The vendor calls its clients may make past the model (`passthrough`).
+    pub passthrough: Arc<AllowList>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -178,6 +186,7 @@ impl Default for ServerConfig {
             max_upstream_body_bytes: 4 * 1024 * 1024,
             max_upstream_bytes_in_flight: 64 * 1024 * 1024,
             admin_listen: SocketAddr::from(([127, 0, 0, 1], 9464)),
+            cors_allowed_origins: Vec::new(),
         }
     }
 }
@@ -247,6 +256,7 @@ impl fmt::Debug for Tenant {
             .field("cache_ttl_seconds", &self.cache_ttl_seconds)
             .field("resilience", &self.resilience)
             .field("copy_from", &self.copy_from)
+            .field("passthrough", &self.passthrough)
             .finish()
     }
 }

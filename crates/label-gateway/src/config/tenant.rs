@@ -9,7 +9,9 @@ use label_providers::{ProviderSettings, SettingProblem};
 use url::Url;
 
 use super::fields::{self, Section};
-use super::{client_rates, jobs, resilience, ApiKey, ConfigProblem, Resilience, Tenant};
+use super::{
+    client_rates, jobs, passthrough, resilience, ApiKey, ConfigProblem, Resilience, Tenant,
+};
 
 pub(super) const GENERIC_KEYS: &[&str] = &[
     "provider",
@@ -29,6 +31,7 @@ pub(super) const GENERIC_KEYS: &[&str] = &[
     "min_call_ms",
     "max_retry_after_seconds",
     "copy_from",
+    "passthrough",
 ];
 
 /// A day bounds any sane lifetime (`Instant`s overflow past far less than forever).
@@ -88,6 +91,7 @@ pub fn read(
     let cache_ttl_seconds = section.integer("cache_ttl_seconds", 0..=MAX_SECONDS);
     let resilience = resilience::read(&mut section);
     let sources = jobs::copy_from(&mut section);
+    let passthrough = passthrough::read(&mut section);
 
     let hidden = keys
         .iter()
@@ -116,6 +120,7 @@ pub fn read(
             cache_ttl_seconds,
             resilience,
             copy_from: sources.iter().map(|(_, id)| id.clone()).collect(),
+            passthrough: Arc::new(passthrough),
         }),
         _ => None,
     };

@@ -46,6 +46,8 @@ pub enum Code {
     StateUnavailable,
     TooManyJobs,
     JobsFull,
+    PassthroughNotAllowed,
+    InvalidPath,
 }
 
 impl Code {
@@ -78,6 +80,8 @@ impl Code {
         Code::StateUnavailable,
         Code::TooManyJobs,
         Code::JobsFull,
+        Code::PassthroughNotAllowed,
+        Code::InvalidPath,
     ];
 
     pub fn code(self) -> &'static str {
@@ -110,6 +114,8 @@ impl Code {
             Code::StateUnavailable => "state_unavailable",
             Code::TooManyJobs => "too_many_jobs",
             Code::JobsFull => "jobs_full",
+            Code::PassthroughNotAllowed => "passthrough_not_allowed",
+            Code::InvalidPath => "invalid_path",
         }
     }
 
@@ -137,6 +143,8 @@ impl Code {
             | Code::UpstreamBusy
             | Code::StateUnavailable
             | Code::JobsFull => 503,
+            Code::PassthroughNotAllowed => 403,
+            Code::InvalidPath => 400,
         }
     }
 
@@ -170,6 +178,8 @@ impl Code {
             Code::StateUnavailable => "Shared state unavailable",
             Code::TooManyJobs => "Too many jobs",
             Code::JobsFull => "Jobs full",
+            Code::PassthroughNotAllowed => "Passthrough not allowed",
+            Code::InvalidPath => "Invalid path",
         }
     }
 }

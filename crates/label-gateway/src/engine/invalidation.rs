@@ -11,6 +11,8 @@ pub trait Invalidate: Send + Sync {
     fn forget_customer(&self, tenant: &str, customer: &str);
     /// The tenant's catalog: another replica created a label.
     fn forget_catalog(&self, tenant: &str);
+    /// Every entry of `tenant`: a passthrough write may have changed anything of it.
+    fn forget_tenant(&self, tenant: &str);
     /// Everything: changes may have been missed meanwhile.
     fn clear(&self);
     /// Serve nothing older than `limit` from now on (`None`: anything within its lifetime), for

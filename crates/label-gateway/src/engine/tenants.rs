@@ -32,6 +32,8 @@ pub struct TenantRuntime {
     /// Vendor calls one request about many customers makes at once: half the tenant's
     /// `max_in_flight`, so that other requests keep the other half.
     pub fan_out: usize,
+    /// The vendor calls the tenant's clients may make past the model.
+    pub passthrough: Arc<crate::config::AllowList>,
 }
 
 impl TenantRuntime {
@@ -47,6 +49,7 @@ impl TenantRuntime {
             copy_from: Vec::new(),
             job_budget: None,
             fan_out: (max_in_flight / 2).max(1),
+            passthrough: Arc::default(),
         }
     }
 }
@@ -73,6 +76,7 @@ impl Tenants {
             let mut runtime =
                 TenantRuntime::new(&tenant.id, provider, tenant.resilience.max_in_flight);
             runtime.copy_from = tenant.copy_from.clone();
+            runtime.passthrough = tenant.passthrough.clone();
             runtime.job_budget = job_budget(tenant, config.jobs.interactive_share, fleet);
             let runtime = Arc::new(runtime);
             for (i, key) in tenant.api_keys.iter().enumerate() {

@@ -7,13 +7,16 @@
 //! Here a kept answer costs a key check, a lookup and the answer's headers, without the
 //! router's extractors, middleware and allocations, which cost as much again
 //! (BENCHMARKS.md); it is answered under the tenants' read lock, cloning nothing shared. A path
-//! with an escaped segment is left to the router, which decodes it and answers alike.
+//! with an escaped segment is left to the router, which decodes it and answers alike. With
+//! `cors_allowed_origins`, its answers get the CORS headers the router's layer would give
+//! (`cors::Cors::decorate`).
 
 use std::convert::Infallible;
 use std::future::{ready, Future};
 use std::sync::Arc;
 
 use axum::extract::Request;
+use axum::http::header::ORIGIN;
 use axum::http::request::Parts;
 use axum::http::Method;
 use axum::response::{IntoResponse, Response};
@@ -56,9 +59,24 @@ impl Front {
     ) -> impl Future<Output = Result<Response, Infallible>> + Send + 'static {
         let (head, body) = request.into_parts();
         match self.customer_labels(&head) {
-            Some(Answer::Now(response)) => Either::Left(ready(Ok(response))),
+            Some(Answer::Now(mut response)) => {
+                if let Some(cors) = &self.state.cors {
+                    cors.decorate(head.headers.get(ORIGIN), &mut response);
+                }
+                Either::Left(ready(Ok(response)))
+            }
             Some(Answer::Later(response)) => {
-                Either::Right(Either::Left(async move { Ok(response.await) }))
+                let cors = self.state.cors.clone();
+                let origin = cors
+                    .as_ref()
+                    .and_then(|_| head.headers.get(ORIGIN).cloned());
+                Either::Right(Either::Left(async move {
+                    let mut response = response.await;
+                    if let Some(cors) = cors {
+                        cors.decorate(origin.as_ref(), &mut response);
+                    }
+                    Ok(response)
+                }))
             }
             None => {
                 let request = Request::from_parts(head, body);

@@ -13,6 +13,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod cors;
 pub mod exchange;
 pub mod front;
 pub mod listener;

@@ -104,6 +104,27 @@ pub struct JobPath {
     pub job_id: JobIdParam,
 }
 
+path_parameter!(
+    /// A path below the tenant's vendor base URL, sent raw (not percent-encoded, `/` and all):
+    /// segments of RFC 3986 path characters, none empty, none a dot segment, no encoded `/`,
+    /// `\` or `%`. At most 1024 characters, so that it fits a request head in any encoding.
+    VendorPathParam: Some(r"^(?!(.*/)?\.\.?(/|$))[A-Za-z0-9._~!$&'()*+,;=:@%-]+(/[A-Za-z0-9._~!$&'()*+,;=:@%-]+)*$"), 1..=1024
+);
+
+/// `/v1/tenants/{tenant}/passthrough/{path}`
+#[derive(IntoParams)]
+#[into_params(parameter_in = Path)]
+#[allow(dead_code)] // documentation only: the handler reads the raw path, undecoded
+pub struct PassthroughPath {
+    /// The tenant's id, as configured; the api key must be one of this tenant's.
+    #[param(inline, example = "acme")]
+    pub tenant: TenantId,
+    /// The vendor path below the tenant's `base_url`, as the vendor documents it (without the
+    /// leading `/`); it must match the tenant's `passthrough` allow-list.
+    #[param(inline, example = "v2/customers/564663098/labels")]
+    pub path: VendorPathParam,
+}
+
 /// The request headers of the cached reads (RFC 9110 conditional requests, RFC 9111 no-cache).
 #[derive(IntoParams)]
 #[into_params(parameter_in = Header)]

@@ -10,6 +10,7 @@ use axum::Router;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::http::cors;
 use crate::http::exchange;
 use crate::http::openapi;
 use crate::http::problem::ApiError;
@@ -21,7 +22,15 @@ pub fn router(state: AppState) -> Router {
     // Made now rather than on its first request: `/openapi.json` answers with it.
     docs::DOCUMENT.get_or_init(openapi::document_json);
     let (api, _) = routes::api().split_for_parts();
-    served(api.merge(openapi::docs_page()), state)
+    let cors = state.cors.clone();
+    let router = served(api.merge(openapi::docs_page()), state);
+    // Outside the exchange: a preflight is answered before any key is asked for.
+    match cors {
+        Some(cors) => router
+            .layer(cors.layer())
+            .layer(middleware::map_response(cors::settle)),
+        None => router,
+    }
 }
 
 /// The admin listener's routes: metrics and the probes. Not in the public document.

@@ -11,6 +11,7 @@ use crate::engine::invalidation::Invalidate;
 use crate::engine::jobs::Jobs;
 use crate::engine::layers::cache::Store;
 pub use crate::engine::tenants::{TenantRegistry, TenantRuntime, Tenants};
+use crate::http::cors::Cors;
 use crate::http::listener::Limits;
 use crate::telemetry::recorder;
 
@@ -32,6 +33,8 @@ pub struct Gateway {
     /// What this replica shares with the others (`[state]`), fixed at start.
     pub fleet: Fleet,
     pub jobs: Arc<Jobs>,
+    /// `[server] cors_allowed_origins`, fixed at start; `None` without any.
+    pub cors: Option<Arc<Cors>>,
 }
 
 pub type AppState = Arc<Gateway>;
@@ -60,6 +63,7 @@ impl Gateway {
             tenants,
             cache,
             fleet,
+            cors: Cors::new(&config.server.cors_allowed_origins).map(Arc::new),
         }
     }
 

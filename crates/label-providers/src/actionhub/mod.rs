@@ -11,7 +11,8 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use label_core::{
     CallContext, Capabilities, Catalog, CustomerId, CustomerIdFormat, Error, ErrorKind, Fetched,
-    Label, LabelIdFormat, LabelKey, LabelList, LabelProvider,
+    Label, LabelIdFormat, LabelKey, LabelList, LabelProvider, PassthroughAnswer,
+    PassthroughRequest,
 };
 use reqwest::Method;
 use secrecy::{ExposeSecret, SecretString};
@@ -132,6 +133,16 @@ impl LabelProvider for ActionHub {
         text: &str,
     ) -> Result<Fetched<LabelList>, Error> {
         self.walk(ctx, Some(text)).await.map(Fetched::from_vendor)
+    }
+
+    /// ActionHub's credentials, `actionhub-key` and `program-id`, are the endpoint's fixed
+    /// headers.
+    async fn passthrough(
+        &self,
+        ctx: &CallContext,
+        request: &PassthroughRequest,
+    ) -> Result<PassthroughAnswer, Error> {
+        crate::passthrough::send(&self.endpoint, ctx, request).await
     }
 }
 

@@ -3,6 +3,7 @@
 mod auth;
 mod bulk;
 mod error;
+mod passthrough;
 mod wire;
 
 use std::sync::Arc;
@@ -12,7 +13,8 @@ use bytes::Bytes;
 use label_core::{
     CallContext, Capabilities, Catalog, CreatedLabel, CustomerId, CustomerIdFormat,
     CustomerOutcome, Error, Fetched, Label, LabelIdFormat, LabelIdentity, LabelKey, LabelList,
-    LabelProvider, Members, MembersPage, NewLabel, Op, WriteStatus,
+    LabelProvider, Members, MembersPage, NewLabel, Op, PassthroughAnswer, PassthroughRequest,
+    WriteStatus,
 };
 use reqwest::header::CONTENT_TYPE;
 use reqwest::{Method, StatusCode};
@@ -251,6 +253,14 @@ impl LabelProvider for Capillary {
         customers: &[CustomerId],
     ) -> Result<Vec<Result<Fetched<LabelList>, Error>>, Error> {
         self.read_assignments(ctx, customers).await
+    }
+
+    async fn passthrough(
+        &self,
+        ctx: &CallContext,
+        request: &PassthroughRequest,
+    ) -> Result<PassthroughAnswer, Error> {
+        self.pass(ctx, request).await
     }
 }
 

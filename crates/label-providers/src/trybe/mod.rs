@@ -13,7 +13,7 @@ use async_trait::async_trait;
 use label_core::{
     CallContext, Capabilities, Catalog, CreatedLabel, CustomerId, CustomerIdFormat, Error,
     ErrorKind, Fetched, Label, LabelIdFormat, LabelIdentity, LabelKey, LabelList, LabelProvider,
-    NewLabel, Op, WriteStatus,
+    NewLabel, Op, PassthroughAnswer, PassthroughRequest, WriteStatus,
 };
 use reqwest::{Method, RequestBuilder};
 use secrecy::{ExposeSecret, SecretString};
@@ -230,6 +230,15 @@ impl LabelProvider for Trybe {
         label: &NewLabel,
     ) -> Result<CreatedLabel, Error> {
         self.create(ctx, label).await
+    }
+
+    /// Trybe's credential, `Authorization: Bearer`, is one of the endpoint's fixed headers.
+    async fn passthrough(
+        &self,
+        ctx: &CallContext,
+        request: &PassthroughRequest,
+    ) -> Result<PassthroughAnswer, Error> {
+        crate::passthrough::send(&self.endpoint, ctx, request).await
     }
 }
 

@@ -1,7 +1,9 @@
 //! `parse` with a fake environment: a valid config, then (in `problems`) every way to break one.
 
 mod client_rates;
+mod cors;
 mod example;
+mod passthrough;
 mod problems;
 mod reporting;
 mod state;
@@ -182,6 +184,7 @@ fn omitted_sections_and_keys_take_their_defaults() {
             max_upstream_body_bytes: 4 * 1024 * 1024,
             max_upstream_bytes_in_flight: 64 * 1024 * 1024,
             admin_listen: "127.0.0.1:9464".parse().unwrap(),
+            cors_allowed_origins: Vec::new(),
         }
     );
     assert_eq!(

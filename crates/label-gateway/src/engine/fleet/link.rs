@@ -109,8 +109,8 @@ impl Link {
             .clone()
     }
 
-    /// Tells every other replica to drop the entries named by `lines` (`tenant/customer`, or
-    /// `tenant/` for a catalog). Sent before the change is answered; while cut off, kept and
+    /// Tells every other replica to drop the entries named by `lines` (`tenant/customer`,
+    /// `tenant/` for a catalog, `tenant` for everything of it). Sent before the change is answered; while cut off, kept and
     /// sent on reconnecting.
     pub async fn announce(&self, lines: &[String]) {
         if lines.is_empty() {
@@ -262,7 +262,9 @@ impl Link {
             match line.split_once('/') {
                 Some((tenant, "")) => self.kept.forget_catalog(tenant),
                 Some((tenant, customer)) => self.kept.forget_customer(tenant, customer),
-                None => tracing::debug!("an invalidation that is not tenant/customer"),
+                // A tenant id alone: everything of that tenant.
+                None if !line.is_empty() => self.kept.forget_tenant(line),
+                None => tracing::debug!("an empty invalidation line"),
             }
         }
     }

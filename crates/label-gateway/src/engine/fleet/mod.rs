@@ -103,4 +103,11 @@ impl Announcer {
         };
         link.announce(&lines).await;
     }
+
+    /// Announces that anything of `tenant` may have changed: the line is the tenant alone.
+    pub async fn changed_everything(&self, tenant: &str) {
+        if let Some(link) = &self.link {
+            link.announce(&[tenant.to_owned()]).await;
+        }
+    }
 }

@@ -27,11 +27,28 @@ pub fn parameter_examples(parameter: &str) -> Vec<(&'static str, String, &'stati
                         t.tenant
                     ),
                 ),
+                "path" => (
+                    passthrough_path(t),
+                    format!(
+                        "{}'s own read of the sample customer's labels (demo tenant {})",
+                        vendor(t),
+                        t.tenant
+                    ),
+                ),
                 _ => return None,
             };
             Some((t.tenant, summary, value))
         })
         .collect()
+}
+
+/// A vendor path the demo tenant's `passthrough` allow-list (config/demo.toml) lets through.
+fn passthrough_path(t: &demo::DemoTenant) -> &'static str {
+    match t.provider {
+        "capillary" => "v2/customers/564663098/labels",
+        "trybe" => "customers/customers/9b2e4f6a-1c3d-4e5f-8a7b-0c1d2e3f4a5b/labels",
+        _ => "users/user-1001/labels",
+    }
 }
 
 /// The examples of the PATCH body: the demo's change for each tenant that can write; for a

@@ -27,10 +27,13 @@ const HEADER_FORMS: &[(&str, &str)] = &[
         r#"{"pattern": "^\"[0-9a-f]{40}\"$", "minLength": 42, "maxLength": 42}"#,
     ),
     ("Idempotent-Replayed", r#"{"enum": ["true"]}"#),
+    // `routes/passthrough.rs`: the vendor's HTTP status.
+    ("X-Upstream-Status", r#"{"minimum": 100, "maximum": 599}"#),
 ];
 
 pub fn finish(document: &mut Value) {
     open_free_form_objects(document);
+    name_wildcards(document);
     for operation in operations(document) {
         add_parameter_examples(operation);
         let id = operation["operationId"]
@@ -48,6 +51,20 @@ pub fn finish(document: &mut Value) {
             if status == "200" {
                 links::add(&id, response);
             }
+        }
+    }
+}
+
+/// axum's catch-all `{*path}` is OpenAPI's plain `{path}` (a parameter whose value may hold
+/// `/`, as its pattern says).
+fn name_wildcards(document: &mut Value) {
+    let Some(paths) = document.get_mut("paths").and_then(Value::as_object_mut) else {
+        return;
+    };
+    let wild: Vec<String> = paths.keys().filter(|k| k.contains("{*")).cloned().collect();
+    for key in wild {
+        if let Some(item) = paths.remove(&key) {
+            paths.insert(key.replace("{*", "{"), item);
         }
     }
 }

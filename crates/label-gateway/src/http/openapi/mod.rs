@@ -47,6 +47,7 @@ mod samples;
         (name = "tenants", description = "Who the caller is and what its provider can do"),
         (name = "labels", description = "Customer labels and the label catalog"),
         (name = "jobs", description = "Changes to many customers, and copies between tenants, run in the background"),
+        (name = "passthrough", description = "Vendor calls past the normalized model, where the tenant's allow-list says so"),
         (name = "operations", description = "Liveness, readiness and this document"),
     )
 )]

@@ -110,6 +110,12 @@ fn when(kind: Code) -> &'static str {
             "the tenant already has `[jobs] max_active_per_tenant` jobs queued or running"
         }
         Code::JobsFull => "the job would take the process's jobs past `[jobs] max_memory_bytes`",
+        Code::PassthroughNotAllowed => {
+            "the tenant's `passthrough` allow-list has no entry for this method and path; nothing was sent"
+        }
+        Code::InvalidPath => {
+            "the vendor path has `..`, `//`, a backslash, an encoded slash or anything else that could leave the vendor's base URL; nothing was sent"
+        }
     }
 }
 
@@ -267,6 +273,10 @@ fn detail(kind: Code) -> &'static str {
         Code::JobsFull => {
             "the jobs of this gateway hold all the memory they may: try again later"
         }
+        Code::PassthroughNotAllowed => {
+            "the tenant's passthrough allow-list does not allow DELETE /v2/customers/564663098/labels"
+        }
+        Code::InvalidPath => "the path has a dot segment (`.` or `..`)",
     }
 }
 

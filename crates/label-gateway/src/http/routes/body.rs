@@ -23,6 +23,16 @@ pub async fn json(headers: &HeaderMap, body: Body, limits: RequestLimits) -> Res
     }
 }
 
+/// Any body, whatever its type, held to the same size and time limits as [`json`]'s.
+pub async fn raw(body: Body, limits: RequestLimits) -> Result<Bytes, Error> {
+    let read = to_bytes(body, limits.max_body_bytes);
+    match tokio::time::timeout(limits.body_read_timeout, read).await {
+        Ok(Ok(bytes)) => Ok(bytes),
+        Ok(Err(err)) => Err(read_failed(&err)),
+        Err(_) => Err(late(limits)),
+    }
+}
+
 /// Like [`json`], handing each piece of the body to `each` as it arrives instead of keeping it:
 /// `each` may refuse (then the rest is left unread).
 pub async fn json_stream(

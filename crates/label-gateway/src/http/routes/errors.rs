@@ -138,3 +138,12 @@ documented_errors!(
         StateUnavailable,
     ]
 );
+
+documented_errors!(
+    /// `.../passthrough/{path}`: the path is checked, then the allow-list, then the body; the
+    /// vendor's own answers (4xx, 5xx, 429) come back as they are, not as problems.
+    PassthroughErrors: [
+        InvalidPath, Unauthorized, Forbidden, PassthroughNotAllowed, TenantNotFound,
+        PayloadTooLarge, RequestTimeout, TooManyConnections,
+    ] + UPSTREAM
+);

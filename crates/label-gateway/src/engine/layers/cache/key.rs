@@ -34,6 +34,10 @@ impl Key {
         self.scope.split_once('/').unwrap_or((&self.scope, ""))
     }
 
+    pub fn tenant(&self) -> &str {
+        self.parts().0
+    }
+
     pub fn shadow_of(key: &Key) -> Key {
         Key {
             shadow: true,

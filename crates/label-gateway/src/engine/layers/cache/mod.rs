@@ -291,6 +291,10 @@ impl Keeper for Cached {
         match changed {
             Changed::Customers(customers) => self.forget(customers).await,
             Changed::Catalog => self.forget_catalog().await,
+            Changed::Everything => {
+                self.store.forget_tenant(&self.tenant);
+                self.announcer.changed_everything(&self.tenant).await;
+            }
         }
     }
 }

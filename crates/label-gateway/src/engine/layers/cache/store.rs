@@ -265,6 +265,19 @@ impl Invalidate for Store {
         self.invalidate(&Kind::CUSTOMER.map(|kind| KeyRef::new(tenant, customer, kind)));
     }
 
+    /// Drops every entry of `tenant` and supersedes every read in flight (of any tenant: a
+    /// read of another one then answers without being kept, which costs a vendor read, not a
+    /// wrong answer). A walk over the cache, for a rare event: a passthrough write.
+    fn forget_tenant(&self, tenant: &str) {
+        self.inner.flights.supersede_all(|| {
+            for (key, _) in self.inner.entries.iter() {
+                if key.tenant() == tenant {
+                    self.inner.entries.invalidate(key.as_ref());
+                }
+            }
+        });
+    }
+
     /// Drops the tenant's catalog, both representations (and supersedes its reads in flight).
     fn forget_catalog(&self, tenant: &str) {
         self.invalidate(&Kind::CATALOG.map(|kind| KeyRef::new(tenant, "", kind)));

@@ -203,7 +203,8 @@ impl Layer for Resilient {
             };
             let writes = operation.writes();
             let idempotent = self.idempotent_writes && operation.repeats_like_attach();
-            if retry == self.settings.max_retries || !retry::may_retry(&error, writes, idempotent) {
+            let last_try = retry == self.settings.max_retries || operation.never_repeated();
+            if last_try || !retry::may_retry(&error, writes, idempotent) {
                 return Err(error);
             }
             match retry::next(error.retry_after, retry::backoff(retry), deadline.left()) {

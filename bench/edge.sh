@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# Issue 27's edge, measured: (1) a passthrough GET against the miss path for the same vendor
+# call (the Capillary sample customer's labels; one gateway, its cache off, so both are one
+# vendor call each), target passthrough ≤ the miss path's cost; (2) the cache hit with CORS on
+# (a listed Origin on every request, so the front adds the headers) against CORS off (a second
+# gateway without cors_allowed_origins), target ≥ 95 %. Alternating rounds, each target its own
+# process, wrk from another. Prints a Markdown section.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+DURATION=${DURATION:-5s}
+ROUNDS=${ROUNDS:-3}
+CONNECTIONS=${CONNECTIONS:-"1 64"}
+GATEWAY_PORT=${GATEWAY_PORT:-18094}
+CORS_PORT=$((GATEWAY_PORT + 1))
+PLAIN_PORT=$((GATEWAY_PORT + 2))
+CAP_CUSTOMER=564663098
+ORIGIN=https://app.example.com
+
+command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+source bench/setup.sh label-gateway label-sim
+
+"$BIN/bench-vendors" 0 >"$work/vendors.out" &
+pids+=($!)
+for _ in $(seq 1 100); do [ -f "$work/vendors.out" ] && [ "$(wc -l <"$work/vendors.out")" -ge 2 ] && break; sleep 0.1; done
+cap_url=$(awk '$1 == "capillary" { print $2 }' "$work/vendors.out")
+
+tenant() { # id cache_ttl_seconds
+    cat <<TOML
+[tenants.$1]
+provider = "capillary"
+base_url = "$cap_url"
+username = "demo_till"
+password = "demo-password"
+api_keys = ["$1-key"]
+cache_ttl_seconds = $2
+max_in_flight = 1024
+passthrough = [{ methods = ["GET"], path = "/v2/customers/*/labels" }]
+TOML
+}
+gateway() { # name port admin_port [server lines]
+    { printf '[server]\nadmin_listen = "127.0.0.1:%s"\n%s\n' "$3" "${4:-}"; tenant t1 0; tenant t2 60; } >"$work/$1.toml"
+    RUST_LOG=warn "$GATEWAY_BIN" serve --config "$work/$1.toml" --listen "127.0.0.1:$2" &
+    pids+=($!)
+}
+gateway miss "$GATEWAY_PORT" $((GATEWAY_PORT + 1000))
+gateway cors "$CORS_PORT" $((CORS_PORT + 1000)) "cors_allowed_origins = [\"$ORIGIN\"]"
+gateway plain "$PLAIN_PORT" $((PLAIN_PORT + 1000))
+
+miss=http://127.0.0.1:$GATEWAY_PORT/v1/tenants/t1/customers/$CAP_CUSTOMER/labels
+passthrough=http://127.0.0.1:$GATEWAY_PORT/v1/tenants/t1/passthrough/v2/customers/$CAP_CUSTOMER/labels
+cors_hit=http://127.0.0.1:$CORS_PORT/v1/tenants/t2/customers/$CAP_CUSTOMER/labels
+plain_hit=http://127.0.0.1:$PLAIN_PORT/v1/tenants/t2/customers/$CAP_CUSTOMER/labels
+for url in "$miss" "$passthrough" "$cors_hit" "$plain_hit"; do
+    key=t2-key
+    [[ $url == *tenants/t1/* ]] && key=t1-key
+    for _ in $(seq 1 100); do curl -sf -o /dev/null -H "Authorization: Bearer $key" "$url" && break; sleep 0.1; done
+done
+# The hit runs must be hits, with the CORS headers on the listed origin.
+curl -si -H "Authorization: Bearer t2-key" -H "Origin: $ORIGIN" "$cors_hit" | grep -qi '^access-control-allow-origin' \
+    || { echo "no CORS header on the CORS gateway's hit" >&2; exit 1; }
+
+run() { # name connections url key [header]: wrk's report in $work/name.wrk
+    local extra=()
+    [[ -n ${5:-} ]] && extra=(-H "$5")
+    wrk -t"$(( $2 < 2 ? 1 : 2 ))" -c"$2" -d"$DURATION" --latency -H "Authorization: Bearer $4" "${extra[@]}" "$3" >"$work/$1.wrk"
+    if grep -q "Non-2xx\|Socket errors" "$work/$1.wrk"; then
+        echo "errors in $1:" >&2; cat "$work/$1.wrk" >&2; exit 1
+    fi
+}
+rps() { awk '$1 == "Requests/sec:" { print $2 }' "$work/$1.wrk"; }
+us() { # a wrk latency percentile ("71.00us", "1.20ms") in µs
+    awk -v k="$2" '$1 == k { v = $2; n = v + 0; if (v ~ /ms$/) n *= 1000; else if (v ~ /[0-9]s$/) n *= 1e6; printf "%.0f", n }' "$work/$1.wrk"
+}
+sum() { awk -v a="$1" -v b="$2" 'BEGIN { print a + b }'; }
+ratio() { awk -v g="$1" -v p="$2" 'BEGIN { printf "%.1f", 100 * g / p }'; }
+
+for url in "$miss" "$passthrough"; do wrk -t2 -c16 -d2s -H "Authorization: Bearer t1-key" "$url" >/dev/null; done
+for url in "$cors_hit" "$plain_hit"; do wrk -t2 -c16 -d2s -H "Authorization: Bearer t2-key" -H "Origin: $ORIGIN" "$url" >/dev/null; done
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+rows=""
+declare -A total
+for round in $(seq 1 "$ROUNDS"); do
+    for c in $CONNECTIONS; do
+        run "miss$c-$round" "$c" "$miss" t1-key
+        run "passthrough$c-$round" "$c" "$passthrough" t1-key
+        run "cors$c-$round" "$c" "$cors_hit" t2-key "Origin: $ORIGIN"
+        run "plain$c-$round" "$c" "$plain_hit" t2-key "Origin: $ORIGIN"
+        for who in miss passthrough cors plain; do
+            total[$who$c]=$(sum "${total[$who$c]:-0}" "$(rps "$who$c-$round")")
+            total[${who}p50_$c]=$(sum "${total[${who}p50_$c]:-0}" "$(us "$who$c-$round" 50%)")
+            rows+="| $round | $c | $who | $(rps "$who$c-$round") | $(us "$who$c-$round" 50%) | $(us "$who$c-$round" 99%) |"$'\n'
+        done
+    done
+done
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+summary=""
+for c in $CONNECTIONS; do
+    summary+="- at $c connection(s): passthrough / miss path, requests/s summed over the rounds: **$(ratio "${total[passthrough$c]}" "${total[miss$c]}") %** (target ≥ 100 %); p50 $(awk -v a="${total[passthroughp50_$c]}" -v r="$ROUNDS" 'BEGIN { printf "%.0f", a / r }') µs against $(awk -v a="${total[missp50_$c]}" -v r="$ROUNDS" 'BEGIN { printf "%.0f", a / r }') µs; cache hit with CORS on / off: **$(ratio "${total[cors$c]}" "${total[plain$c]}") %** (target ≥ 95 %)"$'\n'
+done
+
+cat <<MD
+## The edge: passthrough and CORS (issue 27), $(date -u +%Y-%m-%d)
+
+- machine: $(nproc) CPUs, $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo), $(uname -sr)
+- command: \`DURATION=$DURATION ROUNDS=$ROUNDS CONNECTIONS="$CONNECTIONS" bench/edge.sh\`
+- the Capillary simulator (\`bench-vendors\`) and three gateways (\`RUST_LOG=warn\`), each its own
+  process, wrk from another: \`miss\` (tenant t1, cache off) answers the miss path and the
+  passthrough GET of the same vendor path; \`cors\` (with \`cors_allowed_origins\`) and \`plain\`
+  (without) answer cache hits of tenant t2, every request with a listed \`Origin\`
+
+| round | connections | target | req/s | p50 µs | p99 µs |
+| ---: | ---: | --- | ---: | ---: | ---: |
+$rows
+$summary- load average before: $load_before; after: $load_after
+MD

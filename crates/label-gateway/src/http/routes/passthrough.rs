@@ -1,0 +1,225 @@
+//! `/v1/tenants/{tenant}/passthrough/{path}`: a vendor call past the normalized model, with the
+//! gateway's credentials, where the tenant's allow-list says so. Checks in this order, nothing
+//! sent until all pass: the key (as every route), the path (400 `invalid_path`), the allow-list
+//! (403 `passthrough_not_allowed`), the body's size; then the call, through the tenant's layers
+//! (deadline, budget, breaker, retries of `GET`/`HEAD` only), and the vendor's answer back.
+
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::header::{ACCEPT, CONTENT_TYPE, RETRY_AFTER};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use label_core::{PassthroughAnswer, PassthroughRequest, VendorPath};
+
+use crate::contract::{Code, Error};
+use crate::http::auth::TenantAccess;
+use crate::http::params::PassthroughPath;
+use crate::http::problem::ApiError;
+use crate::http::routes::body;
+use crate::http::routes::errors::PassthroughErrors;
+use crate::http::state::AppState;
+
+pub const ROUTE: &str = "/v1/tenants/{tenant}/passthrough/{*path}";
+/// The vendor's status, on every answer that got one.
+pub const UPSTREAM_STATUS: HeaderName = HeaderName::from_static("x-upstream-status");
+
+/// One documented operation per method (each needs its own `operationId`), all answered by
+/// [`pass`].
+macro_rules! passthrough_operation {
+    ($method:ident, $name:ident, $id:literal, $summary:literal $(, $body:tt)?) => {
+        #[doc = $summary]
+        ///
+        /// Sent to the tenant's vendor at its `base_url` + `path` with the gateway's credentials,
+        /// where the tenant's `passthrough` allow-list has an entry for the method and path
+        /// (else 403 `passthrough_not_allowed`, and nothing is sent). A path with `..`, `//`, a
+        /// backslash or an encoded `/`, `\` or `%` is 400 `invalid_path`. The query string and
+        /// the body go as sent; of the request's headers only `Content-Type`, `Accept` and
+        /// `X-Request-Id` go on. The vendor's status and body come back as they are, its text
+        /// scrubbed of the gateway's secrets, with `X-Upstream-Status`; only `GET` and `HEAD`
+        /// are retried.
+        #[utoipa::path(
+            $method,
+            path = ROUTE,
+            operation_id = $id,
+            tag = "passthrough",
+            params(PassthroughPath),
+            $(request_body(content = Option<serde_json::Value>, description = $body),)?
+            responses(
+                (status = 200, description = "The vendor's answer, as it is: its body (text scrubbed of the gateway's secrets) and the headers that describe it; the vendor's other statuses come back the same way (`default`)",
+                    body = serde_json::Value,
+                    headers(("X-Upstream-Status" = u16, description = "The vendor's HTTP status"))),
+                (status = "default", description = "The vendor's answer with any other status, as it is (its text scrubbed)",
+                    body = serde_json::Value,
+                    headers(("X-Upstream-Status" = u16, description = "The vendor's HTTP status"))),
+                PassthroughErrors,
+            ),
+            security(("bearer" = []))
+        )]
+        pub async fn $name(
+            access: TenantAccess,
+            State(state): State<AppState>,
+            method: Method,
+            uri: Uri,
+            headers: HeaderMap,
+            body: Body,
+        ) -> Response {
+            pass(access, state, method, uri, headers, body)
+                .await
+                .unwrap_or_else(IntoResponse::into_response)
+        }
+    };
+}
+
+passthrough_operation!(
+    get,
+    passthrough_get,
+    "passthroughGet",
+    "A `GET` (or `HEAD`) at the tenant's vendor."
+);
+passthrough_operation!(
+    post,
+    passthrough_post,
+    "passthroughPost",
+    "A `POST` at the tenant's vendor.",
+    "Sent to the vendor as it is, in any media type"
+);
+passthrough_operation!(
+    put,
+    passthrough_put,
+    "passthroughPut",
+    "A `PUT` at the tenant's vendor.",
+    "Sent to the vendor as it is, in any media type"
+);
+passthrough_operation!(
+    patch,
+    passthrough_patch,
+    "passthroughPatch",
+    "A `PATCH` at the tenant's vendor.",
+    "Sent to the vendor as it is, in any media type"
+);
+passthrough_operation!(
+    delete,
+    passthrough_delete,
+    "passthroughDelete",
+    "A `DELETE` at the tenant's vendor.",
+    "Sent to the vendor as it is, in any media type"
+);
+
+/// Every other method (`OPTIONS` without a CORS preflight, `TRACE`, an invented one): judged
+/// like the others, so no allow-list entry names it and it is 403, once the path is checked.
+pub async fn passthrough_other(
+    access: TenantAccess,
+    State(state): State<AppState>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    pass(access, state, method, uri, headers, body)
+        .await
+        .unwrap_or_else(IntoResponse::into_response)
+}
+
+async fn pass(
+    access: TenantAccess,
+    state: AppState,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, ApiError> {
+    let path = VendorPath::parse(vendor_path(uri.path()))
+        .map_err(|why| access.error(Error::new(Code::InvalidPath, why)))?;
+    let Some(rule) = access
+        .tenant
+        .passthrough
+        .find(method.as_str(), path.segments())
+    else {
+        let why =
+            format!("the tenant's passthrough allow-list does not allow {method} on this path");
+        return Err(access.error(Error::new(Code::PassthroughNotAllowed, why)));
+    };
+    let invalidates_tenant = rule.invalidates_tenant;
+    let body = body::raw(body, state.requests)
+        .await
+        .map_err(|e| access.error(e))?;
+    let request = PassthroughRequest {
+        method: method.as_str().to_owned(),
+        path,
+        query: uri.query().map(str::to_owned),
+        content_type: one(&headers, &CONTENT_TYPE),
+        accept: one(&headers, &ACCEPT),
+        body,
+        invalidates_tenant,
+    };
+    let ctx = access.context();
+    match access.tenant.provider.passthrough(&ctx, &request).await {
+        Ok(answer) => Ok(respond(&answer, None)),
+        Err(error) => match error.passthrough.clone() {
+            Some(answer) => Ok(respond(&answer, error.retry_after)),
+            None => {
+                let status = error.upstream.as_ref().and_then(|u| u.status);
+                let mut response = access.error(error).into_response();
+                if let Some(status) = status {
+                    response
+                        .headers_mut()
+                        .insert(UPSTREAM_STATUS, HeaderValue::from(status));
+                }
+                Ok(response)
+            }
+        },
+    }
+}
+
+/// The raw (still encoded) path after `/v1/tenants/{tenant}/passthrough`, with its `/`.
+fn vendor_path(full: &str) -> &str {
+    let mut slashes = full.match_indices('/').map(|(at, _)| at);
+    match slashes.nth(4) {
+        Some(at) => &full[at..],
+        None => "",
+    }
+}
+
+/// A header sent once, as text.
+fn one(headers: &HeaderMap, name: &HeaderName) -> Option<String> {
+    let mut values = headers.get_all(name).iter();
+    match (values.next(), values.next()) {
+        (Some(value), None) => value.to_str().ok().map(str::to_owned),
+        _ => None,
+    }
+}
+
+/// The vendor's answer for the client, with `X-Upstream-Status`; a 429's `Retry-After` is the
+/// one the layers clamped to `max_retry_after_seconds`.
+fn respond(answer: &PassthroughAnswer, retry_after: Option<std::time::Duration>) -> Response {
+    let status = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::BAD_GATEWAY);
+    let mut response = (status, Body::from(answer.body.clone())).into_response();
+    let headers = response.headers_mut();
+    for (name, value) in &answer.headers {
+        if let (Ok(name), Ok(value)) = (
+            HeaderName::try_from(name.as_str()),
+            HeaderValue::try_from(value.as_str()),
+        ) {
+            headers.append(name, value);
+        }
+    }
+    if let Some(after) = retry_after {
+        let seconds = after.as_secs() + u64::from(after.subsec_nanos() > 0);
+        headers.insert(RETRY_AFTER, HeaderValue::from(seconds.max(1)));
+    }
+    headers.insert(UPSTREAM_STATUS, HeaderValue::from(answer.status));
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_vendor_path_is_what_follows_the_route_prefix() {
+        let path = vendor_path("/v1/tenants/acme/passthrough/v2/customers/1/labels");
+        assert_eq!(path, "/v2/customers/1/labels");
+        assert_eq!(vendor_path("/v1/tenants/acme/passthrough//x"), "//x");
+        assert_eq!(vendor_path("/v1/tenants/acme/passthrough"), "");
+    }
+}
