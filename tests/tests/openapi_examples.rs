@@ -113,5 +113,5 @@ async fn every_tenants_examples_work_together_against_the_demo() {
     // Every /v1 operation (the tenant, a customer's labels and its change, the catalog and its
     // create, a label's customers and their change, the batch read, and the five of jobs), per
     // tenant.
-    assert_eq!(tried, 13 * demo::TENANTS.len());
+    assert_eq!(tried, 14 * demo::TENANTS.len());
 }

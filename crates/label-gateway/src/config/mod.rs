@@ -3,6 +3,7 @@
 
 mod document;
 mod env;
+mod events;
 mod fields;
 mod jobs;
 mod keys;
@@ -22,6 +23,7 @@ use std::time::Duration;
 
 use label_core::LabelProvider;
 
+pub use events::{EventsConfig, Webhook};
 pub use keys::{ApiKey, ApiKeyError};
 pub use state::StateConfig;
 
@@ -31,6 +33,7 @@ pub struct Config {
     pub cache: CacheConfig,
     pub idempotency: IdempotencyConfig,
     pub jobs: JobsConfig,
+    pub events: EventsConfig,
     /// Sorted by id.
     pub tenants: Vec<Tenant>,
     /// `[state]`: `None` keeps everything in the process.
@@ -111,6 +114,8 @@ pub struct Tenant {
     pub resilience: Resilience,
     /// Tenants whose labels a copy job may read into this one.
     pub copy_from: Vec<String>,
+    /// Where this tenant's change events are POSTed.
+    pub webhooks: Vec<Webhook>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -241,6 +246,7 @@ impl fmt::Debug for Tenant {
             .field("cache_ttl_seconds", &self.cache_ttl_seconds)
             .field("resilience", &self.resilience)
             .field("copy_from", &self.copy_from)
+            .field("webhooks", &self.webhooks)
             .finish()
     }
 }

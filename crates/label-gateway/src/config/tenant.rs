@@ -9,7 +9,7 @@ use label_providers::{ProviderSettings, SettingProblem};
 use url::Url;
 
 use super::fields::{self, Section};
-use super::{jobs, resilience, ApiKey, ConfigProblem, Resilience, Tenant};
+use super::{events, jobs, resilience, ApiKey, ConfigProblem, Resilience, Tenant};
 
 pub(super) const GENERIC_KEYS: &[&str] = &[
     "provider",
@@ -28,6 +28,7 @@ pub(super) const GENERIC_KEYS: &[&str] = &[
     "min_call_ms",
     "max_retry_after_seconds",
     "copy_from",
+    "webhooks",
 ];
 
 /// A day bounds any sane lifetime (`Instant`s overflow past far less than forever).
@@ -87,6 +88,7 @@ pub fn read(
     let cache_ttl_seconds = section.integer("cache_ttl_seconds", 0..=MAX_SECONDS);
     let resilience = resilience::read(&mut section);
     let sources = jobs::copy_from(&mut section);
+    let webhooks = events::webhooks(&mut section);
 
     let hidden = keys
         .iter()
@@ -114,6 +116,7 @@ pub fn read(
             cache_ttl_seconds,
             resilience,
             copy_from: sources.iter().map(|(_, id)| id.clone()).collect(),
+            webhooks,
         }),
         _ => None,
     };
@@ -209,7 +212,7 @@ fn provider_factory(section: &mut Section) -> Option<label_providers::Factory> {
 
 /// The gateway appends the vendor's paths to this, so it may carry a path prefix but nothing
 /// that appending would break or that would leak (credentials belong in the provider's keys).
-fn check_base_url(text: &str, allow_insecure_http: bool) -> Result<Url, &'static str> {
+pub(super) fn check_base_url(text: &str, allow_insecure_http: bool) -> Result<Url, &'static str> {
     let url = Url::parse(text).map_err(|_| "must be an absolute http:// or https:// URL")?;
     if !matches!(url.scheme(), "http" | "https") {
         return Err("must be an http:// or https:// URL");

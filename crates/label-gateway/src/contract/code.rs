@@ -45,6 +45,8 @@ pub enum Code {
     StateUnavailable,
     TooManyJobs,
     JobsFull,
+    CursorExpired,
+    EventNotFound,
 }
 
 impl Code {
@@ -76,6 +78,8 @@ impl Code {
         Code::StateUnavailable,
         Code::TooManyJobs,
         Code::JobsFull,
+        Code::CursorExpired,
+        Code::EventNotFound,
     ];
 
     pub fn code(self) -> &'static str {
@@ -107,6 +111,8 @@ impl Code {
             Code::StateUnavailable => "state_unavailable",
             Code::TooManyJobs => "too_many_jobs",
             Code::JobsFull => "jobs_full",
+            Code::CursorExpired => "cursor_expired",
+            Code::EventNotFound => "event_not_found",
         }
     }
 
@@ -119,6 +125,8 @@ impl Code {
             | Code::JobNotFound
             | Code::LabelNotFound => 404,
             Code::JobLost => 410,
+            Code::CursorExpired => 410,
+            Code::EventNotFound => 404,
             Code::InvalidCustomerId => 400,
             Code::InvalidRequest | Code::IdempotencyKeyReused => 422,
             Code::PayloadTooLarge => 413,
@@ -165,6 +173,8 @@ impl Code {
             Code::StateUnavailable => "Shared state unavailable",
             Code::TooManyJobs => "Too many jobs",
             Code::JobsFull => "Jobs full",
+            Code::CursorExpired => "Cursor expired",
+            Code::EventNotFound => "Event not found",
         }
     }
 }

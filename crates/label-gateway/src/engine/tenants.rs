@@ -9,6 +9,7 @@ use label_core::LabelProvider;
 use sha2::{Digest, Sha256};
 
 use crate::config::{Budget, Config, Tenant};
+use crate::engine::events::Events;
 use crate::engine::fleet::budget::VendorBudget;
 use crate::engine::fleet::Fleet;
 use crate::engine::layers;
@@ -63,11 +64,11 @@ pub struct Tenants {
 }
 
 impl Tenants {
-    pub fn new(config: &Config, cache: &Store, fleet: &Fleet) -> Self {
+    pub fn new(config: &Config, cache: &Store, fleet: &Fleet, events: &Arc<Events>) -> Self {
         let mut by_id = HashMap::new();
         let mut keys = Vec::new();
         for tenant in &config.tenants {
-            let provider = layers::wrap(tenant, &config.cache, cache, fleet);
+            let provider = layers::wrap(tenant, &config.cache, cache, fleet, events);
             let mut runtime =
                 TenantRuntime::new(&tenant.id, provider, tenant.resilience.max_in_flight);
             runtime.copy_from = tenant.copy_from.clone();

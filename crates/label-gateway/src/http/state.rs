@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::config::Config;
+use crate::engine::events::Events;
 use crate::engine::fleet::Fleet;
 use crate::engine::idempotency::Idempotency;
 use crate::engine::invalidation::Invalidate;
@@ -32,6 +33,8 @@ pub struct Gateway {
     /// What this replica shares with the others (`[state]`), fixed at start.
     pub fleet: Fleet,
     pub jobs: Arc<Jobs>,
+    /// Change events: the log the feed reads and webhooks are delivered from.
+    pub events: Arc<Events>,
 }
 
 pub type AppState = Arc<Gateway>;
@@ -42,7 +45,9 @@ impl Gateway {
         recorder::handle();
         let cache = Store::new(&config.cache);
         let fleet = Fleet::new(config.state.as_ref(), Arc::new(cache.clone()));
-        let tenants = Arc::new(TenantRegistry::new(Tenants::new(config, &cache, &fleet)));
+        let events = Events::new(config);
+        let tenants = Tenants::new(config, &cache, &fleet, &events);
+        let tenants = Arc::new(TenantRegistry::new(tenants));
         Self {
             requests: RequestLimits {
                 max_body_bytes: config.server.max_body_bytes,
@@ -56,7 +61,8 @@ impl Gateway {
                 max_connections_per_key: config.server.max_connections_per_key,
             },
             idempotency: Idempotency::new(&fleet, config.idempotency.max_bytes),
-            jobs: Arc::new(Jobs::new(config, &fleet, tenants.clone())),
+            jobs: Arc::new(Jobs::new(config, &fleet, tenants.clone(), events.clone())),
+            events,
             tenants,
             cache,
             fleet,
@@ -66,7 +72,7 @@ impl Gateway {
     /// Serves `config`'s tenants from now on. Requests already running finish with the old
     /// ones; every tenant starts afresh (circuit closed, no calls in flight).
     pub fn reload(&self, config: &Config) {
-        let tenants = Tenants::new(config, &self.cache, &self.fleet);
+        let tenants = Tenants::new(config, &self.cache, &self.fleet, &self.events);
         // A tenant may now reach another vendor account: nothing kept before may answer it.
         self.cache.clear();
         self.tenants.replace(tenants);

@@ -13,6 +13,7 @@ use decorate::Decorations;
 mod decorate;
 mod examples;
 mod examples_bulk;
+mod examples_events;
 mod examples_jobs;
 mod examples_requests;
 mod finish;
@@ -46,6 +47,7 @@ mod samples;
         (name = "tenants", description = "Who the caller is and what its provider can do"),
         (name = "labels", description = "Customer labels and the label catalog"),
         (name = "jobs", description = "Changes to many customers, and copies between tenants, run in the background"),
+        (name = "events", description = "Every change the gateway made at a vendor: a feed to read, webhooks that are told"),
         (name = "operations", description = "Liveness, readiness and this document"),
     )
 )]

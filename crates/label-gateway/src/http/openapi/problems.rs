@@ -106,6 +106,11 @@ fn when(kind: Code) -> &'static str {
             "the tenant already has `[jobs] max_active_per_tenant` jobs queued or running"
         }
         Code::JobsFull => "the job would take the process's jobs past `[jobs] max_memory_bytes`",
+        Code::CursorExpired => {
+            "the cursor points before the oldest event kept (`[events] retention_seconds`, \
+             `max_events`): events after it were dropped"
+        }
+        Code::EventNotFound => "the tenant has no kept event with this id",
     }
 }
 
@@ -257,6 +262,10 @@ fn detail(kind: Code) -> &'static str {
         Code::JobsFull => {
             "the jobs of this gateway hold all the memory they may: try again later"
         }
+        Code::CursorExpired => {
+            "the cursor points before the oldest event kept: events after it were dropped (retention or the per-tenant limit). Start again without `after`."
+        }
+        Code::EventNotFound => "no kept event with this id",
     }
 }
 

@@ -123,6 +123,14 @@ documented_errors!(
 );
 
 documented_errors!(
+    /// `GET .../events`: a cursor, limit or type that does not read is 422; a cursor older than
+    /// what is kept is 410.
+    FeedErrors: [
+        Unauthorized, Forbidden, TenantNotFound, InvalidRequest, CursorExpired, StateUnavailable,
+    ]
+);
+
+documented_errors!(
     /// `GET .../jobs`: a cursor or limit that does not read is 422.
     ListJobsErrors: [Unauthorized, Forbidden, TenantNotFound, InvalidRequest, StateUnavailable]
 );

@@ -16,6 +16,7 @@ pub mod cursor;
 pub mod customer_labels;
 pub mod docs;
 pub mod errors;
+pub mod events;
 pub mod get_job;
 pub mod health;
 pub mod job_params;
@@ -49,6 +50,7 @@ pub fn api() -> OpenApiRouter<AppState> {
             label_customers::change_label_customers
         ))
         .routes(routes!(batch_get::batch_get_customer_labels))
+        .routes(routes!(events::list_events))
         .routes(routes!(health::healthz))
         .routes(routes!(health::readyz))
         .routes(routes!(docs::openapi_json))
