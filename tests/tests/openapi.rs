@@ -31,7 +31,7 @@ fn every_v1_operation_is_secured_and_named() {
         }
     }
     assert_eq!(
-        operations, 17,
+        operations, 19,
         "/metrics is on the admin listener, not in the public document"
     );
 }

@@ -32,6 +32,8 @@ pub struct TenantRuntime {
     /// Vendor calls one request about many customers makes at once: half the tenant's
     /// `max_in_flight`, so that other requests keep the other half.
     pub fan_out: usize,
+    /// Where the tenant's change events are POSTed.
+    pub webhooks: Vec<crate::config::Webhook>,
 }
 
 impl TenantRuntime {
@@ -47,6 +49,7 @@ impl TenantRuntime {
             copy_from: Vec::new(),
             job_budget: None,
             fan_out: (max_in_flight / 2).max(1),
+            webhooks: Vec::new(),
         }
     }
 }
@@ -72,6 +75,7 @@ impl Tenants {
             let mut runtime =
                 TenantRuntime::new(&tenant.id, provider, tenant.resilience.max_in_flight);
             runtime.copy_from = tenant.copy_from.clone();
+            runtime.webhooks = tenant.webhooks.clone();
             runtime.job_budget = job_budget(tenant, config.jobs.interactive_share, fleet);
             let runtime = Arc::new(runtime);
             for key in &tenant.api_keys {
@@ -87,6 +91,14 @@ impl Tenants {
 
     pub fn get(&self, id: &str) -> Option<&Arc<TenantRuntime>> {
         self.by_id.get(id)
+    }
+
+    /// Each tenant's webhooks, by tenant id.
+    pub fn webhooks(&self) -> Vec<(String, Vec<crate::config::Webhook>)> {
+        self.by_id
+            .iter()
+            .map(|(id, tenant)| (id.clone(), tenant.webhooks.clone()))
+            .collect()
     }
 
     pub fn count(&self) -> usize {

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::config::Config;
+use crate::engine::events::webhooks::Webhooks;
 use crate::engine::events::Events;
 use crate::engine::fleet::Fleet;
 use crate::engine::idempotency::Idempotency;
@@ -75,7 +76,11 @@ impl Gateway {
         let tenants = Tenants::new(config, &self.cache, &self.fleet, &self.events);
         // A tenant may now reach another vendor account: nothing kept before may answer it.
         self.cache.clear();
+        let webhooks = tenants.webhooks();
         self.tenants.replace(tenants);
+        // A reload re-enables the webhooks a 410 disabled, and starts and stops the others.
+        let events = self.events.clone();
+        tokio::spawn(async move { Webhooks::configure(&events, webhooks).await });
     }
 
     /// `read` applied to the current tenants (see [`TenantRegistry::with`]).

@@ -1,5 +1,6 @@
 //! `parse` with a fake environment: a valid config, then (in `problems`) every way to break one.
 
+mod events;
 mod example;
 mod problems;
 mod reporting;

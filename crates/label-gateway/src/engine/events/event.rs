@@ -126,6 +126,7 @@ impl Event {
             EventData::LabelCreated(_) | EventData::JobEnded(_) => None,
         };
         Recorded {
+            at_ms: now_ms(),
             id: self.id.as_str().into(),
             kind: self.kind,
             key,
@@ -139,6 +140,8 @@ impl Event {
 /// An event as the log keeps it: its JSON as it goes out, written once.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Recorded {
+    /// When it was recorded (Unix ms): a delivery's latency counts from here.
+    pub at_ms: u64,
     pub id: Arc<str>,
     pub kind: EventType,
     /// The customer whose events are delivered one after another; `None`: no order to keep.

@@ -202,6 +202,11 @@ impl EventLog for LocalLog {
         Ok(page)
     }
 
+    async fn end(&self, tenant: &str) -> Result<String, Error> {
+        let state = self.state();
+        Ok(self.position(state.tenants.get(tenant).map_or(0, |log| log.last)))
+    }
+
     async fn find(&self, tenant: &str, id: &str) -> Result<Option<Recorded>, Error> {
         let state = self.state();
         let Some(log) = state.tenants.get(tenant) else {

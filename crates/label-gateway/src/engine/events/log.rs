@@ -32,6 +32,10 @@ pub trait EventLog: Send + Sync {
         limit: usize,
     ) -> Result<Page, Error>;
 
+    /// The position after the tenant's newest event: a reader starting there gets only what
+    /// comes next (a webhook configured now is not sent the past).
+    async fn end(&self, tenant: &str) -> Result<String, Error>;
+
     /// One kept event of the tenant, by its id.
     async fn find(&self, tenant: &str, id: &str) -> Result<Option<Recorded>, Error>;
 

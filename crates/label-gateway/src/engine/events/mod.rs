@@ -7,6 +7,7 @@ pub mod event;
 pub mod local;
 pub mod log;
 pub mod recorder;
+pub mod webhooks;
 
 use std::sync::Arc;
 
@@ -19,6 +20,16 @@ use crate::config::Config;
 pub struct Events {
     pub log: Arc<dyn EventLog>,
     local: Option<Arc<local::LocalLog>>,
+    pub webhooks: webhooks::Webhooks,
+}
+
+/// Stops this process's webhook deliveries when dropped (the gateway stopped).
+pub struct Delivering(Arc<Events>);
+
+impl Drop for Delivering {
+    fn drop(&mut self) {
+        self.0.webhooks.stop();
+    }
 }
 
 impl Events {
@@ -27,7 +38,18 @@ impl Events {
         Arc::new(Self {
             log: local.clone(),
             local: Some(local),
+            webhooks: webhooks::Webhooks::new(&config.events),
         })
+    }
+
+    /// Starts delivering to the tenants' webhooks (id and webhooks of each); the guard stops
+    /// it.
+    pub async fn deliver(
+        events: &Arc<Self>,
+        tenants: Vec<(String, Vec<crate::config::Webhook>)>,
+    ) -> Delivering {
+        webhooks::Webhooks::configure(events, tenants).await;
+        Delivering(events.clone())
     }
 
     /// Keeps a tenant's events. The change they tell of is made: a log that cannot keep them

@@ -8,6 +8,7 @@ use crate::contract::{Code, EventType, TypeFilter};
 
 fn event(n: usize, kind: EventType) -> Recorded {
     Recorded {
+        at_ms: 0,
         id: format!("evt_{n}").into(),
         kind,
         key: Some(Arc::from("c1")),

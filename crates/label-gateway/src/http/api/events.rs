@@ -20,3 +20,20 @@ pub struct EventPage<'a> {
     )]
     pub next_cursor: String,
 }
+
+/// The tenant's webhook deliveries, newest first.
+#[derive(Serialize, ToSchema)]
+pub struct DeliveryList {
+    pub items: Vec<crate::engine::events::webhooks::record::Delivery>,
+}
+
+/// A redelivery queued.
+#[derive(Serialize, ToSchema)]
+pub struct Redelivery {
+    #[schema(example = "evt_01937a4e-8f5a-7c3e-9b1d-2f4a6c8e0b1d")]
+    pub event_id: String,
+    /// The webhooks it was queued for: those of the tenant that take its type (0 when none
+    /// does).
+    #[schema(example = 1)]
+    pub queued: usize,
+}

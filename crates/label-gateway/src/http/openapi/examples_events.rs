@@ -8,7 +8,9 @@ use utoipa::openapi::example::Example;
 use super::samples::{named, CAPILLARY_CUSTOMER, TRYBE_CUSTOMER};
 use crate::contract::EventType;
 use crate::engine::events::event::{ChangeSource, LabelsChanged, Origin};
+use crate::engine::events::webhooks::record::{Delivery, DeliveryStatus};
 use crate::engine::events::{Event, EventData};
+use crate::http::api::events::DeliveryList;
 
 pub fn ok_examples(operation_id: &str) -> Vec<(&'static str, Example)> {
     match operation_id {
@@ -39,8 +41,60 @@ pub fn ok_examples(operation_id: &str) -> Vec<(&'static str, Example)> {
                 page(Vec::new()),
             ),
         ],
+        "listWebhookDeliveries" => vec![
+            named(
+                "acme",
+                "Capillary: a delivered event",
+                deliveries(vec![delivery(
+                    DeliveryStatus::Delivered,
+                    1,
+                    Some(200),
+                    None,
+                )]),
+            ),
+            named(
+                "globex",
+                "Trybe: a delivery waiting for its second attempt",
+                deliveries(vec![delivery(
+                    DeliveryStatus::Pending,
+                    1,
+                    Some(503),
+                    Some("2026-12-03T10:04:10.123Z"),
+                )]),
+            ),
+            named(
+                "initech",
+                "ActionHub is read-only: no events, no deliveries",
+                deliveries(Vec::new()),
+            ),
+        ],
         _ => Vec::new(),
     }
+}
+
+fn delivery(
+    status: DeliveryStatus,
+    attempts: u32,
+    last: Option<u16>,
+    next: Option<&str>,
+) -> Delivery {
+    Delivery {
+        event_id: "evt_01937a4e-8f5a-7c3e-9b1d-2f4a6c8e0b1d".to_owned(),
+        event_type: EventType::CustomerLabelsChanged,
+        webhook_url: "https://hooks.acme.example/labels".to_owned(),
+        status,
+        attempts,
+        last_status: last,
+        last_error: last
+            .filter(|status| *status >= 300)
+            .map(|status| format!("the receiver answered {status}")),
+        next_attempt_at: next.map(str::to_owned),
+        updated_at: "2026-12-03T10:04:05.123Z".to_owned(),
+    }
+}
+
+fn deliveries(items: Vec<Delivery>) -> DeliveryList {
+    DeliveryList { items }
 }
 
 fn changed(tenant: &str, provider: &str, customer: &str, (id, name): (&str, &str)) -> Value {

@@ -14,6 +14,7 @@ pub mod change_labels;
 pub mod create_label;
 pub mod cursor;
 pub mod customer_labels;
+pub mod deliveries;
 pub mod docs;
 pub mod errors;
 pub mod events;
@@ -24,6 +25,7 @@ pub mod job_results;
 pub mod label_customers;
 pub mod list_jobs;
 pub mod query;
+pub mod redeliver;
 pub mod representation;
 pub mod submit_job;
 pub mod template;
@@ -51,6 +53,8 @@ pub fn api() -> OpenApiRouter<AppState> {
         ))
         .routes(routes!(batch_get::batch_get_customer_labels))
         .routes(routes!(events::list_events))
+        .routes(routes!(redeliver::redeliver_event))
+        .routes(routes!(deliveries::list_deliveries))
         .routes(routes!(health::healthz))
         .routes(routes!(health::readyz))
         .routes(routes!(docs::openapi_json))
