@@ -46,7 +46,7 @@ impl Gateway {
         recorder::handle();
         let cache = Store::new(&config.cache);
         let fleet = Fleet::new(config.state.as_ref(), Arc::new(cache.clone()));
-        let events = Events::new(config);
+        let events = Events::new(config, &fleet);
         let tenants = Tenants::new(config, &cache, &fleet, &events);
         let tenants = Arc::new(TenantRegistry::new(tenants));
         Self {

@@ -133,6 +133,7 @@ impl Event {
             json: serde_json::to_string(self)
                 .expect("an event serializes")
                 .into(),
+            position: "".into(),
         }
     }
 }
@@ -147,6 +148,8 @@ pub struct Recorded {
     /// The customer whose events are delivered one after another; `None`: no order to keep.
     pub key: Option<Arc<str>>,
     pub json: Arc<str>,
+    /// Its place in a shared log (the Redis stream's entry id); empty in the process's log.
+    pub position: Arc<str>,
 }
 
 impl Recorded {

@@ -20,8 +20,6 @@ pub struct LocalLog {
     max_events: usize,
     max_bytes: usize,
     state: Mutex<State>,
-    /// Told after every append: the process's webhook deliveries wait on it.
-    appended: tokio::sync::Notify,
 }
 
 #[derive(Default)]
@@ -55,12 +53,7 @@ impl LocalLog {
             max_events: config.max_events,
             max_bytes: config.max_bytes,
             state: Mutex::new(State::default()),
-            appended: tokio::sync::Notify::new(),
         }
-    }
-
-    pub fn appended(&self) -> &tokio::sync::Notify {
-        &self.appended
     }
 
     fn state(&self) -> std::sync::MutexGuard<'_, State> {
@@ -153,7 +146,6 @@ impl EventLog for LocalLog {
                 state.drop_oldest(&heaviest);
             }
         }
-        self.appended.notify_waiters();
         Ok(())
     }
 

@@ -7,6 +7,7 @@ pub mod event;
 pub mod local;
 pub mod log;
 pub mod recorder;
+pub mod shared;
 pub mod webhooks;
 
 use std::sync::Arc;
@@ -15,12 +16,17 @@ pub use event::{Event, EventData, Recorded};
 pub use log::{EventLog, Page};
 
 use crate::config::Config;
+use crate::engine::fleet::Fleet;
 
 /// The gateway's events: the log, shared by every tenant and kept across config reloads.
 pub struct Events {
     pub log: Arc<dyn EventLog>,
-    local: Option<Arc<local::LocalLog>>,
+    shared: Option<Arc<shared::SharedLog>>,
     pub webhooks: webhooks::Webhooks,
+    /// Told after every append here: this replica's webhooks read on at once.
+    pub appended: tokio::sync::Notify,
+    /// This replica, as a consumer of the webhooks' groups.
+    pub owner: String,
 }
 
 /// Stops this process's webhook deliveries when dropped (the gateway stopped).
@@ -33,12 +39,21 @@ impl Drop for Delivering {
 }
 
 impl Events {
-    pub fn new(config: &Config) -> Arc<Self> {
-        let local = Arc::new(local::LocalLog::new(&config.events));
+    /// With `[state]` the events live in the fleet's Redis, else in the process.
+    pub fn new(config: &Config, fleet: &Fleet) -> Arc<Self> {
+        let shared = fleet
+            .link()
+            .map(|link| Arc::new(shared::SharedLog::new(link.clone(), &config.events)));
+        let log: Arc<dyn EventLog> = match &shared {
+            Some(shared) => shared.clone(),
+            None => Arc::new(local::LocalLog::new(&config.events)),
+        };
         Arc::new(Self {
-            log: local.clone(),
-            local: Some(local),
+            log,
+            shared,
             webhooks: webhooks::Webhooks::new(&config.events),
+            appended: tokio::sync::Notify::new(),
+            owner: uuid::Uuid::new_v4().to_string(),
         })
     }
 
@@ -57,14 +72,15 @@ impl Events {
     pub async fn record(&self, tenant: &str, events: Vec<Event>) {
         let count = events.len();
         let recorded = events.iter().map(Event::recorded).collect();
-        if let Err(error) = self.log.append(tenant, recorded).await {
-            tracing::error!(tenant, count, %error, "change events could not be kept");
+        match self.log.append(tenant, recorded).await {
+            Ok(()) => self.appended.notify_waiters(),
+            Err(error) => tracing::error!(tenant, count, %error, "change events could not be kept"),
         }
     }
 
-    /// The process's log, when the events are kept here.
-    pub fn local(&self) -> Option<&Arc<local::LocalLog>> {
-        self.local.as_ref()
+    /// The fleet's log, when the events are kept in Redis.
+    pub fn shared(&self) -> Option<&Arc<shared::SharedLog>> {
+        self.shared.as_ref()
     }
 }
 #[cfg(test)]

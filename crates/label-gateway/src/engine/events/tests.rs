@@ -13,6 +13,7 @@ fn event(n: usize, kind: EventType) -> Recorded {
         kind,
         key: Some(Arc::from("c1")),
         json: format!("{{\"n\":{n}}}").into(),
+        position: "".into(),
     }
 }
 

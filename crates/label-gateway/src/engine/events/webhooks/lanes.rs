@@ -34,7 +34,12 @@ pub struct Hook {
     pub(super) sender: Arc<Sender>,
     slots: Semaphore,
     lanes: Mutex<Lanes>,
-    pub(super) tasks: Mutex<JoinSet<()>>,
+    /// The lanes' workers.
+    tasks: Mutex<JoinSet<()>>,
+    /// What reads the events for this hook ([`super::follow`] or [`super::group::follow`]).
+    pub(super) follower: Mutex<Option<tokio::task::AbortHandle>>,
+    /// With `[state]`: the consumer group told of each delivery that ended.
+    pub(super) group: std::sync::OnceLock<Arc<super::group::Group>>,
 }
 
 #[derive(Default)]
@@ -70,6 +75,8 @@ impl Hook {
             slots: Semaphore::new(in_flight),
             lanes: Mutex::new(Lanes::default()),
             tasks: Mutex::new(JoinSet::new()),
+            follower: Mutex::new(None),
+            group: std::sync::OnceLock::new(),
         }
     }
 
@@ -122,6 +129,9 @@ impl Hook {
                 }
             };
             self.deliver(&next).await;
+            if let Some(group) = self.group.get() {
+                group.ack(&next.event.position).await;
+            }
             self.lanes().pending -= 1;
             metrics::gauge!(WEBHOOK_BACKLOG, "tenant" => self.tenant.clone()).decrement(1.0);
         }
@@ -207,6 +217,20 @@ impl Hook {
     /// Stops every delivery of this hook in this process (a reload removed it, or the gateway
     /// stops): what was pending is lost here (kept in Redis with `[state]`).
     pub fn stop(&self) {
+        if let Some(follower) = self
+            .follower
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take()
+        {
+            follower.abort();
+        }
+        self.stop_lanes();
+    }
+
+    /// Stops the deliveries under way here, leaving the reader: another replica took the
+    /// webhook over (with `[state]`, what was pending is still pending in Redis, for it).
+    pub fn stop_lanes(&self) {
         self.tasks
             .lock()
             .unwrap_or_else(|p| p.into_inner())

@@ -3,6 +3,7 @@
 //! ([`lanes`]), what happened to each kept for the deliveries list ([`record`]). A config
 //! reload keeps the webhooks it did not change (and re-enables one a 410 disabled).
 
+pub mod group;
 pub mod lanes;
 pub mod record;
 pub mod send;
@@ -75,13 +76,29 @@ impl Webhooks {
                     webhooks.sender.clone(),
                     webhooks.in_flight,
                 ));
-                let from = events.log.end(&tenant).await.ok();
-                let reader = follow(events.clone(), started.clone(), from);
-                started
-                    .tasks
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .spawn(reader);
+                let reader = match events.shared() {
+                    Some(shared) => {
+                        let name = format!(
+                            "webhook-{}",
+                            &hex::encode(Sha256::digest(&started.identity))[..16]
+                        );
+                        let group = Arc::new(group::Group::new(
+                            shared.link().clone(),
+                            shared.stream(&tenant),
+                            &tenant,
+                            &name,
+                            &events.owner,
+                        ));
+                        let _ = started.group.set(group.clone());
+                        tokio::spawn(group::follow(events.clone(), started.clone(), group))
+                    }
+                    None => {
+                        let from = events.log.end(&tenant).await.ok();
+                        tokio::spawn(follow(events.clone(), started.clone(), from))
+                    }
+                };
+                *started.follower.lock().unwrap_or_else(|p| p.into_inner()) =
+                    Some(reader.abort_handle());
                 now.push(started);
             }
         }
@@ -125,7 +142,7 @@ impl Webhooks {
 async fn follow(events: Arc<Events>, hook: Arc<Hook>, mut after: Option<String>) {
     const BATCH: usize = 500;
     loop {
-        let appended = events.local().map(|local| local.appended().notified());
+        let appended = events.appended.notified();
         if hook.pending() >= MAX_PENDING {
             tokio::time::sleep(Duration::from_millis(100)).await;
             continue;
@@ -155,12 +172,7 @@ async fn follow(events: Arc<Events>, hook: Arc<Hook>, mut after: Option<String>)
                 tracing::warn!(tenant = %hook.tenant, %error, "webhook cannot read the events");
             }
         }
-        match appended {
-            Some(appended) => {
-                let _ = tokio::time::timeout(Duration::from_secs(1), appended).await;
-            }
-            None => tokio::time::sleep(Duration::from_millis(200)).await,
-        }
+        let _ = tokio::time::timeout(Duration::from_secs(1), appended).await;
     }
 }
 
