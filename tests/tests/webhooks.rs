@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use label_gateway_tests::receiver::{webhook_table, Received, Receiver};
 use label_gateway_tests::world::{capillary_sim, capillary_tenant, labels_path};
-use label_gateway_tests::{json, TestGateway};
+use label_gateway_tests::{json, metric_sum, TestGateway};
 use label_sim::capillary::CapillarySim;
 use serde_json::{json, Value};
 
@@ -156,6 +156,20 @@ async fn each_event_is_posted_alone_signed_as_standard_webhooks_says() {
     assert_eq!(delivered.len(), 2, "{delivered:?}");
     assert_eq!(delivered[0]["last_status"], 204);
     assert_eq!(delivered[0]["attempts"], 1);
+    // The admin listener counts them (the recorder is the process's: other tests add to it).
+    let metrics = gateway.metrics().await;
+    let delivered = [("tenant", "acme"), ("outcome", "delivered")];
+    let total = "label_gateway_webhook_deliveries_total";
+    assert!(metric_sum(&metrics, total, &delivered) >= 2.0, "{metrics}");
+    assert!(
+        metrics.contains("label_gateway_webhook_backlog{tenant=\"acme\"}"),
+        "{metrics}"
+    );
+    let latency = "label_gateway_webhook_delivery_seconds_count";
+    assert!(
+        metric_sum(&metrics, latency, &[("tenant", "acme")]) >= 2.0,
+        "{metrics}"
+    );
 }
 
 #[tokio::test]
