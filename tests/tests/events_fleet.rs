@@ -168,5 +168,79 @@ async fn no_event_is_lost_through_a_replica_kill_and_a_receiver_down_past_a_retr
         sorted.sort();
         assert_eq!(seen, sorted, "customer {customer}'s events in order");
     }
+    // The deliveries list is the fleet's: what A began and B ended shows as delivered.
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let list = |status: &str| {
+            client
+                .get(b.url(&format!(
+                    "/v1/tenants/acme/webhooks/deliveries?status={status}"
+                )))
+                .bearer_auth("acme-key")
+                .send()
+        };
+        let pending: Value = list("pending").await.unwrap().json().await.unwrap();
+        let delivered: Value = list("delivered").await.unwrap().json().await.unwrap();
+        let delivered: HashSet<&str> = delivered["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["event_id"].as_str().unwrap())
+            .collect();
+        if pending["items"] == json!([])
+            && recorded.iter().all(|id| delivered.contains(id.as_str()))
+        {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{pending} {delivered:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     drop(b);
+}
+
+#[tokio::test]
+async fn a_change_made_while_redis_is_away_becomes_an_event_once_it_is_back() {
+    let fleet = label_gateway_tests::fleet::Fleet::start("", "").await;
+    let patch = |gateway: &label_gateway_tests::TestGateway, op: &str| {
+        gateway
+            .patch(
+                &labels_path("acme", label_sim::capillary::SAMPLE_CUSTOMER),
+                "acme-key",
+                json!({op: [{"name": "VIP"}]}),
+            )
+            .send()
+    };
+    assert_eq!(patch(&fleet.a, "add").await.unwrap().status(), 200);
+    fleet.redis.kill_9();
+    fleet.until_state(&fleet.a, "degraded").await;
+    // Answered at once: the change is made, its event waits in the process.
+    assert_eq!(patch(&fleet.a, "remove").await.unwrap().status(), 200);
+    fleet.redis.restart();
+    fleet.until_state(&fleet.a, "connected").await;
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let page: Value = fleet
+            .b
+            .get("/v1/tenants/acme/events", "acme-key")
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        // The restarted Redis lost the first event (no persistence); the kept one arrives.
+        let items = page["items"].as_array().cloned().unwrap_or_default();
+        if let Some(event) = items.first() {
+            assert_eq!(event["data"]["removed"][0]["name"], "VIP", "{page}");
+            return;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the kept event never arrived"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }

@@ -8,6 +8,7 @@ pub mod local;
 pub mod log;
 pub mod recorder;
 pub mod shared;
+mod unsent;
 pub mod webhooks;
 
 use std::sync::Arc;
@@ -27,6 +28,8 @@ pub struct Events {
     pub appended: tokio::sync::Notify,
     /// This replica, as a consumer of the webhooks' groups.
     pub owner: String,
+    /// What the log could not take yet (Redis unreachable), appended once it can.
+    unsent: Arc<unsent::Unsent>,
 }
 
 /// Stops this process's webhook deliveries when dropped (the gateway stopped).
@@ -44,6 +47,10 @@ impl Events {
         let shared = fleet
             .link()
             .map(|link| Arc::new(shared::SharedLog::new(link.clone(), &config.events)));
+        let webhooks = webhooks::Webhooks::new(&config.events);
+        if let Some(link) = fleet.link() {
+            webhooks.record.share(link.clone());
+        }
         let log: Arc<dyn EventLog> = match &shared {
             Some(shared) => shared.clone(),
             None => Arc::new(local::LocalLog::new(&config.events)),
@@ -51,9 +58,10 @@ impl Events {
         Arc::new(Self {
             log,
             shared,
-            webhooks: webhooks::Webhooks::new(&config.events),
+            webhooks,
             appended: tokio::sync::Notify::new(),
             owner: uuid::Uuid::new_v4().to_string(),
+            unsent: Arc::default(),
         })
     }
 
@@ -67,14 +75,21 @@ impl Events {
         Delivering(events.clone())
     }
 
-    /// Keeps a tenant's events. The change they tell of is made: a log that cannot keep them
-    /// is reported, and the request is answered all the same.
+    /// Keeps a tenant's events. The change they tell of is made, and answered whatever
+    /// happens here: a log that cannot take them now (Redis unreachable) gets them later, in
+    /// order, from [`unsent::Unsent`].
     pub async fn record(&self, tenant: &str, events: Vec<Event>) {
-        let count = events.len();
-        let recorded = events.iter().map(Event::recorded).collect();
-        match self.log.append(tenant, recorded).await {
+        let recorded: Vec<Recorded> = events.iter().map(Event::recorded).collect();
+        if self.unsent.waiting() {
+            return self.unsent.keep(self.log.clone(), tenant, recorded);
+        }
+        match self.log.append(tenant, recorded.clone()).await {
             Ok(()) => self.appended.notify_waiters(),
-            Err(error) => tracing::error!(tenant, count, %error, "change events could not be kept"),
+            Err(error) => {
+                tracing::warn!(tenant, count = recorded.len(), %error,
+                    "change events kept in the process until the event log takes them");
+                self.unsent.keep(self.log.clone(), tenant, recorded);
+            }
         }
     }
 

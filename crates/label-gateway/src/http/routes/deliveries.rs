@@ -63,6 +63,8 @@ pub async fn list_deliveries(
         .events
         .webhooks
         .record
-        .list(&access.tenant.id, status, size);
+        .list(&access.tenant.id, status, size)
+        .await
+        .map_err(|e| access.error(e))?;
     Ok(Json(DeliveryList { items }).into_response())
 }

@@ -49,7 +49,7 @@ pub async fn redeliver_event(
         );
         return Err(access.error(error));
     };
-    let queued = state.events.webhooks.redeliver(tenant, &event);
+    let queued = state.events.webhooks.redeliver(tenant, &event).await;
     let body = Redelivery {
         event_id: id,
         queued,

@@ -198,7 +198,7 @@ pub async fn follow(events: Arc<Events>, hook: Arc<Hook>, group: Arc<Group>) {
 /// Queues an entry the webhook takes; one it does not take is finished at once.
 async fn take(events: &Arc<Events>, hook: &Arc<Hook>, group: &Group, event: Recorded) {
     if hook.types.admits(event.kind) {
-        events.webhooks.queue(hook, event);
+        events.webhooks.queue(hook, event).await;
     } else {
         group.ack(&event.position).await;
     }

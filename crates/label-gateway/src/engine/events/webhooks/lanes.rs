@@ -8,10 +8,12 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use sha2::Digest;
+
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
-use super::record::{self, DeliveryStatus, Shared};
+use super::record::{self, DeliveryStatus, Record, Shared};
 use super::send::{Answer, Sender, Target};
 use crate::contract::TypeFilter;
 use crate::engine::clock::{now_ms, rfc3339};
@@ -26,6 +28,9 @@ pub struct Hook {
     pub tenant: String,
     /// What makes it the same webhook across a reload: its URL, secret and types.
     pub identity: String,
+    /// A short name made from the identity: its consumer group's, its deliveries' key.
+    pub name: String,
+    pub(super) record: Arc<Record>,
     pub target: Target,
     pub types: TypeFilter,
     /// A 410 from the receiver: nothing more is sent until the config is reloaded.
@@ -55,9 +60,11 @@ struct Queued {
 }
 
 impl Hook {
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         tenant: &str,
         identity: String,
+        record: Arc<Record>,
         target: Target,
         types: TypeFilter,
         schedule: Arc<[Duration]>,
@@ -66,7 +73,12 @@ impl Hook {
     ) -> Self {
         Self {
             tenant: tenant.to_owned(),
+            name: format!(
+                "webhook-{}",
+                &hex::encode(sha2::Sha256::digest(identity.as_bytes()))[..16]
+            ),
             identity,
+            record,
             target,
             types,
             disabled: AtomicBool::new(false),
@@ -142,12 +154,14 @@ impl Hook {
         let Queued { event, delivery } = queued;
         for attempt in 0..=self.schedule.len() {
             if self.disabled.load(Ordering::Acquire) {
-                return self.end(delivery, "disabled", |d| {
-                    d.status = DeliveryStatus::Failed;
-                    d.next_attempt_at = None;
-                    d.last_error =
-                        Some("the webhook is disabled: its receiver answered 410".into());
-                });
+                return self
+                    .end(delivery, "disabled", |d| {
+                        d.status = DeliveryStatus::Failed;
+                        d.next_attempt_at = None;
+                        d.last_error =
+                            Some("the webhook is disabled: its receiver answered 410".into());
+                    })
+                    .await;
             }
             let answer = {
                 let _slot = self.slots.acquire().await.expect("never closed");
@@ -158,52 +172,61 @@ impl Hook {
                     let took = now_ms().saturating_sub(event.at_ms) as f64 / 1000.0;
                     metrics::histogram!(WEBHOOK_LATENCY, "tenant" => self.tenant.clone())
                         .record(took);
-                    return self.end(delivery, "delivered", |d| {
-                        d.attempts += 1;
-                        d.status = DeliveryStatus::Delivered;
-                        d.last_status = Some(status);
-                        d.last_error = None;
-                        d.next_attempt_at = None;
-                    });
+                    return self
+                        .end(delivery, "delivered", |d| {
+                            d.attempts += 1;
+                            d.status = DeliveryStatus::Delivered;
+                            d.last_status = Some(status);
+                            d.last_error = None;
+                            d.next_attempt_at = None;
+                        })
+                        .await;
                 }
                 Answer::Gone => {
                     self.disabled.store(true, Ordering::Release);
                     tracing::warn!(tenant = %self.tenant, url = %self.target.url,
                         "webhook disabled until the config is reloaded: its receiver answered 410");
-                    return self.end(delivery, "disabled", |d| {
-                        d.attempts += 1;
-                        d.status = DeliveryStatus::Failed;
-                        d.last_status = Some(410);
-                        d.last_error = Some("the receiver answered 410: webhook disabled".into());
-                        d.next_attempt_at = None;
-                    });
+                    return self
+                        .end(delivery, "disabled", |d| {
+                            d.attempts += 1;
+                            d.status = DeliveryStatus::Failed;
+                            d.last_status = Some(410);
+                            d.last_error =
+                                Some("the receiver answered 410: webhook disabled".into());
+                            d.next_attempt_at = None;
+                        })
+                        .await;
                 }
                 Answer::Failed { status, error } => {
                     let Some(wait) = self.schedule.get(attempt).copied() else {
-                        return self.end(delivery, "failed", |d| {
-                            d.attempts += 1;
-                            d.status = DeliveryStatus::Failed;
-                            d.last_status = status;
-                            d.last_error = Some(error);
-                            d.next_attempt_at = None;
-                        });
+                        return self
+                            .end(delivery, "failed", |d| {
+                                d.attempts += 1;
+                                d.status = DeliveryStatus::Failed;
+                                d.last_status = status;
+                                d.last_error = Some(error);
+                                d.next_attempt_at = None;
+                            })
+                            .await;
                     };
                     metrics::counter!(WEBHOOK_DELIVERIES, "tenant" => self.tenant.clone(),
                         "outcome" => "retried")
                     .increment(1);
-                    record::update(delivery, |d| {
-                        d.attempts += 1;
-                        d.last_status = status;
-                        d.last_error = Some(error);
-                        d.next_attempt_at = Some(rfc3339(now_ms() + wait.as_millis() as u64));
-                    });
+                    self.record
+                        .update(delivery, |d| {
+                            d.attempts += 1;
+                            d.last_status = status;
+                            d.last_error = Some(error);
+                            d.next_attempt_at = Some(rfc3339(now_ms() + wait.as_millis() as u64));
+                        })
+                        .await;
                     tokio::time::sleep(wait).await;
                 }
             }
         }
     }
 
-    fn end(
+    async fn end(
         &self,
         delivery: &Shared,
         outcome: &'static str,
@@ -211,7 +234,7 @@ impl Hook {
     ) {
         metrics::counter!(WEBHOOK_DELIVERIES, "tenant" => self.tenant.clone(), "outcome" => outcome)
             .increment(1);
-        record::update(delivery, change);
+        self.record.update(delivery, change).await;
     }
 
     /// Stops every delivery of this hook in this process (a reload removed it, or the gateway

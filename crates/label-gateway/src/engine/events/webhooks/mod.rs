@@ -26,7 +26,7 @@ pub struct Webhooks {
     schedule: Arc<[Duration]>,
     in_flight: usize,
     sender: Arc<Sender>,
-    pub record: Record,
+    pub record: Arc<Record>,
     hooks: Mutex<Vec<Arc<Hook>>>,
 }
 
@@ -36,7 +36,7 @@ impl Webhooks {
             schedule: config.retry_schedule.clone().into(),
             in_flight: config.max_deliveries_in_flight,
             sender: Arc::new(Sender::new(config.delivery_timeout)),
-            record: Record::default(),
+            record: Arc::default(),
             hooks: Mutex::new(Vec::new()),
         }
     }
@@ -68,6 +68,7 @@ impl Webhooks {
                 let started = Arc::new(Hook::new(
                     &tenant,
                     identity,
+                    webhooks.record.clone(),
                     Target::new(hook.url.clone(), &hook.secret),
                     hook.types
                         .clone()
@@ -78,15 +79,11 @@ impl Webhooks {
                 ));
                 let reader = match events.shared() {
                     Some(shared) => {
-                        let name = format!(
-                            "webhook-{}",
-                            &hex::encode(Sha256::digest(&started.identity))[..16]
-                        );
                         let group = Arc::new(group::Group::new(
                             shared.link().clone(),
                             shared.stream(&tenant),
                             &tenant,
-                            &name,
+                            &started.name,
                             &events.owner,
                         ));
                         let _ = started.group.set(group.clone());
@@ -116,7 +113,7 @@ impl Webhooks {
     }
 
     /// Queues `event` again for each of the tenant's webhooks that takes its type; how many.
-    pub fn redeliver(&self, tenant: &str, event: &Recorded) -> usize {
+    pub async fn redeliver(&self, tenant: &str, event: &Recorded) -> usize {
         let hooks: Vec<Arc<Hook>> = self
             .hooks()
             .iter()
@@ -124,14 +121,17 @@ impl Webhooks {
             .cloned()
             .collect();
         for hook in &hooks {
-            self.queue(hook, event.clone());
+            self.queue(hook, event.clone()).await;
         }
         hooks.len()
     }
 
-    fn queue(&self, hook: &Arc<Hook>, event: Recorded) {
+    pub(super) async fn queue(&self, hook: &Arc<Hook>, event: Recorded) {
         let url = hook.target.url.as_str();
-        let delivery = self.record.start(&hook.tenant, &event.id, event.kind, url);
+        let delivery = self
+            .record
+            .start(&hook.tenant, &hook.name, &event.id, event.kind, url)
+            .await;
         hook.enqueue(event, delivery);
     }
 }
@@ -155,7 +155,7 @@ async fn follow(events: Arc<Events>, hook: Arc<Hook>, mut after: Option<String>)
             Ok(page) => {
                 let read = page.items.len();
                 for event in page.items {
-                    events.webhooks.queue(&hook, event);
+                    events.webhooks.queue(&hook, event).await;
                 }
                 after = Some(page.next);
                 if read == BATCH {
