@@ -11,6 +11,7 @@ pub mod fleet;
 pub mod jobs;
 pub mod procfs;
 pub mod raw_vendor;
+pub mod receiver;
 pub mod redis;
 pub mod subjects;
 pub mod world;

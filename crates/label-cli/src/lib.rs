@@ -2,9 +2,11 @@
 //! file to a running gateway, follows it with a progress bar until it ends, prints the counts,
 //! writes the failed customers to a CSV file, and exits 0 only if no customer failed (1 if
 //! some did, or the job did not finish; 2 if the gateway refused the job or could not be
-//! reached). `label-gateway job watch URL` follows a job already running.
+//! reached). `label-gateway job watch URL` follows a job already running. `label-gateway
+//! events` prints a tenant's change events, and follows them with `--follow` ([`events`]).
 
-mod api;
+pub mod api;
+pub mod events;
 mod input;
 mod labels;
 mod watch;
@@ -197,7 +199,12 @@ async fn submit(key: &str, args: Submit) -> Result<u8, String> {
     watch::follow(&client, &job_url, &args.output).await
 }
 
-fn refused(message: &str) -> ExitCode {
+/// A client of the gateway's API with this key (for callers of [`events::print_events`]).
+pub fn api_client(key: &str) -> api::Client {
+    api::Client::new(key)
+}
+
+pub(crate) fn refused(message: &str) -> ExitCode {
     eprintln!("label-gateway job: {message}");
     ExitCode::from(REFUSED)
 }

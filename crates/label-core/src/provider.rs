@@ -21,6 +21,8 @@ pub struct CallContext {
     pub fresh: bool,
     /// Keep each label's vendor record in `Label::raw`.
     pub include_raw: bool,
+    /// The job making the call, if one is: what it changes is told as the job's.
+    pub job_id: Option<Arc<str>>,
 }
 
 /// The one seam between the gateway and a vendor. A backend translates its vendor's API into

@@ -66,6 +66,9 @@ enum Command {
     /// Submit a job (from a CSV or JSON file) to a running gateway and follow it to its end;
     /// `job watch URL` follows one already running. The key comes from LABEL_GATEWAY_KEY.
     Job(Box<client::JobCommand>),
+    /// Print a tenant's change events, oldest first; `--follow` keeps printing new ones as
+    /// they are recorded (like `kubectl get -w`). The key comes from LABEL_GATEWAY_KEY.
+    Events(Box<client::events::EventsCommand>),
     /// Print a shell completion script: `label-gateway completions bash >
     /// /etc/bash_completion.d/label-gateway`, or zsh into a directory of `$fpath` as
     /// `_label-gateway`, or fish into `~/.config/fish/completions/label-gateway.fish`.
@@ -90,6 +93,7 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Command::Job(job) => client::run(*job),
+        Command::Events(events) => client::events::run(*events),
         Command::CheckConfig { file } => match config::load(&file) {
             Ok(config) => {
                 println!("{}: ok, {} tenant(s)", file.display(), config.tenants.len());
@@ -314,6 +318,10 @@ async fn run_demo(listen: SocketAddr, cors_origins: Vec<String>) -> ExitCode {
         .local_addr()
         .unwrap_or(config.server.admin_listen);
     println!("{}", demo::banner(addr, admin));
+    println!(
+        "webhook receiver (acme's events): POST {}\n",
+        vendors.receiver.url
+    );
     finish(serve::serve(&config, listeners, shutdown_signal()).await)
 }
 

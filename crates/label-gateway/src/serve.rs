@@ -58,6 +58,8 @@ pub async fn serve_gateway(
     // Dropped when serving ends, or when this future is dropped (a test stopping a replica):
     // either way the jobs running here stop and their leases lapse.
     let _jobs = crate::engine::jobs::Jobs::start(&gateway.jobs);
+    let webhooks = gateway.with_tenants(crate::engine::tenants::Tenants::webhooks);
+    let _delivering = crate::engine::events::Events::deliver(&gateway.events, webhooks).await;
     let upkeep = tokio::spawn(telemetry::recorder::upkeep());
     let shutdown = shutdown.boxed().shared();
     let front = Front::new(gateway.clone(), router(gateway.clone()));

@@ -6,11 +6,19 @@ use std::net::SocketAddr;
 
 use super::fields::{self, Section};
 use super::{
-    cors, env, jobs, locate, path, state, tenant, CacheConfig, Config, ConfigProblem,
+    cors, env, events, jobs, locate, path, state, tenant, CacheConfig, Config, ConfigProblem,
     IdempotencyConfig, ServerConfig,
 };
 
-const ROOT_KEYS: &[&str] = &["server", "cache", "idempotency", "jobs", "state", "tenants"];
+const ROOT_KEYS: &[&str] = &[
+    "server",
+    "cache",
+    "idempotency",
+    "jobs",
+    "events",
+    "state",
+    "tenants",
+];
 pub(super) const SERVER_KEYS: &[&str] = &[
     "listen",
     "max_body_bytes",
@@ -68,6 +76,13 @@ pub fn read(
         idempotency,
     );
     let jobs = sub_section(&mut section, "jobs", jobs::KEYS, &mut problems, jobs::read);
+    let events = sub_section(
+        &mut section,
+        "events",
+        events::KEYS,
+        &mut problems,
+        events::read,
+    );
     let state = sub_section(
         &mut section,
         "state",
@@ -120,6 +135,7 @@ pub fn read(
         cache: cache.unwrap_or_default(),
         idempotency: idempotency.unwrap_or_default(),
         jobs: jobs.unwrap_or_default(),
+        events: events.unwrap_or_default(),
         tenants,
         state: state.flatten(),
     })

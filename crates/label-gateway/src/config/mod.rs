@@ -5,6 +5,7 @@ mod client_rates;
 mod cors;
 mod document;
 mod env;
+mod events;
 mod fields;
 mod jobs;
 mod keys;
@@ -27,6 +28,7 @@ use label_core::LabelProvider;
 
 pub use client_rates::ClientRate;
 pub use cors::origin as cors_origin;
+pub use events::{EventsConfig, Webhook};
 pub use keys::{ApiKey, ApiKeyError};
 pub use passthrough::{AllowList, Rule as PassthroughRule};
 pub use state::StateConfig;
@@ -37,6 +39,7 @@ pub struct Config {
     pub cache: CacheConfig,
     pub idempotency: IdempotencyConfig,
     pub jobs: JobsConfig,
+    pub events: EventsConfig,
     /// Sorted by id.
     pub tenants: Vec<Tenant>,
     /// `[state]`: `None` keeps everything in the process.
@@ -124,6 +127,8 @@ pub struct Tenant {
     pub copy_from: Vec<String>,
     /// The vendor calls its clients may make past the model (`passthrough`).
     pub passthrough: Arc<AllowList>,
+    /// Where this tenant's change events are POSTed.
+    pub webhooks: Vec<Webhook>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -257,6 +262,7 @@ impl fmt::Debug for Tenant {
             .field("resilience", &self.resilience)
             .field("copy_from", &self.copy_from)
             .field("passthrough", &self.passthrough)
+            .field("webhooks", &self.webhooks)
             .finish()
     }
 }

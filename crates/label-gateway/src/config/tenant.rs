@@ -10,7 +10,7 @@ use url::Url;
 
 use super::fields::{self, Section};
 use super::{
-    client_rates, jobs, passthrough, resilience, ApiKey, ConfigProblem, Resilience, Tenant,
+    client_rates, events, jobs, passthrough, resilience, ApiKey, ConfigProblem, Resilience, Tenant,
 };
 
 pub(super) const GENERIC_KEYS: &[&str] = &[
@@ -32,6 +32,7 @@ pub(super) const GENERIC_KEYS: &[&str] = &[
     "max_retry_after_seconds",
     "copy_from",
     "passthrough",
+    "webhooks",
 ];
 
 /// A day bounds any sane lifetime (`Instant`s overflow past far less than forever).
@@ -92,6 +93,7 @@ pub fn read(
     let resilience = resilience::read(&mut section);
     let sources = jobs::copy_from(&mut section);
     let passthrough = passthrough::read(&mut section);
+    let webhooks = events::webhooks(&mut section);
 
     let hidden = keys
         .iter()
@@ -121,6 +123,7 @@ pub fn read(
             resilience,
             copy_from: sources.iter().map(|(_, id)| id.clone()).collect(),
             passthrough: Arc::new(passthrough),
+            webhooks,
         }),
         _ => None,
     };
@@ -216,7 +219,7 @@ fn provider_factory(section: &mut Section) -> Option<label_providers::Factory> {
 
 /// The gateway appends the vendor's paths to this, so it may carry a path prefix but nothing
 /// that appending would break or that would leak (credentials belong in the provider's keys).
-fn check_base_url(text: &str, allow_insecure_http: bool) -> Result<Url, &'static str> {
+pub(super) fn check_base_url(text: &str, allow_insecure_http: bool) -> Result<Url, &'static str> {
     let url = Url::parse(text).map_err(|_| "must be an absolute http:// or https:// URL")?;
     if !matches!(url.scheme(), "http" | "https") {
         return Err("must be an http:// or https:// URL");

@@ -48,6 +48,8 @@ pub enum Code {
     JobsFull,
     PassthroughNotAllowed,
     InvalidPath,
+    CursorExpired,
+    EventNotFound,
 }
 
 impl Code {
@@ -82,6 +84,8 @@ impl Code {
         Code::JobsFull,
         Code::PassthroughNotAllowed,
         Code::InvalidPath,
+        Code::CursorExpired,
+        Code::EventNotFound,
     ];
 
     pub fn code(self) -> &'static str {
@@ -116,6 +120,8 @@ impl Code {
             Code::JobsFull => "jobs_full",
             Code::PassthroughNotAllowed => "passthrough_not_allowed",
             Code::InvalidPath => "invalid_path",
+            Code::CursorExpired => "cursor_expired",
+            Code::EventNotFound => "event_not_found",
         }
     }
 
@@ -128,6 +134,8 @@ impl Code {
             | Code::JobNotFound
             | Code::LabelNotFound => 404,
             Code::JobLost => 410,
+            Code::CursorExpired => 410,
+            Code::EventNotFound => 404,
             Code::InvalidCustomerId => 400,
             Code::InvalidRequest | Code::IdempotencyKeyReused => 422,
             Code::PayloadTooLarge => 413,
@@ -180,6 +188,8 @@ impl Code {
             Code::JobsFull => "Jobs full",
             Code::PassthroughNotAllowed => "Passthrough not allowed",
             Code::InvalidPath => "Invalid path",
+            Code::CursorExpired => "Cursor expired",
+            Code::EventNotFound => "Event not found",
         }
     }
 }

@@ -6,6 +6,7 @@
 
 pub mod body;
 pub mod code;
+pub mod event_type;
 pub mod item_problem;
 pub mod model;
 pub mod requests;
@@ -13,6 +14,7 @@ pub mod strict_json;
 
 pub use body::{parse_change_request, read_json};
 pub use code::{Code, Error};
+pub use event_type::{EventType, TypeFilter};
 pub use item_problem::ItemProblem;
 pub use requests::{
     parse_batch_get, parse_new_label, MemberChange, MAX_BATCH_GET, MAX_MEMBER_CHANGES,

@@ -4,10 +4,14 @@
 
 mod calls;
 #[cfg(feature = "demo")]
+mod receiver;
+#[cfg(feature = "demo")]
 mod vendors;
 
 pub use calls::{DemoCall, MORE_CALLS};
 
+#[cfg(feature = "demo")]
+pub use receiver::{DemoReceiver, DEMO_WEBHOOK_SECRET};
 #[cfg(feature = "demo")]
 pub use vendors::{banner, demo_config, start_vendors, DemoVendors};
 

@@ -16,6 +16,8 @@ pub struct DemoVendors {
     pub capillary: CapillarySim,
     pub trybe: TrybeSim,
     pub actionhub: ActionHubSim,
+    /// Where acme's change events are POSTed: it prints each.
+    pub receiver: super::DemoReceiver,
 }
 
 pub async fn start_vendors() -> std::io::Result<DemoVendors> {
@@ -23,6 +25,7 @@ pub async fn start_vendors() -> std::io::Result<DemoVendors> {
         capillary: CapillarySim::start(capillary::DEMO_USERNAME, capillary::DEMO_PASSWORD).await?,
         trybe: TrybeSim::start(trybe::DEMO_TOKEN).await?,
         actionhub: ActionHubSim::start(actionhub::DEMO_API_KEY).await?,
+        receiver: super::DemoReceiver::start().await?,
     })
 }
 
@@ -37,6 +40,8 @@ pub fn demo_config(vendors: &DemoVendors) -> Result<Config, Vec<config::ConfigPr
             "DEMO_TRYBE_TOKEN" => Some(trybe::DEMO_TOKEN.to_owned()),
             "DEMO_ACTIONHUB_URL" => Some(vendors.actionhub.server.base_url()),
             "DEMO_ACTIONHUB_KEY" => Some(actionhub::DEMO_API_KEY.to_owned()),
+            "DEMO_WEBHOOK_URL" => Some(vendors.receiver.url.clone()),
+            "DEMO_WEBHOOK_SECRET" => Some(super::DEMO_WEBHOOK_SECRET.to_owned()),
             _ => None,
         }
     };
@@ -86,6 +91,9 @@ pub fn banner(addr: SocketAddr, admin: SocketAddr) -> String {
     }
     text.push_str(&format!(
         "  printf '564663099\\n565345934\\n' > customers.csv\n  LABEL_GATEWAY_KEY=demo-acme-key label-gateway job --url {base} --tenant acme --add VIP customers.csv\n"
+    ));
+    text.push_str(&format!(
+        "\nChange events: the feed, followed from the command line, and acme's webhook:\n  curl -s -H 'Authorization: Bearer demo-acme-key' '{base}/v1/tenants/acme/events?limit=10'\n  LABEL_GATEWAY_KEY=demo-acme-key label-gateway events --follow --url {base} --tenant acme\n  (acme's events are also POSTed to a local receiver in this demo, which prints a \"webhook received:\" line for each)\n"
     ));
     text.push_str(&format!(
         "\nOpenAPI: {base}/openapi.json   Reference: {base}/docs\n"

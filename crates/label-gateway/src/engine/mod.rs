@@ -4,6 +4,8 @@
 //! [`invalidation`] what a change makes stale), [`idempotency`] keys, and [`jobs`] that change
 //! many customers in the background. It imports nothing of the HTTP side.
 
+pub mod clock;
+pub mod events;
 pub mod fleet;
 pub mod idempotency;
 pub mod invalidation;

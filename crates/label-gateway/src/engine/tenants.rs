@@ -9,6 +9,7 @@ use label_core::LabelProvider;
 use sha2::{Digest, Sha256};
 
 use crate::config::{Budget, Config, Tenant};
+use crate::engine::events::Events;
 use crate::engine::fleet::budget::VendorBudget;
 use crate::engine::fleet::Fleet;
 use crate::engine::layers;
@@ -34,6 +35,8 @@ pub struct TenantRuntime {
     pub fan_out: usize,
     /// The vendor calls the tenant's clients may make past the model.
     pub passthrough: Arc<crate::config::AllowList>,
+    /// Where the tenant's change events are POSTed.
+    pub webhooks: Vec<crate::config::Webhook>,
 }
 
 impl TenantRuntime {
@@ -50,6 +53,7 @@ impl TenantRuntime {
             job_budget: None,
             fan_out: (max_in_flight / 2).max(1),
             passthrough: Arc::default(),
+            webhooks: Vec::new(),
         }
     }
 }
@@ -68,15 +72,16 @@ pub struct Tenants {
 }
 
 impl Tenants {
-    pub fn new(config: &Config, cache: &Store, fleet: &Fleet) -> Self {
+    pub fn new(config: &Config, cache: &Store, fleet: &Fleet, events: &Arc<Events>) -> Self {
         let mut by_id = HashMap::new();
         let mut keys = Vec::new();
         for tenant in &config.tenants {
-            let provider = layers::wrap(tenant, &config.cache, cache, fleet);
+            let provider = layers::wrap(tenant, &config.cache, cache, fleet, events);
             let mut runtime =
                 TenantRuntime::new(&tenant.id, provider, tenant.resilience.max_in_flight);
             runtime.copy_from = tenant.copy_from.clone();
             runtime.passthrough = tenant.passthrough.clone();
+            runtime.webhooks = tenant.webhooks.clone();
             runtime.job_budget = job_budget(tenant, config.jobs.interactive_share, fleet);
             let runtime = Arc::new(runtime);
             for (i, key) in tenant.api_keys.iter().enumerate() {
@@ -95,6 +100,14 @@ impl Tenants {
 
     pub fn get(&self, id: &str) -> Option<&Arc<TenantRuntime>> {
         self.by_id.get(id)
+    }
+
+    /// Each tenant's webhooks, by tenant id.
+    pub fn webhooks(&self) -> Vec<(String, Vec<crate::config::Webhook>)> {
+        self.by_id
+            .iter()
+            .map(|(id, tenant)| (id.clone(), tenant.webhooks.clone()))
+            .collect()
     }
 
     pub fn count(&self) -> usize {

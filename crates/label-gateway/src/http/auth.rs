@@ -199,6 +199,7 @@ impl TenantAccess {
             request_id: self.request_id.clone(),
             fresh: false,
             include_raw: false,
+            job_id: None,
         }
     }
 }

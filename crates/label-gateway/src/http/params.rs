@@ -53,6 +53,10 @@ path_parameter!(
     /// A job's id: a UUID, in any case (an id of another form is no job: 404).
     JobIdParam: Some("^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$"), 36..=36
 );
+path_parameter!(
+    /// An event's id: `evt_` and a UUIDv7 (an id of another form is no event: 404).
+    EventIdParam: Some("^evt_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"), 40..=40
+);
 
 /// `/v1/tenants/{tenant}...`
 #[derive(IntoParams)]
@@ -123,6 +127,18 @@ pub struct PassthroughPath {
     /// leading `/`); it must match the tenant's `passthrough` allow-list.
     #[param(inline, example = "v2/customers/564663098/labels")]
     pub path: VendorPathParam,
+}
+
+/// `/v1/tenants/{tenant}/events/{event_id}...`
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct EventPath {
+    /// The tenant's id, as configured; the api key must be one of this tenant's.
+    #[param(inline, example = "acme")]
+    pub tenant: TenantId,
+    /// The event's id, as the feed or a webhook gave it.
+    #[param(inline, example = "evt_01937a4e-8f5a-7c3e-9b1d-2f4a6c8e0b1d")]
+    pub event_id: EventIdParam,
 }
 
 /// The request headers of the cached reads (RFC 9110 conditional requests, RFC 9111 no-cache).

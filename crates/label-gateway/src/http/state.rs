@@ -5,6 +5,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::config::Config;
+use crate::engine::events::webhooks::Webhooks;
+use crate::engine::events::Events;
 use crate::engine::fleet::Fleet;
 use crate::engine::idempotency::Idempotency;
 use crate::engine::invalidation::Invalidate;
@@ -35,6 +37,8 @@ pub struct Gateway {
     pub jobs: Arc<Jobs>,
     /// `[server] cors_allowed_origins`, fixed at start; `None` without any.
     pub cors: Option<Arc<Cors>>,
+    /// Change events: the log the feed reads and webhooks are delivered from.
+    pub events: Arc<Events>,
 }
 
 pub type AppState = Arc<Gateway>;
@@ -45,7 +49,9 @@ impl Gateway {
         recorder::handle();
         let cache = Store::new(&config.cache);
         let fleet = Fleet::new(config.state.as_ref(), Arc::new(cache.clone()));
-        let tenants = Arc::new(TenantRegistry::new(Tenants::new(config, &cache, &fleet)));
+        let events = Events::new(config, &fleet);
+        let tenants = Tenants::new(config, &cache, &fleet, &events);
+        let tenants = Arc::new(TenantRegistry::new(tenants));
         Self {
             requests: RequestLimits {
                 max_body_bytes: config.server.max_body_bytes,
@@ -59,7 +65,8 @@ impl Gateway {
                 max_connections_per_key: config.server.max_connections_per_key,
             },
             idempotency: Idempotency::new(&fleet, config.idempotency.max_bytes),
-            jobs: Arc::new(Jobs::new(config, &fleet, tenants.clone())),
+            jobs: Arc::new(Jobs::new(config, &fleet, tenants.clone(), events.clone())),
+            events,
             tenants,
             cache,
             fleet,
@@ -70,10 +77,14 @@ impl Gateway {
     /// Serves `config`'s tenants from now on. Requests already running finish with the old
     /// ones; every tenant starts afresh (circuit closed, no calls in flight).
     pub fn reload(&self, config: &Config) {
-        let tenants = Tenants::new(config, &self.cache, &self.fleet);
+        let tenants = Tenants::new(config, &self.cache, &self.fleet, &self.events);
         // A tenant may now reach another vendor account: nothing kept before may answer it.
         self.cache.clear();
+        let webhooks = tenants.webhooks();
         self.tenants.replace(tenants);
+        // A reload re-enables the webhooks a 410 disabled, and starts and stops the others.
+        let events = self.events.clone();
+        tokio::spawn(async move { Webhooks::configure(&events, webhooks).await });
     }
 
     /// `read` applied to the current tenants (see [`TenantRegistry::with`]).

@@ -18,6 +18,9 @@ pub mod names {
     pub const CIRCUIT_OPEN: &str = "label_gateway_circuit_open";
     pub const STATE_CONNECTED: &str = "label_gateway_state_connected";
     pub const BUDGET_WAITS: &str = "label_gateway_vendor_budget_waits_total";
+    pub const WEBHOOK_DELIVERIES: &str = "label_gateway_webhook_deliveries_total";
+    pub const WEBHOOK_BACKLOG: &str = "label_gateway_webhook_backlog";
+    pub const WEBHOOK_LATENCY: &str = "label_gateway_webhook_delivery_seconds";
     /// The cache's own counters (`layers::cache::CacheCounts`), copied in at each scrape.
     pub const CACHE_COUNTERS: [(&str, &str); 5] = [
         (
@@ -99,6 +102,20 @@ fn describe() {
         metrics::describe_counter!(name, help);
     }
     metrics::describe_gauge!(CACHE_ENTRIES, "entries in the cache (moka's estimate)");
+    metrics::describe_counter!(
+        WEBHOOK_DELIVERIES,
+        "webhook delivery attempts by outcome: delivered, retried (failed, tried again later), \
+         failed (the schedule ran out), disabled (the receiver answered 410)"
+    );
+    metrics::describe_gauge!(
+        WEBHOOK_BACKLOG,
+        "deliveries of the tenant's events not yet delivered or failed, on this replica"
+    );
+    metrics::describe_histogram!(
+        WEBHOOK_LATENCY,
+        metrics::Unit::Seconds,
+        "time from an event being recorded to its delivery (a 2xx), retries included"
+    );
     metrics::describe_gauge!(
         CIRCUIT_OPEN,
         "1 while the tenant's circuit to its vendor is open, else 0"

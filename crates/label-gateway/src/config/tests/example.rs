@@ -1,6 +1,6 @@
 //! `config/example.toml` is documentation: it must stay valid and mention every key.
 
-use super::super::{document, jobs, state, tenant};
+use super::super::{document, events, jobs, state, tenant};
 use super::parse;
 
 const EXAMPLE: &str = include_str!("../../../../../config/example.toml");
@@ -34,6 +34,8 @@ fn the_example_mentions_every_key() {
         .chain(document::IDEMPOTENCY_KEYS)
         .chain(state::KEYS)
         .chain(jobs::KEYS)
+        .chain(events::KEYS)
+        .chain(events::WEBHOOK_KEYS)
         .chain(tenant::GENERIC_KEYS)
         .chain(&[
             "username",

@@ -2,6 +2,7 @@
 
 mod client_rates;
 mod cors;
+mod events;
 mod example;
 mod passthrough;
 mod problems;

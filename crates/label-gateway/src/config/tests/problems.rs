@@ -59,7 +59,7 @@ fn unknown_keys_are_named_everywhere() {
         "{found:#?}"
     );
     assert!(
-        found[3].contains(", copy_from, passthrough, username, password, password_md5"),
+        found[3].contains(", copy_from, passthrough, webhooks, username, password, password_md5"),
         "{found:#?}"
     );
 }

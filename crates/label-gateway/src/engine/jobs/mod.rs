@@ -3,7 +3,7 @@
 
 mod batch;
 pub mod body;
-mod clock;
+use crate::engine::clock;
 pub mod compact;
 mod copy;
 mod each;
@@ -34,6 +34,7 @@ use tokio::task::AbortHandle;
 
 use crate::config::Config;
 use crate::contract::Error;
+use crate::engine::events::Events;
 use crate::engine::fleet::Fleet;
 use crate::engine::tenants::{TenantRegistry, TenantRuntime};
 use compact::CompactList;
@@ -67,6 +68,8 @@ pub struct Jobs {
     handoff: handoff::Handoff,
     /// Told whenever a run here ends: a stopping replica waits for its runs to hand off.
     ended: tokio::sync::Notify,
+    /// Where `job.ended` is told.
+    events: Arc<Events>,
 }
 
 struct Run {
@@ -95,7 +98,12 @@ impl Drop for Running {
 }
 
 impl Jobs {
-    pub fn new(config: &Config, fleet: &Fleet, tenants: Arc<TenantRegistry>) -> Self {
+    pub fn new(
+        config: &Config,
+        fleet: &Fleet,
+        tenants: Arc<TenantRegistry>,
+        events: Arc<Events>,
+    ) -> Self {
         Self {
             store: match fleet.link() {
                 Some(link) => Arc::new(Shared::new(link.clone())),
@@ -113,6 +121,7 @@ impl Jobs {
             known: known::Known::default(),
             handoff: handoff::Handoff::new(fleet.link()),
             ended: tokio::sync::Notify::new(),
+            events,
         }
     }
 

@@ -18,7 +18,11 @@ use super::labels::Labels;
 use super::lease::{heartbeat, persist};
 use super::model::{ChunkDone, JobProblem, Kind, Meta, State};
 use super::record::{self, Outcome};
+use super::view::Job;
 use super::{compact, copy, handoff, pace, resolve, Jobs};
+use crate::contract::EventType;
+use crate::engine::events::event::JobEnded;
+use crate::engine::events::{Event, EventData};
 use crate::engine::tenants::TenantRuntime;
 
 /// How a run ended.
@@ -71,7 +75,23 @@ pub async fn run(jobs: &Jobs, tenant: String, id: String, cancel: Arc<AtomicBool
     .await;
     meta.finished_at = Some(now);
     jobs.known.saw(&meta);
-    tracing::info!(tenant = %tenant, job = %id, state = state.as_str(), recorded = finished.unwrap_or(false), "job ended");
+    let recorded = finished.unwrap_or(false);
+    tracing::info!(tenant = %tenant, job = %id, state = state.as_str(), recorded, "job ended");
+    if recorded {
+        ended(jobs, &tenant, &id).await;
+    }
+}
+
+/// `job.ended`, with the job as `getJob` now shows it; told once, by the replica whose end
+/// of the job was recorded.
+async fn ended(jobs: &Jobs, tenant: &str, id: &str) {
+    let Ok(Some(meta)) = persist(|| jobs.store.meta(tenant, id)).await else {
+        return;
+    };
+    let job = serde_json::to_value(Job::of(&meta)).expect("a job serializes");
+    let data = EventData::JobEnded(JobEnded { job });
+    let event = Event::new(tenant, EventType::JobEnded, data);
+    jobs.events.record(tenant, vec![event]).await;
 }
 
 async fn work(jobs: &Jobs, meta: &mut Meta, cancel: &AtomicBool) -> Ending {
@@ -85,6 +105,7 @@ async fn work(jobs: &Jobs, meta: &mut Meta, cancel: &AtomicBool) -> Ending {
         request_id: format!("job-{}", meta.id),
         fresh: false,
         include_raw: false,
+        job_id: Some(meta.id.as_str().into()),
     };
     let calls = Arc::new(AtomicU64::new(0));
     let mut target = pace::paced(

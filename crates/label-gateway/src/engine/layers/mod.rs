@@ -8,9 +8,12 @@ mod resilience;
 use std::sync::Arc;
 
 use label_core::keeper::Keeping;
+use label_core::watch::Watched;
 use label_core::{LabelProvider, Layered};
 
 use crate::config::{CacheConfig, Tenant};
+use crate::engine::events::recorder::Recorder;
+use crate::engine::events::Events;
 use crate::engine::fleet::budget::VendorBudget;
 use crate::engine::fleet::Fleet;
 
@@ -28,11 +31,16 @@ pub use resilience::Resilient;
 ///    budget cell is given back when no slot comes; a wait for either counts as the gateway's,
 ///    not the vendor's, when a timeout is blamed;
 /// 3. [`Instrumented`], inside the retries, so that every attempt is measured.
+///
+/// Around them all, the [`Recorder`] of change events: it sees each write once, after its
+/// retries and after the cache (here and on the other replicas) forgot what it made stale, so
+/// that a receiver reading back what an event tells of never reads an entry from before it.
 pub fn wrap(
     tenant: &Tenant,
     cache: &CacheConfig,
     store: &cache::Store,
     fleet: &Fleet,
+    events: &Arc<Events>,
 ) -> Arc<dyn LabelProvider> {
     let backend = tenant.provider.clone();
     let (name, capabilities) = (backend.name(), backend.capabilities());
@@ -49,8 +57,15 @@ pub fn wrap(
         budget,
     );
     let resilient: Arc<dyn LabelProvider> = Arc::new(Layered::new(resilience, Arc::new(measured)));
-    match cache::Cached::wrap(resilient.clone(), tenant, cache, store, fleet.announcer()) {
-        Some(cached) => Arc::new(Keeping(cached)),
-        None => resilient,
-    }
+    let kept: Arc<dyn LabelProvider> =
+        match cache::Cached::wrap(resilient.clone(), tenant, cache, store, fleet.announcer()) {
+            Some(cached) => Arc::new(Keeping(cached)),
+            None => resilient,
+        };
+    let recorder = Recorder {
+        events: events.clone(),
+        tenant: tenant.id.as_str().into(),
+        provider: name,
+    };
+    Arc::new(Watched::new(recorder, kept))
 }

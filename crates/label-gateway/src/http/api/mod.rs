@@ -1,6 +1,7 @@
 //! The bodies of the v1 API; the handlers serialize these and utoipa documents them.
 
 pub mod bulk;
+pub mod events;
 pub mod job_request;
 
 use label_core::{Capabilities, ChangeResult, Label};

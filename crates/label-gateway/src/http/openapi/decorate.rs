@@ -7,7 +7,7 @@ use utoipa::openapi::path::Operation;
 use utoipa::openapi::{ObjectBuilder, OpenApi, RefOr, Type};
 use utoipa::Modify;
 
-use super::{examples, examples_bulk, examples_jobs, examples_requests};
+use super::{examples, examples_bulk, examples_events, examples_jobs, examples_requests};
 
 pub struct Decorations;
 
@@ -72,7 +72,10 @@ fn add_examples(operation: &mut Operation) {
         if let Some(RefOr::T(ok)) = operation.responses.responses.get_mut(status) {
             if let Some(content) = ok.content.get_mut("application/json") {
                 let oks = examples::ok_examples(&id);
-                for (name, example) in oks.into_iter().chain(examples_bulk::ok_examples(&id)) {
+                let more = examples_bulk::ok_examples(&id)
+                    .into_iter()
+                    .chain(examples_events::ok_examples(&id));
+                for (name, example) in oks.into_iter().chain(more) {
                     content.examples.insert(name.to_owned(), example.into());
                 }
             }

@@ -13,6 +13,7 @@ use decorate::Decorations;
 mod decorate;
 mod examples;
 mod examples_bulk;
+mod examples_events;
 mod examples_jobs;
 mod examples_requests;
 mod finish;
@@ -48,6 +49,7 @@ mod samples;
         (name = "labels", description = "Customer labels and the label catalog"),
         (name = "jobs", description = "Changes to many customers, and copies between tenants, run in the background"),
         (name = "passthrough", description = "Vendor calls past the normalized model, where the tenant's allow-list says so"),
+        (name = "events", description = "Every change the gateway made at a vendor: a feed to read, webhooks that are told"),
         (name = "operations", description = "Liveness, readiness and this document"),
     )
 )]

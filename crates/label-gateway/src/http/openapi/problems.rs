@@ -116,6 +116,11 @@ fn when(kind: Code) -> &'static str {
         Code::InvalidPath => {
             "the vendor path has `..`, `//`, a backslash, an encoded slash or anything else that could leave the vendor's base URL; nothing was sent"
         }
+        Code::CursorExpired => {
+            "the cursor points before the oldest event kept (`[events] retention_seconds`, \
+             `max_events`): events after it were dropped"
+        }
+        Code::EventNotFound => "the tenant has no kept event with this id",
     }
 }
 
@@ -277,6 +282,10 @@ fn detail(kind: Code) -> &'static str {
             "the tenant's passthrough allow-list does not allow DELETE /v2/customers/564663098/labels"
         }
         Code::InvalidPath => "the path has a dot segment (`.` or `..`)",
+        Code::CursorExpired => {
+            "the cursor points before the oldest event kept: events after it were dropped (retention or the per-tenant limit). Start again without `after`."
+        }
+        Code::EventNotFound => "no kept event with this id",
     }
 }
 

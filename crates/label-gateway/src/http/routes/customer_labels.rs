@@ -125,6 +125,7 @@ pub fn read(
         request_id: String::new(),
         fresh: wants_fresh(headers),
         include_raw,
+        job_id: None,
     };
     let conditional = Conditional::of(headers);
     if let Some(kept) = tenant.provider.customer_labels_at_hand(&ctx, &customer) {

@@ -127,6 +127,24 @@ documented_errors!(
 );
 
 documented_errors!(
+    /// `GET .../events`: a cursor, limit or type that does not read is 422; a cursor older than
+    /// what is kept is 410.
+    FeedErrors: [
+        Unauthorized, Forbidden, TenantNotFound, InvalidRequest, CursorExpired, StateUnavailable,
+    ]
+);
+
+documented_errors!(
+    /// `GET .../webhooks/deliveries`: a status or limit that does not read is 422.
+    DeliveriesErrors: [Unauthorized, Forbidden, TenantNotFound, InvalidRequest, StateUnavailable]
+);
+
+documented_errors!(
+    /// `POST .../events/{event_id}/redeliver`.
+    RedeliverErrors: [Unauthorized, Forbidden, TenantNotFound, EventNotFound, StateUnavailable]
+);
+
+documented_errors!(
     /// `GET .../jobs`: a cursor or limit that does not read is 422.
     ListJobsErrors: [Unauthorized, Forbidden, TenantNotFound, InvalidRequest, StateUnavailable]
 );

@@ -91,7 +91,7 @@ impl ResultsQuery {
 
 /// The query's `known` parameters by name, read strictly: a parameter given twice is a problem
 /// (serde would take either, or refuse with its own words).
-fn pairs(uri: &Uri, known: &[&str]) -> Result<Vec<(String, String)>, Error> {
+pub(super) fn pairs(uri: &Uri, known: &[&str]) -> Result<Vec<(String, String)>, Error> {
     let mut pairs: Vec<(String, String)> = Vec::new();
     let mut problems = Vec::new();
     for (name, value) in url::form_urlencoded::parse(uri.query().unwrap_or_default().as_bytes()) {
@@ -113,7 +113,7 @@ fn pairs(uri: &Uri, known: &[&str]) -> Result<Vec<(String, String)>, Error> {
     }
 }
 
-fn value(pairs: &[(String, String)], name: &str) -> Option<String> {
+pub(super) fn value(pairs: &[(String, String)], name: &str) -> Option<String> {
     pairs
         .iter()
         .find(|(n, _)| n == name)
@@ -121,7 +121,7 @@ fn value(pairs: &[(String, String)], name: &str) -> Option<String> {
 }
 
 /// `limit`, if given: 1 to `max`.
-fn limit(pairs: &[(String, String)], max: u32) -> Result<Option<u32>, Error> {
+pub(super) fn limit(pairs: &[(String, String)], max: u32) -> Result<Option<u32>, Error> {
     match value(pairs, "limit") {
         None => Ok(None),
         Some(text) => match text.parse::<u32>() {
@@ -133,7 +133,7 @@ fn limit(pairs: &[(String, String)], max: u32) -> Result<Option<u32>, Error> {
     }
 }
 
-fn problem(detail: &str) -> Error {
+pub(super) fn problem(detail: &str) -> Error {
     label_core::invalid_request(&[FieldProblem::at("", detail)]).into()
 }
 

@@ -14,8 +14,10 @@ pub mod change_labels;
 pub mod create_label;
 pub mod cursor;
 pub mod customer_labels;
+pub mod deliveries;
 pub mod docs;
 pub mod errors;
+pub mod events;
 pub mod get_job;
 pub mod health;
 pub mod job_params;
@@ -24,6 +26,7 @@ pub mod label_customers;
 pub mod list_jobs;
 pub mod passthrough;
 pub mod query;
+pub mod redeliver;
 pub mod representation;
 pub mod submit_job;
 pub mod template;
@@ -63,6 +66,9 @@ pub fn api() -> OpenApiRouter<AppState> {
             passthrough::ROUTE,
             axum::routing::MethodRouter::new().fallback(passthrough::passthrough_other),
         )
+        .routes(routes!(events::list_events))
+        .routes(routes!(redeliver::redeliver_event))
+        .routes(routes!(deliveries::list_deliveries))
         .routes(routes!(health::healthz))
         .routes(routes!(health::readyz))
         .routes(routes!(docs::openapi_json))

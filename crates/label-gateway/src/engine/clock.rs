@@ -1,4 +1,5 @@
-//! Wall-clock times as jobs keep them (Unix milliseconds) and show them (RFC 3339, UTC).
+//! Wall-clock times as jobs and events keep them (Unix milliseconds) and show them (RFC 3339,
+//! UTC).
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 

@@ -1,0 +1,162 @@
+#!/usr/bin/env bash
+# Issue 26's benchmarks (see bench/README.md), side by side in one run with the change traffic
+# that produced the events: delivery latency to a healthy local receiver under steady PATCH
+# traffic (target p99 ≤ 1 s), the events one replica delivers a second from a job's burst
+# (target ≥ 5 000/s), and a $BIG-customer job's events all delivered. The receiver
+# (`webhook-receiver`) is another process; it measures from each event's recording (its UUIDv7)
+# to its arrival. Prints a Markdown section.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+DURATION=${DURATION:-15s}
+CONNECTIONS=${CONNECTIONS:-4}
+BURST=${BURST:-100000}
+BIG=${BIG:-1000000}
+GATEWAY_PORT=${GATEWAY_PORT:-18097}
+KEY=bench-key
+
+command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+source bench/setup.sh label-gateway label-bench
+
+"$BIN/synthetic-vendor" >"$work/vendor.out" &
+pids+=($!)
+"$BIN/webhook-receiver" >"$work/receiver.out" &
+pids+=($!)
+for _ in $(seq 1 100); do [ -s "$work/vendor.out" ] && [ -s "$work/receiver.out" ] && break; sleep 0.1; done
+vendor_url=$(head -n1 "$work/vendor.out")
+receiver=$(head -n1 "$work/receiver.out")
+
+# Room for every event of the big job (two a customer at most) in the process's log.
+cat >"$work/gateway.toml" <<TOML
+[server]
+admin_listen = "$BENCH_ADMIN_LISTEN"
+
+[events]
+max_events = $((2 * BIG + BURST + 1000000))
+max_bytes = 8589934592
+
+[tenants.bench]
+provider = "capillary"
+base_url = "$vendor_url"
+username = "demo_till"
+password = "demo-password"
+api_keys = ["$KEY"]
+max_in_flight = 256
+
+[[tenants.bench.webhooks]]
+url = "$receiver/hook"
+secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+TOML
+RUST_LOG=warn "$GATEWAY_BIN" serve --config "$work/gateway.toml" --listen "127.0.0.1:$GATEWAY_PORT" \
+    >"$work/gateway.log" 2>&1 &
+gateway_pid=$!
+pids+=("$gateway_pid")
+gateway=http://127.0.0.1:$GATEWAY_PORT
+for _ in $(seq 1 100); do curl -sf -o /dev/null "$gateway/healthz" && break; sleep 0.1; done
+auth="Authorization: Bearer $KEY"
+
+stat() { curl -s "$receiver/stats" | sed -E "s/.*\"$1\":([0-9]+).*/\1/"; }
+events_total() { curl -s "$gateway/v1/tenants/bench/events?limit=1" -H "$auth" >/dev/null; }
+feed_count() { # events recorded so far: the webhook's deliveries plus its backlog, from /metrics
+    curl -s "$admin/metrics" | awk '/^label_gateway_webhook_deliveries_total\{.*outcome="delivered"/ { s += $NF } END { print s + 0 }'
+}
+backlog() { curl -s "$admin/metrics" | awk '/^label_gateway_webhook_backlog\{/ { s += $NF } END { print s + 0 }'; }
+wait_drained() { # until the receiver has $1 unique events and nothing is pending
+    for _ in $(seq 1 3000); do
+        [ "$(stat unique)" -ge "$1" ] && [ "$(backlog)" = 0 ] && return
+        sleep 0.2
+    done
+    echo "deliveries did not drain: $(stat unique) of $1" >&2
+}
+recorded() { # how many events the feed holds (pages of 1000)
+    local after="" n=0 page
+    while :; do
+        page=$(curl -s -H "$auth" "$gateway/v1/tenants/bench/events?limit=1000$after")
+        local got; got=$(grep -o '"id":"evt_' <<<"$page" | wc -l)
+        [ "$got" = 0 ] && break
+        n=$((n + got))
+        after="&after=$(sed -E 's/.*"next_cursor":"([^"]+)".*/\1/' <<<"$page")"
+    done
+    echo "$n"
+}
+job() { # first count: submits a change job adding VIP to customers first.., waits for its end
+    seq "$1" $(($1 + $2 - 1)) | awk 'BEGIN { printf "{\"kind\":\"change\",\"add\":[{\"name\":\"VIP\"}],\"customers\":[" }
+        { printf "%s\"%s\"", (NR > 1 ? "," : ""), $1 } END { print "]}" }' >"$work/job.json"
+    local id
+    id=$(curl -sf -H "$auth" -H 'Content-Type: application/json' --data-binary "@$work/job.json" \
+        "$gateway/v1/tenants/bench/jobs" | sed -E 's/.*"id":"([^"]+)".*/\1/')
+    while ! curl -sf -H "$auth" "$gateway/v1/tenants/bench/jobs/$id" | grep -qE '"state":"(succeeded|failed|cancelled)"'; do
+        sleep 0.5
+    done
+}
+seconds() { date +%s.%N; }
+
+# --- (1) steady change traffic: a PATCH per request, each customer's VIP added then removed ----
+cat >"$work/patch.lua" <<'LUA'
+local n = 0
+request = function()
+  n = n + 1
+  local customer = 2000000 + math.floor(n / 2)
+  local op = (n % 2 == 0) and "add" or "remove"
+  local body = '{"' .. op .. '":[{"name":"VIP"}]}'
+  return wrk.format("PATCH", "/v1/tenants/bench/customers/" .. customer .. "/labels",
+    {["Content-Type"] = "application/json"}, body)
+end
+LUA
+wrk -t1 -c"$CONNECTIONS" -d3s -s "$work/patch.lua" -H "$auth" "$gateway" >/dev/null
+wait_drained 1
+before=$(recorded)
+curl -s -X POST "$receiver/reset" >/dev/null
+wrk -t1 -c"$CONNECTIONS" -d"$DURATION" --latency -s "$work/patch.lua" -H "$auth" "$gateway" >"$work/steady.wrk"
+steady_events=$(( $(recorded) - before ))
+wait_drained "$steady_events"
+steady_p50=$(stat p50_ms); steady_p99=$(stat p99_ms); steady_max=$(stat max_ms)
+steady_unique=$(stat unique)
+patch_rate=$(awk '$1 == "Requests/sec:" { print $2 }' "$work/steady.wrk")
+patch_p99=$(awk '$1 == "99%" { print $2 }' "$work/steady.wrk")
+secs=$(awk -v d="$DURATION" 'BEGIN { print d + 0 }')
+
+# --- (2) a burst: a $BURST-customer job's events, as fast as one replica delivers them ---------
+before=$(recorded)
+curl -s -X POST "$receiver/reset" >/dev/null
+t0=$(seconds)
+job 3000000 "$BURST"
+t1=$(seconds)
+burst_events=$(( $(recorded) - before ))
+wait_drained "$burst_events"
+burst_unique=$(stat unique)
+burst_rate=$(awk -v n="$burst_unique" -v a="$(stat first_ms)" -v b="$(stat last_ms)" 'BEGIN { printf "%.0f", n * 1000 / (b - a + 1) }')
+burst_job=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
+burst_p99=$(stat p99_ms)
+
+# --- (3) a $BIG-customer job: every event delivered ---------------------------------------------
+before=$(recorded)
+curl -s -X POST "$receiver/reset" >/dev/null
+t0=$(seconds)
+job 10000000 "$BIG"
+big_job=$(awk -v a="$t0" -v b="$(seconds)" 'BEGIN { printf "%.1f", b - a }')
+big_events=$(( $(recorded) - before ))
+wait_drained "$big_events"
+big_wall=$(awk -v a="$t0" -v b="$(seconds)" 'BEGIN { printf "%.1f", b - a }')
+big_unique=$(stat unique)
+big_rate=$(awk -v n="$big_unique" -v a="$(stat first_ms)" -v b="$(stat last_ms)" 'BEGIN { printf "%.0f", n * 1000 / (b - a + 1) }')
+rss=$(awk '$1 == "VmHWM:" { print int($2 / 1024) }' "/proc/$gateway_pid/status")
+
+cat <<MD
+## Change events and webhooks (issue 26): \`bench/events.sh\`
+
+$(date -u '+%F %H:%M UTC'), $(nproc) CPUs, load average before the summary $(cut -d' ' -f1-3 /proc/loadavg).
+\`label-gateway serve\` (release) on \`synthetic-vendor\`, one tenant without \`[state]\` (events in the
+process), one webhook to \`webhook-receiver\` (another process on loopback, answering 204 at once),
+default \`max_deliveries_in_flight\` (64). Latency is from an event's recording (its UUIDv7) to its
+arrival at the receiver.
+
+| | change traffic | events | delivered | p50 | p99 | max | events/s delivered |
+| --- | --- | --- | --- | --- | --- | --- | --- |
+| (1) steady PATCHes, \`wrk -t1 -c$CONNECTIONS -d$DURATION\` (VIP added, then removed, customer after customer) | $patch_rate PATCH/s (p99 $patch_p99) | $steady_events | $steady_unique | $steady_p50 ms | **$steady_p99 ms** (target ≤ 1000) | $steady_max ms | $(awk -v n="$steady_unique" -v s="$secs" 'BEGIN { printf "%.0f", n / s }') (as made) |
+| (2) a $BURST-customer change job (VIP added), ran $burst_job s | $BURST customers | $burst_events | $burst_unique | | $burst_p99 ms (a backlog by design) | | **$burst_rate** (target ≥ 5 000) |
+| (3) a $BIG-customer change job, ran $big_job s, all delivered after $big_wall s | $BIG customers | $big_events | **$big_unique** | | | | $big_rate |
+
+The gateway's peak RSS (\`VmHWM\`) over the whole run: $rss MiB (the process's log keeps every event,
+\`[events] max_bytes\` raised for the run).
+MD
