@@ -29,8 +29,11 @@ async fn an_ended_job_costs_redis_a_few_bytes_a_customer() {
     let mut redis = server.manager().await;
     let sim = capillary_sim().await;
     sim.data.lock().unwrap().synthetic = true;
+    // The job's changes are also events (two per customer, about 260 bytes each in Redis),
+    // kept within `[events] max_events` a tenant, a bound of their own: a small one here, so
+    // that what grows is the job's (with the default a million, 523 bytes a customer).
     let config = format!(
-        "[state]\nredis_url = \"{}\"\nkey_prefix = \"size\"\n\n{}",
+        "[state]\nredis_url = \"{}\"\nkey_prefix = \"size\"\n\n[events]\nmax_events = 100\n\n{}",
         server.url(),
         capillary_tenant("acme", &sim.server.base_url(), "")
     );
