@@ -1,7 +1,9 @@
-//! A layer that keeps answers (a cache), written once: a [`Keeper`] states only the reads it may
-//! answer and what it does after a write, and [`Keeping`] forwards everything else of
-//! [`LabelProvider`] to the provider it wraps. A method added to the trait is added once here
-//! (the `deny` below makes sure), not in every keeper.
+//! A layer that keeps something of what passes through it, written once: a [`Keeper`] states
+//! only the reads it may answer itself (a cache) and what it does after a write (the cache drops
+//! what the write may have changed; the gateway's change events record what the vendor
+//! confirmed), and [`Keeping`] forwards everything else of [`LabelProvider`] to the provider it
+//! wraps. A method added to the trait is added once here (the `deny` below makes sure), not in
+//! every keeper.
 
 use std::future::Future;
 use std::sync::Arc;
@@ -32,9 +34,31 @@ pub enum Changed<'a> {
     Everything,
 }
 
+/// A write the vendor answered, with what it said of each label or customer. A write that
+/// failed is never told: the vendor confirmed nothing.
+#[derive(Debug, Clone, Copy)]
+pub enum Written<'a> {
+    /// One customer's labels: one status per label, in order.
+    Labels {
+        op: Op,
+        customer: &'a CustomerId,
+        labels: &'a [LabelIdentity],
+        statuses: &'a [WriteStatus],
+    },
+    /// A label created in the catalog.
+    Created(&'a CreatedLabel),
+    /// One label, many customers: one outcome per customer, in order.
+    Many {
+        op: Op,
+        label: &'a LabelIdentity,
+        customers: &'a [CustomerId],
+        outcomes: &'a [CustomerOutcome],
+    },
+}
+
 /// What a layer that keeps answers adds (OpenDAL's `LayeredAccess`, for reads): the reads it
-/// may answer itself, reading through [`Keeper::inner`] when it cannot, and what it does after
-/// each write. Its reads are dispatched statically from [`Keeping`], so a kept answer costs no
+/// may answer itself, reading through [`Keeper::inner`] when it cannot (by default it reads
+/// through), and what it does after each write (by default nothing). Its reads are dispatched statically from [`Keeping`], so a kept answer costs no
 /// boxed future beyond the provider call's own.
 pub trait Keeper: Send + Sync + 'static {
     /// The provider it wraps, which answers every call the keeper does not.
@@ -44,33 +68,53 @@ pub trait Keeper: Send + Sync + 'static {
         &self,
         ctx: &CallContext,
         customer: &CustomerId,
-    ) -> Option<Result<Fetched<LabelList>, Error>>;
+    ) -> Option<Result<Fetched<LabelList>, Error>> {
+        self.inner().customer_labels_at_hand(ctx, customer)
+    }
 
     fn customer_labels(
         &self,
         ctx: &CallContext,
         customer: &CustomerId,
-    ) -> impl Future<Output = Result<Fetched<LabelList>, Error>> + Send;
+    ) -> impl Future<Output = Result<Fetched<LabelList>, Error>> + Send {
+        async move { self.inner().customer_labels(ctx, customer).await }
+    }
 
     fn catalog(
         &self,
         ctx: &CallContext,
-    ) -> impl Future<Output = Result<Fetched<Arc<Catalog>>, Error>> + Send;
+    ) -> impl Future<Output = Result<Fetched<Arc<Catalog>>, Error>> + Send {
+        async move { self.inner().catalog(ctx).await }
+    }
 
     fn customers_labels(
         &self,
         ctx: &CallContext,
         customers: &[CustomerId],
-    ) -> impl Future<Output = Result<Vec<Result<Fetched<LabelList>, Error>>, Error>> + Send;
+    ) -> impl Future<Output = Result<Vec<Result<Fetched<LabelList>, Error>>, Error>> + Send {
+        async move { self.inner().customers_labels(ctx, customers).await }
+    }
 
     fn search_catalog(
         &self,
         ctx: &CallContext,
         text: &str,
-    ) -> impl Future<Output = Result<Fetched<LabelList>, Error>> + Send;
+    ) -> impl Future<Output = Result<Fetched<LabelList>, Error>> + Send {
+        async move { self.inner().search_catalog(ctx, text).await }
+    }
 
     /// After every write, whatever its outcome.
-    fn changed(&self, changed: Changed<'_>) -> impl Future<Output = ()> + Send;
+    fn changed(&self, changed: Changed<'_>) -> impl Future<Output = ()> + Send {
+        let _ = changed;
+        async {}
+    }
+
+    /// After each write the vendor answered, with what it said, before the write's caller sees
+    /// the answer.
+    fn written(&self, ctx: &CallContext, written: Written<'_>) -> impl Future<Output = ()> + Send {
+        let _ = (ctx, written);
+        async {}
+    }
 }
 
 /// A [`Keeper`] as a provider: its reads, its inner provider's writes followed by
@@ -120,6 +164,15 @@ impl<K: Keeper> LabelProvider for Keeping<K> {
             .inner()
             .change_labels(ctx, op, customer, labels)
             .await;
+        if let Ok(statuses) = &result {
+            let written = Written::Labels {
+                op,
+                customer,
+                labels,
+                statuses,
+            };
+            self.0.written(ctx, written).await;
+        }
         self.0
             .changed(Changed::Customers(std::slice::from_ref(customer)))
             .await;
@@ -132,6 +185,9 @@ impl<K: Keeper> LabelProvider for Keeping<K> {
         label: &NewLabel,
     ) -> Result<CreatedLabel, Error> {
         let result = self.0.inner().create_label(ctx, label).await;
+        if let Ok(created) = &result {
+            self.0.written(ctx, Written::Created(created)).await;
+        }
         self.0.changed(Changed::Catalog).await;
         result
     }
@@ -153,6 +209,15 @@ impl<K: Keeper> LabelProvider for Keeping<K> {
         customers: &[CustomerId],
     ) -> Result<Vec<CustomerOutcome>, Error> {
         let result = self.0.inner().change_many(ctx, op, label, customers).await;
+        if let Ok(outcomes) = &result {
+            let written = Written::Many {
+                op,
+                label,
+                customers,
+                outcomes,
+            };
+            self.0.written(ctx, written).await;
+        }
         self.0.changed(Changed::Customers(customers)).await;
         result
     }

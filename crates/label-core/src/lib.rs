@@ -24,7 +24,6 @@ pub mod passthrough;
 pub mod provider;
 pub mod requests;
 pub mod suggest;
-pub mod watch;
 
 pub use bulk::{CreatedLabel, CustomerOutcome, Members, MembersPage};
 pub use capabilities::{Capabilities, CustomerIdFormat, LabelIdFormat, LabelKey};

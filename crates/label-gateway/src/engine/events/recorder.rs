@@ -1,4 +1,4 @@
-//! The one place events of changes are made: a [`Watcher`] around each tenant's provider, told
+//! The one place events of changes are made: a [`Keeper`] around each tenant's provider, told
 //! of every write the vendor answered, whichever route or job made it (a PATCH, a bulk PATCH,
 //! `create_missing`, a label's customers, a job). Only what the vendor confirmed becomes an
 //! event: `applied` and `created`; never `unchanged`, `not_found` or a failed write (a dry run
@@ -6,20 +6,26 @@
 
 use std::sync::Arc;
 
-use label_core::watch::{Watcher, Written};
-use label_core::{CallContext, CustomerOutcome, LabelIdentity, Op, WriteStatus};
+use label_core::keeper::{Keeper, Written};
+use label_core::{CallContext, CustomerOutcome, LabelIdentity, LabelProvider, Op, WriteStatus};
 
 use super::event::{ChangeSource, Event, EventData, LabelCreated, LabelsChanged, Origin};
 use super::Events;
 use crate::contract::EventType;
 
+/// Keeps no answer: every read goes through to `inner`.
 pub struct Recorder {
+    pub inner: Arc<dyn LabelProvider>,
     pub events: Arc<Events>,
     pub tenant: Arc<str>,
     pub provider: &'static str,
 }
 
-impl Watcher for Recorder {
+impl Keeper for Recorder {
+    fn inner(&self) -> &Arc<dyn LabelProvider> {
+        &self.inner
+    }
+
     async fn written(&self, ctx: &CallContext, written: Written<'_>) {
         let origin = origin(ctx);
         let mut made = Vec::new();

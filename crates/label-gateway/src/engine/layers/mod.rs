@@ -8,7 +8,6 @@ mod resilience;
 use std::sync::Arc;
 
 use label_core::keeper::Keeping;
-use label_core::watch::Watched;
 use label_core::{LabelProvider, Layered};
 
 use crate::config::{CacheConfig, Tenant};
@@ -63,9 +62,10 @@ pub fn wrap(
             None => resilient,
         };
     let recorder = Recorder {
+        inner: kept,
         events: events.clone(),
         tenant: tenant.id.as_str().into(),
         provider: name,
     };
-    Arc::new(Watched::new(recorder, kept))
+    Arc::new(Keeping(recorder))
 }
