@@ -1,5 +1,6 @@
 //! What every connection is served by: a `GET` of a customer's labels, the gateway's most
-//! frequent request, is answered here, before the router, through the same steps the router
+//! frequent request (and a passthrough read, whose vendor call costs less than the router), is
+//! answered here, before the router, through the same steps the router
 //! and its handler take ([`Start`] and [`Exchange`], [`auth::owner`], [`auth::admit`],
 //! [`customer_labels::read`]); everything else goes through the router.
 //!
@@ -28,8 +29,9 @@ use tracing::{Instrument, Span};
 use crate::http::auth::{self, Refusal};
 use crate::http::exchange::{Exchange, Named, Start};
 use crate::http::routes::customer_labels::{self, Answer, ROUTE};
+use crate::http::routes::passthrough;
 use crate::http::routes::template::Template;
-use crate::http::state::AppState;
+use crate::http::state::{AppState, TenantRuntime};
 
 /// The gateway's service: customers' labels first, then the router. A connection holds a
 /// clone; a kept answer clones nothing shared, any other request clones the router (each clone
@@ -56,7 +58,10 @@ impl Front {
         request: Request,
     ) -> impl Future<Output = Result<Response, Infallible>> + Send + 'static {
         let (head, body) = request.into_parts();
-        match self.customer_labels(&head) {
+        match self
+            .customer_labels(&head)
+            .or_else(|| self.passthrough(&head))
+        {
             Some(Answer::Now(mut response)) => {
                 if let Some(cors) = &self.state.cors {
                     cors.decorate(head.headers.get(ORIGIN), &mut response);
@@ -89,19 +94,42 @@ impl Front {
             return None;
         }
         let [named, customer] = self.customer_labels.capture(request.uri.path())?;
+        Some(self.serve(request, ROUTE, named, |owner, id| {
+            customer_labels::read(owner, id, customer, &request.uri, &request.headers)
+        }))
+    }
+
+    /// The answer to a passthrough `GET` or `HEAD` without a body, or `None`: it would cost the
+    /// router's extractors more than the vendor call it passes on costs the gateway.
+    fn passthrough(&self, request: &Parts) -> Option<Answer> {
+        let named = passthrough::plain_read(request)?;
+        Some(self.serve(request, passthrough::ROUTE, named, |owner, id| {
+            passthrough::read(owner, id, request)
+        }))
+    }
+
+    /// `answer` for the tenant the key opens, once it may use the tenant `named`; the request's
+    /// exchange (its span and series under `route`) around it, as the router's middleware does.
+    fn serve(
+        &self,
+        request: &Parts,
+        route: &'static str,
+        named: &str,
+        answer: impl FnOnce(&Arc<TenantRuntime>, &str) -> Answer,
+    ) -> Answer {
         let headers = &request.headers;
         let start = Start::now(headers);
-        let answer = self.state.with_tenants(|tenants| {
+        self.state.with_tenants(|tenants| {
             let owner = auth::owner(tenants, headers);
             let caller = Named::caller(owner.ok().map(Arc::as_ref));
-            let (exchange, span) = start.exchange(Method::GET, ROUTE, caller);
+            let (exchange, span) = start.exchange(request.method.clone(), route, caller);
             let in_span = span.enter();
             let id = exchange.request_id();
             let admitted = owner
                 .map_err(Refusal::NoKey)
                 .and_then(|owner| auth::admit(tenants, owner, named).map(|()| owner));
             let answer = match admitted {
-                Ok(owner) => customer_labels::read(owner, id, customer, &request.uri, headers),
+                Ok(owner) => answer(owner, id),
                 Err(refusal) => Answer::Now(refusal.error(id).into_response()),
             };
             match answer {
@@ -114,8 +142,7 @@ impl Front {
                     Answer::Later(later(response, exchange.into_owned(), span))
                 }
             }
-        });
-        Some(answer)
+        })
     }
 }
 
