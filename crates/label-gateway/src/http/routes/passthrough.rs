@@ -2,13 +2,13 @@
 //! gateway's credentials, where the tenant's allow-list says so. Checks in this order, nothing
 //! sent until all pass: the key (as every route), the path (400 `invalid_path`), the allow-list
 //! (403 `passthrough_not_allowed`), the body's size; then the call, through the tenant's layers
-//! (deadline, budget, breaker, retries of `GET`/`HEAD` only), and the vendor's answer back.
+//! (deadline, budget, breaker, retries of `GET`/`HEAD` only), and the vendor's answer back. A
+//! read without a body is answered by the front ([`plain_read`], [`read`]), the rest here.
 
-use axum::body::Body;
-use axum::extract::State;
 use std::sync::Arc;
 
-use axum::body::Bytes;
+use axum::body::{Body, Bytes};
+use axum::extract::State;
 use axum::http::header::{ACCEPT, CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER, TRANSFER_ENCODING};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri};
