@@ -43,9 +43,14 @@ gateway() { # name port admin_port [server lines]
     RUST_LOG=warn "$GATEWAY_BIN" serve --config "$work/$1.toml" --listen "127.0.0.1:$2" &
     pids+=($!)
 }
+declare -A pid_of
 gateway miss "$GATEWAY_PORT" $((GATEWAY_PORT + 1000))
+pid_of[miss]=${pids[-1]}
+pid_of[passthrough]=${pids[-1]}
 gateway cors "$CORS_PORT" $((CORS_PORT + 1000)) "cors_allowed_origins = [\"$ORIGIN\"]"
+pid_of[cors]=${pids[-1]}
 gateway plain "$PLAIN_PORT" $((PLAIN_PORT + 1000))
+pid_of[plain]=${pids[-1]}
 
 miss=http://127.0.0.1:$GATEWAY_PORT/v1/tenants/t1/customers/$CAP_CUSTOMER/labels
 passthrough=http://127.0.0.1:$GATEWAY_PORT/v1/tenants/t1/passthrough/v2/customers/$CAP_CUSTOMER/labels
@@ -60,15 +65,22 @@ done
 curl -si -H "Authorization: Bearer t2-key" -H "Origin: $ORIGIN" "$cors_hit" | grep -qi '^access-control-allow-origin' \
     || { echo "no CORS header on the CORS gateway's hit" >&2; exit 1; }
 
-run() { # name connections url key [header]: wrk's report in $work/name.wrk
-    local extra=()
+# The CPU time (user + system, in clock ticks) a process has used: what a request costs the
+# gateway, whatever else the machine runs meanwhile (other load changes req/s, not this).
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+TICK_US=$((1000000 / $(getconf CLK_TCK)))
+run() { # name connections url key [header]: wrk's report in $work/name.wrk, CPU ticks in name.cpu
+    local extra=() before
+    before=$(cpu_ticks "${pid_of[${1%%[0-9]*}]}")
     [[ -n ${5:-} ]] && extra=(-H "$5")
     wrk -t"$(( $2 < 2 ? 1 : 2 ))" -c"$2" -d"$DURATION" --latency -H "Authorization: Bearer $4" "${extra[@]}" "$3" >"$work/$1.wrk"
+    echo $(( $(cpu_ticks "${pid_of[${1%%[0-9]*}]}") - before )) >"$work/$1.cpu"
     if grep -q "Non-2xx\|Socket errors" "$work/$1.wrk"; then
         echo "errors in $1:" >&2; cat "$work/$1.wrk" >&2; exit 1
     fi
 }
 rps() { awk '$1 == "Requests/sec:" { print $2 }' "$work/$1.wrk"; }
+requests() { awk '/requests in/ { print $1 }' "$work/$1.wrk"; }
 us() { # a wrk latency percentile ("71.00us", "1.20ms") in µs
     awk -v k="$2" '$1 == k { v = $2; n = v + 0; if (v ~ /ms$/) n *= 1000; else if (v ~ /[0-9]s$/) n *= 1e6; printf "%.0f", n }' "$work/$1.wrk"
 }
@@ -89,12 +101,19 @@ for round in $(seq 1 "$ROUNDS"); do
         for who in miss passthrough cors plain; do
             total[$who$c]=$(sum "${total[$who$c]:-0}" "$(rps "$who$c-$round")")
             total[${who}p50_$c]=$(sum "${total[${who}p50_$c]:-0}" "$(us "$who$c-$round" 50%)")
-            rows+="| $round | $c | $who | $(rps "$who$c-$round") | $(us "$who$c-$round" 50%) | $(us "$who$c-$round" 99%) |"$'\n'
+            total[${who}cpu_$c]=$(sum "${total[${who}cpu_$c]:-0}" "$(cat "$work/$who$c-$round.cpu")")
+            total[${who}n_$c]=$(sum "${total[${who}n_$c]:-0}" "$(requests "$who$c-$round")")
+            per=$(awk -v t="$(cat "$work/$who$c-$round.cpu")" -v n="$(requests "$who$c-$round")" -v u="$TICK_US" 'BEGIN { printf "%.1f", t * u / n }')
+            rows+="| $round | $c | $who | $(rps "$who$c-$round") | $(us "$who$c-$round" 50%) | $(us "$who$c-$round" 99%) | $per |"$'\n'
         done
     done
 done
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+cpu_per() { awk -v t="${total[${1}cpu_$2]}" -v n="${total[${1}n_$2]}" -v u="$TICK_US" 'BEGIN { printf "%.1f", t * u / n }'; }
 summary=""
+for c in $CONNECTIONS; do
+    summary+="- at $c connection(s), the gateway's CPU per request: passthrough **$(cpu_per passthrough "$c") µs** against the miss path's **$(cpu_per miss "$c") µs** (target ≤); a hit with CORS on **$(cpu_per cors "$c") µs**, off **$(cpu_per plain "$c") µs**"$'\n'
+done
 for c in $CONNECTIONS; do
     summary+="- at $c connection(s): passthrough / miss path, requests/s summed over the rounds: **$(ratio "${total[passthrough$c]}" "${total[miss$c]}") %** (target ≥ 100 %); p50 $(awk -v a="${total[passthroughp50_$c]}" -v r="$ROUNDS" 'BEGIN { printf "%.0f", a / r }') µs against $(awk -v a="${total[missp50_$c]}" -v r="$ROUNDS" 'BEGIN { printf "%.0f", a / r }') µs; cache hit with CORS on / off: **$(ratio "${total[cors$c]}" "${total[plain$c]}") %** (target ≥ 95 %)"$'\n'
 done
@@ -107,10 +126,12 @@ cat <<MD
 - the Capillary simulator (\`bench-vendors\`) and three gateways (\`RUST_LOG=warn\`), each its own
   process, wrk from another: \`miss\` (tenant t1, cache off) answers the miss path and the
   passthrough GET of the same vendor path; \`cors\` (with \`cors_allowed_origins\`) and \`plain\`
-  (without) answer cache hits of tenant t2, every request with a listed \`Origin\`
+  (without) answer cache hits of tenant t2, every request with a listed \`Origin\`; the CPU column
+  is the serving gateway's user + system time over the run (/proc) per request answered, which
+  other load on the machine does not change as it changes req/s
 
-| round | connections | target | req/s | p50 µs | p99 µs |
-| ---: | ---: | --- | ---: | ---: | ---: |
+| round | connections | target | req/s | p50 µs | p99 µs | gateway CPU µs/request |
+| ---: | ---: | --- | ---: | ---: | ---: | ---: |
 $rows
 $summary- load average before: $load_before; after: $load_after
 MD

@@ -270,3 +270,51 @@ async fn a_write_through_an_invalidating_entry_drops_the_tenants_kept_reads() {
     let after: Value = after.json().await.unwrap();
     assert!(names(&after).contains(&"VIP".to_owned()), "{after}");
 }
+
+#[tokio::test]
+async fn a_read_answered_by_the_front_and_one_by_the_router_are_alike() {
+    let v = vendors().await;
+    let url = format!(
+        "/v1/tenants/cap/passthrough/v2/customers/{}/labels?x=1",
+        capillary::SAMPLE_CUSTOMER
+    );
+    // Without a body the front answers; with one (a GET may carry one) the router does.
+    let front = v.gateway.get(&url, "cap-client").send().await.unwrap();
+    let routed = v
+        .gateway
+        .get(&url, "cap-client")
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    for name in ["x-upstream-status", "content-type"] {
+        assert_eq!(
+            front.headers().get(name),
+            routed.headers().get(name),
+            "{name}"
+        );
+    }
+    assert_eq!(front.status(), routed.status());
+    assert_eq!(front.text().await.unwrap(), routed.text().await.unwrap());
+    let refused = "/v1/tenants/cap/passthrough/v2/other";
+    let front = v.gateway.get(refused, "cap-client").send().await.unwrap();
+    let routed = v
+        .gateway
+        .get(refused, "cap-client")
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        (front.status(), routed.status()),
+        (403.try_into().unwrap(), 403.try_into().unwrap())
+    );
+    let sent = v.capillary.server.requests();
+    assert_eq!(sent.len(), 2, "the two allowed reads only");
+    assert!(sent.iter().all(|r| r.target.ends_with("/labels?x=1")));
+    let metrics = v.gateway.metrics().await;
+    assert!(
+        !metrics.contains("route=\"unmatched\""),
+        "both under the route's label"
+    );
+}

@@ -126,4 +126,19 @@ pub const MORE_CALLS: &[DemoCall] = &[
         202,
     ),
     call(ACME, "GET", "/v1/tenants/acme/jobs", None, 200),
+    // Past the normalized model: Capillary's own answer, where acme's allow-list lets it through.
+    call(
+        ACME,
+        "GET",
+        "/v1/tenants/acme/passthrough/v2/customers/564663098/labels",
+        None,
+        200,
+    ),
+    call(
+        ACME,
+        "DELETE",
+        "/v1/tenants/acme/passthrough/v2/customers/564663098/labels",
+        None,
+        403,
+    ),
 ];

@@ -1,8 +1,8 @@
 //! What every connection is served by: a `GET` of a customer's labels, the gateway's most
-//! frequent request, is answered here, before the router, through the same steps the router
-//! and its handler take ([`Start`] and [`Exchange`], [`auth::owner`], the key's limit
-//! ([`rate_limit`]), [`auth::admit`], [`customer_labels::read`]); everything else goes through
-//! the router.
+//! frequent request (and a passthrough read, whose vendor call costs less than the router), is
+//! answered here, before the router, through the same steps the router and its handler take
+//! ([`Start`] and [`Exchange`], [`auth::owner`], the key's limit ([`rate_limit`]),
+//! [`auth::admit`], [`customer_labels::read`]); everything else goes through the router.
 //!
 //! Here a kept answer costs a key check, a lookup and the answer's headers, without the
 //! router's extractors, middleware and allocations, which cost as much again
@@ -30,8 +30,9 @@ use crate::http::auth::{self, Refusal};
 use crate::http::exchange::{Exchange, Named, Start};
 use crate::http::rate_limit;
 use crate::http::routes::customer_labels::{self, Answer, ROUTE};
+use crate::http::routes::passthrough;
 use crate::http::routes::template::Template;
-use crate::http::state::AppState;
+use crate::http::state::{AppState, TenantRuntime};
 
 /// The gateway's service: customers' labels first, then the router. A connection holds a
 /// clone; a kept answer clones nothing shared, any other request clones the router (each clone
@@ -58,7 +59,10 @@ impl Front {
         request: Request,
     ) -> impl Future<Output = Result<Response, Infallible>> + Send + 'static {
         let (head, body) = request.into_parts();
-        match self.customer_labels(&head) {
+        match self
+            .customer_labels(&head)
+            .or_else(|| self.passthrough(&head))
+        {
             Some(Answer::Now(mut response)) => {
                 if let Some(cors) = &self.state.cors {
                     cors.decorate(head.headers.get(ORIGIN), &mut response);
@@ -91,6 +95,31 @@ impl Front {
             return None;
         }
         let [named, customer] = self.customer_labels.capture(request.uri.path())?;
+        self.serve(request, ROUTE, named, |owner, id| {
+            customer_labels::read(owner, id, customer, &request.uri, &request.headers)
+        })
+    }
+
+    /// The answer to a passthrough `GET` or `HEAD` without a body, or `None`: it would cost the
+    /// router's extractors more than the vendor call it passes on costs the gateway.
+    fn passthrough(&self, request: &Parts) -> Option<Answer> {
+        let named = passthrough::plain_read(request)?;
+        self.serve(request, passthrough::ROUTE, named, |owner, id| {
+            passthrough::read(owner, id, request)
+        })
+    }
+
+    /// `answer` for the tenant the key opens, once its limit lets it and it may use the tenant
+    /// `named`; the request's exchange (its span and series under `route`) around it, as the
+    /// router's middleware does. `None` for a key whose replica holds none of its fleet-wide
+    /// cells: the router waits for them.
+    fn serve(
+        &self,
+        request: &Parts,
+        route: &'static str,
+        named: &str,
+        answer: impl FnOnce(&Arc<TenantRuntime>, &str) -> Answer,
+    ) -> Option<Answer> {
         let headers = &request.headers;
         let start = Start::now(headers);
         self.state.with_tenants(|tenants| {
@@ -103,7 +132,7 @@ impl Front {
             };
             let owner = holder.map(|(owner, _)| owner);
             let caller = Named::caller(owner.ok().map(Arc::as_ref));
-            let (mut exchange, span) = start.exchange(Method::GET, ROUTE, caller);
+            let (mut exchange, span) = start.exchange(request.method.clone(), route, caller);
             exchange.limited(verdict);
             let in_span = span.enter();
             let id = exchange.request_id();
@@ -113,9 +142,7 @@ impl Front {
                 .and_then(|owner| auth::admit(tenants, owner, named).map(|()| owner));
             let answer = match (refused, admitted) {
                 (Some(refused), _) => Answer::Now(refused),
-                (None, Ok(owner)) => {
-                    customer_labels::read(owner, id, customer, &request.uri, headers)
-                }
+                (None, Ok(owner)) => answer(owner, id),
                 (None, Err(refusal)) => Answer::Now(refusal.error(id).into_response()),
             };
             Some(match answer {

@@ -2,11 +2,15 @@
 //! gateway's credentials, where the tenant's allow-list says so. Checks in this order, nothing
 //! sent until all pass: the key (as every route), the path (400 `invalid_path`), the allow-list
 //! (403 `passthrough_not_allowed`), the body's size; then the call, through the tenant's layers
-//! (deadline, budget, breaker, retries of `GET`/`HEAD` only), and the vendor's answer back.
+//! (deadline, budget, breaker, retries of `GET`/`HEAD` only), and the vendor's answer back. A
+//! read without a body is answered by the front ([`plain_read`], [`read`]), the rest here.
 
-use axum::body::Body;
+use std::sync::Arc;
+
+use axum::body::{Body, Bytes};
 use axum::extract::State;
-use axum::http::header::{ACCEPT, CONTENT_TYPE, RETRY_AFTER};
+use axum::http::header::{ACCEPT, CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER, TRANSFER_ENCODING};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use label_core::{PassthroughAnswer, PassthroughRequest, VendorPath};
@@ -16,8 +20,9 @@ use crate::http::auth::TenantAccess;
 use crate::http::params::PassthroughPath;
 use crate::http::problem::ApiError;
 use crate::http::routes::body;
+use crate::http::routes::customer_labels::Answer;
 use crate::http::routes::errors::PassthroughErrors;
-use crate::http::state::AppState;
+use crate::http::state::{AppState, TenantRuntime};
 
 pub const ROUTE: &str = "/v1/tenants/{tenant}/passthrough/{*path}";
 /// The vendor's status, on every answer that got one.
@@ -128,6 +133,51 @@ async fn pass(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
+    let mut request = prepare(&access, &method, &uri, &headers)?;
+    request.body = body::raw(body, state.requests)
+        .await
+        .map_err(|e| access.error(e))?;
+    Ok(call(access, request).await)
+}
+
+/// The tenant `{tenant}` of a passthrough `GET` or `HEAD` that carries no body and names its
+/// tenant plainly: what the front answers without the router. `None` for anything else.
+pub fn plain_read(request: &Parts) -> Option<&str> {
+    if !matches!(request.method, Method::GET | Method::HEAD)
+        || request.headers.contains_key(TRANSFER_ENCODING)
+        || request
+            .headers
+            .get(CONTENT_LENGTH)
+            .is_some_and(|length| length != "0")
+    {
+        return None;
+    }
+    let rest = request.uri.path().strip_prefix("/v1/tenants/")?;
+    let (tenant, rest) = rest.split_once('/')?;
+    let plain = !tenant.is_empty() && !tenant.contains('%');
+    (plain && rest.starts_with("passthrough/")).then_some(tenant)
+}
+
+/// A passthrough read the front found ([`plain_read`]), for `tenant`, as the router's handler
+/// answers it.
+pub fn read(tenant: &Arc<TenantRuntime>, request_id: &str, request: &Parts) -> Answer {
+    let access = TenantAccess {
+        tenant: tenant.clone(),
+        request_id: request_id.to_owned(),
+    };
+    match prepare(&access, &request.method, &request.uri, &request.headers) {
+        Ok(prepared) => Answer::Later(Box::pin(call(access, prepared))),
+        Err(refused) => Answer::Now(refused.into_response()),
+    }
+}
+
+/// The request for the vendor, once its path and the allow-list let it go (with no body yet).
+fn prepare(
+    access: &TenantAccess,
+    method: &Method,
+    uri: &Uri,
+    headers: &HeaderMap,
+) -> Result<PassthroughRequest, ApiError> {
     let path = VendorPath::parse(vendor_path(uri.path()))
         .map_err(|why| access.error(Error::new(Code::InvalidPath, why)))?;
     let Some(rule) = access
@@ -139,24 +189,24 @@ async fn pass(
             format!("the tenant's passthrough allow-list does not allow {method} on this path");
         return Err(access.error(Error::new(Code::PassthroughNotAllowed, why)));
     };
-    let invalidates_tenant = rule.invalidates_tenant;
-    let body = body::raw(body, state.requests)
-        .await
-        .map_err(|e| access.error(e))?;
-    let request = PassthroughRequest {
+    Ok(PassthroughRequest {
         method: method.as_str().to_owned(),
         path,
         query: uri.query().map(str::to_owned),
-        content_type: one(&headers, &CONTENT_TYPE),
-        accept: one(&headers, &ACCEPT),
-        body,
-        invalidates_tenant,
-    };
+        content_type: one(headers, &CONTENT_TYPE),
+        accept: one(headers, &ACCEPT),
+        body: Bytes::new(),
+        invalidates_tenant: rule.invalidates_tenant,
+    })
+}
+
+/// The call through the tenant's layers, and its answer: the vendor's, or the gateway's problem.
+async fn call(access: TenantAccess, request: PassthroughRequest) -> Response {
     let ctx = access.context();
     match access.tenant.provider.passthrough(&ctx, &request).await {
-        Ok(answer) => Ok(respond(&answer, None)),
+        Ok(answer) => respond(&answer, None),
         Err(error) => match error.passthrough.clone() {
-            Some(answer) => Ok(respond(&answer, error.retry_after)),
+            Some(answer) => respond(&answer, error.retry_after),
             None => {
                 let status = error.upstream.as_ref().and_then(|u| u.status);
                 let mut response = access.error(error).into_response();
@@ -165,7 +215,7 @@ async fn pass(
                         .headers_mut()
                         .insert(UPSTREAM_STATUS, HeaderValue::from(status));
                 }
-                Ok(response)
+                response
             }
         },
     }
