@@ -3,7 +3,7 @@
 //! key, and named examples.
 
 use utoipa::openapi::header::{Header, HeaderBuilder};
-use utoipa::openapi::path::Operation;
+use utoipa::openapi::path::{Operation, PathItem};
 use utoipa::openapi::{ObjectBuilder, OpenApi, RefOr, Type};
 use utoipa::Modify;
 
@@ -14,23 +14,29 @@ pub struct Decorations;
 impl Modify for Decorations {
     fn modify(&self, openapi: &mut OpenApi) {
         for item in openapi.paths.paths.values_mut() {
-            let operations = [
-                &mut item.get,
-                &mut item.put,
-                &mut item.post,
-                &mut item.delete,
-                &mut item.options,
-                &mut item.head,
-                &mut item.patch,
-                &mut item.trace,
-            ];
-            for operation in operations.into_iter().flatten() {
+            for operation in operations(item) {
                 mark_public(operation);
                 add_request_id(operation);
                 add_examples(operation);
             }
         }
     }
+}
+
+/// Every operation of a path, whatever its method.
+pub(super) fn operations(item: &mut PathItem) -> impl Iterator<Item = &mut Operation> {
+    [
+        &mut item.get,
+        &mut item.put,
+        &mut item.post,
+        &mut item.delete,
+        &mut item.options,
+        &mut item.head,
+        &mut item.patch,
+        &mut item.trace,
+    ]
+    .into_iter()
+    .flatten()
 }
 
 fn request_id_header() -> Header {

@@ -5,6 +5,8 @@
 use utoipa::openapi::header::{Header, HeaderBuilder};
 use utoipa::openapi::{ObjectBuilder, OpenApi, RefOr, Type};
 
+use super::decorate::operations;
+
 /// The draft's structured-field form, as the gateway writes it.
 const POLICY_PATTERN: &str = r#"^"default";q=[0-9]{1,7};w=[0-9]{1,12}$"#;
 const LIMIT_PATTERN: &str = r#"^"default";r=[0-9]{1,7};t=[0-9]{1,12}$"#;
@@ -40,17 +42,7 @@ pub fn add(openapi: &mut OpenApi) {
         if !path.starts_with("/v1/") {
             continue;
         }
-        let operations = [
-            &mut item.get,
-            &mut item.put,
-            &mut item.post,
-            &mut item.delete,
-            &mut item.options,
-            &mut item.head,
-            &mut item.patch,
-            &mut item.trace,
-        ];
-        for operation in operations.into_iter().flatten() {
+        for operation in operations(item) {
             for response in operation.responses.responses.values_mut() {
                 if let RefOr::T(response) = response {
                     response
