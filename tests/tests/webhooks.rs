@@ -6,58 +6,16 @@
 use std::collections::HashSet;
 use std::time::Duration;
 
-use label_gateway_tests::receiver::{webhook_table, Received, Receiver};
-use label_gateway_tests::world::{capillary_sim, capillary_tenant, labels_path};
-use label_gateway_tests::{json, metric_sum, TestGateway};
-use label_sim::capillary::CapillarySim;
+use label_gateway_tests::receiver::{Received, Receiver};
+use label_gateway_tests::webhooks::{change, deliveries, start, KEY, SECRET, WAIT};
+use label_gateway_tests::{json, metric_sum};
 use serde_json::{json, Value};
-
-const KEY: &str = "acme-key";
-/// Standard Webhooks' own example secret.
-const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
-const WAIT: Duration = Duration::from_secs(20);
-
-async fn start(receiver: &Receiver, events: &str, hook: &str) -> (CapillarySim, TestGateway) {
-    let sim = capillary_sim().await;
-    {
-        let mut data = sim.data.lock().unwrap();
-        for id in 8001..=8004 {
-            data.customers.insert(id, Vec::new());
-        }
-    }
-    let config = format!(
-        "[events]\n{events}\n{}{}",
-        capillary_tenant("acme", &sim.server.base_url(), ""),
-        webhook_table("acme", &receiver.url, SECRET, hook)
-    );
-    (sim, TestGateway::start(&config, &[]).await)
-}
-
-/// Attaches (or detaches) VIP to a customer: one `customer.labels.changed`.
-async fn change(gateway: &TestGateway, customer: &str, op: &str) {
-    let body = json!({op: [{"name": "VIP"}]});
-    let response = gateway
-        .patch(&labels_path("acme", customer), KEY, body)
-        .send()
-        .await
-        .unwrap();
-    let (status, answer) = json(response).await;
-    assert_eq!(status, 200, "{answer}");
-    assert_eq!(answer["results"][0]["status"], "applied", "{answer}");
-}
 
 fn customer(received: &Received) -> String {
     received.event()["data"]["customer_id"]
         .as_str()
         .unwrap_or_default()
         .to_owned()
-}
-
-async fn deliveries(gateway: &TestGateway, query: &str) -> Vec<Value> {
-    let path = format!("/v1/tenants/acme/webhooks/deliveries{query}");
-    let (status, list) = json(gateway.get(&path, KEY).send().await.unwrap()).await;
-    assert_eq!(status, 200, "{list}");
-    list["items"].as_array().unwrap().clone()
 }
 
 fn python_available() -> bool {
@@ -334,81 +292,4 @@ async fn one_customer_s_events_stay_in_order_and_others_do_not_wait_for_it() {
         "8001's events came in the order they happened"
     );
     assert_eq!(order.len(), 3, "each once, after its retries: {order:?}");
-}
-
-/// A receiver that takes connections and never answers.
-async fn silent() -> (String, tokio::task::JoinHandle<()>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/hook", listener.local_addr().unwrap());
-    let task = tokio::spawn(async move {
-        let mut held = Vec::new();
-        while let Ok((socket, _)) = listener.accept().await {
-            held.push(socket);
-        }
-    });
-    (url, task)
-}
-
-/// A receiver that answers 200 with a body that never ends.
-async fn endless() -> (String, tokio::task::JoinHandle<()>) {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/hook", listener.local_addr().unwrap());
-    let task = tokio::spawn(async move {
-        while let Ok((mut socket, _)) = listener.accept().await {
-            tokio::spawn(async move {
-                let mut head = [0u8; 65536];
-                let _ = socket.read(&mut head).await;
-                let start = "HTTP/1.1 200 OK\r\ncontent-length: 1000000000000\r\n\r\n";
-                if socket.write_all(start.as_bytes()).await.is_err() {
-                    return;
-                }
-                let chunk = vec![b'x'; 65536];
-                while socket.write_all(&chunk).await.is_ok() {}
-            });
-        }
-    });
-    (url, task)
-}
-
-#[tokio::test]
-async fn a_silent_or_endless_receiver_costs_one_attempt_and_never_holds_the_api() {
-    let (url, _silent) = silent().await;
-    let sim = capillary_sim().await;
-    {
-        let mut data = sim.data.lock().unwrap();
-        data.customers.insert(8001, Vec::new());
-        data.customers.insert(8002, Vec::new());
-    }
-    let (endless_url, _endless) = endless().await;
-    let config = format!(
-        "[events]\nretry_schedule_ms = []\ndelivery_timeout_ms = 300\n{}{}{}",
-        capillary_tenant("acme", &sim.server.base_url(), ""),
-        webhook_table("acme", &url, SECRET, ""),
-        webhook_table("acme", &endless_url, SECRET, ""),
-    );
-    let gateway = TestGateway::start(&config, &[]).await;
-    // Answered while one receiver holds its connection open and the other streams forever.
-    change(&gateway, "8001", "add").await;
-    change(&gateway, "8002", "add").await;
-    let ended = loop {
-        let all = deliveries(&gateway, "").await;
-        if all.len() == 4 && all.iter().all(|d| d["status"] != "pending") {
-            break all;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    };
-    for delivery in &ended {
-        if delivery["webhook_url"] == url.as_str() {
-            assert_eq!(delivery["status"], "failed", "{delivery}");
-            assert_eq!(
-                delivery["last_error"],
-                "no answer within the delivery timeout"
-            );
-        } else {
-            // Its 200 counts; of its endless body no more than a few KiB were read.
-            assert_eq!(delivery["status"], "delivered", "{delivery}");
-            assert_eq!(delivery["last_status"], 200);
-        }
-    }
 }
