@@ -37,7 +37,13 @@ if over > 0 then
   local old = redis.call('XRANGE', KEYS[1], '-', '+', 'COUNT', over)
   last = old[#old][1]
 end
-local aged = redis.call('XREVRANGE', KEYS[1], '(' .. ARGV[2], '-', 'COUNT', 1)
+-- Only when the oldest entry is past the age: a reverse range that finds nothing walks the
+-- whole stream.
+local oldest = redis.call('XRANGE', KEYS[1], '-', '+', 'COUNT', 1)
+local aged = {}
+if #oldest > 0 and tonumber(string.match(oldest[1][1], '(%d+)-')) < tonumber(ARGV[2]) then
+  aged = redis.call('XREVRANGE', KEYS[1], '(' .. ARGV[2], '-', 'COUNT', 1)
+end
 if #aged > 0 then
   local ms, seq = string.match(aged[1][1], '(%d+)-(%d+)')
   local lms, lseq = 0, 0
