@@ -13,6 +13,10 @@ CONNECTIONS=${CONNECTIONS:-4}
 BURST=${BURST:-100000}
 BIG=${BIG:-1000000}
 GATEWAY_PORT=${GATEWAY_PORT:-18097}
+# STATE=1: the gateway keeps its events and deliveries in a redis-server on REDIS_PORT
+# ([state]), as a fleet does.
+STATE=${STATE:-}
+REDIS_PORT=${REDIS_PORT:-16397}
 KEY=bench-key
 
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
@@ -26,10 +30,23 @@ for _ in $(seq 1 100); do [ -s "$work/vendor.out" ] && [ -s "$work/receiver.out"
 vendor_url=$(head -n1 "$work/vendor.out")
 receiver=$(head -n1 "$work/receiver.out")
 
+state_table=""
+where="without \`[state]\` (events in the process)"
+if [ -n "$STATE" ]; then
+    command -v redis-server >/dev/null || { apt-get update -qq && apt-get install -y -qq redis-server >/dev/null; }
+    redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --daemonize no >/dev/null &
+    pids+=($!)
+    for _ in $(seq 1 100); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
+    state_table=$(printf '[state]\nredis_url = "redis://127.0.0.1:%s"\nkey_prefix = "bench"' "$REDIS_PORT")
+    where="with \`[state]\` (events and deliveries in redis-server $(redis-server --version | awk '{ print $3 }') on loopback, no persistence)"
+fi
+
 # Room for every event of the big job (two a customer at most) in the process's log.
 cat >"$work/gateway.toml" <<TOML
 [server]
 admin_listen = "$BENCH_ADMIN_LISTEN"
+
+$state_table
 
 [events]
 max_events = $((2 * BIG + BURST + 1000000))
@@ -53,6 +70,12 @@ gateway_pid=$!
 pids+=("$gateway_pid")
 gateway=http://127.0.0.1:$GATEWAY_PORT
 for _ in $(seq 1 100); do curl -sf -o /dev/null "$gateway/healthz" && break; sleep 0.1; done
+# With [state]: until the webhook's consumer group exists (its replica took the lease).
+for _ in $(seq 1 100); do
+    [ -z "$STATE" ] && break
+    [ "$(redis-cli -p "$REDIS_PORT" --scan --pattern 'bench:webhook:*:lease' | wc -l)" -gt 0 ] && break
+    sleep 0.1
+done
 auth="Authorization: Bearer $KEY"
 
 stat() { curl -s "$receiver/stats" | sed -E "s/.*\"$1\":([0-9]+).*/\1/"; }
@@ -100,11 +123,12 @@ request = function()
   local op = (n % 2 == 0) and "add" or "remove"
   local body = '{"' .. op .. '":[{"name":"VIP"}]}'
   return wrk.format("PATCH", "/v1/tenants/bench/customers/" .. customer .. "/labels",
-    {["Content-Type"] = "application/json"}, body)
+    {["Content-Type"] = "application/json", ["Authorization"] = "Bearer bench-key"}, body)
 end
 LUA
 wrk -t1 -c"$CONNECTIONS" -d3s -s "$work/patch.lua" -H "$auth" "$gateway" >/dev/null
-wait_drained 1
+before=$(recorded)
+wait_drained "$before"
 before=$(recorded)
 curl -s -X POST "$receiver/reset" >/dev/null
 wrk -t1 -c"$CONNECTIONS" -d"$DURATION" --latency -s "$work/patch.lua" -H "$auth" "$gateway" >"$work/steady.wrk"
@@ -114,6 +138,7 @@ steady_p50=$(stat p50_ms); steady_p99=$(stat p99_ms); steady_max=$(stat max_ms)
 steady_unique=$(stat unique)
 patch_rate=$(awk '$1 == "Requests/sec:" { print $2 }' "$work/steady.wrk")
 patch_p99=$(awk '$1 == "99%" { print $2 }' "$work/steady.wrk")
+patch_errors=$(awk '/Non-2xx/ { print $NF }' "$work/steady.wrk"); patch_errors=${patch_errors:-0}
 secs=$(awk -v d="$DURATION" 'BEGIN { print d + 0 }')
 
 # --- (2) a burst: a $BURST-customer job's events, as fast as one replica delivers them ---------
@@ -146,17 +171,16 @@ cat <<MD
 ## Change events and webhooks (issue 26): \`bench/events.sh\`
 
 $(date -u '+%F %H:%M UTC'), $(nproc) CPUs, load average before the summary $(cut -d' ' -f1-3 /proc/loadavg).
-\`label-gateway serve\` (release) on \`synthetic-vendor\`, one tenant without \`[state]\` (events in the
-process), one webhook to \`webhook-receiver\` (another process on loopback, answering 204 at once),
+\`label-gateway serve\` (release) on \`synthetic-vendor\`, one tenant $where, one webhook to \`webhook-receiver\` (another process on loopback, answering 204 at once),
 default \`max_deliveries_in_flight\` (64). Latency is from an event's recording (its UUIDv7) to its
 arrival at the receiver.
 
 | | change traffic | events | delivered | p50 | p99 | max | events/s delivered |
 | --- | --- | --- | --- | --- | --- | --- | --- |
-| (1) steady PATCHes, \`wrk -t1 -c$CONNECTIONS -d$DURATION\` (VIP added, then removed, customer after customer) | $patch_rate PATCH/s (p99 $patch_p99) | $steady_events | $steady_unique | $steady_p50 ms | **$steady_p99 ms** (target ≤ 1000) | $steady_max ms | $(awk -v n="$steady_unique" -v s="$secs" 'BEGIN { printf "%.0f", n / s }') (as made) |
+| (1) steady PATCHes, \`wrk -t1 -c$CONNECTIONS -d$DURATION\` (VIP added, then removed, customer after customer) | $patch_rate PATCH/s (p99 $patch_p99, $patch_errors not 2xx) | $steady_events | $steady_unique | $steady_p50 ms | **$steady_p99 ms** (target ≤ 1000) | $steady_max ms | $(awk -v n="$steady_unique" -v s="$secs" 'BEGIN { printf "%.0f", n / s }') (as made) |
 | (2) a $BURST-customer change job (VIP added), ran $burst_job s | $BURST customers | $burst_events | $burst_unique | | $burst_p99 ms (a backlog by design) | | **$burst_rate** (target ≥ 5 000) |
 | (3) a $BIG-customer change job, ran $big_job s, all delivered after $big_wall s | $BIG customers | $big_events | **$big_unique** | | | | $big_rate |
 
-The gateway's peak RSS (\`VmHWM\`) over the whole run: $rss MiB (the process's log keeps every event,
-\`[events] max_bytes\` raised for the run).
+The gateway's peak RSS (\`VmHWM\`) over the whole run: $rss MiB (without \`[state]\` the process's log
+keeps every event, \`[events] max_bytes\` raised for the run).
 MD

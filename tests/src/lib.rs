@@ -14,6 +14,7 @@ pub mod raw_vendor;
 pub mod receiver;
 pub mod redis;
 pub mod subjects;
+pub mod webhooks;
 pub mod world;
 
 use std::collections::HashMap;

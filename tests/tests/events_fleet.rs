@@ -244,3 +244,53 @@ async fn a_change_made_while_redis_is_away_becomes_an_event_once_it_is_back() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
+
+#[tokio::test]
+async fn the_feed_in_redis_is_one_for_the_fleet_and_expires_cursors_past_what_it_keeps() {
+    let fleet = label_gateway_tests::fleet::Fleet::start("\n[events]\nmax_events = 10", "").await;
+    {
+        let mut data = fleet.sim.data.lock().unwrap();
+        for id in 20_000..20_300 {
+            data.customers.insert(id, Vec::new());
+        }
+    }
+    let feed = |gateway: &label_gateway_tests::TestGateway, query: String| {
+        let request = gateway.get(&format!("/v1/tenants/acme/events{query}"), "acme-key");
+        async move {
+            let response = request.send().await.unwrap();
+            let status = response.status().as_u16();
+            (status, response.json::<Value>().await.unwrap())
+        }
+    };
+    let (status, empty) = feed(&fleet.a, String::new()).await;
+    assert_eq!(status, 200, "{empty}");
+    let start = empty["next_cursor"].as_str().unwrap().to_owned();
+    let customers: Vec<String> = (20_000..20_300).map(|id| id.to_string()).collect();
+    let job = json!({"kind": "change", "customers": customers, "add": [{"name": "VIP"}]});
+    let (status, job) = label_gateway_tests::jobs::submit(&fleet.a, "acme", "acme-key", &job).await;
+    assert_eq!(status, 202, "{job}");
+    label_gateway_tests::jobs::until_ended(
+        &fleet.a,
+        "acme",
+        "acme-key",
+        job["id"].as_str().unwrap(),
+    )
+    .await;
+    // Both replicas read one feed: the newest events, the same ids.
+    let (_, on_a) = feed(&fleet.a, String::from("?limit=1000")).await;
+    let (_, on_b) = feed(&fleet.b, String::from("?limit=1000")).await;
+    assert_eq!(on_a["items"], on_b["items"]);
+    let kept = on_a["items"].as_array().unwrap();
+    assert_eq!(kept.len(), 10, "trimmed to max_events");
+    assert_eq!(kept.last().unwrap()["type"], "job.ended");
+    // A cursor from before the trimmed events is expired, on either replica.
+    for replica in [&fleet.a, &fleet.b] {
+        let (status, problem) = feed(replica, format!("?after={start}")).await;
+        assert_eq!(status, 410, "{problem}");
+        assert_eq!(problem["code"], "cursor_expired");
+    }
+    // The last page's cursor reads on from there.
+    let next = on_a["next_cursor"].as_str().unwrap();
+    let (status, page) = feed(&fleet.b, format!("?after={next}")).await;
+    assert_eq!((status, page["items"].clone()), (200, json!([])));
+}

@@ -6,58 +6,16 @@
 use std::collections::HashSet;
 use std::time::Duration;
 
-use label_gateway_tests::receiver::{webhook_table, Received, Receiver};
-use label_gateway_tests::world::{capillary_sim, capillary_tenant, labels_path};
-use label_gateway_tests::{json, metric_sum, TestGateway};
-use label_sim::capillary::CapillarySim;
+use label_gateway_tests::receiver::{Received, Receiver};
+use label_gateway_tests::webhooks::{change, deliveries, start, KEY, SECRET, WAIT};
+use label_gateway_tests::{json, metric_sum};
 use serde_json::{json, Value};
-
-const KEY: &str = "acme-key";
-/// Standard Webhooks' own example secret.
-const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
-const WAIT: Duration = Duration::from_secs(20);
-
-async fn start(receiver: &Receiver, events: &str, hook: &str) -> (CapillarySim, TestGateway) {
-    let sim = capillary_sim().await;
-    {
-        let mut data = sim.data.lock().unwrap();
-        for id in 8001..=8004 {
-            data.customers.insert(id, Vec::new());
-        }
-    }
-    let config = format!(
-        "[events]\n{events}\n{}{}",
-        capillary_tenant("acme", &sim.server.base_url(), ""),
-        webhook_table("acme", &receiver.url, SECRET, hook)
-    );
-    (sim, TestGateway::start(&config, &[]).await)
-}
-
-/// Attaches (or detaches) VIP to a customer: one `customer.labels.changed`.
-async fn change(gateway: &TestGateway, customer: &str, op: &str) {
-    let body = json!({op: [{"name": "VIP"}]});
-    let response = gateway
-        .patch(&labels_path("acme", customer), KEY, body)
-        .send()
-        .await
-        .unwrap();
-    let (status, answer) = json(response).await;
-    assert_eq!(status, 200, "{answer}");
-    assert_eq!(answer["results"][0]["status"], "applied", "{answer}");
-}
 
 fn customer(received: &Received) -> String {
     received.event()["data"]["customer_id"]
         .as_str()
         .unwrap_or_default()
         .to_owned()
-}
-
-async fn deliveries(gateway: &TestGateway, query: &str) -> Vec<Value> {
-    let path = format!("/v1/tenants/acme/webhooks/deliveries{query}");
-    let (status, list) = json(gateway.get(&path, KEY).send().await.unwrap()).await;
-    assert_eq!(status, 200, "{list}");
-    list["items"].as_array().unwrap().clone()
 }
 
 fn python_available() -> bool {

@@ -5,7 +5,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::config::Config;
-use crate::engine::events::webhooks::Webhooks;
 use crate::engine::events::Events;
 use crate::engine::fleet::Fleet;
 use crate::engine::idempotency::Idempotency;
@@ -84,7 +83,7 @@ impl Gateway {
         self.tenants.replace(tenants);
         // A reload re-enables the webhooks a 410 disabled, and starts and stops the others.
         let events = self.events.clone();
-        tokio::spawn(async move { Webhooks::configure(&events, webhooks).await });
+        tokio::spawn(async move { events.webhooks.configure(&events.feed, webhooks).await });
     }
 
     /// `read` applied to the current tenants (see [`TenantRegistry::with`]).

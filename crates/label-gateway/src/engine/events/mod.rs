@@ -4,6 +4,7 @@
 //! delivered from.
 
 pub mod event;
+pub mod feed;
 pub mod local;
 pub mod log;
 pub mod recorder;
@@ -22,12 +23,8 @@ use crate::engine::fleet::Fleet;
 /// The gateway's events: the log, shared by every tenant and kept across config reloads.
 pub struct Events {
     pub log: Arc<dyn EventLog>,
-    shared: Option<Arc<shared::SharedLog>>,
+    pub feed: Arc<feed::Feed>,
     pub webhooks: webhooks::Webhooks,
-    /// Told after every append here: this replica's webhooks read on at once.
-    pub appended: tokio::sync::Notify,
-    /// This replica, as a consumer of the webhooks' groups.
-    pub owner: String,
     /// What the log could not take yet (Redis unreachable), appended once it can.
     unsent: Arc<unsent::Unsent>,
 }
@@ -55,12 +52,16 @@ impl Events {
             Some(shared) => shared.clone(),
             None => Arc::new(local::LocalLog::new(&config.events)),
         };
-        Arc::new(Self {
-            log,
+        let feed = Arc::new(feed::Feed {
+            log: log.clone(),
             shared,
-            webhooks,
             appended: tokio::sync::Notify::new(),
             owner: uuid::Uuid::new_v4().to_string(),
+        });
+        Arc::new(Self {
+            log,
+            feed,
+            webhooks,
             unsent: Arc::default(),
         })
     }
@@ -71,7 +72,7 @@ impl Events {
         events: &Arc<Self>,
         tenants: Vec<(String, Vec<crate::config::Webhook>)>,
     ) -> Delivering {
-        webhooks::Webhooks::configure(events, tenants).await;
+        events.webhooks.configure(&events.feed, tenants).await;
         Delivering(events.clone())
     }
 
@@ -84,7 +85,7 @@ impl Events {
             return self.unsent.keep(self.log.clone(), tenant, recorded);
         }
         match self.log.append(tenant, recorded.clone()).await {
-            Ok(()) => self.appended.notify_waiters(),
+            Ok(()) => self.feed.appended.notify_waiters(),
             Err(error) => {
                 tracing::warn!(tenant, count = recorded.len(), %error,
                     "change events kept in the process until the event log takes them");
@@ -92,11 +93,7 @@ impl Events {
             }
         }
     }
-
-    /// The fleet's log, when the events are kept in Redis.
-    pub fn shared(&self) -> Option<&Arc<shared::SharedLog>> {
-        self.shared.as_ref()
-    }
 }
+
 #[cfg(test)]
 mod tests;

@@ -1,7 +1,8 @@
 //! The event log in the fleet's Redis (`[state]`): a stream per tenant,
 //! `{prefix}:events:{tenant}`, one entry per event (`id`, `type`, `key`, `at`, `json`), added
-//! with `XADD` and trimmed by count (`MAXLEN ~`) and age (`XTRIM MINID ~`). Positions are the
-//! stream's entry ids; a position before Redis's `max-deleted-entry-id` (Redis 7) has missed
+//! and trimmed by count and age in one script ([`APPEND`]), which also keeps the newest id it
+//! trimmed (`…:trimmed`): Redis's own `max-deleted-entry-id` does not move when a stream is
+//! trimmed. Positions are the stream's entry ids; one before the newest trimmed id has missed
 //! events and is `cursor_expired`. Every replica reads and writes the same streams; webhooks
 //! read them through consumer groups ([`super::webhooks::group`]).
 
@@ -19,6 +20,47 @@ use crate::config::EventsConfig;
 use crate::contract::{Code, Error, EventType, TypeFilter};
 use crate::engine::clock::now_ms;
 use crate::engine::fleet::Link;
+
+/// KEYS: stream, trimmed. ARGV: max events, the oldest ms kept, then 5 fields per event (id,
+/// type, key, at, json). Adds the events, trims what is past the count and the age, exactly,
+/// and remembers the newest id it trimmed.
+const APPEND: &str = r"
+local i = 3
+while i <= #ARGV do
+  redis.call('XADD', KEYS[1], '*', 'id', ARGV[i], 'type', ARGV[i+1], 'key', ARGV[i+2],
+    'at', ARGV[i+3], 'json', ARGV[i+4])
+  i = i + 5
+end
+local last = nil
+local over = redis.call('XLEN', KEYS[1]) - tonumber(ARGV[1])
+if over > 0 then
+  local old = redis.call('XRANGE', KEYS[1], '-', '+', 'COUNT', over)
+  last = old[#old][1]
+end
+-- Only when the oldest entry is past the age: a reverse range that finds nothing walks the
+-- whole stream.
+local oldest = redis.call('XRANGE', KEYS[1], '-', '+', 'COUNT', 1)
+local aged = {}
+if #oldest > 0 and tonumber(string.match(oldest[1][1], '(%d+)-')) < tonumber(ARGV[2]) then
+  aged = redis.call('XREVRANGE', KEYS[1], '(' .. ARGV[2], '-', 'COUNT', 1)
+end
+if #aged > 0 then
+  local ms, seq = string.match(aged[1][1], '(%d+)-(%d+)')
+  local lms, lseq = 0, 0
+  if last then lms, lseq = string.match(last, '(%d+)-(%d+)') end
+  if last == nil or tonumber(ms) > tonumber(lms) or (ms == lms and tonumber(seq) > tonumber(lseq)) then
+    last = aged[1][1]
+  end
+end
+if last then
+  local ms, seq = string.match(last, '(%d+)-(%d+)')
+  redis.call('XTRIM', KEYS[1], 'MINID', ms .. '-' .. (tonumber(seq) + 1))
+  redis.call('SET', KEYS[2], last)
+end
+return 0
+";
+static APPEND_SCRIPT: std::sync::LazyLock<redis::Script> =
+    std::sync::LazyLock::new(|| redis::Script::new(APPEND));
 
 /// Entries read at once while looking for a page's events.
 const BATCH: usize = 1000;
@@ -52,8 +94,8 @@ impl std::fmt::Display for EntryId {
     }
 }
 
-/// What `XINFO STREAM` says of a tenant's stream: the newest id given out and the newest
-/// deleted (both `0-0` for a stream that does not exist yet).
+/// A tenant's stream: the newest id given out and the newest trimmed (both `0-0` for a stream
+/// that does not exist yet, or never trimmed).
 struct Bounds {
     last: EntryId,
     deleted: EntryId,
@@ -76,8 +118,17 @@ impl SharedLog {
         &self.link
     }
 
+    fn trimmed(&self, tenant: &str) -> String {
+        self.link.key(&["events", tenant, "trimmed"])
+    }
+
     async fn bounds(&self, tenant: &str) -> Result<Bounds, Error> {
         let mut commands = self.link.commands().ok_or_else(unavailable)?;
+        let mut get = redis::cmd("GET");
+        get.arg(self.trimmed(tenant));
+        let trimmed: Option<String> = within(&self.link, get.query_async(&mut commands))
+            .await?
+            .map_err(|_| unavailable())?;
         let mut cmd = redis::cmd("XINFO");
         cmd.arg("STREAM").arg(self.stream(tenant));
         let reply: redis::RedisResult<HashMap<String, Value>> =
@@ -96,7 +147,10 @@ impl SharedLog {
         };
         Ok(Bounds {
             last: id("last-generated-id"),
-            deleted: id("max-deleted-entry-id"),
+            deleted: trimmed
+                .as_deref()
+                .and_then(EntryId::parse)
+                .unwrap_or(EntryId(0, 0)),
         })
     }
 
@@ -133,36 +187,21 @@ pub fn entry(entry: &redis::streams::StreamId) -> Option<Recorded> {
 impl EventLog for SharedLog {
     async fn append(&self, tenant: &str, events: Vec<Recorded>) -> Result<(), Error> {
         let mut commands = self.link.commands().ok_or_else(unavailable)?;
-        let stream = self.stream(tenant);
-        let mut pipe = redis::pipe();
-        for event in &events {
-            pipe.cmd("XADD")
-                .arg(&stream)
-                .arg("MAXLEN")
-                .arg("~")
-                .arg(self.max_events)
-                .arg("*")
-                .arg("id")
-                .arg(event.id.as_ref())
-                .arg("type")
-                .arg(event.kind.as_str())
-                .arg("key")
-                .arg(event.key.as_deref().unwrap_or(""))
-                .arg("at")
-                .arg(event.at_ms)
-                .arg("json")
-                .arg(event.json.as_ref())
-                .ignore();
-        }
         let oldest = now_ms().saturating_sub(self.retention.as_millis() as u64);
-        pipe.cmd("XTRIM")
-            .arg(&stream)
-            .arg("MINID")
-            .arg("~")
-            .arg(oldest)
-            .ignore();
-        within(&self.link, pipe.query_async::<()>(&mut commands))
+        let mut call = APPEND_SCRIPT.key(self.stream(tenant));
+        call.key(self.trimmed(tenant))
+            .arg(self.max_events)
+            .arg(oldest);
+        for event in &events {
+            call.arg(event.id.as_ref())
+                .arg(event.kind.as_str())
+                .arg(event.key.as_deref().unwrap_or(""))
+                .arg(event.at_ms)
+                .arg(event.json.as_ref());
+        }
+        within(&self.link, call.invoke_async::<i64>(&mut commands))
             .await?
+            .map(|_| ())
             .map_err(|_| unavailable())
     }
 

@@ -9,8 +9,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use super::event::Recorded;
 use super::log::EventLog;
-use super::Recorded;
 
 pub const MAX_UNSENT: usize = 100_000;
 const RETRY: Duration = Duration::from_millis(500);

@@ -35,5 +35,5 @@ pub struct Redelivery {
     /// The webhooks it was queued for: those of the tenant that take its type (0 when none
     /// does).
     #[schema(example = 1)]
-    pub queued: usize,
+    pub queued: u32,
 }

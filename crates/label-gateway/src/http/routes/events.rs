@@ -30,6 +30,7 @@ pub struct FeedQuery {
     #[param(
         rename = "type",
         max_length = 128,
+        pattern = "^[a-z.]+(,[a-z.]+)*$",
         example = "customer.labels.changed",
         nullable = false
     )]

@@ -52,7 +52,7 @@ pub async fn redeliver_event(
     let queued = state.events.webhooks.redeliver(tenant, &event).await;
     let body = Redelivery {
         event_id: id,
-        queued,
+        queued: queued as u32,
     };
     Ok((StatusCode::ACCEPTED, Json(body)).into_response())
 }

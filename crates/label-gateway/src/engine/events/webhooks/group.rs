@@ -12,9 +12,10 @@ use std::time::Duration;
 use redis::streams::{StreamAutoClaimReply, StreamReadReply};
 use redis::Script;
 
-use super::lanes::{Hook, MAX_PENDING};
+use super::lanes::{Acknowledge, Hook, MAX_PENDING};
+use crate::engine::events::event::Recorded;
+use crate::engine::events::feed::Feed;
 use crate::engine::events::shared::{entry, within};
-use crate::engine::events::{Events, Recorded};
 use crate::engine::fleet::Link;
 
 /// A webhook's lease lapses this long after its holder's last renewal.
@@ -51,22 +52,6 @@ impl Group {
             name: name.to_owned(),
             owner: owner.to_owned(),
         }
-    }
-
-    /// The delivery of the entry at `position` ended: it leaves the group's pending list.
-    pub async fn ack(&self, position: &str) {
-        for _ in 0..5 {
-            if let Some(mut commands) = self.link.commands() {
-                let mut cmd = redis::cmd("XACK");
-                cmd.arg(&self.stream).arg(&self.name).arg(position);
-                if let Ok(Ok(())) = within(&self.link, cmd.query_async::<()>(&mut commands)).await {
-                    return;
-                }
-            }
-            tokio::time::sleep(Duration::from_secs(1)).await;
-        }
-        // Left pending: a later holder of the lease sends it again (at least once).
-        tracing::warn!(stream = %self.stream, group = %self.name, "a delivery's end could not be acknowledged");
     }
 
     async fn hold(&self) -> bool {
@@ -150,10 +135,29 @@ impl Group {
     }
 }
 
+#[async_trait::async_trait]
+impl Acknowledge for Group {
+    /// The delivery of the entry at `position` ended: it leaves the group's pending list.
+    async fn ack(&self, position: &str) {
+        for _ in 0..5 {
+            if let Some(mut commands) = self.link.commands() {
+                let mut cmd = redis::cmd("XACK");
+                cmd.arg(&self.stream).arg(&self.name).arg(position);
+                if let Ok(Ok(())) = within(&self.link, cmd.query_async::<()>(&mut commands)).await {
+                    return;
+                }
+            }
+            tokio::time::sleep(Duration::from_secs(1)).await;
+        }
+        // Left pending: a later holder of the lease sends it again (at least once).
+        tracing::warn!(stream = %self.stream, group = %self.name, "a delivery's end could not be acknowledged");
+    }
+}
+
 /// Runs the webhook whenever this replica holds its lease: claims what is pending, then reads
 /// what comes. Losing the lease stops the deliveries running here; another replica sends
 /// them.
-pub async fn follow(events: Arc<Events>, hook: Arc<Hook>, group: Arc<Group>) {
+pub async fn follow(feed: Arc<Feed>, hook: Arc<Hook>, group: Arc<Group>) {
     loop {
         if !group.hold().await {
             tokio::time::sleep(BEAT).await;
@@ -165,7 +169,7 @@ pub async fn follow(events: Arc<Events>, hook: Arc<Hook>, group: Arc<Group>) {
             continue;
         };
         for event in claimed {
-            take(&events, &hook, &group, event).await;
+            take(&hook, &group, event).await;
         }
         let mut renewed = tokio::time::Instant::now();
         loop {
@@ -181,11 +185,11 @@ pub async fn follow(events: Arc<Events>, hook: Arc<Hook>, group: Arc<Group>) {
                 tokio::time::sleep(Duration::from_millis(100)).await;
                 continue;
             }
-            let appended = events.appended.notified();
+            let appended = feed.appended.notified();
             let read = group.read().await.unwrap_or_default();
             let full = read.len() == BATCH;
             for event in read {
-                take(&events, &hook, &group, event).await;
+                take(&hook, &group, event).await;
             }
             if !full {
                 // Another replica's appends are seen on the next poll; this one's at once.
@@ -196,9 +200,9 @@ pub async fn follow(events: Arc<Events>, hook: Arc<Hook>, group: Arc<Group>) {
 }
 
 /// Queues an entry the webhook takes; one it does not take is finished at once.
-async fn take(events: &Arc<Events>, hook: &Arc<Hook>, group: &Group, event: Recorded) {
+async fn take(hook: &Arc<Hook>, group: &Group, event: Recorded) {
     if hook.types.admits(event.kind) {
-        events.webhooks.queue(hook, event).await;
+        hook.queue(event).await;
     } else {
         group.ack(&event.position).await;
     }

@@ -17,12 +17,18 @@ use super::record::{self, DeliveryStatus, Record, Shared};
 use super::send::{Answer, Sender, Target};
 use crate::contract::TypeFilter;
 use crate::engine::clock::{now_ms, rfc3339};
-use crate::engine::events::Recorded;
+use crate::engine::events::event::Recorded;
 use crate::telemetry::names::{WEBHOOK_BACKLOG, WEBHOOK_DELIVERIES, WEBHOOK_LATENCY};
 
 /// Deliveries one webhook holds at most; past it the hook reads no further from the log until
 /// some end (the events wait in the log, which is bounded itself).
 pub const MAX_PENDING: usize = 100_000;
+
+/// Told when a delivery ended (delivered or failed), by its position in a shared log.
+#[async_trait::async_trait]
+pub trait Acknowledge: Send + Sync {
+    async fn ack(&self, position: &str);
+}
 
 pub struct Hook {
     pub tenant: String,
@@ -41,10 +47,10 @@ pub struct Hook {
     lanes: Mutex<Lanes>,
     /// The lanes' workers.
     tasks: Mutex<JoinSet<()>>,
-    /// What reads the events for this hook ([`super::follow`] or [`super::group::follow`]).
+    /// What reads the events for this hook (in the process, or from its consumer group).
     pub(super) follower: Mutex<Option<tokio::task::AbortHandle>>,
     /// With `[state]`: the consumer group told of each delivery that ended.
-    pub(super) group: std::sync::OnceLock<Arc<super::group::Group>>,
+    pub(super) group: std::sync::OnceLock<Arc<dyn Acknowledge>>,
 }
 
 #[derive(Default)]
@@ -100,9 +106,19 @@ impl Hook {
         self.lanes().pending
     }
 
+    /// Queues `event` for this webhook, as a new delivery in the list.
+    pub async fn queue(self: &Arc<Self>, event: Recorded) {
+        let url = self.target.url.as_str();
+        let delivery = self
+            .record
+            .start(&self.tenant, &self.name, &event.id, event.kind, url)
+            .await;
+        self.enqueue(event, delivery);
+    }
+
     /// Queues `event` behind the earlier events of its customer (an event of no customer has
     /// a lane of its own).
-    pub fn enqueue(self: &Arc<Self>, event: Recorded, delivery: Shared) {
+    fn enqueue(self: &Arc<Self>, event: Recorded, delivery: Shared) {
         let key = event.key.clone().unwrap_or_else(|| event.id.clone());
         let start = {
             let mut lanes = self.lanes();

@@ -18,7 +18,8 @@ use sha2::{Digest, Sha256};
 use self::lanes::{Hook, MAX_PENDING};
 use self::record::Record;
 use self::send::{Sender, Target};
-use super::{Events, Recorded};
+use super::event::Recorded;
+use super::feed::Feed;
 use crate::config::{EventsConfig, Webhook};
 use crate::contract::{Code, TypeFilter};
 
@@ -48,8 +49,8 @@ impl Webhooks {
     /// Makes the running webhooks those of `tenants` (id and webhooks): unchanged ones go on
     /// (re-enabled if a 410 disabled them), removed ones stop, new ones start with the events
     /// recorded from now on.
-    pub async fn configure(events: &Arc<Events>, tenants: Vec<(String, Vec<Webhook>)>) {
-        let webhooks = &events.webhooks;
+    pub async fn configure(&self, feed: &Arc<Feed>, tenants: Vec<(String, Vec<Webhook>)>) {
+        let webhooks = self;
         let mut old: HashMap<String, Arc<Hook>> = webhooks
             .hooks()
             .drain(..)
@@ -77,21 +78,21 @@ impl Webhooks {
                     webhooks.sender.clone(),
                     webhooks.in_flight,
                 ));
-                let reader = match events.shared() {
+                let reader = match &feed.shared {
                     Some(shared) => {
                         let group = Arc::new(group::Group::new(
                             shared.link().clone(),
                             shared.stream(&tenant),
                             &tenant,
                             &started.name,
-                            &events.owner,
+                            &feed.owner,
                         ));
                         let _ = started.group.set(group.clone());
-                        tokio::spawn(group::follow(events.clone(), started.clone(), group))
+                        tokio::spawn(group::follow(feed.clone(), started.clone(), group))
                     }
                     None => {
-                        let from = events.log.end(&tenant).await.ok();
-                        tokio::spawn(follow(events.clone(), started.clone(), from))
+                        let from = feed.log.end(&tenant).await.ok();
+                        tokio::spawn(follow(feed.clone(), started.clone(), from))
                     }
                 };
                 *started.follower.lock().unwrap_or_else(|p| p.into_inner()) =
@@ -121,33 +122,24 @@ impl Webhooks {
             .cloned()
             .collect();
         for hook in &hooks {
-            self.queue(hook, event.clone()).await;
+            hook.queue(event.clone()).await;
         }
         hooks.len()
-    }
-
-    pub(super) async fn queue(&self, hook: &Arc<Hook>, event: Recorded) {
-        let url = hook.target.url.as_str();
-        let delivery = self
-            .record
-            .start(&hook.tenant, &hook.name, &event.id, event.kind, url)
-            .await;
-        hook.enqueue(event, delivery);
     }
 }
 
 /// Reads the hook's tenant's events as they are recorded and queues those it takes. A reader
 /// whose place was dropped from the log (it fell behind past the retention) goes on from the
 /// oldest event kept, and says so.
-async fn follow(events: Arc<Events>, hook: Arc<Hook>, mut after: Option<String>) {
+async fn follow(feed: Arc<Feed>, hook: Arc<Hook>, mut after: Option<String>) {
     const BATCH: usize = 500;
     loop {
-        let appended = events.appended.notified();
+        let appended = feed.appended.notified();
         if hook.pending() >= MAX_PENDING {
             tokio::time::sleep(Duration::from_millis(100)).await;
             continue;
         }
-        match events
+        match feed
             .log
             .read(&hook.tenant, after.as_deref(), &hook.types, BATCH)
             .await
@@ -155,7 +147,7 @@ async fn follow(events: Arc<Events>, hook: Arc<Hook>, mut after: Option<String>)
             Ok(page) => {
                 let read = page.items.len();
                 for event in page.items {
-                    events.webhooks.queue(&hook, event).await;
+                    hook.queue(event).await;
                 }
                 after = Some(page.next);
                 if read == BATCH {

@@ -7,7 +7,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use secrecy::{ExposeSecret, SecretSlice};
 
-use crate::engine::events::Recorded;
+use crate::engine::events::event::Recorded;
 
 /// Read of a receiver's answer body, at most: enough to reuse the connection after a short
 /// answer, nothing a hostile receiver can grow.
