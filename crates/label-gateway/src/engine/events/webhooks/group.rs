@@ -13,6 +13,7 @@ use redis::streams::{StreamAutoClaimReply, StreamReadReply};
 use redis::Script;
 
 use super::lanes::{Acknowledge, Hook, MAX_PENDING};
+use crate::engine::clock::now_ms;
 use crate::engine::events::event::Recorded;
 use crate::engine::events::feed::Feed;
 use crate::engine::events::shared::{entry, within};
@@ -41,6 +42,8 @@ pub struct Group {
     name: String,
     lease: String,
     owner: String,
+    /// When this process was configured with the webhook (Unix ms): where its group starts.
+    since_ms: u64,
 }
 
 impl Group {
@@ -51,6 +54,7 @@ impl Group {
             stream,
             name: name.to_owned(),
             owner: owner.to_owned(),
+            since_ms: now_ms(),
         }
     }
 
@@ -66,7 +70,10 @@ impl Group {
         )
     }
 
-    /// Makes the group, reading from the stream's end: a new webhook gets what comes next.
+    /// Makes the group, reading from when the webhook was configured: a new webhook gets what
+    /// came since, even if Redis could not be reached, or another replica held the lease, until
+    /// later (a group made at the stream's end then would skip what was recorded meanwhile).
+    /// Stream ids are milliseconds; a group that exists already keeps its place.
     async fn create(&self) {
         let Some(mut commands) = self.link.commands() else {
             return;
@@ -75,7 +82,7 @@ impl Group {
         cmd.arg("CREATE")
             .arg(&self.stream)
             .arg(&self.name)
-            .arg("$")
+            .arg(format!("{}-0", self.since_ms))
             .arg("MKSTREAM");
         // BUSYGROUP: it exists already, as it should after the first time.
         let _ = within(&self.link, cmd.query_async::<()>(&mut commands)).await;

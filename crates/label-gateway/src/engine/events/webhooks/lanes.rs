@@ -157,7 +157,9 @@ impl Hook {
                 }
             };
             self.deliver(&next).await;
-            if let Some(group) = self.group.get() {
+            // A delivery from the stream leaves its group's pending list; a redelivery (no
+            // position) was never in it.
+            if let (Some(group), false) = (self.group.get(), next.event.position.is_empty()) {
                 group.ack(&next.event.position).await;
             }
             self.lanes().pending -= 1;

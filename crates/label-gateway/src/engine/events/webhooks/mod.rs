@@ -121,8 +121,15 @@ impl Webhooks {
             .filter(|hook| hook.tenant == tenant && hook.types.admits(event.kind))
             .cloned()
             .collect();
+        // A redelivery is no entry of the stream for this replica to acknowledge: the entry may
+        // still be pending with the replica that holds the webhook's lease, and acknowledging it
+        // here would take it from that replica's successor if it died mid-retry.
+        let again = Recorded {
+            position: "".into(),
+            ..event.clone()
+        };
         for hook in &hooks {
-            hook.queue(event.clone()).await;
+            hook.queue(again.clone()).await;
         }
         hooks.len()
     }
