@@ -11,7 +11,7 @@ use clap::Args;
 use serde_json::Value;
 
 use crate::api::{Client, Failure};
-use crate::{refused, Gateway};
+use crate::{refused, runtime_and_key, Gateway};
 
 #[derive(Args)]
 pub struct EventsCommand {
@@ -36,16 +36,9 @@ pub struct EventsCommand {
 }
 
 pub fn run(command: EventsCommand) -> ExitCode {
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(runtime) => runtime,
-        Err(err) => return refused(&format!("cannot start: {err}")),
-    };
-    let key = match std::env::var("LABEL_GATEWAY_KEY") {
-        Ok(key) if !key.is_empty() => key,
-        _ => return refused("set LABEL_GATEWAY_KEY to the tenant's api key"),
+    let (runtime, key) = match runtime_and_key() {
+        Ok(both) => both,
+        Err(refusal) => return refusal,
     };
     let client = Client::new(&key);
     let mut out = std::io::stdout();

@@ -123,16 +123,9 @@ pub enum Mode {
 }
 
 pub fn run(command: JobCommand) -> ExitCode {
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(runtime) => runtime,
-        Err(err) => return refused(&format!("cannot start: {err}")),
-    };
-    let key = match std::env::var("LABEL_GATEWAY_KEY") {
-        Ok(key) if !key.is_empty() => key,
-        _ => return refused("set LABEL_GATEWAY_KEY to the tenant's api key"),
+    let (runtime, key) = match runtime_and_key() {
+        Ok(both) => both,
+        Err(refusal) => return refusal,
     };
     let outcome = runtime.block_on(async {
         match command.watch {
@@ -150,6 +143,18 @@ pub fn run(command: JobCommand) -> ExitCode {
     match outcome {
         Ok(code) => ExitCode::from(code),
         Err(message) => refused(&message),
+    }
+}
+
+/// What every command needs first: a runtime, and the tenant's api key from the environment.
+pub(crate) fn runtime_and_key() -> Result<(tokio::runtime::Runtime, String), ExitCode> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|err| refused(&format!("cannot start: {err}")))?;
+    match std::env::var("LABEL_GATEWAY_KEY") {
+        Ok(key) if !key.is_empty() => Ok((runtime, key)),
+        _ => Err(refused("set LABEL_GATEWAY_KEY to the tenant's api key")),
     }
 }
 
