@@ -57,6 +57,7 @@ EXCLUDED = {
             "getTenant", "getCustomerLabels", "listCatalogLabels", "changeCustomerLabels",
             "createLabel", "listLabelCustomers", "changeLabelCustomers", "batchGetCustomerLabels",
             "submitJob", "listJobs", "getJob", "cancelJob", "listJobResults",
+            "listEvents", "listWebhookDeliveries", "redeliverEvent",
         )
     },
     **{
