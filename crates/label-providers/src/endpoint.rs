@@ -119,7 +119,7 @@ impl Endpoint {
 
     /// Whether `url` is below the base URL: same origin, the base's path a whole prefix.
     pub fn contains(&self, url: &Url) -> bool {
-        crate::passthrough::within(&self.base_url, &self.base_path, url)
+        within(&self.base_url, &self.base_path, url)
     }
 }
 
@@ -159,6 +159,21 @@ pub fn headers(
     } else {
         Err(problems)
     }
+}
+
+/// Whether `url` is below `base` (same scheme, host and port; the base's path as a prefix that
+/// ends at a segment's end).
+fn within(base: &Url, base_path: &str, url: &Url) -> bool {
+    let same_origin = url.scheme() == base.scheme()
+        && url.host_str() == base.host_str()
+        && url.port_or_known_default() == base.port_or_known_default()
+        && url.username() == base.username()
+        && url.password() == base.password();
+    let below = url
+        .path()
+        .strip_prefix(base_path)
+        .is_some_and(|rest| rest.starts_with('/') && rest.len() > 1);
+    same_origin && below && url.fragment().is_none()
 }
 
 #[cfg(test)]

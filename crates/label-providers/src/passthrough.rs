@@ -7,7 +7,7 @@ use label_core::{
     CallContext, Error, ErrorKind, PassthroughAnswer, PassthroughRequest, Temporariness,
 };
 use reqwest::header::{HeaderName, ACCEPT, CONTENT_TYPE};
-use reqwest::{Method, RequestBuilder, Url};
+use reqwest::{Method, RequestBuilder};
 
 use crate::endpoint::Endpoint;
 use crate::http::{retry_after, Reply};
@@ -150,19 +150,4 @@ pub async fn send(
         .send(builder, ctx, &method(request)?, TEMPLATE)
         .await?;
     answer(reply)
-}
-
-/// Whether `url` is below `base` (same scheme, host and port; the base's path as a prefix that
-/// ends at a segment's end).
-pub fn within(base: &Url, base_path: &str, url: &Url) -> bool {
-    let same_origin = url.scheme() == base.scheme()
-        && url.host_str() == base.host_str()
-        && url.port_or_known_default() == base.port_or_known_default()
-        && url.username() == base.username()
-        && url.password() == base.password();
-    let below = url
-        .path()
-        .strip_prefix(base_path)
-        .is_some_and(|rest| rest.starts_with('/') && rest.len() > 1);
-    same_origin && below && url.fragment().is_none()
 }

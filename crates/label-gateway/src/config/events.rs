@@ -9,8 +9,8 @@ use secrecy::SecretSlice;
 use url::Url;
 
 use super::fields::{wrong_type, Section};
+use super::outbound::check_base_url;
 use super::path::index;
-use super::tenant::check_base_url;
 use crate::contract::EventType;
 
 pub(super) const KEYS: &[&str] = &[

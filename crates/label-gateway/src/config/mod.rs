@@ -10,6 +10,7 @@ mod fields;
 mod jobs;
 mod keys;
 mod locate;
+mod outbound;
 mod passthrough;
 mod path;
 mod resilience;
