@@ -68,9 +68,7 @@ macro_rules! passthrough_operation {
             headers: HeaderMap,
             body: Body,
         ) -> Response {
-            pass(access, state, method, uri, headers, body)
-                .await
-                .unwrap_or_else(IntoResponse::into_response)
+            passthrough_other(access, State(state), method, uri, headers, body).await
         }
     };
 }
@@ -110,8 +108,9 @@ passthrough_operation!(
     "Sent to the vendor as it is, in any media type"
 );
 
-/// Every other method (`OPTIONS` without a CORS preflight, `TRACE`, an invented one): judged
-/// like the others, so no allow-list entry names it and it is 403, once the path is checked.
+/// Any method: the five documented handlers are this one, and every other method (`OPTIONS`
+/// without a CORS preflight, `TRACE`, an invented one) is judged like them, so no allow-list
+/// entry names it and it is 403, once the path is checked.
 pub async fn passthrough_other(
     access: TenantAccess,
     State(state): State<AppState>,
