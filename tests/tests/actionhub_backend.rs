@@ -1,7 +1,7 @@
 //! The ActionHub backend against its simulator on loopback: weight order, program scoping,
 //! FastAPI's errors, catalog paging, and ids that must stay one path segment.
 
-use label_core::{CallContext, ErrorKind, LabelIdentity, Op};
+use label_core::{CallContext, ErrorKind, LabelChange, LabelIdentity, Op};
 use label_gateway_tests::actionhub::{backend, customer, ranked, start};
 use label_sim::actionhub::{
     ActionHubSim, DEMO_API_KEY, DEMO_PROGRAM_ID, OTHER_PROGRAM_ID, SAMPLE_USER, TIED_USER,
@@ -227,7 +227,12 @@ async fn writes_are_unsupported_and_call_nothing() {
     }];
     let ctx = CallContext::default();
     for op in [Op::Add, Op::Remove] {
-        let refused = provider.change_labels(&ctx, op, &id, &label).await;
+        let change = LabelChange {
+            op,
+            customer: &id,
+            labels: &label,
+        };
+        let refused = provider.change_labels(&ctx, change).await;
         assert_eq!(refused.unwrap_err().kind, ErrorKind::UnsupportedOperation);
     }
     assert_eq!(sim.server.calls(), 0);

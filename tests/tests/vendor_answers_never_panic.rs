@@ -7,7 +7,7 @@ use std::time::Duration;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::Router;
-use label_core::{CallContext, CustomerId, LabelIdentity, LabelProvider, Op};
+use label_core::{CallContext, CustomerId, LabelChange, LabelIdentity, LabelProvider, Op};
 use label_providers::ProviderSettings;
 use proptest::prelude::*;
 use serde_json::{json, Value};
@@ -94,7 +94,13 @@ impl FakeVendor {
                 };
                 let labels = std::slice::from_ref(&label);
                 for op in [Op::Add, Op::Remove] {
-                    let _ = provider.change_labels(&ctx, op, &customer, labels).await;
+                    let customer = &customer;
+                    let change = LabelChange {
+                        op,
+                        customer,
+                        labels,
+                    };
+                    let _ = provider.change_labels(&ctx, change).await;
                 }
             }
         });

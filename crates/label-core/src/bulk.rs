@@ -2,7 +2,7 @@
 //! customers, and what a change of one label did to each of many customers.
 
 use crate::error::Error;
-use crate::model::Label;
+use crate::model::{Label, LabelIdentity};
 
 /// A label the vendor created, with the fields of the request it had no place for.
 #[derive(Debug, Clone, PartialEq)]
@@ -13,9 +13,10 @@ pub struct CreatedLabel {
     pub ignored: Vec<&'static str>,
 }
 
-/// Which customers of a label to list: from the `offset`-th, at most `limit`.
+/// Which customers of a resolved label to list: from the `offset`-th, at most `limit`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct MembersPage {
+pub struct MembersPage<'a> {
+    pub label: &'a LabelIdentity,
     pub offset: u64,
     pub limit: u32,
 }

@@ -10,7 +10,7 @@ use crate::error::{Error, ErrorKind, FieldProblem};
 use crate::label_ref::{invalid_request, ChangeRequest, LabelRef};
 use crate::model::{ChangeResult, ChangeStatus, Label, LabelIdentity, Op, WriteStatus};
 use crate::provider::{CallContext, LabelProvider};
-use crate::requests::{check_new_name, NewLabel};
+use crate::requests::{check_new_name, LabelChange, NewLabel};
 use crate::{LabelIdFormat, LabelKey};
 
 /// The results of a change, one per reference, in request order.
@@ -191,7 +191,12 @@ async fn execute(
             continue;
         }
         let labels: Vec<LabelIdentity> = positions.iter().map(|&i| plan[i].label.clone()).collect();
-        let written = provider.change_labels(ctx, op, customer, &labels).await;
+        let change = LabelChange {
+            op,
+            customer,
+            labels: &labels,
+        };
+        let written = provider.change_labels(ctx, change).await;
         let statuses = match written {
             Ok(statuses) if statuses.len() == labels.len() => statuses,
             Ok(statuses) => {

@@ -16,10 +16,10 @@ use crate::catalog::Catalog;
 use crate::customer_id::CustomerId;
 use crate::error::Error;
 use crate::fetched::Fetched;
-use crate::model::{LabelIdentity, LabelList, Op, WriteStatus};
+use crate::model::{LabelList, WriteStatus};
 use crate::passthrough::{PassthroughAnswer, PassthroughRequest};
 use crate::provider::{CallContext, LabelProvider};
-use crate::requests::NewLabel;
+use crate::requests::{LabelChange, ManyChange, NewLabel};
 
 /// What a write may have changed, told to a [`Keeper`] after it, whatever its outcome: a change
 /// that failed part-way, or on the way back, may still have changed the vendor.
@@ -40,18 +40,14 @@ pub enum Changed<'a> {
 pub enum Written<'a> {
     /// One customer's labels: one status per label, in order.
     Labels {
-        op: Op,
-        customer: &'a CustomerId,
-        labels: &'a [LabelIdentity],
+        change: LabelChange<'a>,
         statuses: &'a [WriteStatus],
     },
     /// A label created in the catalog.
     Created(&'a CreatedLabel),
     /// One label, many customers: one outcome per customer, in order.
     Many {
-        op: Op,
-        label: &'a LabelIdentity,
-        customers: &'a [CustomerId],
+        change: ManyChange<'a>,
         outcomes: &'a [CustomerOutcome],
     },
 }
@@ -155,27 +151,15 @@ impl<K: Keeper> LabelProvider for Keeping<K> {
     async fn change_labels(
         &self,
         ctx: &CallContext,
-        op: Op,
-        customer: &CustomerId,
-        labels: &[LabelIdentity],
+        change: LabelChange<'_>,
     ) -> Result<Vec<WriteStatus>, Error> {
-        let result = self
-            .0
-            .inner()
-            .change_labels(ctx, op, customer, labels)
-            .await;
+        let result = self.0.inner().change_labels(ctx, change).await;
         if let Ok(statuses) = &result {
-            let written = Written::Labels {
-                op,
-                customer,
-                labels,
-                statuses,
-            };
+            let written = Written::Labels { change, statuses };
             self.0.written(ctx, written).await;
         }
-        self.0
-            .changed(Changed::Customers(std::slice::from_ref(customer)))
-            .await;
+        let customers = std::slice::from_ref(change.customer);
+        self.0.changed(Changed::Customers(customers)).await;
         result
     }
 
@@ -192,33 +176,21 @@ impl<K: Keeper> LabelProvider for Keeping<K> {
         result
     }
 
-    async fn members(
-        &self,
-        ctx: &CallContext,
-        label: &LabelIdentity,
-        page: MembersPage,
-    ) -> Result<Members, Error> {
-        self.0.inner().members(ctx, label, page).await
+    async fn members(&self, ctx: &CallContext, page: MembersPage<'_>) -> Result<Members, Error> {
+        self.0.inner().members(ctx, page).await
     }
 
     async fn change_many(
         &self,
         ctx: &CallContext,
-        op: Op,
-        label: &LabelIdentity,
-        customers: &[CustomerId],
+        change: ManyChange<'_>,
     ) -> Result<Vec<CustomerOutcome>, Error> {
-        let result = self.0.inner().change_many(ctx, op, label, customers).await;
+        let result = self.0.inner().change_many(ctx, change).await;
         if let Ok(outcomes) = &result {
-            let written = Written::Many {
-                op,
-                label,
-                customers,
-                outcomes,
-            };
+            let written = Written::Many { change, outcomes };
             self.0.written(ctx, written).await;
         }
-        self.0.changed(Changed::Customers(customers)).await;
+        self.0.changed(Changed::Customers(change.customers)).await;
         result
     }
 

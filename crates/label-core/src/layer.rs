@@ -16,26 +16,43 @@ use crate::catalog::Catalog;
 use crate::customer_id::CustomerId;
 use crate::error::Error;
 use crate::fetched::Fetched;
-use crate::model::{LabelIdentity, LabelList, Op, WriteStatus};
+use crate::model::{LabelList, WriteStatus};
 use crate::operation::Operation;
 use crate::passthrough::{PassthroughAnswer, PassthroughRequest};
 use crate::provider::{CallContext, LabelProvider};
-use crate::requests::NewLabel;
+use crate::requests::{LabelChange, ManyChange, NewLabel};
 
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
-/// One call of the wrapped provider. A layer may make it more than once (retries) or not at all
+type Run<'a, T> = &'a (dyn Fn() -> BoxFuture<'a, Result<T, Error>> + Send + Sync);
+
+/// One call of the wrapped provider and which operation it is, so that a layer's signature
+/// names one thing. A layer may [`run`](Call::run) it more than once (retries) or not at all
 /// (an open circuit).
-pub type InnerCall<'a, T> = &'a (dyn Fn() -> BoxFuture<'a, Result<T, Error>> + Send + Sync);
+pub struct Call<'a, T> {
+    pub operation: Operation,
+    run: Run<'a, T>,
+}
+
+impl<'a, T> Call<'a, T> {
+    pub fn run(&self) -> BoxFuture<'a, Result<T, Error>> {
+        (self.run)()
+    }
+}
+
+// By hand: a derive would ask `T: Copy`, and a call is copied whatever it answers.
+impl<T> Clone for Call<'_, T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for Call<'_, T> {}
 
 /// What a layer adds around each call of the provider it wraps.
 #[async_trait]
 pub trait Layer: Send + Sync + 'static {
-    async fn around<'a, T: Send + 'a>(
-        &'a self,
-        operation: Operation,
-        call: InnerCall<'a, T>,
-    ) -> Result<T, Error>;
+    async fn around<'a, T: Send + 'a>(&'a self, call: Call<'a, T>) -> Result<T, Error>;
 }
 
 /// `inner` with `layer` around each of its calls. A call the provider cannot make at all
@@ -58,12 +75,13 @@ impl<L: Layer> Layered<L> {
     async fn through<'a, T: Send + 'a>(
         &'a self,
         operation: Operation,
-        call: InnerCall<'a, T>,
+        run: Run<'a, T>,
     ) -> Result<T, Error> {
+        let call = Call { operation, run };
         if operation.is_supported(&self.inner.capabilities()) {
-            self.layer.around(operation, call).await
+            self.layer.around(call).await
         } else {
-            call().await
+            call.run().await
         }
     }
 }
@@ -104,12 +122,10 @@ impl<L: Layer> LabelProvider for Layered<L> {
     async fn change_labels(
         &self,
         ctx: &CallContext,
-        op: Op,
-        customer: &CustomerId,
-        labels: &[LabelIdentity],
+        change: LabelChange<'_>,
     ) -> Result<Vec<WriteStatus>, Error> {
-        let call = || self.inner.change_labels(ctx, op, customer, labels);
-        self.through(Operation::change(op), &call).await
+        let call = || self.inner.change_labels(ctx, change);
+        self.through(Operation::change(change.op), &call).await
     }
 
     async fn create_label(
@@ -121,24 +137,17 @@ impl<L: Layer> LabelProvider for Layered<L> {
         self.through(Operation::CreateLabel, &call).await
     }
 
-    async fn members(
-        &self,
-        ctx: &CallContext,
-        label: &LabelIdentity,
-        page: MembersPage,
-    ) -> Result<Members, Error> {
-        let call = || self.inner.members(ctx, label, page);
+    async fn members(&self, ctx: &CallContext, page: MembersPage<'_>) -> Result<Members, Error> {
+        let call = || self.inner.members(ctx, page);
         self.through(Operation::Members, &call).await
     }
 
     async fn change_many(
         &self,
         ctx: &CallContext,
-        op: Op,
-        label: &LabelIdentity,
-        customers: &[CustomerId],
+        change: ManyChange<'_>,
     ) -> Result<Vec<CustomerOutcome>, Error> {
-        let call = || self.inner.change_many(ctx, op, label, customers);
+        let call = || self.inner.change_many(ctx, change);
         self.through(Operation::ChangeMany, &call).await
     }
 

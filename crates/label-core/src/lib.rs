@@ -33,7 +33,7 @@ pub use customer_id::CustomerId;
 pub use error::{Error, ErrorDetails, ErrorKind, FieldProblem, Temporariness, Upstream, Widens};
 pub use fetched::{Fetched, Source};
 pub use label_ref::{check_label_text, invalid_request, ChangeRequest, LabelRef, MAX_PROBLEMS};
-pub use layer::{BoxFuture, InnerCall, Layer, Layered};
+pub use layer::{BoxFuture, Call, Layer, Layered};
 pub use model::{
     ChangeResult, ChangeStatus, Encoded, Label, LabelIdentity, LabelList, LabelView, Op,
     WriteStatus,
@@ -41,4 +41,4 @@ pub use model::{
 pub use operation::Operation;
 pub use passthrough::{PassthroughAnswer, PassthroughRequest, VendorPath};
 pub use provider::{CallContext, LabelProvider};
-pub use requests::{check_new_name, NewLabel};
+pub use requests::{check_new_name, LabelChange, ManyChange, NewLabel};

@@ -16,31 +16,32 @@ use crate::error::{Error, ErrorKind};
 use crate::fetched::Fetched;
 use crate::model::{Label, LabelIdentity, LabelList, Op, WriteStatus};
 use crate::provider::{CallContext, LabelProvider};
+use crate::requests::{LabelChange, ManyChange};
 
-/// Attaches (`Op::Add`) or detaches `label` for every customer; one outcome per customer.
+/// Attaches (`Op::Add`) or detaches the label for every customer; one outcome per customer.
 pub async fn change_many(
     provider: &dyn LabelProvider,
     ctx: &CallContext,
-    op: Op,
-    label: &LabelIdentity,
-    customers: &[CustomerId],
+    change: ManyChange<'_>,
     concurrency: usize,
 ) -> Vec<CustomerOutcome> {
     let batch = provider.capabilities().batch as usize;
     if batch <= 1 {
-        let each: Vec<_> = customers
-            .iter()
-            .map(|customer| change_one(provider, ctx, op, label, customer))
+        let each: Vec<_> = (change.customers.iter())
+            .map(|customer| change_one(provider, ctx, change.op, change.label, customer))
             .collect();
         return in_order(each, concurrency).await;
     }
-    let calls: Vec<_> = customers
-        .chunks(batch)
-        .map(|chunk| async move {
-            let outcomes = provider.change_many(ctx, op, label, chunk).await;
+    let calls: Vec<_> = (change.customers.chunks(batch))
+        .map(|customers| async move {
+            let chunk = ManyChange {
+                customers,
+                ..change
+            };
+            let outcomes = provider.change_many(ctx, chunk).await;
             // The vendor may have acted on any of them: each is reported failed, so the
             // client repeats them, and a repeat of what was done reads `unchanged`.
-            one_each(outcomes, chunk.len(), CustomerOutcome::Failed)
+            one_each(outcomes, customers.len(), CustomerOutcome::Failed)
         })
         .collect();
     let chunks = in_order(calls, concurrency).await;
@@ -94,7 +95,12 @@ async fn change_one(
         return CustomerOutcome::Unchanged;
     }
     let labels = slice::from_ref(label);
-    let statuses = match provider.change_labels(ctx, op, customer, labels).await {
+    let change = LabelChange {
+        op,
+        customer,
+        labels,
+    };
+    let statuses = match provider.change_labels(ctx, change).await {
         Ok(statuses) => statuses,
         Err(error) => return failed(error),
     };

@@ -8,9 +8,9 @@ use crate::catalog::Catalog;
 use crate::customer_id::CustomerId;
 use crate::error::{Error, ErrorKind};
 use crate::fetched::Fetched;
-use crate::model::{LabelIdentity, LabelList, Op, WriteStatus};
+use crate::model::{LabelList, Op, WriteStatus};
 use crate::passthrough::{PassthroughAnswer, PassthroughRequest};
-use crate::requests::NewLabel;
+use crate::requests::{LabelChange, ManyChange, NewLabel};
 
 /// What travels with every call: the request's identity and what the client asked of caches.
 #[derive(Debug, Clone, Default)]
@@ -64,12 +64,10 @@ pub trait LabelProvider: Send + Sync + 'static {
     async fn change_labels(
         &self,
         ctx: &CallContext,
-        op: Op,
-        customer: &CustomerId,
-        labels: &[LabelIdentity],
+        change: LabelChange<'_>,
     ) -> Result<Vec<WriteStatus>, Error> {
-        let _ = (ctx, customer, labels);
-        let what = match op {
+        let _ = ctx;
+        let what = match change.op {
             Op::Add => "attaching labels",
             Op::Remove => "detaching labels",
         };
@@ -87,13 +85,8 @@ pub trait LabelProvider: Send + Sync + 'static {
     }
 
     /// One page of the customers that have a resolved label (`Capabilities::members`).
-    async fn members(
-        &self,
-        ctx: &CallContext,
-        label: &LabelIdentity,
-        page: MembersPage,
-    ) -> Result<Members, Error> {
-        let _ = (ctx, label, page);
+    async fn members(&self, ctx: &CallContext, page: MembersPage<'_>) -> Result<Members, Error> {
+        let _ = (ctx, page);
         Err(unsupported(self.name(), "listing a label's customers"))
     }
 
@@ -104,11 +97,9 @@ pub trait LabelProvider: Send + Sync + 'static {
     async fn change_many(
         &self,
         ctx: &CallContext,
-        op: Op,
-        label: &LabelIdentity,
-        customers: &[CustomerId],
+        change: ManyChange<'_>,
     ) -> Result<Vec<CustomerOutcome>, Error> {
-        let _ = (ctx, op, label, customers);
+        let _ = (ctx, change);
         Err(unsupported(
             self.name(),
             "changing many customers in one call",

@@ -1,6 +1,26 @@
-//! A label to create, and what its name must be.
+//! What a write asks of a provider: labels to attach to or detach from a customer, a label
+//! for many customers, a label to create (and what its name must be). One value a call, so
+//! that every layer and backend names a write the same way.
 
+use crate::customer_id::CustomerId;
 use crate::label_ref::check_label_text;
+use crate::model::{LabelIdentity, Op};
+
+/// Resolved labels to attach to (`Op::Add`) or detach from one customer.
+#[derive(Debug, Clone, Copy)]
+pub struct LabelChange<'a> {
+    pub op: Op,
+    pub customer: &'a CustomerId,
+    pub labels: &'a [LabelIdentity],
+}
+
+/// One resolved label to attach to (`Op::Add`) or detach from each of many customers.
+#[derive(Debug, Clone, Copy)]
+pub struct ManyChange<'a> {
+    pub op: Op,
+    pub label: &'a LabelIdentity,
+    pub customers: &'a [CustomerId],
+}
 
 /// A label to create: `{"name", "description"?, "colour"?}`.
 #[derive(Debug, Clone, PartialEq, Eq)]

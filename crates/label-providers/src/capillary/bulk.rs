@@ -65,10 +65,9 @@ impl Capillary {
     pub(super) async fn search_assignments(
         &self,
         ctx: &CallContext,
-        label: &LabelIdentity,
-        page: MembersPage,
+        page: MembersPage<'_>,
     ) -> Result<Members, Error> {
-        let id = segment(label.id.as_deref().unwrap_or_default());
+        let id = segment(page.label.id.as_deref().unwrap_or_default());
         let wanted = u64::from(page.limit);
         let (mut customers, mut offset) = (Vec::new(), page.offset);
         loop {

@@ -12,9 +12,9 @@ use async_trait::async_trait;
 use bytes::Bytes;
 use label_core::{
     CallContext, Capabilities, Catalog, CreatedLabel, CustomerId, CustomerIdFormat,
-    CustomerOutcome, Error, Fetched, Label, LabelIdFormat, LabelIdentity, LabelKey, LabelList,
-    LabelProvider, Members, MembersPage, NewLabel, Op, PassthroughAnswer, PassthroughRequest,
-    WriteStatus,
+    CustomerOutcome, Error, Fetched, Label, LabelChange, LabelIdFormat, LabelIdentity, LabelKey,
+    LabelList, LabelProvider, ManyChange, Members, MembersPage, NewLabel, Op, PassthroughAnswer,
+    PassthroughRequest, WriteStatus,
 };
 use reqwest::header::CONTENT_TYPE;
 use reqwest::{Method, StatusCode};
@@ -205,16 +205,15 @@ impl LabelProvider for Capillary {
     async fn change_labels(
         &self,
         ctx: &CallContext,
-        op: Op,
-        customer: &CustomerId,
-        labels: &[LabelIdentity],
+        change: LabelChange<'_>,
     ) -> Result<Vec<WriteStatus>, Error> {
-        let (add, remove) = match op {
-            Op::Add => (names(labels), Vec::new()),
-            Op::Remove => (Vec::new(), names(labels)),
+        let names = names(change.labels);
+        let (add, remove) = match change.op {
+            Op::Add => (names, Vec::new()),
+            Op::Remove => (Vec::new(), names),
         };
-        self.change(ctx, customer, &ChangeLabels { add, remove })
-            .await
+        let body = ChangeLabels { add, remove };
+        self.change(ctx, change.customer, &body).await
     }
 
     async fn create_label(
@@ -225,22 +224,20 @@ impl LabelProvider for Capillary {
         self.create_org_label(ctx, label).await
     }
 
-    async fn members(
-        &self,
-        ctx: &CallContext,
-        label: &LabelIdentity,
-        page: MembersPage,
-    ) -> Result<Members, Error> {
-        self.search_assignments(ctx, label, page).await
+    async fn members(&self, ctx: &CallContext, page: MembersPage<'_>) -> Result<Members, Error> {
+        self.search_assignments(ctx, page).await
     }
 
     async fn change_many(
         &self,
         ctx: &CallContext,
-        op: Op,
-        label: &LabelIdentity,
-        customers: &[CustomerId],
+        change: ManyChange<'_>,
     ) -> Result<Vec<CustomerOutcome>, Error> {
+        let ManyChange {
+            op,
+            label,
+            customers,
+        } = change;
         match op {
             Op::Add => self.assign(ctx, label, customers).await,
             Op::Remove => self.unassign(ctx, label, customers).await,

@@ -12,8 +12,8 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use label_core::{
     CallContext, Capabilities, Catalog, CreatedLabel, CustomerId, CustomerIdFormat, Error,
-    ErrorKind, Fetched, Label, LabelIdFormat, LabelIdentity, LabelKey, LabelList, LabelProvider,
-    NewLabel, Op, PassthroughAnswer, PassthroughRequest, WriteStatus,
+    ErrorKind, Fetched, Label, LabelChange, LabelIdFormat, LabelIdentity, LabelKey, LabelList,
+    LabelProvider, NewLabel, Op, PassthroughAnswer, PassthroughRequest, WriteStatus,
 };
 use reqwest::{Method, RequestBuilder};
 use secrecy::{ExposeSecret, SecretString};
@@ -213,15 +213,14 @@ impl LabelProvider for Trybe {
     async fn change_labels(
         &self,
         ctx: &CallContext,
-        op: Op,
-        customer: &CustomerId,
-        labels: &[LabelIdentity],
+        change: LabelChange<'_>,
     ) -> Result<Vec<WriteStatus>, Error> {
-        let method = match op {
+        let method = match change.op {
             Op::Add => Method::POST,
             Op::Remove => Method::DELETE,
         };
-        self.write(ctx, method, customer, labels).await
+        self.write(ctx, method, change.customer, change.labels)
+            .await
     }
 
     async fn create_label(

@@ -7,7 +7,9 @@
 use std::sync::Arc;
 
 use label_core::keeper::{Keeper, Written};
-use label_core::{CallContext, CustomerOutcome, LabelIdentity, LabelProvider, Op, WriteStatus};
+use label_core::{
+    CallContext, CustomerOutcome, LabelChange, LabelIdentity, LabelProvider, Op, WriteStatus,
+};
 
 use super::event::{ChangeSource, Event, EventData, LabelCreated, LabelsChanged, Origin};
 use super::Events;
@@ -30,12 +32,12 @@ impl Keeper for Recorder {
         let origin = origin(ctx);
         let mut made = Vec::new();
         match written {
-            Written::Labels {
-                op,
-                customer,
-                labels,
-                statuses,
-            } => {
+            Written::Labels { change, statuses } => {
+                let LabelChange {
+                    op,
+                    customer,
+                    labels,
+                } = change;
                 let applied: Vec<LabelIdentity> = labels
                     .iter()
                     .zip(statuses)
@@ -56,16 +58,13 @@ impl Keeper for Recorder {
                 });
                 made.push(Event::new(&self.tenant, EventType::LabelCreated, data));
             }
-            Written::Many {
-                op,
-                label,
-                customers,
-                outcomes,
-            } => {
-                for (customer, outcome) in customers.iter().zip(outcomes) {
+            Written::Many { change, outcomes } => {
+                for (customer, outcome) in change.customers.iter().zip(outcomes) {
                     if matches!(outcome, CustomerOutcome::Applied) {
-                        let labels = vec![label.clone()];
-                        made.push(self.changed(customer.as_str(), op, labels, origin.clone()));
+                        let labels = vec![change.label.clone()];
+                        let event =
+                            self.changed(customer.as_str(), change.op, labels, origin.clone());
+                        made.push(event);
                     }
                 }
             }

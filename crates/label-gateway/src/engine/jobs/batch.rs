@@ -10,7 +10,8 @@ use std::time::Duration;
 
 use label_core::many::{change_many, labels_of_many};
 use label_core::{
-    CallContext, Capabilities, CustomerId, CustomerOutcome, Error, ErrorKind, LabelIdentity, Op,
+    CallContext, Capabilities, CustomerId, CustomerOutcome, Error, ErrorKind, LabelIdentity,
+    ManyChange, Op,
 };
 
 use super::each::{failed, not_acted_on, plan, Each};
@@ -135,7 +136,12 @@ async fn write_all(
             .iter()
             .filter_map(|&p| customers[p].0.as_ref().ok().cloned())
             .collect();
-        let outcomes = change_retrying(each, op, &identity, &ids, concurrency).await;
+        let change = ManyChange {
+            op,
+            label: &identity,
+            customers: &ids,
+        };
+        let outcomes = change_retrying(each, change, concurrency).await;
         for (place, outcome) in places.into_iter().zip(outcomes) {
             let Ok(refs) = &mut results[place] else {
                 continue;
@@ -177,13 +183,10 @@ async fn write_all(
 /// the circuit, a 429), after the wait they name.
 async fn change_retrying(
     each: &Each<'_>,
-    op: Op,
-    label: &LabelIdentity,
-    customers: &[CustomerId],
+    change: ManyChange<'_>,
     concurrency: usize,
 ) -> Vec<CustomerOutcome> {
-    let mut outcomes =
-        change_many(each.provider, each.ctx, op, label, customers, concurrency).await;
+    let mut outcomes = change_many(each.provider, each.ctx, change, concurrency).await;
     for _ in 1..TRIES {
         let again: Vec<usize> = (0..outcomes.len())
             .filter(|&i| matches!(&outcomes[i], CustomerOutcome::Failed(e) if not_acted_on(e)))
@@ -196,8 +199,14 @@ async fn change_retrying(
             _ => Duration::from_secs(1),
         };
         tokio::time::sleep(wait.min(Duration::from_secs(30))).await;
-        let ids: Vec<CustomerId> = again.iter().map(|&i| customers[i].clone()).collect();
-        let redone = change_many(each.provider, each.ctx, op, label, &ids, concurrency).await;
+        let ids: Vec<CustomerId> = (again.iter())
+            .map(|&i| change.customers[i].clone())
+            .collect();
+        let retry = ManyChange {
+            customers: &ids,
+            ..change
+        };
+        let redone = change_many(each.provider, each.ctx, retry, concurrency).await;
         for (i, outcome) in again.into_iter().zip(redone) {
             outcomes[i] = outcome;
         }

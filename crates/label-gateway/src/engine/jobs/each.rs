@@ -9,8 +9,8 @@ use std::time::Duration;
 
 use futures::stream::{self, StreamExt};
 use label_core::{
-    CallContext, Capabilities, CustomerId, Error, ErrorKind, Label, LabelIdentity, LabelProvider,
-    Op, Temporariness, WriteStatus,
+    CallContext, Capabilities, CustomerId, Error, ErrorKind, Label, LabelChange, LabelIdentity,
+    LabelProvider, Op, Temporariness, WriteStatus,
 };
 
 use super::labels::{holds, Wanted};
@@ -87,10 +87,12 @@ impl Each<'_> {
                 continue;
             }
             let labels: Vec<LabelIdentity> = sent.iter().map(|(_, l)| l.clone()).collect();
-            let statuses = self
-                .provider
-                .change_labels(self.ctx, op, customer, &labels)
-                .await?;
+            let change = LabelChange {
+                op,
+                customer,
+                labels: &labels,
+            };
+            let statuses = self.provider.change_labels(self.ctx, change).await?;
             if statuses.len() != labels.len() {
                 return Err(Error::new(
                     ErrorKind::UpstreamError,

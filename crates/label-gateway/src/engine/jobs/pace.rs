@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use label_core::{Error, InnerCall, LabelProvider, Layer, Layered, Operation};
+use label_core::{Call, Error, LabelProvider, Layer, Layered};
 
 use crate::engine::fleet::budget::VendorBudget;
 use crate::engine::layers::Budgeted;
@@ -32,12 +32,8 @@ pub fn paced(
 
 #[async_trait]
 impl Layer for Counted {
-    async fn around<'a, T: Send + 'a>(
-        &'a self,
-        _operation: Operation,
-        call: InnerCall<'a, T>,
-    ) -> Result<T, Error> {
+    async fn around<'a, T: Send + 'a>(&'a self, call: Call<'a, T>) -> Result<T, Error> {
         self.0.fetch_add(1, Ordering::Relaxed);
-        call().await
+        call.run().await
     }
 }

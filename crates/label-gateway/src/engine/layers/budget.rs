@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use label_core::{Error, ErrorKind, InnerCall, Layer, Operation, Temporariness};
+use label_core::{Call, Error, ErrorKind, Layer, Temporariness};
 
 use crate::engine::fleet::budget::{Reservation, Spent, VendorBudget};
 
@@ -64,13 +64,9 @@ impl Budgeted {
 
 #[async_trait]
 impl Layer for Budgeted {
-    async fn around<'a, T: Send + 'a>(
-        &'a self,
-        _operation: Operation,
-        call: InnerCall<'a, T>,
-    ) -> Result<T, Error> {
+    async fn around<'a, T: Send + 'a>(&'a self, call: Call<'a, T>) -> Result<T, Error> {
         self.reserve(STEP).await?.used();
-        call().await
+        call.run().await
     }
 }
 

@@ -7,7 +7,7 @@ use std::sync::RwLock;
 use std::time::Instant;
 
 use async_trait::async_trait;
-use label_core::{Error, InnerCall, Layer, Operation};
+use label_core::{Call, Error, Layer, Operation};
 use metrics::{Counter, Histogram};
 use tracing::Instrument;
 
@@ -54,16 +54,13 @@ impl Instrumented {
 #[async_trait]
 impl Layer for Instrumented {
     /// One `vendor_call` span per call, this layer's own: its operation and outcome.
-    async fn around<'a, T: Send + 'a>(
-        &'a self,
-        operation: Operation,
-        call: InnerCall<'a, T>,
-    ) -> Result<T, Error> {
+    async fn around<'a, T: Send + 'a>(&'a self, call: Call<'a, T>) -> Result<T, Error> {
+        let operation = call.operation;
         let span = tracing::info_span!("vendor_call", tenant = %self.tenant,
             provider = self.provider, operation = operation.name(),
             outcome = tracing::field::Empty);
         let started = Instant::now();
-        let result = call().instrument(span.clone()).await;
+        let result = call.run().instrument(span.clone()).await;
         let elapsed = started.elapsed();
         // "ok", or the error kind: a closed set of codes, never vendor text.
         let outcome = match &result {

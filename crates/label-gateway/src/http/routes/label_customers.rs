@@ -10,7 +10,7 @@ use axum::Json;
 use label_core::many::change_many;
 use label_core::{
     check_label_text, invalid_request, CallContext, CustomerOutcome, Error, ErrorKind,
-    LabelIdentity, LabelRef, MembersPage, Op,
+    LabelIdentity, LabelRef, ManyChange, MembersPage, Op,
 };
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -84,9 +84,13 @@ pub async fn list_label_customers(
     let id = label.id.clone().unwrap_or_default();
     let scope = format!("members/{}/{id}", access.tenant.id);
     let offset = cursor::offset(query.cursor.as_deref(), &scope).map_err(|e| access.error(e))?;
-    let page = MembersPage { offset, limit };
+    let page = MembersPage {
+        label: &label,
+        offset,
+        limit,
+    };
     let members = provider
-        .members(&ctx, &label, page)
+        .members(&ctx, page)
         .await
         .map_err(|e| access.error(e))?;
     let next_cursor = members
@@ -153,14 +157,12 @@ pub async fn change_label_customers(
     let label = resolve(&access, path, &ctx).await?;
     let mut results = Vec::with_capacity(change.add.len() + change.remove.len());
     for (op, customers) in [(Op::Add, &change.add), (Op::Remove, &change.remove)] {
-        let outcomes = change_many(
-            provider.as_ref(),
-            &ctx,
+        let many = ManyChange {
             op,
-            &label,
+            label: &label,
             customers,
-            tenant.fan_out,
-        );
+        };
+        let outcomes = change_many(provider.as_ref(), &ctx, many, tenant.fan_out);
         for (customer, outcome) in customers.iter().zip(outcomes.await) {
             let (status, problem) = match outcome {
                 CustomerOutcome::Applied => (CustomerStatus::Applied, None),

@@ -7,8 +7,8 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use label_core::keeper::Keeping;
 use label_core::{
-    CallContext, Capabilities, CustomerId, CustomerIdFormat, Error, Fetched, Label, LabelIdFormat,
-    LabelIdentity, LabelKey, LabelList, LabelProvider, Op, Source, WriteStatus,
+    CallContext, Capabilities, CustomerId, CustomerIdFormat, Error, Fetched, Label, LabelChange,
+    LabelIdFormat, LabelKey, LabelList, LabelProvider, Op, Source, WriteStatus,
 };
 use tokio::sync::Semaphore;
 
@@ -66,12 +66,10 @@ impl LabelProvider for Gated {
     async fn change_labels(
         &self,
         _: &CallContext,
-        _: Op,
-        _: &CustomerId,
-        labels: &[LabelIdentity],
+        change: LabelChange<'_>,
     ) -> Result<Vec<WriteStatus>, Error> {
         self.writes.fetch_add(1, Ordering::SeqCst);
-        Ok(vec![WriteStatus::Applied; labels.len()])
+        Ok(vec![WriteStatus::Applied; change.labels.len()])
     }
 }
 
@@ -155,15 +153,14 @@ async fn a_read_in_flight_during_a_change_is_not_stored() {
     };
     let change = async {
         yield_until(|| gated.reads.load(Ordering::SeqCst) == 1).await;
-        cached
-            .change_labels(
-                &CallContext::default(),
-                Op::Add,
-                &customer,
-                &[label("x").identity()],
-            )
-            .await
-            .expect("attached");
+        let labels = [label("x").identity()];
+        let change = LabelChange {
+            op: Op::Add,
+            customer: &customer,
+            labels: &labels,
+        };
+        let ctx = CallContext::default();
+        cached.change_labels(&ctx, change).await.expect("attached");
         gated.gate.add_permits(1);
     };
     tokio::join!(before, change);

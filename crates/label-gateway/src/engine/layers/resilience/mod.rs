@@ -14,7 +14,7 @@ mod retry;
 mod slots;
 
 use async_trait::async_trait;
-use label_core::{Error, ErrorKind, InnerCall, Layer, Operation};
+use label_core::{Call, Error, ErrorKind, Layer, Operation};
 use tokio::time::Instant;
 use tracing::Instrument;
 
@@ -85,12 +85,8 @@ impl Resilient {
     /// the budget makes it); a slot, waited for while the call keeps what it needs (no slot:
     /// the budget's cell is given back); the call itself under the deadline; and the breaker
     /// told how the vendor did.
-    async fn attempt<'a, T>(
-        &self,
-        operation: Operation,
-        deadline: &mut Deadline,
-        call: InnerCall<'a, T>,
-    ) -> Result<T, Failed> {
+    async fn attempt<T>(&self, deadline: &mut Deadline, call: Call<'_, T>) -> Result<T, Failed> {
+        let operation = call.operation;
         let not_called = |outcome, error| {
             self.count(operation, outcome);
             Failed::NotCalled(error)
@@ -120,7 +116,7 @@ impl Resilient {
         if let Some(reservation) = reservation {
             reservation.used();
         }
-        match self.call(operation, deadline, call).await {
+        match self.call(deadline, call).await {
             Called::Answered(result) => {
                 pass.verdict(&self.tenant, &result);
                 result.map_err(Failed::Vendor)
@@ -133,16 +129,11 @@ impl Resilient {
     /// The call under the deadline, which is told to the call too (a wait for answer bytes ends
     /// before it). A timeout is the vendor's answer when the vendor had its fair share of the
     /// deadline, else the gateway's own lateness.
-    async fn call<'a, T>(
-        &self,
-        operation: Operation,
-        deadline: &Deadline,
-        call: InnerCall<'a, T>,
-    ) -> Called<T> {
+    async fn call<T>(&self, deadline: &Deadline, call: Call<'_, T>) -> Called<T> {
         let given = deadline.left();
         let started = Instant::now();
-        let call = label_providers::in_flight::within(deadline.at(), call());
-        match tokio::time::timeout_at(deadline.at(), call).await {
+        let answer = label_providers::in_flight::within(deadline.at(), call.run());
+        match tokio::time::timeout_at(deadline.at(), answer).await {
             Ok(result) => {
                 self.latency.answered(started.elapsed());
                 Called::Answered(result.map_err(|error| self.clamped(error)))
@@ -155,7 +146,7 @@ impl Resilient {
                 } else {
                     "deadline"
                 };
-                self.count(operation, outcome);
+                self.count(call.operation, outcome);
                 match vendors_fault {
                     true => Called::Answered(Err(deadline.timed_out())),
                     false => Called::Late(deadline.timed_out()),
@@ -185,16 +176,13 @@ impl Resilient {
 impl Layer for Resilient {
     /// Runs `call` until it succeeds, fails for good, or the deadline leaves no room. Each
     /// attempt is a `vendor_attempt` span, this layer's own.
-    async fn around<'a, T: Send + 'a>(
-        &'a self,
-        operation: Operation,
-        call: InnerCall<'a, T>,
-    ) -> Result<T, Error> {
+    async fn around<'a, T: Send + 'a>(&'a self, call: Call<'a, T>) -> Result<T, Error> {
+        let operation = call.operation;
         let mut deadline = Deadline::start(self.settings.timeout);
         let mut last: Option<Error> = None;
         for retry in 0..=self.settings.max_retries {
             let span = tracing::info_span!("vendor_attempt", attempt = retry + 1);
-            let attempt = self.attempt(operation, &mut deadline, call);
+            let attempt = self.attempt(&mut deadline, call);
             let error = match attempt.instrument(span).await {
                 Ok(value) => return Ok(value),
                 // A retry that cannot be made reports what the vendor did, not why we stopped.
