@@ -10,9 +10,9 @@ use std::time::{Duration, Instant};
 use async_trait::async_trait;
 
 use super::event::Recorded;
-use super::log::{expired, not_a_position, EventLog, Page};
+use super::log::{expired, not_a_position, EventLog, Page, Read};
 use crate::config::EventsConfig;
-use crate::contract::{Error, TypeFilter};
+use crate::contract::Error;
 
 pub struct LocalLog {
     epoch: String,
@@ -149,13 +149,12 @@ impl EventLog for LocalLog {
         Ok(())
     }
 
-    async fn read(
-        &self,
-        tenant: &str,
-        after: Option<&str>,
-        filter: &TypeFilter,
-        limit: usize,
-    ) -> Result<Page, Error> {
+    async fn read(&self, tenant: &str, read: Read<'_>) -> Result<Page, Error> {
+        let Read {
+            after,
+            types: filter,
+            limit,
+        } = read;
         let after = after.map(|position| self.sequence(position)).transpose()?;
         let mut state = self.state();
         state.trim(tenant, Instant::now(), self.retention, self.max_events);

@@ -16,21 +16,23 @@ pub struct Page {
     pub next: String,
 }
 
+/// What a reader asks of a tenant's log: up to `limit` events after `after` (from the oldest
+/// kept without one) that `types` admits.
+#[derive(Debug, Clone, Copy)]
+pub struct Read<'a> {
+    pub after: Option<&'a str>,
+    pub types: &'a TypeFilter,
+    pub limit: usize,
+}
+
 #[async_trait]
 pub trait EventLog: Send + Sync {
     /// Adds a tenant's events, in order, dropping what is past the retention.
     async fn append(&self, tenant: &str, events: Vec<Recorded>) -> Result<(), Error>;
 
-    /// Up to `limit` of the tenant's events after `after` (from the oldest kept without one)
-    /// that `filter` admits. `cursor_expired` when events after `after` are no longer kept;
-    /// `invalid_request` for a position this log never gave out.
-    async fn read(
-        &self,
-        tenant: &str,
-        after: Option<&str>,
-        filter: &TypeFilter,
-        limit: usize,
-    ) -> Result<Page, Error>;
+    /// The events `read` asks for. `cursor_expired` when events after `read.after` are no
+    /// longer kept; `invalid_request` for a position this log never gave out.
+    async fn read(&self, tenant: &str, read: Read<'_>) -> Result<Page, Error>;
 
     /// The position after the tenant's newest event: a reader starting there gets only what
     /// comes next (a webhook configured now is not sent the past).

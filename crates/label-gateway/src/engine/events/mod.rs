@@ -15,7 +15,7 @@ pub mod webhooks;
 use std::sync::Arc;
 
 pub use event::{Event, EventData, Recorded};
-pub use log::{EventLog, Page};
+pub use log::{EventLog, Page, Read};
 
 use crate::config::Config;
 use crate::engine::fleet::Fleet;

@@ -15,9 +15,9 @@ use redis::streams::StreamRangeReply;
 use redis::Value;
 
 use super::event::Recorded;
-use super::log::{expired, not_a_position, EventLog, Page};
+use super::log::{expired, not_a_position, EventLog, Page, Read};
 use crate::config::EventsConfig;
-use crate::contract::{Code, Error, EventType, TypeFilter};
+use crate::contract::{Code, Error, EventType};
 use crate::engine::clock::now_ms;
 use crate::engine::fleet::Link;
 
@@ -205,13 +205,12 @@ impl EventLog for SharedLog {
             .map_err(|_| unavailable())
     }
 
-    async fn read(
-        &self,
-        tenant: &str,
-        after: Option<&str>,
-        filter: &TypeFilter,
-        limit: usize,
-    ) -> Result<Page, Error> {
+    async fn read(&self, tenant: &str, read: Read<'_>) -> Result<Page, Error> {
+        let Read {
+            after,
+            types: filter,
+            limit,
+        } = read;
         let after = after
             .map(|text| EntryId::parse(text).ok_or_else(not_a_position))
             .transpose()?;

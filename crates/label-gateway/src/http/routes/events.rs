@@ -6,6 +6,7 @@ use serde_json::Value;
 use utoipa::IntoParams;
 
 use crate::contract::{Error, EventType, TypeFilter};
+use crate::engine::events::Read;
 use crate::http::api::events::EventPage;
 use crate::http::auth::TenantAccess;
 use crate::http::params::TenantPath;
@@ -95,12 +96,12 @@ pub async fn list_events(
             _ => return Err(access.error(cursor::not_given_out())),
         },
     };
-    let page = state
-        .events
-        .log
-        .read(tenant, after.as_deref(), &filter, size)
-        .await
-        .map_err(|e| access.error(e))?;
+    let read = Read {
+        after: after.as_deref(),
+        types: &filter,
+        limit: size,
+    };
+    let page = (state.events.log.read(tenant, read).await).map_err(|e| access.error(e))?;
     let items = page
         .items
         .iter()

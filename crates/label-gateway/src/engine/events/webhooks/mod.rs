@@ -20,6 +20,7 @@ use self::record::Record;
 use self::send::{Sender, Target};
 use super::event::Recorded;
 use super::feed::Feed;
+use super::log::Read;
 use crate::config::{EventsConfig, Webhook};
 use crate::contract::{Code, TypeFilter};
 
@@ -146,11 +147,12 @@ async fn follow(feed: Arc<Feed>, hook: Arc<Hook>, mut after: Option<String>) {
             tokio::time::sleep(Duration::from_millis(100)).await;
             continue;
         }
-        match feed
-            .log
-            .read(&hook.tenant, after.as_deref(), &hook.types, BATCH)
-            .await
-        {
+        let read = Read {
+            after: after.as_deref(),
+            types: &hook.types,
+            limit: BATCH,
+        };
+        match feed.log.read(&hook.tenant, read).await {
             Ok(page) => {
                 let read = page.items.len();
                 for event in page.items {
