@@ -41,7 +41,7 @@ use compact::CompactList;
 use memory::{Held, JobMemory};
 use model::{Counts, Meta, Spec, State};
 use store::{local::Local, shared::Shared};
-pub use store::{JobPage, JobStore};
+pub use store::{Finish, JobPage, JobStore, NewJob};
 
 /// Customers a chunk holds when the vendor has no batch call, per unit of concurrency.
 const CHUNK_PER_CALL: usize = 25;
@@ -202,9 +202,13 @@ impl Jobs {
             cancel_requested: false,
             labels: Vec::new(),
         };
-        jobs.store
-            .create(&meta, customers, jobs.max_active_per_tenant, held)
-            .await?;
+        let new = NewJob {
+            meta: &meta,
+            customers,
+            max_active: jobs.max_active_per_tenant,
+            held,
+        };
+        jobs.store.create(new).await?;
         jobs.known.saw(&meta);
         launch(jobs, &meta.tenant, &meta.id);
         Ok(meta)

@@ -53,11 +53,7 @@ pub async fn page(
 ) -> Result<(Vec<JobItem>, Option<u64>), Error> {
     let size = u64::from(meta.chunk_size.max(1));
     let places: Vec<u64> = match filter {
-        Filter::Failed => {
-            store
-                .failed_from(&meta.tenant, &meta.id, from, limit + 1)
-                .await?
-        }
+        Filter::Failed => store.failed_from(meta, from, limit + 1).await?,
         _ => Vec::new(),
     };
     let mut items = Vec::with_capacity(limit);

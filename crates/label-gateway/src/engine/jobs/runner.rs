@@ -18,6 +18,7 @@ use super::labels::Labels;
 use super::lease::{heartbeat, persist};
 use super::model::{ChunkDone, JobProblem, Kind, Meta, State};
 use super::record::{self, Outcome};
+use super::store::Finish;
 use super::view::Job;
 use super::{compact, copy, handoff, pace, resolve, Jobs};
 use crate::contract::EventType;
@@ -68,11 +69,12 @@ pub async fn run(jobs: &Jobs, tenant: String, id: String, cancel: Arc<AtomicBool
         Ending::LeaseLost => return lost(jobs, &meta).await,
     };
     let now = now_ms();
-    let finished = persist(|| {
-        jobs.store
-            .finish(&meta, &jobs.owner, state, problem.clone(), now)
-    })
-    .await;
+    let finish = Finish {
+        state,
+        problem: problem.clone(),
+        at: now,
+    };
+    let finished = persist(|| jobs.store.finish(&meta, &jobs.owner, finish.clone())).await;
     meta.finished_at = Some(now);
     jobs.known.saw(&meta);
     let recorded = finished.unwrap_or(false);

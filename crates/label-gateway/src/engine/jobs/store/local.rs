@@ -10,9 +10,9 @@ use async_trait::async_trait;
 use crate::engine::jobs::clock::{now_ms, RETENTION};
 use crate::engine::jobs::compact::{self, CompactList};
 use crate::engine::jobs::memory::Held;
-use crate::engine::jobs::model::{ChunkDone, JobProblem, Meta, State};
+use crate::engine::jobs::model::{ChunkDone, Meta, State};
 use crate::engine::jobs::packed::Packed;
-use crate::engine::jobs::store::{JobPage, JobStore};
+use crate::engine::jobs::store::{Finish, JobPage, JobStore, NewJob};
 
 #[derive(Default)]
 pub struct Local {
@@ -62,13 +62,13 @@ impl JobStore for Local {
         false
     }
 
-    async fn create(
-        &self,
-        meta: &Meta,
-        customers: CompactList,
-        max_active: usize,
-        held: Held,
-    ) -> Result<(), Error> {
+    async fn create(&self, new: NewJob<'_>) -> Result<(), Error> {
+        let NewJob {
+            meta,
+            customers,
+            max_active,
+            held,
+        } = new;
         let mut job = Job {
             meta: meta.clone(),
             customers,
@@ -141,15 +141,9 @@ impl JobStore for Local {
         }))
     }
 
-    async fn failed_from(
-        &self,
-        tenant: &str,
-        id: &str,
-        from: u64,
-        limit: usize,
-    ) -> Result<Vec<u64>, Error> {
+    async fn failed_from(&self, meta: &Meta, from: u64, limit: usize) -> Result<Vec<u64>, Error> {
         Ok(self.with(|jobs| {
-            let Some(job) = jobs.get(&key(tenant, id)) else {
+            let Some(job) = jobs.get(&key(&meta.tenant, &meta.id)) else {
                 return Vec::new();
             };
             let start = job.failed.partition_point(|&at| at < from);
@@ -212,18 +206,11 @@ impl JobStore for Local {
         }))
     }
 
-    async fn finish(
-        &self,
-        meta: &Meta,
-        _owner: &str,
-        state: State,
-        problem: Option<JobProblem>,
-        now: u64,
-    ) -> Result<bool, Error> {
+    async fn finish(&self, meta: &Meta, _owner: &str, finish: Finish) -> Result<bool, Error> {
         Ok(self.update(meta, |job| {
-            job.meta.state = state;
-            job.meta.problem = problem;
-            job.meta.finished_at = Some(now);
+            job.meta.state = finish.state;
+            job.meta.problem = finish.problem;
+            job.meta.finished_at = Some(finish.at);
             job.meta.eta_seconds = None;
             true
         }))

@@ -24,6 +24,24 @@ pub struct JobPage {
     pub next_after: Option<String>,
 }
 
+/// A job to keep: its meta and its customers, unless its tenant has `max_active` unfinished
+/// jobs already. In the process the job keeps `held` (grown as its results come); in Redis it
+/// holds nothing of the process's memory.
+pub struct NewJob<'a> {
+    pub meta: &'a Meta,
+    pub customers: CompactList,
+    pub max_active: usize,
+    pub held: Held,
+}
+
+/// How a job ended, and when.
+#[derive(Debug, Clone)]
+pub struct Finish {
+    pub state: State,
+    pub problem: Option<JobProblem>,
+    pub at: u64,
+}
+
 /// A tenant at its most active jobs is asked to come back after this: a job's chunk takes
 /// seconds, a job minutes.
 const ACTIVE_RETRY_AFTER: Duration = Duration::from_secs(30);
@@ -48,16 +66,9 @@ pub trait JobStore: Send + Sync {
     /// Whether the jobs outlive the process (and any replica may take one over).
     fn durable(&self) -> bool;
 
-    /// Keeps a new job: its meta and its customers, `meta.chunk_size` to a chunk; `too_many_jobs`
-    /// (and nothing kept) when its tenant has `max_active` unfinished jobs already. In the
-    /// process the job keeps `held` (grown as its results come); in Redis it holds nothing here.
-    async fn create(
-        &self,
-        meta: &Meta,
-        customers: CompactList,
-        max_active: usize,
-        held: Held,
-    ) -> Result<(), Error>;
+    /// Keeps a new job, its customers `meta.chunk_size` to a chunk; `too_many_jobs` (and
+    /// nothing kept) when its tenant has `max_active` unfinished jobs already.
+    async fn create(&self, job: NewJob<'_>) -> Result<(), Error>;
 
     /// The tenant's unfinished jobs (fleet-wide with `[state]`).
     async fn active(&self, tenant: &str) -> Result<usize, Error>;
@@ -75,13 +86,7 @@ pub trait JobStore: Send + Sync {
     async fn records(&self, tenant: &str, id: &str, chunk: u64) -> Result<Option<Vec<u8>>, Error>;
 
     /// Places of failed customers from `from` on, ascending, at most `limit`.
-    async fn failed_from(
-        &self,
-        tenant: &str,
-        id: &str,
-        from: u64,
-        limit: usize,
-    ) -> Result<Vec<u64>, Error>;
+    async fn failed_from(&self, meta: &Meta, from: u64, limit: usize) -> Result<Vec<u64>, Error>;
 
     /// Marks the job for cancelling (its runner ends it); the job as it now stands.
     async fn request_cancel(&self, tenant: &str, id: &str) -> Result<Option<Meta>, Error>;
@@ -99,13 +104,6 @@ pub trait JobStore: Send + Sync {
     /// was already added.
     async fn commit(&self, meta: &Meta, owner: &str, done: &ChunkDone) -> Result<bool, Error>;
 
-    /// Ends the job in `state`.
-    async fn finish(
-        &self,
-        meta: &Meta,
-        owner: &str,
-        state: State,
-        problem: Option<JobProblem>,
-        now: u64,
-    ) -> Result<bool, Error>;
+    /// Ends the job; `false` when `owner` no longer holds the lease.
+    async fn finish(&self, meta: &Meta, owner: &str, finish: Finish) -> Result<bool, Error>;
 }

@@ -17,12 +17,11 @@ use redis::aio::ConnectionManager;
 use redis::{AsyncCommands, Script};
 
 use super::shared_meta::{read_meta, Head};
-use super::{scripts, JobPage, JobStore, LEASE};
+use super::{scripts, Finish, JobPage, JobStore, NewJob, LEASE};
 use crate::engine::fleet::Link;
 use crate::engine::jobs::clock::RETENTION;
-use crate::engine::jobs::compact::{self, CompactList};
-use crate::engine::jobs::memory::Held;
-use crate::engine::jobs::model::{ChunkDone, JobProblem, Meta, State};
+use crate::engine::jobs::compact;
+use crate::engine::jobs::model::{ChunkDone, Meta};
 use crate::engine::jobs::packed::Packed;
 
 /// Small commands; a chunk's customers or results are far under a megabyte.
@@ -73,14 +72,14 @@ impl JobStore for Shared {
 
     /// Makes the job unless its tenant has `max_active` unfinished ones (then nothing of it is
     /// left behind).
-    async fn create(
-        &self,
-        meta: &Meta,
-        customers: CompactList,
-        max_active: usize,
-        // In Redis, the job holds nothing of this process's memory.
-        _held: Held,
-    ) -> Result<(), Error> {
+    async fn create(&self, new: NewJob<'_>) -> Result<(), Error> {
+        // `held` is dropped: in Redis, the job holds nothing of this process's memory.
+        let NewJob {
+            meta,
+            customers,
+            max_active,
+            ..
+        } = new;
         let mut commands = self.commands()?;
         let (tenant, id) = (&meta.tenant, &meta.id);
         let key = self.key(tenant, id, "customers");
@@ -191,15 +190,9 @@ impl JobStore for Shared {
         Ok(kept.map(compact::unpack_records))
     }
 
-    async fn failed_from(
-        &self,
-        tenant: &str,
-        id: &str,
-        from: u64,
-        limit: usize,
-    ) -> Result<Vec<u64>, Error> {
+    async fn failed_from(&self, meta: &Meta, from: u64, limit: usize) -> Result<Vec<u64>, Error> {
         let mut commands = self.commands()?;
-        let key = self.key(tenant, id, "failed");
+        let key = self.key(&meta.tenant, &meta.id, "failed");
         within(commands.zrangebyscore_limit(key, from, "+inf", 0, limit as isize)).await
     }
 
@@ -261,14 +254,8 @@ impl JobStore for Shared {
         Ok(within(call.invoke_async::<i64>(&mut commands)).await? == 1)
     }
 
-    async fn finish(
-        &self,
-        meta: &Meta,
-        owner: &str,
-        state: State,
-        problem: Option<JobProblem>,
-        now: u64,
-    ) -> Result<bool, Error> {
+    async fn finish(&self, meta: &Meta, owner: &str, finish: Finish) -> Result<bool, Error> {
+        let Finish { state, problem, at } = finish;
         let mut commands = self.commands()?;
         let (t, i) = (&meta.tenant, &meta.id);
         let mut call = self.finish.key(self.key(t, i, ""));
@@ -281,7 +268,7 @@ impl JobStore for Shared {
             .arg(problem.map_or(String::new(), |p| {
                 serde_json::to_string(&p).unwrap_or_default()
             }))
-            .arg(now)
+            .arg(at)
             .arg(format!("{t}/{i}"))
             .arg(RETENTION.as_millis() as u64);
         Ok(within(call.invoke_async::<i64>(&mut commands)).await? == 1)
