@@ -13,27 +13,25 @@ use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use redis::Script;
 use tokio::time::Instant;
 
+use super::gcra::gcra_prologue;
 use super::link::Link;
 use crate::config::Budget;
 use crate::telemetry::recorder::names::BUDGET_WAITS;
 
 /// Reserves the next cell if it is due within `max_wait`: returns `{1, wait_us}`, or
 /// `{0, wait_us}` (refused, the cell due in `wait_us`) without reserving it.
-const GCRA: &str = r"
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
-local interval = tonumber(ARGV[1])
-local tolerance = tonumber(ARGV[2])
+const GCRA: &str = concat!(
+    gcra_prologue!(),
+    r"local tolerance = tonumber(ARGV[2])
 local max_wait = tonumber(ARGV[3])
-local tat = tonumber(redis.call('GET', KEYS[1]) or now)
-if tat < now then tat = now end
 local wait = tat - tolerance - now
 if wait < 0 then wait = 0 end
 if wait > max_wait then return {0, wait} end
 local next = tat + interval
 redis.call('SET', KEYS[1], next, 'PX', math.ceil((next - now) / 1000) + 1000)
 return {1, wait}
-";
+"
+);
 
 /// One tenant's vendor budget.
 pub struct VendorBudget {

@@ -5,6 +5,7 @@
 //! is the one connection they all use.
 
 pub mod budget;
+mod gcra;
 mod link;
 mod outage;
 mod persistence;
@@ -14,6 +15,7 @@ use std::sync::Arc;
 use crate::config::StateConfig;
 use crate::engine::invalidation::Invalidate;
 
+pub(crate) use gcra::gcra_prologue;
 pub use link::Link;
 pub use persistence::Persistence;
 

@@ -18,20 +18,16 @@ use redis::Script;
 use tokio::sync::Mutex;
 
 use crate::config::ClientRate;
-use crate::engine::fleet::Link;
+use crate::engine::fleet::{gcra_prologue, Link};
 
 /// Leases up to `ARGV[3]` cells of a GCRA bucket (a cell every `ARGV[1]` µs, `ARGV[2]` at
 /// most at once): returns `{granted, wait_us, full_in_us}`, `wait_us` the time until a cell
 /// is free when none is granted, `full_in_us` the time until the bucket is full again. The
 /// TAT is written with `%.0f`: Lua prints a large number in 14 digits, which would round it.
-const LEASE: &str = r"
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
-local interval = tonumber(ARGV[1])
-local burst = tonumber(ARGV[2])
+const LEASE: &str = concat!(
+    gcra_prologue!(),
+    r"local burst = tonumber(ARGV[2])
 local want = tonumber(ARGV[3])
-local tat = tonumber(redis.call('GET', KEYS[1]) or now)
-if tat < now then tat = now end
 local free = math.floor((now + burst * interval - tat) / interval)
 if free < 0 then free = 0 end
 local granted = math.min(want, free)
@@ -41,7 +37,8 @@ end
 tat = tat + granted * interval
 redis.call('SET', KEYS[1], string.format('%.0f', tat), 'PX', math.ceil((tat - now) / 1000) + 1000)
 return {granted, 0, math.ceil(tat - now)}
-";
+"
+);
 
 static SCRIPT: LazyLock<Script> = LazyLock::new(|| Script::new(LEASE));
 
