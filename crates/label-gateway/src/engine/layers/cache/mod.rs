@@ -108,7 +108,8 @@ impl Cached {
         let load = async move { loaded(lifetimes, read.await) };
         if ctx.fresh {
             self.store.count().missed();
-            let (entry, _) = self.store.refresh(key, load).await;
+            self.store.supersede(&key);
+            let (entry, _) = self.store.load(key, load).await;
             return fetched(entry, Source::Refreshed);
         }
         if let Some(hit) = self.hit(&key, Instant::now()) {

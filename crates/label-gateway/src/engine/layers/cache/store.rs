@@ -210,18 +210,11 @@ impl Store {
             .await
     }
 
-    /// Like [`Store::load`] for a reader that wants the vendor's answer now: it joins no read
-    /// already in flight, and supersedes it, so that the older answer is not stored after it.
-    pub(crate) async fn refresh<F>(
-        &self,
-        key: KeyRef<'_>,
-        load: F,
-    ) -> (Result<Entry, Arc<Error>>, Joined)
-    where
-        F: Future<Output = Result<Loaded, Error>> + Send + 'static,
-    {
-        self.inner.flights.supersede(self.shard(&key), &key, || {});
-        self.load(key, load).await
+    /// For a reader that wants the vendor's answer now, before its [`Store::load`]: the read
+    /// already in flight for `key` is superseded (its older answer is not stored after this
+    /// one) and joined by no one.
+    pub(crate) fn supersede(&self, key: &KeyRef<'_>) {
+        self.inner.flights.supersede(self.shard(key), key, || {});
     }
 
     /// Drops the entries of `keys` (their shadows too) and supersedes their reads in flight.
