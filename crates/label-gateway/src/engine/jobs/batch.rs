@@ -14,8 +14,7 @@ use label_core::{
     ManyChange, Op,
 };
 
-use super::each::{failed, not_acted_on, plan, Each};
-use super::labels::Wanted;
+use super::each::{failed, not_acted_on, plan, Chunk, Each};
 use super::record::{Outcome, RefResult, RefStatus};
 
 /// Tries of a batch whose customers were refused before the vendor could act.
@@ -44,26 +43,18 @@ impl<'a> Changer<'a> {
 
     /// Every customer's outcome, in order. One at a time, `cancel` stops new customers; in
     /// batches a chunk is started whole.
-    pub async fn all(
-        &self,
-        customers: Vec<(Result<CustomerId, Error>, Vec<Wanted>)>,
-        concurrency: usize,
-        cancel: &AtomicBool,
-    ) -> Vec<Outcome> {
+    pub async fn all(&self, customers: Chunk, cancel: &AtomicBool) -> Vec<Outcome> {
         match self {
-            Changer::Each(each) => each.all(customers, concurrency, cancel).await,
-            Changer::Batch(each) if each.dry_run => read_all(each, customers, concurrency).await,
-            Changer::Batch(each) => write_all(each, customers, concurrency).await,
+            Changer::Each(each) => each.all(customers, cancel).await,
+            Changer::Batch(each) if each.dry_run => read_all(each, customers).await,
+            Changer::Batch(each) => write_all(each, customers).await,
         }
     }
 }
 
 /// A dry run: each customer's labels from the vendor's batch reads, planned, nothing sent.
-async fn read_all(
-    each: &Each<'_>,
-    customers: Vec<(Result<CustomerId, Error>, Vec<Wanted>)>,
-    concurrency: usize,
-) -> Vec<Outcome> {
+async fn read_all(each: &Each<'_>, customers: Chunk) -> Vec<Outcome> {
+    let concurrency = each.concurrency;
     let ids: Vec<CustomerId> = customers
         .iter()
         .filter_map(|(id, _)| id.as_ref().ok().cloned())
@@ -94,11 +85,7 @@ async fn read_all(
 /// Every label the chunk wants, each with the customers (by place) that want it.
 type Groups = Vec<((Op, LabelIdentity), Vec<usize>)>;
 
-async fn write_all(
-    each: &Each<'_>,
-    customers: Vec<(Result<CustomerId, Error>, Vec<Wanted>)>,
-    concurrency: usize,
-) -> Vec<Outcome> {
+async fn write_all(each: &Each<'_>, customers: Chunk) -> Vec<Outcome> {
     let mut results: Vec<Result<Vec<RefResult>, Error>> = Vec::with_capacity(customers.len());
     let mut groups: Groups = Vec::new();
     // By side (`true`: remove) and the label's place in the job's table.
@@ -141,7 +128,7 @@ async fn write_all(
             label: &identity,
             customers: &ids,
         };
-        let outcomes = change_retrying(each, change, concurrency).await;
+        let outcomes = change_retrying(each, change).await;
         for (place, outcome) in places.into_iter().zip(outcomes) {
             let Ok(refs) = &mut results[place] else {
                 continue;
@@ -181,11 +168,8 @@ async fn write_all(
 
 /// `change_many`, again for the customers refused before the vendor could act (the budget,
 /// the circuit, a 429), after the wait they name.
-async fn change_retrying(
-    each: &Each<'_>,
-    change: ManyChange<'_>,
-    concurrency: usize,
-) -> Vec<CustomerOutcome> {
+async fn change_retrying(each: &Each<'_>, change: ManyChange<'_>) -> Vec<CustomerOutcome> {
+    let concurrency = each.concurrency;
     let mut outcomes = change_many(each.provider, each.ctx, change, concurrency).await;
     for _ in 1..TRIES {
         let again: Vec<usize> = (0..outcomes.len())

@@ -50,7 +50,7 @@ impl Copying<'_> {
                 }
             }
         }
-        let mut changed = target.all(changes, concurrency, cancel).await.into_iter();
+        let mut changed = target.all(changes, cancel).await.into_iter();
         outcomes
             .into_iter()
             .map(|outcome| {

@@ -20,22 +20,23 @@ use super::record::{Outcome, RefResult, RefStatus};
 const TRIES: u32 = 4;
 const LONGEST_WAIT: Duration = Duration::from_secs(30);
 
+/// A chunk's customers in order, each with the labels it should end with, or why its id was
+/// refused.
+pub type Chunk = Vec<(Result<CustomerId, Error>, Vec<Wanted>)>;
+
 pub struct Each<'a> {
     pub provider: &'a dyn LabelProvider,
     pub ctx: &'a CallContext,
     pub capabilities: Capabilities,
     pub dry_run: bool,
+    /// The most vendor calls the job makes at once.
+    pub concurrency: usize,
 }
 
 impl Each<'_> {
-    /// Every customer with its wanted labels, `concurrency` at a time, in order. Once `cancel`
+    /// Every customer with its wanted labels, `self.concurrency` at a time, in order. Once `cancel`
     /// is set no customer is started: those not started are `NotDone`.
-    pub async fn all(
-        &self,
-        customers: Vec<(Result<CustomerId, Error>, Vec<Wanted>)>,
-        concurrency: usize,
-        cancel: &AtomicBool,
-    ) -> Vec<Outcome> {
+    pub async fn all(&self, customers: Chunk, cancel: &AtomicBool) -> Vec<Outcome> {
         let each: Vec<_> = customers
             .into_iter()
             .map(|(customer, wanted)| async move {
@@ -49,7 +50,7 @@ impl Each<'_> {
             })
             .collect();
         stream::iter(each)
-            .buffered(concurrency.max(1))
+            .buffered(self.concurrency.max(1))
             .collect()
             .await
     }

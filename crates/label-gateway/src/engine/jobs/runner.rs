@@ -176,6 +176,7 @@ async fn work(jobs: &Jobs, meta: &mut Meta, cancel: &AtomicBool) -> Ending {
             ctx: &ctx,
             capabilities: *labels.capabilities(),
             dry_run: meta.spec.dry_run,
+            concurrency: jobs.concurrency,
         });
         let mut outcomes = match (&meta.spec.kind, &source) {
             (Kind::Copy, Some(source)) => {
@@ -199,7 +200,7 @@ async fn work(jobs: &Jobs, meta: &mut Meta, cancel: &AtomicBool) -> Ending {
                     .iter()
                     .map(|id| (CustomerId::parse(id, format), wanted.clone()))
                     .collect();
-                changer.all(customers, jobs.concurrency, cancel).await
+                changer.all(customers, cancel).await
             }
         };
         if resumed == Some(chunk) {
