@@ -61,28 +61,21 @@ impl Endpoint {
         method: &Method,
         template: &'static str,
     ) -> Result<Reply, Error> {
-        let mut reply = self.send_unscrubbed(request, ctx, method, template).await?;
+        let mut reply = http::send(request, ctx, method, template, self.limits()).await?;
         reply.scrub_body();
         Ok(reply)
     }
 
-    /// [`Endpoint::send`] for the one answer whose secret the gateway needs: a token the
-    /// vendor may issue again while it lives, which would otherwise come back `[redacted]`.
-    /// Its text still goes through [`Reply::said`] before it is handed on.
-    pub async fn send_unscrubbed(
-        &self,
-        request: RequestBuilder,
-        ctx: &CallContext,
-        method: &Method,
-        template: &'static str,
-    ) -> Result<Reply, Error> {
-        let limits = http::Limits {
+    /// What [`http::send`] holds a call of this endpoint to. Given to it directly only for the
+    /// one answer whose secret the gateway needs: a token the vendor may issue again while it
+    /// lives, which [`Endpoint::send`] would turn into `[redacted]`.
+    pub fn limits(&self) -> http::Limits<'_> {
+        http::Limits {
             max_body: self.max_body_bytes,
             in_flight: &self.in_flight,
             wait: self.wait,
             redactor: &self.redactor,
-        };
-        http::send(request, ctx, method, template, limits).await
+        }
     }
 
     /// What keeps the tenant's secrets out of vendor text; a secret learnt later (a token the

@@ -17,6 +17,7 @@ use serde::Deserialize;
 use super::error;
 use super::wire::{TokenReply, TokenRequest};
 use crate::endpoint::{self, Endpoint};
+use crate::http;
 use crate::settings::SettingProblem;
 
 pub const OAUTH_HEADER: HeaderName = HeaderName::from_static("x-cap-api-oauth-token");
@@ -202,9 +203,10 @@ impl OAuth {
         };
         let asked = Instant::now();
         let request = endpoint.request(Method::POST, TOKEN_PATH).json(&body);
-        let reply = endpoint
-            .send_unscrubbed(request, ctx, &Method::POST, TOKEN_PATH)
-            .await?;
+        // Unscrubbed: the token itself is in the answer. Its text still goes through
+        // `Reply::said` before it is handed on.
+        let limits = endpoint.limits();
+        let reply = http::send(request, ctx, &Method::POST, TOKEN_PATH, limits).await?;
         error::check_status(&reply)?;
         let answer: TokenReply = reply.json()?;
         error::check_errors(&reply, &answer.errors)?;
