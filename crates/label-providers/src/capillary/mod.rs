@@ -17,7 +17,7 @@ use label_core::{
     PassthroughRequest, WriteStatus,
 };
 use reqwest::header::CONTENT_TYPE;
-use reqwest::{Method, StatusCode};
+use reqwest::{Method, RequestBuilder, StatusCode};
 use serde::Serialize;
 
 use crate::endpoint::Endpoint;
@@ -52,8 +52,7 @@ pub fn build(settings: &ProviderSettings) -> Result<Arc<dyn LabelProvider>, Vec<
 }
 
 impl Capillary {
-    /// One call, signed in: with OAuth, a 401 is taken for a token that died early, and the
-    /// call is made once more with a new one (the vendor did not act on a refused call).
+    /// One call, signed in, its answer checked.
     async fn call(
         &self,
         ctx: &CallContext,
@@ -62,14 +61,33 @@ impl Capillary {
         template: &'static str,
         body: Option<Bytes>,
     ) -> Result<Reply, Error> {
+        let build = || {
+            let request = self.endpoint.request(method.clone(), path);
+            Ok(match &body {
+                Some(body) => request
+                    .header(CONTENT_TYPE, "application/json")
+                    .body(body.clone()),
+                None => request,
+            })
+        };
+        let reply = self.signed(ctx, &method, template, build).await?;
+        error::check_status(&reply)?;
+        Ok(reply)
+    }
+
+    /// The request `build` makes, signed in: Basic is in the endpoint's fixed headers; with
+    /// OAuth the token goes on, and a 401 is taken for a token that died early and the request
+    /// is made once more with a new one (the vendor did not act on a refused call).
+    async fn signed(
+        &self,
+        ctx: &CallContext,
+        method: &Method,
+        template: &'static str,
+        build: impl Fn() -> Result<RequestBuilder, Error> + Send,
+    ) -> Result<Reply, Error> {
         let mut refused = None;
         loop {
-            let mut request = self.endpoint.request(method.clone(), path);
-            if let Some(body) = &body {
-                request = request
-                    .header(CONTENT_TYPE, "application/json")
-                    .body(body.clone());
-            }
+            let mut request = build()?;
             let generation = match &self.oauth {
                 Some(oauth) => {
                     let token = oauth.token(&self.endpoint, ctx, refused).await?;
@@ -78,13 +96,12 @@ impl Capillary {
                 }
                 None => None,
             };
-            let reply = self.endpoint.send(request, ctx, &method, template).await?;
+            let reply = self.endpoint.send(request, ctx, method, template).await?;
             if reply.status == StatusCode::UNAUTHORIZED && refused.is_none() && generation.is_some()
             {
                 refused = generation;
                 continue;
             }
-            error::check_status(&reply)?;
             return Ok(reply);
         }
     }
