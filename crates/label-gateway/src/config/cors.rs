@@ -3,28 +3,17 @@
 //! scheme's default), so that comparing is comparing bytes. No `*`, no path, no `null`.
 
 use super::fields::Section;
-use super::path::index;
 
 pub(super) fn read(section: &mut Section) -> Vec<String> {
-    let Some(value) = section.value("cors_allowed_origins") else {
-        return Vec::new();
-    };
-    let path = section.path_of("cors_allowed_origins");
-    let Some(items) = value.as_array() else {
-        section.problem(
-            path,
-            "must be a list of origins, like [\"https://app.example.com\"]",
-        );
-        return Vec::new();
-    };
-    let mut origins = Vec::with_capacity(items.len());
-    for (i, item) in items.iter().enumerate() {
-        let Some(text) = section.as_str(index(&path, i), item) else {
+    let hint = "must be a list of origins, like [\"https://app.example.com\"]";
+    let mut origins = Vec::new();
+    for (path, item) in section.list("cors_allowed_origins", hint) {
+        let Some(text) = section.as_str(path.clone(), item) else {
             continue;
         };
         match origin(text) {
             Ok(origin) => origins.push(origin),
-            Err(why) => section.problem(index(&path, i), why),
+            Err(why) => section.problem(path, why),
         }
     }
     origins

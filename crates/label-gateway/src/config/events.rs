@@ -148,32 +148,8 @@ impl std::fmt::Debug for Webhook {
 
 /// A tenant's `webhooks`: a list of tables, each checked whole.
 pub(super) fn webhooks(section: &mut Section) -> Vec<Webhook> {
-    let Some(value) = section.value("webhooks") else {
-        return Vec::new();
-    };
-    let path = section.path_of("webhooks");
-    let Some(items) = value.as_array() else {
-        section.problem(
-            path,
-            "must be a list of tables: [[tenants.<id>.webhooks]] with url and secret",
-        );
-        return Vec::new();
-    };
-    let mut hooks = Vec::with_capacity(items.len());
-    for (i, item) in items.iter().enumerate() {
-        let path = index(&path, i);
-        match Section::new(path, item, WEBHOOK_KEYS, section.unresolved()) {
-            Ok(mut table) => {
-                let hook = webhook(&mut table);
-                for problem in table.finish() {
-                    section.problem(problem.path, problem.message);
-                }
-                hooks.extend(hook);
-            }
-            Err(problem) => section.problem(problem.path, problem.message),
-        }
-    }
-    hooks
+    let hint = "must be a list of tables: [[tenants.<id>.webhooks]] with url and secret";
+    section.tables("webhooks", WEBHOOK_KEYS, hint, webhook)
 }
 
 fn webhook(section: &mut Section) -> Option<Webhook> {

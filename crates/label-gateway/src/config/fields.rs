@@ -89,26 +89,63 @@ impl<'a> Section<'a> {
         }
     }
 
-    /// A list of strings, each with its own path.
-    #[allow(dead_code)] // api_keys now takes tables too; kept for other lists of strings
+    /// The items of the optional list at `key`, each with its own path; a value that is not a
+    /// list is a problem that says what is expected (`hint`).
+    pub fn list(&mut self, key: &'static str, hint: &str) -> Vec<(String, &'a toml::Value)> {
+        let Some(value) = self.value(key) else {
+            return Vec::new();
+        };
+        let path = self.path_of(key);
+        let Some(items) = value.as_array() else {
+            self.problem(path, hint);
+            return Vec::new();
+        };
+        let paths = (0..items.len()).map(|i| index(&path, i));
+        paths.zip(items).collect()
+    }
+
+    /// The required list of strings at `key`, each with its own path.
     pub fn strings(&mut self, key: &'static str) -> Option<Vec<(String, &'a str)>> {
         let Some(value) = self.value(key) else {
             self.problem(self.path_of(key), "missing required key");
             return None;
         };
-        let Some(items) = value.as_array() else {
+        if !value.is_array() {
             self.problem(self.path_of(key), wrong_type("a list of strings", value));
             return None;
-        };
-        let list_path = self.path_of(key);
-        let mut strings = Vec::with_capacity(items.len());
-        for (i, item) in items.iter().enumerate() {
-            let path = index(&list_path, i);
+        }
+        let mut strings = Vec::new();
+        for (path, item) in self.list(key, "") {
             if let Some(text) = self.as_str(path.clone(), item) {
                 strings.push((path, text));
             }
         }
         Some(strings)
+    }
+
+    /// The optional list of tables at `key`, each read by `read` as a section of its own with
+    /// the keys `known`, its problems at its own path (`key[i].…`).
+    pub fn tables<T>(
+        &mut self,
+        key: &'static str,
+        known: &'static [&'static str],
+        hint: &str,
+        read: fn(&mut Section) -> Option<T>,
+    ) -> Vec<T> {
+        let mut read_all = Vec::new();
+        for (path, item) in self.list(key, hint) {
+            match Section::new(path, item, known, self.unresolved()) {
+                Ok(mut table) => {
+                    let one = read(&mut table);
+                    for problem in table.finish() {
+                        self.problem(problem.path, problem.message);
+                    }
+                    read_all.extend(one);
+                }
+                Err(problem) => self.problem(problem.path, problem.message),
+            }
+        }
+        read_all
     }
 
     /// An optional integer in `range`; a bad one is reported and `None` is returned.

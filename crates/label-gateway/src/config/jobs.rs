@@ -4,7 +4,6 @@
 use std::collections::HashSet;
 
 use super::fields::Section;
-use super::path::index;
 use super::{ConfigProblem, JobsConfig};
 
 pub(super) const KEYS: &[&str] = &[
@@ -87,18 +86,11 @@ fn share(section: &mut Section) -> Option<f64> {
 
 /// A tenant's `copy_from`: tenant ids, checked against the others once all are read.
 pub(super) fn copy_from(section: &mut Section) -> Vec<(String, String)> {
-    let Some(value) = section.value("copy_from") else {
-        return Vec::new();
-    };
-    let path = section.path_of("copy_from");
-    let Some(items) = value.as_array() else {
-        section.problem(path, "must be a list of tenant ids, like [\"acme\"]");
-        return Vec::new();
-    };
-    let mut ids = Vec::with_capacity(items.len());
-    for (i, item) in items.iter().enumerate() {
-        if let Some(id) = section.as_str(index(&path, i), item) {
-            ids.push((index(&path, i), id.to_owned()));
+    let hint = "must be a list of tenant ids, like [\"acme\"]";
+    let mut ids = Vec::new();
+    for (path, item) in section.list("copy_from", hint) {
+        if let Some(id) = section.as_str(path.clone(), item) {
+            ids.push((path, id.to_owned()));
         }
     }
     ids

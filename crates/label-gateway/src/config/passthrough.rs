@@ -4,7 +4,6 @@
 //! glob is literal segments, compared with the request's decoded segments.
 
 use super::fields::Section;
-use super::path::index;
 
 const ENTRY_KEYS: &[&str] = &["methods", "path", "invalidate"];
 /// The methods an entry may name. `GET` lets `HEAD` through too, as HTTP means it to.
@@ -69,29 +68,8 @@ fn matches(glob: &[Glob], segments: &[String]) -> bool {
 
 /// The tenant's `passthrough`, every problem at its key path.
 pub(super) fn read(section: &mut Section) -> AllowList {
-    let Some(value) = section.value("passthrough") else {
-        return AllowList::default();
-    };
-    let path = section.path_of("passthrough");
-    let Some(entries) = value.as_array() else {
-        let why = "must be a list of tables, like [{ methods = [\"GET\"], path = \"/v2/x/*\" }]";
-        section.problem(path, why);
-        return AllowList::default();
-    };
-    let mut rules = Vec::with_capacity(entries.len());
-    for (i, entry) in entries.iter().enumerate() {
-        let entry_path = index(&path, i);
-        match Section::new(entry_path, entry, ENTRY_KEYS, section.unresolved()) {
-            Ok(mut entry) => {
-                let rule = rule(&mut entry);
-                for problem in entry.finish() {
-                    section.problem(problem.path, problem.message);
-                }
-                rules.extend(rule);
-            }
-            Err(problem) => section.problem(problem.path, problem.message),
-        }
-    }
+    let hint = "must be a list of tables, like [{ methods = [\"GET\"], path = \"/v2/x/*\" }]";
+    let rules = section.tables("passthrough", ENTRY_KEYS, hint, rule);
     AllowList { rules }
 }
 
@@ -201,24 +179,20 @@ mod tests {
     #[test]
     fn globs_match_one_segment_or_the_rest() {
         let allow = list(&[("GET", "/v2/customers/*/labels"), ("POST", "/v2/labels/**")]);
-        assert!(allow
-            .find("GET", &segments("/v2/customers/7/labels"))
-            .is_some());
-        assert!(allow
-            .find("HEAD", &segments("/v2/customers/7/labels"))
-            .is_some());
-        assert!(allow
-            .find("POST", &segments("/v2/customers/7/labels"))
-            .is_none());
-        assert!(allow
-            .find("GET", &segments("/v2/customers/7/8/labels"))
-            .is_none());
-        assert!(allow
-            .find("GET", &segments("/v2/customers/labels"))
-            .is_none());
-        assert!(allow.find("POST", &segments("/v2/labels/a/b")).is_some());
-        assert!(allow.find("POST", &segments("/v2/labels")).is_none());
-        assert!(allow.find("DELETE", &segments("/v2/labels/a")).is_none());
+        let cases = [
+            ("GET", "/v2/customers/7/labels", true),
+            ("HEAD", "/v2/customers/7/labels", true),
+            ("POST", "/v2/customers/7/labels", false),
+            ("GET", "/v2/customers/7/8/labels", false),
+            ("GET", "/v2/customers/labels", false),
+            ("POST", "/v2/labels/a/b", true),
+            ("POST", "/v2/labels", false),
+            ("DELETE", "/v2/labels/a", false),
+        ];
+        for (method, path, allowed) in cases {
+            let found = allow.find(method, &segments(path)).is_some();
+            assert_eq!(found, allowed, "{method} {path}");
+        }
     }
 
     #[test]
