@@ -150,12 +150,11 @@ impl EventLog for LocalLog {
     }
 
     async fn read(&self, tenant: &str, read: Read<'_>) -> Result<Page, Error> {
-        let Read {
-            after,
-            types: filter,
-            limit,
-        } = read;
-        let after = after.map(|position| self.sequence(position)).transpose()?;
+        let (filter, limit) = (read.types, read.limit);
+        let after = read
+            .after
+            .map(|position| self.sequence(position))
+            .transpose()?;
         let mut state = self.state();
         state.trim(tenant, Instant::now(), self.retention, self.max_events);
         let Some(log) = state.tenants.get(tenant) else {

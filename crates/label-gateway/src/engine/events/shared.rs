@@ -206,12 +206,9 @@ impl EventLog for SharedLog {
     }
 
     async fn read(&self, tenant: &str, read: Read<'_>) -> Result<Page, Error> {
-        let Read {
-            after,
-            types: filter,
-            limit,
-        } = read;
-        let after = after
+        let (filter, limit) = (read.types, read.limit);
+        let after = read
+            .after
             .map(|text| EntryId::parse(text).ok_or_else(not_a_position))
             .transpose()?;
         let bounds = self.bounds(tenant).await?;

@@ -63,25 +63,20 @@ impl JobStore for Local {
     }
 
     async fn create(&self, new: NewJob<'_>) -> Result<(), Error> {
-        let NewJob {
-            meta,
-            customers,
-            max_active,
-            held,
-        } = new;
+        let meta = new.meta;
         let mut job = Job {
             meta: meta.clone(),
-            customers,
+            customers: new.customers,
             chunks: Vec::new(),
             failed: Vec::new(),
-            held,
+            held: new.held,
         };
         let weight = job.weight();
         job.held.resize(weight)?;
         self.with(|jobs| {
             forget_old(jobs);
-            if active(jobs, &meta.tenant) >= max_active {
-                return Err(super::too_many(&meta.tenant, max_active));
+            if active(jobs, &meta.tenant) >= new.max_active {
+                return Err(super::too_many(&meta.tenant, new.max_active));
             }
             jobs.insert(key(&meta.tenant, &meta.id), job);
             Ok(())

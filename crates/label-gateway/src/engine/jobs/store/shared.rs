@@ -73,17 +73,12 @@ impl JobStore for Shared {
     /// Makes the job unless its tenant has `max_active` unfinished ones (then nothing of it is
     /// left behind).
     async fn create(&self, new: NewJob<'_>) -> Result<(), Error> {
-        // `held` is dropped: in Redis, the job holds nothing of this process's memory.
-        let NewJob {
-            meta,
-            customers,
-            max_active,
-            ..
-        } = new;
+        // `new.held` is dropped: in Redis, the job holds nothing of this process's memory.
+        let (meta, max_active) = (new.meta, new.max_active);
         let mut commands = self.commands()?;
         let (tenant, id) = (&meta.tenant, &meta.id);
         let key = self.key(tenant, id, "customers");
-        for (group, written) in customers.chunks().chunks(CHUNKS_PER_WRITE).enumerate() {
+        for (group, written) in new.customers.chunks().chunks(CHUNKS_PER_WRITE).enumerate() {
             let mut pipe = redis::pipe();
             for (i, bytes) in written.iter().enumerate() {
                 pipe.hset(&key, group * CHUNKS_PER_WRITE + i, &bytes[..])
