@@ -2,28 +2,25 @@
 
 mod auth;
 mod bulk;
+mod calls;
 mod error;
-mod passthrough;
 mod wire;
 
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use bytes::Bytes;
 use label_core::{
     CallContext, Capabilities, Catalog, CreatedLabel, CustomerId, CustomerIdFormat,
     CustomerOutcome, Error, Fetched, Label, LabelChange, LabelIdFormat, LabelIdentity, LabelKey,
     LabelList, LabelProvider, ManyChange, Members, MembersPage, NewLabel, Op, PassthroughAnswer,
     PassthroughRequest, WriteStatus,
 };
-use reqwest::header::CONTENT_TYPE;
-use reqwest::{Method, RequestBuilder, StatusCode};
-use serde::Serialize;
+use reqwest::Method;
 
 use crate::endpoint::Endpoint;
 use crate::http::{segment, Reply};
 use crate::settings::{vendor_settings, ProviderSettings, SettingProblem};
-use auth::{CapillarySettings, OAuth, OAUTH_HEADER};
+use auth::{CapillarySettings, OAuth};
 use error::{parse_record, raw_record};
 use wire::{ChangeLabels, ChangeReply, CustomerLabel, Envelope, LabelName, OrgLabel};
 
@@ -52,83 +49,6 @@ pub fn build(settings: &ProviderSettings) -> Result<Arc<dyn LabelProvider>, Vec<
 }
 
 impl Capillary {
-    /// One call, signed in, its answer checked.
-    async fn call(
-        &self,
-        ctx: &CallContext,
-        method: Method,
-        path: &str,
-        template: &'static str,
-        body: Option<Bytes>,
-    ) -> Result<Reply, Error> {
-        let build = || {
-            let request = self.endpoint.request(method.clone(), path);
-            Ok(match &body {
-                Some(body) => request
-                    .header(CONTENT_TYPE, "application/json")
-                    .body(body.clone()),
-                None => request,
-            })
-        };
-        let reply = self.signed(ctx, &method, template, build).await?;
-        error::check_status(&reply)?;
-        Ok(reply)
-    }
-
-    /// The request `build` makes, signed in: Basic is in the endpoint's fixed headers; with
-    /// OAuth the token goes on, and a 401 is taken for a token that died early and the request
-    /// is made once more with a new one (the vendor did not act on a refused call).
-    async fn signed(
-        &self,
-        ctx: &CallContext,
-        method: &Method,
-        template: &'static str,
-        build: impl Fn() -> Result<RequestBuilder, Error> + Send,
-    ) -> Result<Reply, Error> {
-        let mut refused = None;
-        loop {
-            let mut request = build()?;
-            let generation = match &self.oauth {
-                Some(oauth) => {
-                    let token = oauth.token(&self.endpoint, ctx, refused).await?;
-                    request = request.header(OAUTH_HEADER, token.header);
-                    Some(token.generation)
-                }
-                None => None,
-            };
-            let reply = self.endpoint.send(request, ctx, method, template).await?;
-            if reply.status == StatusCode::UNAUTHORIZED && refused.is_none() && generation.is_some()
-            {
-                refused = generation;
-                continue;
-            }
-            return Ok(reply);
-        }
-    }
-
-    async fn get(
-        &self,
-        ctx: &CallContext,
-        template: &'static str,
-        path: &str,
-    ) -> Result<Reply, Error> {
-        self.call(ctx, Method::GET, path, template, None).await
-    }
-
-    async fn send_json(
-        &self,
-        ctx: &CallContext,
-        method: Method,
-        path: &str,
-        template: &'static str,
-        body: &impl Serialize,
-    ) -> Result<Reply, Error> {
-        // Our own wire types always serialize.
-        let bytes = serde_json::to_vec(body).unwrap_or_default();
-        self.call(ctx, method, path, template, Some(bytes.into()))
-            .await
-    }
-
     async fn change(
         &self,
         ctx: &CallContext,
