@@ -13,6 +13,9 @@ use utoipa::ToSchema;
 /// The gateway's error: label-core's, with any [`Code`] of the contract as its kind.
 pub type Error = label_core::Error<Code>;
 
+/// What may fail with the gateway's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
 /// One kind per error code of the contract; the HTTP layer maps each to its status once.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]

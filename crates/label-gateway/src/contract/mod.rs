@@ -13,7 +13,7 @@ pub mod requests;
 pub mod strict_json;
 
 pub use body::{parse_change_request, read_json};
-pub use code::{Code, Error};
+pub use code::{Code, Error, Result};
 pub use event_type::{EventType, TypeFilter};
 pub use item_problem::ItemProblem;
 pub use requests::{

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::sync::Mutex;
 
-use crate::contract::Error;
+use crate::contract::Result;
 use async_trait::async_trait;
 
 use crate::engine::jobs::clock::{now_ms, RETENTION};
@@ -62,7 +62,7 @@ impl JobStore for Local {
         false
     }
 
-    async fn create(&self, new: NewJob<'_>) -> Result<(), Error> {
+    async fn create(&self, new: NewJob<'_>) -> Result<()> {
         let meta = new.meta;
         let mut job = Job {
             meta: meta.clone(),
@@ -83,20 +83,15 @@ impl JobStore for Local {
         })
     }
 
-    async fn active(&self, tenant: &str) -> Result<usize, Error> {
+    async fn active(&self, tenant: &str) -> Result<usize> {
         Ok(self.with(|jobs| active(jobs, tenant)))
     }
 
-    async fn meta(&self, tenant: &str, id: &str) -> Result<Option<Meta>, Error> {
+    async fn meta(&self, tenant: &str, id: &str) -> Result<Option<Meta>> {
         Ok(self.with(|jobs| jobs.get(&key(tenant, id)).map(|job| job.meta.clone())))
     }
 
-    async fn list(
-        &self,
-        tenant: &str,
-        after: Option<&str>,
-        limit: usize,
-    ) -> Result<JobPage, Error> {
+    async fn list(&self, tenant: &str, after: Option<&str>, limit: usize) -> Result<JobPage> {
         Ok(self.with(|jobs| {
             let low = key(tenant, "");
             let high = match after {
@@ -119,7 +114,7 @@ impl JobStore for Local {
         }))
     }
 
-    async fn customers(&self, tenant: &str, id: &str, chunk: u64) -> Result<Packed, Error> {
+    async fn customers(&self, tenant: &str, id: &str, chunk: u64) -> Result<Packed> {
         Ok(self.with(|jobs| {
             jobs.get(&key(tenant, id))
                 .map(|job| job.customers.chunk(chunk as usize))
@@ -127,7 +122,7 @@ impl JobStore for Local {
         }))
     }
 
-    async fn records(&self, tenant: &str, id: &str, chunk: u64) -> Result<Option<Vec<u8>>, Error> {
+    async fn records(&self, tenant: &str, id: &str, chunk: u64) -> Result<Option<Vec<u8>>> {
         Ok(self.with(|jobs| {
             let job = jobs.get(&key(tenant, id))?;
             job.chunks
@@ -136,7 +131,7 @@ impl JobStore for Local {
         }))
     }
 
-    async fn failed_from(&self, meta: &Meta, from: u64, limit: usize) -> Result<Vec<u64>, Error> {
+    async fn failed_from(&self, meta: &Meta, from: u64, limit: usize) -> Result<Vec<u64>> {
         Ok(self.with(|jobs| {
             let Some(job) = jobs.get(&key(&meta.tenant, &meta.id)) else {
                 return Vec::new();
@@ -146,7 +141,7 @@ impl JobStore for Local {
         }))
     }
 
-    async fn request_cancel(&self, tenant: &str, id: &str) -> Result<Option<Meta>, Error> {
+    async fn request_cancel(&self, tenant: &str, id: &str) -> Result<Option<Meta>> {
         Ok(self.with(|jobs| {
             let job = jobs.get_mut(&key(tenant, id))?;
             if !job.meta.state.is_final() {
@@ -157,11 +152,11 @@ impl JobStore for Local {
     }
 
     /// One process, one owner: its lease is always its own.
-    async fn lease(&self, _tenant: &str, _id: &str, _owner: &str) -> Result<bool, Error> {
+    async fn lease(&self, _tenant: &str, _id: &str, _owner: &str) -> Result<bool> {
         Ok(true)
     }
 
-    async fn unfinished(&self) -> Result<Vec<(String, String)>, Error> {
+    async fn unfinished(&self) -> Result<Vec<(String, String)>> {
         Ok(self.with(|jobs| {
             jobs.iter()
                 .filter(|(_, job)| !job.meta.state.is_final())
@@ -170,7 +165,7 @@ impl JobStore for Local {
         }))
     }
 
-    async fn start(&self, meta: &Meta, _owner: &str, now: u64) -> Result<bool, Error> {
+    async fn start(&self, meta: &Meta, _owner: &str, now: u64) -> Result<bool> {
         Ok(self.update(meta, |job| {
             if job.meta.state == State::Queued {
                 job.meta.state = State::Running;
@@ -180,7 +175,7 @@ impl JobStore for Local {
         }))
     }
 
-    async fn commit(&self, meta: &Meta, _owner: &str, done: &ChunkDone) -> Result<bool, Error> {
+    async fn commit(&self, meta: &Meta, _owner: &str, done: &ChunkDone) -> Result<bool> {
         Ok(self.update(meta, |job| {
             if job.meta.next_chunk != done.chunk {
                 return false;
@@ -201,7 +196,7 @@ impl JobStore for Local {
         }))
     }
 
-    async fn finish(&self, meta: &Meta, _owner: &str, finish: Finish) -> Result<bool, Error> {
+    async fn finish(&self, meta: &Meta, _owner: &str, finish: Finish) -> Result<bool> {
         Ok(self.update(meta, |job| {
             job.meta.state = finish.state;
             job.meta.problem = finish.problem;

@@ -10,7 +10,7 @@ mod shared_meta;
 
 use std::time::Duration;
 
-use crate::contract::{Code, Error};
+use crate::contract::{Code, Error, Result};
 use async_trait::async_trait;
 
 use super::compact::CompactList;
@@ -68,42 +68,41 @@ pub trait JobStore: Send + Sync {
 
     /// Keeps a new job, its customers `meta.chunk_size` to a chunk; `too_many_jobs` (and
     /// nothing kept) when its tenant has `max_active` unfinished jobs already.
-    async fn create(&self, job: NewJob<'_>) -> Result<(), Error>;
+    async fn create(&self, job: NewJob<'_>) -> Result<()>;
 
     /// The tenant's unfinished jobs (fleet-wide with `[state]`).
-    async fn active(&self, tenant: &str) -> Result<usize, Error>;
+    async fn active(&self, tenant: &str) -> Result<usize>;
 
-    async fn meta(&self, tenant: &str, id: &str) -> Result<Option<Meta>, Error>;
+    async fn meta(&self, tenant: &str, id: &str) -> Result<Option<Meta>>;
 
     /// The tenant's jobs newest first, after the job `after` (exclusive).
-    async fn list(&self, tenant: &str, after: Option<&str>, limit: usize)
-        -> Result<JobPage, Error>;
+    async fn list(&self, tenant: &str, after: Option<&str>, limit: usize) -> Result<JobPage>;
 
     /// The customers of one chunk, in submission order.
-    async fn customers(&self, tenant: &str, id: &str, chunk: u64) -> Result<Packed, Error>;
+    async fn customers(&self, tenant: &str, id: &str, chunk: u64) -> Result<Packed>;
 
     /// The records of one finished chunk, unpacked; `None` while it is not.
-    async fn records(&self, tenant: &str, id: &str, chunk: u64) -> Result<Option<Vec<u8>>, Error>;
+    async fn records(&self, tenant: &str, id: &str, chunk: u64) -> Result<Option<Vec<u8>>>;
 
     /// Places of failed customers from `from` on, ascending, at most `limit`.
-    async fn failed_from(&self, meta: &Meta, from: u64, limit: usize) -> Result<Vec<u64>, Error>;
+    async fn failed_from(&self, meta: &Meta, from: u64, limit: usize) -> Result<Vec<u64>>;
 
     /// Marks the job for cancelling (its runner ends it); the job as it now stands.
-    async fn request_cancel(&self, tenant: &str, id: &str) -> Result<Option<Meta>, Error>;
+    async fn request_cancel(&self, tenant: &str, id: &str) -> Result<Option<Meta>>;
 
     /// Takes the job's lease for `owner` if nobody holds it; renews it if `owner` does.
-    async fn lease(&self, tenant: &str, id: &str, owner: &str) -> Result<bool, Error>;
+    async fn lease(&self, tenant: &str, id: &str, owner: &str) -> Result<bool>;
 
     /// The jobs that are not finished, as `(tenant, id)`: what a scheduler looks through.
-    async fn unfinished(&self) -> Result<Vec<(String, String)>, Error>;
+    async fn unfinished(&self) -> Result<Vec<(String, String)>>;
 
     /// `queued` to `running`, now; `false` when `owner` no longer holds the lease.
-    async fn start(&self, meta: &Meta, owner: &str, now: u64) -> Result<bool, Error>;
+    async fn start(&self, meta: &Meta, owner: &str, now: u64) -> Result<bool>;
 
     /// Adds a finished chunk; `false` (nothing added) when `owner` lost the lease or the chunk
     /// was already added.
-    async fn commit(&self, meta: &Meta, owner: &str, done: &ChunkDone) -> Result<bool, Error>;
+    async fn commit(&self, meta: &Meta, owner: &str, done: &ChunkDone) -> Result<bool>;
 
     /// Ends the job; `false` when `owner` no longer holds the lease.
-    async fn finish(&self, meta: &Meta, owner: &str, finish: Finish) -> Result<bool, Error>;
+    async fn finish(&self, meta: &Meta, owner: &str, finish: Finish) -> Result<bool>;
 }

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::contract::{Code, Error};
+use crate::contract::{Code, Error, Result};
 use async_trait::async_trait;
 use redis::aio::ConnectionManager;
 use redis::{AsyncCommands, Script};
@@ -59,7 +59,7 @@ impl Shared {
         }
     }
 
-    fn commands(&self) -> Result<ConnectionManager, Error> {
+    fn commands(&self) -> Result<ConnectionManager> {
         self.link.commands().ok_or_else(unavailable)
     }
 }
@@ -72,7 +72,7 @@ impl JobStore for Shared {
 
     /// Makes the job unless its tenant has `max_active` unfinished ones (then nothing of it is
     /// left behind).
-    async fn create(&self, new: NewJob<'_>) -> Result<(), Error> {
+    async fn create(&self, new: NewJob<'_>) -> Result<()> {
         // `new.held` is dropped: in Redis, the job holds nothing of this process's memory.
         let (meta, max_active) = (new.meta, new.max_active);
         let mut commands = self.commands()?;
@@ -117,12 +117,12 @@ impl JobStore for Shared {
         if within(call.invoke_async::<i64>(&mut commands)).await? == 1 {
             return Ok(());
         }
-        let _: Result<(), Error> = within(commands.del(key)).await;
+        let _: Result<()> = within(commands.del(key)).await;
         Err(super::too_many(tenant, max_active))
     }
 
     /// The tenant's unfinished jobs, fleet-wide.
-    async fn active(&self, tenant: &str) -> Result<usize, Error> {
+    async fn active(&self, tenant: &str) -> Result<usize> {
         let mut commands = self.commands()?;
         let members: Vec<String> =
             within(commands.smembers(self.link.key(&["jobs-active"]))).await?;
@@ -130,19 +130,14 @@ impl JobStore for Shared {
         Ok(members.iter().filter(|m| m.starts_with(&prefix)).count())
     }
 
-    async fn meta(&self, tenant: &str, id: &str) -> Result<Option<Meta>, Error> {
+    async fn meta(&self, tenant: &str, id: &str) -> Result<Option<Meta>> {
         let mut commands = self.commands()?;
         let fields: HashMap<String, String> =
             within(commands.hgetall(self.key(tenant, id, ""))).await?;
         Ok(read_meta(&fields))
     }
 
-    async fn list(
-        &self,
-        tenant: &str,
-        after: Option<&str>,
-        limit: usize,
-    ) -> Result<JobPage, Error> {
+    async fn list(&self, tenant: &str, after: Option<&str>, limit: usize) -> Result<JobPage> {
         let mut commands = self.commands()?;
         let max = after.map_or("+".to_owned(), |after| format!("({after}"));
         let ids: Vec<String> = within(commands.zrevrangebylex_limit(
@@ -160,7 +155,7 @@ impl JobStore for Shared {
                 Some(meta) => jobs.push(meta),
                 // Its keys expired: forget it from the listing too.
                 None => {
-                    let _: Result<(), Error> =
+                    let _: Result<()> =
                         within(commands.zrem(self.link.key(&["jobs", tenant]), id)).await;
                 }
             }
@@ -171,41 +166,41 @@ impl JobStore for Shared {
         Ok(JobPage { jobs, next_after })
     }
 
-    async fn customers(&self, tenant: &str, id: &str, chunk: u64) -> Result<Packed, Error> {
+    async fn customers(&self, tenant: &str, id: &str, chunk: u64) -> Result<Packed> {
         let mut commands = self.commands()?;
         let kept: Option<Vec<u8>> =
             within(commands.hget(self.key(tenant, id, "customers"), chunk)).await?;
         Ok(kept.map_or_else(Packed::default, |kept| compact::unpack_customers(&kept)))
     }
 
-    async fn records(&self, tenant: &str, id: &str, chunk: u64) -> Result<Option<Vec<u8>>, Error> {
+    async fn records(&self, tenant: &str, id: &str, chunk: u64) -> Result<Option<Vec<u8>>> {
         let mut commands = self.commands()?;
         let kept: Option<Vec<u8>> =
             within(commands.hget(self.key(tenant, id, "results"), chunk)).await?;
         Ok(kept.map(compact::unpack_records))
     }
 
-    async fn failed_from(&self, meta: &Meta, from: u64, limit: usize) -> Result<Vec<u64>, Error> {
+    async fn failed_from(&self, meta: &Meta, from: u64, limit: usize) -> Result<Vec<u64>> {
         let mut commands = self.commands()?;
         let key = self.key(&meta.tenant, &meta.id, "failed");
         within(commands.zrangebyscore_limit(key, from, "+inf", 0, limit as isize)).await
     }
 
-    async fn request_cancel(&self, tenant: &str, id: &str) -> Result<Option<Meta>, Error> {
+    async fn request_cancel(&self, tenant: &str, id: &str) -> Result<Option<Meta>> {
         let mut commands = self.commands()?;
         let call = self.cancel.key(self.key(tenant, id, ""));
         within(call.invoke_async::<i64>(&mut commands)).await?;
         self.meta(tenant, id).await
     }
 
-    async fn lease(&self, tenant: &str, id: &str, owner: &str) -> Result<bool, Error> {
+    async fn lease(&self, tenant: &str, id: &str, owner: &str) -> Result<bool> {
         let mut commands = self.commands()?;
         let mut call = self.lease.key(self.key(tenant, id, "lease"));
         call.arg(owner).arg(LEASE.as_millis() as u64);
         Ok(within(call.invoke_async::<i64>(&mut commands)).await? == 1)
     }
 
-    async fn unfinished(&self) -> Result<Vec<(String, String)>, Error> {
+    async fn unfinished(&self) -> Result<Vec<(String, String)>> {
         let mut commands = self.commands()?;
         let members: Vec<String> =
             within(commands.smembers(self.link.key(&["jobs-active"]))).await?;
@@ -216,7 +211,7 @@ impl JobStore for Shared {
             .collect())
     }
 
-    async fn start(&self, meta: &Meta, owner: &str, now: u64) -> Result<bool, Error> {
+    async fn start(&self, meta: &Meta, owner: &str, now: u64) -> Result<bool> {
         let mut commands = self.commands()?;
         let mut call = self.start.key(self.key(&meta.tenant, &meta.id, ""));
         call.key(self.key(&meta.tenant, &meta.id, "lease"))
@@ -225,7 +220,7 @@ impl JobStore for Shared {
         Ok(within(call.invoke_async::<i64>(&mut commands)).await? == 1)
     }
 
-    async fn commit(&self, meta: &Meta, owner: &str, done: &ChunkDone) -> Result<bool, Error> {
+    async fn commit(&self, meta: &Meta, owner: &str, done: &ChunkDone) -> Result<bool> {
         let mut commands = self.commands()?;
         let (t, i) = (&meta.tenant, &meta.id);
         let mut call = self.commit.key(self.key(t, i, ""));
@@ -249,7 +244,7 @@ impl JobStore for Shared {
         Ok(within(call.invoke_async::<i64>(&mut commands)).await? == 1)
     }
 
-    async fn finish(&self, meta: &Meta, owner: &str, finish: Finish) -> Result<bool, Error> {
+    async fn finish(&self, meta: &Meta, owner: &str, finish: Finish) -> Result<bool> {
         let Finish { state, problem, at } = finish;
         let mut commands = self.commands()?;
         let (t, i) = (&meta.tenant, &meta.id);
@@ -270,9 +265,7 @@ impl JobStore for Shared {
     }
 }
 
-async fn within<T>(
-    command: impl std::future::Future<Output = redis::RedisResult<T>>,
-) -> Result<T, Error> {
+async fn within<T>(command: impl std::future::Future<Output = redis::RedisResult<T>>) -> Result<T> {
     match tokio::time::timeout(COMMAND_TIMEOUT, command).await {
         Ok(Ok(value)) => Ok(value),
         Ok(Err(err)) => {
