@@ -5,17 +5,12 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::Parser;
-use futures::stream::{self, StreamExt};
+use label_bench::{count_ok, Gateway};
 
 #[derive(Parser)]
 struct Args {
-    /// The gateway, e.g. http://127.0.0.1:18080
-    #[arg(long)]
-    gateway: String,
-    #[arg(long)]
-    tenant: String,
-    #[arg(long)]
-    key: String,
+    #[command(flatten)]
+    gateway: Gateway,
     /// The first customer id; the others follow it.
     #[arg(long, default_value_t = 1_000_000)]
     first: u64,
@@ -30,28 +25,20 @@ async fn main() -> ExitCode {
     let args = Args::parse();
     let client = reqwest::Client::new();
     let started = Instant::now();
-    let failures = stream::iter(args.first..args.first + args.count)
-        .map(|id| {
-            let url = format!(
-                "{}/v1/tenants/{}/customers/{id}/labels",
-                args.gateway, args.tenant
-            );
-            let request = client.get(url).bearer_auth(&args.key).send();
-            async move {
-                let Ok(response) = request.await else {
-                    return false;
-                };
-                let missed = response
-                    .headers()
-                    .get("cache-status")
-                    .is_some_and(|v| v.as_bytes().ends_with(b"fwd=miss"));
-                response.status().is_success() && missed && response.bytes().await.is_ok()
-            }
-        })
-        .buffer_unordered(args.concurrency)
-        .filter(|ok| std::future::ready(!ok))
-        .count()
-        .await;
+    let reads = (args.first..args.first + args.count).map(|id| {
+        let request = args.gateway.read(&client, id).send();
+        async move {
+            let Ok(response) = request.await else {
+                return false;
+            };
+            let missed = response
+                .headers()
+                .get("cache-status")
+                .is_some_and(|v| v.as_bytes().ends_with(b"fwd=miss"));
+            response.status().is_success() && missed && response.bytes().await.is_ok()
+        }
+    });
+    let failures = args.count - count_ok(reads, args.concurrency).await;
     let seconds = started.elapsed().as_secs_f64();
     println!(
         "filled {} customers in {seconds:.1} s ({:.0}/s), {failures} failed",

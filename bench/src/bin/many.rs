@@ -7,18 +7,13 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use clap::{Parser, Subcommand};
-use futures::stream::{self, StreamExt};
+use label_bench::{count_ok, Gateway};
 use serde_json::{json, Value};
 
 #[derive(Parser)]
 struct Args {
-    /// The gateway, e.g. http://127.0.0.1:18095
-    #[arg(long)]
-    gateway: String,
-    #[arg(long)]
-    tenant: String,
-    #[arg(long)]
-    key: String,
+    #[command(flatten)]
+    gateway: Gateway,
     /// The first customer id; the others follow it.
     #[arg(long)]
     first: u64,
@@ -60,7 +55,8 @@ enum Run {
 async fn main() -> ExitCode {
     let args = Args::parse();
     let client = reqwest::Client::new();
-    let base = format!("{}/v1/tenants/{}", args.gateway, args.tenant);
+    let base = args.gateway.tenant_url();
+    let key = &args.gateway.key;
     let customers = |first: u64| (first..first + args.count).map(|id| id.to_string());
     match &args.run {
         Run::Singles { name, concurrency } => {
@@ -68,15 +64,11 @@ async fn main() -> ExitCode {
             let body = json!({"add": [{"name": name}]});
             let sent = customers(args.first).map(|customer| {
                 let url = format!("{base}/customers/{customer}/labels");
-                let request = client.patch(url).bearer_auth(&args.key).json(&body);
+                let request = client.patch(url).bearer_auth(key).json(&body);
                 async move { applied(request.send().await, "results", 1).await }
             });
-            let good = stream::iter(sent)
-                .buffer_unordered(*concurrency)
-                .filter(|ok| std::future::ready(*ok));
-            let good = good.count().await as u64;
             report(
-                good == args.count,
+                count_ok(sent, *concurrency).await == args.count,
                 format!("wall_ms={}", started.elapsed().as_millis()),
             )
         }
@@ -86,7 +78,7 @@ async fn main() -> ExitCode {
             let url = format!("{base}/labels/{label_id}/customers");
             let request = client
                 .patch(url)
-                .bearer_auth(&args.key)
+                .bearer_auth(key)
                 .json(&json!({"add": ids}));
             let ok = applied(request.send().await, "results", args.count as usize).await;
             report(ok, format!("wall_ms={}", started.elapsed().as_millis()))
@@ -100,7 +92,7 @@ async fn main() -> ExitCode {
                 let started = Instant::now();
                 let request = client
                     .post(url)
-                    .bearer_auth(&args.key)
+                    .bearer_auth(key)
                     .json(&json!({"customer_ids": ids}));
                 ok &= read_all(request.send().await, args.count as usize).await;
                 times.push(started.elapsed());
@@ -113,9 +105,7 @@ async fn main() -> ExitCode {
             for run in 0..*runs {
                 let started = Instant::now();
                 let reads = customers(args.first + run * args.count).map(|customer| {
-                    let request = client
-                        .get(format!("{base}/customers/{customer}/labels"))
-                        .bearer_auth(&args.key);
+                    let request = args.gateway.read(&client, customer);
                     async move {
                         let Ok(response) = request.send().await else {
                             return false;
@@ -123,10 +113,7 @@ async fn main() -> ExitCode {
                         response.status().is_success() && response.bytes().await.is_ok()
                     }
                 });
-                let good = stream::iter(reads)
-                    .buffer_unordered(*concurrency)
-                    .filter(|ok| std::future::ready(*ok));
-                ok &= good.count().await as u64 == args.count;
+                ok &= count_ok(reads, *concurrency).await == args.count;
                 times.push(started.elapsed());
             }
             report(ok, percentiles(&mut times))

@@ -1,0 +1,74 @@
+//! What the benchmark binaries share: serving an axum app on a given address (the ceiling and the
+//! minimal proxy), the gateway a client binary talks to (`fill`, `many`), and counting the
+//! answers of many requests sent a few at a time.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::process::ExitCode;
+
+use axum::Router;
+use futures::stream::{self, StreamExt};
+
+/// The gateway's route for one customer's labels, as axum spells it: the ceiling and the minimal
+/// proxy answer on it so that wrk loads them with the gateway's own URL.
+pub const CUSTOMER_LABELS_ROUTE: &str = "/v1/tenants/{tenant}/customers/{customer_id}/labels";
+
+/// Serves `app` on `listen` until killed; `name` says who failed, on stderr.
+pub async fn serve(listen: SocketAddr, app: Router, name: &str) -> ExitCode {
+    let listener = match tokio::net::TcpListener::bind(listen).await {
+        Ok(listener) => listener,
+        Err(err) => {
+            eprintln!("cannot listen on {listen}: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match axum::serve(listener, app).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("{name} stopped: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The gateway, tenant and key a client binary sends its requests with.
+#[derive(clap::Args)]
+pub struct Gateway {
+    /// The gateway, e.g. http://127.0.0.1:18080
+    #[arg(long)]
+    pub gateway: String,
+    #[arg(long)]
+    pub tenant: String,
+    #[arg(long)]
+    pub key: String,
+}
+
+impl Gateway {
+    /// The tenant's base URL: `{gateway}/v1/tenants/{tenant}`.
+    pub fn tenant_url(&self) -> String {
+        format!("{}/v1/tenants/{}", self.gateway, self.tenant)
+    }
+
+    /// A GET of one customer's labels, with the key.
+    pub fn read(
+        &self,
+        client: &reqwest::Client,
+        customer: impl std::fmt::Display,
+    ) -> reqwest::RequestBuilder {
+        client
+            .get(format!("{}/customers/{customer}/labels", self.tenant_url()))
+            .bearer_auth(&self.key)
+    }
+}
+
+/// Runs `checks` at most `concurrency` at a time and counts those that came out true.
+pub async fn count_ok<F>(checks: impl Iterator<Item = F>, concurrency: usize) -> u64
+where
+    F: Future<Output = bool>,
+{
+    stream::iter(checks)
+        .buffer_unordered(concurrency)
+        .filter(|ok| std::future::ready(*ok))
+        .count()
+        .await as u64
+}
