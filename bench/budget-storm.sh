@@ -17,7 +17,7 @@ REDIS_PORT=${REDIS_PORT:-18479}
 SAMPLE=564663098
 
 command -v redis-server >/dev/null || { apt-get update -qq && apt-get install -y -qq redis-server >/dev/null; }
-source bench/setup.sh label-gateway label-bench
+source bench/lib.sh label-gateway label-bench
 
 redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --daemonize no >/dev/null &
 pids+=($!)

@@ -20,7 +20,7 @@ if ! command -v wrk >/dev/null; then
     $sudo apt-get update -qq && $sudo apt-get install -y -qq wrk >/dev/null
 fi
 
-source bench/setup.sh label-gateway label-bench
+source bench/lib.sh label-gateway label-bench
 
 wait_for() { # url [auth header]
     for _ in $(seq 1 100); do

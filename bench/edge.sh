@@ -18,7 +18,7 @@ CAP_CUSTOMER=564663098
 ORIGIN=https://app.example.com
 
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
-source bench/setup.sh label-gateway label-sim
+source bench/lib.sh label-gateway label-sim
 
 "$BIN/bench-vendors" 0 >"$work/vendors.out" &
 pids+=($!)

@@ -20,7 +20,7 @@ REDIS_PORT=${REDIS_PORT:-16397}
 KEY=bench-key
 
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
-source bench/setup.sh label-gateway label-bench
+source bench/lib.sh label-gateway label-bench
 
 "$BIN/synthetic-vendor" >"$work/vendor.out" &
 pids+=($!)

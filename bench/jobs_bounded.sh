@@ -13,7 +13,7 @@ REDIS_PORT=${REDIS_PORT:-16496}
 KEY=bench-key
 
 command -v redis-server >/dev/null || { apt-get update -qq && apt-get install -y -qq redis-server >/dev/null; }
-source bench/setup.sh label-gateway label-bench
+source bench/lib.sh label-gateway label-bench
 
 "$BIN/synthetic-vendor" >"$work/vendor.out" &
 pids+=($!)

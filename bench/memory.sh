@@ -10,7 +10,7 @@ WARM=${WARM:-1000}
 GATEWAY_PORT=${GATEWAY_PORT:-18082}
 KEY=bench-key
 
-source bench/setup.sh label-gateway label-bench
+source bench/lib.sh label-gateway label-bench
 
 kib() { awk -v f="$2" '$1 == f":" { print $2 }' "/proc/$1/status"; }
 per_customer() { echo $(( ($2 - $1) * 1024 / $3 )); } # from_kib to_kib customers -> bytes

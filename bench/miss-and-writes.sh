@@ -14,7 +14,7 @@ CAP_CUSTOMER=564663098                               # the Capillary sample cust
 TRYBE_CUSTOMER=9b2e4f6a-1c3d-4e5f-8a7b-0c1d2e3f4a5b  # the Trybe sample customer
 
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
-source bench/setup.sh label-gateway label-sim
+source bench/lib.sh label-gateway label-sim
 # Its own clean-up: the gateway and vendors are restarted between parts, and waited for.
 vendor_pid=""
 gateway_pid=""

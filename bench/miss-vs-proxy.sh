@@ -14,7 +14,7 @@ PROXY_PORT=${PROXY_PORT:-18093}
 CAP_CUSTOMER=564663098
 
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
-source bench/setup.sh label-gateway label-sim label-bench
+source bench/lib.sh label-gateway label-sim label-bench
 
 "$BIN/bench-vendors" 0 >"$work/vendors.out" &
 pids+=($!)

@@ -21,7 +21,7 @@ SAMPLE=564663098
 
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 command -v redis-server >/dev/null || { apt-get update -qq && apt-get install -y -qq redis-server >/dev/null; }
-source bench/setup.sh label-gateway label-sim label-bench
+source bench/lib.sh label-gateway label-sim label-bench
 
 redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --daemonize no >/dev/null &
 pids+=($!)

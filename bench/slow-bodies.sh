@@ -13,7 +13,7 @@ FLOOD=${FLOOD:-$((MAX_CONNECTIONS * 10))}
 SECONDS_EACH=${SECONDS_EACH:-30}
 GATEWAY_PORT=${GATEWAY_PORT:-18084}
 
-source bench/setup.sh label-gateway label-bench
+source bench/lib.sh label-gateway label-bench
 
 cat >"$work/gateway.toml" <<TOML
 [server]

@@ -13,7 +13,7 @@ GATEWAY_PORT=${GATEWAY_PORT:-18095}
 ADMIN_PORT=${ADMIN_PORT:-18096}
 KEY=bench-key
 
-source bench/setup.sh label-gateway label-bench
+source bench/lib.sh label-gateway label-bench
 
 "$BIN/synthetic-vendor" >"$work/vendor.out" &
 pids+=($!)

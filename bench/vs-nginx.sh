@@ -14,7 +14,7 @@ CUSTOMER=564663098
 for tool in wrk nginx; do
     command -v "$tool" >/dev/null || { apt-get update -qq && apt-get install -y -qq "$tool" >/dev/null; }
 done
-source bench/setup.sh label-gateway label-sim
+source bench/lib.sh label-gateway label-sim
 
 "$BIN/bench-vendors" 0 >"$work/vendors.out" &
 pids+=($!)
