@@ -5,20 +5,17 @@
 # (a listed Origin on every request, so the front adds the headers) against CORS off (a second
 # gateway without cors_allowed_origins), target ≥ 95 %. Alternating rounds, each target its own
 # process, wrk from another. Prints a Markdown section.
-set -euo pipefail
+# shellcheck source=bench/lib.sh
+source "$(dirname "$0")/lib.sh"
 
-cd "$(dirname "$0")/.."
-DURATION=${DURATION:-5s}
-ROUNDS=${ROUNDS:-3}
-CONNECTIONS=${CONNECTIONS:-"1 64"}
-GATEWAY_PORT=${GATEWAY_PORT:-18094}
+settings DURATION=5s ROUNDS=3 CONNECTIONS="1 64" GATEWAY_PORT=18094
 CORS_PORT=$((GATEWAY_PORT + 1))
 PLAIN_PORT=$((GATEWAY_PORT + 2))
 CAP_CUSTOMER=564663098
 ORIGIN=https://app.example.com
 
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
-source bench/lib.sh label-gateway label-sim
+build label-gateway label-sim
 
 "$BIN/bench-vendors" 0 >"$work/vendors.out" &
 pids+=($!)

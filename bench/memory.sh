@@ -2,15 +2,13 @@
 # Resident memory per cached customer (issue 4, issue 8 item 5): for each size in SIZES, a fresh
 # gateway on the synthetic Capillary vendor is filled with that many distinct customers of
 # five labels, each one vendor call and one new cache entry. Prints a Markdown section.
-set -euo pipefail
+# shellcheck source=bench/lib.sh
+source "$(dirname "$0")/lib.sh"
 
-cd "$(dirname "$0")/.."
-SIZES=${SIZES:-"10000 100000 1000000"}
-WARM=${WARM:-1000}
-GATEWAY_PORT=${GATEWAY_PORT:-18082}
+settings SIZES="10000 100000 1000000" WARM=1000 GATEWAY_PORT=18082
 KEY=bench-key
 
-source bench/lib.sh label-gateway label-bench
+build label-gateway label-bench
 
 kib() { awk -v f="$2" '$1 == f":" { print $2 }' "/proc/$1/status"; }
 per_customer() { echo $(( ($2 - $1) * 1024 / $3 )); } # from_kib to_kib customers -> bytes

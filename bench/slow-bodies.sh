@@ -5,15 +5,13 @@
 # other tenant waited. The gateway runs with max_connections = MAX_CONNECTIONS (default 128)
 # and the flood is 10 times that. BASE_BIN, if set, is a directory holding another build's
 # label-gateway (e.g. the previous commit's), run the same way first, for a side-by-side line.
-set -euo pipefail
+# shellcheck source=bench/lib.sh
+source "$(dirname "$0")/lib.sh"
 
-cd "$(dirname "$0")/.."
-MAX_CONNECTIONS=${MAX_CONNECTIONS:-128}
+settings MAX_CONNECTIONS=128 SECONDS_EACH=30 GATEWAY_PORT=18084
 FLOOD=${FLOOD:-$((MAX_CONNECTIONS * 10))}
-SECONDS_EACH=${SECONDS_EACH:-30}
-GATEWAY_PORT=${GATEWAY_PORT:-18084}
 
-source bench/lib.sh label-gateway label-bench
+build label-gateway label-bench
 
 cat >"$work/gateway.toml" <<TOML
 [server]

@@ -1,6 +1,6 @@
 //! What the benchmark binaries share: serving an axum app on a given address (the ceiling and the
-//! minimal proxy), the gateway a client binary talks to (`fill`, `many`), and counting the
-//! answers of many requests sent a few at a time.
+//! minimal proxy), the gateway and the customers a client binary talks to (`fill`, `many`), and
+//! counting the answers of many requests sent a few at a time.
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -58,6 +58,28 @@ impl Gateway {
         client
             .get(format!("{}/customers/{customer}/labels", self.tenant_url()))
             .bearer_auth(&self.key)
+    }
+}
+
+/// The customers a client binary reads or changes: the ids `first..first + count`.
+#[derive(clap::Args)]
+pub struct Customers {
+    /// The first customer id; the others follow it.
+    #[arg(long, default_value_t = 1_000_000)]
+    pub first: u64,
+    #[arg(long, default_value_t = 100_000)]
+    pub count: u64,
+}
+
+impl Customers {
+    /// `count` ids from `first` on.
+    pub fn ids(&self) -> std::ops::Range<u64> {
+        self.ids_from(self.first)
+    }
+
+    /// `count` ids from `start` on: a run's own customers, beside the first run's.
+    pub fn ids_from(&self, start: u64) -> std::ops::Range<u64> {
+        start..start + self.count
     }
 }
 

@@ -5,17 +5,14 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::Parser;
-use label_bench::{count_ok, Gateway};
+use label_bench::{count_ok, Customers, Gateway};
 
 #[derive(Parser)]
 struct Args {
     #[command(flatten)]
     gateway: Gateway,
-    /// The first customer id; the others follow it.
-    #[arg(long, default_value_t = 1_000_000)]
-    first: u64,
-    #[arg(long, default_value_t = 100_000)]
-    count: u64,
+    #[command(flatten)]
+    customers: Customers,
     #[arg(long, default_value_t = 32)]
     concurrency: usize,
 }
@@ -25,7 +22,8 @@ async fn main() -> ExitCode {
     let args = Args::parse();
     let client = reqwest::Client::new();
     let started = Instant::now();
-    let reads = (args.first..args.first + args.count).map(|id| {
+    let count = args.customers.count;
+    let reads = args.customers.ids().map(|id| {
         let request = args.gateway.read(&client, id).send();
         async move {
             let Ok(response) = request.await else {
@@ -38,12 +36,12 @@ async fn main() -> ExitCode {
             response.status().is_success() && missed && response.bytes().await.is_ok()
         }
     });
-    let failures = args.count - count_ok(reads, args.concurrency).await;
+    let failures = count - count_ok(reads, args.concurrency).await;
     let seconds = started.elapsed().as_secs_f64();
     println!(
         "filled {} customers in {seconds:.1} s ({:.0}/s), {failures} failed",
-        args.count,
-        args.count as f64 / seconds
+        count,
+        count as f64 / seconds
     );
     if failures == 0 {
         ExitCode::SUCCESS

@@ -7,18 +7,15 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use clap::{Parser, Subcommand};
-use label_bench::{count_ok, Gateway};
+use label_bench::{count_ok, Customers, Gateway};
 use serde_json::{json, Value};
 
 #[derive(Parser)]
 struct Args {
     #[command(flatten)]
     gateway: Gateway,
-    /// The first customer id; the others follow it.
-    #[arg(long)]
-    first: u64,
-    #[arg(long)]
-    count: u64,
+    #[command(flatten)]
+    customers: Customers,
     #[command(subcommand)]
     run: Run,
 }
@@ -57,44 +54,45 @@ async fn main() -> ExitCode {
     let client = reqwest::Client::new();
     let base = args.gateway.tenant_url();
     let key = &args.gateway.key;
-    let customers = |first: u64| (first..first + args.count).map(|id| id.to_string());
+    let Customers { first, count } = args.customers;
+    let customers = |start: u64| args.customers.ids_from(start).map(|id| id.to_string());
     match &args.run {
         Run::Singles { name, concurrency } => {
             let started = Instant::now();
             let body = json!({"add": [{"name": name}]});
-            let sent = customers(args.first).map(|customer| {
+            let sent = customers(first).map(|customer| {
                 let url = format!("{base}/customers/{customer}/labels");
                 let request = client.patch(url).bearer_auth(key).json(&body);
                 async move { applied(request.send().await, "results", 1).await }
             });
             report(
-                count_ok(sent, *concurrency).await == args.count,
+                count_ok(sent, *concurrency).await == count,
                 format!("wall_ms={}", started.elapsed().as_millis()),
             )
         }
         Run::Route { label_id } => {
             let started = Instant::now();
-            let ids: Vec<String> = customers(args.first).collect();
+            let ids: Vec<String> = customers(first).collect();
             let url = format!("{base}/labels/{label_id}/customers");
             let request = client
                 .patch(url)
                 .bearer_auth(key)
                 .json(&json!({"add": ids}));
-            let ok = applied(request.send().await, "results", args.count as usize).await;
+            let ok = applied(request.send().await, "results", count as usize).await;
             report(ok, format!("wall_ms={}", started.elapsed().as_millis()))
         }
         Run::BatchReads { runs } => {
             let mut times = Vec::new();
             let mut ok = true;
             for run in 0..*runs {
-                let ids: Vec<String> = customers(args.first + run * args.count).collect();
+                let ids: Vec<String> = customers(first + run * count).collect();
                 let url = format!("{base}/customers/labels:batchGet");
                 let started = Instant::now();
                 let request = client
                     .post(url)
                     .bearer_auth(key)
                     .json(&json!({"customer_ids": ids}));
-                ok &= read_all(request.send().await, args.count as usize).await;
+                ok &= read_all(request.send().await, count as usize).await;
                 times.push(started.elapsed());
             }
             report(ok, percentiles(&mut times))
@@ -104,7 +102,7 @@ async fn main() -> ExitCode {
             let mut ok = true;
             for run in 0..*runs {
                 let started = Instant::now();
-                let reads = customers(args.first + run * args.count).map(|customer| {
+                let reads = customers(first + run * count).map(|customer| {
                     let request = args.gateway.read(&client, customer);
                     async move {
                         let Ok(response) = request.send().await else {
@@ -113,7 +111,7 @@ async fn main() -> ExitCode {
                         response.status().is_success() && response.bytes().await.is_ok()
                     }
                 });
-                ok &= count_ok(reads, *concurrency).await == args.count;
+                ok &= count_ok(reads, *concurrency).await == count;
                 times.push(started.elapsed());
             }
             report(ok, percentiles(&mut times))
