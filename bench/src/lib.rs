@@ -8,6 +8,8 @@ use std::process::ExitCode;
 
 use axum::Router;
 use futures::stream::{self, StreamExt};
+use reqwest::header::HeaderMap;
+use reqwest::Method;
 
 /// The gateway's route for one customer's labels, as axum spells it: the ceiling and the minimal
 /// proxy answer on it so that wrk loads them with the gateway's own URL.
@@ -31,7 +33,17 @@ pub async fn serve(listen: SocketAddr, app: Router, name: &str) -> ExitCode {
     }
 }
 
-/// The gateway, tenant and key a client binary sends its requests with.
+/// What a client binary loads (`fill`, `many`): the customers, on the gateway's tenant.
+#[derive(clap::Args)]
+pub struct Load {
+    #[command(flatten)]
+    pub gateway: Gateway,
+    #[command(flatten)]
+    pub customers: Customers,
+}
+
+/// The gateway, tenant and key a client binary sends its requests with, and the one pooled
+/// client it sends them on.
 #[derive(clap::Args)]
 pub struct Gateway {
     /// The gateway, e.g. http://127.0.0.1:18080
@@ -41,6 +53,8 @@ pub struct Gateway {
     pub tenant: String,
     #[arg(long)]
     pub key: String,
+    #[arg(skip)]
+    client: reqwest::Client,
 }
 
 impl Gateway {
@@ -49,15 +63,30 @@ impl Gateway {
         format!("{}/v1/tenants/{}", self.gateway, self.tenant)
     }
 
-    /// A GET of one customer's labels, with the key.
+    /// A request to `path` under the tenant's base URL, with the key.
+    pub fn request(&self, method: Method, path: &str) -> reqwest::RequestBuilder {
+        self.client
+            .request(method, format!("{}{path}", self.tenant_url()))
+            .bearer_auth(&self.key)
+    }
+
+    /// A GET of one customer's labels: true when it answered 2xx, `check` holds for its
+    /// headers, and its whole body came.
     pub fn read(
         &self,
-        client: &reqwest::Client,
         customer: impl std::fmt::Display,
-    ) -> reqwest::RequestBuilder {
-        client
-            .get(format!("{}/customers/{customer}/labels", self.tenant_url()))
-            .bearer_auth(&self.key)
+        check: fn(&HeaderMap) -> bool,
+    ) -> impl Future<Output = bool> {
+        let sent = self
+            .request(Method::GET, &format!("/customers/{customer}/labels"))
+            .send();
+        async move {
+            let Ok(response) = sent.await else {
+                return false;
+            };
+            let ok = response.status().is_success() && check(response.headers());
+            ok && response.bytes().await.is_ok()
+        }
     }
 }
 

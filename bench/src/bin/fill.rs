@@ -5,37 +5,31 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::Parser;
-use label_bench::{count_ok, Customers, Gateway};
+use label_bench::{count_ok, Load};
+use reqwest::header::HeaderMap;
 
 #[derive(Parser)]
 struct Args {
     #[command(flatten)]
-    gateway: Gateway,
-    #[command(flatten)]
-    customers: Customers,
+    load: Load,
     #[arg(long, default_value_t = 32)]
     concurrency: usize,
+}
+
+/// The gateway fetched the answer from the vendor.
+fn fetched(headers: &HeaderMap) -> bool {
+    headers
+        .get("cache-status")
+        .is_some_and(|v| v.as_bytes().ends_with(b"fwd=miss"))
 }
 
 #[tokio::main]
 async fn main() -> ExitCode {
     let args = Args::parse();
-    let client = reqwest::Client::new();
     let started = Instant::now();
-    let count = args.customers.count;
-    let reads = args.customers.ids().map(|id| {
-        let request = args.gateway.read(&client, id).send();
-        async move {
-            let Ok(response) = request.await else {
-                return false;
-            };
-            let missed = response
-                .headers()
-                .get("cache-status")
-                .is_some_and(|v| v.as_bytes().ends_with(b"fwd=miss"));
-            response.status().is_success() && missed && response.bytes().await.is_ok()
-        }
-    });
+    let Load { gateway, customers } = &args.load;
+    let count = customers.count;
+    let reads = customers.ids().map(|id| gateway.read(id, fetched));
     let failures = count - count_ok(reads, args.concurrency).await;
     let seconds = started.elapsed().as_secs_f64();
     println!(

@@ -7,15 +7,14 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use clap::{Parser, Subcommand};
-use label_bench::{count_ok, Customers, Gateway};
+use label_bench::{count_ok, Customers, Load};
+use reqwest::Method;
 use serde_json::{json, Value};
 
 #[derive(Parser)]
 struct Args {
     #[command(flatten)]
-    gateway: Gateway,
-    #[command(flatten)]
-    customers: Customers,
+    load: Load,
     #[command(subcommand)]
     run: Run,
 }
@@ -51,18 +50,16 @@ enum Run {
 #[tokio::main]
 async fn main() -> ExitCode {
     let args = Args::parse();
-    let client = reqwest::Client::new();
-    let base = args.gateway.tenant_url();
-    let key = &args.gateway.key;
-    let Customers { first, count } = args.customers;
-    let customers = |start: u64| args.customers.ids_from(start).map(|id| id.to_string());
+    let Load { gateway, customers } = &args.load;
+    let Customers { first, count } = *customers;
+    let customers = |start: u64| customers.ids_from(start).map(|id| id.to_string());
     match &args.run {
         Run::Singles { name, concurrency } => {
             let started = Instant::now();
             let body = json!({"add": [{"name": name}]});
             let sent = customers(first).map(|customer| {
-                let url = format!("{base}/customers/{customer}/labels");
-                let request = client.patch(url).bearer_auth(key).json(&body);
+                let path = format!("/customers/{customer}/labels");
+                let request = gateway.request(Method::PATCH, &path).json(&body);
                 async move { applied(request.send().await, "results", 1).await }
             });
             report(
@@ -73,10 +70,9 @@ async fn main() -> ExitCode {
         Run::Route { label_id } => {
             let started = Instant::now();
             let ids: Vec<String> = customers(first).collect();
-            let url = format!("{base}/labels/{label_id}/customers");
-            let request = client
-                .patch(url)
-                .bearer_auth(key)
+            let path = format!("/labels/{label_id}/customers");
+            let request = gateway
+                .request(Method::PATCH, &path)
                 .json(&json!({"add": ids}));
             let ok = applied(request.send().await, "results", count as usize).await;
             report(ok, format!("wall_ms={}", started.elapsed().as_millis()))
@@ -86,11 +82,9 @@ async fn main() -> ExitCode {
             let mut ok = true;
             for run in 0..*runs {
                 let ids: Vec<String> = customers(first + run * count).collect();
-                let url = format!("{base}/customers/labels:batchGet");
                 let started = Instant::now();
-                let request = client
-                    .post(url)
-                    .bearer_auth(key)
+                let request = gateway
+                    .request(Method::POST, "/customers/labels:batchGet")
                     .json(&json!({"customer_ids": ids}));
                 ok &= read_all(request.send().await, count as usize).await;
                 times.push(started.elapsed());
@@ -102,15 +96,8 @@ async fn main() -> ExitCode {
             let mut ok = true;
             for run in 0..*runs {
                 let started = Instant::now();
-                let reads = customers(first + run * count).map(|customer| {
-                    let request = args.gateway.read(&client, customer);
-                    async move {
-                        let Ok(response) = request.send().await else {
-                            return false;
-                        };
-                        response.status().is_success() && response.bytes().await.is_ok()
-                    }
-                });
+                let reads =
+                    customers(first + run * count).map(|customer| gateway.read(customer, |_| true));
                 ok &= count_ok(reads, *concurrency).await == count;
                 times.push(started.elapsed());
             }
