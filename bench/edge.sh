@@ -49,37 +49,29 @@ curl -si -H "Authorization: Bearer t2-key" -H "Origin: $ORIGIN" "$cors_hit" | gr
     || { echo "no CORS header on the CORS gateway's hit" >&2; exit 1; }
 
 TICK_US=$((1000000 / $(getconf CLK_TCK)))
-run() { # name connections url key [header]: wrk's report in $work/name.wrk, CPU ticks in name.cpu
-    local extra=() before
-    before=$(cpu_ticks "${pid_of[${1%%[0-9]*}]}")
-    [[ -n ${5:-} ]] && extra=(-H "$5")
-    wrk -t"$(( $2 < 2 ? 1 : 2 ))" -c"$2" -d"$DURATION" --latency -H "Authorization: Bearer $4" "${extra[@]}" "$3" >"$work/$1.wrk"
-    echo $(( $(cpu_ticks "${pid_of[${1%%[0-9]*}]}") - before )) >"$work/$1.cpu"
-    wrk_errors "$1"
-}
 requests() { awk '/requests in/ { print $1 }' "$work/$1.wrk"; }
+measure() { # who connections run: wrk's report, and the serving gateway's CPU µs a request
+    local pid=${pid_of[$1]} before ticks
+    before=$(cpu_ticks "$pid")
+    case $1 in
+        miss) wrk_run "$3" "$2" "$miss" "Authorization: Bearer t1-key" ;;
+        passthrough) wrk_run "$3" "$2" "$passthrough" "Authorization: Bearer t1-key" ;;
+        cors) wrk_run "$3" "$2" "$cors_hit" "Authorization: Bearer t2-key" "Origin: $ORIGIN" ;;
+        plain) wrk_run "$3" "$2" "$plain_hit" "Authorization: Bearer t2-key" "Origin: $ORIGIN" ;;
+    esac
+    ticks=$(( $(cpu_ticks "$pid") - before ))
+    wrk_errors "$3"
+    total[${1}cpu_$2]=$(add "${total[${1}cpu_$2]:-0}" "$ticks")
+    total[${1}n_$2]=$(add "${total[${1}n_$2]:-0}" "$(requests "$3")")
+    cpu_per_request "$3" "$ticks" >"$work/$3.cpu"
+}
 
 for url in "$miss" "$passthrough"; do wrk -t2 -c16 -d2s -H "Authorization: Bearer t1-key" "$url" >/dev/null; done
 for url in "$cors_hit" "$plain_hit"; do wrk -t2 -c16 -d2s -H "Authorization: Bearer t2-key" -H "Origin: $ORIGIN" "$url" >/dev/null; done
 load_before=$(loadavg)
 rows=""
 declare -A total
-for round in $(seq 1 "$ROUNDS"); do
-    for c in $CONNECTIONS; do
-        run "miss$c-$round" "$c" "$miss" t1-key
-        run "passthrough$c-$round" "$c" "$passthrough" t1-key
-        run "cors$c-$round" "$c" "$cors_hit" t2-key "Origin: $ORIGIN"
-        run "plain$c-$round" "$c" "$plain_hit" t2-key "Origin: $ORIGIN"
-        for who in miss passthrough cors plain; do
-            total[$who$c]=$(add "${total[$who$c]:-0}" "$(rps "$who$c-$round")")
-            total[${who}p50_$c]=$(add "${total[${who}p50_$c]:-0}" "$(us "$who$c-$round" 50%)")
-            total[${who}cpu_$c]=$(add "${total[${who}cpu_$c]:-0}" "$(cat "$work/$who$c-$round.cpu")")
-            total[${who}n_$c]=$(add "${total[${who}n_$c]:-0}" "$(requests "$who$c-$round")")
-            per=$(awk -v t="$(cat "$work/$who$c-$round.cpu")" -v n="$(requests "$who$c-$round")" -v u="$TICK_US" 'BEGIN { printf "%.1f", t * u / n }')
-            rows+="| $round | $c | $who | $(rps "$who$c-$round") | $(us "$who$c-$round" 50%) | $(us "$who$c-$round" 99%) | $per |"$'\n'
-        done
-    done
-done
+alternate "$ROUNDS" "$CONNECTIONS" miss passthrough cors plain
 load_after=$(loadavg)
 cpu_per() { awk -v t="${total[${1}cpu_$2]}" -v n="${total[${1}n_$2]}" -v u="$TICK_US" 'BEGIN { printf "%.1f", t * u / n }'; }
 summary=""

@@ -185,6 +185,44 @@ us() {
     awk -v v="$(wrk_field "$1" "$2")" \
         'BEGIN { n = v + 0; if (v ~ /ms$/) n *= 1000; else if (v ~ /[0-9]s$/) n *= 1e6; printf "%.0f", n }'
 }
+# tally WHO CONNECTIONS RUN: adds the run's req/s to total[WHO CONNECTIONS] and its p50 (µs) to
+# total[WHO p50_ CONNECTIONS], in the script's associative array `total`, for sums over rounds.
+tally() {
+    total[$1$2]=$(add "${total[$1$2]:-0}" "$(rps "$3")")
+    total[${1}p50_$2]=$(add "${total[${1}p50_$2]:-0}" "$(us "$3" 50%)")
+}
+# cells RUN: a Markdown row's req/s, p50 µs and p99 µs cells of the run, and its server CPU µs per
+# request where the script wrote them to $work/RUN.cpu.
+cells() {
+    echo -n "$(rps "$1") | $(us "$1" 50%) | $(us "$1" 99%)"
+    if [ -f "$work/$1.cpu" ]; then echo -n " | $(cat "$work/$1.cpu")"; fi
+    echo
+}
+# wrk_run NAME CONNECTIONS URL [HEADER...]: wrk --latency for DURATION at CONNECTIONS (one thread
+# for one connection, else two) with the headers; its report in $work/NAME.wrk.
+wrk_run() {
+    local name=$1 width=$2 url=$3 header headers=()
+    shift 3
+    for header in "$@"; do headers+=(-H "$header"); done
+    wrk -t"$(( width < 2 ? 1 : 2 ))" -c"$width" -d"$DURATION" --latency "${headers[@]}" "$url" \
+        >"$work/$name.wrk"
+}
+# alternate ROUNDS CONNECTIONS WHO...: ROUNDS rounds, each loading every WHO in turn at each of
+# CONNECTIONS (a list) through the script's `measure WHO CONNECTIONS RUN`, RUN naming the run's
+# report; each run tallied and given a row in $rows: round, connections, who and its cells.
+alternate() {
+    local round width who run
+    for round in $(seq 1 "$1"); do
+        for width in $2; do
+            for who in "${@:3}"; do
+                run=$who$width-$round
+                measure "$who" "$width" "$run"
+                tally "$who" "$width" "$run"
+                rows+="| $round | $width | $who | $(cells "$run") |"$'\n'
+            done
+        done
+    done
+}
 # wrk_errors NAME: prints the report and fails if wrk saw an answer that is not 2xx or a socket
 # error.
 wrk_errors() {

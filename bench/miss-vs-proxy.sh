@@ -27,9 +27,13 @@ direct=$cap_url/v2/customers/$CAP_CUSTOMER/labels
 wait_for "$gateway" "Authorization: Bearer t1-key"
 wait_for "$proxy" "Authorization: Bearer t1-key"
 
-run() { # name connections url header: wrk's report in $work/name.wrk
-    wrk -t"$(( $2 < 2 ? 1 : 2 ))" -c"$2" -d"$DURATION" --latency -H "$4" "$3" >"$work/$1.wrk"
-    wrk_errors "$1"
+measure() { # who connections run: wrk's report
+    case $1 in
+        direct) wrk_run "$3" "$2" "$direct" "Authorization: $cap_basic" ;;
+        proxy) wrk_run "$3" "$2" "$proxy" "Authorization: Bearer t1-key" ;;
+        gateway) wrk_run "$3" "$2" "$gateway" "Authorization: Bearer t1-key" ;;
+    esac
+    wrk_errors "$3"
 }
 
 wrk -t2 -c16 -d2s -H "Authorization: $cap_basic" "$direct" >/dev/null   # warm-up
@@ -37,18 +41,7 @@ for url in "$proxy" "$gateway"; do wrk -t2 -c16 -d2s -H "Authorization: Bearer t
 load_before=$(loadavg)
 rows=""
 declare -A total
-for round in $(seq 1 "$ROUNDS"); do
-    for c in 1 "$PEAK_CONNECTIONS"; do
-        run "direct$c-$round" "$c" "$direct" "Authorization: $cap_basic"
-        run "proxy$c-$round" "$c" "$proxy" "Authorization: Bearer t1-key"
-        run "gateway$c-$round" "$c" "$gateway" "Authorization: Bearer t1-key"
-        for who in direct proxy gateway; do
-            total[$who$c]=$(add "${total[$who$c]:-0}" "$(rps "$who$c-$round")")
-            total[${who}p50_$c]=$(add "${total[${who}p50_$c]:-0}" "$(us "$who$c-$round" 50%)")
-            rows+="| $round | $c | $who | $(rps "$who$c-$round") | $(us "$who$c-$round" 50%) | $(us "$who$c-$round" 99%) |"$'\n'
-        done
-    done
-done
+alternate "$ROUNDS" "1 $PEAK_CONNECTIONS" direct proxy gateway
 load_after=$(loadavg)
 added() { awk -v x="$1" -v d="$2" -v r="$ROUNDS" 'BEGIN { printf "%.0f", (x - d) / r }'; }
 gw_added=$(added "${total[gatewayp50_1]}" "${total[directp50_1]}")
