@@ -2,48 +2,22 @@
 # The cache benchmark of issue 4 (see bench/README.md): cache-hit throughput and latency of
 # label-gateway against a bare axum ceiling, both loaded by wrk from a second process with the
 # same threads, connections and duration. Memory per cached customer: bench/memory.sh.
-set -euo pipefail
+# shellcheck source=bench/lib.sh
+source "$(dirname "$0")/lib.sh"
 
-cd "$(dirname "$0")/.."
-THREADS=${THREADS:-2}
-CONNECTIONS=${CONNECTIONS:-64}
-DURATION=${DURATION:-10s}
-ROUNDS=${ROUNDS:-3}
-GATEWAY_PORT=${GATEWAY_PORT:-18080}
-CEILING_PORT=${CEILING_PORT:-18081}
+settings THREADS=2 CONNECTIONS=64 DURATION=10s ROUNDS=3 GATEWAY_PORT=18080 CEILING_PORT=18081
 SAMPLE=564663098   # the vendor page's customer, five labels
 KEY=bench-key
 
-if ! command -v wrk >/dev/null; then
-    echo "installing wrk" >&2
-    sudo=""; [ "$(id -u)" -ne 0 ] && sudo=sudo
-    $sudo apt-get update -qq && $sudo apt-get install -y -qq wrk >/dev/null
-fi
+build label-gateway label-bench
+need wrk
 
-source bench/setup.sh label-gateway label-bench
-
-wait_for() { # url [auth header]
-    for _ in $(seq 1 100); do
-        if curl -sf -o /dev/null ${2:+-H "$2"} "$1"; then return 0; fi
-        sleep 0.1
-    done
-    echo "no answer from $1" >&2
-    exit 1
-}
-
-"$BIN/synthetic-vendor" >"$work/vendor.out" &
-pids+=($!)
-for _ in $(seq 1 100); do [ -s "$work/vendor.out" ] && break; sleep 0.1; done
-vendor_url=$(head -n1 "$work/vendor.out")
-
+synthetic_vendor
 gateway=http://127.0.0.1:$GATEWAY_PORT
 auth="Authorization: Bearer $KEY"
 sample_path=/v1/tenants/bench/customers/$SAMPLE/labels
-BENCH_VENDOR_URL=$vendor_url RUST_LOG=warn \
-    "$GATEWAY_BIN" serve --config bench/bench.toml --listen "127.0.0.1:$GATEWAY_PORT" &
-gateway_pid=$!
-pids+=("$gateway_pid")
-wait_for "$gateway/healthz"
+BENCH_VENDOR_URL=$vendor_url start_gateway gateway "$GATEWAY_PORT" bench/bench.toml
+gateway_pid=$started
 
 # Throughput: the ceiling answers the exact bytes of the gateway's cached answer.
 curl -sf -H "$auth" -o /dev/null "$gateway$sample_path"
@@ -58,7 +32,6 @@ pids+=("$ceiling_pid")
 ceiling=http://127.0.0.1:$CEILING_PORT
 wait_for "$ceiling$sample_path"
 
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 load() { # name url pid: wrk's report, plus the server's CPU time per request in µs
     local before after
     before=$(cpu_ticks "$3")
@@ -68,34 +41,32 @@ load() { # name url pid: wrk's report, plus the server's CPU time per request in
         cat "$work/$1.wrk" >&2
         exit 1
     fi
-    awk -v t="$((after - before))" -v hz="$(getconf CLK_TCK)" \
-        '/requests in/ { printf "%.1f\n", t * 1e6 / hz / $1 }' "$work/$1.wrk" >"$work/$1.cpu"
+    cpu_per_request "$1" $((after - before)) >"$work/$1.cpu"
 }
-field() { awk -v k="$2" '$1 == k { print $2 }' "$work/$1.wrk"; }
 # Warm both up, then alternate them, so that a burst of other load on the machine falls on both.
 wrk -t"$THREADS" -c"$CONNECTIONS" -d3s -H "$auth" "$ceiling$sample_path" >/dev/null
 wrk -t"$THREADS" -c"$CONNECTIONS" -d3s -H "$auth" "$gateway$sample_path" >/dev/null
-load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+load_before=$(loadavg)
 rows=""
 ceiling_sum=0
 gateway_sum=0
 for round in $(seq 1 "$ROUNDS"); do
     load "ceiling$round" "$ceiling$sample_path" "$ceiling_pid"
     load "gateway$round" "$gateway$sample_path" "$gateway_pid"
-    c=$(field "ceiling$round" Requests/sec:)
-    g=$(field "gateway$round" Requests/sec:)
-    ceiling_sum=$(awk -v a="$ceiling_sum" -v b="$c" 'BEGIN { print a + b }')
-    gateway_sum=$(awk -v a="$gateway_sum" -v b="$g" 'BEGIN { print a + b }')
-    rows+="| $round | ceiling (bare axum, same bytes) | $c | $(field "ceiling$round" 50%) | $(field "ceiling$round" 99%) | $(cat "$work/ceiling$round.cpu") |"$'\n'
-    rows+="| $round | label-gateway, cache hit | $g | $(field "gateway$round" 50%) | $(field "gateway$round" 99%) | $(cat "$work/gateway$round.cpu") |"$'\n'
+    c=$(rps "ceiling$round")
+    g=$(rps "gateway$round")
+    ceiling_sum=$(add "$ceiling_sum" "$c")
+    gateway_sum=$(add "$gateway_sum" "$g")
+    rows+="| $round | ceiling (bare axum, same bytes) | $c | $(wrk_field "ceiling$round" 50%) | $(wrk_field "ceiling$round" 99%) | $(cat "$work/ceiling$round.cpu") |"$'\n'
+    rows+="| $round | label-gateway, cache hit | $g | $(wrk_field "gateway$round" 50%) | $(wrk_field "gateway$round" 99%) | $(cat "$work/gateway$round.cpu") |"$'\n'
 done
-load_after=$(cut -d' ' -f1-3 /proc/loadavg)
-ratio=$(awk -v g="$gateway_sum" -v c="$ceiling_sum" 'BEGIN { printf "%.1f", 100 * g / c }')
+load_after=$(loadavg)
+ratio=$(pct "$gateway_sum" "$ceiling_sum")
 
 cat <<EOF
 ## Cache benchmark, $(date -u +%Y-%m-%d)
 
-- machine: $(nproc) CPUs, $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo), $(uname -sr)
+- machine: $(machine)
 - command: \`THREADS=$THREADS CONNECTIONS=$CONNECTIONS DURATION=$DURATION ROUNDS=$ROUNDS bench/cache-hit.sh\`
 - load: \`wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency\` from the same machine, after a 3 s warm-up
   of each; $ROUNDS rounds, each loading the ceiling, then the gateway

@@ -5,52 +5,35 @@
 # (a listed Origin on every request, so the front adds the headers) against CORS off (a second
 # gateway without cors_allowed_origins), target ≥ 95 %. Alternating rounds, each target its own
 # process, wrk from another. Prints a Markdown section.
-set -euo pipefail
+# shellcheck source=bench/lib.sh
+source "$(dirname "$0")/lib.sh"
 
-cd "$(dirname "$0")/.."
-DURATION=${DURATION:-5s}
-ROUNDS=${ROUNDS:-3}
-CONNECTIONS=${CONNECTIONS:-"1 64"}
-GATEWAY_PORT=${GATEWAY_PORT:-18094}
+settings DURATION=5s ROUNDS=3 CONNECTIONS="1 64" GATEWAY_PORT=18094
 CORS_PORT=$((GATEWAY_PORT + 1))
 PLAIN_PORT=$((GATEWAY_PORT + 2))
 CAP_CUSTOMER=564663098
 ORIGIN=https://app.example.com
 
-command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
-source bench/setup.sh label-gateway label-sim
-
-"$BIN/bench-vendors" 0 >"$work/vendors.out" &
-pids+=($!)
-for _ in $(seq 1 100); do [ -f "$work/vendors.out" ] && [ "$(wc -l <"$work/vendors.out")" -ge 2 ] && break; sleep 0.1; done
-cap_url=$(awk '$1 == "capillary" { print $2 }' "$work/vendors.out")
+build label-gateway label-sim
+need wrk
+bench_vendors 0
 
 tenant() { # id cache_ttl_seconds
-    cat <<TOML
-[tenants.$1]
-provider = "capillary"
-base_url = "$cap_url"
-username = "demo_till"
-password = "demo-password"
-api_keys = ["$1-key"]
-cache_ttl_seconds = $2
-max_in_flight = 1024
-passthrough = [{ methods = ["GET"], path = "/v2/customers/*/labels" }]
-TOML
+    capillary_tenant "$1" "$cap_url" "[\"$1-key\"]" "cache_ttl_seconds = $2" "max_in_flight = 1024" \
+        'passthrough = [{ methods = ["GET"], path = "/v2/customers/*/labels" }]'
 }
-gateway() { # name port admin_port [server lines]
-    { printf '[server]\nadmin_listen = "127.0.0.1:%s"\n%s\n' "$3" "${4:-}"; tenant t1 0; tenant t2 60; } >"$work/$1.toml"
-    RUST_LOG=warn "$GATEWAY_BIN" serve --config "$work/$1.toml" --listen "127.0.0.1:$2" &
-    pids+=($!)
+gateway() { # name port admin_port [server lines]: the gateway's pid in $started
+    { server_table "$3" "${4:-}"; tenant t1 0; tenant t2 60; } >"$work/$1.toml"
+    start_gateway "$1" "$2" "$work/$1.toml"
 }
 declare -A pid_of
 gateway miss "$GATEWAY_PORT" $((GATEWAY_PORT + 1000))
-pid_of[miss]=${pids[-1]}
-pid_of[passthrough]=${pids[-1]}
+pid_of[miss]=$started
+pid_of[passthrough]=$started
 gateway cors "$CORS_PORT" $((CORS_PORT + 1000)) "cors_allowed_origins = [\"$ORIGIN\"]"
-pid_of[cors]=${pids[-1]}
+pid_of[cors]=$started
 gateway plain "$PLAIN_PORT" $((PLAIN_PORT + 1000))
-pid_of[plain]=${pids[-1]}
+pid_of[plain]=$started
 
 miss=http://127.0.0.1:$GATEWAY_PORT/v1/tenants/t1/customers/$CAP_CUSTOMER/labels
 passthrough=http://127.0.0.1:$GATEWAY_PORT/v1/tenants/t1/passthrough/v2/customers/$CAP_CUSTOMER/labels
@@ -59,69 +42,50 @@ plain_hit=http://127.0.0.1:$PLAIN_PORT/v1/tenants/t2/customers/$CAP_CUSTOMER/lab
 for url in "$miss" "$passthrough" "$cors_hit" "$plain_hit"; do
     key=t2-key
     [[ $url == *tenants/t1/* ]] && key=t1-key
-    for _ in $(seq 1 100); do curl -sf -o /dev/null -H "Authorization: Bearer $key" "$url" && break; sleep 0.1; done
+    wait_for "$url" "Authorization: Bearer $key"
 done
 # The hit runs must be hits, with the CORS headers on the listed origin.
 curl -si -H "Authorization: Bearer t2-key" -H "Origin: $ORIGIN" "$cors_hit" | grep -qi '^access-control-allow-origin' \
     || { echo "no CORS header on the CORS gateway's hit" >&2; exit 1; }
 
-# The CPU time (user + system, in clock ticks) a process has used: what a request costs the
-# gateway, whatever else the machine runs meanwhile (other load changes req/s, not this).
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 TICK_US=$((1000000 / $(getconf CLK_TCK)))
-run() { # name connections url key [header]: wrk's report in $work/name.wrk, CPU ticks in name.cpu
-    local extra=() before
-    before=$(cpu_ticks "${pid_of[${1%%[0-9]*}]}")
-    [[ -n ${5:-} ]] && extra=(-H "$5")
-    wrk -t"$(( $2 < 2 ? 1 : 2 ))" -c"$2" -d"$DURATION" --latency -H "Authorization: Bearer $4" "${extra[@]}" "$3" >"$work/$1.wrk"
-    echo $(( $(cpu_ticks "${pid_of[${1%%[0-9]*}]}") - before )) >"$work/$1.cpu"
-    if grep -q "Non-2xx\|Socket errors" "$work/$1.wrk"; then
-        echo "errors in $1:" >&2; cat "$work/$1.wrk" >&2; exit 1
-    fi
-}
-rps() { awk '$1 == "Requests/sec:" { print $2 }' "$work/$1.wrk"; }
 requests() { awk '/requests in/ { print $1 }' "$work/$1.wrk"; }
-us() { # a wrk latency percentile ("71.00us", "1.20ms") in µs
-    awk -v k="$2" '$1 == k { v = $2; n = v + 0; if (v ~ /ms$/) n *= 1000; else if (v ~ /[0-9]s$/) n *= 1e6; printf "%.0f", n }' "$work/$1.wrk"
+measure() { # who connections run: wrk's report, and the serving gateway's CPU µs a request
+    local pid=${pid_of[$1]} before ticks
+    before=$(cpu_ticks "$pid")
+    case $1 in
+        miss) wrk_run "$3" "$2" "$miss" "Authorization: Bearer t1-key" ;;
+        passthrough) wrk_run "$3" "$2" "$passthrough" "Authorization: Bearer t1-key" ;;
+        cors) wrk_run "$3" "$2" "$cors_hit" "Authorization: Bearer t2-key" "Origin: $ORIGIN" ;;
+        plain) wrk_run "$3" "$2" "$plain_hit" "Authorization: Bearer t2-key" "Origin: $ORIGIN" ;;
+    esac
+    ticks=$(( $(cpu_ticks "$pid") - before ))
+    wrk_errors "$3"
+    total[${1}cpu_$2]=$(add "${total[${1}cpu_$2]:-0}" "$ticks")
+    total[${1}n_$2]=$(add "${total[${1}n_$2]:-0}" "$(requests "$3")")
+    cpu_per_request "$3" "$ticks" >"$work/$3.cpu"
 }
-sum() { awk -v a="$1" -v b="$2" 'BEGIN { print a + b }'; }
-ratio() { awk -v g="$1" -v p="$2" 'BEGIN { printf "%.1f", 100 * g / p }'; }
 
 for url in "$miss" "$passthrough"; do wrk -t2 -c16 -d2s -H "Authorization: Bearer t1-key" "$url" >/dev/null; done
 for url in "$cors_hit" "$plain_hit"; do wrk -t2 -c16 -d2s -H "Authorization: Bearer t2-key" -H "Origin: $ORIGIN" "$url" >/dev/null; done
-load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+load_before=$(loadavg)
 rows=""
 declare -A total
-for round in $(seq 1 "$ROUNDS"); do
-    for c in $CONNECTIONS; do
-        run "miss$c-$round" "$c" "$miss" t1-key
-        run "passthrough$c-$round" "$c" "$passthrough" t1-key
-        run "cors$c-$round" "$c" "$cors_hit" t2-key "Origin: $ORIGIN"
-        run "plain$c-$round" "$c" "$plain_hit" t2-key "Origin: $ORIGIN"
-        for who in miss passthrough cors plain; do
-            total[$who$c]=$(sum "${total[$who$c]:-0}" "$(rps "$who$c-$round")")
-            total[${who}p50_$c]=$(sum "${total[${who}p50_$c]:-0}" "$(us "$who$c-$round" 50%)")
-            total[${who}cpu_$c]=$(sum "${total[${who}cpu_$c]:-0}" "$(cat "$work/$who$c-$round.cpu")")
-            total[${who}n_$c]=$(sum "${total[${who}n_$c]:-0}" "$(requests "$who$c-$round")")
-            per=$(awk -v t="$(cat "$work/$who$c-$round.cpu")" -v n="$(requests "$who$c-$round")" -v u="$TICK_US" 'BEGIN { printf "%.1f", t * u / n }')
-            rows+="| $round | $c | $who | $(rps "$who$c-$round") | $(us "$who$c-$round" 50%) | $(us "$who$c-$round" 99%) | $per |"$'\n'
-        done
-    done
-done
-load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+alternate "$ROUNDS" "$CONNECTIONS" miss passthrough cors plain
+load_after=$(loadavg)
 cpu_per() { awk -v t="${total[${1}cpu_$2]}" -v n="${total[${1}n_$2]}" -v u="$TICK_US" 'BEGIN { printf "%.1f", t * u / n }'; }
 summary=""
 for c in $CONNECTIONS; do
     summary+="- at $c connection(s), the gateway's CPU per request: passthrough **$(cpu_per passthrough "$c") µs** against the miss path's **$(cpu_per miss "$c") µs** (target ≤); a hit with CORS on **$(cpu_per cors "$c") µs**, off **$(cpu_per plain "$c") µs**"$'\n'
 done
 for c in $CONNECTIONS; do
-    summary+="- at $c connection(s): passthrough / miss path, requests/s summed over the rounds: **$(ratio "${total[passthrough$c]}" "${total[miss$c]}") %** (target ≥ 100 %); p50 $(awk -v a="${total[passthroughp50_$c]}" -v r="$ROUNDS" 'BEGIN { printf "%.0f", a / r }') µs against $(awk -v a="${total[missp50_$c]}" -v r="$ROUNDS" 'BEGIN { printf "%.0f", a / r }') µs; cache hit with CORS on / off: **$(ratio "${total[cors$c]}" "${total[plain$c]}") %** (target ≥ 95 %)"$'\n'
+    summary+="- at $c connection(s): passthrough / miss path, requests/s summed over the rounds: **$(pct "${total[passthrough$c]}" "${total[miss$c]}") %** (target ≥ 100 %); p50 $(awk -v a="${total[passthroughp50_$c]}" -v r="$ROUNDS" 'BEGIN { printf "%.0f", a / r }') µs against $(awk -v a="${total[missp50_$c]}" -v r="$ROUNDS" 'BEGIN { printf "%.0f", a / r }') µs; cache hit with CORS on / off: **$(pct "${total[cors$c]}" "${total[plain$c]}") %** (target ≥ 95 %)"$'\n'
 done
 
 cat <<MD
 ## The edge: passthrough and CORS (issue 27), $(date -u +%Y-%m-%d)
 
-- machine: $(nproc) CPUs, $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo), $(uname -sr)
+- machine: $(machine)
 - command: \`DURATION=$DURATION ROUNDS=$ROUNDS CONNECTIONS="$CONNECTIONS" bench/edge.sh\`
 - the Capillary simulator (\`bench-vendors\`) and three gateways (\`RUST_LOG=warn\`), each its own
   process, wrk from another: \`miss\` (tenant t1, cache off) answers the miss path and the

@@ -5,71 +5,40 @@
 # (target ≥ 5 000/s), and a $BIG-customer job's events all delivered. The receiver
 # (`webhook-receiver`) is another process; it measures from each event's recording (its UUIDv7)
 # to its arrival. Prints a Markdown section.
-set -euo pipefail
+# shellcheck source=bench/lib.sh
+source "$(dirname "$0")/lib.sh"
 
-cd "$(dirname "$0")/.."
-DURATION=${DURATION:-15s}
-CONNECTIONS=${CONNECTIONS:-4}
-BURST=${BURST:-100000}
-BIG=${BIG:-1000000}
-GATEWAY_PORT=${GATEWAY_PORT:-18097}
+settings DURATION=15s CONNECTIONS=4 BURST=100000 BIG=1000000 GATEWAY_PORT=18097
 # STATE=1: the gateway keeps its events and deliveries in a redis-server on REDIS_PORT
 # ([state]), as a fleet does.
-STATE=${STATE:-}
-REDIS_PORT=${REDIS_PORT:-16397}
+settings STATE= REDIS_PORT=16397
 KEY=bench-key
 
-command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
-source bench/setup.sh label-gateway label-bench
+build label-gateway label-bench
+need wrk
+synthetic_vendor
+spawn receiver "$BIN/webhook-receiver"
+receiver=$(printed receiver)
 
-"$BIN/synthetic-vendor" >"$work/vendor.out" &
-pids+=($!)
-"$BIN/webhook-receiver" >"$work/receiver.out" &
-pids+=($!)
-for _ in $(seq 1 100); do [ -s "$work/vendor.out" ] && [ -s "$work/receiver.out" ] && break; sleep 0.1; done
-vendor_url=$(head -n1 "$work/vendor.out")
-receiver=$(head -n1 "$work/receiver.out")
-
-state_table=""
+state=""
 where="without \`[state]\` (events in the process)"
 if [ -n "$STATE" ]; then
-    command -v redis-server >/dev/null || { apt-get update -qq && apt-get install -y -qq redis-server >/dev/null; }
-    redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --daemonize no >/dev/null &
-    pids+=($!)
-    for _ in $(seq 1 100); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
-    state_table=$(printf '[state]\nredis_url = "redis://127.0.0.1:%s"\nkey_prefix = "bench"' "$REDIS_PORT")
+    start_redis "$REDIS_PORT"
+    state=$(state_table "$REDIS_PORT")
     where="with \`[state]\` (events and deliveries in redis-server $(redis-server --version | awk '{ print $3 }') on loopback, no persistence)"
 fi
 
 # Room for every event of the big job (two a customer at most) in the process's log.
-cat >"$work/gateway.toml" <<TOML
-[server]
-admin_listen = "$BENCH_ADMIN_LISTEN"
-
-$state_table
-
-[events]
-max_events = $((2 * BIG + BURST + 1000000))
-max_bytes = 8589934592
-
-[tenants.bench]
-provider = "capillary"
-base_url = "$vendor_url"
-username = "demo_till"
-password = "demo-password"
-api_keys = ["$KEY"]
-max_in_flight = 256
-
-[[tenants.bench.webhooks]]
-url = "$receiver/hook"
-secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
-TOML
-RUST_LOG=warn "$GATEWAY_BIN" serve --config "$work/gateway.toml" --listen "127.0.0.1:$GATEWAY_PORT" \
-    >"$work/gateway.log" 2>&1 &
-gateway_pid=$!
-pids+=("$gateway_pid")
+{
+    server_table "$admin_port"
+    printf '%s\n\n' "$state"
+    printf '[events]\nmax_events = %s\nmax_bytes = 8589934592\n\n' $((2 * BIG + BURST + 1000000))
+    capillary_tenant bench "$vendor_url" "[\"$KEY\"]" "max_in_flight = 256"
+    printf '[[tenants.bench.webhooks]]\nurl = "%s/hook"\nsecret = "%s"\n' "$receiver" whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+} >"$work/gateway.toml"
+start_gateway gateway "$GATEWAY_PORT" "$work/gateway.toml"
+gateway_pid=$started
 gateway=http://127.0.0.1:$GATEWAY_PORT
-for _ in $(seq 1 100); do curl -sf -o /dev/null "$gateway/healthz" && break; sleep 0.1; done
 # With [state]: until the webhook's consumer group exists (its replica took the lease).
 for _ in $(seq 1 100); do
     [ -z "$STATE" ] && break
@@ -79,11 +48,7 @@ done
 auth="Authorization: Bearer $KEY"
 
 stat() { curl -s "$receiver/stats" | sed -E "s/.*\"$1\":([0-9]+).*/\1/"; }
-events_total() { curl -s "$gateway/v1/tenants/bench/events?limit=1" -H "$auth" >/dev/null; }
-feed_count() { # events recorded so far: the webhook's deliveries plus its backlog, from /metrics
-    curl -s "$admin/metrics" | awk '/^label_gateway_webhook_deliveries_total\{.*outcome="delivered"/ { s += $NF } END { print s + 0 }'
-}
-backlog() { curl -s "$admin/metrics" | awk '/^label_gateway_webhook_backlog\{/ { s += $NF } END { print s + 0 }'; }
+backlog() { metric_sum label_gateway_webhook_backlog "" "$admin"; }
 wait_drained() { # until the receiver has $1 unique events and nothing is pending
     for _ in $(seq 1 3000); do
         [ "$(stat unique)" -ge "$1" ] && [ "$(backlog)" = 0 ] && return
@@ -103,16 +68,11 @@ recorded() { # how many events the feed holds (pages of 1000)
     echo "$n"
 }
 job() { # first count: submits a change job adding VIP to customers first.., waits for its end
-    seq "$1" $(($1 + $2 - 1)) | awk 'BEGIN { printf "{\"kind\":\"change\",\"add\":[{\"name\":\"VIP\"}],\"customers\":[" }
-        { printf "%s\"%s\"", (NR > 1 ? "," : ""), $1 } END { print "]}" }' >"$work/job.json"
+    job_body "$1" "$2" "$work/job.json"
     local id
-    id=$(curl -sf -H "$auth" -H 'Content-Type: application/json' --data-binary "@$work/job.json" \
-        "$gateway/v1/tenants/bench/jobs" | sed -E 's/.*"id":"([^"]+)".*/\1/')
-    while ! curl -sf -H "$auth" "$gateway/v1/tenants/bench/jobs/$id" | grep -qE '"state":"(succeeded|failed|cancelled)"'; do
-        sleep 0.5
-    done
+    id=$(submit_job "$gateway" "$work/job.json")
+    until job_ended "$(job_view "$gateway" "$id")"; do sleep 0.5; done
 }
-seconds() { date +%s.%N; }
 
 # --- (1) steady change traffic: a PATCH per request, each customer's VIP added then removed ----
 cat >"$work/patch.lua" <<'LUA'
@@ -136,8 +96,8 @@ steady_events=$(( $(recorded) - before ))
 wait_drained "$steady_events"
 steady_p50=$(stat p50_ms); steady_p99=$(stat p99_ms); steady_max=$(stat max_ms)
 steady_unique=$(stat unique)
-patch_rate=$(awk '$1 == "Requests/sec:" { print $2 }' "$work/steady.wrk")
-patch_p99=$(awk '$1 == "99%" { print $2 }' "$work/steady.wrk")
+patch_rate=$(rps steady)
+patch_p99=$(wrk_field steady 99%)
 patch_errors=$(awk '/Non-2xx/ { print $NF }' "$work/steady.wrk"); patch_errors=${patch_errors:-0}
 secs=$(awk -v d="$DURATION" 'BEGIN { print d + 0 }')
 
@@ -151,7 +111,7 @@ burst_events=$(( $(recorded) - before ))
 wait_drained "$burst_events"
 burst_unique=$(stat unique)
 burst_rate=$(awk -v n="$burst_unique" -v a="$(stat first_ms)" -v b="$(stat last_ms)" 'BEGIN { printf "%.0f", n * 1000 / (b - a + 1) }')
-burst_job=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
+burst_job=$(since "$t0" "$t1")
 burst_p99=$(stat p99_ms)
 
 # --- (3) a $BIG-customer job: every event delivered ---------------------------------------------
@@ -159,18 +119,18 @@ before=$(recorded)
 curl -s -X POST "$receiver/reset" >/dev/null
 t0=$(seconds)
 job 10000000 "$BIG"
-big_job=$(awk -v a="$t0" -v b="$(seconds)" 'BEGIN { printf "%.1f", b - a }')
+big_job=$(since "$t0")
 big_events=$(( $(recorded) - before ))
 wait_drained "$big_events"
-big_wall=$(awk -v a="$t0" -v b="$(seconds)" 'BEGIN { printf "%.1f", b - a }')
+big_wall=$(since "$t0")
 big_unique=$(stat unique)
 big_rate=$(awk -v n="$big_unique" -v a="$(stat first_ms)" -v b="$(stat last_ms)" 'BEGIN { printf "%.0f", n * 1000 / (b - a + 1) }')
-rss=$(awk '$1 == "VmHWM:" { print int($2 / 1024) }' "/proc/$gateway_pid/status")
+rss=$(( $(kib "$gateway_pid" VmHWM) / 1024 ))
 
 cat <<MD
 ## Change events and webhooks (issue 26): \`bench/events.sh\`
 
-$(date -u '+%F %H:%M UTC'), $(nproc) CPUs, load average before the summary $(cut -d' ' -f1-3 /proc/loadavg).
+$(date -u '+%F %H:%M UTC'), $(nproc) CPUs, load average before the summary $(loadavg).
 \`label-gateway serve\` (release) on \`synthetic-vendor\`, one tenant $where, one webhook to \`webhook-receiver\` (another process on loopback, answering 204 at once),
 default \`max_deliveries_in_flight\` (64). Latency is from an event's recording (its UUIDv7) to its
 arrival at the receiver.

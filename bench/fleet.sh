@@ -3,45 +3,26 @@
 # throughput with [state] against without it and against the bare-axum ceiling; the delay from
 # a change answered by replica A to replica B dropping its entry; what an Idempotency-Key costs
 # with Redis against in the process; and the vendor budget's accuracy over two replicas.
-set -euo pipefail
+# shellcheck source=bench/lib.sh
+source "$(dirname "$0")/lib.sh"
 
-cd "$(dirname "$0")/.."
-THREADS=${THREADS:-2}
-CONNECTIONS=${CONNECTIONS:-64}
-DURATION=${DURATION:-5s}
-ROUNDS=${ROUNDS:-3}
-BUDGET_PER_MINUTE=${BUDGET_PER_MINUTE:-1200}
-BUDGET_SECONDS=${BUDGET_SECONDS:-120}
-GATEWAY_PORT=${GATEWAY_PORT:-18094}
-REDIS_PORT=${REDIS_PORT:-18379}
+settings THREADS=2 CONNECTIONS=64 DURATION=5s ROUNDS=3 BUDGET_PER_MINUTE=1200 BUDGET_SECONDS=120 \
+    GATEWAY_PORT=18094 REDIS_PORT=18379
 SAMPLE=564663098
 KEY=bench-key
 
-command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
-command -v redis-server >/dev/null || { apt-get update -qq && apt-get install -y -qq redis-server >/dev/null; }
-source bench/setup.sh label-gateway label-sim label-bench
-
-redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --daemonize no >/dev/null &
-pids+=($!)
-"$BIN/bench-vendors" 0 >"$work/vendors.out" &
-pids+=($!)
-for _ in $(seq 1 100); do [ -f "$work/vendors.out" ] && [ "$(wc -l <"$work/vendors.out")" -ge 2 ] && break; sleep 0.1; done
-cap_url=$(awk '$1 == "capillary" { print $2 }' "$work/vendors.out")
+build label-gateway label-sim label-bench
+need wrk
+start_redis "$REDIS_PORT"
+bench_vendors 0
 
 config() { # file admin-port with-state(0/1) [tenant lines]
     {
-        printf '[server]\nadmin_listen = "127.0.0.1:%s"\n\n' "$2"
-        [ "$3" = 1 ] && printf '[state]\nredis_url = "redis://127.0.0.1:%s"\nkey_prefix = "bench"\n\n' "$REDIS_PORT"
-        printf '[cache]\nttl_seconds = 3600\n\n[tenants.bench]\nprovider = "capillary"\nbase_url = "%s"\n' "$cap_url"
-        printf 'username = "demo_till"\npassword = "demo-password"\napi_keys = ["%s"]\nmax_in_flight = 1024\n%s\n' "$KEY" "${4:-}"
+        server_table "$2"
+        if [ "$3" = 1 ]; then state_table "$REDIS_PORT"; fi
+        printf '[cache]\nttl_seconds = 3600\n\n'
+        capillary_tenant bench "$cap_url" "[\"$KEY\"]" "max_in_flight = 1024" "${4:-}"
     } >"$1"
-}
-start() { # name port config: the gateway's pid in $started
-    RUST_LOG=warn "$GATEWAY_BIN" serve --config "$3" --listen "127.0.0.1:$2" >"$work/$1.log" 2>&1 &
-    started=$!
-    pids+=("$started")
-    for _ in $(seq 1 100); do curl -sf -o /dev/null "http://127.0.0.1:$2/healthz" && return; sleep 0.1; done
-    echo "gateway $1 did not start" >&2; exit 1
 }
 path=/v1/tenants/bench/customers/$SAMPLE/labels
 auth="Authorization: Bearer $KEY"
@@ -49,25 +30,24 @@ auth="Authorization: Bearer $KEY"
 config "$work/a.toml" $((GATEWAY_PORT + 100)) 1
 config "$work/b.toml" $((GATEWAY_PORT + 101)) 1
 config "$work/local.toml" $((GATEWAY_PORT + 102)) 0
-start a "$GATEWAY_PORT" "$work/a.toml"; a_pid=$started
-start b $((GATEWAY_PORT + 1)) "$work/b.toml"; b_pid=$started
-start local $((GATEWAY_PORT + 2)) "$work/local.toml"; local_pid=$started
+start_gateway a "$GATEWAY_PORT" "$work/a.toml"; a_pid=$started
+start_gateway b $((GATEWAY_PORT + 1)) "$work/b.toml"; b_pid=$started
+start_gateway local $((GATEWAY_PORT + 2)) "$work/local.toml"; local_pid=$started
 a=http://127.0.0.1:$GATEWAY_PORT
 b=http://127.0.0.1:$((GATEWAY_PORT + 1))
 local=http://127.0.0.1:$((GATEWAY_PORT + 2))
-for _ in $(seq 1 100); do curl -sf "$a/readyz" | grep -q connected && curl -sf "$b/readyz" | grep -q connected && break; sleep 0.1; done
+connected "$a" "$b"
 
 # --- (1) cache hits: with [state], without, and the ceiling -----------------------------------
 curl -sf -H "$auth" -o "$work/body.json" "$local$path"
 "$BIN/ceiling" --listen "127.0.0.1:$((GATEWAY_PORT + 3))" --body "$work/body.json" &
 ceiling_pid=$!; pids+=("$ceiling_pid")
 ceiling=http://127.0.0.1:$((GATEWAY_PORT + 3))
-for _ in $(seq 1 100); do curl -sf -o /dev/null "$ceiling$path" && break; sleep 0.1; done
+wait_for "$ceiling$path"
 for url in "$a" "$local" "$ceiling"; do
     curl -sf -H "$auth" -o /dev/null "$url$path"
     wrk -t"$THREADS" -c"$CONNECTIONS" -d2s -H "$auth" "$url$path" >/dev/null
 done
-rps() { awk '$1 == "Requests/sec:" { print $2 }' "$work/$1.wrk"; }
 declare -A sum
 hit_rows=""
 for round in $(seq 1 "$ROUNDS"); do
@@ -75,11 +55,10 @@ for round in $(seq 1 "$ROUNDS"); do
         case $who in state) url=$a ;; local) url=$local ;; ceiling) url=$ceiling ;; esac
         wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -H "$auth" "$url$path" >"$work/$who$round.wrk"
         grep -q "Non-2xx" "$work/$who$round.wrk" && { cat "$work/$who$round.wrk" >&2; exit 1; }
-        sum[$who]=$(awk -v a="${sum[$who]:-0}" -v b="$(rps "$who$round")" 'BEGIN { print a + b }')
-        hit_rows+="| $round | $who | $(rps "$who$round") | $(awk '$1 == "50%" { print $2 }' "$work/$who$round.wrk") | $(awk '$1 == "99%" { print $2 }' "$work/$who$round.wrk") |"$'\n'
+        sum[$who]=$(add "${sum[$who]:-0}" "$(rps "$who$round")")
+        hit_rows+="| $round | $who | $(rps "$who$round") | $(wrk_field "$who$round" 50%) | $(wrk_field "$who$round" 99%) |"$'\n'
     done
 done
-pct() { awk -v x="$1" -v y="$2" 'BEGIN { printf "%.1f", 100 * x / y }'; }
 
 # --- (2) invalidation delay, (3) what an Idempotency-Key costs -------------------------------
 invalidation=$("$BIN/fleet-probe" invalidation --a "$a" --b "$b" --key "$KEY" --path "$path" --rounds 300)
@@ -96,14 +75,13 @@ config "$work/a.toml" $((GATEWAY_PORT + 100)) 1 "vendor_requests_per_minute = $B
 timeout_ms = 60000"
 config "$work/b.toml" $((GATEWAY_PORT + 101)) 1 "vendor_requests_per_minute = $BUDGET_PER_MINUTE
 timeout_ms = 60000"
-start a "$GATEWAY_PORT" "$work/a.toml"
-start b $((GATEWAY_PORT + 1)) "$work/b.toml"
-for _ in $(seq 1 100); do curl -sf "$a/readyz" | grep -q connected && curl -sf "$b/readyz" | grep -q connected && break; sleep 0.1; done
+start_gateway a "$GATEWAY_PORT" "$work/a.toml"
+start_gateway b $((GATEWAY_PORT + 1)) "$work/b.toml"
+connected "$a" "$b"
 redis-cli -p "$REDIS_PORT" del bench:budget:bench >/dev/null
 calls() { # vendor calls both replicas made
-    for port in $((GATEWAY_PORT + 100)) $((GATEWAY_PORT + 101)); do
-        curl -s "http://127.0.0.1:$port/metrics"
-    done | awk '/^label_gateway_vendor_calls_total\{/ { s += $NF } END { print s + 0 }'
+    metric_sum label_gateway_vendor_calls_total "" \
+        "http://127.0.0.1:$((GATEWAY_PORT + 100))" "http://127.0.0.1:$((GATEWAY_PORT + 101))"
 }
 fresh="Cache-Control: no-cache"
 wrk -t1 -c16 -d"${BUDGET_SECONDS}s" --timeout 90s -H "$auth" -H "$fresh" "$a$path" >"$work/budget-a.wrk" &
@@ -121,7 +99,7 @@ per_minute=$(awk -v x="$at_60" -v y="$at_end" -v m="$steady_minutes" 'BEGIN { pr
 cat <<MD
 ## Fleet benchmarks, $(date -u +%Y-%m-%d)
 
-- machine: $(nproc) CPUs, $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo), $(uname -sr)
+- machine: $(machine)
 - command: \`ROUNDS=$ROUNDS DURATION=$DURATION BUDGET_PER_MINUTE=$BUDGET_PER_MINUTE BUDGET_SECONDS=$BUDGET_SECONDS bench/fleet.sh\`
 - processes on loopback: redis-server $(redis-server --version | awk '{ print $3 }'), the Capillary simulator, replicas A and B
   with \`[state]\`, one gateway without it, the bare-axum ceiling; wrk and \`fleet-probe\` from others

@@ -3,82 +3,56 @@
 # change job on the synthetic Capillary vendor (vendor calls per 100 customers and side, wall
 # time against the job's share of the budget), interactive GET p99 while it runs against idle,
 # and the gateway's resident memory during a 1 000 000-customer job. Prints a Markdown section.
-set -euo pipefail
+# shellcheck source=bench/lib.sh
+source "$(dirname "$0")/lib.sh"
 
-cd "$(dirname "$0")/.."
-CUSTOMERS=${CUSTOMERS:-100000}
-BIG=${BIG:-1000000}
+settings CUSTOMERS=100000 BIG=1000000
 # Two sides (add, remove) of one call per 100 customers: about 2 000 calls, a minute at 4 000 a
 # minute with half left to interactive requests.
-PER_MINUTE=${PER_MINUTE:-4000}
-SHARE=${SHARE:-0.5}
-CONNECTIONS=${CONNECTIONS:-8}
-DURATION=${DURATION:-15s}
-GATEWAY_PORT=${GATEWAY_PORT:-18096}
-REDIS_PORT=${REDIS_PORT:-16396}
+settings PER_MINUTE=4000 SHARE=0.5 CONNECTIONS=8 DURATION=15s GATEWAY_PORT=18096 \
+    REDIS_PORT=16396
 KEY=bench-key
 
-command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
-command -v redis-server >/dev/null || { apt-get update -qq && apt-get install -y -qq redis-server >/dev/null; }
-source bench/setup.sh label-gateway label-bench
-
-"$BIN/synthetic-vendor" >"$work/vendor.out" &
-pids+=($!)
-for _ in $(seq 1 100); do [ -s "$work/vendor.out" ] && break; sleep 0.1; done
-vendor_url=$(head -n1 "$work/vendor.out")
+build label-gateway label-bench
+need wrk
+synthetic_vendor
 
 config() { # file admin-port [tenant lines] [state section]
-    printf '[server]\nadmin_listen = "127.0.0.1:%s"\n\n[jobs]\ninteractive_share = %s\n\n%s\n' "$2" "$SHARE" "${4:-}" >"$1"
-    printf '[cache]\nttl_seconds = 3600\n\n[tenants.bench]\nprovider = "capillary"\nbase_url = "%s"\n' "$vendor_url" >>"$1"
-    printf 'username = "demo_till"\npassword = "demo-password"\napi_keys = ["%s"]\n%s\n' "$KEY" "${3:-}" >>"$1"
-}
-start() { # name port config: the gateway's pid in $started
-    RUST_LOG=warn "$GATEWAY_BIN" serve --config "$3" --listen "127.0.0.1:$2" >"$work/$1.log" 2>&1 &
-    started=$!
-    pids+=("$started")
-    for _ in $(seq 1 100); do curl -sf -o /dev/null "http://127.0.0.1:$2/healthz" && return; sleep 0.1; done
-    echo "gateway $1 did not start" >&2; exit 1
-}
-body() { # first count file: a change job adding VIP and removing Newsletter
-    seq "$1" $(($1 + $2 - 1)) | awk 'BEGIN { printf "{\"kind\":\"change\",\"add\":[{\"name\":\"VIP\"}],\"remove\":[{\"name\":\"Newsletter\"}],\"customers\":[" }
-        { printf "%s\"%s\"", (NR > 1 ? "," : ""), $1 } END { print "]}" }' >"$3"
-}
-submit() { # url body-file: the job's id
-    curl -sf -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' --data-binary "@$2" \
-        "$1/v1/tenants/bench/jobs" | sed -E 's/.*"id":"([^"]+)".*/\1/'
+    {
+        server_table "$2"
+        printf '[jobs]\ninteractive_share = %s\n\n%s\n' "$SHARE" "${4:-}"
+        printf '[cache]\nttl_seconds = 3600\n\n'
+        capillary_tenant bench "$vendor_url" "[\"$KEY\"]" "${3:-}"
+    } >"$1"
 }
 field() { sed -E "s/.*\"$2\":(\"[^\"]*\"|[0-9.]+|null|true|false).*/\1/" <<<"$1" | tr -d '"'; }
-job() { curl -sf -H "Authorization: Bearer $KEY" "$1/v1/tenants/bench/jobs/$2"; }
-ended() { grep -qE '"state":"(succeeded|failed|cancelled)"' <<<"$1"; }
 vendor_calls() { # the gateway's own count of vendor calls (every attempt), from /metrics
-    curl -s "http://127.0.0.1:$1/metrics" | awk '/^label_gateway_vendor_calls_total\{/ { s += $NF } END { print s + 0 }'
+    metric_sum label_gateway_vendor_calls_total "" "http://127.0.0.1:$1"
 }
-kib() { awk -v f="$2" '$1 == f":" { print $2 }' "/proc/$1/status"; }
-seconds() { date +%s.%N; }
 
 # --- (1) and (2): 100 000 customers within the budget, interactive reads beside it -------------
 config "$work/paced.toml" $((GATEWAY_PORT + 100)) "vendor_requests_per_minute = $PER_MINUTE"
-start paced "$GATEWAY_PORT" "$work/paced.toml"
+start_gateway paced "$GATEWAY_PORT" "$work/paced.toml"
 paced=http://127.0.0.1:$GATEWAY_PORT
 read_path=/v1/tenants/bench/customers/564663098/labels
 auth="Authorization: Bearer $KEY"
 curl -sf -H "$auth" -o /dev/null "$paced$read_path"
 wrk -t1 -c"$CONNECTIONS" -d3s -H "$auth" "$paced$read_path" >/dev/null
 wrk -t1 -c"$CONNECTIONS" -d"$DURATION" --latency -H "$auth" "$paced$read_path" >"$work/idle.wrk"
-body 1000000 "$CUSTOMERS" "$work/paced.json"
+job_body 1000000 "$CUSTOMERS" "$work/paced.json" Newsletter
 calls_before=$(vendor_calls $((GATEWAY_PORT + 100)))
 t0=$(seconds)
-id=$(submit "$paced" "$work/paced.json")
+id=$(submit_job "$paced" "$work/paced.json")
 sleep 2
 wrk -t1 -c"$CONNECTIONS" -d"$DURATION" --latency -H "$auth" "$paced$read_path" >"$work/busy.wrk"
-while :; do paced_job=$(job "$paced" "$id"); ended "$paced_job" && break; sleep 0.5; done
+while :; do paced_job=$(job_view "$paced" "$id"); job_ended "$paced_job" && break; sleep 0.5; done
 t1=$(seconds)
 calls=$(( $(vendor_calls $((GATEWAY_PORT + 100))) - calls_before ))
 job_calls=$(field "$paced_job" vendor_calls)
-p99() { awk '$1 == "99%" { print $2 }' "$work/$1.wrk"; }
+p99() { wrk_field "$1" 99%; }
 to_ms() { awk -v t="$1" 'BEGIN { if (t ~ /ms$/) print t + 0; else if (t ~ /us$/) print t / 1000; else print t * 1000 }'; }
 idle_p99=$(to_ms "$(p99 idle)"); busy_p99=$(to_ms "$(p99 busy)")
-wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
+wall=$(since "$t0" "$t1")
 share_per_minute=$(awk -v n="$PER_MINUTE" -v s="$SHARE" 'BEGIN { print int((1 - s) * n) }')
 used=$(awk -v c="$job_calls" -v w="$wall" -v r="$share_per_minute" 'BEGIN { printf "%.1f", 100 * c / (r * w / 60) }')
 per_100=$(awk -v c="$calls" -v n="$CUSTOMERS" 'BEGIN { printf "%.2f", c * 100 / n / 2 }')
@@ -94,34 +68,32 @@ run_big() { # url pid: submits the big body, samples memory until the job ends, 
     before=$(kib "$2" VmRSS); redis_before=$(redis_used)
     rss_max=$before; redis_max=$redis_before
     t0=$(seconds)
-    id=$(submit "$1" "$work/big.json")
+    id=$(submit_job "$1" "$work/big.json")
     while :; do
         sample=$(kib "$2" VmRSS); [ "$sample" -gt "$rss_max" ] && rss_max=$sample
         sample=$(redis_used); [ "$sample" -gt "$redis_max" ] && redis_max=$sample
-        ran_job=$(job "$1" "$id"); ended "$ran_job" && break; sleep 0.5
+        ran_job=$(job_view "$1" "$id"); job_ended "$ran_job" && break; sleep 0.5
     done
-    ran_wall=$(awk -v a="$t0" -v b="$(seconds)" 'BEGIN { printf "%.1f", b - a }')
+    ran_wall=$(since "$t0")
     ran_memory="\`VmRSS\` before the submission $((before / 1024)) MiB, highest sampled while it ran
 $((rss_max / 1024)) MiB, after it $(($(kib "$2" VmRSS) / 1024)) MiB, \`VmHWM\` $(($(kib "$2" VmHWM) / 1024)) MiB:
 **growth $(((rss_max - before) / 1024)) MiB** (peak $((($(kib "$2" VmHWM) - before) / 1024)) MiB; target under 200 MB)"
     ran_redis="Redis \`used_memory\` before $((redis_before / 1024)) MiB, highest sampled $((redis_max / 1024)) MiB, after the
 job ended $(($(redis_used) / 1024)) MiB"
 }
-body 3000000 "$BIG" "$work/big.json"
+job_body 3000000 "$BIG" "$work/big.json" Newsletter
 
 config "$work/big.toml" $((GATEWAY_PORT + 101))
-start big $((GATEWAY_PORT + 1)) "$work/big.toml"; big_pid=$started
+start_gateway big $((GATEWAY_PORT + 1)) "$work/big.toml"; big_pid=$started
 run_big "http://127.0.0.1:$((GATEWAY_PORT + 1))" "$big_pid"
 big_job=$ran_job; big_wall=$ran_wall; big_memory=$ran_memory
 kill "$big_pid"
 
 # The same job kept in Redis ([state]): the gateway's memory and Redis's.
-redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --daemonize no >/dev/null &
-pids+=($!)
-for _ in $(seq 1 100); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && redis_up=1 && break; sleep 0.1; done
-config "$work/durable.toml" $((GATEWAY_PORT + 102)) "" \
-    "$(printf '[state]\nredis_url = "redis://127.0.0.1:%s"\nkey_prefix = "bench"' "$REDIS_PORT")"
-start durable $((GATEWAY_PORT + 2)) "$work/durable.toml"
+start_redis "$REDIS_PORT"
+redis_up=1
+config "$work/durable.toml" $((GATEWAY_PORT + 102)) "" "$(state_table "$REDIS_PORT")"
+start_gateway durable $((GATEWAY_PORT + 2)) "$work/durable.toml"
 run_big "http://127.0.0.1:$((GATEWAY_PORT + 2))" "$started"
 
 cat <<MD
@@ -138,7 +110,7 @@ Add \`VIP\` and remove \`Newsletter\` for customers $((1000000))…$((1000000 + 
 
 | | |
 | --- | --- |
-| final state | $(field "$paced_job" state): $(field "$paced_job" done) done, $(field "$paced_job" failed) failed |
+| final state | $(field "$paced_job" state): $(field "$paced_job" "done") done, $(field "$paced_job" failed) failed |
 | vendor calls (the gateway's \`/metrics\`: every attempt, the job's catalog read and the cached reads' misses included) | $calls: **$per_100 per 100 customers and side** (target ≤ 1) |
 | vendor calls the job counted | $job_calls |
 | wall time, submit to end | $wall s |
@@ -148,23 +120,23 @@ Interactive \`GET\` of a cached customer, \`wrk -t1 -c$CONNECTIONS -d$DURATION\`
 
 | | p50 | p99 | requests/s |
 | --- | --- | --- | --- |
-| idle | $(awk '$1 == "50%" { print $2 }' "$work/idle.wrk") | $(p99 idle) | $(awk '$1 == "Requests/sec:" { print $2 }' "$work/idle.wrk") |
-| while the job runs | $(awk '$1 == "50%" { print $2 }' "$work/busy.wrk") | $(p99 busy) | $(awk '$1 == "Requests/sec:" { print $2 }' "$work/busy.wrk") |
+| idle | $(wrk_field idle 50%) | $(p99 idle) | $(rps idle) |
+| while the job runs | $(wrk_field busy 50%) | $(p99 busy) | $(rps busy) |
 
 p99 while the job runs / idle: **$(awk -v a="$busy_p99" -v b="$idle_p99" 'BEGIN { printf "%.2f", a / b }')×** (target ≤ 1.2×).
 
 ### Memory during a $BIG-customer job
 
 No budget (only \`concurrency\` bounds it); the body is $(du -h "$work/big.json" | cut -f1). It ran in
-$big_wall s and ended $(field "$big_job" state) ($(field "$big_job" done) done, $(field "$big_job" failed) failed, $(field "$big_job" vendor_calls) vendor calls).
+$big_wall s and ended $(field "$big_job" state) ($(field "$big_job" "done") done, $(field "$big_job" failed) failed, $(field "$big_job" vendor_calls) vendor calls).
 $big_memory.
 
 ### The same job kept in Redis (\`[state]\`)
 
 The same body to a gateway with \`[state] redis_url\` (redis-server $(redis-server --version | awk '{ print $3 }') on loopback, no
 persistence): the job, its customers, progress and results live in Redis. It ran in $ran_wall s and
-ended $(field "$ran_job" state) ($(field "$ran_job" done) done, $(field "$ran_job" failed) failed, durable: $(field "$ran_job" durable)).
+ended $(field "$ran_job" state) ($(field "$ran_job" "done") done, $(field "$ran_job" failed) failed, durable: $(field "$ran_job" durable)).
 $ran_memory. $ran_redis (an ended job is kept 7 days).
 
-Load average before/after: $(cut -d' ' -f1-3 /proc/loadavg).
+Load average before/after: $(loadavg).
 MD

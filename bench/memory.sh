@@ -2,23 +2,17 @@
 # Resident memory per cached customer (issue 4, issue 8 item 5): for each size in SIZES, a fresh
 # gateway on the synthetic Capillary vendor is filled with that many distinct customers of
 # five labels, each one vendor call and one new cache entry. Prints a Markdown section.
-set -euo pipefail
+# shellcheck source=bench/lib.sh
+source "$(dirname "$0")/lib.sh"
 
-cd "$(dirname "$0")/.."
-SIZES=${SIZES:-"10000 100000 1000000"}
-WARM=${WARM:-1000}
-GATEWAY_PORT=${GATEWAY_PORT:-18082}
+settings SIZES="10000 100000 1000000" WARM=1000 GATEWAY_PORT=18082
 KEY=bench-key
 
-source bench/setup.sh label-gateway label-bench
+build label-gateway label-bench
 
-kib() { awk -v f="$2" '$1 == f":" { print $2 }' "/proc/$1/status"; }
 per_customer() { echo $(( ($2 - $1) * 1024 / $3 )); } # from_kib to_kib customers -> bytes
 
-"$BIN/synthetic-vendor" >"$work/vendor.out" &
-pids+=($!)
-for _ in $(seq 1 100); do [ -s "$work/vendor.out" ] && break; sleep 0.1; done
-vendor_url=$(head -n1 "$work/vendor.out")
+synthetic_vendor
 
 gateway=http://127.0.0.1:$GATEWAY_PORT
 # bench.toml's tenant, with room for the largest size: nothing is evicted while filling.
@@ -29,11 +23,8 @@ sed -e "s/^max_entries = .*/max_entries = $((largest * 2))/" \
 
 rows=""
 for size in $SIZES; do
-    BENCH_VENDOR_URL=$vendor_url RUST_LOG=warn \
-        "$GATEWAY_BIN" serve --config "$work/gateway.toml" --listen "127.0.0.1:$GATEWAY_PORT" &
-    gateway_pid=$!
-    pids+=("$gateway_pid")
-    for _ in $(seq 1 100); do curl -sf -o /dev/null "$gateway/healthz" && break; sleep 0.1; done
+    BENCH_VENDOR_URL=$vendor_url start_gateway "gateway$size" "$GATEWAY_PORT" "$work/gateway.toml"
+    gateway_pid=$started
     # The nearly empty process: warmed by the same load as the fill (WARM customers read 32 at
     # a time), so that its connections, buffers and pools, which do not grow with the number
     # of customers, are in the baseline.
@@ -44,14 +35,13 @@ for size in $SIZES; do
     peak=$(kib "$gateway_pid" VmHWM)
     entries=$(curl -sf "$admin/metrics" | awk '$1 == "label_gateway_cache_entries" { print $2 }')
     rows+="| $size | $entries | $empty | $full | $peak | $(per_customer "$empty" "$full" "$size") | $(per_customer "$empty" "$peak" "$size") |"$'\n'
-    kill "$gateway_pid"
-    wait "$gateway_pid" 2>/dev/null || true
+    stop "$gateway_pid"
 done
 
 cat <<EOF
 ## Memory per cached customer, $(date -u +%Y-%m-%d)
 
-- machine: $(nproc) CPUs, $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo), $(uname -sr)
+- machine: $(machine)
 - command: \`SIZES="$SIZES" WARM=$WARM bench/memory.sh\`
 - each size in a fresh gateway: \`VmRSS\` after \`fill\` has read $WARM customers (the nearly
   empty process, warmed by the same load: 32 requests at a time), then after it has read that

@@ -2,90 +2,69 @@
 # Benchmarks of issue 8 beyond the cache's (see bench/README.md): the miss path against the
 # vendor called directly, upstream connection reuse, writes, tenant and catalog scaling.
 # Prints a Markdown section; every comparison is measured in the same run, side by side.
-set -euo pipefail
+# shellcheck source=bench/lib.sh
+source "$(dirname "$0")/lib.sh"
 
-cd "$(dirname "$0")/.."
-DURATION=${DURATION:-5s}
-PEAK_CONNECTIONS=${PEAK_CONNECTIONS:-64}
-GATEWAY_PORT=${GATEWAY_PORT:-18090}
-CATALOGS=${CATALOGS:-"10 100 1000 10000"}
-TENANT_COUNTS=${TENANT_COUNTS:-"1 2 4 8 16"}
+settings DURATION=5s PEAK_CONNECTIONS=64 GATEWAY_PORT=18090 CATALOGS="10 100 1000 10000" \
+    TENANT_COUNTS="1 2 4 8 16"
 CAP_CUSTOMER=564663098                               # the Capillary sample customer
 TRYBE_CUSTOMER=9b2e4f6a-1c3d-4e5f-8a7b-0c1d2e3f4a5b  # the Trybe sample customer
 
-command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
-source bench/setup.sh label-gateway label-sim
-# Its own clean-up: the gateway and vendors are restarted between parts, and waited for.
+build label-gateway label-sim
+need wrk
+# The gateway and vendors are restarted between parts, and waited for.
 vendor_pid=""
 gateway_pid=""
-stop() { # pids: a killed process's exit status is no failure of the script
-    for pid in "$@"; do
-        if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
-    done
-}
-cleanup() { stop "$gateway_pid" "$vendor_pid"; rm -rf "$work"; }
-trap cleanup EXIT
 
 start_vendors() { # catalog size
     stop "$gateway_pid" "$vendor_pid"
-    "$BIN/bench-vendors" "$1" >"$work/vendors.out" &
-    vendor_pid=$!
-    for _ in $(seq 1 100); do [ "$(wc -l <"$work/vendors.out")" -ge 2 ] && break; sleep 0.1; done
-    cap_url=$(awk '$1 == "capillary" { print $2 }' "$work/vendors.out")
-    trybe_url=$(awk '$1 == "trybe" { print $2 }' "$work/vendors.out")
+    bench_vendors "$1"
+    vendor_pid=$spawned
     cap_port=${cap_url##*:}
 }
 
-start_gateway() { # number of Capillary tenants t1..tN, [cache TTL, default 0]; plus Trybe "tr"
+restart_gateway() { # number of Capillary tenants t1..tN, [cache TTL, default 0]; plus Trybe "tr"
     stop "$gateway_pid"
     {
-        printf '[server]\nadmin_listen = "%s"\n\n' "$BENCH_ADMIN_LISTEN"
+        server_table "$admin_port"
         for i in $(seq 1 "$1"); do
-            printf '[tenants.t%s]\nprovider = "capillary"\nbase_url = "%s"\n' "$i" "$cap_url"
-            printf 'username = "demo_till"\npassword = "demo-password"\napi_keys = ["t%s-key"]\n' "$i"
-            printf 'cache_ttl_seconds = %s\nmax_in_flight = 1024\n\n' "${2:-0}"
+            capillary_tenant "t$i" "$cap_url" "[\"t$i-key\"]" "cache_ttl_seconds = ${2:-0}" "max_in_flight = 1024"
         done
         printf '[tenants.tr]\nprovider = "trybe"\nbase_url = "%s"\ntoken = "trybe-demo-token"\n' "$trybe_url"
         printf 'api_keys = ["tr-key"]\ncache_ttl_seconds = 0\nmax_in_flight = 1024\n'
     } >"$work/gateway.toml"
-    RUST_LOG=warn "$GATEWAY_BIN" serve --config "$work/gateway.toml" \
-        --listen "127.0.0.1:$GATEWAY_PORT" &
-    gateway_pid=$!
-    for _ in $(seq 1 100); do curl -sf -o /dev/null "$gateway/healthz" && return; sleep 0.1; done
-    echo "the gateway did not start" >&2; exit 1
+    start_gateway gateway "$GATEWAY_PORT" "$work/gateway.toml"
+    gateway_pid=$started
 }
 
 gateway=http://127.0.0.1:$GATEWAY_PORT
-cap_basic="Basic $(printf 'demo_till:%s' "$(printf demo-password | md5sum | cut -d' ' -f1)" | base64 -w0)"
 
 run() { # name connections url header [script]: wrk's report in $work/name.wrk
     wrk -t"$(( $2 < 2 ? 1 : 2 ))" -c"$2" -d"$DURATION" --latency -H "$4" ${5:+-s "$5"} "$3" >"$work/$1.wrk"
-    if grep -q "Non-2xx\|Socket errors" "$work/$1.wrk"; then
-        echo "errors in $1:" >&2; cat "$work/$1.wrk" >&2
-    fi
+    wrk_errors "$1" || true   # reported, and the run goes on
 }
-rps() { awk '$1 == "Requests/sec:" { printf "%.0f", $2 }' "$work/$1.wrk"; }
-pct() { awk -v k="$2" '$1 == k { print $2 }' "$work/$1.wrk"; }
-us() { # wrk's latency ("71.00us", "1.20ms") in µs
-    awk -v v="$(pct "$1" "$2")" 'BEGIN { n = v + 0; if (v ~ /ms$/) n *= 1000; else if (v ~ /[0-9]s$/) n *= 1e6; printf "%.0f", n }'
+row() { echo "| $1 | $2 | $(rps_int "$2") | $(wrk_field "$2" 50%) | $(wrk_field "$2" 99%) |"; }
+rows() { # case run [case run]...: a table of runs
+    echo "| case | run | req/s | p50 | p99 |"
+    echo "| --- | --- | ---: | ---: | ---: |"
+    while [ $# -gt 1 ]; do row "$1" "$2"; shift 2; done
 }
-row() { echo "| $1 | $2 | $(rps "$2") | $(pct "$2" 50%) | $(pct "$2" 99%) |"; }
-vendor_calls() { curl -s "$admin/metrics" | awk '/^label_gateway_vendor_calls_total\{/ { s += $NF } END { print s + 0 }'; }
+vendor_calls() { metric_sum label_gateway_vendor_calls_total "" "$admin"; }
 
 # --- (a) miss path -------------------------------------------------------------------------
 start_vendors 0
-start_gateway 1
+restart_gateway 1
 direct_url=$cap_url/v2/customers/$CAP_CUSTOMER/labels
 gw_url=$gateway/v1/tenants/t1/customers/$CAP_CUSTOMER/labels
 wrk -t2 -c16 -d2s -H "Authorization: $cap_basic" "$direct_url" >/dev/null   # warm-up
 wrk -t2 -c16 -d2s -H "Authorization: Bearer t1-key" "$gw_url" >/dev/null
-load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+load_before=$(loadavg)
 run direct1 1 "$direct_url" "Authorization: $cap_basic"
 run gateway1 1 "$gw_url" "Authorization: Bearer t1-key"
 run directpeak "$PEAK_CONNECTIONS" "$direct_url" "Authorization: $cap_basic"
 run gatewaypeak "$PEAK_CONNECTIONS" "$gw_url" "Authorization: Bearer t1-key"
 # Half of the gateway's peak: each connection waits between requests (wrk's delay(), in ms).
-half=$(( $(rps gatewaypeak) / 2 ))
+half=$(( $(rps_int gatewaypeak) / 2 ))
 per_conn_ms=$(( PEAK_CONNECTIONS * 1000 / (half > 0 ? half : 1) ))
 echo "function delay() return $per_conn_ms end" >"$work/delay.lua"
 run directhalf "$PEAK_CONNECTIONS" "$direct_url" "Authorization: $cap_basic" "$work/delay.lua"
@@ -132,7 +111,7 @@ calls_per_write=$(awk -v c="$((calls_after - calls_before))" -v w="$cap_writes" 
 # --- (c) tenants and catalog sizes -----------------------------------------------------------
 tenant_rows=""
 for n in $TENANT_COUNTS; do
-    start_gateway "$n"
+    restart_gateway "$n"
     cat >"$work/tenants.lua" <<EOF
 i = 0
 request = function()
@@ -149,17 +128,17 @@ catalog_rows=""
 for size in $CATALOGS; do
     start_vendors "$size"
     # The cache on, so that the catalog is read from it and what grows is the resolution.
-    start_gateway 1 3600
+    restart_gateway 1 3600
     run "catalog$size" 8 "$gateway" "X-Bench: 1" "$work/cap.lua"
     catalog_rows+="$(row "Capillary PATCH by name, catalog of $size labels (cached), c=8" "catalog$size")"$'\n'
 done
-load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+load_after=$(loadavg)
 
 added() { echo $(( $(us "$2" "$3") - $(us "$1" "$3") )); }
 cat <<EOF
 ## Miss path, writes, scaling: $(date -u '+%Y-%m-%d %H:%M UTC')
 
-- machine: $(nproc) CPUs, $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo), $(uname -sr);
+- machine: $(machine);
   load generator, gateway and vendor simulators are three processes on these same CPUs
 - command: \`DURATION=$DURATION PEAK_CONNECTIONS=$PEAK_CONNECTIONS bench/miss-and-writes.sh\`
   (\`wrk --latency -d$DURATION\`, 1 thread at c=1, else 2 threads); \`RUST_LOG=warn\`, cache off
@@ -167,30 +146,22 @@ cat <<EOF
 
 ### Miss path: gateway → simulator vs the simulator called directly
 
-| case | run | req/s | p50 | p99 |
-| --- | --- | ---: | ---: | ---: |
-$(row "simulator direct, c=1" direct1)
-$(row "gateway → simulator, c=1" gateway1)
-$(row "simulator direct, c=$PEAK_CONNECTIONS (peak)" directpeak)
-$(row "gateway → simulator, c=$PEAK_CONNECTIONS (peak)" gatewaypeak)
-$(row "simulator direct, half of gateway peak (${per_conn_ms} ms between requests per connection)" directhalf)
-$(row "gateway → simulator, half of gateway peak" gatewayhalf)
+$(rows "simulator direct, c=1" direct1 "gateway → simulator, c=1" gateway1 \
+    "simulator direct, c=$PEAK_CONNECTIONS (peak)" directpeak \
+    "gateway → simulator, c=$PEAK_CONNECTIONS (peak)" gatewaypeak \
+    "simulator direct, half of gateway peak (${per_conn_ms} ms between requests per connection)" directhalf \
+    "gateway → simulator, half of gateway peak" gatewayhalf)
 
 - added by the gateway at c=1: p50 **$(added direct1 gateway1 50%) µs**, p99 **$(added direct1 gateway1 99%) µs** (targets ≤ 40 µs, ≤ 100 µs)
 - added at half of peak: p50 $(added directhalf gatewayhalf 50%) µs, p99 $(added directhalf gatewayhalf 99%) µs
-- peak throughput, gateway / direct: $(awk -v g="$(rps gatewaypeak)" -v d="$(rps directpeak)" 'BEGIN { printf "%.1f %%", 100 * g / d }')
+- peak throughput, gateway / direct: $(pct "$(rps_int gatewaypeak)" "$(rps_int directpeak)") %
 - upstream connections during the half-load run: $distinct_ports distinct gateway-side ports seen
   established; vendor-port sockets in TIME_WAIT before/after: $tw_before/$tw_after (no new or
   closed connection in steady state means $tw_before = $tw_after)
 
 ### Writes (PATCH, alternating add and remove of one label)
 
-| case | run | req/s | p50 | p99 |
-| --- | --- | ---: | ---: | ---: |
-$(row "Capillary, c=1" capw1)
-$(row "Capillary, c=16" capw16)
-$(row "Trybe, c=1" trybew1)
-$(row "Trybe, c=16" trybew16)
+$(rows "Capillary, c=1" capw1 "Capillary, c=16" capw16 "Trybe, c=1" trybew1 "Trybe, c=16" trybew16)
 
 Vendor calls per Capillary PATCH (from \`/metrics\`): $calls_per_write: a fresh read; the
 catalog when the name is not among the customer's labels (every add, since the cache is off);
@@ -198,7 +169,6 @@ one changeLabels unless the label is already so (races between connections at c=
 
 ### Tenants and catalog size
 
-| case | run | req/s | p50 | p99 |
-| --- | --- | ---: | ---: | ---: |
+$(rows)
 $tenant_rows$catalog_rows
 EOF

@@ -5,15 +5,13 @@
 # other tenant waited. The gateway runs with max_connections = MAX_CONNECTIONS (default 128)
 # and the flood is 10 times that. BASE_BIN, if set, is a directory holding another build's
 # label-gateway (e.g. the previous commit's), run the same way first, for a side-by-side line.
-set -euo pipefail
+# shellcheck source=bench/lib.sh
+source "$(dirname "$0")/lib.sh"
 
-cd "$(dirname "$0")/.."
-MAX_CONNECTIONS=${MAX_CONNECTIONS:-128}
+settings MAX_CONNECTIONS=128 SECONDS_EACH=30 GATEWAY_PORT=18084
 FLOOD=${FLOOD:-$((MAX_CONNECTIONS * 10))}
-SECONDS_EACH=${SECONDS_EACH:-30}
-GATEWAY_PORT=${GATEWAY_PORT:-18084}
 
-source bench/setup.sh label-gateway label-bench
+build label-gateway label-bench
 
 cat >"$work/gateway.toml" <<TOML
 [server]
@@ -40,16 +38,15 @@ run() { # label bin_dir
         --listen "127.0.0.1:$GATEWAY_PORT" &
     local gateway_pid=$!
     pids+=("$gateway_pid")
-    for _ in $(seq 1 100); do curl -sf -o /dev/null "http://127.0.0.1:$GATEWAY_PORT/healthz" && break; sleep 0.1; done
+    wait_for "http://127.0.0.1:$GATEWAY_PORT/healthz"
     printf '| %s | ' "$1"
     "$BIN/slow-flood" --addr "127.0.0.1:$GATEWAY_PORT" --flood-tenant flood --flood-key flood-key \
         --connections "$FLOOD" --probe-path /v1/tenants/other --probe-key other-key \
         --seconds "$SECONDS_EACH"
-    kill "$gateway_pid"
-    wait "$gateway_pid" 2>/dev/null || true
+    stop "$gateway_pid"
 }
 
-echo "## Slow bodies from one key, $(date -u +%Y-%m-%d) (max_connections $MAX_CONNECTIONS, $FLOOD flood connections, ${SECONDS_EACH} s, load $(cut -d' ' -f1-3 /proc/loadavg))"
+echo "## Slow bodies from one key, $(date -u +%Y-%m-%d) (max_connections $MAX_CONNECTIONS, $FLOOD flood connections, ${SECONDS_EACH} s, load $(loadavg))"
 echo
 [ -n "${BASE_BIN:-}" ] && run "before ($BASE_BIN)" "$BASE_BIN"
 run "this build" "$BIN"

@@ -3,56 +3,33 @@
 # customers tagged through PATCH .../labels/{label_id}/customers against 1000 single PATCHes
 # (vendor calls and wall time), and reads of 100 cold customers through labels:batchGet against
 # 100 single GETs (vendor calls, p50). Prints a Markdown section.
-set -euo pipefail
+# shellcheck source=bench/lib.sh
+source "$(dirname "$0")/lib.sh"
 
-cd "$(dirname "$0")/.."
-CUSTOMERS=${CUSTOMERS:-1000}
-READ_RUNS=${READ_RUNS:-20}
-SINGLES_CONCURRENCY=${SINGLES_CONCURRENCY:-16}
-GATEWAY_PORT=${GATEWAY_PORT:-18095}
-ADMIN_PORT=${ADMIN_PORT:-18096}
+settings CUSTOMERS=1000 READ_RUNS=20 SINGLES_CONCURRENCY=16 GATEWAY_PORT=18095 ADMIN_PORT=18096
 KEY=bench-key
 
-source bench/setup.sh label-gateway label-bench
-
-"$BIN/synthetic-vendor" >"$work/vendor.out" &
-pids+=($!)
-for _ in $(seq 1 100); do [ -s "$work/vendor.out" ] && break; sleep 0.1; done
-vendor_url=$(head -n1 "$work/vendor.out")
+build label-gateway label-bench
+synthetic_vendor
 
 # The cache on, as in production: the catalog is read once and kept, reads of the same
 # customer are hits. Every customer read or written here is read or written once.
-cat >"$work/gateway.toml" <<TOML
-[server]
-admin_listen = "127.0.0.1:$ADMIN_PORT"
-
-[cache]
-ttl_seconds = 3600
-max_entries = 200000
-
-[tenants.bench]
-provider = "capillary"
-base_url = "$vendor_url"
-username = "demo_till"
-password = "demo-password"
-api_keys = ["$KEY"]
-TOML
+{
+    # shellcheck disable=SC2153 # ADMIN_PORT is a setting of its own, above
+    server_table "$ADMIN_PORT"
+    printf '[cache]\nttl_seconds = 3600\nmax_entries = 200000\n\n'
+    capillary_tenant bench "$vendor_url" "[\"$KEY\"]"
+} >"$work/gateway.toml"
 gateway=http://127.0.0.1:$GATEWAY_PORT
-RUST_LOG=warn "$GATEWAY_BIN" serve --config "$work/gateway.toml" \
-    --listen "127.0.0.1:$GATEWAY_PORT" &
-pids+=($!)
-for _ in $(seq 1 100); do curl -sf -o /dev/null "$gateway/healthz" && break; sleep 0.1; done
+start_gateway gateway "$GATEWAY_PORT" "$work/gateway.toml"
 auth="Authorization: Bearer $KEY"
 
 # Vendor calls the gateway made, by operation, from its own counter: on the admin listener, or
 # on the public one where the gateway serves no admin listener yet.
-metrics() {
-    curl -sf "http://127.0.0.1:$ADMIN_PORT/metrics" 2>/dev/null || curl -sf "$gateway/metrics"
-}
+metrics_at=http://127.0.0.1:$ADMIN_PORT
+curl -sf -o /dev/null "$metrics_at/metrics" || metrics_at=$gateway
 calls() { # [operation]
-    metrics | awk -v op="${1:-}" '
-        /^label_gateway_vendor_calls_total\{/ && (op == "" || index($0, "operation=\"" op "\"")) { s += $NF }
-        END { print s + 0 }'
+    metric_sum label_gateway_vendor_calls_total "${1:+operation=\"$1\"}" "$metrics_at"
 }
 # Creates a label no synthetic customer has; prints its id.
 new_label() { # name
@@ -66,7 +43,7 @@ route_label=$(new_label "Bench route")
 new_label "Bench singles" >/dev/null
 new_label "Bench singles c16" >/dev/null
 curl -sf -o /dev/null -H "$auth" "$gateway/v1/tenants/bench/labels"   # the catalog, kept
-load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+load_before=$(loadavg)
 
 # --- 1000 customers tagged ------------------------------------------------------------------
 before=$(calls)
@@ -91,13 +68,13 @@ batch_calls=$(( $(calls) - before ))
 before=$(calls)
 single=$(many --first 50000001 --count 100 single-reads --runs "$READ_RUNS" --concurrency "$SINGLES_CONCURRENCY")
 single_calls=$(( $(calls) - before ))
-load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+load_after=$(loadavg)
 
 per() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", a / b }'; }
 cat <<MD
 ## Many customers at once (issue 15): $(date -u '+%Y-%m-%d %H:%M UTC')
 
-- machine: $(nproc) CPUs, $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo), $(uname -sr);
+- machine: $(machine);
   client (\`bench/src/bin/many.rs\`), gateway and the Capillary simulator (synthetic customers)
   are three processes on these same CPUs; release build, \`RUST_LOG=warn\`, cache on
 - command: \`CUSTOMERS=$CUSTOMERS READ_RUNS=$READ_RUNS SINGLES_CONCURRENCY=$SINGLES_CONCURRENCY bench/vendors.sh\`;

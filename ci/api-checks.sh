@@ -11,11 +11,8 @@
 # Installs what it needs from PyPI, npm and Debian, pinned.
 # Called by .ci/run; runs alone too: bash ci/api-checks.sh
 set -euo pipefail
-cd "$(dirname "$0")/.."
-ROOT=$PWD
-TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
-OUT=$TARGET/api-checks
-mkdir -p "$OUT"
+# shellcheck source=ci/lib.sh
+source "$(dirname "$0")/lib.sh" api-checks
 DOCUMENT=$ROOT/openapi/label-gateway.json
 DEMO_PID=
 STEP_NAME=
@@ -32,10 +29,7 @@ step() {
 
 finish() {
     local status=$?
-    if [[ -n $DEMO_PID ]]; then
-        kill "$DEMO_PID" 2>/dev/null || true
-        wait "$DEMO_PID" 2>/dev/null || true
-    fi
+    if [[ -n $DEMO_PID ]]; then stop "$DEMO_PID"; fi
     if [[ $status -ne 0 ]]; then
         echo "== api-checks FAILED in step: $STEP_NAME (exit $status)" >&2
         if [[ -f $OUT/demo.log ]]; then
@@ -59,14 +53,7 @@ no_warnings() {
 }
 
 step "install schemathesis and openapi-python-client (PyPI, ci/requirements.txt)"
-VENV=$OUT/venv
-if [[ ! -x $VENV/bin/python ]] || ! cmp -s ci/constraints.txt "$VENV/constraints.txt"; then
-    rm -rf "$VENV"
-    python3 -m venv "$VENV"
-    "$VENV/bin/pip" install --quiet --disable-pip-version-check \
-        -r ci/requirements.txt -c ci/constraints.txt
-    cp ci/constraints.txt "$VENV/constraints.txt"
-fi
+venv -r ci/requirements.txt -c ci/constraints.txt
 
 step "install the linters and the TypeScript generators (npm ci: ci/lint, clients/typescript, clients/openapi-fetch)"
 for package in ci/lint clients/typescript clients/openapi-fetch; do

@@ -6,33 +6,15 @@
 # labels and making a preflighted PATCH from each (ci/browser_check.py). Installs what it
 # needs. Called by ci/api-checks.sh; runs alone too: bash ci/browser-check.sh
 set -euo pipefail
-cd "$(dirname "$0")/.."
-ROOT=$PWD
-TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
-OUT=$TARGET/browser-check
-mkdir -p "$OUT"
+# shellcheck source=ci/lib.sh
+source "$(dirname "$0")/lib.sh" browser-check
 PIDS=()
-cleanup() {
-    for pid in "${PIDS[@]}"; do
-        kill "$pid" 2>/dev/null || true
-        wait "$pid" 2>/dev/null || true
-    done
-}
+cleanup() { stop "${PIDS[@]}"; }
 trap cleanup EXIT
 
-CHROMIUM=$(command -v chromium || true)
-if [[ -z $CHROMIUM ]]; then
-    echo "installing chromium (Debian package)"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    apt-get install -y -qq --no-install-recommends chromium >/dev/null
-    CHROMIUM=$(command -v chromium)
-fi
-VENV=$OUT/venv
-if [[ ! -x $VENV/bin/python ]]; then
-    python3 -m venv "$VENV"
-fi
-"$VENV/bin/pip" install --quiet --disable-pip-version-check -r ci/browser-requirements.txt
+debian chromium
+CHROMIUM=$(command -v chromium)
+venv -r ci/browser-requirements.txt
 
 GATEWAY_BIN=${GATEWAY_BIN:-$TARGET/debug/label-gateway}
 if [[ ! -x $GATEWAY_BIN ]]; then

@@ -6,21 +6,11 @@
 # Called by .ci/run; runs alone too: bash ci/deploy-checks.sh. SKIP_SMOKE=1 leaves the smoke out
 # (a machine without root, where podman cannot run).
 set -euo pipefail
-cd "$(dirname "$0")/.."
-ROOT=$PWD
-TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
-OUT=$TARGET/deploy-checks
-mkdir -p "$OUT"
+# shellcheck source=ci/lib.sh
+source "$(dirname "$0")/lib.sh" deploy-checks
 
 echo "== deploy-checks: install kubernetes-validate (PyPI, pinned by ci/constraints.txt)"
-VENV=$OUT/venv
-if [[ ! -x $VENV/bin/kubernetes-validate ]] || ! cmp -s ci/constraints.txt "$VENV/constraints.txt"; then
-    rm -rf "$VENV"
-    python3 -m venv "$VENV"
-    "$VENV/bin/pip" install --quiet --disable-pip-version-check kubernetes-validate \
-        -c ci/constraints.txt
-    cp ci/constraints.txt "$VENV/constraints.txt"
-fi
+venv kubernetes-validate -c ci/constraints.txt
 
 echo "== deploy-checks: deploy/k8s against the Kubernetes 1.37 schemas"
 # Every manifest but kustomization.yaml, which is kustomize's, not an API object (no schema);

@@ -10,6 +10,7 @@ use axum::http::header;
 use axum::routing::get;
 use axum::Router;
 use clap::Parser;
+use label_bench::{serve, CUSTOMER_LABELS_ROUTE};
 
 #[derive(Parser)]
 struct Args {
@@ -34,22 +35,6 @@ async fn main() -> ExitCode {
         let body = body.clone();
         async move { ([(header::CONTENT_TYPE, "application/json")], body) }
     };
-    let app = Router::new().route(
-        "/v1/tenants/{tenant}/customers/{customer_id}/labels",
-        get(answer),
-    );
-    let listener = match tokio::net::TcpListener::bind(args.listen).await {
-        Ok(listener) => listener,
-        Err(err) => {
-            eprintln!("cannot listen on {}: {err}", args.listen);
-            return ExitCode::FAILURE;
-        }
-    };
-    match axum::serve(listener, app).await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(err) => {
-            eprintln!("ceiling stopped: {err}");
-            ExitCode::FAILURE
-        }
-    }
+    let app = Router::new().route(CUSTOMER_LABELS_ROUTE, get(answer));
+    serve(args.listen, app, "ceiling").await
 }

@@ -5,58 +5,37 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::Parser;
-use futures::stream::{self, StreamExt};
+use label_bench::{count_ok, Load};
+use reqwest::header::HeaderMap;
 
 #[derive(Parser)]
 struct Args {
-    /// The gateway, e.g. http://127.0.0.1:18080
-    #[arg(long)]
-    gateway: String,
-    #[arg(long)]
-    tenant: String,
-    #[arg(long)]
-    key: String,
-    /// The first customer id; the others follow it.
-    #[arg(long, default_value_t = 1_000_000)]
-    first: u64,
-    #[arg(long, default_value_t = 100_000)]
-    count: u64,
+    #[command(flatten)]
+    load: Load,
     #[arg(long, default_value_t = 32)]
     concurrency: usize,
+}
+
+/// The gateway fetched the answer from the vendor.
+fn fetched(headers: &HeaderMap) -> bool {
+    headers
+        .get("cache-status")
+        .is_some_and(|v| v.as_bytes().ends_with(b"fwd=miss"))
 }
 
 #[tokio::main]
 async fn main() -> ExitCode {
     let args = Args::parse();
-    let client = reqwest::Client::new();
     let started = Instant::now();
-    let failures = stream::iter(args.first..args.first + args.count)
-        .map(|id| {
-            let url = format!(
-                "{}/v1/tenants/{}/customers/{id}/labels",
-                args.gateway, args.tenant
-            );
-            let request = client.get(url).bearer_auth(&args.key).send();
-            async move {
-                let Ok(response) = request.await else {
-                    return false;
-                };
-                let missed = response
-                    .headers()
-                    .get("cache-status")
-                    .is_some_and(|v| v.as_bytes().ends_with(b"fwd=miss"));
-                response.status().is_success() && missed && response.bytes().await.is_ok()
-            }
-        })
-        .buffer_unordered(args.concurrency)
-        .filter(|ok| std::future::ready(!ok))
-        .count()
-        .await;
+    let Load { gateway, customers } = &args.load;
+    let count = customers.count;
+    let reads = customers.ids().map(|id| gateway.read(id, fetched));
+    let failures = count - count_ok(reads, args.concurrency).await;
     let seconds = started.elapsed().as_secs_f64();
     println!(
         "filled {} customers in {seconds:.1} s ({:.0}/s), {failures} failed",
-        args.count,
-        args.count as f64 / seconds
+        count,
+        count as f64 / seconds
     );
     if failures == 0 {
         ExitCode::SUCCESS

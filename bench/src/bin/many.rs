@@ -7,23 +7,14 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use clap::{Parser, Subcommand};
-use futures::stream::{self, StreamExt};
+use label_bench::{count_ok, Customers, Load};
+use reqwest::Method;
 use serde_json::{json, Value};
 
 #[derive(Parser)]
 struct Args {
-    /// The gateway, e.g. http://127.0.0.1:18095
-    #[arg(long)]
-    gateway: String,
-    #[arg(long)]
-    tenant: String,
-    #[arg(long)]
-    key: String,
-    /// The first customer id; the others follow it.
-    #[arg(long)]
-    first: u64,
-    #[arg(long)]
-    count: u64,
+    #[command(flatten)]
+    load: Load,
     #[command(subcommand)]
     run: Run,
 }
@@ -59,50 +50,43 @@ enum Run {
 #[tokio::main]
 async fn main() -> ExitCode {
     let args = Args::parse();
-    let client = reqwest::Client::new();
-    let base = format!("{}/v1/tenants/{}", args.gateway, args.tenant);
-    let customers = |first: u64| (first..first + args.count).map(|id| id.to_string());
+    let Load { gateway, customers } = &args.load;
+    let Customers { first, count } = *customers;
+    let customers = |start: u64| customers.ids_from(start).map(|id| id.to_string());
     match &args.run {
         Run::Singles { name, concurrency } => {
             let started = Instant::now();
             let body = json!({"add": [{"name": name}]});
-            let sent = customers(args.first).map(|customer| {
-                let url = format!("{base}/customers/{customer}/labels");
-                let request = client.patch(url).bearer_auth(&args.key).json(&body);
+            let sent = customers(first).map(|customer| {
+                let path = format!("/customers/{customer}/labels");
+                let request = gateway.request(Method::PATCH, &path).json(&body);
                 async move { applied(request.send().await, "results", 1).await }
             });
-            let good = stream::iter(sent)
-                .buffer_unordered(*concurrency)
-                .filter(|ok| std::future::ready(*ok));
-            let good = good.count().await as u64;
             report(
-                good == args.count,
+                count_ok(sent, *concurrency).await == count,
                 format!("wall_ms={}", started.elapsed().as_millis()),
             )
         }
         Run::Route { label_id } => {
             let started = Instant::now();
-            let ids: Vec<String> = customers(args.first).collect();
-            let url = format!("{base}/labels/{label_id}/customers");
-            let request = client
-                .patch(url)
-                .bearer_auth(&args.key)
+            let ids: Vec<String> = customers(first).collect();
+            let path = format!("/labels/{label_id}/customers");
+            let request = gateway
+                .request(Method::PATCH, &path)
                 .json(&json!({"add": ids}));
-            let ok = applied(request.send().await, "results", args.count as usize).await;
+            let ok = applied(request.send().await, "results", count as usize).await;
             report(ok, format!("wall_ms={}", started.elapsed().as_millis()))
         }
         Run::BatchReads { runs } => {
             let mut times = Vec::new();
             let mut ok = true;
             for run in 0..*runs {
-                let ids: Vec<String> = customers(args.first + run * args.count).collect();
-                let url = format!("{base}/customers/labels:batchGet");
+                let ids: Vec<String> = customers(first + run * count).collect();
                 let started = Instant::now();
-                let request = client
-                    .post(url)
-                    .bearer_auth(&args.key)
+                let request = gateway
+                    .request(Method::POST, "/customers/labels:batchGet")
                     .json(&json!({"customer_ids": ids}));
-                ok &= read_all(request.send().await, args.count as usize).await;
+                ok &= read_all(request.send().await, count as usize).await;
                 times.push(started.elapsed());
             }
             report(ok, percentiles(&mut times))
@@ -112,21 +96,9 @@ async fn main() -> ExitCode {
             let mut ok = true;
             for run in 0..*runs {
                 let started = Instant::now();
-                let reads = customers(args.first + run * args.count).map(|customer| {
-                    let request = client
-                        .get(format!("{base}/customers/{customer}/labels"))
-                        .bearer_auth(&args.key);
-                    async move {
-                        let Ok(response) = request.send().await else {
-                            return false;
-                        };
-                        response.status().is_success() && response.bytes().await.is_ok()
-                    }
-                });
-                let good = stream::iter(reads)
-                    .buffer_unordered(*concurrency)
-                    .filter(|ok| std::future::ready(*ok));
-                ok &= good.count().await as u64 == args.count;
+                let reads =
+                    customers(first + run * count).map(|customer| gateway.read(customer, |_| true));
+                ok &= count_ok(reads, *concurrency).await == count;
                 times.push(started.elapsed());
             }
             report(ok, percentiles(&mut times))

@@ -11,6 +11,7 @@ use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::Router;
 use clap::Parser;
+use label_bench::{serve, CUSTOMER_LABELS_ROUTE};
 
 #[derive(Parser)]
 struct Args {
@@ -67,23 +68,7 @@ async fn main() -> ExitCode {
         authorization: args.authorization,
     };
     let app = Router::new()
-        .route(
-            "/v1/tenants/{tenant}/customers/{customer_id}/labels",
-            get(labels),
-        )
+        .route(CUSTOMER_LABELS_ROUTE, get(labels))
         .with_state(proxy);
-    let listener = match tokio::net::TcpListener::bind(args.listen).await {
-        Ok(listener) => listener,
-        Err(err) => {
-            eprintln!("cannot listen on {}: {err}", args.listen);
-            return ExitCode::FAILURE;
-        }
-    };
-    match axum::serve(listener, app).await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(err) => {
-            eprintln!("minimal proxy stopped: {err}");
-            ExitCode::FAILURE
-        }
-    }
+    serve(args.listen, app, "minimal proxy").await
 }
