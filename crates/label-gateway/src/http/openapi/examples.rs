@@ -12,10 +12,10 @@ use label_core::{
     Capabilities, ChangeResult, ChangeStatus, CustomerIdFormat, Label, LabelIdFormat,
     LabelIdentity, LabelKey, Op,
 };
-use serde_json::{json, Value};
+use serde_json::json;
 use utoipa::openapi::example::Example;
 
-use super::samples::{named, ACTIONHUB_USER, CAPILLARY_CUSTOMER, TRYBE_CUSTOMER};
+use super::samples::{named, DemoTenant, ACME, GLOBEX, INITECH};
 use crate::http::api::{
     CatalogResponse, ChangeLabelsResponse, CustomerLabelsResponse, TenantResponse,
 };
@@ -25,34 +25,42 @@ use crate::http::api::{
 pub fn ok_examples(operation_id: &str) -> Vec<(&'static str, Example)> {
     match operation_id {
         "getTenant" => vec![
-            named(
-                "acme",
-                "Capillary: labels by name",
-                tenant("acme", "capillary"),
-            ),
-            named("globex", "Trybe: labels by UUID", tenant("globex", "trybe")),
+            named("acme", "Capillary: labels by name", tenant(&ACME)),
+            named("globex", "Trybe: labels by UUID", tenant(&GLOBEX)),
             named(
                 "initech",
                 "ActionHub: weighted, read-only",
-                tenant("initech", "actionhub"),
+                tenant(&INITECH),
             ),
         ],
         "getCustomerLabels" => vec![
             named("acme", "Capillary's sample customer", capillary_labels()),
-            named("globex", "A Trybe customer", trybe_labels()),
+            named(
+                "globex",
+                "A Trybe customer",
+                labels_of(&GLOBEX, &trybe_labels(3)),
+            ),
             named(
                 "initech",
                 "ActionHub: highest weight first",
-                actionhub_labels(),
+                labels_of(&INITECH, &actionhub_labels(3)),
             ),
         ],
         "listCatalogLabels" => vec![
-            named("acme", "Capillary org labels", capillary_catalog()),
-            named("globex", "Trybe labels, all pages", trybe_catalog()),
+            named(
+                "acme",
+                "Capillary org labels",
+                catalog(&ACME, &capillary_catalog()),
+            ),
+            named(
+                "globex",
+                "Trybe labels, all pages",
+                catalog(&GLOBEX, &trybe_catalog()),
+            ),
             named(
                 "initech",
                 "ActionHub labels with weights",
-                actionhub_catalog(),
+                catalog(&INITECH, &actionhub_labels(2)),
             ),
         ],
         "changeCustomerLabels" => vec![
@@ -60,9 +68,7 @@ pub fn ok_examples(operation_id: &str) -> Vec<(&'static str, Example)> {
                 "acme",
                 "Attach VIP, detach Old1 Customer1",
                 change(
-                    "acme",
-                    "capillary",
-                    CAPILLARY_CUSTOMER,
+                    &ACME,
                     &[
                         (Op::Add, "20960", "VIP"),
                         (Op::Remove, "20949", "Old1 Customer1"),
@@ -73,16 +79,10 @@ pub fn ok_examples(operation_id: &str) -> Vec<(&'static str, Example)> {
                 "globex",
                 "Attach Gym Member, detach VIP",
                 change(
-                    "globex",
-                    "trybe",
-                    TRYBE_CUSTOMER,
+                    &GLOBEX,
                     &[
-                        (
-                            Op::Add,
-                            "8c3f0d2e-6a1b-4c5d-9e7f-000000000004",
-                            "Gym Member",
-                        ),
-                        (Op::Remove, "8c3f0d2e-6a1b-4c5d-9e7f-000000000001", "VIP"),
+                        (Op::Add, &trybe_id(4), "Gym Member"),
+                        (Op::Remove, &trybe_id(1), "VIP"),
                     ],
                 ),
             ),
@@ -91,7 +91,8 @@ pub fn ok_examples(operation_id: &str) -> Vec<(&'static str, Example)> {
     }
 }
 
-fn tenant(tenant: &'static str, provider: &'static str) -> Value {
+fn tenant(demo: &DemoTenant) -> TenantResponse<'static> {
+    let provider = demo.provider;
     let writes = provider != "actionhub";
     let capabilities = Capabilities {
         read: true,
@@ -119,12 +120,11 @@ fn tenant(tenant: &'static str, provider: &'static str) -> Value {
         label_id_format: LabelIdFormat::Exact,
         idempotent_writes: false,
     };
-    let body = TenantResponse {
-        tenant,
+    TenantResponse {
+        tenant: demo.tenant,
         provider,
         capabilities,
-    };
-    serde_json::to_value(body).expect("serializes")
+    }
 }
 
 fn label(id: &str, name: &str, weight: Option<f64>) -> Label {
@@ -136,7 +136,26 @@ fn label(id: &str, name: &str, weight: Option<f64>) -> Label {
     }
 }
 
-fn capillary_labels() -> Value {
+/// The sample customer's labels at the demo tenant's vendor.
+fn labels_of<'a>(demo: &'a DemoTenant, labels: &'a [Label]) -> CustomerLabelsResponse<'a> {
+    CustomerLabelsResponse {
+        tenant: demo.tenant,
+        customer_id: demo.customer,
+        provider: demo.provider,
+        labels,
+    }
+}
+
+fn catalog<'a>(demo: &'a DemoTenant, labels: &'a [Label]) -> CatalogResponse<'a> {
+    CatalogResponse {
+        tenant: demo.tenant,
+        provider: demo.provider,
+        labels,
+    }
+}
+
+/// Capillary's sample customer, one label with its record (`?include=raw`).
+fn capillary_labels() -> serde_json::Value {
     let mut premium = label("20942", "Premium Customer", None);
     premium.raw = Some(
         json!({"addedBy": 75155295, "deleted": false, "id": 33558, "labelId": 20942,
@@ -147,61 +166,54 @@ fn capillary_labels() -> Value {
         label("20949", "Old1 Customer1", None),
         label("20957", "Testing_UAT_@_123", None),
     ];
-    let body = CustomerLabelsResponse {
-        tenant: "acme",
-        customer_id: CAPILLARY_CUSTOMER,
-        provider: "capillary",
-        labels: &labels,
-    };
-    serde_json::to_value(body).expect("serializes")
+    serde_json::to_value(labels_of(&ACME, &labels)).expect("serializes")
 }
 
-fn trybe_labels() -> Value {
-    let labels = [
-        label("8c3f0d2e-6a1b-4c5d-9e7f-000000000001", "VIP", None),
-        label("8c3f0d2e-6a1b-4c5d-9e7f-000000000002", "Newsletter", None),
-        label("8c3f0d2e-6a1b-4c5d-9e7f-000000000003", "Spa Member", None),
-    ];
-    let body = CustomerLabelsResponse {
-        tenant: "globex",
-        customer_id: TRYBE_CUSTOMER,
-        provider: "trybe",
-        labels: &labels,
-    };
-    serde_json::to_value(body).expect("serializes")
-}
-
-fn actionhub_labels() -> Value {
-    let labels = [
-        label("Sports Fan", "Sports Fan", Some(0.92)),
-        label("Weekend Shopper", "Weekend Shopper", Some(0.81)),
-        label("Coffee Lover", "Coffee Lover", Some(0.55)),
-    ];
-    let body = CustomerLabelsResponse {
-        tenant: "initech",
-        customer_id: ACTIONHUB_USER,
-        provider: "actionhub",
-        labels: &labels,
-    };
-    serde_json::to_value(body).expect("serializes")
-}
-
-fn capillary_catalog() -> Value {
-    let labels = [
+fn capillary_catalog() -> [Label; 3] {
+    [
         label("20942", "Premium Customer", None),
         label("20949", "Old1 Customer1", None),
         label("20960", "VIP", None),
+    ]
+}
+
+/// The Trybe simulator's label number `n`'s UUID.
+fn trybe_id(n: u32) -> String {
+    format!("8c3f0d2e-6a1b-4c5d-9e7f-{n:012}")
+}
+
+/// The sample customer's first `count` labels: VIP, Newsletter, Spa Member.
+fn trybe_labels(count: usize) -> Vec<Label> {
+    let names = ["VIP", "Newsletter", "Spa Member"];
+    (1..)
+        .zip(names)
+        .take(count)
+        .map(|(n, name)| label(&trybe_id(n), name, None))
+        .collect()
+}
+
+fn trybe_catalog() -> [Label; 3] {
+    [
+        label(&trybe_id(1), "VIP", None),
+        label(&trybe_id(2), "Newsletter", None),
+        label(&trybe_id(4), "Gym Member", None),
+    ]
+}
+
+/// ActionHub's sample user's labels, highest weight first, the first `count` of them.
+fn actionhub_labels(count: usize) -> Vec<Label> {
+    let weighted = [
+        ("Sports Fan", 0.92),
+        ("Weekend Shopper", 0.81),
+        ("Coffee Lover", 0.55),
     ];
-    let body = CatalogResponse {
-        tenant: "acme",
-        provider: "capillary",
-        labels: &labels,
-    };
-    serde_json::to_value(body).expect("serializes")
+    (weighted.iter().take(count))
+        .map(|&(name, weight)| label(name, name, Some(weight)))
+        .collect()
 }
 
 /// A change whose every reference was applied: `(op, label id, label name)` in request order.
-fn change(tenant: &str, provider: &str, customer: &str, applied: &[(Op, &str, &str)]) -> Value {
+fn change(demo: &DemoTenant, applied: &[(Op, &str, &str)]) -> serde_json::Value {
     let results: Vec<ChangeResult> = applied
         .iter()
         .map(|&(op, id, name)| ChangeResult {
@@ -214,37 +226,10 @@ fn change(tenant: &str, provider: &str, customer: &str, applied: &[(Op, &str, &s
         })
         .collect();
     let body = ChangeLabelsResponse {
-        tenant,
-        customer_id: customer,
-        provider,
+        tenant: demo.tenant,
+        customer_id: demo.customer,
+        provider: demo.provider,
         results: &results,
-    };
-    serde_json::to_value(body).expect("serializes")
-}
-
-fn trybe_catalog() -> Value {
-    let labels = [
-        label("8c3f0d2e-6a1b-4c5d-9e7f-000000000001", "VIP", None),
-        label("8c3f0d2e-6a1b-4c5d-9e7f-000000000002", "Newsletter", None),
-        label("8c3f0d2e-6a1b-4c5d-9e7f-000000000004", "Gym Member", None),
-    ];
-    let body = CatalogResponse {
-        tenant: "globex",
-        provider: "trybe",
-        labels: &labels,
-    };
-    serde_json::to_value(body).expect("serializes")
-}
-
-fn actionhub_catalog() -> Value {
-    let labels = [
-        label("Sports Fan", "Sports Fan", Some(0.92)),
-        label("Weekend Shopper", "Weekend Shopper", Some(0.81)),
-    ];
-    let body = CatalogResponse {
-        tenant: "initech",
-        provider: "actionhub",
-        labels: &labels,
     };
     serde_json::to_value(body).expect("serializes")
 }
