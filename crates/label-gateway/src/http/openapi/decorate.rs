@@ -1,6 +1,5 @@
 //! What every operation shares, added once to the derived document instead of to each handler:
-//! the `X-Request-Id` header on every response, `security: []` on the operations that need no
-//! key, and named examples.
+//! the `X-Request-Id` header on every response, and named examples.
 
 use utoipa::openapi::header::{Header, HeaderBuilder};
 use utoipa::openapi::path::{Operation, PathItem};
@@ -15,7 +14,6 @@ impl Modify for Decorations {
     fn modify(&self, openapi: &mut OpenApi) {
         for item in openapi.paths.paths.values_mut() {
             for operation in operations(item) {
-                mark_public(operation);
                 add_request_id(operation);
                 add_examples(operation);
             }
@@ -54,12 +52,6 @@ fn request_id_header() -> Header {
              and logged.",
         ))
         .build()
-}
-
-/// A handler that names no security requirement takes no key: `security: []` says so outright,
-/// so that neither a reader nor a linter has to guess whether it was forgotten.
-fn mark_public(operation: &mut Operation) {
-    operation.security.get_or_insert_with(Vec::new);
 }
 
 fn add_request_id(operation: &mut Operation) {

@@ -43,6 +43,9 @@ mod samples;
         crate::http::api::LabelRefBody,
         routes::customer_labels::Include
     )),
+    // Every operation takes the tenant's key unless it says otherwise: the public ones
+    // (health, readiness, this document) say `security()`, which writes `security: []`.
+    security(("bearer" = [])),
     modifiers(&BearerAuth),
     tags(
         (name = "tenants", description = "Who the caller is and what its provider can do"),

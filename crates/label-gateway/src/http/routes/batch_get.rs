@@ -41,8 +41,7 @@ use crate::http::state::AppState;
     responses(
         (status = 200, description = "Each customer's labels or problem, in request order", body = BatchGetResponse),
         BatchGetErrors,
-    ),
-    security(("bearer" = []))
+    )
 )]
 pub async fn batch_get_customer_labels(
     access: TenantAccess,

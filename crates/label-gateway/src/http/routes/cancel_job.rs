@@ -28,8 +28,7 @@ use crate::http::state::AppState;
         (status = 200, description = "The job had already ended; nothing changed", body = Job),
         (status = 202, description = "The job will stop starting customers", body = Job),
         JobErrors,
-    ),
-    security(("bearer" = []))
+    )
 )]
 pub async fn cancel_job(
     access: TenantAccess,

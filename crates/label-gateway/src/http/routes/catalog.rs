@@ -60,8 +60,7 @@ pub struct CatalogQuery {
         (status = 304, description = "Not modified: the `If-None-Match` tag still matches",
             headers(("ETag" = String), ("Cache-Status" = String))),
         CatalogErrors,
-    ),
-    security(("bearer" = []))
+    )
 )]
 pub async fn list_catalog(
     access: TenantAccess,

@@ -41,8 +41,7 @@ use crate::http::state::AppState;
         (status = 200, description = "What happened to each reference", body = ChangeLabelsResponse,
             headers(("Idempotent-Replayed" = String, description = "`true` on an answer replayed for a repeated `Idempotency-Key`"))),
         ChangeErrors,
-    ),
-    security(("bearer" = []))
+    )
 )]
 pub async fn change_customer_labels(
     access: TenantAccess,

@@ -31,8 +31,7 @@ use crate::http::state::AppState;
     responses(
         (status = 201, description = "The label, as the vendor created it", body = CreateLabelResponse),
         CreateLabelErrors,
-    ),
-    security(("bearer" = []))
+    )
 )]
 pub async fn create_label(
     access: TenantAccess,

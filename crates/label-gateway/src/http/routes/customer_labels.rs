@@ -69,8 +69,7 @@ pub enum Answer {
         (status = 304, description = "Not modified: the `If-None-Match` tag still matches",
             headers(("ETag" = String), ("Cache-Status" = String))),
         ReadErrors,
-    ),
-    security(("bearer" = []))
+    )
 )]
 pub async fn get_customer_labels(
     access: TenantAccess,

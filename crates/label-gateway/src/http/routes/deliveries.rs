@@ -38,8 +38,7 @@ pub struct DeliveriesQuery {
     operation_id = "listWebhookDeliveries",
     tag = "events",
     params(TenantPath, DeliveriesQuery),
-    responses((status = 200, description = "The tenant's deliveries", body = DeliveryList), DeliveriesErrors),
-    security(("bearer" = []))
+    responses((status = 200, description = "The tenant's deliveries", body = DeliveryList), DeliveriesErrors)
 )]
 pub async fn list_deliveries(
     access: TenantAccess,

@@ -77,8 +77,7 @@ impl FeedQuery {
     operation_id = "listEvents",
     tag = "events",
     params(TenantPath, FeedQuery),
-    responses((status = 200, description = "A page of the tenant's events", body = EventPage), FeedErrors),
-    security(("bearer" = []))
+    responses((status = 200, description = "A page of the tenant's events", body = EventPage), FeedErrors)
 )]
 pub async fn list_events(
     access: TenantAccess,

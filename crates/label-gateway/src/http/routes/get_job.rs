@@ -25,8 +25,7 @@ use crate::http::state::AppState;
     operation_id = "getJob",
     tag = "jobs",
     params(JobPath),
-    responses((status = 200, description = "The job", body = Job), JobErrors),
-    security(("bearer" = []))
+    responses((status = 200, description = "The job", body = Job), JobErrors)
 )]
 pub async fn get_job(
     access: TenantAccess,

@@ -28,7 +28,8 @@ pub struct Health {
 ///
 /// Always 200 while the process runs; it calls no vendor and needs no key. For a liveness probe.
 #[utoipa::path(get, path = "/healthz", operation_id = "getHealth", tag = "operations",
-    responses((status = 200, description = "The gateway is alive", body = Health)))]
+    responses((status = 200, description = "The gateway is alive", body = Health)),
+    security())]
 pub async fn healthz() -> Json<Health> {
     Json(Health {
         status: "ok",
@@ -46,7 +47,8 @@ pub async fn healthz() -> Json<Health> {
     responses(
         (status = 200, description = "Ready to serve", body = Health),
         (status = 503, description = "Not ready", body = Health),
-    ))]
+    ),
+    security())]
 pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
     let shared = Some(state.fleet.status().as_str());
     let persistence = state.fleet.persistence();

@@ -28,8 +28,7 @@ use crate::http::state::AppState;
     operation_id = "listJobResults",
     tag = "jobs",
     params(JobPath, ResultsQuery),
-    responses((status = 200, description = "A page of the job's results", body = ResultsPage), JobResultsErrors),
-    security(("bearer" = []))
+    responses((status = 200, description = "A page of the job's results", body = ResultsPage), JobResultsErrors)
 )]
 pub async fn job_results(
     access: TenantAccess,

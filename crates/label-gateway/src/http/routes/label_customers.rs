@@ -55,8 +55,7 @@ pub struct CustomersQuery {
     responses(
         (status = 200, description = "One page of the label's customers", body = LabelCustomersResponse),
         LabelCustomersErrors,
-    ),
-    security(("bearer" = []))
+    )
 )]
 pub async fn list_label_customers(
     access: TenantAccess,
@@ -119,8 +118,7 @@ pub async fn list_label_customers(
     responses(
         (status = 200, description = "What happened to each customer", body = ChangeLabelCustomersResponse),
         ChangeLabelCustomersErrors,
-    ),
-    security(("bearer" = []))
+    )
 )]
 pub async fn change_label_customers(
     access: TenantAccess,

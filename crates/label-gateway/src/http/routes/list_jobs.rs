@@ -23,8 +23,7 @@ use crate::http::state::AppState;
     operation_id = "listJobs",
     tag = "jobs",
     params(TenantPath, ListQuery),
-    responses((status = 200, description = "A page of the tenant's jobs", body = JobList), ListJobsErrors),
-    security(("bearer" = []))
+    responses((status = 200, description = "A page of the tenant's jobs", body = JobList), ListJobsErrors)
 )]
 pub async fn list_jobs(
     access: TenantAccess,

@@ -57,8 +57,7 @@ macro_rules! passthrough_operation {
                     body = serde_json::Value,
                     headers(("X-Upstream-Status" = u16, description = "The vendor's HTTP status"))),
                 PassthroughErrors,
-            ),
-            security(("bearer" = []))
+            )
         )]
         pub async fn $name(
             access: TenantAccess,

@@ -27,8 +27,7 @@ use crate::http::state::AppState;
     responses(
         (status = 202, description = "The event is queued for the tenant's webhooks", body = Redelivery),
         RedeliverErrors,
-    ),
-    security(("bearer" = []))
+    )
 )]
 pub async fn redeliver_event(
     access: TenantAccess,

@@ -52,8 +52,7 @@ use crate::http::state::{AppState, RequestLimits};
                 ("Idempotent-Replayed" = String, description = "`true` on an answer replayed for a repeated `Idempotency-Key`"),
             )),
         SubmitJobErrors,
-    ),
-    security(("bearer" = []))
+    )
 )]
 pub async fn submit_job(
     access: TenantAccess,

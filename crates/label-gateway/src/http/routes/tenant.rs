@@ -20,8 +20,7 @@ use crate::http::routes::errors::TenantErrors;
     operation_id = "getTenant",
     tag = "tenants",
     params(TenantPath),
-    responses((status = 200, description = "The tenant", body = TenantResponse), TenantErrors),
-    security(("bearer" = []))
+    responses((status = 200, description = "The tenant", body = TenantResponse), TenantErrors)
 )]
 pub async fn get_tenant(access: TenantAccess) -> Response {
     let provider = &access.tenant.provider;
