@@ -1,15 +1,12 @@
-use axum::extract::rejection::PathRejection;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
 use axum::Json;
 
 use crate::engine::jobs::view::Job;
-use crate::http::auth::TenantAccess;
 use crate::http::params::JobPath;
 use crate::http::problem::ApiError;
+use crate::http::routes::access::JobAccess;
 use crate::http::routes::errors::JobErrors;
-use crate::http::routes::job_params::{job, job_id};
 use crate::http::state::AppState;
 
 /// Cancel a job: no new customer is started; what is done stays done.
@@ -31,19 +28,15 @@ use crate::http::state::AppState;
     )
 )]
 pub async fn cancel_job(
-    access: TenantAccess,
+    JobAccess { access, job }: JobAccess,
     State(state): State<AppState>,
-    path: Result<Path<JobPath>, PathRejection>,
-) -> Result<Response, ApiError> {
-    let meta = job(&state, &access, &job_id(path)).await?;
-    if meta.state.is_final() {
-        return Ok(Json(Job::of(&meta)).into_response());
+) -> Result<(StatusCode, Json<Job>), ApiError> {
+    if job.state.is_final() {
+        return Ok((StatusCode::OK, Json(Job::of(&job))));
     }
-    let meta = state
-        .jobs
-        .cancel(&meta.tenant, &meta.id)
-        .await
-        .map_err(|e| access.error(e))?
-        .unwrap_or(meta);
-    Ok((StatusCode::ACCEPTED, Json(Job::of(&meta))).into_response())
+    let cancelled = access
+        .answer(state.jobs.cancel(&job.tenant, &job.id))
+        .await?;
+    let job = cancelled.unwrap_or(job);
+    Ok((StatusCode::ACCEPTED, Json(Job::of(&job))))
 }

@@ -70,16 +70,13 @@ pub async fn list_catalog(
     let tenant = &access.tenant;
     let provider = &tenant.provider;
     let capabilities = provider.capabilities();
-    if !capabilities.catalog {
-        let why = format!("provider {} has no label catalog", provider.name());
-        // The resource exists for every tenant; this tenant's provider may allow only POST.
-        let allow = if capabilities.create_labels {
-            "POST"
-        } else {
-            ""
-        };
-        return Err(access.unsupported(why, allow));
-    }
+    // The resource exists for every tenant; this tenant's provider may allow only POST.
+    let allow = if capabilities.create_labels {
+        "POST"
+    } else {
+        ""
+    };
+    access.require(capabilities.catalog, "has no label catalog", allow)?;
     let query: CatalogQuery = query::read(&uri).map_err(|e| access.error(e))?;
     // Any text may be looked for; text that no name holds (a control character) finds none.
     if let Some(q) = query.q.as_deref() {

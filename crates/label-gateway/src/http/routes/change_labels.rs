@@ -52,13 +52,8 @@ pub async fn change_customer_labels(
 ) -> Result<Response, ApiError> {
     let provider = &access.tenant.provider;
     let capabilities = provider.capabilities();
-    if !capabilities.can_write() {
-        let why = format!(
-            "provider {} is read-only: labels cannot be changed",
-            provider.name()
-        );
-        return Err(access.unsupported(why, "GET, HEAD"));
-    }
+    let read_only = "is read-only: labels cannot be changed";
+    access.require(capabilities.can_write(), read_only, "GET, HEAD")?;
     let Path(CustomerPath { customer_id, .. }) = path.map_err(|_| {
         access.error(Error::new(
             ErrorKind::InvalidCustomerId,

@@ -5,8 +5,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use label_core::invalid_request;
 
-use crate::contract::parse_new_label;
-
+use crate::contract::{parse_new_label, Error};
 use crate::http::api::bulk::{CreateLabelRequest, CreateLabelResponse};
 use crate::http::auth::TenantAccess;
 use crate::http::params::TenantPath;
@@ -41,30 +40,24 @@ pub async fn create_label(
 ) -> Result<Response, ApiError> {
     let provider = &access.tenant.provider;
     let capabilities = provider.capabilities();
-    if !capabilities.create_labels {
-        let why = format!("provider {} cannot create labels", provider.name());
-        let allow = if capabilities.catalog {
-            "GET, HEAD"
-        } else {
-            ""
-        };
-        return Err(access.unsupported(why, allow));
-    }
-    let body = body::json(&headers, body, state.requests)
-        .await
-        .map_err(|e| access.error(e))?;
-    let new = parse_new_label(&body, capabilities.max_label_name_chars)
-        .map_err(|problems| access.error(invalid_request(&problems)))?;
-    let ctx = access.context();
-    let created = provider
-        .create_label(&ctx, &new)
-        .await
-        .map_err(|e| access.error(e))?;
-    let answer = CreateLabelResponse {
-        tenant: &access.tenant.id,
-        provider: provider.name(),
-        label: &created.label,
-        ignored: &created.ignored,
+    let allow = if capabilities.catalog {
+        "GET, HEAD"
+    } else {
+        ""
     };
-    Ok((StatusCode::CREATED, Json(answer)).into_response())
+    access.require(capabilities.create_labels, "cannot create labels", allow)?;
+    let work = async {
+        let body = body::json(&headers, body, state.requests).await?;
+        let new = parse_new_label(&body, capabilities.max_label_name_chars)
+            .map_err(|problems| invalid_request(&problems))?;
+        let created = provider.create_label(&access.context(), &new).await?;
+        let answer = CreateLabelResponse {
+            tenant: &access.tenant.id,
+            provider: provider.name(),
+            label: &created.label,
+            ignored: &created.ignored,
+        };
+        Ok::<_, Error>((StatusCode::CREATED, Json(answer)).into_response())
+    };
+    access.answer(work).await
 }

@@ -1,9 +1,9 @@
 use axum::extract::State;
 use axum::http::Uri;
-use axum::response::{IntoResponse, Response};
 use axum::Json;
 use utoipa::IntoParams;
 
+use crate::contract::Error;
 use crate::engine::events::webhooks::record::DeliveryStatus;
 use crate::http::api::events::DeliveryList;
 use crate::http::auth::TenantAccess;
@@ -25,6 +25,21 @@ pub struct DeliveriesQuery {
     pub limit: Option<u32>,
 }
 
+impl DeliveriesQuery {
+    fn read(uri: &Uri) -> Result<(Option<DeliveryStatus>, usize), Error> {
+        let pairs = pairs(uri, &["status", "limit"])?;
+        let size = limit(&pairs, 1000)?.unwrap_or(100) as usize;
+        let status = match value(&pairs, "status") {
+            None => None,
+            Some(text) => Some(
+                DeliveryStatus::parse(&text)
+                    .ok_or_else(|| problem("query: status must be pending, delivered or failed"))?,
+            ),
+        };
+        Ok((status, size))
+    }
+}
+
 /// The tenant's webhook deliveries, newest first.
 ///
 /// Each delivery of an event to one of the tenant's webhooks: `pending` (waiting for its turn
@@ -44,26 +59,12 @@ pub async fn list_deliveries(
     access: TenantAccess,
     State(state): State<AppState>,
     uri: Uri,
-) -> Result<Response, ApiError> {
-    let read = || {
-        let pairs = pairs(&uri, &["status", "limit"])?;
-        let size = limit(&pairs, 1000)?.unwrap_or(100) as usize;
-        let status = match value(&pairs, "status") {
-            None => None,
-            Some(text) => Some(
-                DeliveryStatus::parse(&text)
-                    .ok_or_else(|| problem("query: status must be pending, delivered or failed"))?,
-            ),
-        };
-        Ok::<_, crate::contract::Error>((status, size))
+) -> Result<Json<DeliveryList>, ApiError> {
+    let work = async {
+        let (status, size) = DeliveriesQuery::read(&uri)?;
+        let record = &state.events.webhooks.record;
+        let items = record.list(&access.tenant.id, status, size).await?;
+        Ok::<_, Error>(Json(DeliveryList { items }))
     };
-    let (status, size) = read().map_err(|e| access.error(e))?;
-    let items = state
-        .events
-        .webhooks
-        .record
-        .list(&access.tenant.id, status, size)
-        .await
-        .map_err(|e| access.error(e))?;
-    Ok(Json(DeliveryList { items }).into_response())
+    access.answer(work).await
 }

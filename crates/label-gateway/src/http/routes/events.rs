@@ -85,31 +85,24 @@ pub async fn list_events(
     uri: Uri,
 ) -> Result<Response, ApiError> {
     let tenant = &access.tenant.id;
-    let (after, size, filter) = FeedQuery::read(&uri).map_err(|e| access.error(e))?;
-    let scope = format!("events/{tenant}");
-    let after = match after.as_deref() {
-        None => None,
-        Some(text) => match cursor::decode(text, &scope).map_err(|e| access.error(e))? {
-            Value::String(position) => Some(position),
-            _ => return Err(access.error(cursor::not_given_out())),
-        },
+    let work = async {
+        let (after, size, filter) = FeedQuery::read(&uri)?;
+        let scope = format!("events/{tenant}");
+        let after = cursor::key(after.as_deref(), &scope)?;
+        let log = &state.events.log;
+        let page = log.read(tenant, after.as_deref(), &filter, size).await?;
+        let items = page
+            .items
+            .iter()
+            .map(|event| serde_json::from_str::<&RawValue>(&event.json))
+            .collect::<Result<Vec<_>, _>>()
+            .expect("the log keeps the JSON it was given");
+        let body = EventPage {
+            items,
+            next_cursor: cursor::encode(&scope, &Value::String(page.next)),
+        };
+        let json = serde_json::to_vec(&body).expect("a page serializes");
+        Ok::<_, Error>(([(header::CONTENT_TYPE, "application/json")], json).into_response())
     };
-    let page = state
-        .events
-        .log
-        .read(tenant, after.as_deref(), &filter, size)
-        .await
-        .map_err(|e| access.error(e))?;
-    let items = page
-        .items
-        .iter()
-        .map(|event| serde_json::from_str::<&RawValue>(&event.json))
-        .collect::<Result<Vec<_>, _>>()
-        .expect("the log keeps the JSON it was given");
-    let body = EventPage {
-        items,
-        next_cursor: cursor::encode(&scope, &Value::String(page.next)),
-    };
-    let json = serde_json::to_vec(&body).expect("a page serializes");
-    Ok(([(header::CONTENT_TYPE, "application/json")], json).into_response())
+    access.answer(work).await
 }

@@ -1,21 +1,14 @@
-//! What the job routes share: their query parameters, documented and read by the same types,
-//! and reading the job a path names.
+//! The query parameters of the listings, each documented and read by the same type, read
+//! strictly: a parameter given twice is refused.
 
-use axum::extract::rejection::PathRejection;
-use axum::extract::Path;
 use axum::http::Uri;
 use label_core::FieldProblem;
 
-use crate::contract::{Code, Error};
+use crate::contract::Error;
 use utoipa::IntoParams;
 
-use crate::engine::jobs::model::Meta;
 use crate::engine::jobs::results::Filter;
 use crate::engine::jobs::view::ItemStatus;
-use crate::http::auth::TenantAccess;
-use crate::http::params::JobPath;
-use crate::http::problem::ApiError;
-use crate::http::state::Gateway;
 
 /// `?cursor=&limit=` of the job listing.
 #[derive(IntoParams)]
@@ -137,54 +130,10 @@ pub(super) fn problem(detail: &str) -> Error {
     label_core::invalid_request(&[FieldProblem::at("", detail)]).into()
 }
 
-/// The path's `{job_id}`; empty (no such job) when the path does not decode.
-pub fn job_id(path: Result<Path<JobPath>, PathRejection>) -> String {
-    path.map(|Path(path)| path.job_id.0).unwrap_or_default()
-}
-
-/// The job the path names, if it is this tenant's; `job_lost` for a job this replica knew
-/// whose record has vanished.
-pub async fn job(state: &Gateway, access: &TenantAccess, id: &str) -> Result<Meta, ApiError> {
-    let not_found = || {
-        access.error(Error::new(
-            Code::JobNotFound,
-            "this tenant has no job with this id (finished jobs are kept 7 days)",
-        ))
-    };
-    if uuid::Uuid::try_parse(id).is_err() || id.len() != 36 {
-        return Err(not_found());
-    }
-    match state
-        .jobs
-        .store
-        .meta(&access.tenant.id, &id.to_ascii_lowercase())
-        .await
-    {
-        Ok(Some(meta)) => {
-            state.jobs.known.saw(&meta);
-            Ok(meta)
-        }
-        Ok(None)
-            if state
-                .jobs
-                .known
-                .lost(&access.tenant.id, &id.to_ascii_lowercase()) =>
-        {
-            Err(access.error(Error::new(
-                Code::JobLost,
-                "this job existed, but its record is gone from the shared state (Redis \
-                 restarted without persistence, or evicted it); what the job had changed at \
-                 the vendor stays changed",
-            )))
-        }
-        Ok(None) => Err(not_found()),
-        Err(error) => Err(access.error(error)),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::contract::Code;
 
     fn problem_of(error: Error) -> String {
         assert_eq!(error.kind, Code::InvalidRequest);

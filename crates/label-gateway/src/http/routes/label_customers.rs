@@ -64,14 +64,12 @@ pub async fn list_label_customers(
 ) -> Result<Response, ApiError> {
     let provider = &access.tenant.provider;
     let capabilities = provider.capabilities();
-    if !capabilities.members {
-        let why = format!(
-            "provider {} cannot list a label's customers",
-            provider.name()
-        );
-        let allow = if capabilities.batch > 0 { "PATCH" } else { "" };
-        return Err(access.unsupported(why, allow));
-    }
+    let allow = if capabilities.batch > 0 { "PATCH" } else { "" };
+    access.require(
+        capabilities.members,
+        "cannot list a label's customers",
+        allow,
+    )?;
     let query: CustomersQuery = query::read(&uri).map_err(|e| access.error(e))?;
     let limit = query.limit.unwrap_or(DEFAULT_LIMIT);
     if !(1..=MAX_LIMIT).contains(&limit) {
@@ -130,18 +128,13 @@ pub async fn change_label_customers(
     let tenant = &access.tenant;
     let provider = &tenant.provider;
     let capabilities = provider.capabilities();
-    if capabilities.batch == 0 {
-        let why = format!(
-            "provider {} is read-only: labels cannot be changed",
-            provider.name()
-        );
-        let allow = if capabilities.members {
-            "GET, HEAD"
-        } else {
-            ""
-        };
-        return Err(access.unsupported(why, allow));
-    }
+    let allow = if capabilities.members {
+        "GET, HEAD"
+    } else {
+        ""
+    };
+    let read_only = "is read-only: labels cannot be changed";
+    access.require(capabilities.batch > 0, read_only, allow)?;
     let body = body::json(&headers, body, state.requests)
         .await
         .map_err(|e| access.error(e))?;

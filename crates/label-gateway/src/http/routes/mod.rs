@@ -6,6 +6,7 @@ use utoipa_axum::routes;
 
 use crate::http::state::AppState;
 
+pub mod access;
 pub mod batch_get;
 pub mod body;
 pub mod cancel_job;

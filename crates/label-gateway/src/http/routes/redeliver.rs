@@ -1,7 +1,6 @@
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
 use axum::Json;
 
 use crate::contract::{Code, Error};
@@ -33,25 +32,27 @@ pub async fn redeliver_event(
     access: TenantAccess,
     State(state): State<AppState>,
     path: Result<Path<EventPath>, PathRejection>,
-) -> Result<Response, ApiError> {
+) -> Result<(StatusCode, Json<Redelivery>), ApiError> {
     let id = path.map(|Path(path)| path.event_id.0).unwrap_or_default();
     let tenant = &access.tenant.id;
-    let found = match id.starts_with("evt_") {
-        true => state.events.log.find(tenant, &id).await,
-        false => Ok(None),
+    let work = async {
+        let found = match id.starts_with("evt_") {
+            true => state.events.log.find(tenant, &id).await?,
+            false => None,
+        };
+        let event = found.ok_or_else(|| {
+            Error::new(
+                Code::EventNotFound,
+                "this tenant has no kept event with this id (events are kept [events] \
+                 retention_seconds, at most max_events of them)",
+            )
+        })?;
+        let queued = state.events.webhooks.redeliver(tenant, &event).await;
+        let body = Redelivery {
+            event_id: id.clone(),
+            queued: queued as u32,
+        };
+        Ok::<_, Error>((StatusCode::ACCEPTED, Json(body)))
     };
-    let Some(event) = found.map_err(|e| access.error(e))? else {
-        let error = Error::new(
-            Code::EventNotFound,
-            "this tenant has no kept event with this id (events are kept [events] \
-             retention_seconds, at most max_events of them)",
-        );
-        return Err(access.error(error));
-    };
-    let queued = state.events.webhooks.redeliver(tenant, &event).await;
-    let body = Redelivery {
-        event_id: id,
-        queued: queued as u32,
-    };
-    Ok((StatusCode::ACCEPTED, Json(body)).into_response())
+    access.answer(work).await
 }

@@ -61,13 +61,8 @@ pub async fn submit_job(
     body: Body,
 ) -> Result<Response, ApiError> {
     let provider = &access.tenant.provider;
-    if !provider.capabilities().can_write() {
-        let why = format!(
-            "provider {} is read-only: jobs cannot change its labels",
-            provider.name()
-        );
-        return Err(access.unsupported(why, "GET, HEAD"));
-    }
+    let read_only = "is read-only: jobs cannot change its labels";
+    access.require(provider.capabilities().can_write(), read_only, "GET, HEAD")?;
     let limits = RequestLimits {
         max_body_bytes: state.jobs.max_body_bytes,
         ..state.requests
