@@ -7,7 +7,7 @@ use label_core::many::labels_of_many;
 use label_core::{invalid_request, CallContext};
 use serde_json::value::RawValue;
 
-use crate::contract::parse_batch_get;
+use crate::contract::{parse_batch_get, Error};
 
 use crate::http::api::bulk::{
     BatchGetRequest, BatchGetResponse, CustomerLabels, CustomerLabelsItem, CustomerProblem,
@@ -52,11 +52,11 @@ pub async fn batch_get_customer_labels(
     let tenant = &access.tenant;
     let provider = &tenant.provider;
     let format = provider.capabilities().customer_id_format;
-    let body = body::json(&headers, body, state.requests)
-        .await
-        .map_err(|e| access.error(e))?;
-    let customers = parse_batch_get(&body, format)
-        .map_err(|problems| access.error(invalid_request(&problems)))?;
+    let work = async {
+        let body = body::json(&headers, body, state.requests).await?;
+        parse_batch_get(&body, format).map_err(|problems| invalid_request(&problems).into())
+    };
+    let customers = access.answer::<_, Error>(work).await?;
     let ctx = CallContext {
         fresh: wants_fresh(&headers),
         ..access.context()

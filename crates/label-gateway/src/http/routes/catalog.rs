@@ -1,7 +1,7 @@
 use axum::http::{HeaderMap, Uri};
 use axum::response::{IntoResponse, Response};
 use label_core::provider::name_contains;
-use label_core::{CallContext, Fetched, LabelList};
+use label_core::{CallContext, Error, Fetched, LabelList};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -32,6 +32,22 @@ pub struct CatalogQuery {
     pub q: Option<String>,
     /// `raw` adds the provider's own record to every label.
     pub include: Option<Include>,
+}
+
+impl CatalogQuery {
+    fn read(uri: &Uri) -> Result<Self, Error> {
+        let query: Self = query::read(uri)?;
+        // Any text may be looked for; text that no name holds (a control character) finds
+        // none.
+        if let Some(q) = query.q.as_deref() {
+            let chars = q.chars().count();
+            if chars == 0 || chars > MAX_Q_CHARS {
+                let why = format!("q must be 1 to {MAX_Q_CHARS} characters");
+                return Err(query::invalid(&why));
+            }
+        }
+        Ok(query)
+    }
 }
 
 /// Every label of the tenant's vendor account, all pages walked; with `q`, those whose name
@@ -77,15 +93,7 @@ pub async fn list_catalog(
         ""
     };
     access.require(capabilities.catalog, "has no label catalog", allow)?;
-    let query: CatalogQuery = query::read(&uri).map_err(|e| access.error(e))?;
-    // Any text may be looked for; text that no name holds (a control character) finds none.
-    if let Some(q) = query.q.as_deref() {
-        let chars = q.chars().count();
-        if chars == 0 || chars > MAX_Q_CHARS {
-            let why = format!("q must be 1 to {MAX_Q_CHARS} characters");
-            return Err(access.error(query::invalid(&why)));
-        }
-    }
+    let query = CatalogQuery::read(&uri).map_err(|e| access.error(e))?;
     let ctx = CallContext {
         fresh: wants_fresh(&headers),
         include_raw: query.include == Some(Include::Raw),

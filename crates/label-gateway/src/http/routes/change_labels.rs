@@ -4,9 +4,9 @@ use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use label_core::{apply_change, invalid_request, ChangeRequest, CustomerId, Error, ErrorKind};
+use label_core::{apply_change, invalid_request, ChangeRequest, CustomerId};
 
-use crate::contract::parse_change_request;
+use crate::contract::{parse_change_request, Error};
 use crate::engine::idempotency::{self, Claim};
 use crate::http::api::{ChangeLabelsRequest, ChangeLabelsResponse};
 use crate::http::auth::TenantAccess;
@@ -54,42 +54,32 @@ pub async fn change_customer_labels(
     let capabilities = provider.capabilities();
     let read_only = "is read-only: labels cannot be changed";
     access.require(capabilities.can_write(), read_only, "GET, HEAD")?;
-    let Path(CustomerPath { customer_id, .. }) = path.map_err(|_| {
-        access.error(Error::new(
-            ErrorKind::InvalidCustomerId,
-            "the customer id is not valid UTF-8",
-        ))
-    })?;
-    let customer = CustomerId::parse(&customer_id.0, capabilities.customer_id_format)
-        .map_err(|e| access.error(e))?;
-    let body = body::json(&headers, body, state.requests)
-        .await
-        .map_err(|e| access.error(e))?;
-    let key = idempotency::key_of(&headers);
-    let request = parse_change_request(&body);
-    let (key, request) = match (key, request) {
-        (Ok(key), Ok(request)) => (key, request),
-        (key, request) => {
-            let problems: Vec<_> = key
-                .err()
-                .into_iter()
-                .chain(request.err().into_iter().flatten())
-                .collect();
-            return Err(access.error(invalid_request(&problems)));
+    let work = async {
+        let customer = customer_labels::customer(path, capabilities.customer_id_format)?;
+        let body = body::json(&headers, body, state.requests).await?;
+        let key = idempotency::key_of(&headers);
+        let request = parse_change_request(&body);
+        match (key, request) {
+            (Ok(key), Ok(request)) => Ok((customer, body, key, request)),
+            (key, request) => {
+                let problems: Vec<_> = key
+                    .err()
+                    .into_iter()
+                    .chain(request.err().into_iter().flatten())
+                    .collect();
+                Err(Error::from(invalid_request(&problems)))
+            }
         }
     };
+    let (customer, body, key, request) = access.answer(work).await?;
     // Only a request that passed every check takes its key: one refused before running keeps
     // nothing, and a corrected retry with the same key may run.
     let Some(key) = key else {
         return change(&access, &customer, &request).await;
     };
     let fingerprint = idempotency::fingerprint(customer.as_str(), &body);
-    match state
-        .idempotency
-        .claim(&access.tenant.id, key, fingerprint)
-        .await
-        .map_err(|e| access.error(e))?
-    {
+    let claim = state.idempotency.claim(&access.tenant.id, key, fingerprint);
+    match access.answer(claim).await? {
         Claim::Replay(response) => Ok(response),
         Claim::Execute(guard) => {
             let response = change(&access, &customer, &request)
@@ -108,9 +98,9 @@ async fn change(
 ) -> Result<Response, ApiError> {
     let provider = &access.tenant.provider;
     let ctx = access.context();
-    let results = apply_change(provider.as_ref(), &ctx, customer, request)
-        .await
-        .map_err(|e| access.error(e))?;
+    let results = access
+        .answer(apply_change(provider.as_ref(), &ctx, customer, request))
+        .await?;
     let response = ChangeLabelsResponse {
         tenant: &access.tenant.id,
         customer_id: customer.as_str(),

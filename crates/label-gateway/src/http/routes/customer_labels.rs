@@ -4,7 +4,9 @@ use axum::extract::rejection::PathRejection;
 use axum::extract::Path;
 use axum::http::{HeaderMap, Uri};
 use axum::response::{IntoResponse, Response};
-use label_core::{BoxFuture, CallContext, CustomerId, Error, ErrorKind, Fetched, LabelList};
+use label_core::{
+    BoxFuture, CallContext, CustomerId, CustomerIdFormat, Error, ErrorKind, Fetched, LabelList,
+};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
@@ -78,11 +80,7 @@ pub async fn get_customer_labels(
     headers: HeaderMap,
 ) -> Response {
     let Ok(Path(CustomerPath { customer_id, .. })) = path else {
-        let error = Error::new(
-            ErrorKind::InvalidCustomerId,
-            "the customer id is not valid UTF-8",
-        );
-        return access.error(error).into_response();
+        return access.error(not_utf8()).into_response();
     };
     match read(
         &access.tenant,
@@ -94,6 +92,22 @@ pub async fn get_customer_labels(
         Answer::Now(response) => response,
         Answer::Later(response) => response.await,
     }
+}
+
+/// The path's customer, in the provider's format (`invalid_customer_id` else).
+pub fn customer(
+    path: Result<Path<CustomerPath>, PathRejection>,
+    format: CustomerIdFormat,
+) -> Result<CustomerId, Error> {
+    let Path(CustomerPath { customer_id, .. }) = path.map_err(|_| not_utf8())?;
+    CustomerId::parse(&customer_id.0, format)
+}
+
+fn not_utf8() -> Error {
+    Error::new(
+        ErrorKind::InvalidCustomerId,
+        "the customer id is not valid UTF-8",
+    )
 }
 
 /// A customer's labels once the caller is let into the tenant: the one read that the front

@@ -70,33 +70,34 @@ pub async fn list_label_customers(
         "cannot list a label's customers",
         allow,
     )?;
-    let query: CustomersQuery = query::read(&uri).map_err(|e| access.error(e))?;
-    let limit = query.limit.unwrap_or(DEFAULT_LIMIT);
-    if !(1..=MAX_LIMIT).contains(&limit) {
-        let why = format!("limit must be 1 to {MAX_LIMIT}");
-        return Err(access.error(query::invalid(&why)));
-    }
-    let ctx = access.context();
-    let label = resolve(&access, path, &ctx).await?;
-    let id = label.id.clone().unwrap_or_default();
-    let scope = format!("members/{}/{id}", access.tenant.id);
-    let offset = cursor::offset(query.cursor.as_deref(), &scope).map_err(|e| access.error(e))?;
-    let page = MembersPage { offset, limit };
-    let members = provider
-        .members(&ctx, &label, page)
-        .await
-        .map_err(|e| access.error(e))?;
-    let next_cursor = members
-        .next_offset
-        .map(|next| cursor::encode(&scope, &next.into()));
-    let answer = LabelCustomersResponse {
-        tenant: &access.tenant.id,
-        provider: provider.name(),
-        label: &label,
-        customers: &members.customers,
-        next_cursor,
+    let work = async {
+        let query: CustomersQuery = query::read(&uri)?;
+        let limit = query.limit.unwrap_or(DEFAULT_LIMIT);
+        if !(1..=MAX_LIMIT).contains(&limit) {
+            let why = format!("limit must be 1 to {MAX_LIMIT}");
+            return Err(query::invalid(&why));
+        }
+        let ctx = access.context();
+        let label = resolve(&access, path, &ctx).await?;
+        let id = label.id.clone().unwrap_or_default();
+        let scope = format!("members/{}/{id}", access.tenant.id);
+        let offset = cursor::offset(query.cursor.as_deref(), &scope)?;
+        let members = provider
+            .members(&ctx, &label, MembersPage { offset, limit })
+            .await?;
+        let next_cursor = members
+            .next_offset
+            .map(|next| cursor::encode(&scope, &next.into()));
+        let answer = LabelCustomersResponse {
+            tenant: &access.tenant.id,
+            provider: provider.name(),
+            label: &label,
+            customers: &members.customers,
+            next_cursor,
+        };
+        Ok::<_, Error>(Json(answer).into_response())
     };
-    Ok(Json(answer).into_response())
+    access.answer(work).await
 }
 
 /// Attach one label to many customers, or detach it.
@@ -135,13 +136,15 @@ pub async fn change_label_customers(
     };
     let read_only = "is read-only: labels cannot be changed";
     access.require(capabilities.batch > 0, read_only, allow)?;
-    let body = body::json(&headers, body, state.requests)
-        .await
-        .map_err(|e| access.error(e))?;
-    let change = MemberChange::parse(&body, capabilities.customer_id_format)
-        .map_err(|problems| access.error(invalid_request(&problems)))?;
+    let work = async {
+        let body = body::json(&headers, body, state.requests).await?;
+        let change = MemberChange::parse(&body, capabilities.customer_id_format)
+            .map_err(|problems| invalid_request(&problems))?;
+        let label = resolve(&access, path, &access.context()).await?;
+        Ok::<_, crate::contract::Error>((change, label))
+    };
+    let (change, label) = access.answer(work).await?;
     let ctx = access.context();
-    let label = resolve(&access, path, &ctx).await?;
     let mut results = Vec::with_capacity(change.add.len() + change.remove.len());
     for (op, customers) in [(Op::Add, &change.add), (Op::Remove, &change.remove)] {
         let outcomes = change_many(
@@ -184,12 +187,12 @@ async fn resolve(
     access: &TenantAccess,
     path: Result<Path<LabelPath>, PathRejection>,
     ctx: &CallContext,
-) -> Result<LabelIdentity, ApiError> {
+) -> Result<LabelIdentity, Error> {
     let provider = &access.tenant.provider;
     let format = provider.capabilities().label_id_format;
     let not_found = || {
         let why = "the tenant's vendor has no label of this id";
-        access.error(Error::new(ErrorKind::LabelNotFound, why))
+        Error::new(ErrorKind::LabelNotFound, why)
     };
     let Ok(Path(LabelPath { label_id, .. })) = path else {
         return Err(not_found());
@@ -199,11 +202,7 @@ async fn resolve(
     if !format.admits(&id) || check_label_text(&id).is_err() {
         return Err(not_found());
     }
-    let catalog = provider
-        .catalog(ctx)
-        .await
-        .map_err(|e| access.error(e))?
-        .value;
+    let catalog = provider.catalog(ctx).await?.value;
     let label = catalog.find(&LabelRef::Id(id)).ok_or_else(not_found)?;
     Ok(label.identity())
 }

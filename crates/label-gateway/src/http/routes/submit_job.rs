@@ -70,47 +70,40 @@ pub async fn submit_job(
     let key = idempotency::key_of(&headers);
     // A retry with an Idempotency-Key may be the replay of a job that is one of the active
     // ones: it is let through to the key's record, and the store's own check still holds.
-    if !matches!(key, Ok(Some(_))) {
-        state
-            .jobs
-            .admit(&access.tenant.id)
-            .await
-            .map_err(|e| access.error(e))?;
-    }
-    let mut held = state.jobs.memory.hold(0).map_err(|e| access.error(e))?;
-    let (body, fingerprint) = read_streamed(&headers, body, limits, &mut held)
-        .await
-        .map_err(|e| access.error(e))?;
-    let (spec, customers) = match (
-        key.clone(),
-        spec::read(
+    let work = async {
+        if !matches!(key, Ok(Some(_))) {
+            state.jobs.admit(&access.tenant.id).await?;
+        }
+        let mut held = state.jobs.memory.hold(0)?;
+        let (body, fingerprint) = read_streamed(&headers, body, limits, &mut held).await?;
+        let read = spec::read(
             body,
             &state.tenants,
             &access.tenant,
             state.jobs.max_customers,
             state.jobs.chunk_size(&access.tenant),
-        ),
-    ) {
-        (Ok(_), Ok(read)) => read,
-        (Err(problem), Ok(_)) => return Err(access.error(label_core::invalid_request(&[problem]))),
-        (Err(problem), Err(mut error)) if error.kind == Code::InvalidRequest => {
-            error.problems.insert(0, problem);
-            error.problems.truncate(label_core::MAX_PROBLEMS);
-            return Err(access.error(error));
-        }
-        (_, Err(error)) => return Err(access.error(error)),
+        );
+        let (spec, customers) = match (key.clone(), read) {
+            (Ok(_), Ok(read)) => read,
+            (Err(problem), Ok(_)) => return Err(label_core::invalid_request(&[problem]).into()),
+            (Err(problem), Err(mut error)) if error.kind == Code::InvalidRequest => {
+                error.problems.insert(0, problem);
+                error.problems.truncate(label_core::MAX_PROBLEMS);
+                return Err(error);
+            }
+            (_, Err(error)) => return Err(error),
+        };
+        // What the job goes on holding: its packed customers (the store resizes it as it
+        // keeps it).
+        let _ = held.resize(customers.weight());
+        Ok::<_, Error>((spec, customers, held, fingerprint))
     };
-    // What the job goes on holding: its packed customers (the store resizes it as it keeps it).
-    let _ = held.resize(customers.weight());
+    let (spec, customers, held, fingerprint) = access.answer(work).await?;
     let Ok(Some(key)) = key else {
         return accept(&state, &access, spec, customers, held).await;
     };
-    match state
-        .idempotency
-        .claim(&access.tenant.id, key, fingerprint)
-        .await
-        .map_err(|e| access.error(e))?
-    {
+    let claim = state.idempotency.claim(&access.tenant.id, key, fingerprint);
+    match access.answer(claim).await? {
         Claim::Replay(response) => Ok(with_location(response, &access.tenant.id).await),
         Claim::Execute(guard) => {
             let response = accept(&state, &access, spec, customers, held)
@@ -128,9 +121,8 @@ async fn accept(
     customers: crate::engine::jobs::compact::CompactList,
     held: Held,
 ) -> Result<Response, ApiError> {
-    let meta = Jobs::submit(&state.jobs, &access.tenant, spec, customers, held)
-        .await
-        .map_err(|e| access.error(e))?;
+    let submit = Jobs::submit(&state.jobs, &access.tenant, spec, customers, held);
+    let meta = access.answer(submit).await?;
     let mut response = (StatusCode::ACCEPTED, Json(Job::of(&meta))).into_response();
     if let Ok(location) = HeaderValue::from_str(&location(&meta.tenant, &meta.id)) {
         response.headers_mut().insert(header::LOCATION, location);
