@@ -22,7 +22,7 @@ impl Modify for Decorations {
 }
 
 /// Every operation of a path, whatever its method.
-pub(super) fn operations(item: &mut PathItem) -> impl Iterator<Item = &mut Operation> {
+pub fn operations(item: &mut PathItem) -> impl Iterator<Item = &mut Operation> {
     [
         &mut item.get,
         &mut item.put,

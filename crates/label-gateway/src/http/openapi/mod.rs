@@ -8,6 +8,7 @@ use utoipa::{Modify, OpenApi};
 use utoipa_swagger_ui::{Config as SwaggerConfig, SwaggerUi};
 
 use crate::http::routes;
+pub use decorate::operations;
 use decorate::Decorations;
 
 mod decorate;

@@ -27,11 +27,8 @@ use crate::http::state::AppState;
 /// in the vendor's batch reads where it has them (Capillary: 10 customers a call), else one
 /// call per customer. A customer that cannot be read gets a `problem` in its place; every id
 /// is checked first, and one that fails the provider's format makes the request 422.
-#[utoipa::path(
-    post,
-    path = "/v1/tenants/{tenant}/customers/labels:batchGet",
+#[utoipa::path(post, path = "/v1/tenants/{tenant}/customers/labels:batchGet",
     operation_id = "batchGetCustomerLabels",
-    tag = "labels",
     params(
         TenantPath,
         ("Cache-Control" = Option<String>, Header, nullable = false, example = "no-cache",

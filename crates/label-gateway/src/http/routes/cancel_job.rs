@@ -15,11 +15,7 @@ use crate::http::state::AppState;
 /// job ends `cancelled` (or `succeeded`, if every customer had already run). A job that has
 /// already ended is answered 200 as it is. Works on any replica: the one running the job
 /// learns of it within its heartbeat.
-#[utoipa::path(
-    delete,
-    path = "/v1/tenants/{tenant}/jobs/{job_id}",
-    operation_id = "cancelJob",
-    tag = "jobs",
+#[utoipa::path(delete, path = "/v1/tenants/{tenant}/jobs/{job_id}", operation_id = "cancelJob",
     params(JobPath),
     responses(
         (status = 200, description = "The job had already ended; nothing changed", body = Job),

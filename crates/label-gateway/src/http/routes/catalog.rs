@@ -60,11 +60,7 @@ impl CatalogQuery {
 /// the labels whose name contains it, ignoring case (ActionHub filters itself; the others'
 /// catalogs are filtered by the gateway, from the cache where it holds them). A provider
 /// without a catalog answers 405.
-#[utoipa::path(
-    get,
-    path = "/v1/tenants/{tenant}/labels",
-    operation_id = "listCatalogLabels",
-    tag = "labels",
+#[utoipa::path(get, path = "/v1/tenants/{tenant}/labels", operation_id = "listCatalogLabels",
     params(TenantPath, CatalogQuery, CacheHeaders),
     responses(
         (status = 200, description = "The tenant's label catalog", body = CatalogResponse,

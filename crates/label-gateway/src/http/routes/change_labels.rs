@@ -27,11 +27,7 @@ use crate::http::state::AppState;
 /// carries `results` with what was already applied. After a change the customer's cached labels
 /// are dropped, so the next read shows it. A provider that cannot write (ActionHub) answers 405
 /// and calls nothing. Send an `Idempotency-Key` to make a retry safe.
-#[utoipa::path(
-    patch,
-    path = customer_labels::ROUTE,
-    operation_id = "changeCustomerLabels",
-    tag = "labels",
+#[utoipa::path(patch, path = customer_labels::ROUTE, operation_id = "changeCustomerLabels",
     params(
         CustomerPath,
         ("Idempotency-Key" = Option<String>, Header, nullable = false, description = "1 to 255 visible ASCII characters. The same key with the same customer and body within 24 h gets the first answer again, without a vendor call; with another customer or body: 422 `idempotency_key_reused`; while the first still runs: 409 `idempotency_in_progress`. Keys are scoped per tenant.", min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$"),

@@ -20,11 +20,7 @@ use crate::http::state::AppState;
 /// any vendor call; fields the vendor has no place for are listed in `ignored`. A name the
 /// catalog has already is 409 `label_exists`, a full catalog 409 `label_limit_reached`; a
 /// provider that cannot create labels (ActionHub) answers 405 and calls nothing.
-#[utoipa::path(
-    post,
-    path = "/v1/tenants/{tenant}/labels",
-    operation_id = "createLabel",
-    tag = "labels",
+#[utoipa::path(post, path = "/v1/tenants/{tenant}/labels", operation_id = "createLabel",
     params(TenantPath),
     request_body = CreateLabelRequest,
     responses(

@@ -55,11 +55,7 @@ pub enum Answer {
 /// `Cache-Control: no-cache` asks the vendor and refreshes the cache. Every answer has an `ETag`:
 /// send it back as `If-None-Match` and an unchanged answer is a 304 with no body.
 /// `?include=raw` adds each label's record as the vendor sent it.
-#[utoipa::path(
-    get,
-    path = ROUTE,
-    operation_id = "getCustomerLabels",
-    tag = "labels",
+#[utoipa::path(get, path = ROUTE, operation_id = "getCustomerLabels",
     params(CustomerPath, LabelsQuery, CacheHeaders),
     responses(
         (status = 200, description = "The customer's labels", body = CustomerLabelsResponse,

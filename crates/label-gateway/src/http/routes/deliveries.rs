@@ -47,11 +47,8 @@ impl DeliveriesQuery {
 /// ran out, or the receiver answered 410, which disables its webhook until the config is
 /// reloaded), with its attempts and the last answer's status. The newest 10000 of the tenant
 /// are kept. Calls no vendor.
-#[utoipa::path(
-    get,
-    path = "/v1/tenants/{tenant}/webhooks/deliveries",
+#[utoipa::path(get, path = "/v1/tenants/{tenant}/webhooks/deliveries",
     operation_id = "listWebhookDeliveries",
-    tag = "events",
     params(TenantPath, DeliveriesQuery),
     responses((status = 200, description = "The tenant's deliveries", body = DeliveryList), DeliveriesErrors)
 )]

@@ -71,11 +71,7 @@ impl FeedQuery {
 /// `[events] max_events` per tenant. `next_cursor` is never null: pass it as `after` to read on,
 /// now or later (`label-gateway events --follow` does so). A cursor older than what is kept is
 /// 410 `cursor_expired`. Calls no vendor.
-#[utoipa::path(
-    get,
-    path = "/v1/tenants/{tenant}/events",
-    operation_id = "listEvents",
-    tag = "events",
+#[utoipa::path(get, path = "/v1/tenants/{tenant}/events", operation_id = "listEvents",
     params(TenantPath, FeedQuery),
     responses((status = 200, description = "A page of the tenant's events", body = EventPage), FeedErrors)
 )]

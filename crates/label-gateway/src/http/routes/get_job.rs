@@ -13,11 +13,7 @@ use crate::http::routes::errors::JobErrors;
 /// succeeded and failed; `eta_seconds` is the time left at the recent rate. `durable` says
 /// whether the job survives its replica (`[state]`). Calls no vendor. Poll it until the state
 /// is final, then read the results.
-#[utoipa::path(
-    get,
-    path = "/v1/tenants/{tenant}/jobs/{job_id}",
-    operation_id = "getJob",
-    tag = "jobs",
+#[utoipa::path(get, path = "/v1/tenants/{tenant}/jobs/{job_id}", operation_id = "getJob",
     params(JobPath),
     responses((status = 200, description = "The job", body = Job), JobErrors)
 )]

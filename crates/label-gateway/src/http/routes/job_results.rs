@@ -21,11 +21,8 @@ use crate::http::state::AppState;
 /// `created`, or in a dry run `would_apply`) or the `problem` it failed with. `status` keeps
 /// only the customers that `succeeded` or that `failed`; `next_cursor` fetches the next page,
 /// and is null when no more results are ready (a running job's results grow as it goes).
-#[utoipa::path(
-    get,
-    path = "/v1/tenants/{tenant}/jobs/{job_id}/results",
+#[utoipa::path(get, path = "/v1/tenants/{tenant}/jobs/{job_id}/results",
     operation_id = "listJobResults",
-    tag = "jobs",
     params(JobPath, ResultsQuery),
     responses((status = 200, description = "A page of the job's results", body = ResultsPage), JobResultsErrors)
 )]

@@ -46,11 +46,8 @@ pub struct CustomersQuery {
 /// In the vendor's order; `limit` 1 to 100 (default 50), and `next_cursor`, opaque, for the
 /// next page (null after the last). A provider that cannot list a label's customers answers 405
 /// and calls nothing; a label the tenant's catalog lacks is 404 `label_not_found`.
-#[utoipa::path(
-    get,
-    path = "/v1/tenants/{tenant}/labels/{label_id}/customers",
+#[utoipa::path(get, path = "/v1/tenants/{tenant}/labels/{label_id}/customers",
     operation_id = "listLabelCustomers",
-    tag = "labels",
     params(LabelPath, CustomersQuery),
     responses(
         (status = 200, description = "One page of the label's customers", body = LabelCustomersResponse),
@@ -107,11 +104,8 @@ pub async fn list_label_customers(
 /// customer, with a fresh read first so that `unchanged` means what it does on a customer's
 /// own PATCH. Every id is checked first: one that fails the provider's format makes the whole
 /// request 422, and nothing is sent.
-#[utoipa::path(
-    patch,
-    path = "/v1/tenants/{tenant}/labels/{label_id}/customers",
+#[utoipa::path(patch, path = "/v1/tenants/{tenant}/labels/{label_id}/customers",
     operation_id = "changeLabelCustomers",
-    tag = "labels",
     params(LabelPath),
     request_body = ChangeLabelCustomersRequest,
     responses(

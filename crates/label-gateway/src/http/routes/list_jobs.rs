@@ -17,11 +17,7 @@ use crate::http::state::AppState;
 ///
 /// A page of at most `limit` jobs (default 20), each as `getJob` shows it; `next_cursor`
 /// fetches the next page. Finished jobs are kept 7 days. Calls no vendor.
-#[utoipa::path(
-    get,
-    path = "/v1/tenants/{tenant}/jobs",
-    operation_id = "listJobs",
-    tag = "jobs",
+#[utoipa::path(get, path = "/v1/tenants/{tenant}/jobs", operation_id = "listJobs",
     params(TenantPath, ListQuery),
     responses((status = 200, description = "A page of the tenant's jobs", body = JobList), ListJobsErrors)
 )]

@@ -42,11 +42,7 @@ macro_rules! passthrough_operation {
         /// `X-Request-Id` go on. The vendor's status and body come back as they are, its text
         /// scrubbed of the gateway's secrets, with `X-Upstream-Status`; only `GET` and `HEAD`
         /// are retried.
-        #[utoipa::path(
-            $method,
-            path = ROUTE,
-            operation_id = $id,
-            tag = "passthrough",
+        #[utoipa::path($method, path = ROUTE, operation_id = $id,
             params(PassthroughPath),
             $(request_body(content = Option<serde_json::Value>, description = $body),)?
             responses(

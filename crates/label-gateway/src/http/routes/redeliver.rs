@@ -17,11 +17,8 @@ use crate::http::state::AppState;
 /// (in its customer's order, with the retry schedule), whatever became of the earlier ones; a
 /// webhook disabled by a 410 stays disabled until the config is reloaded. 404
 /// `event_not_found` for an event that is not (or no longer) kept. Calls no vendor.
-#[utoipa::path(
-    post,
-    path = "/v1/tenants/{tenant}/events/{event_id}/redeliver",
+#[utoipa::path(post, path = "/v1/tenants/{tenant}/events/{event_id}/redeliver",
     operation_id = "redeliverEvent",
-    tag = "events",
     params(EventPath),
     responses(
         (status = 202, description = "The event is queued for the tenant's webhooks", body = Redelivery),

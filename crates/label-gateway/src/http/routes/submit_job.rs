@@ -35,11 +35,7 @@ use crate::http::state::{AppState, RequestLimits};
 /// Answers 202 with the job and its `Location`; follow it with `getJob`. Send an
 /// `Idempotency-Key` to make a retry safe: the same key and body give the first answer again,
 /// and no second job.
-#[utoipa::path(
-    post,
-    path = "/v1/tenants/{tenant}/jobs",
-    operation_id = "submitJob",
-    tag = "jobs",
+#[utoipa::path(post, path = "/v1/tenants/{tenant}/jobs", operation_id = "submitJob",
     params(
         TenantPath,
         ("Idempotency-Key" = Option<String>, Header, nullable = false, description = "1 to 255 visible ASCII characters. The same key with the same body within 24 h gets the first answer again and makes no second job; with another body: 422 `idempotency_key_reused`; while the first is still being accepted: 409 `idempotency_in_progress`. Keys are scoped per tenant.", min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$"),
