@@ -1,7 +1,7 @@
-//! What a handler is handed besides its own input: the tenant's access, with the one place its
-//! errors become the tenant's problems ([`TenantAccess::answer`]) and its provider's refusals
-//! ([`TenantAccess::require`]); and for the job routes the job the path names, loaded before
-//! the handler runs ([`JobAccess`]).
+//! What a handler is handed besides its own input: the tenant's access and the gateway
+//! ([`TenantCall`]), with the one place its errors become the tenant's problems
+//! ([`TenantAccess::answer`]) and its provider's refusals ([`TenantAccess::require`]); and for
+//! the job routes the job the path names, loaded before the handler runs ([`JobAccess`]).
 
 use std::future::Future;
 
@@ -39,9 +39,27 @@ impl TenantAccess {
     }
 }
 
-/// A request let into its tenant, and the tenant's job its path names (`{job_id}`).
+/// A request let into its tenant, and the gateway that serves it.
+pub struct TenantCall {
+    pub access: TenantAccess,
+    pub state: AppState,
+}
+
+impl FromRequestParts<AppState> for TenantCall {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let access = TenantAccess::from_request_parts(parts, state).await?;
+        let state = state.clone();
+        Ok(Self { access, state })
+    }
+}
+
+/// A request let into its tenant, the gateway, and the tenant's job its path names
+/// (`{job_id}`).
 pub struct JobAccess {
     pub access: TenantAccess,
+    pub state: AppState,
     pub job: Meta,
 }
 
@@ -56,7 +74,8 @@ impl FromRequestParts<AppState> for JobAccess {
             .map(|Path(path)| path.job_id.0)
             .unwrap_or_default();
         let job = job(state, &access, &id).await?;
-        Ok(Self { access, job })
+        let state = state.clone();
+        Ok(Self { access, state, job })
     }
 }
 

@@ -1,6 +1,3 @@
-use axum::body::Body;
-use axum::extract::State;
-use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use label_core::many::labels_of_many;
@@ -13,13 +10,12 @@ use crate::http::api::bulk::{
     BatchGetRequest, BatchGetResponse, CustomerLabels, CustomerLabelsItem, CustomerProblem,
     ItemProblem,
 };
-use crate::http::auth::TenantAccess;
 use crate::http::params::TenantPath;
 use crate::http::problem::ApiError;
-use crate::http::routes::body;
+use crate::http::routes::access::TenantCall;
+use crate::http::routes::body::Unread;
 use crate::http::routes::errors::BatchGetErrors;
 use crate::http::routes::representation::wants_fresh;
-use crate::http::state::AppState;
 
 /// The labels of up to 100 customers at once.
 ///
@@ -41,21 +37,19 @@ use crate::http::state::AppState;
     )
 )]
 pub async fn batch_get_customer_labels(
-    access: TenantAccess,
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    body: Body,
+    TenantCall { access, state }: TenantCall,
+    mut sent: Unread,
 ) -> Result<Response, ApiError> {
     let tenant = &access.tenant;
     let provider = &tenant.provider;
     let format = provider.capabilities().customer_id_format;
     let work = async {
-        let body = body::json(&headers, body, state.requests).await?;
+        let body = sent.json(state.requests).await?;
         parse_batch_get(&body, format).map_err(|problems| invalid_request(&problems).into())
     };
     let customers = access.answer::<_, Error>(work).await?;
     let ctx = CallContext {
-        fresh: wants_fresh(&headers),
+        fresh: wants_fresh(&sent.headers),
         ..access.context()
     };
     let answers = labels_of_many(provider.as_ref(), &ctx, &customers, tenant.fan_out).await;

@@ -1,4 +1,3 @@
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 
@@ -7,7 +6,6 @@ use crate::http::params::JobPath;
 use crate::http::problem::ApiError;
 use crate::http::routes::access::JobAccess;
 use crate::http::routes::errors::JobErrors;
-use crate::http::state::AppState;
 
 /// Cancel a job: no new customer is started; what is done stays done.
 ///
@@ -24,8 +22,7 @@ use crate::http::state::AppState;
     )
 )]
 pub async fn cancel_job(
-    JobAccess { access, job }: JobAccess,
-    State(state): State<AppState>,
+    JobAccess { access, state, job }: JobAccess,
 ) -> Result<(StatusCode, Json<Job>), ApiError> {
     if job.state.is_final() {
         return Ok((StatusCode::OK, Json(Job::of(&job))));

@@ -1,7 +1,5 @@
-use axum::body::Body;
 use axum::extract::rejection::PathRejection;
-use axum::extract::{Path, State};
-use axum::http::HeaderMap;
+use axum::extract::Path;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use label_core::{apply_change, invalid_request, ChangeRequest, CustomerId};
@@ -12,9 +10,10 @@ use crate::http::api::{ChangeLabelsRequest, ChangeLabelsResponse};
 use crate::http::auth::TenantAccess;
 use crate::http::params::CustomerPath;
 use crate::http::problem::ApiError;
+use crate::http::routes::access::TenantCall;
+use crate::http::routes::body::Unread;
+use crate::http::routes::customer_labels;
 use crate::http::routes::errors::ChangeErrors;
-use crate::http::routes::{body, customer_labels};
-use crate::http::state::AppState;
 
 /// Attach and detach labels; one result per reference, in request order.
 ///
@@ -40,11 +39,9 @@ use crate::http::state::AppState;
     )
 )]
 pub async fn change_customer_labels(
-    access: TenantAccess,
-    State(state): State<AppState>,
+    TenantCall { access, state }: TenantCall,
     path: Result<Path<CustomerPath>, PathRejection>,
-    headers: HeaderMap,
-    body: Body,
+    mut sent: Unread,
 ) -> Result<Response, ApiError> {
     let provider = &access.tenant.provider;
     let capabilities = provider.capabilities();
@@ -52,8 +49,8 @@ pub async fn change_customer_labels(
     access.require(capabilities.can_write(), read_only, "GET, HEAD")?;
     let work = async {
         let customer = customer_labels::customer(path, capabilities.customer_id_format)?;
-        let body = body::json(&headers, body, state.requests).await?;
-        let key = idempotency::key_of(&headers);
+        let body = sent.json(state.requests).await?;
+        let key = idempotency::key_of(&sent.headers);
         let request = parse_change_request(&body);
         match (key, request) {
             (Ok(key), Ok(request)) => Ok((customer, body, key, request)),

@@ -1,18 +1,15 @@
-use axum::body::Body;
-use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use label_core::invalid_request;
 
 use crate::contract::{parse_new_label, Error};
 use crate::http::api::bulk::{CreateLabelRequest, CreateLabelResponse};
-use crate::http::auth::TenantAccess;
 use crate::http::params::TenantPath;
 use crate::http::problem::ApiError;
-use crate::http::routes::body;
+use crate::http::routes::access::TenantCall;
+use crate::http::routes::body::Unread;
 use crate::http::routes::errors::CreateLabelErrors;
-use crate::http::state::AppState;
 
 /// Create a label in the tenant's vendor catalog.
 ///
@@ -29,10 +26,8 @@ use crate::http::state::AppState;
     )
 )]
 pub async fn create_label(
-    access: TenantAccess,
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    body: Body,
+    TenantCall { access, state }: TenantCall,
+    mut sent: Unread,
 ) -> Result<Response, ApiError> {
     let provider = &access.tenant.provider;
     let capabilities = provider.capabilities();
@@ -43,7 +38,7 @@ pub async fn create_label(
     };
     access.require(capabilities.create_labels, "cannot create labels", allow)?;
     let work = async {
-        let body = body::json(&headers, body, state.requests).await?;
+        let body = sent.json(state.requests).await?;
         let new = parse_new_label(&body, capabilities.max_label_name_chars)
             .map_err(|problems| invalid_request(&problems))?;
         let created = provider.create_label(&access.context(), &new).await?;

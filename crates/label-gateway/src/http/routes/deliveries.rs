@@ -1,4 +1,3 @@
-use axum::extract::State;
 use axum::http::Uri;
 use axum::Json;
 use utoipa::IntoParams;
@@ -6,12 +5,11 @@ use utoipa::IntoParams;
 use crate::contract::Error;
 use crate::engine::events::webhooks::record::DeliveryStatus;
 use crate::http::api::events::DeliveryList;
-use crate::http::auth::TenantAccess;
 use crate::http::params::TenantPath;
 use crate::http::problem::ApiError;
+use crate::http::routes::access::TenantCall;
 use crate::http::routes::errors::DeliveriesErrors;
 use crate::http::routes::job_params::{limit, pairs, problem, value};
-use crate::http::state::AppState;
 
 /// `?status=&limit=` of the deliveries list.
 #[derive(IntoParams)]
@@ -53,8 +51,7 @@ impl DeliveriesQuery {
     responses((status = 200, description = "The tenant's deliveries", body = DeliveryList), DeliveriesErrors)
 )]
 pub async fn list_deliveries(
-    access: TenantAccess,
-    State(state): State<AppState>,
+    TenantCall { access, state }: TenantCall,
     uri: Uri,
 ) -> Result<Json<DeliveryList>, ApiError> {
     let work = async {

@@ -1,4 +1,3 @@
-use axum::extract::State;
 use axum::http::{header, Uri};
 use axum::response::{IntoResponse, Response};
 use serde_json::value::RawValue;
@@ -7,13 +6,12 @@ use utoipa::IntoParams;
 
 use crate::contract::{Error, EventType, TypeFilter};
 use crate::http::api::events::EventPage;
-use crate::http::auth::TenantAccess;
 use crate::http::params::TenantPath;
 use crate::http::problem::ApiError;
+use crate::http::routes::access::TenantCall;
 use crate::http::routes::cursor;
 use crate::http::routes::errors::FeedErrors;
 use crate::http::routes::job_params::{limit, pairs, problem, value};
-use crate::http::state::AppState;
 
 /// `?after=&limit=&type=` of the events feed.
 #[derive(IntoParams)]
@@ -76,8 +74,7 @@ impl FeedQuery {
     responses((status = 200, description = "A page of the tenant's events", body = EventPage), FeedErrors)
 )]
 pub async fn list_events(
-    access: TenantAccess,
-    State(state): State<AppState>,
+    TenantCall { access, state }: TenantCall,
     uri: Uri,
 ) -> Result<Response, ApiError> {
     let tenant = &access.tenant.id;

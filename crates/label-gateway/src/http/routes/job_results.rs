@@ -1,4 +1,3 @@
-use axum::extract::State;
 use axum::http::Uri;
 use axum::Json;
 use serde_json::Value;
@@ -12,7 +11,6 @@ use crate::http::routes::access::JobAccess;
 use crate::http::routes::cursor;
 use crate::http::routes::errors::JobResultsErrors;
 use crate::http::routes::job_params::ResultsQuery;
-use crate::http::state::AppState;
 
 /// A job's results: one item per customer done, in submission order.
 ///
@@ -27,8 +25,7 @@ use crate::http::state::AppState;
     responses((status = 200, description = "A page of the job's results", body = ResultsPage), JobResultsErrors)
 )]
 pub async fn job_results(
-    JobAccess { access, job }: JobAccess,
-    State(state): State<AppState>,
+    JobAccess { access, state, job }: JobAccess,
     uri: Uri,
 ) -> Result<Json<ResultsPage>, ApiError> {
     let work = async {

@@ -1,10 +1,9 @@
 //! `/v1/tenants/{tenant}/labels/{label_id}/customers`: who has a label (GET), and one label
 //! attached to or detached from many customers (PATCH).
 
-use axum::body::Body;
 use axum::extract::rejection::PathRejection;
-use axum::extract::{Path, State};
-use axum::http::{HeaderMap, Uri};
+use axum::extract::Path;
+use axum::http::Uri;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use label_core::many::change_many;
@@ -23,9 +22,10 @@ use crate::http::api::bulk::{
 use crate::http::auth::TenantAccess;
 use crate::http::params::LabelPath;
 use crate::http::problem::ApiError;
+use crate::http::routes::access::TenantCall;
+use crate::http::routes::body::Unread;
 use crate::http::routes::errors::{ChangeLabelCustomersErrors, LabelCustomersErrors};
-use crate::http::routes::{body, cursor, query};
-use crate::http::state::AppState;
+use crate::http::routes::{cursor, query};
 
 const DEFAULT_LIMIT: u32 = 50;
 const MAX_LIMIT: u32 = 100;
@@ -114,11 +114,9 @@ pub async fn list_label_customers(
     )
 )]
 pub async fn change_label_customers(
-    access: TenantAccess,
-    State(state): State<AppState>,
+    TenantCall { access, state }: TenantCall,
     path: Result<Path<LabelPath>, PathRejection>,
-    headers: HeaderMap,
-    body: Body,
+    mut sent: Unread,
 ) -> Result<Response, ApiError> {
     let tenant = &access.tenant;
     let provider = &tenant.provider;
@@ -131,7 +129,7 @@ pub async fn change_label_customers(
     let read_only = "is read-only: labels cannot be changed";
     access.require(capabilities.batch > 0, read_only, allow)?;
     let work = async {
-        let body = body::json(&headers, body, state.requests).await?;
+        let body = sent.json(state.requests).await?;
         let change = MemberChange::parse(&body, capabilities.customer_id_format)
             .map_err(|problems| invalid_request(&problems))?;
         let label = resolve(&access, path, &access.context()).await?;

@@ -1,17 +1,15 @@
-use axum::extract::State;
 use axum::http::Uri;
 use axum::Json;
 use serde_json::Value;
 
 use crate::contract::Error;
 use crate::engine::jobs::view::{Job, JobList};
-use crate::http::auth::TenantAccess;
 use crate::http::params::TenantPath;
 use crate::http::problem::ApiError;
+use crate::http::routes::access::TenantCall;
 use crate::http::routes::cursor;
 use crate::http::routes::errors::ListJobsErrors;
 use crate::http::routes::job_params::ListQuery;
-use crate::http::state::AppState;
 
 /// The tenant's jobs, newest first.
 ///
@@ -22,8 +20,7 @@ use crate::http::state::AppState;
     responses((status = 200, description = "A page of the tenant's jobs", body = JobList), ListJobsErrors)
 )]
 pub async fn list_jobs(
-    access: TenantAccess,
-    State(state): State<AppState>,
+    TenantCall { access, state }: TenantCall,
     uri: Uri,
 ) -> Result<Json<JobList>, ApiError> {
     let tenant = &access.tenant.id;

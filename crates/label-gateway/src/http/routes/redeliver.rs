@@ -1,15 +1,14 @@
 use axum::extract::rejection::PathRejection;
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::Json;
 
 use crate::contract::{Code, Error};
 use crate::http::api::events::Redelivery;
-use crate::http::auth::TenantAccess;
 use crate::http::params::EventPath;
 use crate::http::problem::ApiError;
+use crate::http::routes::access::TenantCall;
 use crate::http::routes::errors::RedeliverErrors;
-use crate::http::state::AppState;
 
 /// Queue an event again for the tenant's webhooks.
 ///
@@ -26,8 +25,7 @@ use crate::http::state::AppState;
     )
 )]
 pub async fn redeliver_event(
-    access: TenantAccess,
-    State(state): State<AppState>,
+    TenantCall { access, state }: TenantCall,
     path: Result<Path<EventPath>, PathRejection>,
 ) -> Result<(StatusCode, Json<Redelivery>), ApiError> {
     let id = path.map(|Path(path)| path.event_id.0).unwrap_or_default();

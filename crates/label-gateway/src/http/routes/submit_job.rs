@@ -1,7 +1,6 @@
 use crate::contract::{Code, Error};
 use axum::body::{to_bytes, Body};
-use axum::extract::State;
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 
@@ -13,7 +12,8 @@ use crate::engine::jobs::{spec, Jobs};
 use crate::http::auth::TenantAccess;
 use crate::http::params::TenantPath;
 use crate::http::problem::ApiError;
-use crate::http::routes::body;
+use crate::http::routes::access::TenantCall;
+use crate::http::routes::body::{self, Unread};
 use crate::http::routes::errors::SubmitJobErrors;
 use crate::http::state::{AppState, RequestLimits};
 
@@ -51,10 +51,8 @@ use crate::http::state::{AppState, RequestLimits};
     )
 )]
 pub async fn submit_job(
-    access: TenantAccess,
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    body: Body,
+    TenantCall { access, state }: TenantCall,
+    sent: Unread,
 ) -> Result<Response, ApiError> {
     let provider = &access.tenant.provider;
     let read_only = "is read-only: jobs cannot change its labels";
@@ -63,7 +61,7 @@ pub async fn submit_job(
         max_body_bytes: state.jobs.max_body_bytes,
         ..state.requests
     };
-    let key = idempotency::key_of(&headers);
+    let key = idempotency::key_of(&sent.headers);
     // A retry with an Idempotency-Key may be the replay of a job that is one of the active
     // ones: it is let through to the key's record, and the store's own check still holds.
     let work = async {
@@ -71,7 +69,7 @@ pub async fn submit_job(
             state.jobs.admit(&access.tenant.id).await?;
         }
         let mut held = state.jobs.memory.hold(0)?;
-        let (body, fingerprint) = read_streamed(&headers, body, limits, &mut held).await?;
+        let (body, fingerprint) = read_streamed(sent, limits, &mut held).await?;
         let read = spec::read(
             body,
             &state.tenants,
@@ -130,14 +128,13 @@ async fn accept(
 /// memory: `jobs_full` the moment that would pass the maximum, the rest left unread. Its
 /// fingerprint (for an `Idempotency-Key`) is taken on the way.
 async fn read_streamed(
-    headers: &HeaderMap,
-    body: Body,
+    sent: Unread,
     limits: RequestLimits,
     held: &mut Held,
 ) -> Result<(Split, [u8; 32]), Error> {
     let mut splitter = Splitter::new();
     let mut fingerprint = Fingerprinting::new("jobs");
-    body::json_stream(headers, body, limits, |piece| {
+    body::json_stream(&sent.headers, sent.body, limits, |piece| {
         fingerprint.update(piece);
         splitter.feed(piece);
         held.resize(splitter.weight())
