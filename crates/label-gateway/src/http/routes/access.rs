@@ -13,6 +13,7 @@ use crate::engine::jobs::model::Meta;
 use crate::http::auth::TenantAccess;
 use crate::http::params::JobPath;
 use crate::http::problem::ApiError;
+use crate::http::routes::needs::{Cannot, Needs};
 use crate::http::state::AppState;
 
 impl TenantAccess {
@@ -25,14 +26,14 @@ impl TenantAccess {
         work.await.map_err(|e| self.error(e))
     }
 
-    /// 405 `unsupported_operation` unless the tenant's provider `can`: "provider <name>
-    /// <cannot>". `allow` lists the methods the resource does allow this provider, and is
-    /// empty when it allows none (RFC 9110).
-    pub fn require(&self, can: bool, cannot: &str, allow: &'static str) -> Result<(), ApiError> {
-        if can {
+    /// 405 `unsupported_operation` unless the tenant's provider can take the action, with the
+    /// methods the resource does allow it.
+    pub fn require(&self, action: Needs) -> Result<(), ApiError> {
+        let provider = &self.tenant.provider;
+        let Err(Cannot { why, allow }) = action.check(&provider.capabilities()) else {
             return Ok(());
-        }
-        let why = format!("provider {} {cannot}", self.tenant.provider.name());
+        };
+        let why = format!("provider {} {why}", provider.name());
         let mut error = self.error(Error::new(Code::UnsupportedOperation, why));
         error.allow = Some(allow);
         Err(error)

@@ -11,6 +11,7 @@ use crate::http::params::{CacheHeaders, TenantPath};
 use crate::http::problem::ApiError;
 use crate::http::routes::customer_labels::Include;
 use crate::http::routes::errors::CatalogErrors;
+use crate::http::routes::needs::Needs;
 use crate::http::routes::query;
 use crate::http::routes::representation::{
     self, add_cache_headers, wants_fresh, Conditional, Fields,
@@ -82,13 +83,7 @@ pub async fn list_catalog(
     let tenant = &access.tenant;
     let provider = &tenant.provider;
     let capabilities = provider.capabilities();
-    // The resource exists for every tenant; this tenant's provider may allow only POST.
-    let allow = if capabilities.create_labels {
-        "POST"
-    } else {
-        ""
-    };
-    access.require(capabilities.catalog, "has no label catalog", allow)?;
+    access.require(Needs::Catalog)?;
     let query = CatalogQuery::read(&uri).map_err(|e| access.error(e))?;
     let ctx = CallContext {
         fresh: wants_fresh(&headers),

@@ -14,6 +14,7 @@ use crate::http::routes::access::TenantCall;
 use crate::http::routes::body::Unread;
 use crate::http::routes::customer_labels;
 use crate::http::routes::errors::ChangeErrors;
+use crate::http::routes::needs::Needs;
 
 /// Attach and detach labels; one result per reference, in request order.
 ///
@@ -45,8 +46,7 @@ pub async fn change_customer_labels(
 ) -> Result<Response, ApiError> {
     let provider = &access.tenant.provider;
     let capabilities = provider.capabilities();
-    let read_only = "is read-only: labels cannot be changed";
-    access.require(capabilities.can_write(), read_only, "GET, HEAD")?;
+    access.require(Needs::ChangeLabels)?;
     let work = async {
         let customer = customer_labels::customer(path, capabilities.customer_id_format)?;
         let body = sent.json(state.requests).await?;

@@ -10,6 +10,7 @@ use crate::http::problem::ApiError;
 use crate::http::routes::access::TenantCall;
 use crate::http::routes::body::Unread;
 use crate::http::routes::errors::CreateLabelErrors;
+use crate::http::routes::needs::Needs;
 
 /// Create a label in the tenant's vendor catalog.
 ///
@@ -31,12 +32,7 @@ pub async fn create_label(
 ) -> Result<Response, ApiError> {
     let provider = &access.tenant.provider;
     let capabilities = provider.capabilities();
-    let allow = if capabilities.catalog {
-        "GET, HEAD"
-    } else {
-        ""
-    };
-    access.require(capabilities.create_labels, "cannot create labels", allow)?;
+    access.require(Needs::CreateLabel)?;
     let work = async {
         let body = sent.json(state.requests).await?;
         let new = parse_new_label(&body, capabilities.max_label_name_chars)

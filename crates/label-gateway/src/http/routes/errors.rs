@@ -9,15 +9,13 @@ use utoipa::IntoResponses;
 
 use crate::http::openapi::problems;
 
-/// What every call to a vendor can end in.
-const UPSTREAM: [Code; 6] = [
-    UpstreamRateLimited,
-    UpstreamAuthFailed,
-    UpstreamError,
-    UpstreamTimeout,
-    UpstreamUnavailable,
-    UpstreamBusy,
-];
+/// What every call to a vendor can end in: the contract's `upstream_*` codes, in its order.
+fn upstream() -> impl Iterator<Item = Code> {
+    Code::ALL
+        .iter()
+        .copied()
+        .filter(|kind| kind.code().starts_with("upstream_"))
+}
 
 /// What every `/v1` operation can end in before its handler runs: the key, then the tenant
 /// (CONTRACT §3).
@@ -68,30 +66,30 @@ documented_errors!(
 
 documented_errors!(
     /// `GET .../customers/{customer_id}/labels`. No 405: every provider can read.
-    ReadErrors: [InvalidCustomerId, CustomerNotFound, InvalidRequest], UPSTREAM
+    ReadErrors: [InvalidCustomerId, CustomerNotFound, InvalidRequest], upstream()
 );
 
 documented_errors!(
     /// `GET .../labels`: a provider without a catalog answers 405; `q` or `include` that break
     /// their rules are 422.
-    CatalogErrors: [UnsupportedOperation, InvalidRequest], UPSTREAM
+    CatalogErrors: [UnsupportedOperation, InvalidRequest], upstream()
 );
 
 documented_errors!(
     /// `POST .../labels`: a provider that cannot create labels answers 405; a name the vendor
     /// would refuse is 422 before any call; the vendor's catalog decides 409.
-    CreateLabelErrors: [UnsupportedOperation], JSON_BODY, [LabelExists, LabelLimitReached], UPSTREAM
+    CreateLabelErrors: [UnsupportedOperation], JSON_BODY, [LabelExists, LabelLimitReached], upstream()
 );
 
 documented_errors!(
     /// `GET .../labels/{label_id}/customers`: 405 for a provider that cannot list them.
-    LabelCustomersErrors: [LabelNotFound, UnsupportedOperation, InvalidRequest], UPSTREAM
+    LabelCustomersErrors: [LabelNotFound, UnsupportedOperation, InvalidRequest], upstream()
 );
 
 documented_errors!(
     /// `PATCH .../labels/{label_id}/customers`: what fails for one customer is in its result;
     /// what is left is the request's own (and the catalog read that resolves the label).
-    ChangeLabelCustomersErrors: [LabelNotFound, UnsupportedOperation], JSON_BODY, UPSTREAM
+    ChangeLabelCustomersErrors: [LabelNotFound, UnsupportedOperation], JSON_BODY, upstream()
 );
 
 documented_errors!(
@@ -107,7 +105,7 @@ documented_errors!(
     ],
     JSON_BODY,
     [IdempotencyKeyReused, StateUnavailable, LabelExists, LabelLimitReached],
-    UPSTREAM
+    upstream()
 );
 
 documented_errors!(
@@ -155,5 +153,5 @@ documented_errors!(
     PassthroughErrors: [
         InvalidPath, PassthroughNotAllowed, PayloadTooLarge, RequestTimeout, TooManyConnections,
     ],
-    UPSTREAM
+    upstream()
 );

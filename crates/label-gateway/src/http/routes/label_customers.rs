@@ -25,6 +25,7 @@ use crate::http::problem::ApiError;
 use crate::http::routes::access::TenantCall;
 use crate::http::routes::body::Unread;
 use crate::http::routes::errors::{ChangeLabelCustomersErrors, LabelCustomersErrors};
+use crate::http::routes::needs::Needs;
 use crate::http::routes::{cursor, query};
 
 const DEFAULT_LIMIT: u32 = 50;
@@ -59,14 +60,8 @@ pub async fn list_label_customers(
     path: Result<Path<LabelPath>, PathRejection>,
     uri: Uri,
 ) -> Result<Response, ApiError> {
+    access.require(Needs::ListMembers)?;
     let provider = &access.tenant.provider;
-    let capabilities = provider.capabilities();
-    let allow = if capabilities.batch > 0 { "PATCH" } else { "" };
-    access.require(
-        capabilities.members,
-        "cannot list a label's customers",
-        allow,
-    )?;
     let work = async {
         let query: CustomersQuery = query::read(&uri)?;
         let limit = query.limit.unwrap_or(DEFAULT_LIMIT);
@@ -121,13 +116,7 @@ pub async fn change_label_customers(
     let tenant = &access.tenant;
     let provider = &tenant.provider;
     let capabilities = provider.capabilities();
-    let allow = if capabilities.members {
-        "GET, HEAD"
-    } else {
-        ""
-    };
-    let read_only = "is read-only: labels cannot be changed";
-    access.require(capabilities.batch > 0, read_only, allow)?;
+    access.require(Needs::ChangeMembers)?;
     let work = async {
         let body = sent.json(state.requests).await?;
         let change = MemberChange::parse(&body, capabilities.customer_id_format)

@@ -26,6 +26,7 @@ pub mod job_params;
 pub mod job_results;
 pub mod label_customers;
 pub mod list_jobs;
+pub mod needs;
 pub mod passthrough;
 pub mod query;
 pub mod redeliver;

@@ -15,6 +15,7 @@ use crate::http::problem::ApiError;
 use crate::http::routes::access::TenantCall;
 use crate::http::routes::body::{self, Unread};
 use crate::http::routes::errors::SubmitJobErrors;
+use crate::http::routes::needs::Needs;
 use crate::http::state::{AppState, RequestLimits};
 
 /// Submit a job: change many customers, or copy labels from another tenant.
@@ -54,9 +55,7 @@ pub async fn submit_job(
     TenantCall { access, state }: TenantCall,
     sent: Unread,
 ) -> Result<Response, ApiError> {
-    let provider = &access.tenant.provider;
-    let read_only = "is read-only: jobs cannot change its labels";
-    access.require(provider.capabilities().can_write(), read_only, "GET, HEAD")?;
+    access.require(Needs::SubmitJob)?;
     let limits = RequestLimits {
         max_body_bytes: state.jobs.max_body_bytes,
         ..state.requests
