@@ -112,35 +112,36 @@ pub enum LabelRefBody {
     Id(LabelById),
 }
 
-/// A label named by its name.
+/// A label reference's one field: 1 to 255 characters, no control characters.
 // No `example` on the fields: the body's named examples show references in context, and a lone
 // field example is put in both `add` and `remove` by tools that build a body from it (422).
-#[derive(ToSchema)]
-#[serde(deny_unknown_fields)]
-#[allow(dead_code)] // documentation only
-pub struct LabelByName {
-    /// 1 to 255 characters, no control characters.
-    #[schema(
-        min_length = 1,
-        max_length = 255,
-        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*$"
-    )]
-    pub name: String,
+macro_rules! label_reference {
+    ($(#[$doc:meta])* $name:ident { $field:ident: $what:literal }) => {
+        $(#[$doc])*
+        #[derive(ToSchema)]
+        #[serde(deny_unknown_fields)]
+        #[allow(dead_code)] // documentation only
+        pub struct $name {
+            #[doc = $what]
+            #[schema(
+                min_length = 1,
+                max_length = 255,
+                pattern = r"^[^\u0000-\u001F\u007F-\u009F]*$"
+            )]
+            pub $field: String,
+        }
+    };
 }
 
-/// A label named by the provider's id (Capillary `labelId`, a Trybe UUID).
-#[derive(ToSchema)]
-#[serde(deny_unknown_fields)]
-#[allow(dead_code)] // documentation only
-pub struct LabelById {
-    /// 1 to 255 characters, no control characters; compared exactly.
-    #[schema(
-        min_length = 1,
-        max_length = 255,
-        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*$"
-    )]
-    pub id: String,
-}
+label_reference!(
+    /// A label named by its name.
+    LabelByName { name: "1 to 255 characters, no control characters." }
+);
+
+label_reference!(
+    /// A label named by the provider's id (Capillary `labelId`, a Trybe UUID).
+    LabelById { id: "1 to 255 characters, no control characters; compared exactly." }
+);
 
 /// One result per reference, in request order.
 #[derive(Serialize, ToSchema)]

@@ -68,14 +68,11 @@ impl FromRequestParts<AppState> for JobAccess {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let access = TenantAccess::from_request_parts(parts, state).await?;
+        let TenantCall { access, state } = TenantCall::from_request_parts(parts, state).await?;
         // A path that does not decode names no job.
-        let id = Path::<JobPath>::from_request_parts(parts, state)
-            .await
-            .map(|Path(path)| path.job_id.0)
-            .unwrap_or_default();
-        let job = job(state, &access, &id).await?;
-        let state = state.clone();
+        let path = Path::<JobPath>::from_request_parts(parts, &state).await;
+        let id = path.map(|Path(path)| path.job_id.0).unwrap_or_default();
+        let job = job(&state, &access, &id).await?;
         Ok(Self { access, state, job })
     }
 }

@@ -36,6 +36,11 @@ impl Unread {
     pub async fn json(&mut self, limits: RequestLimits) -> Result<Bytes, Error> {
         json(&self.headers, std::mem::take(&mut self.body), limits).await
     }
+
+    /// The body whatever its type ([`raw`]).
+    pub async fn raw(self, limits: RequestLimits) -> Result<Bytes, Error> {
+        raw(self.body, limits).await
+    }
 }
 
 pub async fn json(headers: &HeaderMap, body: Body, limits: RequestLimits) -> Result<Bytes, Error> {
