@@ -3,9 +3,28 @@
 //! the routes extract and document. The forms are the checks the gateway makes before any
 //! vendor call.
 
+use std::convert::Infallible;
+
+use axum::extract::{FromRequestParts, Path};
+use axum::http::request::Parts;
+use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use utoipa::openapi::{ObjectBuilder, RefOr, Schema, Type};
 use utoipa::{IntoParams, PartialSchema, ToSchema};
+
+/// A path's parameters, or none when they do not decode (a segment that is not UTF-8 once
+/// percent-decoded): each route says what that means for it (400 for a customer id, 404 for
+/// the ids that name a thing).
+pub struct PathOf<T>(pub Option<T>);
+
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for PathOf<T> {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Infallible> {
+        let path = Path::<T>::from_request_parts(parts, state).await;
+        Ok(Self(path.ok().map(|Path(path)| path)))
+    }
+}
 
 /// A string of this form: the OWASP-style limits every string the gateway limits carries.
 fn text(pattern: Option<&str>, min_length: usize, max_length: usize) -> RefOr<Schema> {

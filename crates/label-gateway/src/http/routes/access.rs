@@ -7,6 +7,7 @@ use std::future::Future;
 
 use axum::extract::{FromRequestParts, Path};
 use axum::http::request::Parts;
+use label_core::Capabilities;
 
 use crate::contract::{Code, Error};
 use crate::engine::jobs::model::Meta;
@@ -26,12 +27,13 @@ impl TenantAccess {
         work.await.map_err(|e| self.error(e))
     }
 
-    /// 405 `unsupported_operation` unless the tenant's provider can take the action, with the
-    /// methods the resource does allow it.
-    pub fn require(&self, action: Needs) -> Result<(), ApiError> {
+    /// What the tenant's provider can do, if it can take the action; else 405
+    /// `unsupported_operation`, with the methods the resource does allow it.
+    pub fn require(&self, action: Needs) -> Result<Capabilities, ApiError> {
         let provider = &self.tenant.provider;
-        let Err(Cannot { why, allow }) = action.check(&provider.capabilities()) else {
-            return Ok(());
+        let capabilities = provider.capabilities();
+        let Err(Cannot { why, allow }) = action.check(&capabilities) else {
+            return Ok(capabilities);
         };
         let why = format!("provider {} {why}", provider.name());
         let mut error = self.error(Error::new(Code::UnsupportedOperation, why));

@@ -31,10 +31,7 @@ use crate::http::routes::representation::wants_fresh;
             description = "`no-cache` (or `no-store`): read every customer from the vendor, and refresh the cache"),
     ),
     request_body = BatchGetRequest,
-    responses(
-        (status = 200, description = "Each customer's labels or problem, in request order", body = BatchGetResponse),
-        BatchGetErrors,
-    )
+    responses((status = 200, description = "Each customer's labels or problem, in request order", body = BatchGetResponse), BatchGetErrors)
 )]
 pub async fn batch_get_customer_labels(
     TenantCall { access, state }: TenantCall,

@@ -82,8 +82,7 @@ pub async fn list_catalog(
 ) -> Result<Response, ApiError> {
     let tenant = &access.tenant;
     let provider = &tenant.provider;
-    let capabilities = provider.capabilities();
-    access.require(Needs::Catalog)?;
+    let capabilities = access.require(Needs::Catalog)?;
     let query = CatalogQuery::read(&uri).map_err(|e| access.error(e))?;
     let ctx = CallContext {
         fresh: wants_fresh(&headers),

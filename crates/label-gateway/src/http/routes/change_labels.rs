@@ -1,5 +1,3 @@
-use axum::extract::rejection::PathRejection;
-use axum::extract::Path;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use label_core::{apply_change, invalid_request, ChangeRequest, CustomerId};
@@ -8,7 +6,7 @@ use crate::contract::{parse_change_request, Error};
 use crate::engine::idempotency::{self, Claim};
 use crate::http::api::{ChangeLabelsRequest, ChangeLabelsResponse};
 use crate::http::auth::TenantAccess;
-use crate::http::params::CustomerPath;
+use crate::http::params::{CustomerPath, PathOf};
 use crate::http::problem::ApiError;
 use crate::http::routes::access::TenantCall;
 use crate::http::routes::body::Unread;
@@ -41,12 +39,10 @@ use crate::http::routes::needs::Needs;
 )]
 pub async fn change_customer_labels(
     TenantCall { access, state }: TenantCall,
-    path: Result<Path<CustomerPath>, PathRejection>,
+    path: PathOf<CustomerPath>,
     mut sent: Unread,
 ) -> Result<Response, ApiError> {
-    let provider = &access.tenant.provider;
-    let capabilities = provider.capabilities();
-    access.require(Needs::ChangeLabels)?;
+    let capabilities = access.require(Needs::ChangeLabels)?;
     let work = async {
         let customer = customer_labels::customer(path, capabilities.customer_id_format)?;
         let body = sent.json(state.requests).await?;

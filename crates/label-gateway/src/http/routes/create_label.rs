@@ -21,18 +21,14 @@ use crate::http::routes::needs::Needs;
 #[utoipa::path(post, path = "/v1/tenants/{tenant}/labels", operation_id = "createLabel",
     params(TenantPath),
     request_body = CreateLabelRequest,
-    responses(
-        (status = 201, description = "The label, as the vendor created it", body = CreateLabelResponse),
-        CreateLabelErrors,
-    )
+    responses((status = 201, description = "The label, as the vendor created it", body = CreateLabelResponse), CreateLabelErrors)
 )]
 pub async fn create_label(
     TenantCall { access, state }: TenantCall,
     mut sent: Unread,
 ) -> Result<Response, ApiError> {
     let provider = &access.tenant.provider;
-    let capabilities = provider.capabilities();
-    access.require(Needs::CreateLabel)?;
+    let capabilities = access.require(Needs::CreateLabel)?;
     let work = async {
         let body = sent.json(state.requests).await?;
         let new = parse_new_label(&body, capabilities.max_label_name_chars)

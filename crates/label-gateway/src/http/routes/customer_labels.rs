@@ -1,7 +1,5 @@
 use std::sync::Arc;
 
-use axum::extract::rejection::PathRejection;
-use axum::extract::Path;
 use axum::http::{HeaderMap, Uri};
 use axum::response::{IntoResponse, Response};
 use label_core::{
@@ -12,7 +10,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::http::api::CustomerLabelsResponse;
 use crate::http::auth::TenantAccess;
-use crate::http::params::{CacheHeaders, CustomerPath};
+use crate::http::params::{CacheHeaders, CustomerPath, PathOf};
 use crate::http::problem::ApiError;
 use crate::http::routes::errors::ReadErrors;
 use crate::http::routes::query;
@@ -71,11 +69,11 @@ pub enum Answer {
 )]
 pub async fn get_customer_labels(
     access: TenantAccess,
-    path: Result<Path<CustomerPath>, PathRejection>,
+    PathOf(path): PathOf<CustomerPath>,
     uri: Uri,
     headers: HeaderMap,
 ) -> Response {
-    let Ok(Path(CustomerPath { customer_id, .. })) = path else {
+    let Some(CustomerPath { customer_id, .. }) = path else {
         return access.error(not_utf8()).into_response();
     };
     match read(
@@ -92,10 +90,10 @@ pub async fn get_customer_labels(
 
 /// The path's customer, in the provider's format (`invalid_customer_id` else).
 pub fn customer(
-    path: Result<Path<CustomerPath>, PathRejection>,
+    PathOf(path): PathOf<CustomerPath>,
     format: CustomerIdFormat,
 ) -> Result<CustomerId, Error> {
-    let Path(CustomerPath { customer_id, .. }) = path.map_err(|_| not_utf8())?;
+    let CustomerPath { customer_id, .. } = path.ok_or_else(not_utf8)?;
     CustomerId::parse(&customer_id.0, format)
 }
 

@@ -1,8 +1,6 @@
 //! `/v1/tenants/{tenant}/labels/{label_id}/customers`: who has a label (GET), and one label
 //! attached to or detached from many customers (PATCH).
 
-use axum::extract::rejection::PathRejection;
-use axum::extract::Path;
 use axum::http::Uri;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -20,7 +18,7 @@ use crate::http::api::bulk::{
     ItemProblem, LabelCustomersResponse,
 };
 use crate::http::auth::TenantAccess;
-use crate::http::params::LabelPath;
+use crate::http::params::{LabelPath, PathOf};
 use crate::http::problem::ApiError;
 use crate::http::routes::access::TenantCall;
 use crate::http::routes::body::Unread;
@@ -50,14 +48,11 @@ pub struct CustomersQuery {
 #[utoipa::path(get, path = "/v1/tenants/{tenant}/labels/{label_id}/customers",
     operation_id = "listLabelCustomers",
     params(LabelPath, CustomersQuery),
-    responses(
-        (status = 200, description = "One page of the label's customers", body = LabelCustomersResponse),
-        LabelCustomersErrors,
-    )
+    responses((status = 200, description = "One page of the label's customers", body = LabelCustomersResponse), LabelCustomersErrors)
 )]
 pub async fn list_label_customers(
     access: TenantAccess,
-    path: Result<Path<LabelPath>, PathRejection>,
+    path: PathOf<LabelPath>,
     uri: Uri,
 ) -> Result<Response, ApiError> {
     access.require(Needs::ListMembers)?;
@@ -103,20 +98,16 @@ pub async fn list_label_customers(
     operation_id = "changeLabelCustomers",
     params(LabelPath),
     request_body = ChangeLabelCustomersRequest,
-    responses(
-        (status = 200, description = "What happened to each customer", body = ChangeLabelCustomersResponse),
-        ChangeLabelCustomersErrors,
-    )
+    responses((status = 200, description = "What happened to each customer", body = ChangeLabelCustomersResponse), ChangeLabelCustomersErrors)
 )]
 pub async fn change_label_customers(
     TenantCall { access, state }: TenantCall,
-    path: Result<Path<LabelPath>, PathRejection>,
+    path: PathOf<LabelPath>,
     mut sent: Unread,
 ) -> Result<Response, ApiError> {
     let tenant = &access.tenant;
     let provider = &tenant.provider;
-    let capabilities = provider.capabilities();
-    access.require(Needs::ChangeMembers)?;
+    let capabilities = access.require(Needs::ChangeMembers)?;
     let work = async {
         let body = sent.json(state.requests).await?;
         let change = MemberChange::parse(&body, capabilities.customer_id_format)
@@ -166,7 +157,7 @@ pub async fn change_label_customers(
 /// Trybe UUID in any case); one the catalog does not have is `label_not_found`.
 async fn resolve(
     access: &TenantAccess,
-    path: Result<Path<LabelPath>, PathRejection>,
+    PathOf(path): PathOf<LabelPath>,
     ctx: &CallContext,
 ) -> Result<LabelIdentity, Error> {
     let provider = &access.tenant.provider;
@@ -175,7 +166,7 @@ async fn resolve(
         let why = "the tenant's vendor has no label of this id";
         Error::new(ErrorKind::LabelNotFound, why)
     };
-    let Ok(Path(LabelPath { label_id, .. })) = path else {
+    let Some(LabelPath { label_id, .. }) = path else {
         return Err(not_found());
     };
     let id = format.canonical(&label_id.0);

@@ -1,11 +1,9 @@
-use axum::extract::rejection::PathRejection;
-use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::Json;
 
 use crate::contract::{Code, Error};
 use crate::http::api::events::Redelivery;
-use crate::http::params::EventPath;
+use crate::http::params::{EventPath, PathOf};
 use crate::http::problem::ApiError;
 use crate::http::routes::access::TenantCall;
 use crate::http::routes::errors::RedeliverErrors;
@@ -19,16 +17,13 @@ use crate::http::routes::errors::RedeliverErrors;
 #[utoipa::path(post, path = "/v1/tenants/{tenant}/events/{event_id}/redeliver",
     operation_id = "redeliverEvent",
     params(EventPath),
-    responses(
-        (status = 202, description = "The event is queued for the tenant's webhooks", body = Redelivery),
-        RedeliverErrors,
-    )
+    responses((status = 202, description = "The event is queued for the tenant's webhooks", body = Redelivery), RedeliverErrors)
 )]
 pub async fn redeliver_event(
     TenantCall { access, state }: TenantCall,
-    path: Result<Path<EventPath>, PathRejection>,
+    PathOf(path): PathOf<EventPath>,
 ) -> Result<(StatusCode, Json<Redelivery>), ApiError> {
-    let id = path.map(|Path(path)| path.event_id.0).unwrap_or_default();
+    let id = path.map(|path| path.event_id.0).unwrap_or_default();
     let tenant = &access.tenant.id;
     let work = async {
         let found = match id.starts_with("evt_") {
