@@ -7,9 +7,11 @@ use std::future::Future;
 
 use axum::extract::{FromRequestParts, Path};
 use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
 use label_core::Capabilities;
 
 use crate::contract::{Code, Error};
+use crate::engine::idempotency::Claim;
 use crate::engine::jobs::model::Meta;
 use crate::http::auth::TenantAccess;
 use crate::http::params::JobPath;
@@ -39,6 +41,22 @@ impl TenantAccess {
         let mut error = self.error(Error::new(Code::UnsupportedOperation, why));
         error.allow = Some(allow);
         Err(error)
+    }
+
+    /// A write under an `Idempotency-Key`: the answer the key kept, sent again as it is; or
+    /// `run`'s (an error too), kept for the key. `run` runs only if the key is this request's.
+    pub async fn once<E: Into<Error>>(
+        &self,
+        claim: impl Future<Output = Result<Claim, E>>,
+        run: impl Future<Output = Result<Response, ApiError>>,
+    ) -> Result<Response, ApiError> {
+        match self.answer(claim).await? {
+            Claim::Replay(response) => Ok(response),
+            Claim::Execute(guard) => {
+                let response = run.await.unwrap_or_else(IntoResponse::into_response);
+                Ok(guard.finish(response).await)
+            }
+        }
     }
 }
 

@@ -3,7 +3,7 @@ use axum::Json;
 use label_core::{apply_change, invalid_request, ChangeRequest, CustomerId};
 
 use crate::contract::{parse_change_request, Error};
-use crate::engine::idempotency::{self, Claim};
+use crate::engine::idempotency;
 use crate::http::api::{ChangeLabelsRequest, ChangeLabelsResponse};
 use crate::http::auth::TenantAccess;
 use crate::http::params::{CustomerPath, PathOf};
@@ -68,15 +68,9 @@ pub async fn change_customer_labels(
     };
     let fingerprint = idempotency::fingerprint(customer.as_str(), &body);
     let claim = state.idempotency.claim(&access.tenant.id, key, fingerprint);
-    match access.answer(claim).await? {
-        Claim::Replay(response) => Ok(response),
-        Claim::Execute(guard) => {
-            let response = change(&access, &customer, &request)
-                .await
-                .unwrap_or_else(IntoResponse::into_response);
-            Ok(guard.finish(response).await)
-        }
-    }
+    access
+        .once(claim, change(&access, &customer, &request))
+        .await
 }
 
 /// Runs the change at the vendor and answers with its results.

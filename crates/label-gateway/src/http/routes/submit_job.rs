@@ -4,7 +4,7 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 
-use crate::engine::idempotency::{self, Claim, Fingerprinting};
+use crate::engine::idempotency::{self, Fingerprinting};
 use crate::engine::jobs::memory::Held;
 use crate::engine::jobs::stream::{Split, Splitter};
 use crate::engine::jobs::view::Job;
@@ -96,15 +96,9 @@ pub async fn submit_job(
         return accept(&state, &access, spec, customers, held).await;
     };
     let claim = state.idempotency.claim(&access.tenant.id, key, fingerprint);
-    match access.answer(claim).await? {
-        Claim::Replay(response) => Ok(with_location(response, &access.tenant.id).await),
-        Claim::Execute(guard) => {
-            let response = accept(&state, &access, spec, customers, held)
-                .await
-                .unwrap_or_else(IntoResponse::into_response);
-            Ok(guard.finish(response).await)
-        }
-    }
+    let run = accept(&state, &access, spec, customers, held);
+    let response = access.once(claim, run).await?;
+    Ok(with_location(response, &access.tenant.id).await)
 }
 
 async fn accept(
@@ -152,8 +146,11 @@ pub fn location(tenant: &str, id: &str) -> String {
 }
 
 /// A replayed answer keeps only its status and body: its `Location` is made again from the
-/// job it names.
+/// job it names. An answer made just now has its own.
 async fn with_location(response: Response, tenant: &str) -> Response {
+    if response.headers().contains_key(header::LOCATION) {
+        return response;
+    }
     let (mut parts, body) = response.into_parts();
     let Ok(bytes) = to_bytes(body, 1024 * 1024).await else {
         return Response::from_parts(parts, Body::empty());
