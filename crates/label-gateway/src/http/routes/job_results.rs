@@ -10,7 +10,7 @@ use crate::http::problem::ApiError;
 use crate::http::routes::access::JobAccess;
 use crate::http::routes::cursor;
 use crate::http::routes::errors::JobResultsErrors;
-use crate::http::routes::job_params::ResultsQuery;
+use crate::http::routes::job_params::{Page, Results, ResultsQuery};
 
 /// A job's results: one item per customer done, in submission order.
 ///
@@ -21,7 +21,7 @@ use crate::http::routes::job_params::ResultsQuery;
 /// and is null when no more results are ready (a running job's results grow as it goes).
 #[utoipa::path(get, path = "/v1/tenants/{tenant}/jobs/{job_id}/results",
     operation_id = "listJobResults",
-    params(JobPath, ResultsQuery),
+    params(JobPath, ResultsQuery, Page<Results>),
     responses((status = 200, description = "A page of the job's results", body = ResultsPage), JobResultsErrors)
 )]
 pub async fn job_results(
@@ -32,8 +32,8 @@ pub async fn job_results(
         let query = ResultsQuery::read(&uri)?;
         let filter = query.filter();
         let scope = format!("results/{}/{}", job.id, filter.name());
-        let from = cursor::offset(query.cursor.as_deref(), &scope)?;
-        let size = query.page_size();
+        let from = cursor::offset(query.page.cursor.as_deref(), &scope)?;
+        let size = query.page.size();
         let (items, next) = page(&state.jobs.store, &job, filter, from, size).await?;
         let next_cursor = next.map(|place| cursor::encode(&scope, &Value::from(place)));
         Ok::<_, Error>(Json(ResultsPage { items, next_cursor }))

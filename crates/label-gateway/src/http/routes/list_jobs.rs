@@ -9,14 +9,14 @@ use crate::http::problem::ApiError;
 use crate::http::routes::access::TenantCall;
 use crate::http::routes::cursor;
 use crate::http::routes::errors::ListJobsErrors;
-use crate::http::routes::job_params::ListQuery;
+use crate::http::routes::job_params::{Jobs, Page};
 
 /// The tenant's jobs, newest first.
 ///
 /// A page of at most `limit` jobs (default 20), each as `getJob` shows it; `next_cursor`
 /// fetches the next page. Finished jobs are kept 7 days. Calls no vendor.
 #[utoipa::path(get, path = "/v1/tenants/{tenant}/jobs", operation_id = "listJobs",
-    params(TenantPath, ListQuery),
+    params(TenantPath, Page<Jobs>),
     responses((status = 200, description = "A page of the tenant's jobs", body = JobList), ListJobsErrors)
 )]
 pub async fn list_jobs(
@@ -25,10 +25,10 @@ pub async fn list_jobs(
 ) -> Result<Json<JobList>, ApiError> {
     let tenant = &access.tenant.id;
     let work = async {
-        let query = ListQuery::read(&uri)?;
+        let query = Page::<Jobs>::read(&uri)?;
         let scope = format!("jobs/{tenant}");
         let after = cursor::key(query.cursor.as_deref(), &scope)?;
-        let size = query.page_size();
+        let size = query.size();
         let page = state
             .jobs
             .store
