@@ -6,7 +6,9 @@ use utoipa::openapi::path::{Operation, PathItem};
 use utoipa::openapi::{ObjectBuilder, OpenApi, RefOr, Type};
 use utoipa::Modify;
 
-use super::{examples, examples_bulk, examples_events, examples_jobs, examples_requests};
+use super::{
+    cached_reads, examples, examples_bulk, examples_events, examples_jobs, examples_requests,
+};
 
 pub struct Decorations;
 
@@ -14,6 +16,7 @@ impl Modify for Decorations {
     fn modify(&self, openapi: &mut OpenApi) {
         for item in openapi.paths.paths.values_mut() {
             for operation in operations(item) {
+                cached_reads::add_ok_headers(operation);
                 add_request_id(operation);
                 add_examples(operation);
             }

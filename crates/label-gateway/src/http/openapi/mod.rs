@@ -11,6 +11,7 @@ use crate::http::routes;
 pub use decorate::operations;
 use decorate::Decorations;
 
+pub mod cached_reads;
 mod decorate;
 mod examples;
 mod examples_bulk;

@@ -7,6 +7,7 @@ use utoipa::IntoParams;
 
 use crate::http::api::CatalogResponse;
 use crate::http::auth::TenantAccess;
+use crate::http::openapi::cached_reads::NotModified;
 use crate::http::params::{CacheHeaders, TenantPath};
 use crate::http::problem::ApiError;
 use crate::http::routes::customer_labels::Include;
@@ -64,14 +65,8 @@ impl CatalogQuery {
 #[utoipa::path(get, path = "/v1/tenants/{tenant}/labels", operation_id = "listCatalogLabels",
     params(TenantPath, CatalogQuery, CacheHeaders),
     responses(
-        (status = 200, description = "The tenant's label catalog", body = CatalogResponse,
-            headers(
-                ("ETag" = String, description = "Strong validator of the body"),
-                ("Cache-Status" = String, description = "RFC 9211: `label-gateway; hit`, `label-gateway; fwd=miss`, `fwd=request` after `Cache-Control: no-cache`, `hit; detail=stale` when the vendor failed"),
-                ("Age" = u64, description = "Seconds since the answer was fetched from the vendor; on hits only"),
-            )),
-        (status = 304, description = "Not modified: the `If-None-Match` tag still matches",
-            headers(("ETag" = String), ("Cache-Status" = String))),
+        (status = 200, description = "The tenant's label catalog", body = CatalogResponse),
+        NotModified,
         CatalogErrors,
     )
 )]

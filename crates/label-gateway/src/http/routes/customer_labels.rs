@@ -10,6 +10,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::http::api::CustomerLabelsResponse;
 use crate::http::auth::TenantAccess;
+use crate::http::openapi::cached_reads::NotModified;
 use crate::http::params::{CacheHeaders, CustomerPath, PathOf};
 use crate::http::problem::ApiError;
 use crate::http::routes::errors::ReadErrors;
@@ -56,14 +57,8 @@ pub enum Answer {
 #[utoipa::path(get, path = ROUTE, operation_id = "getCustomerLabels",
     params(CustomerPath, LabelsQuery, CacheHeaders),
     responses(
-        (status = 200, description = "The customer's labels", body = CustomerLabelsResponse,
-            headers(
-                ("ETag" = String, description = "Strong validator of the body"),
-                ("Cache-Status" = String, description = "RFC 9211: `label-gateway; hit`, `label-gateway; fwd=miss`, `fwd=request` after `Cache-Control: no-cache`, `hit; detail=stale` when the vendor failed"),
-                ("Age" = u64, description = "Seconds since the answer was fetched from the vendor; on hits only"),
-            )),
-        (status = 304, description = "Not modified: the `If-None-Match` tag still matches",
-            headers(("ETag" = String), ("Cache-Status" = String))),
+        (status = 200, description = "The customer's labels", body = CustomerLabelsResponse),
+        NotModified,
         ReadErrors,
     )
 )]
