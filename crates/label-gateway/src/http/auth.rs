@@ -185,14 +185,6 @@ impl TenantAccess {
             .for_tenant(&self.tenant.id, self.tenant.provider.name())
     }
 
-    /// 405 `unsupported_operation`: the tenant's provider cannot do this (`why`); `allow` lists
-    /// the methods the resource does allow it, and is empty when it allows none (RFC 9110).
-    pub fn unsupported(&self, why: impl Into<String>, allow: &'static str) -> ApiError {
-        let mut error = self.error(Error::new(Code::UnsupportedOperation, why));
-        error.allow = Some(allow);
-        error
-    }
-
     /// The vendor calls' context: the request's id, kept answers allowed, no raw records.
     pub fn context(&self) -> CallContext {
         CallContext {

@@ -3,9 +3,28 @@
 //! the routes extract and document. The forms are the checks the gateway makes before any
 //! vendor call.
 
+use std::convert::Infallible;
+
+use axum::extract::{FromRequestParts, Path};
+use axum::http::request::Parts;
+use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use utoipa::openapi::{ObjectBuilder, RefOr, Schema, Type};
 use utoipa::{IntoParams, PartialSchema, ToSchema};
+
+/// A path's parameters, or none when they do not decode (a segment that is not UTF-8 once
+/// percent-decoded): each route says what that means for it (400 for a customer id, 404 for
+/// the ids that name a thing).
+pub struct PathOf<T>(pub Option<T>);
+
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for PathOf<T> {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Infallible> {
+        let path = Path::<T>::from_request_parts(parts, state).await;
+        Ok(Self(path.ok().map(|Path(path)| path)))
+    }
+}
 
 /// A string of this form: the OWASP-style limits every string the gateway limits carries.
 fn text(pattern: Option<&str>, min_length: usize, max_length: usize) -> RefOr<Schema> {
@@ -17,10 +36,28 @@ fn text(pattern: Option<&str>, min_length: usize, max_length: usize) -> RefOr<Sc
         .into()
 }
 
+/// The same form with an example: for the bodies' fields that carry a parameter's value.
+// `example`, not `examples`: what the derive's `#[schema(example = …)]` writes, so that these
+// fields read as the others do.
+#[allow(deprecated)]
+fn text_example(
+    pattern: Option<&str>,
+    min_length: usize,
+    max_length: usize,
+    example: &str,
+) -> ObjectBuilder {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .pattern(pattern)
+        .min_length(Some(min_length))
+        .max_length(Some(max_length))
+        .example(Some(example.into()))
+}
+
 /// A path parameter's type, with its form: a pattern, the shortest and the longest. Its schema
 /// is written by hand: utoipa's derive takes a pattern but no lengths on a newtype.
 macro_rules! path_parameter {
-    ($(#[$meta:meta])* $name:ident: $pattern:expr, $min:literal..=$max:literal) => {
+    ($(#[$meta:meta])* $name:ident: $pattern:expr, $min:literal..=$max:literal $(, $example:literal)?) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Deserialize)]
         #[serde(transparent)]
@@ -33,17 +70,26 @@ macro_rules! path_parameter {
         }
 
         impl ToSchema for $name {}
+
+        $(
+            impl $name {
+                /// The form of a body's field that holds this value (`schema_with`).
+                pub fn field() -> ObjectBuilder {
+                    text_example($pattern, $min, $max, $example)
+                }
+            }
+        )?
     };
 }
 
 path_parameter!(
     /// A tenant's id, as configured: lower-case letters, digits, `_` and `-`.
-    TenantId: Some("^[a-z0-9][a-z0-9_-]{0,62}$"), 1..=63
+    TenantId: Some("^[a-z0-9][a-z0-9_-]{0,62}$"), 1..=63, "acme"
 );
 path_parameter!(
     /// A customer's id at the tenant's vendor: no control characters, not `.` or `..`. Each
     /// provider's own format is checked by `label_core::CustomerId`.
-    CustomerIdParam: Some(r"^(?!\.\.?$)[^\u0000-\u001F\u007F-\u009F]+$"), 1..=256
+    CustomerIdParam: Some(r"^(?!\.\.?$)[^\u0000-\u001F\u007F-\u009F]+$"), 1..=256, "564663098"
 );
 path_parameter!(
     /// A label's id in the tenant's catalog: no control characters.

@@ -5,10 +5,11 @@ use label_core::{Label, LabelIdentity, Op};
 use serde::Serialize;
 use serde_json::json;
 use serde_json::value::RawValue;
-use utoipa::openapi::schema::{Array, ArrayBuilder, ObjectBuilder, SchemaType, Type};
-use utoipa::ToSchema;
+use utoipa::openapi::schema::{Array, ArrayBuilder, SchemaType, Type};
+use utoipa::{PartialSchema, ToSchema};
 
 use crate::contract::model;
+use crate::http::params::{CustomerIdParam, TenantId};
 
 /// A label to create in the tenant's vendor catalog.
 #[derive(ToSchema)]
@@ -47,7 +48,7 @@ pub struct CreateLabelRequest {
 /// The created label, and the request's fields the vendor had no place for.
 #[derive(Serialize, ToSchema)]
 pub struct CreateLabelResponse<'a> {
-    #[schema(example = "acme")]
+    #[schema(schema_with = TenantId::field)]
     pub tenant: &'a str,
     #[schema(example = "capillary")]
     pub provider: &'a str,
@@ -60,7 +61,7 @@ pub struct CreateLabelResponse<'a> {
 /// One page of the customers that have a label, in the vendor's order.
 #[derive(Serialize, ToSchema)]
 pub struct LabelCustomersResponse<'a> {
-    #[schema(example = "acme")]
+    #[schema(schema_with = TenantId::field)]
     pub tenant: &'a str,
     #[schema(example = "capillary")]
     pub provider: &'a str,
@@ -113,14 +114,9 @@ fn nullable() -> SchemaType {
 /// Customer ids in the tenant's provider's format (see the `customer_id` path parameter);
 /// utoipa has no attribute for an array's items' lengths, hence hand-built.
 pub(crate) fn customer_ids(description: &str, min: usize, max: usize) -> ArrayBuilder {
-    let id = ObjectBuilder::new()
-        .schema_type(Type::String)
-        .min_length(Some(1))
-        .max_length(Some(256))
-        .pattern(Some(r"^(?!\.\.?$)[^\u0000-\u001F\u007F-\u009F]+$"));
     ArrayBuilder::new()
         .description(Some(description))
-        .items(id)
+        .items(CustomerIdParam::schema())
         .min_items((min > 0).then_some(min))
         .max_items(Some(max))
         .examples([json!(["564663098", "565345934"])])
@@ -129,7 +125,7 @@ pub(crate) fn customer_ids(description: &str, min: usize, max: usize) -> ArrayBu
 /// What happened to each customer, in request order (every `add`, then every `remove`).
 #[derive(Serialize, ToSchema)]
 pub struct ChangeLabelCustomersResponse<'a> {
-    #[schema(example = "acme")]
+    #[schema(schema_with = TenantId::field)]
     pub tenant: &'a str,
     #[schema(example = "capillary")]
     pub provider: &'a str,
@@ -176,7 +172,7 @@ pub struct BatchGetRequest {
 /// Each customer's labels or problem, in request order.
 #[derive(Serialize, ToSchema)]
 pub struct BatchGetResponse<'a> {
-    #[schema(example = "acme")]
+    #[schema(schema_with = TenantId::field)]
     pub tenant: &'a str,
     #[schema(example = "capillary")]
     pub provider: &'a str,

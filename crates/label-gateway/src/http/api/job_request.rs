@@ -10,6 +10,7 @@ use utoipa::ToSchema;
 use super::bulk::customer_ids;
 use super::LabelRefBody;
 use crate::engine::jobs::spec::MAX_MAPPINGS;
+use crate::http::params::{CustomerIdParam, TenantId};
 
 /// utoipa has no attribute for an array's items' lengths or a map's keys, hence hand-built.
 fn change_customers() -> Array {
@@ -42,6 +43,22 @@ fn label_map() -> Object {
         .additional_properties(Some(AdditionalProperties::RefOr(label_name().into())))
         .max_properties(Some(MAX_MAPPINGS))
         .build()
+}
+
+fn source_tenant() -> ObjectBuilder {
+    let why = "The tenant read from; this tenant's `copy_from` must name it (else 403).";
+    TenantId::field().description(Some(why))
+}
+
+fn source_customer() -> ObjectBuilder {
+    CustomerIdParam::field().description(Some("The customer in `from_tenant`."))
+}
+
+#[allow(deprecated)] // `example`, as the other fields write theirs
+fn target_customer() -> ObjectBuilder {
+    CustomerIdParam::field()
+        .description(Some("The customer in this tenant."))
+        .example(Some("9b2e4f6a-1c3d-4e5f-8a7b-0c1d2e3f4a5b".into()))
 }
 
 /// A job: `"kind": "change"` or `"kind": "copy"`.
@@ -80,13 +97,7 @@ pub struct ChangeJob {
 #[allow(dead_code)] // documentation only
 pub struct CopyJob {
     pub kind: CopyKind,
-    /// The tenant read from; this tenant's `copy_from` must name it (else 403).
-    #[schema(
-        example = "acme",
-        pattern = "^[a-z0-9][a-z0-9_-]{0,62}$",
-        min_length = 1,
-        max_length = 63
-    )]
+    #[schema(schema_with = source_tenant)]
     pub from_tenant: String,
     /// Source and target customer of each copy; each target once.
     #[schema(min_items = 1, max_items = 1000000)]
@@ -107,21 +118,9 @@ pub struct CopyJob {
 #[serde(deny_unknown_fields)]
 #[allow(dead_code)] // documentation only
 pub struct CopyPair {
-    /// The customer in `from_tenant`.
-    #[schema(
-        example = "564663098",
-        min_length = 1,
-        max_length = 256,
-        pattern = r"^(?!\.\.?$)[^\u0000-\u001F\u007F-\u009F]+$"
-    )]
+    #[schema(schema_with = source_customer)]
     pub from: String,
-    /// The customer in this tenant.
-    #[schema(
-        example = "9b2e4f6a-1c3d-4e5f-8a7b-0c1d2e3f4a5b",
-        min_length = 1,
-        max_length = 256,
-        pattern = r"^(?!\.\.?$)[^\u0000-\u001F\u007F-\u009F]+$"
-    )]
+    #[schema(schema_with = target_customer)]
     pub to: String,
 }
 

@@ -7,19 +7,15 @@ pub mod job_request;
 use label_core::{Capabilities, ChangeResult, Label};
 use serde::Serialize;
 use utoipa::openapi::schema::{Array, ArrayBuilder, SchemaType, Type};
-use utoipa::openapi::Ref;
+use utoipa::openapi::{ObjectBuilder, Ref};
 use utoipa::ToSchema;
 
 use crate::contract::model;
+use crate::http::params::{CustomerIdParam, TenantId};
 
 #[derive(Serialize, ToSchema)]
 pub struct TenantResponse<'a> {
-    #[schema(
-        example = "initech",
-        pattern = "^[a-z0-9][a-z0-9_-]{0,62}$",
-        min_length = 1,
-        max_length = 63
-    )]
+    #[schema(schema_with = actionhub_tenant)]
     pub tenant: &'a str,
     #[schema(example = "actionhub")]
     pub provider: &'a str,
@@ -27,23 +23,26 @@ pub struct TenantResponse<'a> {
     pub capabilities: Capabilities,
 }
 
+/// The tenant of `getTenant`'s example, whose provider (ActionHub) the example's capabilities
+/// are.
+#[allow(deprecated)] // `example`, as the other fields write theirs
+fn actionhub_tenant() -> ObjectBuilder {
+    TenantId::field().example(Some("initech".into()))
+}
+
+/// A customer id as the answers spell it.
+fn canonical_customer_id() -> ObjectBuilder {
+    CustomerIdParam::field().description(Some(
+        "The customer's id in its canonical spelling (a Trybe UUID in lower case).",
+    ))
+}
+
 /// A customer's labels, normalized, in the provider's order (ActionHub: by weight).
 #[derive(Serialize, ToSchema)]
 pub struct CustomerLabelsResponse<'a> {
-    #[schema(
-        example = "acme",
-        pattern = "^[a-z0-9][a-z0-9_-]{0,62}$",
-        min_length = 1,
-        max_length = 63
-    )]
+    #[schema(schema_with = TenantId::field)]
     pub tenant: &'a str,
-    /// The customer's id in its canonical spelling (a Trybe UUID in lower case).
-    #[schema(
-        example = "564663098",
-        min_length = 1,
-        max_length = 256,
-        pattern = r"^(?!\.\.?$)[^\u0000-\u001F\u007F-\u009F]+$"
-    )]
+    #[schema(schema_with = canonical_customer_id)]
     pub customer_id: &'a str,
     #[schema(example = "capillary")]
     pub provider: &'a str,
@@ -54,12 +53,7 @@ pub struct CustomerLabelsResponse<'a> {
 /// Every label of the tenant's vendor account.
 #[derive(Serialize, ToSchema)]
 pub struct CatalogResponse<'a> {
-    #[schema(
-        example = "acme",
-        pattern = "^[a-z0-9][a-z0-9_-]{0,62}$",
-        min_length = 1,
-        max_length = 63
-    )]
+    #[schema(schema_with = TenantId::field)]
     pub tenant: &'a str,
     #[schema(example = "capillary")]
     pub provider: &'a str,
@@ -118,53 +112,43 @@ pub enum LabelRefBody {
     Id(LabelById),
 }
 
-/// A label named by its name.
+/// A label reference's one field: 1 to 255 characters, no control characters.
 // No `example` on the fields: the body's named examples show references in context, and a lone
 // field example is put in both `add` and `remove` by tools that build a body from it (422).
-#[derive(ToSchema)]
-#[serde(deny_unknown_fields)]
-#[allow(dead_code)] // documentation only
-pub struct LabelByName {
-    /// 1 to 255 characters, no control characters.
-    #[schema(
-        min_length = 1,
-        max_length = 255,
-        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*$"
-    )]
-    pub name: String,
+macro_rules! label_reference {
+    ($(#[$doc:meta])* $name:ident { $field:ident: $what:literal }) => {
+        $(#[$doc])*
+        #[derive(ToSchema)]
+        #[serde(deny_unknown_fields)]
+        #[allow(dead_code)] // documentation only
+        pub struct $name {
+            #[doc = $what]
+            #[schema(
+                min_length = 1,
+                max_length = 255,
+                pattern = r"^[^\u0000-\u001F\u007F-\u009F]*$"
+            )]
+            pub $field: String,
+        }
+    };
 }
 
-/// A label named by the provider's id (Capillary `labelId`, a Trybe UUID).
-#[derive(ToSchema)]
-#[serde(deny_unknown_fields)]
-#[allow(dead_code)] // documentation only
-pub struct LabelById {
-    /// 1 to 255 characters, no control characters; compared exactly.
-    #[schema(
-        min_length = 1,
-        max_length = 255,
-        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*$"
-    )]
-    pub id: String,
-}
+label_reference!(
+    /// A label named by its name.
+    LabelByName { name: "1 to 255 characters, no control characters." }
+);
+
+label_reference!(
+    /// A label named by the provider's id (Capillary `labelId`, a Trybe UUID).
+    LabelById { id: "1 to 255 characters, no control characters; compared exactly." }
+);
 
 /// One result per reference, in request order.
 #[derive(Serialize, ToSchema)]
 pub struct ChangeLabelsResponse<'a> {
-    #[schema(
-        example = "acme",
-        pattern = "^[a-z0-9][a-z0-9_-]{0,62}$",
-        min_length = 1,
-        max_length = 63
-    )]
+    #[schema(schema_with = TenantId::field)]
     pub tenant: &'a str,
-    /// The customer's id in its canonical spelling (a Trybe UUID in lower case).
-    #[schema(
-        example = "564663098",
-        min_length = 1,
-        max_length = 256,
-        pattern = r"^(?!\.\.?$)[^\u0000-\u001F\u007F-\u009F]+$"
-    )]
+    #[schema(schema_with = canonical_customer_id)]
     pub customer_id: &'a str,
     #[schema(example = "capillary")]
     pub provider: &'a str,

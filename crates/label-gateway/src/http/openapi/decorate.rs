@@ -1,13 +1,14 @@
 //! What every operation shares, added once to the derived document instead of to each handler:
-//! the `X-Request-Id` header on every response, `security: []` on the operations that need no
-//! key, and named examples.
+//! the `X-Request-Id` header on every response, and named examples.
 
 use utoipa::openapi::header::{Header, HeaderBuilder};
 use utoipa::openapi::path::{Operation, PathItem};
 use utoipa::openapi::{ObjectBuilder, OpenApi, RefOr, Type};
 use utoipa::Modify;
 
-use super::{examples, examples_bulk, examples_events, examples_jobs, examples_requests};
+use super::{
+    cached_reads, examples, examples_bulk, examples_events, examples_jobs, examples_requests,
+};
 
 pub struct Decorations;
 
@@ -15,7 +16,7 @@ impl Modify for Decorations {
     fn modify(&self, openapi: &mut OpenApi) {
         for item in openapi.paths.paths.values_mut() {
             for operation in operations(item) {
-                mark_public(operation);
+                cached_reads::add_ok_headers(operation);
                 add_request_id(operation);
                 add_examples(operation);
             }
@@ -24,7 +25,7 @@ impl Modify for Decorations {
 }
 
 /// Every operation of a path, whatever its method.
-pub(super) fn operations(item: &mut PathItem) -> impl Iterator<Item = &mut Operation> {
+pub fn operations(item: &mut PathItem) -> impl Iterator<Item = &mut Operation> {
     [
         &mut item.get,
         &mut item.put,
@@ -54,12 +55,6 @@ fn request_id_header() -> Header {
              and logged.",
         ))
         .build()
-}
-
-/// A handler that names no security requirement takes no key: `security: []` says so outright,
-/// so that neither a reader nor a linter has to guess whether it was forgotten.
-fn mark_public(operation: &mut Operation) {
-    operation.security.get_or_insert_with(Vec::new);
 }
 
 fn add_request_id(operation: &mut Operation) {

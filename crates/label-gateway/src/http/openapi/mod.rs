@@ -8,8 +8,10 @@ use utoipa::{Modify, OpenApi};
 use utoipa_swagger_ui::{Config as SwaggerConfig, SwaggerUi};
 
 use crate::http::routes;
+pub use decorate::operations;
 use decorate::Decorations;
 
+pub mod cached_reads;
 mod decorate;
 mod examples;
 mod examples_bulk;
@@ -43,6 +45,9 @@ mod samples;
         crate::http::api::LabelRefBody,
         routes::customer_labels::Include
     )),
+    // Every operation takes the tenant's key unless it says otherwise: the public ones
+    // (health, readiness, this document) say `security()`, which writes `security: []`.
+    security(("bearer" = [])),
     modifiers(&BearerAuth),
     tags(
         (name = "tenants", description = "Who the caller is and what its provider can do"),

@@ -1,25 +1,21 @@
-use axum::body::Body;
-use axum::extract::State;
-use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use label_core::many::labels_of_many;
 use label_core::{invalid_request, CallContext};
 use serde_json::value::RawValue;
 
-use crate::contract::parse_batch_get;
+use crate::contract::{parse_batch_get, Error};
 
 use crate::http::api::bulk::{
     BatchGetRequest, BatchGetResponse, CustomerLabels, CustomerLabelsItem, CustomerProblem,
     ItemProblem,
 };
-use crate::http::auth::TenantAccess;
 use crate::http::params::TenantPath;
 use crate::http::problem::ApiError;
-use crate::http::routes::body;
+use crate::http::routes::access::TenantCall;
+use crate::http::routes::body::Unread;
 use crate::http::routes::errors::BatchGetErrors;
 use crate::http::routes::representation::wants_fresh;
-use crate::http::state::AppState;
 
 /// The labels of up to 100 customers at once.
 ///
@@ -27,39 +23,30 @@ use crate::http::state::AppState;
 /// in the vendor's batch reads where it has them (Capillary: 10 customers a call), else one
 /// call per customer. A customer that cannot be read gets a `problem` in its place; every id
 /// is checked first, and one that fails the provider's format makes the request 422.
-#[utoipa::path(
-    post,
-    path = "/v1/tenants/{tenant}/customers/labels:batchGet",
+#[utoipa::path(post, path = "/v1/tenants/{tenant}/customers/labels:batchGet",
     operation_id = "batchGetCustomerLabels",
-    tag = "labels",
     params(
         TenantPath,
         ("Cache-Control" = Option<String>, Header, nullable = false, example = "no-cache",
             description = "`no-cache` (or `no-store`): read every customer from the vendor, and refresh the cache"),
     ),
     request_body = BatchGetRequest,
-    responses(
-        (status = 200, description = "Each customer's labels or problem, in request order", body = BatchGetResponse),
-        BatchGetErrors,
-    ),
-    security(("bearer" = []))
+    responses((status = 200, description = "Each customer's labels or problem, in request order", body = BatchGetResponse), BatchGetErrors)
 )]
 pub async fn batch_get_customer_labels(
-    access: TenantAccess,
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    body: Body,
+    TenantCall { access, state }: TenantCall,
+    mut sent: Unread,
 ) -> Result<Response, ApiError> {
     let tenant = &access.tenant;
     let provider = &tenant.provider;
     let format = provider.capabilities().customer_id_format;
-    let body = body::json(&headers, body, state.requests)
-        .await
-        .map_err(|e| access.error(e))?;
-    let customers = parse_batch_get(&body, format)
-        .map_err(|problems| access.error(invalid_request(&problems)))?;
+    let work = async {
+        let body = sent.json(state.requests).await?;
+        parse_batch_get(&body, format).map_err(|problems| invalid_request(&problems).into())
+    };
+    let customers = access.answer::<_, Error>(work).await?;
     let ctx = CallContext {
-        fresh: wants_fresh(&headers),
+        fresh: wants_fresh(&sent.headers),
         ..access.context()
     };
     let answers = labels_of_many(provider.as_ref(), &ctx, &customers, tenant.fan_out).await;

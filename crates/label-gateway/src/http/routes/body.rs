@@ -3,13 +3,45 @@
 //! `min_body_bytes_per_second` (else 408: a client trickling a byte at a time holds nothing for
 //! long).
 
+use std::convert::Infallible;
+
 use axum::body::{to_bytes, Body, Bytes};
+use axum::extract::{FromRequest, Request};
 use axum::http::{header, HeaderMap};
 use futures::StreamExt;
 
 use crate::contract::{Code, Error};
 use crate::http::listener;
 use crate::http::state::RequestLimits;
+
+/// A request's body and the headers that say what it is, read only when the handler asks: after
+/// the checks that cost nothing (a provider that cannot do it answers 405 unread).
+pub struct Unread {
+    pub headers: HeaderMap,
+    pub body: Body,
+}
+
+impl<S: Send + Sync> FromRequest<S> for Unread {
+    type Rejection = Infallible;
+
+    async fn from_request(request: Request, _: &S) -> Result<Self, Infallible> {
+        let (parts, body) = request.into_parts();
+        let headers = parts.headers;
+        Ok(Self { headers, body })
+    }
+}
+
+impl Unread {
+    /// The body as JSON ([`json`]); the headers stay.
+    pub async fn json(&mut self, limits: RequestLimits) -> Result<Bytes, Error> {
+        json(&self.headers, std::mem::take(&mut self.body), limits).await
+    }
+
+    /// The body whatever its type ([`raw`]).
+    pub async fn raw(self, limits: RequestLimits) -> Result<Bytes, Error> {
+        raw(self.body, limits).await
+    }
+}
 
 pub async fn json(headers: &HeaderMap, body: Body, limits: RequestLimits) -> Result<Bytes, Error> {
     if !is_json(headers) {

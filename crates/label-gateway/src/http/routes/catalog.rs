@@ -1,16 +1,18 @@
 use axum::http::{HeaderMap, Uri};
 use axum::response::{IntoResponse, Response};
 use label_core::provider::name_contains;
-use label_core::{CallContext, Fetched, LabelList};
+use label_core::{CallContext, Error, Fetched, LabelList};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
 use crate::http::api::CatalogResponse;
 use crate::http::auth::TenantAccess;
+use crate::http::openapi::cached_reads::NotModified;
 use crate::http::params::{CacheHeaders, TenantPath};
 use crate::http::problem::ApiError;
 use crate::http::routes::customer_labels::Include;
 use crate::http::routes::errors::CatalogErrors;
+use crate::http::routes::needs::Needs;
 use crate::http::routes::query;
 use crate::http::routes::representation::{
     self, add_cache_headers, wants_fresh, Conditional, Fields,
@@ -34,6 +36,22 @@ pub struct CatalogQuery {
     pub include: Option<Include>,
 }
 
+impl CatalogQuery {
+    fn read(uri: &Uri) -> Result<Self, Error> {
+        let query: Self = query::read(uri)?;
+        // Any text may be looked for; text that no name holds (a control character) finds
+        // none.
+        if let Some(q) = query.q.as_deref() {
+            let chars = q.chars().count();
+            if chars == 0 || chars > MAX_Q_CHARS {
+                let why = format!("q must be 1 to {MAX_Q_CHARS} characters");
+                return Err(query::invalid(&why));
+            }
+        }
+        Ok(query)
+    }
+}
+
 /// Every label of the tenant's vendor account, all pages walked; with `q`, those whose name
 /// contains it.
 ///
@@ -44,24 +62,13 @@ pub struct CatalogQuery {
 /// the labels whose name contains it, ignoring case (ActionHub filters itself; the others'
 /// catalogs are filtered by the gateway, from the cache where it holds them). A provider
 /// without a catalog answers 405.
-#[utoipa::path(
-    get,
-    path = "/v1/tenants/{tenant}/labels",
-    operation_id = "listCatalogLabels",
-    tag = "labels",
+#[utoipa::path(get, path = "/v1/tenants/{tenant}/labels", operation_id = "listCatalogLabels",
     params(TenantPath, CatalogQuery, CacheHeaders),
     responses(
-        (status = 200, description = "The tenant's label catalog", body = CatalogResponse,
-            headers(
-                ("ETag" = String, description = "Strong validator of the body"),
-                ("Cache-Status" = String, description = "RFC 9211: `label-gateway; hit`, `label-gateway; fwd=miss`, `fwd=request` after `Cache-Control: no-cache`, `hit; detail=stale` when the vendor failed"),
-                ("Age" = u64, description = "Seconds since the answer was fetched from the vendor; on hits only"),
-            )),
-        (status = 304, description = "Not modified: the `If-None-Match` tag still matches",
-            headers(("ETag" = String), ("Cache-Status" = String))),
+        (status = 200, description = "The tenant's label catalog", body = CatalogResponse),
+        NotModified,
         CatalogErrors,
-    ),
-    security(("bearer" = []))
+    )
 )]
 pub async fn list_catalog(
     access: TenantAccess,
@@ -70,26 +77,8 @@ pub async fn list_catalog(
 ) -> Result<Response, ApiError> {
     let tenant = &access.tenant;
     let provider = &tenant.provider;
-    let capabilities = provider.capabilities();
-    if !capabilities.catalog {
-        let why = format!("provider {} has no label catalog", provider.name());
-        // The resource exists for every tenant; this tenant's provider may allow only POST.
-        let allow = if capabilities.create_labels {
-            "POST"
-        } else {
-            ""
-        };
-        return Err(access.unsupported(why, allow));
-    }
-    let query: CatalogQuery = query::read(&uri).map_err(|e| access.error(e))?;
-    // Any text may be looked for; text that no name holds (a control character) finds none.
-    if let Some(q) = query.q.as_deref() {
-        let chars = q.chars().count();
-        if chars == 0 || chars > MAX_Q_CHARS {
-            let why = format!("q must be 1 to {MAX_Q_CHARS} characters");
-            return Err(access.error(query::invalid(&why)));
-        }
-    }
+    let capabilities = access.require(Needs::Catalog)?;
+    let query = CatalogQuery::read(&uri).map_err(|e| access.error(e))?;
     let ctx = CallContext {
         fresh: wants_fresh(&headers),
         include_raw: query.include == Some(Include::Raw),

@@ -1,20 +1,18 @@
-use axum::body::Body;
-use axum::extract::rejection::PathRejection;
-use axum::extract::{Path, State};
-use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use label_core::{apply_change, invalid_request, ChangeRequest, CustomerId, Error, ErrorKind};
+use label_core::{apply_change, invalid_request, ChangeRequest, CustomerId};
 
-use crate::contract::parse_change_request;
-use crate::engine::idempotency::{self, Claim};
+use crate::contract::{parse_change_request, Error};
+use crate::engine::idempotency;
 use crate::http::api::{ChangeLabelsRequest, ChangeLabelsResponse};
 use crate::http::auth::TenantAccess;
-use crate::http::params::CustomerPath;
+use crate::http::params::{CustomerPath, PathOf};
 use crate::http::problem::ApiError;
+use crate::http::routes::access::TenantCall;
+use crate::http::routes::body::Unread;
+use crate::http::routes::customer_labels;
 use crate::http::routes::errors::ChangeErrors;
-use crate::http::routes::{body, customer_labels};
-use crate::http::state::AppState;
+use crate::http::routes::needs::Needs;
 
 /// Attach and detach labels; one result per reference, in request order.
 ///
@@ -27,11 +25,7 @@ use crate::http::state::AppState;
 /// carries `results` with what was already applied. After a change the customer's cached labels
 /// are dropped, so the next read shows it. A provider that cannot write (ActionHub) answers 405
 /// and calls nothing. Send an `Idempotency-Key` to make a retry safe.
-#[utoipa::path(
-    patch,
-    path = customer_labels::ROUTE,
-    operation_id = "changeCustomerLabels",
-    tag = "labels",
+#[utoipa::path(patch, path = customer_labels::ROUTE, operation_id = "changeCustomerLabels",
     params(
         CustomerPath,
         ("Idempotency-Key" = Option<String>, Header, nullable = false, description = "1 to 255 visible ASCII characters. The same key with the same customer and body within 24 h gets the first answer again, without a vendor call; with another customer or body: 422 `idempotency_key_reused`; while the first still runs: 409 `idempotency_in_progress`. Keys are scoped per tenant.", min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$"),
@@ -41,69 +35,42 @@ use crate::http::state::AppState;
         (status = 200, description = "What happened to each reference", body = ChangeLabelsResponse,
             headers(("Idempotent-Replayed" = String, description = "`true` on an answer replayed for a repeated `Idempotency-Key`"))),
         ChangeErrors,
-    ),
-    security(("bearer" = []))
+    )
 )]
 pub async fn change_customer_labels(
-    access: TenantAccess,
-    State(state): State<AppState>,
-    path: Result<Path<CustomerPath>, PathRejection>,
-    headers: HeaderMap,
-    body: Body,
+    TenantCall { access, state }: TenantCall,
+    path: PathOf<CustomerPath>,
+    mut sent: Unread,
 ) -> Result<Response, ApiError> {
-    let provider = &access.tenant.provider;
-    let capabilities = provider.capabilities();
-    if !capabilities.can_write() {
-        let why = format!(
-            "provider {} is read-only: labels cannot be changed",
-            provider.name()
-        );
-        return Err(access.unsupported(why, "GET, HEAD"));
-    }
-    let Path(CustomerPath { customer_id, .. }) = path.map_err(|_| {
-        access.error(Error::new(
-            ErrorKind::InvalidCustomerId,
-            "the customer id is not valid UTF-8",
-        ))
-    })?;
-    let customer = CustomerId::parse(&customer_id.0, capabilities.customer_id_format)
-        .map_err(|e| access.error(e))?;
-    let body = body::json(&headers, body, state.requests)
-        .await
-        .map_err(|e| access.error(e))?;
-    let key = idempotency::key_of(&headers);
-    let request = parse_change_request(&body);
-    let (key, request) = match (key, request) {
-        (Ok(key), Ok(request)) => (key, request),
-        (key, request) => {
-            let problems: Vec<_> = key
-                .err()
-                .into_iter()
-                .chain(request.err().into_iter().flatten())
-                .collect();
-            return Err(access.error(invalid_request(&problems)));
+    let capabilities = access.require(Needs::ChangeLabels)?;
+    let work = async {
+        let customer = customer_labels::customer(path, capabilities.customer_id_format)?;
+        let body = sent.json(state.requests).await?;
+        let key = idempotency::key_of(&sent.headers);
+        let request = parse_change_request(&body);
+        match (key, request) {
+            (Ok(key), Ok(request)) => Ok((customer, body, key, request)),
+            (key, request) => {
+                let problems: Vec<_> = key
+                    .err()
+                    .into_iter()
+                    .chain(request.err().into_iter().flatten())
+                    .collect();
+                Err(Error::from(invalid_request(&problems)))
+            }
         }
     };
+    let (customer, body, key, request) = access.answer(work).await?;
     // Only a request that passed every check takes its key: one refused before running keeps
     // nothing, and a corrected retry with the same key may run.
     let Some(key) = key else {
         return change(&access, &customer, &request).await;
     };
     let fingerprint = idempotency::fingerprint(customer.as_str(), &body);
-    match state
-        .idempotency
-        .claim(&access.tenant.id, key, fingerprint)
+    let claim = state.idempotency.claim(&access.tenant.id, key, fingerprint);
+    access
+        .once(claim, change(&access, &customer, &request))
         .await
-        .map_err(|e| access.error(e))?
-    {
-        Claim::Replay(response) => Ok(response),
-        Claim::Execute(guard) => {
-            let response = change(&access, &customer, &request)
-                .await
-                .unwrap_or_else(IntoResponse::into_response);
-            Ok(guard.finish(response).await)
-        }
-    }
 }
 
 /// Runs the change at the vendor and answers with its results.
@@ -114,9 +81,9 @@ async fn change(
 ) -> Result<Response, ApiError> {
     let provider = &access.tenant.provider;
     let ctx = access.context();
-    let results = apply_change(provider.as_ref(), &ctx, customer, request)
-        .await
-        .map_err(|e| access.error(e))?;
+    let results = access
+        .answer(apply_change(provider.as_ref(), &ctx, customer, request))
+        .await?;
     let response = ChangeLabelsResponse {
         tenant: &access.tenant.id,
         customer_id: customer.as_str(),

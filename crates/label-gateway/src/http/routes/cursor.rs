@@ -43,6 +43,15 @@ pub fn offset(cursor: Option<&str>, scope: &str) -> Result<u64, Error> {
     }
 }
 
+/// The key a listing ordered by keys (jobs, events) goes on after: none without a cursor.
+pub fn key(cursor: Option<&str>, scope: &str) -> Result<Option<String>, Error> {
+    match cursor.map(|cursor| decode(cursor, scope)).transpose()? {
+        None => Ok(None),
+        Some(Value::String(key)) => Ok(Some(key)),
+        Some(_) => Err(not_given_out()),
+    }
+}
+
 /// A cursor that decodes but names no place of its listing.
 pub fn not_given_out() -> Error {
     invalid("is not a cursor this listing gave out")

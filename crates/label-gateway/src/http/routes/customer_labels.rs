@@ -1,16 +1,17 @@
 use std::sync::Arc;
 
-use axum::extract::rejection::PathRejection;
-use axum::extract::Path;
 use axum::http::{HeaderMap, Uri};
 use axum::response::{IntoResponse, Response};
-use label_core::{BoxFuture, CallContext, CustomerId, Error, ErrorKind, Fetched, LabelList};
+use label_core::{
+    BoxFuture, CallContext, CustomerId, CustomerIdFormat, Error, ErrorKind, Fetched, LabelList,
+};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::http::api::CustomerLabelsResponse;
 use crate::http::auth::TenantAccess;
-use crate::http::params::{CacheHeaders, CustomerPath};
+use crate::http::openapi::cached_reads::NotModified;
+use crate::http::params::{CacheHeaders, CustomerPath, PathOf};
 use crate::http::problem::ApiError;
 use crate::http::routes::errors::ReadErrors;
 use crate::http::routes::query;
@@ -53,37 +54,22 @@ pub enum Answer {
 /// `Cache-Control: no-cache` asks the vendor and refreshes the cache. Every answer has an `ETag`:
 /// send it back as `If-None-Match` and an unchanged answer is a 304 with no body.
 /// `?include=raw` adds each label's record as the vendor sent it.
-#[utoipa::path(
-    get,
-    path = ROUTE,
-    operation_id = "getCustomerLabels",
-    tag = "labels",
+#[utoipa::path(get, path = ROUTE, operation_id = "getCustomerLabels",
     params(CustomerPath, LabelsQuery, CacheHeaders),
     responses(
-        (status = 200, description = "The customer's labels", body = CustomerLabelsResponse,
-            headers(
-                ("ETag" = String, description = "Strong validator of the body"),
-                ("Cache-Status" = String, description = "RFC 9211: `label-gateway; hit`, `label-gateway; fwd=miss`, `fwd=request` after `Cache-Control: no-cache`, `hit; detail=stale` when the vendor failed"),
-                ("Age" = u64, description = "Seconds since the answer was fetched from the vendor; on hits only"),
-            )),
-        (status = 304, description = "Not modified: the `If-None-Match` tag still matches",
-            headers(("ETag" = String), ("Cache-Status" = String))),
+        (status = 200, description = "The customer's labels", body = CustomerLabelsResponse),
+        NotModified,
         ReadErrors,
-    ),
-    security(("bearer" = []))
+    )
 )]
 pub async fn get_customer_labels(
     access: TenantAccess,
-    path: Result<Path<CustomerPath>, PathRejection>,
+    PathOf(path): PathOf<CustomerPath>,
     uri: Uri,
     headers: HeaderMap,
 ) -> Response {
-    let Ok(Path(CustomerPath { customer_id, .. })) = path else {
-        let error = Error::new(
-            ErrorKind::InvalidCustomerId,
-            "the customer id is not valid UTF-8",
-        );
-        return access.error(error).into_response();
+    let Some(CustomerPath { customer_id, .. }) = path else {
+        return access.error(not_utf8()).into_response();
     };
     match read(
         &access.tenant,
@@ -95,6 +81,22 @@ pub async fn get_customer_labels(
         Answer::Now(response) => response,
         Answer::Later(response) => response.await,
     }
+}
+
+/// The path's customer, in the provider's format (`invalid_customer_id` else).
+pub fn customer(
+    PathOf(path): PathOf<CustomerPath>,
+    format: CustomerIdFormat,
+) -> Result<CustomerId, Error> {
+    let CustomerPath { customer_id, .. } = path.ok_or_else(not_utf8)?;
+    CustomerId::parse(&customer_id.0, format)
+}
+
+fn not_utf8() -> Error {
+    Error::new(
+        ErrorKind::InvalidCustomerId,
+        "the customer id is not valid UTF-8",
+    )
 }
 
 /// A customer's labels once the caller is let into the tenant: the one read that the front

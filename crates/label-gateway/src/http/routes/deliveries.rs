@@ -1,17 +1,15 @@
-use axum::extract::State;
 use axum::http::Uri;
-use axum::response::{IntoResponse, Response};
 use axum::Json;
 use utoipa::IntoParams;
 
+use crate::contract::Error;
 use crate::engine::events::webhooks::record::DeliveryStatus;
 use crate::http::api::events::DeliveryList;
-use crate::http::auth::TenantAccess;
 use crate::http::params::TenantPath;
 use crate::http::problem::ApiError;
+use crate::http::routes::access::TenantCall;
 use crate::http::routes::errors::DeliveriesErrors;
 use crate::http::routes::job_params::{limit, pairs, problem, value};
-use crate::http::state::AppState;
 
 /// `?status=&limit=` of the deliveries list.
 #[derive(IntoParams)]
@@ -25,29 +23,9 @@ pub struct DeliveriesQuery {
     pub limit: Option<u32>,
 }
 
-/// The tenant's webhook deliveries, newest first.
-///
-/// Each delivery of an event to one of the tenant's webhooks: `pending` (waiting for its turn
-/// or its next attempt), `delivered` (a 2xx within the timeout) or `failed` (the retry schedule
-/// ran out, or the receiver answered 410, which disables its webhook until the config is
-/// reloaded), with its attempts and the last answer's status. The newest 10000 of the tenant
-/// are kept. Calls no vendor.
-#[utoipa::path(
-    get,
-    path = "/v1/tenants/{tenant}/webhooks/deliveries",
-    operation_id = "listWebhookDeliveries",
-    tag = "events",
-    params(TenantPath, DeliveriesQuery),
-    responses((status = 200, description = "The tenant's deliveries", body = DeliveryList), DeliveriesErrors),
-    security(("bearer" = []))
-)]
-pub async fn list_deliveries(
-    access: TenantAccess,
-    State(state): State<AppState>,
-    uri: Uri,
-) -> Result<Response, ApiError> {
-    let read = || {
-        let pairs = pairs(&uri, &["status", "limit"])?;
+impl DeliveriesQuery {
+    fn read(uri: &Uri) -> Result<(Option<DeliveryStatus>, usize), Error> {
+        let pairs = pairs(uri, &["status", "limit"])?;
         let size = limit(&pairs, 1000)?.unwrap_or(100) as usize;
         let status = match value(&pairs, "status") {
             None => None,
@@ -56,15 +34,31 @@ pub async fn list_deliveries(
                     .ok_or_else(|| problem("query: status must be pending, delivered or failed"))?,
             ),
         };
-        Ok::<_, crate::contract::Error>((status, size))
+        Ok((status, size))
+    }
+}
+
+/// The tenant's webhook deliveries, newest first.
+///
+/// Each delivery of an event to one of the tenant's webhooks: `pending` (waiting for its turn
+/// or its next attempt), `delivered` (a 2xx within the timeout) or `failed` (the retry schedule
+/// ran out, or the receiver answered 410, which disables its webhook until the config is
+/// reloaded), with its attempts and the last answer's status. The newest 10000 of the tenant
+/// are kept. Calls no vendor.
+#[utoipa::path(get, path = "/v1/tenants/{tenant}/webhooks/deliveries",
+    operation_id = "listWebhookDeliveries",
+    params(TenantPath, DeliveriesQuery),
+    responses((status = 200, description = "The tenant's deliveries", body = DeliveryList), DeliveriesErrors)
+)]
+pub async fn list_deliveries(
+    TenantCall { access, state }: TenantCall,
+    uri: Uri,
+) -> Result<Json<DeliveryList>, ApiError> {
+    let work = async {
+        let (status, size) = DeliveriesQuery::read(&uri)?;
+        let record = &state.events.webhooks.record;
+        let items = record.list(&access.tenant.id, status, size).await?;
+        Ok::<_, Error>(Json(DeliveryList { items }))
     };
-    let (status, size) = read().map_err(|e| access.error(e))?;
-    let items = state
-        .events
-        .webhooks
-        .record
-        .list(&access.tenant.id, status, size)
-        .await
-        .map_err(|e| access.error(e))?;
-    Ok(Json(DeliveryList { items }).into_response())
+    access.answer(work).await
 }

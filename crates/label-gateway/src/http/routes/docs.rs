@@ -11,8 +11,9 @@ pub static DOCUMENT: OnceLock<String> = OnceLock::new();
 ///
 /// The OpenAPI 3.1 description of every route, generated from the gateway's code; generate
 /// clients from it. Needs no key. `/docs` shows it as an interactive page.
-#[utoipa::path(get, path = "/openapi.json", operation_id = "getOpenApiDocument", tag = "operations",
-    responses((status = 200, description = "The OpenAPI 3.1 document", body = Object)))]
+#[utoipa::path(get, path = "/openapi.json", operation_id = "getOpenApiDocument",
+    responses((status = 200, description = "The OpenAPI 3.1 document", body = Object)),
+    security())]
 pub async fn openapi_json() -> impl IntoResponse {
     // A static body: served without a copy. Always made: only the router routes here.
     let document = DOCUMENT.get().map_or("", String::as_str);

@@ -1,4 +1,3 @@
-use axum::extract::State;
 use axum::http::{header, Uri};
 use axum::response::{IntoResponse, Response};
 use serde_json::value::RawValue;
@@ -8,13 +7,12 @@ use utoipa::IntoParams;
 use crate::contract::{Error, EventType, TypeFilter};
 use crate::engine::events::Read;
 use crate::http::api::events::EventPage;
-use crate::http::auth::TenantAccess;
 use crate::http::params::TenantPath;
 use crate::http::problem::ApiError;
+use crate::http::routes::access::TenantCall;
 use crate::http::routes::cursor;
 use crate::http::routes::errors::FeedErrors;
 use crate::http::routes::job_params::{limit, pairs, problem, value};
-use crate::http::state::AppState;
 
 /// `?after=&limit=&type=` of the events feed.
 #[derive(IntoParams)]
@@ -72,46 +70,38 @@ impl FeedQuery {
 /// `[events] max_events` per tenant. `next_cursor` is never null: pass it as `after` to read on,
 /// now or later (`label-gateway events --follow` does so). A cursor older than what is kept is
 /// 410 `cursor_expired`. Calls no vendor.
-#[utoipa::path(
-    get,
-    path = "/v1/tenants/{tenant}/events",
-    operation_id = "listEvents",
-    tag = "events",
+#[utoipa::path(get, path = "/v1/tenants/{tenant}/events", operation_id = "listEvents",
     params(TenantPath, FeedQuery),
-    responses((status = 200, description = "A page of the tenant's events", body = EventPage), FeedErrors),
-    security(("bearer" = []))
+    responses((status = 200, description = "A page of the tenant's events", body = EventPage), FeedErrors)
 )]
 pub async fn list_events(
-    access: TenantAccess,
-    State(state): State<AppState>,
+    TenantCall { access, state }: TenantCall,
     uri: Uri,
 ) -> Result<Response, ApiError> {
     let tenant = &access.tenant.id;
-    let (after, size, filter) = FeedQuery::read(&uri).map_err(|e| access.error(e))?;
-    let scope = format!("events/{tenant}");
-    let after = match after.as_deref() {
-        None => None,
-        Some(text) => match cursor::decode(text, &scope).map_err(|e| access.error(e))? {
-            Value::String(position) => Some(position),
-            _ => return Err(access.error(cursor::not_given_out())),
-        },
+    let work = async {
+        let (after, size, filter) = FeedQuery::read(&uri)?;
+        let scope = format!("events/{tenant}");
+        let after = cursor::key(after.as_deref(), &scope)?;
+        let log = &state.events.log;
+        let read = Read {
+            after: after.as_deref(),
+            types: &filter,
+            limit: size,
+        };
+        let page = log.read(tenant, read).await?;
+        let items = page
+            .items
+            .iter()
+            .map(|event| serde_json::from_str::<&RawValue>(&event.json))
+            .collect::<Result<Vec<_>, _>>()
+            .expect("the log keeps the JSON it was given");
+        let body = EventPage {
+            items,
+            next_cursor: cursor::encode(&scope, &Value::String(page.next)),
+        };
+        let json = serde_json::to_vec(&body).expect("a page serializes");
+        Ok::<_, Error>(([(header::CONTENT_TYPE, "application/json")], json).into_response())
     };
-    let read = Read {
-        after: after.as_deref(),
-        types: &filter,
-        limit: size,
-    };
-    let page = (state.events.log.read(tenant, read).await).map_err(|e| access.error(e))?;
-    let items = page
-        .items
-        .iter()
-        .map(|event| serde_json::from_str::<&RawValue>(&event.json))
-        .collect::<Result<Vec<_>, _>>()
-        .expect("the log keeps the JSON it was given");
-    let body = EventPage {
-        items,
-        next_cursor: cursor::encode(&scope, &Value::String(page.next)),
-    };
-    let json = serde_json::to_vec(&body).expect("a page serializes");
-    Ok(([(header::CONTENT_TYPE, "application/json")], json).into_response())
+    access.answer(work).await
 }

@@ -1,15 +1,9 @@
-use axum::extract::rejection::PathRejection;
-use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Response};
 use axum::Json;
 
 use crate::engine::jobs::view::Job;
-use crate::http::auth::TenantAccess;
 use crate::http::params::JobPath;
-use crate::http::problem::ApiError;
+use crate::http::routes::access::JobAccess;
 use crate::http::routes::errors::JobErrors;
-use crate::http::routes::job_params::{job, job_id};
-use crate::http::state::AppState;
 
 /// A job: its state, counts, times and how long it has left.
 ///
@@ -19,20 +13,10 @@ use crate::http::state::AppState;
 /// succeeded and failed; `eta_seconds` is the time left at the recent rate. `durable` says
 /// whether the job survives its replica (`[state]`). Calls no vendor. Poll it until the state
 /// is final, then read the results.
-#[utoipa::path(
-    get,
-    path = "/v1/tenants/{tenant}/jobs/{job_id}",
-    operation_id = "getJob",
-    tag = "jobs",
+#[utoipa::path(get, path = "/v1/tenants/{tenant}/jobs/{job_id}", operation_id = "getJob",
     params(JobPath),
-    responses((status = 200, description = "The job", body = Job), JobErrors),
-    security(("bearer" = []))
+    responses((status = 200, description = "The job", body = Job), JobErrors)
 )]
-pub async fn get_job(
-    access: TenantAccess,
-    State(state): State<AppState>,
-    path: Result<Path<JobPath>, PathRejection>,
-) -> Result<Response, ApiError> {
-    let meta = job(&state, &access, &job_id(path)).await?;
-    Ok(Json(Job::of(&meta)).into_response())
+pub async fn get_job(JobAccess { job, .. }: JobAccess) -> Json<Job> {
+    Json(Job::of(&job))
 }

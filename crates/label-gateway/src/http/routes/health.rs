@@ -27,8 +27,9 @@ pub struct Health {
 /// Liveness: the process answers.
 ///
 /// Always 200 while the process runs; it calls no vendor and needs no key. For a liveness probe.
-#[utoipa::path(get, path = "/healthz", operation_id = "getHealth", tag = "operations",
-    responses((status = 200, description = "The gateway is alive", body = Health)))]
+#[utoipa::path(get, path = "/healthz", operation_id = "getHealth",
+    responses((status = 200, description = "The gateway is alive", body = Health)),
+    security())]
 pub async fn healthz() -> Json<Health> {
     Json(Health {
         status: "ok",
@@ -42,11 +43,12 @@ pub async fn healthz() -> Json<Health> {
 /// 200 `ready` once the gateway serves at least one tenant, else 503 `not ready`. It calls no
 /// vendor (a failing vendor is that tenant's problem, not the gateway's) and needs no key. For
 /// a readiness probe.
-#[utoipa::path(get, path = "/readyz", operation_id = "getReadiness", tag = "operations",
+#[utoipa::path(get, path = "/readyz", operation_id = "getReadiness",
     responses(
         (status = 200, description = "Ready to serve", body = Health),
         (status = 503, description = "Not ready", body = Health),
-    ))]
+    ),
+    security())]
 pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
     let shared = Some(state.fleet.status().as_str());
     let persistence = state.fleet.persistence();

@@ -1,82 +1,131 @@
-//! What the job routes share: their query parameters, documented and read by the same types,
-//! and reading the job a path names.
+//! The query parameters of the listings, each documented and read by the same type, read
+//! strictly: a parameter given twice is refused.
 
-use axum::extract::rejection::PathRejection;
-use axum::extract::Path;
 use axum::http::Uri;
 use label_core::FieldProblem;
 
-use crate::contract::{Code, Error};
+use std::marker::PhantomData;
+
+use utoipa::openapi::path::{Parameter, ParameterBuilder, ParameterIn};
+use utoipa::openapi::schema::{KnownFormat, SchemaFormat};
+use utoipa::openapi::{ObjectBuilder, Required, Type};
 use utoipa::IntoParams;
 
-use crate::engine::jobs::model::Meta;
+use crate::contract::Error;
+use crate::http::routes::cursor::MAX_CURSOR_CHARS;
+
 use crate::engine::jobs::results::Filter;
 use crate::engine::jobs::view::ItemStatus;
-use crate::http::auth::TenantAccess;
-use crate::http::params::JobPath;
-use crate::http::problem::ApiError;
-use crate::http::state::Gateway;
 
-/// `?cursor=&limit=` of the job listing.
-#[derive(IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct ListQuery {
-    /// `next_cursor` of the page before; absent for the first page.
-    #[param(max_length = 512, nullable = false)]
-    pub cursor: Option<String>,
-    /// Jobs a page, 1 to 100; default 20.
-    #[param(minimum = 1, maximum = 100, nullable = false)]
-    pub limit: Option<u32>,
+/// A paged listing: the word for its items, its page size when not asked for, and the most a
+/// page may hold.
+pub trait Listing {
+    const ITEMS: &'static str;
+    const DEFAULT: u32;
+    const MAX: u32;
 }
 
-impl ListQuery {
+/// The tenant's jobs.
+pub enum Jobs {}
+
+impl Listing for Jobs {
+    const ITEMS: &'static str = "Jobs";
+    const DEFAULT: u32 = 20;
+    const MAX: u32 = 100;
+}
+
+/// A job's results.
+pub enum Results {}
+
+impl Listing for Results {
+    const ITEMS: &'static str = "Items";
+    const DEFAULT: u32 = 100;
+    const MAX: u32 = 1000;
+}
+
+/// `?cursor=&limit=` of a listing: documented and read with the listing's bounds.
+pub struct Page<L> {
+    pub cursor: Option<String>,
+    pub limit: Option<u32>,
+    listing: PhantomData<L>,
+}
+
+impl<L: Listing> Page<L> {
     pub fn read(uri: &Uri) -> Result<Self, Error> {
-        let pairs = pairs(uri, &["cursor", "limit"])?;
+        Self::of(&pairs(uri, &["cursor", "limit"])?)
+    }
+
+    fn of(pairs: &[(String, String)]) -> Result<Self, Error> {
         Ok(Self {
-            limit: limit(&pairs, 100)?,
-            cursor: value(&pairs, "cursor"),
+            limit: limit(pairs, L::MAX)?,
+            cursor: value(pairs, "cursor"),
+            listing: PhantomData,
         })
     }
 
-    pub fn page_size(&self) -> usize {
-        self.limit.unwrap_or(20) as usize
+    pub fn size(&self) -> usize {
+        self.limit.unwrap_or(L::DEFAULT) as usize
     }
 }
 
-/// `?status=&cursor=&limit=` of a job's results.
+impl<L: Listing> IntoParams for Page<L> {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        let query = |name: &str, description: String, schema: ObjectBuilder| {
+            ParameterBuilder::new()
+                .name(name)
+                .parameter_in(ParameterIn::Query)
+                .required(Required::False)
+                .description(Some(description))
+                .schema(Some(schema))
+                .build()
+        };
+        let cursor = ObjectBuilder::new()
+            .schema_type(Type::String)
+            .max_length(Some(MAX_CURSOR_CHARS));
+        let limit = ObjectBuilder::new()
+            .schema_type(Type::Integer)
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int32)))
+            .minimum(Some(1))
+            .maximum(Some(L::MAX));
+        let (items, max, default) = (L::ITEMS, L::MAX, L::DEFAULT);
+        vec![
+            query(
+                "cursor",
+                "`next_cursor` of the page before; absent for the first page.".into(),
+                cursor,
+            ),
+            query(
+                "limit",
+                format!("{items} a page, 1 to {max}; default {default}."),
+                limit,
+            ),
+        ]
+    }
+}
+
+/// `?status=` of a job's results, beside its [`Page`].
 #[derive(IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ResultsQuery {
     /// Only the customers that `succeeded`, or that `failed`; absent: both.
     #[param(inline, nullable = false)]
     pub status: Option<ItemStatus>,
-    /// `next_cursor` of the page before; absent for the first page.
-    #[param(max_length = 512, nullable = false)]
-    pub cursor: Option<String>,
-    /// Items a page, 1 to 1000; default 100.
-    #[param(minimum = 1, maximum = 1000, nullable = false)]
-    pub limit: Option<u32>,
+    /// Documented on its own: `params(.., ResultsQuery, Page<Results>)`.
+    #[param(ignore)]
+    pub page: Page<Results>,
 }
 
 impl ResultsQuery {
     pub fn read(uri: &Uri) -> Result<Self, Error> {
         let pairs = pairs(uri, &["status", "cursor", "limit"])?;
-        let limit = limit(&pairs, 1000)?;
+        let page = Page::of(&pairs)?;
         let status = match value(&pairs, "status").as_deref() {
             None => None,
             Some("succeeded") => Some(ItemStatus::Succeeded),
             Some("failed") => Some(ItemStatus::Failed),
             Some(_) => return Err(problem("query: status must be succeeded or failed")),
         };
-        Ok(Self {
-            status,
-            cursor: value(&pairs, "cursor"),
-            limit,
-        })
-    }
-
-    pub fn page_size(&self) -> usize {
-        self.limit.unwrap_or(100) as usize
+        Ok(Self { status, page })
     }
 
     /// The results the page is of.
@@ -137,54 +186,10 @@ pub(super) fn problem(detail: &str) -> Error {
     label_core::invalid_request(&[FieldProblem::at("", detail)]).into()
 }
 
-/// The path's `{job_id}`; empty (no such job) when the path does not decode.
-pub fn job_id(path: Result<Path<JobPath>, PathRejection>) -> String {
-    path.map(|Path(path)| path.job_id.0).unwrap_or_default()
-}
-
-/// The job the path names, if it is this tenant's; `job_lost` for a job this replica knew
-/// whose record has vanished.
-pub async fn job(state: &Gateway, access: &TenantAccess, id: &str) -> Result<Meta, ApiError> {
-    let not_found = || {
-        access.error(Error::new(
-            Code::JobNotFound,
-            "this tenant has no job with this id (finished jobs are kept 7 days)",
-        ))
-    };
-    if uuid::Uuid::try_parse(id).is_err() || id.len() != 36 {
-        return Err(not_found());
-    }
-    match state
-        .jobs
-        .store
-        .meta(&access.tenant.id, &id.to_ascii_lowercase())
-        .await
-    {
-        Ok(Some(meta)) => {
-            state.jobs.known.saw(&meta);
-            Ok(meta)
-        }
-        Ok(None)
-            if state
-                .jobs
-                .known
-                .lost(&access.tenant.id, &id.to_ascii_lowercase()) =>
-        {
-            Err(access.error(Error::new(
-                Code::JobLost,
-                "this job existed, but its record is gone from the shared state (Redis \
-                 restarted without persistence, or evicted it); what the job had changed at \
-                 the vendor stays changed",
-            )))
-        }
-        Ok(None) => Err(not_found()),
-        Err(error) => Err(access.error(error)),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::contract::Code;
 
     fn problem_of(error: Error) -> String {
         assert_eq!(error.kind, Code::InvalidRequest);
@@ -194,24 +199,24 @@ mod tests {
     #[test]
     fn the_listings_queries_are_read_strictly() {
         let uri = |q: &str| format!("/v1/tenants/acme/jobs?{q}").parse::<Uri>().unwrap();
-        let list = ListQuery::read(&uri("limit=5&cursor=abc&other=1")).unwrap();
-        assert_eq!((list.page_size(), list.cursor.as_deref()), (5, Some("abc")));
-        assert_eq!(ListQuery::read(&uri("")).unwrap().page_size(), 20);
+        let list = Page::<Jobs>::read(&uri("limit=5&cursor=abc&other=1")).unwrap();
+        assert_eq!((list.size(), list.cursor.as_deref()), (5, Some("abc")));
+        assert_eq!(Page::<Jobs>::read(&uri("")).unwrap().size(), 20);
         for wrong in ["limit=0", "limit=101", "limit=x", "limit=99999999999"] {
-            let why = problem_of(ListQuery::read(&uri(wrong)).err().unwrap());
+            let why = problem_of(Page::<Jobs>::read(&uri(wrong)).err().unwrap());
             assert_eq!(
                 why, "query: limit must be an integer from 1 to 100",
                 "{wrong}"
             );
         }
-        let why = problem_of(ListQuery::read(&uri("limit=1&limit=2")).err().unwrap());
+        let why = problem_of(Page::<Jobs>::read(&uri("limit=1&limit=2")).err().unwrap());
         assert_eq!(why, "query: limit is given more than once");
 
         let results = ResultsQuery::read(&uri("status=failed&limit=1000")).unwrap();
-        assert_eq!(results.page_size(), 1000);
+        assert_eq!(results.page.size(), 1000);
         assert!(matches!(results.filter(), Filter::Failed));
         let all = ResultsQuery::read(&uri("")).unwrap();
-        assert_eq!(all.page_size(), 100);
+        assert_eq!(all.page.size(), 100);
         assert!(matches!(all.filter(), Filter::All));
         let why = problem_of(ResultsQuery::read(&uri("status=done")).err().unwrap());
         assert_eq!(why, "query: status must be succeeded or failed");

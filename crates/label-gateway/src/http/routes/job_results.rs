@@ -1,19 +1,16 @@
-use axum::extract::rejection::PathRejection;
-use axum::extract::{Path, State};
 use axum::http::Uri;
-use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::Value;
 
+use crate::contract::Error;
 use crate::engine::jobs::results::page;
 use crate::engine::jobs::view::ResultsPage;
-use crate::http::auth::TenantAccess;
 use crate::http::params::JobPath;
 use crate::http::problem::ApiError;
+use crate::http::routes::access::JobAccess;
 use crate::http::routes::cursor;
 use crate::http::routes::errors::JobResultsErrors;
-use crate::http::routes::job_params::{job, job_id, ResultsQuery};
-use crate::http::state::AppState;
+use crate::http::routes::job_params::{Page, Results, ResultsQuery};
 
 /// A job's results: one item per customer done, in submission order.
 ///
@@ -22,32 +19,24 @@ use crate::http::state::AppState;
 /// `created`, or in a dry run `would_apply`) or the `problem` it failed with. `status` keeps
 /// only the customers that `succeeded` or that `failed`; `next_cursor` fetches the next page,
 /// and is null when no more results are ready (a running job's results grow as it goes).
-#[utoipa::path(
-    get,
-    path = "/v1/tenants/{tenant}/jobs/{job_id}/results",
+#[utoipa::path(get, path = "/v1/tenants/{tenant}/jobs/{job_id}/results",
     operation_id = "listJobResults",
-    tag = "jobs",
-    params(JobPath, ResultsQuery),
-    responses((status = 200, description = "A page of the job's results", body = ResultsPage), JobResultsErrors),
-    security(("bearer" = []))
+    params(JobPath, ResultsQuery, Page<Results>),
+    responses((status = 200, description = "A page of the job's results", body = ResultsPage), JobResultsErrors)
 )]
 pub async fn job_results(
-    access: TenantAccess,
-    State(state): State<AppState>,
-    path: Result<Path<JobPath>, PathRejection>,
+    JobAccess { access, state, job }: JobAccess,
     uri: Uri,
-) -> Result<Response, ApiError> {
-    let meta = job(&state, &access, &job_id(path)).await?;
-    let query = ResultsQuery::read(&uri).map_err(|e| access.error(e))?;
-    let filter = query.filter();
-    let scope = format!("results/{}/{}", meta.id, filter.name());
-    let from = cursor::offset(query.cursor.as_deref(), &scope).map_err(|e| access.error(e))?;
-    let (items, next) = page(&state.jobs.store, &meta, filter, from, query.page_size())
-        .await
-        .map_err(|e| access.error(e))?;
-    let body = ResultsPage {
-        items,
-        next_cursor: next.map(|place| cursor::encode(&scope, &Value::from(place))),
+) -> Result<Json<ResultsPage>, ApiError> {
+    let work = async {
+        let query = ResultsQuery::read(&uri)?;
+        let filter = query.filter();
+        let scope = format!("results/{}/{}", job.id, filter.name());
+        let from = cursor::offset(query.page.cursor.as_deref(), &scope)?;
+        let size = query.page.size();
+        let (items, next) = page(&state.jobs.store, &job, filter, from, size).await?;
+        let next_cursor = next.map(|place| cursor::encode(&scope, &Value::from(place)));
+        Ok::<_, Error>(Json(ResultsPage { items, next_cursor }))
     };
-    Ok(Json(body).into_response())
+    access.answer(work).await
 }

@@ -1,10 +1,7 @@
 //! `/v1/tenants/{tenant}/labels/{label_id}/customers`: who has a label (GET), and one label
 //! attached to or detached from many customers (PATCH).
 
-use axum::body::Body;
-use axum::extract::rejection::PathRejection;
-use axum::extract::{Path, State};
-use axum::http::{HeaderMap, Uri};
+use axum::http::Uri;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use label_core::many::change_many;
@@ -21,11 +18,13 @@ use crate::http::api::bulk::{
     ItemProblem, LabelCustomersResponse,
 };
 use crate::http::auth::TenantAccess;
-use crate::http::params::LabelPath;
+use crate::http::params::{LabelPath, PathOf};
 use crate::http::problem::ApiError;
+use crate::http::routes::access::TenantCall;
+use crate::http::routes::body::Unread;
 use crate::http::routes::errors::{ChangeLabelCustomersErrors, LabelCustomersErrors};
-use crate::http::routes::{body, cursor, query};
-use crate::http::state::AppState;
+use crate::http::routes::needs::Needs;
+use crate::http::routes::{cursor, query};
 
 const DEFAULT_LIMIT: u32 = 50;
 const MAX_LIMIT: u32 = 100;
@@ -46,64 +45,53 @@ pub struct CustomersQuery {
 /// In the vendor's order; `limit` 1 to 100 (default 50), and `next_cursor`, opaque, for the
 /// next page (null after the last). A provider that cannot list a label's customers answers 405
 /// and calls nothing; a label the tenant's catalog lacks is 404 `label_not_found`.
-#[utoipa::path(
-    get,
-    path = "/v1/tenants/{tenant}/labels/{label_id}/customers",
+#[utoipa::path(get, path = "/v1/tenants/{tenant}/labels/{label_id}/customers",
     operation_id = "listLabelCustomers",
-    tag = "labels",
     params(LabelPath, CustomersQuery),
-    responses(
-        (status = 200, description = "One page of the label's customers", body = LabelCustomersResponse),
-        LabelCustomersErrors,
-    ),
-    security(("bearer" = []))
+    responses((status = 200, description = "One page of the label's customers", body = LabelCustomersResponse), LabelCustomersErrors)
 )]
 pub async fn list_label_customers(
     access: TenantAccess,
-    path: Result<Path<LabelPath>, PathRejection>,
+    path: PathOf<LabelPath>,
     uri: Uri,
 ) -> Result<Response, ApiError> {
+    access.require(Needs::ListMembers)?;
     let provider = &access.tenant.provider;
-    let capabilities = provider.capabilities();
-    if !capabilities.members {
-        let why = format!(
-            "provider {} cannot list a label's customers",
-            provider.name()
-        );
-        let allow = if capabilities.batch > 0 { "PATCH" } else { "" };
-        return Err(access.unsupported(why, allow));
-    }
-    let query: CustomersQuery = query::read(&uri).map_err(|e| access.error(e))?;
-    let limit = query.limit.unwrap_or(DEFAULT_LIMIT);
-    if !(1..=MAX_LIMIT).contains(&limit) {
-        let why = format!("limit must be 1 to {MAX_LIMIT}");
-        return Err(access.error(query::invalid(&why)));
-    }
-    let ctx = access.context();
-    let label = resolve(&access, path, &ctx).await?;
-    let id = label.id.clone().unwrap_or_default();
-    let scope = format!("members/{}/{id}", access.tenant.id);
-    let offset = cursor::offset(query.cursor.as_deref(), &scope).map_err(|e| access.error(e))?;
-    let page = MembersPage {
-        label: &label,
-        offset,
-        limit,
+    let work = async {
+        let query: CustomersQuery = query::read(&uri)?;
+        let limit = query.limit.unwrap_or(DEFAULT_LIMIT);
+        if !(1..=MAX_LIMIT).contains(&limit) {
+            let why = format!("limit must be 1 to {MAX_LIMIT}");
+            return Err(query::invalid(&why));
+        }
+        let ctx = access.context();
+        let label = resolve(&access, path, &ctx).await?;
+        let id = label.id.clone().unwrap_or_default();
+        let scope = format!("members/{}/{id}", access.tenant.id);
+        let offset = cursor::offset(query.cursor.as_deref(), &scope)?;
+        let members = provider
+            .members(
+                &ctx,
+                MembersPage {
+                    label: &label,
+                    offset,
+                    limit,
+                },
+            )
+            .await?;
+        let next_cursor = members
+            .next_offset
+            .map(|next| cursor::encode(&scope, &next.into()));
+        let answer = LabelCustomersResponse {
+            tenant: &access.tenant.id,
+            provider: provider.name(),
+            label: &label,
+            customers: &members.customers,
+            next_cursor,
+        };
+        Ok::<_, Error>(Json(answer).into_response())
     };
-    let members = provider
-        .members(&ctx, page)
-        .await
-        .map_err(|e| access.error(e))?;
-    let next_cursor = members
-        .next_offset
-        .map(|next| cursor::encode(&scope, &next.into()));
-    let answer = LabelCustomersResponse {
-        tenant: &access.tenant.id,
-        provider: provider.name(),
-        label: &label,
-        customers: &members.customers,
-        next_cursor,
-    };
-    Ok(Json(answer).into_response())
+    access.answer(work).await
 }
 
 /// Attach one label to many customers, or detach it.
@@ -113,48 +101,29 @@ pub async fn list_label_customers(
 /// customer, with a fresh read first so that `unchanged` means what it does on a customer's
 /// own PATCH. Every id is checked first: one that fails the provider's format makes the whole
 /// request 422, and nothing is sent.
-#[utoipa::path(
-    patch,
-    path = "/v1/tenants/{tenant}/labels/{label_id}/customers",
+#[utoipa::path(patch, path = "/v1/tenants/{tenant}/labels/{label_id}/customers",
     operation_id = "changeLabelCustomers",
-    tag = "labels",
     params(LabelPath),
     request_body = ChangeLabelCustomersRequest,
-    responses(
-        (status = 200, description = "What happened to each customer", body = ChangeLabelCustomersResponse),
-        ChangeLabelCustomersErrors,
-    ),
-    security(("bearer" = []))
+    responses((status = 200, description = "What happened to each customer", body = ChangeLabelCustomersResponse), ChangeLabelCustomersErrors)
 )]
 pub async fn change_label_customers(
-    access: TenantAccess,
-    State(state): State<AppState>,
-    path: Result<Path<LabelPath>, PathRejection>,
-    headers: HeaderMap,
-    body: Body,
+    TenantCall { access, state }: TenantCall,
+    path: PathOf<LabelPath>,
+    mut sent: Unread,
 ) -> Result<Response, ApiError> {
     let tenant = &access.tenant;
     let provider = &tenant.provider;
-    let capabilities = provider.capabilities();
-    if capabilities.batch == 0 {
-        let why = format!(
-            "provider {} is read-only: labels cannot be changed",
-            provider.name()
-        );
-        let allow = if capabilities.members {
-            "GET, HEAD"
-        } else {
-            ""
-        };
-        return Err(access.unsupported(why, allow));
-    }
-    let body = body::json(&headers, body, state.requests)
-        .await
-        .map_err(|e| access.error(e))?;
-    let change = MemberChange::parse(&body, capabilities.customer_id_format)
-        .map_err(|problems| access.error(invalid_request(&problems)))?;
+    let capabilities = access.require(Needs::ChangeMembers)?;
+    let work = async {
+        let body = sent.json(state.requests).await?;
+        let change = MemberChange::parse(&body, capabilities.customer_id_format)
+            .map_err(|problems| invalid_request(&problems))?;
+        let label = resolve(&access, path, &access.context()).await?;
+        Ok::<_, crate::contract::Error>((change, label))
+    };
+    let (change, label) = access.answer(work).await?;
     let ctx = access.context();
-    let label = resolve(&access, path, &ctx).await?;
     let mut results = Vec::with_capacity(change.add.len() + change.remove.len());
     for (op, customers) in [(Op::Add, &change.add), (Op::Remove, &change.remove)] {
         let many = ManyChange {
@@ -193,16 +162,16 @@ pub async fn change_label_customers(
 /// Trybe UUID in any case); one the catalog does not have is `label_not_found`.
 async fn resolve(
     access: &TenantAccess,
-    path: Result<Path<LabelPath>, PathRejection>,
+    PathOf(path): PathOf<LabelPath>,
     ctx: &CallContext,
-) -> Result<LabelIdentity, ApiError> {
+) -> Result<LabelIdentity, Error> {
     let provider = &access.tenant.provider;
     let format = provider.capabilities().label_id_format;
     let not_found = || {
         let why = "the tenant's vendor has no label of this id";
-        access.error(Error::new(ErrorKind::LabelNotFound, why))
+        Error::new(ErrorKind::LabelNotFound, why)
     };
-    let Ok(Path(LabelPath { label_id, .. })) = path else {
+    let Some(LabelPath { label_id, .. }) = path else {
         return Err(not_found());
     };
     let id = format.canonical(&label_id.0);
@@ -210,11 +179,7 @@ async fn resolve(
     if !format.admits(&id) || check_label_text(&id).is_err() {
         return Err(not_found());
     }
-    let catalog = provider
-        .catalog(ctx)
-        .await
-        .map_err(|e| access.error(e))?
-        .value;
+    let catalog = provider.catalog(ctx).await?.value;
     let label = catalog.find(&LabelRef::Id(id)).ok_or_else(not_found)?;
     Ok(label.identity())
 }

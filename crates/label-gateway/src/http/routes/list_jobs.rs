@@ -1,57 +1,45 @@
-use axum::extract::State;
 use axum::http::Uri;
-use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::Value;
 
+use crate::contract::Error;
 use crate::engine::jobs::view::{Job, JobList};
-use crate::http::auth::TenantAccess;
 use crate::http::params::TenantPath;
 use crate::http::problem::ApiError;
+use crate::http::routes::access::TenantCall;
 use crate::http::routes::cursor;
 use crate::http::routes::errors::ListJobsErrors;
-use crate::http::routes::job_params::ListQuery;
-use crate::http::state::AppState;
+use crate::http::routes::job_params::{Jobs, Page};
 
 /// The tenant's jobs, newest first.
 ///
 /// A page of at most `limit` jobs (default 20), each as `getJob` shows it; `next_cursor`
 /// fetches the next page. Finished jobs are kept 7 days. Calls no vendor.
-#[utoipa::path(
-    get,
-    path = "/v1/tenants/{tenant}/jobs",
-    operation_id = "listJobs",
-    tag = "jobs",
-    params(TenantPath, ListQuery),
-    responses((status = 200, description = "A page of the tenant's jobs", body = JobList), ListJobsErrors),
-    security(("bearer" = []))
+#[utoipa::path(get, path = "/v1/tenants/{tenant}/jobs", operation_id = "listJobs",
+    params(TenantPath, Page<Jobs>),
+    responses((status = 200, description = "A page of the tenant's jobs", body = JobList), ListJobsErrors)
 )]
 pub async fn list_jobs(
-    access: TenantAccess,
-    State(state): State<AppState>,
+    TenantCall { access, state }: TenantCall,
     uri: Uri,
-) -> Result<Response, ApiError> {
+) -> Result<Json<JobList>, ApiError> {
     let tenant = &access.tenant.id;
-    let query = ListQuery::read(&uri).map_err(|e| access.error(e))?;
-    let scope = format!("jobs/{tenant}");
-    let after = match query.cursor.as_deref() {
-        None => None,
-        Some(text) => match cursor::decode(text, &scope).map_err(|e| access.error(e))? {
-            Value::String(after) => Some(after),
-            _ => return Err(access.error(cursor::not_given_out())),
-        },
+    let work = async {
+        let query = Page::<Jobs>::read(&uri)?;
+        let scope = format!("jobs/{tenant}");
+        let after = cursor::key(query.cursor.as_deref(), &scope)?;
+        let size = query.size();
+        let page = state
+            .jobs
+            .store
+            .list(tenant, after.as_deref(), size)
+            .await?;
+        Ok::<_, Error>(Json(JobList {
+            jobs: page.jobs.iter().map(Job::of).collect(),
+            next_cursor: page
+                .next_after
+                .map(|after| cursor::encode(&scope, &Value::String(after))),
+        }))
     };
-    let page = state
-        .jobs
-        .store
-        .list(tenant, after.as_deref(), query.page_size())
-        .await
-        .map_err(|e| access.error(e))?;
-    let body = JobList {
-        jobs: page.jobs.iter().map(Job::of).collect(),
-        next_cursor: page
-            .next_after
-            .map(|after| cursor::encode(&scope, &Value::String(after))),
-    };
-    Ok(Json(body).into_response())
+    access.answer(work).await
 }

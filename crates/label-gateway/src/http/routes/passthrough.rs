@@ -8,7 +8,6 @@
 use std::sync::Arc;
 
 use axum::body::{Body, Bytes};
-use axum::extract::State;
 use axum::http::header::{ACCEPT, CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER, TRANSFER_ENCODING};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri};
@@ -19,10 +18,11 @@ use crate::contract::{Code, Error};
 use crate::http::auth::TenantAccess;
 use crate::http::params::PassthroughPath;
 use crate::http::problem::ApiError;
-use crate::http::routes::body;
+use crate::http::routes::access::TenantCall;
+use crate::http::routes::body::Unread;
 use crate::http::routes::customer_labels::Answer;
 use crate::http::routes::errors::PassthroughErrors;
-use crate::http::state::{AppState, TenantRuntime};
+use crate::http::state::TenantRuntime;
 
 pub const ROUTE: &str = "/v1/tenants/{tenant}/passthrough/{*path}";
 /// The vendor's status, on every answer that got one.
@@ -42,11 +42,7 @@ macro_rules! passthrough_operation {
         /// `X-Request-Id` go on. The vendor's status and body come back as they are, its text
         /// scrubbed of the gateway's secrets, with `X-Upstream-Status`; only `GET` and `HEAD`
         /// are retried.
-        #[utoipa::path(
-            $method,
-            path = ROUTE,
-            operation_id = $id,
-            tag = "passthrough",
+        #[utoipa::path($method, path = ROUTE, operation_id = $id,
             params(PassthroughPath),
             $(request_body(content = Option<serde_json::Value>, description = $body),)?
             responses(
@@ -57,18 +53,10 @@ macro_rules! passthrough_operation {
                     body = serde_json::Value,
                     headers(("X-Upstream-Status" = u16, description = "The vendor's HTTP status"))),
                 PassthroughErrors,
-            ),
-            security(("bearer" = []))
+            )
         )]
-        pub async fn $name(
-            access: TenantAccess,
-            State(state): State<AppState>,
-            method: Method,
-            uri: Uri,
-            headers: HeaderMap,
-            body: Body,
-        ) -> Response {
-            passthrough_other(access, State(state), method, uri, headers, body).await
+        pub async fn $name(call: TenantCall, method: Method, uri: Uri, sent: Unread) -> Response {
+            passthrough_other(call, method, uri, sent).await
         }
     };
 }
@@ -112,30 +100,24 @@ passthrough_operation!(
 /// without a CORS preflight, `TRACE`, an invented one) is judged like them, so no allow-list
 /// entry names it and it is 403, once the path is checked.
 pub async fn passthrough_other(
-    access: TenantAccess,
-    State(state): State<AppState>,
+    call: TenantCall,
     method: Method,
     uri: Uri,
-    headers: HeaderMap,
-    body: Body,
+    sent: Unread,
 ) -> Response {
-    pass(access, state, method, uri, headers, body)
+    pass(call, method, uri, sent)
         .await
         .unwrap_or_else(IntoResponse::into_response)
 }
 
 async fn pass(
-    access: TenantAccess,
-    state: AppState,
+    TenantCall { access, state }: TenantCall,
     method: Method,
     uri: Uri,
-    headers: HeaderMap,
-    body: Body,
+    sent: Unread,
 ) -> Result<Response, ApiError> {
-    let mut request = prepare(&access, &method, &uri, &headers)?;
-    request.body = body::raw(body, state.requests)
-        .await
-        .map_err(|e| access.error(e))?;
+    let mut request = prepare(&access, &method, &uri, &sent.headers)?;
+    request.body = access.answer(sent.raw(state.requests)).await?;
     Ok(call(access, request).await)
 }
 

@@ -1,11 +1,10 @@
 use crate::contract::{Code, Error};
 use axum::body::{to_bytes, Body};
-use axum::extract::State;
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 
-use crate::engine::idempotency::{self, Claim, Fingerprinting};
+use crate::engine::idempotency::{self, Fingerprinting};
 use crate::engine::jobs::memory::Held;
 use crate::engine::jobs::stream::{Split, Splitter};
 use crate::engine::jobs::view::Job;
@@ -13,8 +12,10 @@ use crate::engine::jobs::{spec, Jobs};
 use crate::http::auth::TenantAccess;
 use crate::http::params::TenantPath;
 use crate::http::problem::ApiError;
-use crate::http::routes::body;
+use crate::http::routes::access::TenantCall;
+use crate::http::routes::body::{self, Unread};
 use crate::http::routes::errors::SubmitJobErrors;
+use crate::http::routes::needs::Needs;
 use crate::http::state::{AppState, RequestLimits};
 
 /// Submit a job: change many customers, or copy labels from another tenant.
@@ -35,11 +36,7 @@ use crate::http::state::{AppState, RequestLimits};
 /// Answers 202 with the job and its `Location`; follow it with `getJob`. Send an
 /// `Idempotency-Key` to make a retry safe: the same key and body give the first answer again,
 /// and no second job.
-#[utoipa::path(
-    post,
-    path = "/v1/tenants/{tenant}/jobs",
-    operation_id = "submitJob",
-    tag = "jobs",
+#[utoipa::path(post, path = "/v1/tenants/{tenant}/jobs", operation_id = "submitJob",
     params(
         TenantPath,
         ("Idempotency-Key" = Option<String>, Header, nullable = false, description = "1 to 255 visible ASCII characters. The same key with the same body within 24 h gets the first answer again and makes no second job; with another body: 422 `idempotency_key_reused`; while the first is still being accepted: 409 `idempotency_in_progress`. Keys are scoped per tenant.", min_length = 1, max_length = 255, pattern = "^[!-~]{1,255}$"),
@@ -52,79 +49,56 @@ use crate::http::state::{AppState, RequestLimits};
                 ("Idempotent-Replayed" = String, description = "`true` on an answer replayed for a repeated `Idempotency-Key`"),
             )),
         SubmitJobErrors,
-    ),
-    security(("bearer" = []))
+    )
 )]
 pub async fn submit_job(
-    access: TenantAccess,
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    body: Body,
+    TenantCall { access, state }: TenantCall,
+    sent: Unread,
 ) -> Result<Response, ApiError> {
-    let provider = &access.tenant.provider;
-    if !provider.capabilities().can_write() {
-        let why = format!(
-            "provider {} is read-only: jobs cannot change its labels",
-            provider.name()
-        );
-        return Err(access.unsupported(why, "GET, HEAD"));
-    }
+    access.require(Needs::SubmitJob)?;
     let limits = RequestLimits {
         max_body_bytes: state.jobs.max_body_bytes,
         ..state.requests
     };
-    let key = idempotency::key_of(&headers);
+    let key = idempotency::key_of(&sent.headers);
     // A retry with an Idempotency-Key may be the replay of a job that is one of the active
     // ones: it is let through to the key's record, and the store's own check still holds.
-    if !matches!(key, Ok(Some(_))) {
-        state
-            .jobs
-            .admit(&access.tenant.id)
-            .await
-            .map_err(|e| access.error(e))?;
-    }
-    let mut held = state.jobs.memory.hold(0).map_err(|e| access.error(e))?;
-    let (body, fingerprint) = read_streamed(&headers, body, limits, &mut held)
-        .await
-        .map_err(|e| access.error(e))?;
-    let (spec, customers) = match (
-        key.clone(),
-        spec::read(
+    let work = async {
+        if !matches!(key, Ok(Some(_))) {
+            state.jobs.admit(&access.tenant.id).await?;
+        }
+        let mut held = state.jobs.memory.hold(0)?;
+        let (body, fingerprint) = read_streamed(sent, limits, &mut held).await?;
+        let read = spec::read(
             body,
             &state.tenants,
             &access.tenant,
             state.jobs.max_customers,
             state.jobs.chunk_size(&access.tenant),
-        ),
-    ) {
-        (Ok(_), Ok(read)) => read,
-        (Err(problem), Ok(_)) => return Err(access.error(label_core::invalid_request(&[problem]))),
-        (Err(problem), Err(mut error)) if error.kind == Code::InvalidRequest => {
-            error.problems.insert(0, problem);
-            error.problems.truncate(label_core::MAX_PROBLEMS);
-            return Err(access.error(error));
-        }
-        (_, Err(error)) => return Err(access.error(error)),
+        );
+        let (spec, customers) = match (key.clone(), read) {
+            (Ok(_), Ok(read)) => read,
+            (Err(problem), Ok(_)) => return Err(label_core::invalid_request(&[problem]).into()),
+            (Err(problem), Err(mut error)) if error.kind == Code::InvalidRequest => {
+                error.problems.insert(0, problem);
+                error.problems.truncate(label_core::MAX_PROBLEMS);
+                return Err(error);
+            }
+            (_, Err(error)) => return Err(error),
+        };
+        // What the job goes on holding: its packed customers (the store resizes it as it
+        // keeps it).
+        let _ = held.resize(customers.weight());
+        Ok::<_, Error>((spec, customers, held, fingerprint))
     };
-    // What the job goes on holding: its packed customers (the store resizes it as it keeps it).
-    let _ = held.resize(customers.weight());
+    let (spec, customers, held, fingerprint) = access.answer(work).await?;
     let Ok(Some(key)) = key else {
         return accept(&state, &access, spec, customers, held).await;
     };
-    match state
-        .idempotency
-        .claim(&access.tenant.id, key, fingerprint)
-        .await
-        .map_err(|e| access.error(e))?
-    {
-        Claim::Replay(response) => Ok(with_location(response, &access.tenant.id).await),
-        Claim::Execute(guard) => {
-            let response = accept(&state, &access, spec, customers, held)
-                .await
-                .unwrap_or_else(IntoResponse::into_response);
-            Ok(guard.finish(response).await)
-        }
-    }
+    let claim = state.idempotency.claim(&access.tenant.id, key, fingerprint);
+    let run = accept(&state, &access, spec, customers, held);
+    let response = access.once(claim, run).await?;
+    Ok(with_location(response, &access.tenant.id).await)
 }
 
 async fn accept(
@@ -134,9 +108,8 @@ async fn accept(
     customers: crate::engine::jobs::compact::CompactList,
     held: Held,
 ) -> Result<Response, ApiError> {
-    let meta = Jobs::submit(&state.jobs, &access.tenant, spec, customers, held)
-        .await
-        .map_err(|e| access.error(e))?;
+    let submit = Jobs::submit(&state.jobs, &access.tenant, spec, customers, held);
+    let meta = access.answer(submit).await?;
     let mut response = (StatusCode::ACCEPTED, Json(Job::of(&meta))).into_response();
     if let Ok(location) = HeaderValue::from_str(&location(&meta.tenant, &meta.id)) {
         response.headers_mut().insert(header::LOCATION, location);
@@ -148,14 +121,13 @@ async fn accept(
 /// memory: `jobs_full` the moment that would pass the maximum, the rest left unread. Its
 /// fingerprint (for an `Idempotency-Key`) is taken on the way.
 async fn read_streamed(
-    headers: &HeaderMap,
-    body: Body,
+    sent: Unread,
     limits: RequestLimits,
     held: &mut Held,
 ) -> Result<(Split, [u8; 32]), Error> {
     let mut splitter = Splitter::new();
     let mut fingerprint = Fingerprinting::new("jobs");
-    body::json_stream(headers, body, limits, |piece| {
+    body::json_stream(&sent.headers, sent.body, limits, |piece| {
         fingerprint.update(piece);
         splitter.feed(piece);
         held.resize(splitter.weight())
@@ -174,8 +146,11 @@ pub fn location(tenant: &str, id: &str) -> String {
 }
 
 /// A replayed answer keeps only its status and body: its `Location` is made again from the
-/// job it names.
+/// job it names. An answer made just now has its own.
 async fn with_location(response: Response, tenant: &str) -> Response {
+    if response.headers().contains_key(header::LOCATION) {
+        return response;
+    }
     let (mut parts, body) = response.into_parts();
     let Ok(bytes) = to_bytes(body, 1024 * 1024).await else {
         return Response::from_parts(parts, Body::empty());

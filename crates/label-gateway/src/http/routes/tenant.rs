@@ -14,14 +14,9 @@ use crate::http::routes::errors::TenantErrors;
 /// `name` or by `id`. Ask this before offering a change: a read-only provider answers every
 /// change with 405. Calls no vendor. The api key is checked before the tenant, so a caller
 /// without a valid key learns nothing about which tenants exist.
-#[utoipa::path(
-    get,
-    path = "/v1/tenants/{tenant}",
-    operation_id = "getTenant",
-    tag = "tenants",
+#[utoipa::path(get, path = "/v1/tenants/{tenant}", operation_id = "getTenant",
     params(TenantPath),
-    responses((status = 200, description = "The tenant", body = TenantResponse), TenantErrors),
-    security(("bearer" = []))
+    responses((status = 200, description = "The tenant", body = TenantResponse), TenantErrors)
 )]
 pub async fn get_tenant(access: TenantAccess) -> Response {
     let provider = &access.tenant.provider;
