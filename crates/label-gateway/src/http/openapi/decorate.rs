@@ -2,10 +2,11 @@
 //! the `X-Request-Id` header on every response, and named examples.
 
 use utoipa::openapi::header::{Header, HeaderBuilder};
-use utoipa::openapi::path::{Operation, PathItem};
+use utoipa::openapi::path::Operation;
 use utoipa::openapi::{ObjectBuilder, OpenApi, RefOr, Type};
 use utoipa::Modify;
 
+use super::walk::operations;
 use super::{
     cached_reads, examples, examples_bulk, examples_events, examples_jobs, examples_requests,
 };
@@ -22,22 +23,6 @@ impl Modify for Decorations {
             }
         }
     }
-}
-
-/// Every operation of a path, whatever its method.
-pub fn operations(item: &mut PathItem) -> impl Iterator<Item = &mut Operation> {
-    [
-        &mut item.get,
-        &mut item.put,
-        &mut item.post,
-        &mut item.delete,
-        &mut item.options,
-        &mut item.head,
-        &mut item.patch,
-        &mut item.trace,
-    ]
-    .into_iter()
-    .flatten()
 }
 
 fn request_id_header() -> Header {

@@ -8,7 +8,6 @@ use utoipa::{Modify, OpenApi};
 use utoipa_swagger_ui::{Config as SwaggerConfig, SwaggerUi};
 
 use crate::http::routes;
-pub use decorate::operations;
 use decorate::Decorations;
 
 pub mod cached_reads;
@@ -23,6 +22,7 @@ mod links;
 pub mod problems;
 mod rate_limits;
 mod samples;
+pub mod walk;
 
 #[derive(OpenApi)]
 #[openapi(

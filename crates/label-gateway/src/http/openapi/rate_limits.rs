@@ -5,7 +5,7 @@
 use utoipa::openapi::header::{Header, HeaderBuilder};
 use utoipa::openapi::{ObjectBuilder, OpenApi, RefOr, Type};
 
-use super::decorate::operations;
+use super::walk::operations;
 
 /// The draft's structured-field form, as the gateway writes it.
 const POLICY_PATTERN: &str = r#"^"default";q=[0-9]{1,7};w=[0-9]{1,12}$"#;

@@ -4,7 +4,7 @@
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::http::openapi;
+use crate::http::openapi::walk::operations;
 use crate::http::state::AppState;
 
 pub mod access;
@@ -92,7 +92,7 @@ pub fn api() -> OpenApiRouter<AppState> {
 /// tags): the handlers do not restate it.
 fn tagged(tag: &str, mut group: OpenApiRouter<AppState>) -> OpenApiRouter<AppState> {
     for item in group.get_openapi_mut().paths.paths.values_mut() {
-        for operation in openapi::operations(item) {
+        for operation in operations(item) {
             operation.tags = Some(vec![tag.to_owned()]);
         }
     }
