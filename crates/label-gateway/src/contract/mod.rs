@@ -1,12 +1,13 @@
 //! What the API promises, read by both sides of the gateway: the [`http`](crate::http) side
 //! that answers and the [`engine`](crate::engine) that does the work. Its list of error codes
-//! with their statuses, how the model reads on the wire ([`model`], for the document), and its
+//! with their statuses, the forms of the ids it names ([`forms`]), how the model reads on the wire ([`model`], for the document), and its
 //! rules for request bodies: strict JSON, every problem at its RFC 6901 pointer, the limits of
 //! each body.
 
 pub mod body;
 pub mod code;
 pub mod event_type;
+pub mod forms;
 pub mod item_problem;
 pub mod model;
 pub mod requests;

@@ -1,7 +1,5 @@
-//! The parameters of the v1 API. Each path parameter is a type that carries its form (pattern
-//! and lengths) once, for every operation and body that names it; the structs below are what
-//! the routes extract and document. The forms are the checks the gateway makes before any
-//! vendor call.
+//! The parameters of the v1 API: the structs the routes extract and document, each path
+//! parameter a type of `contract::forms` that carries its form (pattern and lengths) once.
 
 use std::convert::Infallible;
 
@@ -9,8 +7,7 @@ use axum::extract::{FromRequestParts, Path};
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
-use utoipa::openapi::{ObjectBuilder, RefOr, Schema, Type};
-use utoipa::{IntoParams, PartialSchema, ToSchema};
+use utoipa::IntoParams;
 
 /// A path's parameters, or none when they do not decode (a segment that is not UTF-8 once
 /// percent-decoded): each route says what that means for it (400 for a customer id, 404 for
@@ -26,83 +23,9 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for PathOf<
     }
 }
 
-/// A string of this form: the OWASP-style limits every string the gateway limits carries.
-fn text(pattern: Option<&str>, min_length: usize, max_length: usize) -> RefOr<Schema> {
-    ObjectBuilder::new()
-        .schema_type(Type::String)
-        .pattern(pattern)
-        .min_length(Some(min_length))
-        .max_length(Some(max_length))
-        .into()
-}
-
-/// The same form with an example: for the bodies' fields that carry a parameter's value.
-// `example`, not `examples`: what the derive's `#[schema(example = …)]` writes, so that these
-// fields read as the others do.
-#[allow(deprecated)]
-fn text_example(
-    pattern: Option<&str>,
-    min_length: usize,
-    max_length: usize,
-    example: &str,
-) -> ObjectBuilder {
-    ObjectBuilder::new()
-        .schema_type(Type::String)
-        .pattern(pattern)
-        .min_length(Some(min_length))
-        .max_length(Some(max_length))
-        .example(Some(example.into()))
-}
-
-/// A path parameter's type, with its form: a pattern, the shortest and the longest. Its schema
-/// is written by hand: utoipa's derive takes a pattern but no lengths on a newtype.
-macro_rules! path_parameter {
-    ($(#[$meta:meta])* $name:ident: $pattern:expr, $min:literal..=$max:literal $(, $example:literal)?) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Deserialize)]
-        #[serde(transparent)]
-        pub struct $name(pub String);
-
-        impl PartialSchema for $name {
-            fn schema() -> RefOr<Schema> {
-                text($pattern, $min, $max)
-            }
-        }
-
-        impl ToSchema for $name {}
-
-        $(
-            impl $name {
-                /// The form of a body's field that holds this value (`schema_with`).
-                pub fn field() -> ObjectBuilder {
-                    text_example($pattern, $min, $max, $example)
-                }
-            }
-        )?
-    };
-}
-
-path_parameter!(
-    /// A tenant's id, as configured: lower-case letters, digits, `_` and `-`.
-    TenantId: Some("^[a-z0-9][a-z0-9_-]{0,62}$"), 1..=63, "acme"
-);
-path_parameter!(
-    /// A customer's id at the tenant's vendor: no control characters, not `.` or `..`. Each
-    /// provider's own format is checked by `label_core::CustomerId`.
-    CustomerIdParam: Some(r"^(?!\.\.?$)[^\u0000-\u001F\u007F-\u009F]+$"), 1..=256, "564663098"
-);
-path_parameter!(
-    /// A label's id in the tenant's catalog: no control characters.
-    LabelIdParam: Some(r"^[^\u0000-\u001F\u007F-\u009F]+$"), 1..=255
-);
-path_parameter!(
-    /// A job's id: a UUID, in any case (an id of another form is no job: 404).
-    JobIdParam: Some("^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$"), 36..=36
-);
-path_parameter!(
-    /// An event's id: `evt_` and a UUIDv7 (an id of another form is no event: 404).
-    EventIdParam: Some("^evt_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"), 40..=40
-);
+pub use crate::contract::forms::{
+    CustomerIdParam, EventIdParam, JobIdParam, LabelIdParam, TenantId, VendorPathParam,
+};
 
 /// `/v1/tenants/{tenant}...`
 #[derive(IntoParams)]
@@ -153,13 +76,6 @@ pub struct JobPath {
     #[param(inline, example = "01937a4e-8f5a-7c3e-9b1d-2f4a6c8e0b1d")]
     pub job_id: JobIdParam,
 }
-
-path_parameter!(
-    /// A path below the tenant's vendor base URL, sent raw (not percent-encoded, `/` and all):
-    /// segments of RFC 3986 path characters, none empty, none a dot segment, no encoded `/`,
-    /// `\` or `%`. At most 1024 characters, so that it fits a request head in any encoding.
-    VendorPathParam: Some(r"^(?!(.*/)?\.\.?(/|$))[A-Za-z0-9._~!$&'()*+,;=:@%-]+(/[A-Za-z0-9._~!$&'()*+,;=:@%-]+)*$"), 1..=1024
-);
 
 /// `/v1/tenants/{tenant}/passthrough/{path}`
 #[derive(IntoParams)]

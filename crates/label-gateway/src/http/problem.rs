@@ -7,6 +7,7 @@ use label_core::{ChangeResult, FieldProblem, Upstream};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::contract::forms::TenantId;
 use crate::contract::model;
 use crate::contract::{Code, Error};
 
@@ -62,13 +63,7 @@ pub struct Problem {
     pub detail: String,
     // The rest are left out when they do not apply, never null: `nullable = false` says so.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(
-        example = "acme",
-        nullable = false,
-        pattern = "^[a-z0-9][a-z0-9_-]{0,62}$",
-        min_length = 1,
-        max_length = 63
-    )]
+    #[schema(schema_with = TenantId::field)]
     pub tenant: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(example = "capillary", nullable = false)]

@@ -7,6 +7,7 @@ use label_core::{Label, LabelIdentity};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::contract::forms::TenantId;
 use crate::contract::EventType;
 use crate::engine::clock::{now_ms, rfc3339};
 
@@ -27,12 +28,7 @@ pub struct Event {
     /// When the vendor confirmed the change: RFC 3339, UTC.
     #[schema(example = "2026-12-03T10:04:05.123Z", format = DateTime)]
     pub timestamp: String,
-    #[schema(
-        example = "acme",
-        pattern = "^[a-z0-9][a-z0-9_-]{0,62}$",
-        min_length = 1,
-        max_length = 63
-    )]
+    #[schema(schema_with = TenantId::field)]
     pub tenant: String,
     pub data: EventData,
 }

@@ -7,6 +7,7 @@ use utoipa::ToSchema;
 use super::clock::rfc3339;
 use super::model::{Kind, Meta, State};
 use super::record::{Outcome, RefResult};
+use crate::contract::forms::TenantId;
 use crate::contract::ItemProblem;
 
 /// A job: what it is, where it stands, and how far it got.
@@ -19,12 +20,7 @@ pub struct Job {
         max_length = 36
     )]
     pub id: String,
-    #[schema(
-        example = "acme",
-        pattern = "^[a-z0-9][a-z0-9_-]{0,62}$",
-        min_length = 1,
-        max_length = 63
-    )]
+    #[schema(schema_with = TenantId::field)]
     pub tenant: String,
     #[schema(value_type = JobKind)]
     pub kind: Kind,
