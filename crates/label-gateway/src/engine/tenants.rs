@@ -22,6 +22,9 @@ pub struct TenantRuntime {
     pub provider: Arc<dyn LabelProvider>,
     /// The provider's customer-id format, read once: every read of a customer parses one.
     pub customer_ids: label_core::CustomerIdFormat,
+    /// The provider's name, read once: every answer carries it, and asking the provider goes
+    /// through each of its layers.
+    pub provider_name: &'static str,
     /// Leads the tenant's `ETag`s, which otherwise digest only the labels: the same labels
     /// under another tenant or provider are another answer. 8 hex digits.
     pub etag_salt: [u8; 8],
@@ -47,6 +50,7 @@ impl TenantRuntime {
         Self {
             id: id.to_owned(),
             customer_ids: provider.capabilities().customer_id_format,
+            provider_name: provider.name(),
             provider,
             etag_salt,
             copy_from: Vec::new(),

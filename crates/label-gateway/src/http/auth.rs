@@ -182,7 +182,7 @@ impl TenantAccess {
     /// An error for this tenant, with its id and provider in the problem body.
     pub fn error(&self, error: impl Into<Error>) -> ApiError {
         ApiError::new(error, &self.request_id)
-            .for_tenant(&self.tenant.id, self.tenant.provider.name())
+            .for_tenant(&self.tenant.id, self.tenant.provider_name)
     }
 
     /// The vendor calls' context: the request's id, kept answers allowed, no raw records.

@@ -130,7 +130,7 @@ impl<'a> Named<'a> {
         match tenant {
             Some(tenant) => Named {
                 tenant: &tenant.id,
-                provider: Some(tenant.provider.name()),
+                provider: Some(tenant.provider_name),
             },
             None => Named {
                 tenant: UNAUTHENTICATED,

@@ -110,8 +110,7 @@ pub fn read(
     headers: &HeaderMap,
 ) -> Answer {
     let refuse = |error: Error| {
-        let problem =
-            ApiError::new(error, request_id).for_tenant(&tenant.id, tenant.provider.name());
+        let problem = ApiError::new(error, request_id).for_tenant(&tenant.id, tenant.provider_name);
         Answer::Now(problem.into_response())
     };
     let customer = match CustomerId::parse(customer, tenant.customer_ids) {
@@ -148,7 +147,7 @@ fn respond(
     conditional: &Conditional,
     request_id: &str,
 ) -> Response {
-    let provider = tenant.provider.name();
+    let provider = tenant.provider_name;
     match fetched {
         Ok(Fetched { value, source }) => {
             let encoded = value.encoded();

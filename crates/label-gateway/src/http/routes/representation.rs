@@ -87,24 +87,27 @@ pub fn etag(labels: &Encoded, salt: &[u8; 8]) -> Etag {
 
 /// A `200` with `body`, or a `304` when the request's tags match.
 pub fn respond(body: Vec<u8>, etag: Etag, source: Source, conditional: &Conditional) -> Response {
-    let mut response = if conditional.matches(&etag) {
-        StatusCode::NOT_MODIFIED.into_response()
-    } else {
-        let mut response = Body::from(body).into_response();
-        response.headers_mut().insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json"),
-        );
-        response
+    let not_modified = conditional.matches(&etag);
+    let mut response = match not_modified {
+        true => StatusCode::NOT_MODIFIED.into_response(),
+        false => Body::from(body).into_response(),
     };
-    // Room for what the exchange adds (the request id, a limited key's two `RateLimit`
-    // headers) at once: past six headers the map would otherwise grow again on every hit.
-    response.headers_mut().reserve(10);
+    // One allocation for every header the answer will carry (these, the request id, a limited
+    // key's two `RateLimit` headers): a map grown header by header allocates again past six.
+    *response.headers_mut() = HeaderMap::with_capacity(ANSWER_HEADERS);
+    let headers = response.headers_mut();
+    if !not_modified {
+        let json = HeaderValue::from_static("application/json");
+        headers.insert(header::CONTENT_TYPE, json);
+    }
     let etag = HeaderValue::from_bytes(&etag).expect("quotes and hex digits");
-    response.headers_mut().insert(header::ETAG, etag);
+    headers.insert(header::ETAG, etag);
     add_cache_headers(&mut response, Some(source));
     response
 }
+
+/// The most headers a cached read's answer carries before hyper writes its own.
+const ANSWER_HEADERS: usize = 8;
 
 /// RFC 9211 `Cache-Status`, and `Age` for an answer from the cache. Without a cache in the way
 /// (the tenant's TTL is 0) the request bypassed it.
