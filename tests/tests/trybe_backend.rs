@@ -53,17 +53,17 @@ fn names(labels: &LabelList) -> Vec<&str> {
     labels.iter().filter_map(|l| l.name.as_deref()).collect()
 }
 
-/// `op` of the labels numbered `values` for `customer`, as the gateway asks it.
+/// `op` of the labels numbered `values` for the customer `id`, as the gateway asks it.
 async fn change(
     provider: &dyn LabelProvider,
     op: Op,
-    customer: &CustomerId,
+    id: &str,
     values: &[usize],
 ) -> Result<Vec<WriteStatus>, Error> {
     let labels = ids(values);
     let change = LabelChange {
         op,
-        customer,
+        customer: &customer(id),
         labels: &labels,
     };
     provider.change_labels(&ctx(), change).await
@@ -224,16 +224,15 @@ async fn broken_answers_are_upstream_errors_never_panics() {
 #[tokio::test]
 async fn attach_then_detach_changes_the_vendors_data() {
     let (sim, provider) = start().await;
-    let who = customer(SAMPLE_CUSTOMER);
     // Gym Member is new; VIP is already attached, which Trybe ignores.
-    let statuses = change(provider.as_ref(), Op::Add, &who, &[4, 1])
+    let statuses = change(provider.as_ref(), Op::Add, SAMPLE_CUSTOMER, &[4, 1])
         .await
         .unwrap();
     assert_eq!(statuses, [WriteStatus::Applied; 2]);
     let expected = ["VIP", "Newsletter", "Spa Member", "Gym Member"];
     assert_eq!(sim.attached_values(SAMPLE_CUSTOMER), expected);
     // Lapsed is not attached, which Trybe ignores too; the detach answers 204 with no body.
-    let statuses = change(provider.as_ref(), Op::Remove, &who, &[1, 19])
+    let statuses = change(provider.as_ref(), Op::Remove, SAMPLE_CUSTOMER, &[1, 19])
         .await
         .unwrap();
     assert_eq!(statuses, [WriteStatus::Applied; 2]);
@@ -251,27 +250,17 @@ async fn attach_then_detach_changes_the_vendors_data() {
 #[tokio::test]
 async fn a_refused_write_is_an_upstream_error_and_a_missing_customer_is_not_found() {
     let (sim, provider) = start().await;
-    let err = change(
-        provider.as_ref(),
-        Op::Add,
-        &customer(SAMPLE_CUSTOMER),
-        &[99],
-    )
-    .await
-    .unwrap_err();
+    let err = change(provider.as_ref(), Op::Add, SAMPLE_CUSTOMER, &[99])
+        .await
+        .unwrap_err();
     assert_eq!(err.kind, ErrorKind::UpstreamError);
     let upstream = err.upstream.clone().unwrap();
     assert_eq!(upstream.status, Some(422));
     assert_eq!(upstream.code.as_deref(), Some("labels.0"));
     assert_eq!(sim.attached_values(SAMPLE_CUSTOMER).len(), 3);
-    let err = change(
-        provider.as_ref(),
-        Op::Remove,
-        &customer(UNKNOWN_CUSTOMER),
-        &[1],
-    )
-    .await
-    .unwrap_err();
+    let err = change(provider.as_ref(), Op::Remove, UNKNOWN_CUSTOMER, &[1])
+        .await
+        .unwrap_err();
     assert_eq!(err.kind, ErrorKind::CustomerNotFound);
 }
 
