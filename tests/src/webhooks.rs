@@ -46,6 +46,17 @@ pub async fn change(gateway: &TestGateway, customer: &str, op: &str) {
     assert_eq!(answer["results"][0]["status"], "applied", "{answer}");
 }
 
+/// The tenant's failed deliveries once there are at least `count`, read as a client would poll.
+pub async fn failed_deliveries(gateway: &TestGateway, count: usize) -> Vec<Value> {
+    loop {
+        let failed = deliveries(gateway, "?status=failed").await;
+        if failed.len() >= count {
+            return failed;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
 /// The tenant's deliveries list, with `query` (`?status=...`).
 pub async fn deliveries(gateway: &TestGateway, query: &str) -> Vec<Value> {
     let path = format!("/v1/tenants/acme/webhooks/deliveries{query}");

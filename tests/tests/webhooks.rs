@@ -7,7 +7,9 @@ use std::collections::HashSet;
 use std::time::Duration;
 
 use label_gateway_tests::receiver::{Received, Receiver};
-use label_gateway_tests::webhooks::{change, deliveries, start, KEY, SECRET, WAIT};
+use label_gateway_tests::webhooks::{
+    change, deliveries, failed_deliveries, start, KEY, SECRET, WAIT,
+};
 use label_gateway_tests::{json, metric_sum};
 use serde_json::{json, Value};
 
@@ -161,13 +163,7 @@ async fn a_failed_delivery_is_retried_on_the_schedule_then_delivered_or_failed()
     // A receiver that never takes it: the schedule runs out and the delivery is failed.
     receiver.answer_with(|_| 500);
     change(&gateway, "8002", "add").await;
-    let failed = loop {
-        let failed = deliveries(&gateway, "?status=failed").await;
-        if !failed.is_empty() {
-            break failed;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    };
+    let failed = failed_deliveries(&gateway, 1).await;
     assert_eq!(
         failed[0]["attempts"], 4,
         "the first attempt and three retries"
@@ -205,13 +201,8 @@ async fn a_410_disables_the_webhook_and_a_redirect_is_not_followed() {
     change(&gateway, "8001", "add").await;
     receiver.until(WAIT, |got| got.len() == 1).await;
     change(&gateway, "8002", "add").await;
-    let failed = loop {
-        let failed = deliveries(&gateway, "?status=failed").await;
-        if failed.len() == 2 {
-            break failed;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    };
+    let failed = failed_deliveries(&gateway, 2).await;
+    assert_eq!(failed.len(), 2, "{failed:?}");
     assert_eq!(receiver.got().len(), 1, "nothing is sent after the 410");
     assert!(failed[0]["last_error"]
         .as_str()
@@ -222,13 +213,7 @@ async fn a_410_disables_the_webhook_and_a_redirect_is_not_followed() {
     let moved = Receiver::start(|_| 307).await;
     let (_sim, gateway) = start(&moved, "retry_schedule_ms = []", "").await;
     change(&gateway, "8001", "add").await;
-    let failed = loop {
-        let failed = deliveries(&gateway, "?status=failed").await;
-        if !failed.is_empty() {
-            break failed;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    };
+    let failed = failed_deliveries(&gateway, 1).await;
     assert_eq!(
         failed[0]["last_status"], 307,
         "a redirect is an answer, not followed"
